@@ -1,0 +1,50 @@
+# Leadloop: `make run` builds and starts the server with demo data;
+# `make test` runs every test suite. Both install what they need.
+BUILD      ?= build/release
+ASAN_BUILD ?= build/asan
+JOBS       ?= $(shell nproc)
+DB         ?= data/leadloop.db
+LISTEN     ?= 127.0.0.1:8080
+CMAKE_FLAGS ?=
+
+.PHONY: all setup build build-asan run test test-unit test-asan test-integration bench format clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+build-asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEADLOOP_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target leadloop_domain_tests leadloop_unit_tests
+
+run: build
+	@DB=$(DB) LISTEN=$(LISTEN) BIN=$(BUILD)/src/leadloop bash scripts/run.sh
+
+test-unit: build
+	@echo "== unit tests (Release)"
+	@ctest --test-dir $(BUILD) -L unit --output-on-failure -j$(JOBS)
+
+test-asan: build-asan
+	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) -L unit --output-on-failure -j$(JOBS)
+
+test-integration: build
+	@echo "== integration tests (real server on 127.0.0.1, real SQLite files)"
+	@ctest --test-dir $(BUILD) -L integration --output-on-failure -j$(JOBS)
+
+test: test-unit test-asan test-integration
+
+bench: build
+	@bash bench/run.sh
+
+format:
+	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	@rm -rf build

@@ -1,0 +1,34 @@
+// Helpers that read requests and write responses the same way on every route:
+// JSON bodies, query parameters with typed errors, the lead filter.
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+#include "domain/codec.h"
+#include "store/store.h"
+
+namespace leadloop::api {
+
+void send_json(httplib::Response& res, int status, const Json& body);
+void send_json_text(httplib::Response& res, int status, std::string body);
+void send_error(httplib::Response& res, const Status& status);
+
+// kUnsupportedMediaType unless the body is JSON (or has no content type).
+Status require_json(const httplib::Request& req);
+
+// A positive integer query parameter within [min, max], or the default.
+Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t fallback,
+                          int64_t min, int64_t max);
+bool bool_param(const httplib::Request& req, const char* name);
+
+// campaign, stage, grade, owner, region, created_from, created_to, q,
+// cursor, limit.
+Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit);
+
+// The positive integer in a path segment, or kNotFound.
+Result<int64_t> path_id(const httplib::Request& req, size_t index, const char* what);
+
+}  // namespace leadloop::api

@@ -1,0 +1,309 @@
+#include "api/routes.h"
+
+#include <httplib.h>
+
+#include "api/errors.h"
+#include "api/request.h"
+#include "io/csv_export.h"
+
+namespace leadloop::api {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+constexpr int kMaxInlineImportErrors = 1000;
+
+// ---- health and documents -------------------------------------------------
+
+void get_health(RouteContext& ctx, const Request&, Response& res) {
+  send_json(res, 200,
+            {{"status", "ok"},
+             {"version", ctx.config.version},
+             {"schema_version", ctx.services.store.schema_version()},
+             {"time", format_time(ctx.services.clock.now())}});
+}
+
+void get_openapi(RouteContext&, const Request&, Response& res) {
+  res.set_content(openapi_document(), "application/json");
+}
+
+// ---- leads ------------------------------------------------------------------
+
+Json outcome_json(const CaptureOutcome& o, bool with_lead) {
+  Json j = {{"status", capture_status_name(o.status)}};
+  if (o.status == CaptureStatus::kRejected) {
+    j["error"] = to_json(o.error);
+    return j;
+  }
+  j["id"] = o.lead_id;
+  if (o.status == CaptureStatus::kMerged) j["matched_on"] = o.matched_on;
+  if (with_lead) j["lead"] = to_json(o.lead);
+  return j;
+}
+
+CaptureContext capture_context(RouteContext& ctx, const Request& req) {
+  CaptureContext c;
+  c.actor = ctx.principal.actor();
+  c.via = "api";
+  c.dry_run = bool_param(req, "dry_run");
+  return c;
+}
+
+void post_lead(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  auto lead = parse_lead(req.body);
+  if (!lead.ok()) return send_error(res, lead.status());
+  std::vector<Result<Lead>> batch;
+  batch.push_back(std::move(lead));
+  auto out = ctx.services.intake.capture(std::move(batch), capture_context(ctx, req));
+  if (!out.ok()) return send_error(res, out.status());
+  const CaptureOutcome& o = out->front();
+  if (o.status == CaptureStatus::kRejected) return send_error(res, o.error);
+  if (o.status == CaptureStatus::kCreated && o.lead_id) {
+    res.set_header("Location", "/api/v1/leads/" + std::to_string(o.lead_id));
+  }
+  send_json(res, o.status == CaptureStatus::kCreated ? 201 : 200, outcome_json(o, true));
+}
+
+void post_leads_bulk(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  auto batch = parse_lead_batch(req.body, ctx.config.max_batch);
+  if (!batch.ok()) return send_error(res, batch.status());
+  auto out = ctx.services.intake.capture(std::move(batch).value(), capture_context(ctx, req));
+  if (!out.ok()) return send_error(res, out.status());
+  // Written by hand: this answer is on the bulk hot path.
+  int64_t counts[3] = {0, 0, 0};
+  std::string results;
+  results.reserve(out->size() * 48);
+  for (size_t i = 0; i < out->size(); ++i) {
+    const CaptureOutcome& o = (*out)[i];
+    counts[static_cast<int>(o.status)]++;
+    if (i) results += ',';
+    results += "{\"index\":" + std::to_string(i) + ",\"status\":\"";
+    results += capture_status_name(o.status);
+    results += '"';
+    if (o.status == CaptureStatus::kRejected) {
+      results += ",\"error\":" + dump_json(to_json(o.error));
+    } else {
+      results += ",\"id\":" + std::to_string(o.lead_id);
+      if (o.status == CaptureStatus::kMerged) {
+        results += ",\"matched_on\":\"" + o.matched_on + "\"";
+      }
+    }
+    results += '}';
+  }
+  std::string body = "{\"created\":" + std::to_string(counts[0]) +
+                     ",\"merged\":" + std::to_string(counts[1]) +
+                     ",\"rejected\":" + std::to_string(counts[2]) +
+                     ",\"dry_run\":" + (bool_param(req, "dry_run") ? "true" : "false") +
+                     ",\"results\":[" + results + "]}";
+  send_json_text(res, 200, std::move(body));
+}
+
+void get_lead(RouteContext& ctx, const Request& req, Response& res) {
+  auto id = path_id(req, 1, "lead");
+  if (!id.ok()) return send_error(res, id.status());
+  auto lead = ctx.services.store.get_lead(*id);
+  if (!lead.ok()) return send_error(res, lead.status());
+  send_json(res, 200, to_json(*lead));
+}
+
+void get_leads(RouteContext& ctx, const Request& req, Response& res) {
+  auto filter = lead_filter(req, 50, 1000);
+  if (!filter.ok()) return send_error(res, filter.status());
+  auto leads = ctx.services.store.list_leads(*filter);
+  if (!leads.ok()) return send_error(res, leads.status());
+  Json list = Json::array();
+  for (const Lead& l : *leads) list.push_back(to_json(l));
+  Json next = nullptr;
+  if (static_cast<int>(leads->size()) == filter->limit) next = std::to_string(leads->back().id);
+  send_json(res, 200, {{"leads", list}, {"next_cursor", next}});
+}
+
+void get_timeline(RouteContext& ctx, const Request& req, Response& res) {
+  auto id = path_id(req, 1, "lead");
+  if (!id.ok()) return send_error(res, id.status());
+  auto lead = ctx.services.store.get_lead(*id);
+  if (!lead.ok()) return send_error(res, lead.status());
+  auto events = ctx.services.store.lead_events(*id);
+  if (!events.ok()) return send_error(res, events.status());
+  Json list = Json::array();
+  for (const LeadEvent& e : *events) list.push_back(to_json(e));
+  send_json(res, 200, {{"lead", *id}, {"stage", stage_name(lead->stage)}, {"events", list}});
+}
+
+// ---- campaigns and touches -------------------------------------------------
+
+void post_campaign(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  auto c = parse_campaign(req.body);
+  if (!c.ok()) return send_error(res, c.status());
+  auto stored = ctx.services.campaigns.create(std::move(c).value());
+  if (!stored.ok()) return send_error(res, stored.status());
+  res.set_header("Location", "/api/v1/campaigns/" + stored->key);
+  send_json(res, 201, to_json(*stored));
+}
+
+void get_campaigns(RouteContext& ctx, const Request&, Response& res) {
+  Json list = Json::array();
+  for (const Campaign& c : ctx.services.campaigns.list()) list.push_back(to_json(c));
+  send_json(res, 200, {{"campaigns", list}});
+}
+
+void get_campaign(RouteContext& ctx, const Request& req, Response& res) {
+  std::string key = req.matches[1];
+  auto c = ctx.services.campaigns.find(key);
+  if (!c) return send_error(res, Status(ErrorCode::kNotFound, "no campaign '" + key + "'", "key"));
+  send_json(res, 200, to_json(*c));
+}
+
+void post_touch(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  auto in = parse_touch(req.body);
+  if (!in.ok()) return send_error(res, in.status());
+  auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
+  if (!t.ok()) return send_error(res, t.status());
+  send_json(res, 201, to_json(*t));
+}
+
+// ---- imports and exports ---------------------------------------------------
+
+Json import_json(const ImportRecord& r) {
+  return {{"id", r.id ? Json(r.id) : Json(nullptr)},
+          {"source", r.source},
+          {"campaign", r.campaign.empty() ? Json(nullptr) : Json(r.campaign)},
+          {"mapping", r.mapping},
+          {"actor", r.actor},
+          {"dry_run", r.dry_run},
+          {"started_at", format_time(r.started_at)},
+          {"finished_at", format_time(r.finished_at)},
+          {"rows", r.rows},
+          {"created", r.created},
+          {"merged", r.merged},
+          {"rejected", r.rejected},
+          {"notes", r.notes}};
+}
+
+Json import_error_json(const ImportError& e) {
+  return {{"line", e.line},
+          {"column", e.column ? Json(e.column) : Json(nullptr)},
+          {"field", e.field.empty() ? Json(nullptr) : Json(e.field)},
+          {"code", e.code},
+          {"reason", e.reason}};
+}
+
+void post_import(RouteContext& ctx, const Request& req, Response& res) {
+  std::string type = req.get_header_value("Content-Type");
+  if (!type.empty() && type.rfind("text/csv", 0) != 0 && type.rfind("text/plain", 0) != 0 &&
+      type.rfind("application/csv", 0) != 0 && type.rfind("application/octet-stream", 0) != 0) {
+    return send_error(res, Status(ErrorCode::kUnsupportedMediaType,
+                                  "send the file as the body with 'Content-Type: text/csv'"));
+  }
+  ImportOptions opt;
+  opt.campaign = req.get_param_value("campaign");
+  opt.mapping = req.has_param("mapping") ? req.get_param_value("mapping") : "auto";
+  if (opt.mapping != "auto" && opt.mapping != "salesforce" && opt.mapping != "hubspot" &&
+      opt.mapping != "mautic") {
+    return send_error(res, Status(ErrorCode::kInvalidValue,
+                                  "mapping is auto, salesforce, hubspot or mautic (mapping files "
+                                  "are for the CLI)",
+                                  "mapping"));
+  }
+  opt.dry_run = bool_param(req, "dry_run");
+  opt.source = req.has_param("filename") ? req.get_param_value("filename") : "api";
+  opt.actor = ctx.principal.actor();
+  auto report = ctx.services.importer.run(req.body, opt);
+  if (!report.ok()) return send_error(res, report.status());
+  Json errors = Json::array();
+  for (size_t i = 0; i < report->errors.size() && i < kMaxInlineImportErrors; ++i) {
+    errors.push_back(import_error_json(report->errors[i]));
+  }
+  Json columns = Json::array();
+  for (const auto& [h, t] : report->columns) columns.push_back({{"header", h}, {"target", t}});
+  Json body = {{"import", import_json(report->record)},
+               {"encoding", report->encoding},
+               {"columns", columns},
+               {"errors", errors},
+               {"errors_total", report->errors.size()}};
+  if (report->record.id) {
+    body["errors_url"] = "/api/v1/imports/" + std::to_string(report->record.id) + "/errors";
+    res.set_header("Location", "/api/v1/imports/" + std::to_string(report->record.id));
+  }
+  send_json(res, report->record.dry_run ? 200 : 201, body);
+}
+
+void get_import(RouteContext& ctx, const Request& req, Response& res) {
+  auto id = path_id(req, 1, "import");
+  if (!id.ok()) return send_error(res, id.status());
+  auto rec = ctx.services.store.get_import(*id);
+  if (!rec.ok()) return send_error(res, rec.status());
+  send_json(res, 200, import_json(*rec));
+}
+
+void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
+  auto id = path_id(req, 1, "import");
+  if (!id.ok()) return send_error(res, id.status());
+  auto rec = ctx.services.store.get_import(*id);
+  if (!rec.ok()) return send_error(res, rec.status());
+  auto after = int_param(req, "after_line", 0, 0, INT64_MAX);
+  auto limit = int_param(req, "limit", 1000, 1, 10000);
+  if (!after.ok()) return send_error(res, after.status());
+  if (!limit.ok()) return send_error(res, limit.status());
+  auto errors = ctx.services.store.import_errors(*id, *after, static_cast<int>(*limit));
+  if (!errors.ok()) return send_error(res, errors.status());
+  Json list = Json::array();
+  for (const ImportError& e : *errors) list.push_back(import_error_json(e));
+  Json next = nullptr;
+  if (static_cast<int64_t>(errors->size()) == *limit) next = errors->back().line;
+  send_json(res, 200, {{"import", *id}, {"errors", list}, {"next_after_line", next}});
+}
+
+void get_export(RouteContext& ctx, const Request& req, Response& res) {
+  auto filter = lead_filter(req, 0, INT32_MAX);
+  if (!filter.ok()) return send_error(res, filter.status());
+  LeadFilter f = *filter;
+  if (!req.has_param("limit")) f.limit = 0;
+  Store* store = &ctx.services.store;
+  res.set_header("Content-Disposition", "attachment; filename=\"leads.csv\"");
+  res.set_chunked_content_provider(
+      "text/csv; charset=utf-8", [store, f](size_t, httplib::DataSink& sink) {
+        Status st = export_leads_csv(*store, f, [&](std::string_view chunk) {
+          return sink.write(chunk.data(), chunk.size());
+        });
+        if (st.ok()) sink.done();
+        return st.ok();
+      });
+}
+
+}  // namespace
+
+const std::vector<Route>& route_table() {
+  static const std::vector<Route> kRoutes = {
+      {{"GET", "/api/v1/health", false}, get_health},
+      {{"GET", "/api/v1/openapi.json", true}, get_openapi},
+      {{"POST", "/api/v1/leads", true}, post_lead},
+      {{"GET", "/api/v1/leads", true}, get_leads},
+      {{"POST", "/api/v1/leads/bulk", true}, post_leads_bulk},
+      {{"GET", "/api/v1/leads/{id}", true}, get_lead},
+      {{"GET", "/api/v1/leads/{id}/timeline", true}, get_timeline},
+      {{"POST", "/api/v1/campaigns", true}, post_campaign},
+      {{"GET", "/api/v1/campaigns", true}, get_campaigns},
+      {{"GET", "/api/v1/campaigns/{key}", true}, get_campaign},
+      {{"POST", "/api/v1/touches", true}, post_touch},
+      {{"POST", "/api/v1/imports", true}, post_import},
+      {{"GET", "/api/v1/imports/{id}", true}, get_import},
+      {{"GET", "/api/v1/imports/{id}/errors", true}, get_import_errors},
+      {{"GET", "/api/v1/exports/leads.csv", true}, get_export},
+  };
+  return kRoutes;
+}
+
+std::vector<RouteInfo> api_routes() {
+  std::vector<RouteInfo> out;
+  for (const Route& r : route_table()) out.push_back(r.info);
+  return out;
+}
+
+}  // namespace leadloop::api

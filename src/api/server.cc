@@ -1,0 +1,128 @@
+#include "api/server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <regex>
+
+#include "api/errors.h"
+#include "api/request.h"
+#include "api/routes.h"
+
+namespace leadloop::api {
+
+namespace {
+
+// "/api/v1/leads/{id}" -> "/api/v1/leads/([^/]+)"
+std::string path_regex(const std::string& path) {
+  static const std::regex kParam(R"(\{[a-z_]+\})");
+  std::string escaped = std::regex_replace(path, std::regex(R"(\.)"), R"(\.)");
+  return std::regex_replace(escaped, kParam, "([^/]+)");
+}
+
+Status authenticate(TokenAuthority& tokens, const httplib::Request& req, Principal* out) {
+  std::string auth = req.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
+    return Status(ErrorCode::kUnauthorized,
+                  "a valid API token is required: send 'Authorization: Bearer <token>' "
+                  "(create one with `leadloop token create --role admin`)");
+  }
+  auto p = tokens.verify(std::string_view(auth).substr(kBearer.size()));
+  if (!p.ok()) return p.status();
+  *out = *p;
+  return Status();
+}
+
+Status status_for_http(int http) {
+  switch (http) {
+    case 404: return Status(ErrorCode::kNotFound, "no such route; see /api/v1/openapi.json");
+    case 413: return Status(ErrorCode::kPayloadTooLarge, "the request body is larger than the server accepts (see --max-body)");
+    case 400: return Status(ErrorCode::kInvalidValue, "the request is malformed");
+    case 405: return Status(ErrorCode::kNotFound, "method not allowed on this route");
+    default: return Status(ErrorCode::kInternal, "HTTP " + std::to_string(http));
+  }
+}
+
+}  // namespace
+
+ApiServer::ApiServer(Services services, ServerConfig config)
+    : services_(services), config_(std::move(config)), http_(std::make_unique<httplib::Server>()) {
+  httplib::Server& s = *http_;
+  const int threads = config_.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_payload_max_length(config_.max_body_bytes);
+  s.set_keep_alive_max_count(1000);
+  s.set_read_timeout(60, 0);
+  s.set_write_timeout(60, 0);
+
+  for (const Route& route : route_table()) {
+    const Route* r = &route;
+    auto handler = [this, r](const httplib::Request& req, httplib::Response& res) {
+      Principal principal;
+      if (r->info.authenticated) {
+        Status st = authenticate(services_.tokens, req, &principal);
+        if (!st.ok()) return send_error(res, st);
+      }
+      RouteContext ctx{services_, config_, principal};
+      r->handler(ctx, req, res);
+    };
+    std::string pattern = path_regex(r->info.path);
+    if (r->info.method == "GET") {
+      s.Get(pattern, handler);
+    } else if (r->info.method == "POST") {
+      s.Post(pattern, handler);
+    }
+  }
+
+  // Every error leaves as the one JSON shape, also those httplib makes
+  // itself (unknown route, body over the limit).
+  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
+    Status st = status_for_http(res.status);
+    res.set_content(error_body(st), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
+    send_error(res, Status(ErrorCode::kInternal, "internal error; see the server log"));
+  });
+  s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-store");
+  });
+  s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::info("{} {} {} {}B", req.method, req.path, res.status, req.body.size());
+  });
+}
+
+ApiServer::~ApiServer() = default;
+
+Result<int> ApiServer::bind() {
+  int port = config_.port;
+  if (port == 0) {
+    port = http_->bind_to_any_port(config_.host);
+    if (port < 0) port = -1;
+  } else if (!http_->bind_to_port(config_.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    return Status(ErrorCode::kIoError, "cannot listen on " + config_.host + ":" +
+                                           std::to_string(config_.port) +
+                                           " (address in use, or not an address of this machine)");
+  }
+  return port;
+}
+
+void ApiServer::serve() { http_->listen_after_bind(); }
+
+void ApiServer::stop() { http_->stop(); }
+
+}  // namespace leadloop::api

@@ -1,0 +1,409 @@
+#include "cli/commands.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "access/role.h"
+#include "api/server.h"
+#include "cli/progress.h"
+#include "cli/runtime.h"
+#include "demo/demo_data.h"
+#include "io/csv_export.h"
+#include "io/csv_reader.h"
+
+#ifndef LEADLOOP_VERSION
+#define LEADLOOP_VERSION "0.1.0"
+#endif
+
+namespace leadloop::cli {
+
+namespace {
+
+constexpr const char* kDefaultDb = "data/leadloop.db";
+
+int fail(const Status& st) {
+  std::cerr << "leadloop: " << st.to_string() << "\n";
+  return 1;
+}
+
+std::string with_commas(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, "cannot read '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// ---- serve ------------------------------------------------------------------
+
+struct ServeArgs {
+  std::string db = kDefaultDb;
+  std::string listen = "127.0.0.1:8080";
+  size_t max_body = 32u << 20;
+  int threads = 8;
+};
+
+int run_serve(const ServeArgs& a) {
+  size_t colon = a.listen.rfind(':');
+  if (colon == std::string::npos) {
+    return fail(Status(ErrorCode::kInvalidValue, "use HOST:PORT, e.g. 127.0.0.1:8080", "--listen"));
+  }
+  api::ServerConfig config;
+  config.host = a.listen.substr(0, colon);
+  try {
+    config.port = std::stoi(a.listen.substr(colon + 1));
+  } catch (...) {
+    return fail(Status(ErrorCode::kInvalidValue, "the port is not a number", "--listen"));
+  }
+  config.max_body_bytes = a.max_body;
+  config.threads = a.threads;
+  config.version = LEADLOOP_VERSION;
+
+  // Signals are taken by one thread with sigwait, never by a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  SystemClock clock;
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  Runtime& r = **rt;
+  api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer},
+                        config);
+  auto port = server.bind();
+  if (!port.ok()) return fail(port.status());
+  std::cout << "leadloop " << LEADLOOP_VERSION << " listening on http://" << config.host << ":"
+            << *port << " (database " << a.db << ")" << std::endl;
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: stopping", sig);
+    server.stop();
+  });
+  server.serve();
+  // serve() can also end without a signal (socket failure); wake the waiter.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+// ---- import -----------------------------------------------------------------
+
+struct ImportArgs {
+  std::string db = kDefaultDb;
+  std::string file;
+  std::string campaign;
+  std::string mapping = "auto";
+  std::string errors_out;
+  bool dry_run = false;
+  size_t batch = 10000;
+};
+
+int run_import(const ImportArgs& a) {
+  SystemClock clock;
+  auto raw = read_file(a.file);
+  if (!raw.ok()) return fail(raw.status());
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  ImportOptions opt;
+  opt.campaign = a.campaign;
+  opt.mapping = a.mapping;
+  opt.dry_run = a.dry_run;
+  opt.source = std::filesystem::path(a.file).filename().string();
+  opt.actor = "cli:" + std::string(getenv("USER") ? getenv("USER") : "operator");
+  opt.batch_size = a.batch;
+  ProgressBar bar("importing", clock);
+  auto report = (*rt)->importer.run(std::move(raw).value(), opt, [&](const ImportProgress& p) {
+    bar.update(p.bytes_done, p.bytes_total,
+               with_commas(p.rows) + " rows, " + with_commas(p.created) + " new, " +
+                   with_commas(p.merged) + " merged, " + with_commas(p.rejected) + " rejected");
+  });
+  bar.finish();
+  if (!report.ok()) return fail(report.status());
+  const ImportRecord& r = report->record;
+  double secs = static_cast<double>(r.finished_at - r.started_at) / 1000.0;
+  std::cout << (a.dry_run ? "dry run (nothing stored): " : "import " + std::to_string(r.id) + ": ")
+            << with_commas(r.rows) << " rows, " << with_commas(r.created) << " created, "
+            << with_commas(r.merged) << " merged, " << with_commas(r.rejected) << " rejected in "
+            << secs << " s\n"
+            << "mapping: " << report->mapping << "; encoding: " << report->encoding << "\n";
+  for (const auto& [header, target] : report->columns) {
+    std::cout << "  " << header << " -> " << target << "\n";
+  }
+  if (!report->errors.empty()) {
+    std::string path = a.errors_out.empty() ? a.file + ".errors.csv" : a.errors_out;
+    std::ofstream out(path, std::ios::binary);
+    out << "line,column,field,code,reason\r\n";
+    for (const ImportError& e : report->errors) {
+      std::string row = std::to_string(e.line) + "," + (e.column ? std::to_string(e.column) : "") + ",";
+      append_csv_field(row, e.field);
+      row += ",";
+      append_csv_field(row, e.code);
+      row += ",";
+      append_csv_field(row, e.reason);
+      out << row << "\r\n";
+    }
+    std::cout << "rejected rows: " << path << "\n";
+    size_t shown = 0;
+    for (const ImportError& e : report->errors) {
+      if (++shown > 10) break;
+      std::cout << "  line " << e.line << (e.column ? ", column " + std::to_string(e.column) : "")
+                << ": " << e.code << ": " << (e.field.empty() ? "" : e.field + ": ") << e.reason
+                << "\n";
+    }
+  }
+  return 0;
+}
+
+// ---- export -----------------------------------------------------------------
+
+struct ExportArgs {
+  std::string db = kDefaultDb;
+  std::string format = "csv";
+  std::string out;
+  std::string campaign, stage, grade, owner, region, created_from, created_to, q;
+};
+
+int run_export(const ExportArgs& a) {
+  LeadFilter f;
+  f.limit = 0;
+  f.campaign = a.campaign;
+  f.owner = a.owner;
+  f.region = a.region;
+  f.q = a.q;
+  if (!a.stage.empty()) {
+    auto s = parse_stage(a.stage);
+    if (!s) return fail(Status(ErrorCode::kInvalidValue, "unknown stage '" + a.stage + "'", "--stage"));
+    f.stage = *s;
+  }
+  if (!a.grade.empty()) {
+    auto g = parse_grade(a.grade);
+    if (!g) return fail(Status(ErrorCode::kInvalidValue, "unknown grade '" + a.grade + "'", "--grade"));
+    f.grade = *g;
+  }
+  if (!a.created_from.empty()) {
+    auto t = parse_time(a.created_from);
+    if (!t.ok()) return fail(t.status().with_field("--created-from"));
+    f.created_from = *t;
+  }
+  if (!a.created_to.empty()) {
+    auto t = parse_time(a.created_to);
+    if (!t.ok()) return fail(t.status().with_field("--created-to"));
+    f.created_to = *t;
+  }
+  SystemClock clock;
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!a.out.empty() && a.out != "-") {
+    file.open(a.out, std::ios::binary);
+    if (!file) return fail(Status(ErrorCode::kIoError, "cannot write '" + a.out + "'"));
+    out = &file;
+  }
+  Status st = export_leads_csv(*(*rt)->store, f, [&](std::string_view chunk) {
+    out->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return static_cast<bool>(*out);
+  });
+  if (!st.ok()) return fail(st);
+  out->flush();
+  if (!*out) return fail(Status(ErrorCode::kIoError, "write failed"));
+  return 0;
+}
+
+// ---- demo, migrate, token ---------------------------------------------------
+
+struct DemoArgs {
+  std::string db = kDefaultDb;
+  uint64_t seed = 42;
+  int leads = 5000;
+  std::string start = "2026-01-05";
+};
+
+int run_demo(const DemoArgs& a) {
+  auto start = parse_date(a.start);
+  if (!start.ok()) return fail(start.status().with_field("--start"));
+  SystemClock wall;
+  ManualClock clock(int64_t{*start} * kMillisPerDay);
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  DemoOptions opt;
+  opt.seed = a.seed;
+  opt.leads = a.leads;
+  opt.start = *start;
+  ProgressBar bar("demo data", wall);
+  auto summary = generate_demo(*(*rt)->store, (*rt)->campaigns, (*rt)->intake, clock, opt,
+                               [&](int64_t done, int64_t total) {
+                                 bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
+                                            with_commas(done) + " leads");
+                               });
+  bar.finish();
+  if (!summary.ok()) return fail(summary.status());
+  const DemoSummary& s = *summary;
+  std::cout << "demo data in " << a.db << ": " << s.campaigns << " campaigns, " << s.teams
+            << " teams, " << s.reps << " reps, " << with_commas(s.created) << " leads created, "
+            << with_commas(s.merged) << " re-captures merged, " << with_commas(s.touches)
+            << " touches (seed " << a.seed << ")\n";
+  return 0;
+}
+
+int run_migrate(const std::string& db) {
+  auto store = SqliteStore::open(db);
+  if (!store.ok()) return fail(store.status());
+  std::cout << db << ": schema version " << (*store)->schema_version() << "\n";
+  return 0;
+}
+
+struct TokenArgs {
+  std::string db = kDefaultDb;
+  std::string role = "admin";
+  std::string label;
+  int expires_days = 0;
+  int64_t id = 0;
+};
+
+int run_token_create(const TokenArgs& a) {
+  auto role = parse_role(a.role);
+  if (!role) {
+    return fail(Status(ErrorCode::kInvalidValue,
+                       "unknown role '" + a.role + "'; use " + std::string(role_names()), "--role"));
+  }
+  SystemClock clock;
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  std::optional<TimePoint> expires;
+  if (a.expires_days > 0) expires = clock.now() + a.expires_days * kMillisPerDay;
+  auto t = (*rt)->tokens.create(*role, a.label, expires);
+  if (!t.ok()) return fail(t.status());
+  std::cout << t->secret << std::endl;  // only the token: scripts capture it
+  return 0;
+}
+
+int run_token_list(const TokenArgs& a) {
+  SystemClock clock;
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  auto list = (*rt)->store->list_tokens();
+  if (!list.ok()) return fail(list.status());
+  std::cout << "id\trole\tlabel\tcreated\texpires\trevoked\n";
+  for (const ApiToken& t : *list) {
+    std::cout << t.id << "\t" << t.role << "\t" << t.label << "\t" << format_time(t.created_at)
+              << "\t" << (t.expires_at ? format_time(*t.expires_at) : "-") << "\t"
+              << (t.revoked_at ? format_time(*t.revoked_at) : "-") << "\n";
+  }
+  return 0;
+}
+
+int run_token_revoke(const TokenArgs& a) {
+  SystemClock clock;
+  auto rt = open_runtime(a.db, clock);
+  if (!rt.ok()) return fail(rt.status());
+  Status st = (*rt)->tokens.revoke(a.id);
+  if (!st.ok()) return fail(st);
+  std::cout << "token " << a.id << " revoked\n";
+  return 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock) {
+  std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  auto store = SqliteStore::open(db_path);
+  if (!store.ok()) return store.status();
+  auto rt = std::make_unique<Runtime>(std::move(store).value(), clock);
+  LEADLOOP_RETURN_IF_ERROR(rt->campaigns.load());
+  LEADLOOP_RETURN_IF_ERROR(rt->intake.open());
+  return rt;
+}
+
+void add_commands(CLI::App& app, int* exit_code) {
+  auto serve = std::make_shared<ServeArgs>();
+  auto* s = app.add_subcommand("serve", "Serve the HTTP API (stops cleanly on SIGTERM/SIGINT)");
+  s->add_option("--db", serve->db, "SQLite database file (created if absent)")->capture_default_str();
+  s->add_option("--listen", serve->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  s->add_option("--max-body", serve->max_body, "Largest request body in bytes (413 above)")->capture_default_str();
+  s->add_option("--threads", serve->threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });
+
+  auto imp = std::make_shared<ImportArgs>();
+  auto* i = app.add_subcommand("import", "Import leads from a CSV file (any CRM's export)");
+  i->add_option("file", imp->file, "CSV file")->required()->check(CLI::ExistingFile);
+  i->add_option("--db", imp->db, "SQLite database file")->capture_default_str();
+  i->add_option("--campaign", imp->campaign, "Campaign key for rows without one");
+  i->add_option("--mapping", imp->mapping, "auto, salesforce, hubspot, mautic, or a YAML mapping file")->capture_default_str();
+  i->add_option("--errors", imp->errors_out, "Where to write rejected rows (default FILE.errors.csv)");
+  i->add_option("--batch", imp->batch, "Leads per transaction")->capture_default_str()->check(CLI::Range(1, 100000));
+  i->add_flag("--dry-run", imp->dry_run, "Validate and find duplicates; store nothing");
+  i->callback([imp, exit_code] { *exit_code = run_import(*imp); });
+
+  auto exp = std::make_shared<ExportArgs>();
+  auto* e = app.add_subcommand("export", "Export leads as CSV");
+  e->add_option("--db", exp->db, "SQLite database file")->capture_default_str();
+  e->add_option("--format", exp->format, "Output format")->check(CLI::IsMember({"csv"}))->capture_default_str();
+  e->add_option("--out", exp->out, "Output file (default: standard output)");
+  e->add_option("--campaign", exp->campaign, "Only leads of this campaign");
+  e->add_option("--stage", exp->stage, "Only leads in this stage");
+  e->add_option("--grade", exp->grade, "Only leads of this grade");
+  e->add_option("--owner", exp->owner, "Only leads of this owner");
+  e->add_option("--region", exp->region, "Only leads of this region");
+  e->add_option("--created-from", exp->created_from, "Captured at or after (YYYY-MM-DD or ISO time)");
+  e->add_option("--created-to", exp->created_to, "Captured before (YYYY-MM-DD or ISO time)");
+  e->add_option("--q", exp->q, "Text in email, phone, name or company");
+  e->callback([exp, exit_code] { *exit_code = run_export(*exp); });
+
+  auto demo = std::make_shared<DemoArgs>();
+  auto* d = app.add_subcommand("demo", "Generate a realistic, deterministic demo data set");
+  d->add_option("--db", demo->db, "SQLite database file")->capture_default_str();
+  d->add_option("--seed", demo->seed, "Random seed (same seed, same data)")->capture_default_str();
+  d->add_option("--leads", demo->leads, "Number of leads to capture")->capture_default_str()->check(CLI::Range(0, 100000000));
+  d->add_option("--start", demo->start, "First day of the nine-month programme")->capture_default_str();
+  d->callback([demo, exit_code] { *exit_code = run_demo(*demo); });
+
+  auto mig_db = std::make_shared<std::string>(kDefaultDb);
+  auto* m = app.add_subcommand("migrate", "Create or upgrade the database schema");
+  m->add_option("--db", *mig_db, "SQLite database file")->capture_default_str();
+  m->callback([mig_db, exit_code] { *exit_code = run_migrate(*mig_db); });
+
+  auto tok = std::make_shared<TokenArgs>();
+  auto* t = app.add_subcommand("token", "Manage API tokens");
+  t->require_subcommand(1);
+  auto* tc = t->add_subcommand("create", "Create a token and print it (only the token)");
+  tc->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
+  tc->add_option("--role", tok->role, std::string("Role: ") + std::string(role_names()))->capture_default_str();
+  tc->add_option("--label", tok->label, "A name to recognise the token by");
+  tc->add_option("--expires-days", tok->expires_days, "Days until it expires (0: never)")->check(CLI::Range(0, 3650));
+  tc->callback([tok, exit_code] { *exit_code = run_token_create(*tok); });
+  auto* tl = t->add_subcommand("list", "List tokens (never their secrets)");
+  tl->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
+  tl->callback([tok, exit_code] { *exit_code = run_token_list(*tok); });
+  auto* tr = t->add_subcommand("revoke", "Revoke a token by id");
+  tr->add_option("id", tok->id, "Token id (see token list)")->required();
+  tr->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
+  tr->callback([tok, exit_code] { *exit_code = run_token_revoke(*tok); });
+
+  app.add_subcommand("version", "Print the version")->callback([] {
+    std::cout << "leadloop " << LEADLOOP_VERSION << "\n";
+  });
+}
+
+}  // namespace leadloop::cli

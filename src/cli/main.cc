@@ -1,0 +1,18 @@
+// leadloop: the closed-loop lead management engine.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Leadloop: closed-loop lead management (capture, qualify, route, track, measure)"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  int exit_code = 0;
+  leadloop::cli::add_commands(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

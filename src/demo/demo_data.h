@@ -1,0 +1,40 @@
+// The demo data set: campaigns of every channel (one run by a telemarketing
+// vendor), teams and reps in three regions, and leads captured day by day
+// over nine months with touches, call data points (also from conversations
+// that produced no lead) and re-captures that merge. Deterministic: the same
+// seed and options give the same database. Everything goes through Intake,
+// so demo data gets the validation and history of real capture.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "domain/clock.h"
+#include "engine/intake.h"
+
+namespace leadloop {
+
+struct DemoOptions {
+  uint64_t seed = 42;
+  int leads = 5000;
+  Days start = 0;   // first day; the programme runs nine months from it
+  int days = 273;   // nine months
+};
+
+struct DemoSummary {
+  int campaigns = 0;
+  int teams = 0;
+  int reps = 0;
+  int64_t created = 0;
+  int64_t merged = 0;
+  int64_t rejected = 0;
+  int64_t touches = 0;
+};
+
+// REQUIRES: `clock` is the clock the intake and catalog were built with; the
+// generator moves it through the programme.
+Result<DemoSummary> generate_demo(Store& store, CampaignCatalog& campaigns, Intake& intake,
+                                  ManualClock& clock, const DemoOptions& options,
+                                  const std::function<void(int64_t, int64_t)>& progress = {});
+
+}  // namespace leadloop

@@ -1,0 +1,57 @@
+// The one JSON mapping per type: parse what callers send (simdjson, strict
+// about types, unknown fields and UTF-8) and render what we answer
+// (nlohmann::json). Field errors name the field ("attributes.budget").
+// Thread-safe (each thread parses with its own parser).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/campaign.h"
+#include "domain/event.h"
+#include "domain/lead.h"
+#include "domain/status.h"
+#include "domain/team.h"
+#include "domain/touch.h"
+
+namespace leadloop {
+
+using Json = nlohmann::ordered_json;
+
+// Serialises without throwing: invalid UTF-8 (which validation keeps out)
+// would be replaced rather than abort a response.
+std::string dump_json(const Json& j);
+
+Json to_json(const Lead& lead);
+Json to_json(const Campaign& campaign);
+Json to_json(const Touch& touch);
+Json to_json(const LeadEvent& event);  // payload embedded as an object
+Json to_json(const Rep& rep);
+Json to_json(const Team& team);
+Json to_json(const Status& status);     // {"code","message","field"}
+
+// A lead as sent by a caller: one JSON object.
+Result<Lead> parse_lead(std::string_view json);
+
+// A batch: a JSON array of lead objects, or {"leads": [...]}. The outer
+// Result fails for a body that is not such a document, or that holds more
+// than max_records; each element is parsed on its own.
+Result<std::vector<Result<Lead>>> parse_lead_batch(std::string_view json, size_t max_records);
+
+Result<Campaign> parse_campaign(std::string_view json);
+
+struct TouchInput {
+  Touch touch;
+  bool channel_given = false;  // else the campaign's default medium
+  bool at_given = false;       // else now
+};
+Result<TouchInput> parse_touch(std::string_view json);
+
+// An amount such as 1500 or 1500.5 or "1500.50" into minor units (cents).
+Result<int64_t> parse_money(std::string_view text);
+std::string format_money(int64_t cents);  // "1500.50"
+
+}  // namespace leadloop

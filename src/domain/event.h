@@ -1,0 +1,28 @@
+// A LeadEvent is one entry in a lead's append-only history. Every change to
+// a lead, by any path, appends one in the same transaction as the change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain/time.h"
+
+namespace leadloop {
+
+namespace event_type {
+inline constexpr std::string_view kCaptured = "captured";      // first capture
+inline constexpr std::string_view kRecaptured = "recaptured";  // a duplicate merged in
+inline constexpr std::string_view kTouched = "touched";        // a touch was logged
+}  // namespace event_type
+
+struct LeadEvent {
+  int64_t id = 0;  // global, increasing in commit order
+  int64_t lead_id = 0;
+  std::string type;
+  TimePoint at = 0;
+  std::string actor;
+  std::string payload;  // JSON object text
+};
+
+}  // namespace leadloop

@@ -1,0 +1,75 @@
+// A Lead is one person at a company that a campaign found: contact fields,
+// firmographics, free attributes, consent per channel, and where it stands
+// (stage, grade, owner). Plain value type.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/stage.h"
+#include "domain/time.h"
+
+namespace leadloop {
+
+// Sorted so that JSON and CSV output is deterministic.
+using Attributes = std::map<std::string, std::string>;
+
+enum class Consent : uint8_t { kUnknown, kGranted, kDenied };
+std::string_view consent_name(Consent c);  // "unknown", "granted", "denied"
+std::optional<Consent> parse_consent(std::string_view text);  // also yes/no/true/false/1/0
+
+struct ConsentFlags {
+  Consent email = Consent::kUnknown;
+  Consent phone = Consent::kUnknown;
+  Consent mail = Consent::kUnknown;
+};
+
+struct Lead {
+  int64_t id = 0;  // 0 until stored
+  std::string email;
+  std::string phone;
+  std::string first_name;
+  std::string last_name;
+  std::string company;
+  std::string title;
+  std::string industry;
+  std::optional<int64_t> employees;
+  std::string country;
+  std::string region;
+  std::string source_campaign;
+  Attributes attributes;
+  ConsentFlags consent;
+
+  Stage stage = Stage::kCaptured;
+  Grade grade = Grade::kNone;
+  std::string owner;  // rep key; empty while unassigned
+
+  TimePoint created_at = 0;
+  TimePoint updated_at = 0;
+  std::optional<TimePoint> last_touch_at;
+
+  // Normalised identity keys, derived by validate_lead(); empty when the
+  // lead lacks the fields. See normalize.h.
+  std::string email_key;
+  std::string phone_key;
+  std::string name_key;
+};
+
+// The canonical text fields of a lead, as one table that JSON, CSV,
+// validation, merge and export iterate.
+struct LeadTextField {
+  std::string_view name;
+  std::string Lead::*member;
+  size_t max_length;
+};
+std::span<const LeadTextField> lead_text_fields();
+
+// Every canonical input field name, text or not: the text fields plus
+// employees, attributes, consent.
+bool is_lead_field(std::string_view name);
+
+}  // namespace leadloop

@@ -1,0 +1,231 @@
+#include "engine/intake.h"
+
+#include <unordered_map>
+
+#include "domain/merge.h"
+#include "domain/validate.h"
+
+namespace leadloop {
+
+namespace {
+
+// The captured fields of a lead that are set, for event payloads.
+Json captured_fields(const Lead& l) {
+  Json j = Json::object();
+  for (const auto& f : lead_text_fields()) {
+    const std::string& v = l.*(f.member);
+    if (!v.empty()) j[std::string(f.name)] = v;
+  }
+  if (l.employees) j["employees"] = *l.employees;
+  if (!l.attributes.empty()) {
+    Json a = Json::object();
+    for (const auto& [k, v] : l.attributes) a[k] = v;
+    j["attributes"] = a;
+  }
+  Json c = Json::object();
+  if (l.consent.email != Consent::kUnknown) c["email"] = consent_name(l.consent.email);
+  if (l.consent.phone != Consent::kUnknown) c["phone"] = consent_name(l.consent.phone);
+  if (l.consent.mail != Consent::kUnknown) c["mail"] = consent_name(l.consent.mail);
+  if (!c.empty()) j["consent"] = c;
+  return j;
+}
+
+std::string field_value(const Lead& l, const std::string& field) {
+  for (const auto& f : lead_text_fields()) {
+    if (f.name == field) return l.*(f.member);
+  }
+  if (field == "employees") return l.employees ? std::to_string(*l.employees) : "";
+  if (field.rfind("attributes.", 0) == 0) {
+    auto it = l.attributes.find(field.substr(11));
+    return it == l.attributes.end() ? "" : it->second;
+  }
+  if (field == "consent.email") return std::string(consent_name(l.consent.email));
+  if (field == "consent.phone") return std::string(consent_name(l.consent.phone));
+  if (field == "consent.mail") return std::string(consent_name(l.consent.mail));
+  return "";
+}
+
+Json merge_payload(const CaptureContext& ctx, const Lead& incoming, const Lead& merged,
+                   const MergeReport& r, std::string_view matched_on) {
+  Json filled = Json::object();
+  for (const auto& f : r.filled) filled[f] = field_value(merged, f);
+  Json conflicts = Json::array();
+  for (const auto& c : r.conflicts) {
+    conflicts.push_back({{"field", c.field}, {"kept", c.kept}, {"offered", c.offered}});
+  }
+  return {{"via", ctx.via},
+          {"campaign", incoming.source_campaign},
+          {"matched_on", matched_on},
+          {"filled", filled},
+          {"conflicts", conflicts}};
+}
+
+}  // namespace
+
+std::string_view capture_status_name(CaptureStatus s) {
+  switch (s) {
+    case CaptureStatus::kCreated: return "created";
+    case CaptureStatus::kMerged: return "merged";
+    case CaptureStatus::kRejected: break;
+  }
+  return "rejected";
+}
+
+Status Intake::open() {
+  std::lock_guard lock(mu_);
+  auto n = store_.count_leads();
+  if (!n.ok()) return n.status();
+  index_.reserve(static_cast<size_t>(*n));
+  return store_.scan_lead_keys(
+      [&](const LeadKeys& k) { index_.add(k.id, k.email_key, k.phone_key, k.name_key); });
+}
+
+size_t Intake::indexed_keys() const {
+  std::lock_guard lock(mu_);
+  return index_.size();
+}
+
+Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> inputs,
+                                                    const CaptureContext& ctx) {
+  std::vector<CaptureOutcome> out(inputs.size());
+  // Validation needs no lock.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].ok()) {
+      Status st = validate_lead(*inputs[i]);
+      if (!st.ok()) inputs[i] = st;
+    }
+    if (!inputs[i].ok()) out[i].error = inputs[i].status();
+  }
+
+  std::lock_guard lock(mu_);
+  const TimePoint now = clock_.now();
+  Mutation m;
+  m.leads.reserve(inputs.size());
+  std::vector<size_t> change_of(inputs.size(), SIZE_MAX);  // input -> change index
+  std::unordered_map<int64_t, size_t> change_of_lead;      // existing lead id -> change
+  DedupIndex batch;  // keys of leads created in this batch, by change index + 1
+
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].ok()) continue;
+    Lead& in = *inputs[i];
+    if (!campaigns_.contains(in.source_campaign)) {
+      out[i].error = Status(ErrorCode::kUnknownCampaign,
+                            "no campaign with key '" + in.source_campaign +
+                                "'; create it first (POST /api/v1/campaigns)",
+                            "source_campaign");
+      continue;
+    }
+    // A duplicate of a lead created earlier in this batch, or of a stored one.
+    size_t target = SIZE_MAX;
+    std::string_view matched_on;
+    if (auto hit = batch.find(in)) {
+      target = static_cast<size_t>(hit->lead_id - 1);
+      matched_on = hit->matched_on;
+      out[i].matched_in_batch = true;
+    } else if (auto hit = index_.find(in)) {
+      matched_on = hit->matched_on;
+      auto it = change_of_lead.find(hit->lead_id);
+      if (it != change_of_lead.end()) {
+        target = it->second;
+      } else {
+        auto existing = store_.get_lead(hit->lead_id);
+        if (!existing.ok()) return existing.status();
+        target = m.leads.size();
+        change_of_lead.emplace(hit->lead_id, target);
+        m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
+      }
+    }
+
+    if (target == SIZE_MAX) {
+      in.stage = Stage::kCaptured;
+      in.created_at = in.updated_at = now;
+      LeadChange c;
+      c.events.push_back({0, 0, std::string(event_type::kCaptured), now, ctx.actor,
+                          dump_json({{"via", ctx.via}, {"lead", captured_fields(in)}})});
+      c.lead = std::move(in);
+      batch.add(static_cast<int64_t>(m.leads.size() + 1), c.lead.email_key, c.lead.phone_key,
+                c.lead.name_key);
+      change_of[i] = m.leads.size();
+      out[i].status = CaptureStatus::kCreated;
+      m.leads.push_back(std::move(c));
+      continue;
+    }
+
+    LeadChange& c = m.leads[target];
+    MergeReport report = merge_lead(c.lead, in);
+    c.lead.updated_at = now;
+    c.lead.last_touch_at = now;
+    Touch t;
+    t.campaign = in.source_campaign;
+    auto campaign = campaigns_.find(in.source_campaign);
+    t.channel = campaign ? default_medium(campaign->channel) : Medium::kOther;
+    t.direction = Direction::kInbound;
+    t.outcome = "recaptured";
+    t.actor = ctx.actor;
+    t.at = now;
+    c.touches.push_back(std::move(t));
+    c.events.push_back({0, 0, std::string(event_type::kRecaptured), now, ctx.actor,
+                        dump_json(merge_payload(ctx, in, c.lead, report, matched_on))});
+    if (out[i].matched_in_batch) {
+      // Keys this record adds now point at the batch's new lead too.
+      batch.add(static_cast<int64_t>(target + 1), c.lead.email_key, c.lead.phone_key,
+                c.lead.name_key);
+    }
+    change_of[i] = target;
+    out[i].status = CaptureStatus::kMerged;
+    out[i].matched_on = std::string(matched_on);
+  }
+
+  if (!ctx.dry_run && !m.leads.empty()) {
+    LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+    for (const LeadChange& c : m.leads) index_.add(c.lead);
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (change_of[i] == SIZE_MAX) continue;
+    const Lead& l = m.leads[change_of[i]].lead;
+    out[i].lead_id = l.id;
+    out[i].lead = l;
+  }
+  return out;
+}
+
+Result<Touch> Intake::log_touch(TouchInput input, const std::string& actor) {
+  Touch& t = input.touch;
+  auto campaign = campaigns_.find(t.campaign);
+  if (!campaign) {
+    return Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + t.campaign + "'",
+                  "campaign");
+  }
+  if (!input.channel_given) t.channel = default_medium(campaign->channel);
+  if (t.actor.empty()) t.actor = actor;
+  std::lock_guard lock(mu_);
+  const TimePoint now = clock_.now();
+  if (!input.at_given) t.at = now;
+  Mutation m;
+  if (t.lead_id == 0) {
+    m.touches.push_back(t);
+    LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+    return m.touches.front();
+  }
+  auto lead = store_.get_lead(t.lead_id);
+  if (!lead.ok()) {
+    if (lead.status().code() == ErrorCode::kNotFound) {
+      return Status(ErrorCode::kInvalidValue, "no lead with id " + std::to_string(t.lead_id),
+                    "lead");
+    }
+    return lead.status();
+  }
+  LeadChange c{std::move(lead).value(), {}, {}};
+  if (!c.lead.last_touch_at || *c.lead.last_touch_at < t.at) c.lead.last_touch_at = t.at;
+  c.lead.updated_at = now;
+  Json payload = to_json(t);
+  payload.erase("id");
+  payload.erase("lead");
+  c.events.push_back({0, 0, std::string(event_type::kTouched), t.at, actor, dump_json(payload)});
+  c.touches.push_back(t);
+  m.leads.push_back(std::move(c));
+  LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+  return m.leads.front().touches.front();
+}
+
+}  // namespace leadloop

@@ -1,0 +1,65 @@
+// Intake is where leads and touches enter Leadloop, from every channel (API,
+// CSV import, demo): it validates, finds duplicates (in the database and
+// within the batch), merges re-captures into the existing lead as a touch and
+// an event, and commits each batch as one transaction. Thread-safe: batches
+// are serialised by an internal lock; parsing and validation happen outside.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "domain/clock.h"
+#include "domain/codec.h"
+#include "engine/campaign_catalog.h"
+#include "engine/dedup_index.h"
+#include "store/store.h"
+
+namespace leadloop {
+
+struct CaptureContext {
+  std::string actor;  // who is capturing: token label, user, "import"
+  std::string via;    // "api", "import:<id>", "demo"
+  bool dry_run = false;  // validate and find duplicates, store nothing
+};
+
+enum class CaptureStatus { kCreated, kMerged, kRejected };
+std::string_view capture_status_name(CaptureStatus s);
+
+struct CaptureOutcome {
+  CaptureStatus status = CaptureStatus::kRejected;
+  int64_t lead_id = 0;         // created or merged-into lead (0 on dry-run create)
+  std::string matched_on;      // for kMerged: email, phone, company_name
+  bool matched_in_batch = false;  // the duplicate came earlier in the same batch
+  Status error;                // for kRejected
+  Lead lead;                   // the lead's state after this batch
+};
+
+class Intake {
+ public:
+  Intake(Store& store, const Clock& clock, CampaignCatalog& campaigns)
+      : store_(store), clock_(clock), campaigns_(campaigns) {}
+
+  // Builds the dedup index from the store. Call once before capturing.
+  Status open();
+
+  // Captures a batch; one outcome per input, in order. Inputs that failed to
+  // parse are reported as rejected with their parse error. Fails as a whole
+  // only when the store fails (then nothing of the batch is stored).
+  Result<std::vector<CaptureOutcome>> capture(std::vector<Result<Lead>> inputs,
+                                              const CaptureContext& ctx);
+
+  // Logs a touch, on a lead (then also an event on it) or on none.
+  Result<Touch> log_touch(TouchInput input, const std::string& actor);
+
+  size_t indexed_keys() const;
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  CampaignCatalog& campaigns_;
+  mutable std::mutex mu_;  // serialises batches; guards index_
+  DedupIndex index_;
+};
+
+}  // namespace leadloop

@@ -1,0 +1,127 @@
+#include "io/csv_import.h"
+
+#include "io/csv_reader.h"
+#include "io/text_encoding.h"
+
+namespace leadloop {
+
+namespace {
+
+ImportError row_error(const CsvRecord& rec, const ColumnMapping& m, const Status& st) {
+  ImportError e;
+  e.line = rec.line;
+  e.column = m.column_of(st.field());
+  e.field = st.field();
+  e.code = std::string(error_code_name(st.code()));
+  e.reason = st.message();
+  return e;
+}
+
+}  // namespace
+
+Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
+                                      const std::function<void(const ImportProgress&)>& progress) {
+  ImportReport report;
+  DecodedText decoded = decode_to_utf8(std::move(raw));
+  report.encoding = decoded.encoding;
+  const std::string& text = decoded.text;
+
+  auto spec = load_mapping(opt.mapping);
+  if (!spec.ok()) return spec.status();
+  if (!opt.campaign.empty() && !campaigns_.contains(opt.campaign)) {
+    return Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + opt.campaign + "'",
+                  "campaign");
+  }
+
+  CsvReader reader(text);
+  CsvRecord header;
+  Status st;
+  if (!reader.next(header, st) || !st.ok()) {
+    return Status(ErrorCode::kInvalidCsv,
+                  st.ok() ? "the file is empty; expected a header row" : st.message());
+  }
+  auto mapping = resolve_mapping(*spec, header.fields);
+  if (!mapping.ok()) return mapping.status();
+  if (opt.campaign.empty() && !mapping->has_campaign_column) {
+    return Status(ErrorCode::kMissingField,
+                  "say which campaign these leads come from (--campaign KEY, or ?campaign=KEY)",
+                  "campaign");
+  }
+  report.mapping = mapping->spec_name;
+  for (size_t i = 0; i < mapping->headers.size(); ++i) {
+    report.columns.emplace_back(mapping->headers[i], mapping->columns[i].describe());
+  }
+
+  ImportRecord& rec = report.record;
+  rec.source = opt.source;
+  rec.campaign = opt.campaign;
+  rec.mapping = report.mapping;
+  rec.actor = opt.actor;
+  rec.dry_run = opt.dry_run;
+  rec.started_at = clock_.now();
+  if (decoded.encoding != "utf-8") rec.notes = "decoded as " + decoded.encoding;
+  if (!opt.dry_run) LEADLOOP_RETURN_IF_ERROR(store_.put_import(rec));
+
+  CaptureContext ctx;
+  ctx.actor = opt.actor;
+  ctx.via = opt.dry_run ? "import:dry-run" : "import:" + std::to_string(rec.id);
+  ctx.dry_run = opt.dry_run;
+
+  ImportProgress prog;
+  prog.bytes_total = text.size();
+  std::vector<Result<Lead>> batch;
+  std::vector<CsvRecord> batch_records;
+  batch.reserve(opt.batch_size);
+  batch_records.reserve(opt.batch_size);
+
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status();
+    auto outcomes = intake_.capture(std::move(batch), ctx);
+    if (!outcomes.ok()) return outcomes.status();
+    for (size_t i = 0; i < outcomes->size(); ++i) {
+      const CaptureOutcome& o = (*outcomes)[i];
+      switch (o.status) {
+        case CaptureStatus::kCreated: ++rec.created; break;
+        case CaptureStatus::kMerged: ++rec.merged; break;
+        case CaptureStatus::kRejected:
+          ++rec.rejected;
+          report.errors.push_back(row_error(batch_records[i], *mapping, o.error));
+          break;
+      }
+    }
+    batch.clear();
+    batch_records.clear();
+    prog.bytes_done = reader.position();
+    prog.rows = rec.rows;
+    prog.created = rec.created;
+    prog.merged = rec.merged;
+    prog.rejected = rec.rejected;
+    if (progress) progress(prog);
+    return Status();
+  };
+
+  CsvRecord record;
+  while (reader.next(record, st)) {
+    ++rec.rows;
+    if (!st.ok()) {
+      batch.emplace_back(st);
+    } else {
+      auto lead = map_record(*mapping, record.fields);
+      if (lead.ok() && lead->source_campaign.empty()) lead->source_campaign = opt.campaign;
+      batch.push_back(std::move(lead));
+    }
+    batch_records.push_back(std::move(record));
+    record = CsvRecord();
+    if (batch.size() >= opt.batch_size) LEADLOOP_RETURN_IF_ERROR(flush());
+  }
+  LEADLOOP_RETURN_IF_ERROR(flush());
+
+  rec.finished_at = clock_.now();
+  if (!opt.dry_run) {
+    LEADLOOP_RETURN_IF_ERROR(store_.put_import(rec));
+    LEADLOOP_RETURN_IF_ERROR(store_.add_import_errors(rec.id, report.errors));
+  }
+  return report;
+}
+
+}  // namespace leadloop

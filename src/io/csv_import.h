@@ -1,0 +1,60 @@
+// CsvImporter loads a CSV file of leads through Intake, in batches, so a
+// file gets exactly the validation, deduplication and history of the API.
+// Every rejected row is reported with its line, column and reason, and the
+// import with its errors is recorded in the store. Thread-safe if Intake is.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/intake.h"
+#include "io/csv_mapping.h"
+
+namespace leadloop {
+
+struct ImportOptions {
+  std::string campaign;         // for rows without a campaign column value
+  std::string mapping = "auto"; // preset name or YAML file
+  bool dry_run = false;
+  std::string source = "api";   // file name, for the record
+  std::string actor;
+  size_t batch_size = 10000;
+};
+
+struct ImportProgress {
+  size_t bytes_done = 0;
+  size_t bytes_total = 0;
+  int64_t rows = 0;
+  int64_t created = 0;
+  int64_t merged = 0;
+  int64_t rejected = 0;
+};
+
+struct ImportReport {
+  ImportRecord record;               // id 0 for a dry run
+  std::vector<ImportError> errors;   // every rejected row
+  std::string encoding;
+  std::string mapping;               // the mapping used, e.g. "auto (hubspot)"
+  std::vector<std::pair<std::string, std::string>> columns;  // header -> target
+};
+
+class CsvImporter {
+ public:
+  CsvImporter(Intake& intake, Store& store, CampaignCatalog& campaigns, const Clock& clock)
+      : intake_(intake), store_(store), campaigns_(campaigns), clock_(clock) {}
+
+  // Fails as a whole only for a file that cannot be read as a lead list at
+  // all (no header, no email/phone column, unknown campaign) or a store
+  // failure; row problems are reported in the report.
+  Result<ImportReport> run(std::string raw, const ImportOptions& options,
+                           const std::function<void(const ImportProgress&)>& progress = {});
+
+ private:
+  Intake& intake_;
+  Store& store_;
+  CampaignCatalog& campaigns_;
+  const Clock& clock_;
+};
+
+}  // namespace leadloop

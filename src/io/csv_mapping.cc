@@ -1,0 +1,426 @@
+#include "io/csv_mapping.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+
+#include "domain/codec.h"
+#include "domain/normalize.h"
+
+namespace leadloop {
+
+namespace {
+
+struct Alias {
+  std::string_view preset;  // "" for every preset
+  std::string_view header;
+  std::string_view target;
+};
+
+// One table of every header we know. Generic aliases ("" preset) apply to
+// every file; preset ones win when that preset is chosen or detected.
+constexpr Alias kAliases[] = {
+    // Leadloop's own names and their common spellings.
+    {"", "email", "email"}, {"", "e-mail", "email"}, {"", "email address", "email"},
+    {"", "work email", "email"}, {"", "phone", "phone"}, {"", "phone number", "phone"},
+    {"", "telephone", "phone"}, {"", "tel", "phone"}, {"", "business phone", "phone"},
+    {"", "work phone", "phone"}, {"", "first_name", "first_name"}, {"", "given name", "first_name"},
+    {"", "last_name", "last_name"}, {"", "surname", "last_name"}, {"", "family name", "last_name"},
+    {"", "company", "company"}, {"", "company name", "company"}, {"", "organization", "company"},
+    {"", "organisation", "company"}, {"", "account name", "company"}, {"", "title", "title"},
+    {"", "job title", "title"}, {"", "position", "title"}, {"", "industry", "industry"},
+    {"", "employees", "employees"}, {"", "number of employees", "employees"},
+    {"", "no. of employees", "employees"}, {"", "company size", "employees"},
+    {"", "country", "country"}, {"", "region", "region"}, {"", "sales region", "region"},
+    {"", "source_campaign", "source_campaign"}, {"", "campaign", "source_campaign"},
+    {"", "attributes", "attributes"}, {"", "consent_email", "consent.email"},
+    {"", "consent_phone", "consent.phone"}, {"", "consent_mail", "consent.mail"},
+    {"", "name", "full_name"}, {"", "full name", "full_name"}, {"", "contact name", "full_name"},
+    {"", "mobile", "attributes.mobile"}, {"", "city", "attributes.city"},
+    {"", "state", "attributes.state"}, {"", "website", "attributes.website"},
+    // Salesforce lead export (report labels and API names).
+    {"salesforce", "lead id", "attributes.salesforce_id"}, {"salesforce", "id", "attributes.salesforce_id"},
+    {"salesforce", "firstname", "first_name"}, {"salesforce", "lastname", "last_name"},
+    {"salesforce", "numberofemployees", "employees"}, {"salesforce", "state/province", "attributes.state"},
+    {"salesforce", "zip/postal code", "attributes.postal_code"}, {"salesforce", "postalcode", "attributes.postal_code"},
+    {"salesforce", "street", "attributes.street"}, {"salesforce", "lead source", "attributes.lead_source"},
+    {"salesforce", "leadsource", "attributes.lead_source"}, {"salesforce", "lead status", "attributes.salesforce_status"},
+    {"salesforce", "status", "attributes.salesforce_status"}, {"salesforce", "rating", "attributes.salesforce_rating"},
+    {"salesforce", "lead owner", "attributes.salesforce_owner"}, {"salesforce", "email opt out", "optout.email"},
+    {"salesforce", "hasoptedoutofemail", "optout.email"}, {"salesforce", "do not call", "optout.phone"},
+    {"salesforce", "donotcall", "optout.phone"}, {"salesforce", "annual revenue", "attributes.annual_revenue"},
+    {"salesforce", "annualrevenue", "attributes.annual_revenue"},
+    // HubSpot contact export.
+    {"hubspot", "record id", "attributes.hubspot_id"}, {"hubspot", "contact id", "attributes.hubspot_id"},
+    {"hubspot", "country/region", "country"}, {"hubspot", "state/region", "attributes.state"},
+    {"hubspot", "mobile phone number", "attributes.mobile"}, {"hubspot", "lifecycle stage", "attributes.hubspot_lifecycle_stage"},
+    {"hubspot", "lead status", "attributes.hubspot_lead_status"}, {"hubspot", "contact owner", "attributes.hubspot_owner"},
+    {"hubspot", "original source", "attributes.hubspot_original_source"},
+    {"hubspot", "unsubscribed from all email", "optout.email"}, {"hubspot", "create date", "attributes.hubspot_created"},
+    {"hubspot", "postal code", "attributes.postal_code"}, {"hubspot", "annual revenue", "attributes.annual_revenue"},
+    // Mautic contact export.
+    {"mautic", "id", "attributes.mautic_id"}, {"mautic", "firstname", "first_name"},
+    {"mautic", "lastname", "last_name"}, {"mautic", "position", "title"},
+    {"mautic", "points", "attributes.mautic_points"}, {"mautic", "stage", "attributes.mautic_stage"},
+    {"mautic", "zipcode", "attributes.postal_code"}, {"mautic", "address1", "attributes.street"},
+    {"mautic", "preferred_locale", "attributes.locale"}, {"mautic", "last_active", "attributes.mautic_last_active"},
+    {"mautic", "dnc_email", "optout.email"}, {"mautic", "companyname", "company"},
+};
+
+constexpr std::string_view kPresets[] = {"salesforce", "hubspot", "mautic"};
+
+bool is_preset(std::string_view name) {
+  for (auto p : kPresets) {
+    if (p == name) return true;
+  }
+  return false;
+}
+
+std::string attribute_name(std::string_view header) {
+  std::string out;
+  bool gap = false;
+  for (char c : trim(header)) {
+    auto u = static_cast<unsigned char>(c);
+    bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || u >= 0x80;
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + 32);
+      word = true;
+    }
+    if (word) {
+      if (gap && !out.empty()) out += '_';
+      out += c;
+      gap = false;
+    } else {
+      gap = true;
+    }
+  }
+  return out.substr(0, 100);
+}
+
+bool truthy(std::string_view v) {
+  std::string s = to_lower_ascii(trim(v));
+  return s == "1" || s == "true" || s == "yes" || s == "y" || s == "x" || s == "checked";
+}
+
+Status parse_employees(std::string_view text, Lead* lead) {
+  std::string digits;
+  std::string_view t = trim(text);
+  if (t.empty()) return Status();
+  size_t i = 0;
+  for (; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c == ',' || c == '.' || c == ' ' || c == '\'') {
+      continue;  // thousands separators
+    } else {
+      break;
+    }
+  }
+  std::string_view rest = trim(t.substr(i));
+  bool range = !rest.empty() && (rest[0] == '-' || rest[0] == '+');
+  if (digits.empty() || digits.size() > 9 || (!rest.empty() && !range)) {
+    return Status(ErrorCode::kInvalidValue,
+                  "'" + std::string(t) + "' is not a number of employees", "employees");
+  }
+  int64_t v = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  lead->employees = v;
+  if (range) lead->attributes["employees_range"] = std::string(t);
+  return Status();
+}
+
+}  // namespace
+
+std::string ColumnTarget::describe() const {
+  switch (kind) {
+    case TargetKind::kTextField: return name;
+    case TargetKind::kEmployees: return "employees";
+    case TargetKind::kAttribute: return "attributes." + name;
+    case TargetKind::kAttributes: return "attributes";
+    case TargetKind::kConsent: return "consent." + name;
+    case TargetKind::kOptOut: return "optout." + name;
+    case TargetKind::kFullName: return "full_name";
+    case TargetKind::kIgnore: break;
+  }
+  return "ignore";
+}
+
+Result<ColumnTarget> parse_target(std::string_view text) {
+  std::string t = std::string(trim(text));
+  for (const auto& f : lead_text_fields()) {
+    if (f.name == t) return ColumnTarget{TargetKind::kTextField, t};
+  }
+  if (t == "employees") return ColumnTarget{TargetKind::kEmployees, ""};
+  if (t == "attributes") return ColumnTarget{TargetKind::kAttributes, ""};
+  if (t == "full_name") return ColumnTarget{TargetKind::kFullName, ""};
+  if (t == "ignore" || t.empty()) return ColumnTarget{TargetKind::kIgnore, ""};
+  auto sub = [&](std::string_view prefix) -> std::string {
+    return t.size() > prefix.size() && t.compare(0, prefix.size(), prefix) == 0
+               ? t.substr(prefix.size())
+               : std::string();
+  };
+  if (auto a = sub("attributes."); !a.empty()) return ColumnTarget{TargetKind::kAttribute, a};
+  for (auto [prefix, kind] : {std::pair{std::string_view("consent."), TargetKind::kConsent},
+                              std::pair{std::string_view("optout."), TargetKind::kOptOut}}) {
+    std::string ch = sub(prefix);
+    if (ch == "email" || ch == "phone" || ch == "mail") return ColumnTarget{kind, ch};
+  }
+  return Status(ErrorCode::kInvalidValue,
+                "'" + t + "' is not a target; use a lead field (email, phone, first_name, ...), "
+                "employees, attributes.NAME, consent.CHANNEL, optout.CHANNEL, full_name or ignore");
+}
+
+std::string header_key(std::string_view header) {
+  std::string out;
+  for (char c : trim(header)) {
+    if (c == ' ' || c == '_' || c == '-') continue;
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return out;
+}
+
+Result<MappingSpec> load_mapping(const std::string& name_or_path) {
+  MappingSpec spec;
+  std::string base = name_or_path.empty() ? "auto" : name_or_path;
+  std::vector<std::pair<std::string, ColumnTarget>> file_columns;
+  if (base != "auto" && !is_preset(base)) {
+    // A YAML file: {preset: NAME, columns: {"Header": target, ...}}
+    YAML::Node doc;
+    try {
+      doc = YAML::LoadFile(base);
+    } catch (const YAML::BadFile&) {
+      return Status(ErrorCode::kInvalidValue,
+                    "'" + base + "' is neither a mapping preset (salesforce, hubspot, mautic) "
+                    "nor a readable YAML file", "mapping");
+    } catch (const YAML::Exception& e) {
+      return Status(ErrorCode::kInvalidValue,
+                    base + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, "mapping");
+    }
+    if (!doc.IsMap() || !doc["columns"] || !doc["columns"].IsMap()) {
+      return Status(ErrorCode::kInvalidValue,
+                    base + ": expected a map with 'columns: {\"Header\": target}'", "mapping");
+    }
+    for (const auto& kv : doc["columns"]) {
+      auto target = parse_target(kv.second.as<std::string>(""));
+      if (!target.ok()) {
+        return Status(ErrorCode::kInvalidValue,
+                      base + ": column '" + kv.first.as<std::string>("") + "': " +
+                          target.status().message(), "mapping");
+      }
+      file_columns.emplace_back(header_key(kv.first.as<std::string>("")), *target);
+    }
+    std::string preset = doc["preset"] ? doc["preset"].as<std::string>("auto") : "auto";
+    if (preset != "auto" && !is_preset(preset)) {
+      return Status(ErrorCode::kInvalidValue, base + ": unknown preset '" + preset + "'", "mapping");
+    }
+    spec.name = base;
+    base = preset;
+  } else {
+    spec.name = base;
+  }
+  spec.aliases = std::move(file_columns);
+  auto add = [&](bool want_preset) {
+    for (const Alias& a : kAliases) {
+      bool is_generic = a.preset.empty();
+      if (want_preset ? (a.preset != base) : !is_generic) continue;
+      spec.aliases.emplace_back(header_key(a.header), *parse_target(a.target));
+    }
+  };
+  if (base == "auto") {
+    // Every preset's aliases, generic first; detection reorders at resolve.
+    add(false);
+    for (const Alias& a : kAliases) {
+      if (!a.preset.empty()) spec.aliases.emplace_back(header_key(a.header), *parse_target(a.target));
+    }
+  } else {
+    add(true);
+    add(false);
+  }
+  // Canonical field names always map to themselves.
+  for (const auto& f : lead_text_fields()) {
+    spec.aliases.emplace_back(header_key(f.name), *parse_target(f.name));
+  }
+  return spec;
+}
+
+int ColumnMapping::column_of(std::string_view field) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const ColumnTarget& t = columns[i];
+    std::string d = t.describe();
+    if (d == field) return static_cast<int>(i) + 1;
+    if (t.kind == TargetKind::kFullName && (field == "first_name" || field == "last_name")) {
+      return static_cast<int>(i) + 1;
+    }
+    if (t.kind == TargetKind::kOptOut && field == "consent." + t.name) return static_cast<int>(i) + 1;
+    if (t.kind == TargetKind::kAttributes && field.rfind("attributes", 0) == 0) {
+      return static_cast<int>(i) + 1;
+    }
+  }
+  return 0;
+}
+
+Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
+                                      const std::vector<std::string>& headers) {
+  ColumnMapping m;
+  m.spec_name = spec.name;
+  m.headers = headers;
+  const std::vector<std::pair<std::string, ColumnTarget>>* aliases = &spec.aliases;
+  MappingSpec detected;
+  if (spec.name == "auto") {
+    // Pick the preset whose own headers match the most columns.
+    int best = 0;
+    std::string best_name;
+    for (auto preset : kPresets) {
+      int score = 0;
+      for (const auto& h : headers) {
+        std::string k = header_key(h);
+        for (const Alias& a : kAliases) {
+          if (a.preset == preset && header_key(a.header) == k) {
+            ++score;
+            break;
+          }
+        }
+      }
+      if (score > best) {
+        best = score;
+        best_name = std::string(preset);
+      }
+    }
+    if (!best_name.empty()) {
+      auto spec2 = load_mapping(best_name);
+      if (spec2.ok()) {
+        detected = std::move(spec2).value();
+        aliases = &detected.aliases;
+        m.spec_name = "auto (" + best_name + ")";
+      }
+    }
+  }
+  bool has_contact = false;
+  std::vector<bool> taken_text(lead_text_fields().size(), false);
+  for (const auto& h : headers) {
+    std::string k = header_key(h);
+    ColumnTarget target;
+    bool found = false;
+    for (const auto& [alias, t] : *aliases) {
+      if (alias == k) {
+        target = t;
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      std::string attr = attribute_name(h);
+      target = attr.empty() ? ColumnTarget{TargetKind::kIgnore, ""}
+                            : ColumnTarget{TargetKind::kAttribute, attr};
+    }
+    // A second column for the same text field keeps its data as an attribute.
+    if (target.kind == TargetKind::kTextField) {
+      for (size_t f = 0; f < lead_text_fields().size(); ++f) {
+        if (lead_text_fields()[f].name != target.name) continue;
+        if (taken_text[f]) {
+          target = ColumnTarget{TargetKind::kAttribute, attribute_name(h)};
+        } else {
+          taken_text[f] = true;
+        }
+      }
+    }
+    if (target.kind == TargetKind::kTextField && (target.name == "email" || target.name == "phone")) {
+      has_contact = true;
+    }
+    if (target.kind == TargetKind::kTextField && target.name == "source_campaign") {
+      m.has_campaign_column = true;
+    }
+    m.columns.push_back(target);
+  }
+  if (!has_contact) {
+    std::string list;
+    for (const auto& h : headers) list += (list.empty() ? "" : ", ") + h;
+    return Status(ErrorCode::kMissingField,
+                  "no column holds an email or a phone (headers: " + list.substr(0, 500) +
+                      "); name the columns in a mapping file (--mapping FILE.yaml)",
+                  "email");
+  }
+  return m;
+}
+
+Result<Lead> map_record(const ColumnMapping& m, const std::vector<std::string>& fields) {
+  Lead lead;
+  std::string full_name;
+  for (size_t i = 0; i < m.columns.size() && i < fields.size(); ++i) {
+    const ColumnTarget& t = m.columns[i];
+    const std::string& v = fields[i];
+    switch (t.kind) {
+      case TargetKind::kTextField:
+        for (const auto& f : lead_text_fields()) {
+          if (f.name == t.name) lead.*(f.member) = v;
+        }
+        break;
+      case TargetKind::kEmployees:
+        LEADLOOP_RETURN_IF_ERROR(parse_employees(v, &lead));
+        break;
+      case TargetKind::kAttribute:
+        if (!trim(v).empty()) lead.attributes[t.name] = std::string(trim(v));
+        break;
+      case TargetKind::kAttributes: {
+        if (trim(v).empty()) break;
+        auto j = Json::parse(v, nullptr, false);
+        if (!j.is_object()) {
+          return Status(ErrorCode::kInvalidValue, "expected a JSON object of attributes",
+                        "attributes");
+        }
+        for (auto& [k, val] : j.items()) {
+          lead.attributes[k] = val.is_string() ? val.get<std::string>() : val.dump();
+        }
+        break;
+      }
+      case TargetKind::kConsent:
+      case TargetKind::kOptOut: {
+        if (trim(v).empty()) break;
+        Consent c;
+        if (t.kind == TargetKind::kOptOut) {
+          c = truthy(v) ? Consent::kDenied : Consent::kUnknown;
+        } else {
+          auto parsed = parse_consent(v);
+          if (!parsed) {
+            return Status(ErrorCode::kInvalidValue,
+                          "'" + v + "' is not a consent value (granted/denied, yes/no, 1/0)",
+                          "consent." + t.name);
+          }
+          c = *parsed;
+        }
+        Consent& slot = t.name == "email" ? lead.consent.email
+                        : t.name == "phone" ? lead.consent.phone
+                                            : lead.consent.mail;
+        if (c != Consent::kUnknown) slot = c;
+        break;
+      }
+      case TargetKind::kFullName:
+        full_name = std::string(trim(v));
+        break;
+      case TargetKind::kIgnore:
+        break;
+    }
+  }
+  if (!full_name.empty() && lead.first_name.empty() && lead.last_name.empty()) {
+    size_t sp = full_name.rfind(' ');
+    if (sp == std::string::npos) {
+      lead.last_name = full_name;
+    } else {
+      lead.first_name = full_name.substr(0, sp);
+      lead.last_name = full_name.substr(sp + 1);
+    }
+  }
+  if (fields.size() > m.columns.size()) {
+    bool extra = false;
+    for (size_t i = m.columns.size(); i < fields.size(); ++i) extra |= !trim(fields[i]).empty();
+    if (extra) {
+      return Status(ErrorCode::kInvalidCsv,
+                    "the row has " + std::to_string(fields.size()) + " fields, the header " +
+                        std::to_string(m.columns.size()));
+    }
+  }
+  return lead;
+}
+
+}  // namespace leadloop

@@ -1,0 +1,174 @@
+#include "store/sqlite/migrations.h"
+
+#include <vector>
+
+namespace leadloop::sqlite {
+
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: a released migration is never edited.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, R"sql(
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  vendor TEXT NOT NULL DEFAULT '',
+  cost_cents INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  starts_on INTEGER,
+  ends_on INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE leads (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  company TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  industry TEXT NOT NULL DEFAULT '',
+  employees INTEGER,
+  country TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  source_campaign TEXT NOT NULL,
+  attributes TEXT NOT NULL DEFAULT '{}',
+  consent_email INTEGER NOT NULL DEFAULT 0,
+  consent_phone INTEGER NOT NULL DEFAULT 0,
+  consent_mail INTEGER NOT NULL DEFAULT 0,
+  stage TEXT NOT NULL,
+  grade TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_touch_at INTEGER,
+  email_key TEXT NOT NULL DEFAULT '',
+  phone_key TEXT NOT NULL DEFAULT '',
+  name_key TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE lead_events (
+  id INTEGER PRIMARY KEY,
+  lead_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX lead_events_by_lead ON lead_events(lead_id);
+CREATE TABLE touches (
+  id INTEGER PRIMARY KEY,
+  lead_id INTEGER,
+  campaign TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  notes TEXT NOT NULL,
+  data_points TEXT NOT NULL
+);
+CREATE INDEX touches_by_lead ON touches(lead_id);
+CREATE TABLE teams (
+  key TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  region TEXT NOT NULL,
+  manager TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE reps (
+  key TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  capacity INTEGER NOT NULL DEFAULT 50,
+  away INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  campaign TEXT NOT NULL,
+  mapping TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  rows INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  merged INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  notes TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE import_errors (
+  import_id INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX import_errors_by_import ON import_errors(import_id, line);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+Result<int> migrate(SqliteDb& db, const std::string& path) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st.ok()) return st.status();
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  int version = static_cast<int>((*st)->int64(0));
+  (*st)->reset();
+  if (version > latest_schema_version()) {
+    return Status(ErrorCode::kSchemaTooNew,
+                  "database '" + path + "' was written by a newer Leadloop (schema version " +
+                      std::to_string(version) + "); this binary knows versions up to " +
+                      std::to_string(latest_schema_version()) +
+                      ". Upgrade leadloop, or point --db at another file.");
+  }
+  for (const Migration& m : migrations()) {
+    if (m.version <= version) continue;
+    Status s = in_transaction(db, [&] {
+      // Another process may have migrated since we looked; look again
+      // under the write lock.
+      auto again = db.prepare("PRAGMA user_version");
+      if (!again.ok()) return again.status();
+      auto r = (*again)->step();
+      if (!r.ok()) return r.status();
+      if ((*again)->int64(0) >= m.version) return Status();
+      LEADLOOP_RETURN_IF_ERROR(db.exec(m.sql));
+      return db.exec("PRAGMA user_version=" + std::to_string(m.version));
+    });
+    if (!s.ok()) {
+      return Status(ErrorCode::kIoError, "migration " + std::to_string(m.version) +
+                                             " failed: " + s.message());
+    }
+    version = m.version;
+  }
+  return version;
+}
+
+}  // namespace leadloop::sqlite

@@ -1,0 +1,123 @@
+#include "store/sqlite/sqlite_db.h"
+
+#include <sqlite3.h>
+
+namespace leadloop::sqlite {
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+void Stmt::bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+void Stmt::bind(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void Stmt::bind_null(int i) { sqlite3_bind_null(stmt_, i); }
+
+Result<bool> Stmt::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return Status(ErrorCode::kIoError, std::string("database: ") + sqlite3_errmsg(db_));
+}
+
+Status Stmt::run() {
+  auto r = step();
+  if (!r.ok()) return r.status();
+  return Status();
+}
+
+void Stmt::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Stmt::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+std::string_view Stmt::text_view(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  if (!p) return {};
+  return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+}
+
+std::string Stmt::text(int col) const { return std::string(text_view(col)); }
+
+bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, bool read_only) {
+  sqlite3* raw = nullptr;
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close(raw);
+    return Status(ErrorCode::kIoError, "cannot open database '" + path + "': " + msg);
+  }
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
+  sqlite3_busy_timeout(raw, 10000);
+  // WAL: readers never block the writer. synchronous=FULL: the WAL is
+  // fsynced at every commit, so an acknowledged write survives a crash of
+  // the process and of the machine.
+  const char* pragmas =
+      "PRAGMA synchronous=FULL;"
+      "PRAGMA foreign_keys=OFF;"
+      "PRAGMA cache_size=-65536;"
+      "PRAGMA temp_store=MEMORY;"
+      "PRAGMA mmap_size=268435456;";
+  if (!read_only) {
+    LEADLOOP_RETURN_IF_ERROR(db->exec("PRAGMA journal_mode=WAL;"));
+  }
+  LEADLOOP_RETURN_IF_ERROR(db->exec(pragmas));
+  return db;
+}
+
+SqliteDb::~SqliteDb() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+Status SqliteDb::error(std::string_view what) const {
+  return Status(ErrorCode::kIoError, std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+Status SqliteDb::exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status(ErrorCode::kIoError, "database: " + msg);
+  }
+  return Status();
+}
+
+Result<std::unique_ptr<Stmt>> SqliteDb::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    return error("database: cannot prepare statement");
+  }
+  return std::make_unique<Stmt>(db_, stmt);
+}
+
+Result<Stmt*> SqliteDb::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    auto st = prepare(sql);
+    if (!st.ok()) return st.status();
+    it = cache_.emplace(sql, std::move(st).value()).first;
+  }
+  it->second->reset();
+  return it->second.get();
+}
+
+int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+Status in_transaction(SqliteDb& db, const std::function<Status()>& body) {
+  LEADLOOP_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  Status st = body();
+  if (st.ok()) st = db.exec("COMMIT");
+  if (!st.ok()) db.exec("ROLLBACK");
+  return st;
+}
+
+}  // namespace leadloop::sqlite

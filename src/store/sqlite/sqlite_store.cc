@@ -1,0 +1,743 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite/migrations.h"
+
+namespace leadloop {
+
+using sqlite::SqliteDb;
+using sqlite::Stmt;
+
+namespace {
+
+constexpr const char* kLeadColumns =
+    "id, email, phone, first_name, last_name, company, title, industry, employees, country, "
+    "region, source_campaign, attributes, consent_email, consent_phone, consent_mail, stage, "
+    "grade, owner, created_at, updated_at, last_touch_at, email_key, phone_key, name_key";
+
+std::string encode_map(const Attributes& a) {
+  if (a.empty()) return "{}";
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : a) j[k] = v;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Attributes decode_map(std::string_view text) {
+  Attributes a;
+  if (text.size() <= 2) return a;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return a;
+  for (auto& [k, v] : j.items()) a[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  return a;
+}
+
+// Binds the 24 lead columns after id, starting at parameter `first`.
+void bind_lead(Stmt& s, const Lead& l, int first) {
+  int i = first;
+  s.bind(i++, l.email);
+  s.bind(i++, l.phone);
+  s.bind(i++, l.first_name);
+  s.bind(i++, l.last_name);
+  s.bind(i++, l.company);
+  s.bind(i++, l.title);
+  s.bind(i++, l.industry);
+  s.bind(i++, l.employees);
+  s.bind(i++, l.country);
+  s.bind(i++, l.region);
+  s.bind(i++, l.source_campaign);
+  s.bind(i++, encode_map(l.attributes));
+  s.bind(i++, static_cast<int64_t>(l.consent.email));
+  s.bind(i++, static_cast<int64_t>(l.consent.phone));
+  s.bind(i++, static_cast<int64_t>(l.consent.mail));
+  s.bind(i++, stage_name(l.stage));
+  s.bind(i++, grade_name(l.grade));
+  s.bind(i++, l.owner);
+  s.bind(i++, l.created_at);
+  s.bind(i++, l.updated_at);
+  s.bind(i++, l.last_touch_at);
+  s.bind(i++, l.email_key);
+  s.bind(i++, l.phone_key);
+  s.bind(i++, l.name_key);
+}
+
+Lead read_lead(const Stmt& s) {
+  Lead l;
+  l.id = s.int64(0);
+  l.email = s.text(1);
+  l.phone = s.text(2);
+  l.first_name = s.text(3);
+  l.last_name = s.text(4);
+  l.company = s.text(5);
+  l.title = s.text(6);
+  l.industry = s.text(7);
+  if (!s.is_null(8)) l.employees = s.int64(8);
+  l.country = s.text(9);
+  l.region = s.text(10);
+  l.source_campaign = s.text(11);
+  l.attributes = decode_map(s.text_view(12));
+  l.consent.email = static_cast<Consent>(s.int64(13));
+  l.consent.phone = static_cast<Consent>(s.int64(14));
+  l.consent.mail = static_cast<Consent>(s.int64(15));
+  l.stage = parse_stage(s.text_view(16)).value_or(Stage::kCaptured);
+  l.grade = parse_grade(s.text_view(17)).value_or(Grade::kNone);
+  l.owner = s.text(18);
+  l.created_at = s.int64(19);
+  l.updated_at = s.int64(20);
+  if (!s.is_null(21)) l.last_touch_at = s.int64(21);
+  l.email_key = s.text(22);
+  l.phone_key = s.text(23);
+  l.name_key = s.text(24);
+  return l;
+}
+
+Touch read_touch(const Stmt& s) {
+  Touch t;
+  t.id = s.int64(0);
+  t.lead_id = s.is_null(1) ? 0 : s.int64(1);
+  t.campaign = s.text(2);
+  t.channel = parse_medium(s.text_view(3)).value_or(Medium::kOther);
+  t.direction = parse_direction(s.text_view(4)).value_or(Direction::kOutbound);
+  t.outcome = s.text(5);
+  t.actor = s.text(6);
+  t.at = s.int64(7);
+  t.notes = s.text(8);
+  t.data_points = decode_map(s.text_view(9));
+  return t;
+}
+
+Campaign read_campaign(const Stmt& s) {
+  Campaign c;
+  c.id = s.int64(0);
+  c.key = s.text(1);
+  c.name = s.text(2);
+  c.channel = parse_channel(s.text_view(3)).value_or(Channel::kWeb);
+  c.owner = s.text(4);
+  c.vendor = s.text(5);
+  c.cost_cents = s.int64(6);
+  c.currency = s.text(7);
+  if (!s.is_null(8)) c.starts_on = static_cast<Days>(s.int64(8));
+  if (!s.is_null(9)) c.ends_on = static_cast<Days>(s.int64(9));
+  c.created_at = s.int64(10);
+  return c;
+}
+
+ApiToken read_token(const Stmt& s) {
+  ApiToken t;
+  t.id = s.int64(0);
+  t.hash = s.text(1);
+  t.role = s.text(2);
+  t.label = s.text(3);
+  t.created_at = s.int64(4);
+  if (!s.is_null(5)) t.expires_at = s.int64(5);
+  if (!s.is_null(6)) t.revoked_at = s.int64(6);
+  return t;
+}
+
+// LIKE pattern for a substring, with % _ and \ escaped.
+std::string like_pattern(std::string_view q) {
+  std::string p = "%";
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') p += '\\';
+    p += c;
+  }
+  p += '%';
+  return p;
+}
+
+// The WHERE clause and its parameters for a LeadFilter.
+struct FilterSql {
+  std::string where;
+  std::vector<std::string> text_params;
+  std::vector<std::pair<int, int64_t>> int_params;  // (position, value)
+  int next = 1;
+
+  void add_text(const std::string& clause, const std::string& v) {
+    where += (where.empty() ? " WHERE " : " AND ") + clause;
+    text_params.push_back(v);
+    ++next;
+  }
+  void add_int(const std::string& clause, int64_t v) {
+    where += (where.empty() ? " WHERE " : " AND ") + clause;
+    int_params.emplace_back(next++, v);
+    text_params.emplace_back();  // keep positions aligned
+  }
+  void bind(Stmt& s) const {
+    for (size_t i = 0; i < text_params.size(); ++i) s.bind(static_cast<int>(i) + 1, text_params[i]);
+    for (auto [pos, v] : int_params) s.bind(pos, v);
+  }
+};
+
+FilterSql filter_sql(const LeadFilter& f) {
+  FilterSql q;
+  if (f.after_id > 0) q.add_int("id > ?", f.after_id);
+  if (!f.campaign.empty()) q.add_text("source_campaign = ?", f.campaign);
+  if (f.stage) q.add_text("stage = ?", std::string(stage_name(*f.stage)));
+  if (f.grade) q.add_text("grade = ?", std::string(grade_name(*f.grade)));
+  if (!f.owner.empty()) q.add_text("owner = ?", f.owner);
+  if (!f.region.empty()) q.add_text("region = ?", f.region);
+  if (f.created_from) q.add_int("created_at >= ?", *f.created_from);
+  if (f.created_to) q.add_int("created_at < ?", *f.created_to);
+  if (!f.q.empty()) {
+    std::string p = like_pattern(f.q);
+    q.where += std::string(q.where.empty() ? " WHERE " : " AND ") +
+               "(email LIKE ?" + std::to_string(q.next) + " ESCAPE '\\' OR phone LIKE ?" +
+               std::to_string(q.next) + " ESCAPE '\\' OR company LIKE ?" +
+               std::to_string(q.next) + " ESCAPE '\\' OR (first_name || ' ' || last_name) LIKE ?" +
+               std::to_string(q.next) + " ESCAPE '\\')";
+    q.text_params.push_back(p);
+    ++q.next;
+  }
+  return q;
+}
+
+}  // namespace
+
+class SqliteStore::Reader {
+ public:
+  Reader(SqliteStore* store, std::unique_ptr<SqliteDb> db) : store_(store), db_(std::move(db)) {}
+  Reader(Reader&& o) noexcept : store_(o.store_), db_(std::move(o.db_)) {}
+  Reader& operator=(Reader&&) = delete;
+  ~Reader() {
+    if (!db_) return;
+    std::lock_guard lock(store_->pool_mu_);
+    store_->pool_.push_back(std::move(db_));
+  }
+  SqliteDb* operator->() { return db_.get(); }
+  SqliteDb& operator*() { return *db_; }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<SqliteDb> db_;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  auto db = SqliteDb::open(path, false);
+  if (!db.ok()) return db.status();
+  auto version = sqlite::migrate(**db, path);
+  if (!version.ok()) return version.status();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(db).value(), *version));
+}
+
+Result<SqliteStore::Reader> SqliteStore::reader() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto db = std::move(pool_.back());
+      pool_.pop_back();
+      return Reader(this, std::move(db));
+    }
+  }
+  auto db = SqliteDb::open(path_, true);
+  if (!db.ok()) return db.status();
+  return Reader(this, std::move(db).value());
+}
+
+Status SqliteStore::insert_lead(Lead& lead) {
+  auto st = writer_->cached(std::string("INSERT INTO leads (") + kLeadColumns +
+                            ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  bind_lead(**st, lead, 1);
+  LEADLOOP_RETURN_IF_ERROR((*st)->run());
+  lead.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Status SqliteStore::update_lead(const Lead& lead) {
+  auto st = writer_->cached(
+      "UPDATE leads SET email=?1, phone=?2, first_name=?3, last_name=?4, company=?5, title=?6, "
+      "industry=?7, employees=?8, country=?9, region=?10, source_campaign=?11, attributes=?12, "
+      "consent_email=?13, consent_phone=?14, consent_mail=?15, stage=?16, grade=?17, owner=?18, "
+      "created_at=?19, updated_at=?20, last_touch_at=?21, email_key=?22, phone_key=?23, "
+      "name_key=?24 WHERE id=?25");
+  if (!st.ok()) return st.status();
+  bind_lead(**st, lead, 1);
+  (*st)->bind(25, lead.id);
+  return (*st)->run();
+}
+
+Status SqliteStore::insert_event(LeadEvent& e) {
+  auto st = writer_->cached(
+      "INSERT INTO lead_events (lead_id, type, at, actor, payload) VALUES (?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, e.lead_id);
+  s.bind(2, e.type);
+  s.bind(3, e.at);
+  s.bind(4, e.actor);
+  s.bind(5, e.payload);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  e.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Status SqliteStore::insert_touch(Touch& t) {
+  auto st = writer_->cached(
+      "INSERT INTO touches (lead_id, campaign, channel, direction, outcome, actor, at, notes, "
+      "data_points) VALUES (?,?,?,?,?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  if (t.lead_id) {
+    s.bind(1, t.lead_id);
+  } else {
+    s.bind_null(1);
+  }
+  s.bind(2, t.campaign);
+  s.bind(3, medium_name(t.channel));
+  s.bind(4, direction_name(t.direction));
+  s.bind(5, t.outcome);
+  s.bind(6, t.actor);
+  s.bind(7, t.at);
+  s.bind(8, t.notes);
+  s.bind(9, encode_map(t.data_points));
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  t.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Status SqliteStore::commit(Mutation& m) {
+  std::lock_guard lock(write_mu_);
+  // Ids handed out inside a transaction that rolls back must not leak out.
+  std::vector<int64_t> original_ids;
+  original_ids.reserve(m.leads.size());
+  for (const auto& c : m.leads) original_ids.push_back(c.lead.id);
+  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+    for (LeadChange& c : m.leads) {
+      if (c.events.empty()) {
+        return Status(ErrorCode::kInternal, "a lead change without an event");
+      }
+      if (c.lead.id == 0) {
+        LEADLOOP_RETURN_IF_ERROR(insert_lead(c.lead));
+      } else {
+        LEADLOOP_RETURN_IF_ERROR(update_lead(c.lead));
+      }
+      for (Touch& t : c.touches) {
+        t.lead_id = c.lead.id;
+        LEADLOOP_RETURN_IF_ERROR(insert_touch(t));
+      }
+      for (LeadEvent& e : c.events) {
+        e.lead_id = c.lead.id;
+        LEADLOOP_RETURN_IF_ERROR(insert_event(e));
+      }
+    }
+    for (Touch& t : m.touches) LEADLOOP_RETURN_IF_ERROR(insert_touch(t));
+    return Status();
+  });
+  if (!st.ok()) {
+    for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];
+  }
+  return st;
+}
+
+Result<Lead> SqliteStore::get_lead(int64_t id) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(std::string("SELECT ") + kLeadColumns + " FROM leads WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, id);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(ErrorCode::kNotFound, "no lead with id " + std::to_string(id), "id");
+  Lead l = read_lead(**st);
+  (*st)->reset();
+  return l;
+}
+
+Result<std::vector<Lead>> SqliteStore::get_leads(const std::vector<int64_t>& ids) {
+  std::vector<Lead> out;
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(std::string("SELECT ") + kLeadColumns + " FROM leads WHERE id = ?");
+  if (!st.ok()) return st.status();
+  for (int64_t id : ids) {
+    (*st)->reset();
+    (*st)->bind(1, id);
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status(ErrorCode::kNotFound, "no lead with id " + std::to_string(id), "id");
+    out.push_back(read_lead(**st));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status SqliteStore::scan_leads(const LeadFilter& f, const std::function<bool(const Lead&)>& fn) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  FilterSql q = filter_sql(f);
+  std::string sql = std::string("SELECT ") + kLeadColumns + " FROM leads" + q.where + " ORDER BY id";
+  if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
+  auto st = (*r)->cached(sql);
+  if (!st.ok()) return st.status();
+  q.bind(**st);
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (!fn(read_lead(**st))) break;
+  }
+  (*st)->reset();
+  return Status();
+}
+
+Result<std::vector<Lead>> SqliteStore::list_leads(const LeadFilter& f) {
+  std::vector<Lead> out;
+  Status st = scan_leads(f, [&](const Lead& l) {
+    out.push_back(l);
+    return true;
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqliteStore::scan_lead_keys(const std::function<void(const LeadKeys&)>& fn) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached("SELECT id, email_key, phone_key, name_key FROM leads ORDER BY id");
+  if (!st.ok()) return st.status();
+  LeadKeys k;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    k.id = (*st)->int64(0);
+    k.email_key = (*st)->text_view(1);
+    k.phone_key = (*st)->text_view(2);
+    k.name_key = (*st)->text_view(3);
+    fn(k);
+  }
+  (*st)->reset();
+  return Status();
+}
+
+Result<std::vector<LeadEvent>> SqliteStore::lead_events(int64_t lead_id) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, lead_id, type, at, actor, payload FROM lead_events WHERE lead_id = ? ORDER BY id");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, lead_id);
+  std::vector<LeadEvent> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Stmt& s = **st;
+    out.push_back({s.int64(0), s.int64(1), s.text(2), s.int64(3), s.text(4), s.text(5)});
+  }
+  (*st)->reset();
+  return out;
+}
+
+Result<std::vector<Touch>> SqliteStore::lead_touches(int64_t lead_id) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points "
+      "FROM touches WHERE lead_id = ? ORDER BY id");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, lead_id);
+  std::vector<Touch> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read_touch(**st));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Result<int64_t> SqliteStore::count_leads() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached("SELECT count(*) FROM leads");
+  if (!st.ok()) return st.status();
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  int64_t n = (*st)->int64(0);
+  (*st)->reset();
+  return n;
+}
+
+Status SqliteStore::put_campaign(Campaign& c) {
+  std::lock_guard lock(write_mu_);
+  auto exists = writer_->cached("SELECT 1 FROM campaigns WHERE key = ?");
+  if (!exists.ok()) return exists.status();
+  (*exists)->bind(1, c.key);
+  auto row = (*exists)->step();
+  if (!row.ok()) return row.status();
+  (*exists)->reset();
+  if (*row) {
+    return Status(ErrorCode::kConflict, "a campaign with key '" + c.key + "' exists already", "key");
+  }
+  auto st = writer_->cached(
+      "INSERT INTO campaigns (key, name, channel, owner, vendor, cost_cents, currency, starts_on, "
+      "ends_on, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, c.key);
+  s.bind(2, c.name);
+  s.bind(3, channel_name(c.channel));
+  s.bind(4, c.owner);
+  s.bind(5, c.vendor);
+  s.bind(6, c.cost_cents);
+  s.bind(7, c.currency);
+  s.bind(8, c.starts_on ? std::optional<int64_t>(*c.starts_on) : std::nullopt);
+  s.bind(9, c.ends_on ? std::optional<int64_t>(*c.ends_on) : std::nullopt);
+  s.bind(10, c.created_at);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  c.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Result<std::vector<Campaign>> SqliteStore::list_campaigns() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, key, name, channel, owner, vendor, cost_cents, currency, starts_on, ends_on, "
+      "created_at FROM campaigns ORDER BY key");
+  if (!st.ok()) return st.status();
+  std::vector<Campaign> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read_campaign(**st));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status SqliteStore::put_team(const Team& t) {
+  std::lock_guard lock(write_mu_);
+  auto st = writer_->cached(
+      "INSERT INTO teams (key, name, region, manager) VALUES (?,?,?,?) ON CONFLICT(key) DO "
+      "UPDATE SET name=excluded.name, region=excluded.region, manager=excluded.manager");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, t.key);
+  (*st)->bind(2, t.name);
+  (*st)->bind(3, t.region);
+  (*st)->bind(4, t.manager);
+  return (*st)->run();
+}
+
+Status SqliteStore::put_rep(const Rep& r) {
+  std::lock_guard lock(write_mu_);
+  auto st = writer_->cached(
+      "INSERT INTO reps (key, name, email, team, region, capacity, away, active) VALUES "
+      "(?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET name=excluded.name, email=excluded.email, "
+      "team=excluded.team, region=excluded.region, capacity=excluded.capacity, "
+      "away=excluded.away, active=excluded.active");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, r.key);
+  s.bind(2, r.name);
+  s.bind(3, r.email);
+  s.bind(4, r.team);
+  s.bind(5, r.region);
+  s.bind(6, int64_t{r.capacity});
+  s.bind(7, int64_t{r.away});
+  s.bind(8, int64_t{r.active});
+  return s.run();
+}
+
+Result<std::vector<Team>> SqliteStore::list_teams() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached("SELECT key, name, region, manager FROM teams ORDER BY key");
+  if (!st.ok()) return st.status();
+  std::vector<Team> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({(*st)->text(0), (*st)->text(1), (*st)->text(2), (*st)->text(3)});
+  }
+  (*st)->reset();
+  return out;
+}
+
+Result<std::vector<Rep>> SqliteStore::list_reps() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT key, name, email, team, region, capacity, away, active FROM reps ORDER BY key");
+  if (!st.ok()) return st.status();
+  std::vector<Rep> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Stmt& s = **st;
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
+                   static_cast<int>(s.int64(5)), s.int64(6) != 0, s.int64(7) != 0});
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status SqliteStore::put_token(ApiToken& t) {
+  std::lock_guard lock(write_mu_);
+  auto st = writer_->cached(
+      "INSERT INTO api_tokens (hash, role, label, created_at, expires_at, revoked_at) VALUES "
+      "(?,?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, t.hash);
+  s.bind(2, t.role);
+  s.bind(3, t.label);
+  s.bind(4, t.created_at);
+  s.bind(5, t.expires_at);
+  s.bind(6, t.revoked_at);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  t.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Result<ApiToken> SqliteStore::find_token(const std::string& hash) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, hash, role, label, created_at, expires_at, revoked_at FROM api_tokens WHERE "
+      "hash = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, hash);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(ErrorCode::kNotFound, "no such token");
+  ApiToken t = read_token(**st);
+  (*st)->reset();
+  return t;
+}
+
+Result<std::vector<ApiToken>> SqliteStore::list_tokens() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, hash, role, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY id");
+  if (!st.ok()) return st.status();
+  std::vector<ApiToken> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read_token(**st));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status SqliteStore::revoke_token(int64_t id, TimePoint at) {
+  std::lock_guard lock(write_mu_);
+  auto st = writer_->cached("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, at);
+  (*st)->bind(2, id);
+  LEADLOOP_RETURN_IF_ERROR((*st)->run());
+  auto check = writer_->cached("SELECT revoked_at FROM api_tokens WHERE id = ?");
+  if (!check.ok()) return check.status();
+  (*check)->bind(1, id);
+  auto row = (*check)->step();
+  if (!row.ok()) return row.status();
+  bool found = *row;
+  (*check)->reset();
+  if (!found) return Status(ErrorCode::kNotFound, "no token with id " + std::to_string(id), "id");
+  return Status();
+}
+
+Status SqliteStore::put_import(ImportRecord& r) {
+  std::lock_guard lock(write_mu_);
+  std::string sql =
+      r.id == 0
+          ? "INSERT INTO imports (source, campaign, mapping, actor, dry_run, started_at, "
+            "finished_at, rows, created, merged, rejected, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+          : "UPDATE imports SET source=?1, campaign=?2, mapping=?3, actor=?4, dry_run=?5, "
+            "started_at=?6, finished_at=?7, rows=?8, created=?9, merged=?10, rejected=?11, "
+            "notes=?12 WHERE id=?13";
+  auto st = writer_->cached(sql);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, r.source);
+  s.bind(2, r.campaign);
+  s.bind(3, r.mapping);
+  s.bind(4, r.actor);
+  s.bind(5, int64_t{r.dry_run});
+  s.bind(6, r.started_at);
+  s.bind(7, r.finished_at);
+  s.bind(8, r.rows);
+  s.bind(9, r.created);
+  s.bind(10, r.merged);
+  s.bind(11, r.rejected);
+  s.bind(12, r.notes);
+  if (r.id != 0) s.bind(13, r.id);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  if (r.id == 0) r.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Status SqliteStore::add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) {
+  if (errors.empty()) return Status();
+  std::lock_guard lock(write_mu_);
+  return sqlite::in_transaction(*writer_, [&]() -> Status {
+    auto st = writer_->cached(
+        "INSERT INTO import_errors (import_id, line, col, field, code, reason) VALUES (?,?,?,?,?,?)");
+    if (!st.ok()) return st.status();
+    for (const ImportError& e : errors) {
+      Stmt& s = **st;
+      s.reset();
+      s.bind(1, import_id);
+      s.bind(2, e.line);
+      s.bind(3, int64_t{e.column});
+      s.bind(4, e.field);
+      s.bind(5, e.code);
+      s.bind(6, e.reason);
+      LEADLOOP_RETURN_IF_ERROR(s.run());
+    }
+    return Status();
+  });
+}
+
+Result<ImportRecord> SqliteStore::get_import(int64_t id) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, source, campaign, mapping, actor, dry_run, started_at, finished_at, rows, "
+      "created, merged, rejected, notes FROM imports WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, id);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(ErrorCode::kNotFound, "no import with id " + std::to_string(id), "id");
+  Stmt& s = **st;
+  ImportRecord rec{s.int64(0), s.text(1), s.text(2),  s.text(3),  s.text(4),
+                   s.int64(5) != 0, s.int64(6), s.int64(7), s.int64(8), s.int64(9),
+                   s.int64(10), s.int64(11), s.text(12)};
+  s.reset();
+  return rec;
+}
+
+Result<std::vector<ImportError>> SqliteStore::import_errors(int64_t import_id, int64_t after_line,
+                                                            int limit) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT line, col, field, code, reason FROM import_errors WHERE import_id = ? AND line > ? "
+      "ORDER BY line LIMIT ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, import_id);
+  (*st)->bind(2, after_line);
+  (*st)->bind(3, int64_t{limit > 0 ? limit : 1000000000});
+  std::vector<ImportError> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Stmt& s = **st;
+    out.push_back({s.int64(0), static_cast<int>(s.int64(1)), s.text(2), s.text(3), s.text(4)});
+  }
+  (*st)->reset();
+  return out;
+}
+
+}  // namespace leadloop

@@ -1,0 +1,70 @@
+// SqliteStore: the embedded Store, one SQLite file in WAL mode. One writer
+// connection (serialised by a mutex) and a pool of reader connections, so
+// reads never wait for a bulk write. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace leadloop {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the file and migrates it to the latest schema.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+  int schema_version() const override { return schema_version_; }
+
+  Status commit(Mutation& m) override;
+  Result<Lead> get_lead(int64_t id) override;
+  Result<std::vector<Lead>> get_leads(const std::vector<int64_t>& ids) override;
+  Result<std::vector<Lead>> list_leads(const LeadFilter& f) override;
+  Status scan_leads(const LeadFilter& f, const std::function<bool(const Lead&)>& fn) override;
+  Status scan_lead_keys(const std::function<void(const LeadKeys&)>& fn) override;
+  Result<std::vector<LeadEvent>> lead_events(int64_t lead_id) override;
+  Result<std::vector<Touch>> lead_touches(int64_t lead_id) override;
+  Result<int64_t> count_leads() override;
+
+  Status put_campaign(Campaign& c) override;
+  Result<std::vector<Campaign>> list_campaigns() override;
+
+  Status put_team(const Team& t) override;
+  Status put_rep(const Rep& r) override;
+  Result<std::vector<Team>> list_teams() override;
+  Result<std::vector<Rep>> list_reps() override;
+
+  Status put_token(ApiToken& t) override;
+  Result<ApiToken> find_token(const std::string& hash) override;
+  Result<std::vector<ApiToken>> list_tokens() override;
+  Status revoke_token(int64_t id, TimePoint at) override;
+
+  Status put_import(ImportRecord& r) override;
+  Status add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) override;
+  Result<ImportRecord> get_import(int64_t id) override;
+  Result<std::vector<ImportError>> import_errors(int64_t import_id, int64_t after_line, int limit) override;
+
+ private:
+  class Reader;  // a pooled read connection, returned on destruction
+  SqliteStore(std::string path, std::unique_ptr<sqlite::SqliteDb> writer, int version)
+      : path_(std::move(path)), writer_(std::move(writer)), schema_version_(version) {}
+
+  Result<Reader> reader();
+  Status insert_lead(Lead& lead);
+  Status update_lead(const Lead& lead);
+  Status insert_event(LeadEvent& e);
+  Status insert_touch(Touch& t);
+
+  std::string path_;
+  std::mutex write_mu_;  // guards writer_
+  std::unique_ptr<sqlite::SqliteDb> writer_;
+  std::mutex pool_mu_;  // guards pool_
+  std::vector<std::unique_ptr<sqlite::SqliteDb>> pool_;
+  int schema_version_;
+};
+
+}  // namespace leadloop

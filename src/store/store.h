@@ -1,0 +1,132 @@
+// Store is Leadloop's persistence boundary: current state plus the
+// append-only lead event log, written together. Every write call is one
+// transaction: all of it or none, durable when the call returns ok.
+// Implementations are safe for concurrent use from many threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/campaign.h"
+#include "domain/event.h"
+#include "domain/lead.h"
+#include "domain/status.h"
+#include "domain/team.h"
+#include "domain/touch.h"
+
+namespace leadloop {
+
+// A change to one lead: its full new state and what happened to it. New
+// leads (lead.id == 0) get their id from the store, which also fills
+// lead_id in the events and touches.
+struct LeadChange {
+  Lead lead;
+  std::vector<LeadEvent> events;  // REQUIRES: at least one
+  std::vector<Touch> touches;
+};
+
+struct Mutation {
+  std::vector<LeadChange> leads;
+  std::vector<Touch> touches;  // touches without a lead (lead_id == 0)
+};
+
+struct LeadFilter {
+  std::string campaign;
+  std::optional<Stage> stage;
+  std::optional<Grade> grade;
+  std::string owner;
+  std::string region;
+  std::optional<TimePoint> created_from;  // inclusive
+  std::optional<TimePoint> created_to;    // exclusive
+  std::string q;                          // text in email, name, company, phone
+  int64_t after_id = 0;                   // cursor: leads with id > after_id
+  int limit = 50;                         // <= 0: no limit (exports)
+};
+
+struct ApiToken {
+  int64_t id = 0;
+  std::string hash;  // hex of a keyed hash of the secret; the secret is never stored
+  std::string role;
+  std::string label;
+  TimePoint created_at = 0;
+  std::optional<TimePoint> expires_at;
+  std::optional<TimePoint> revoked_at;
+};
+
+struct ImportError {
+  int64_t line = 0;    // physical line where the row starts (1 = header)
+  int column = 0;      // 1-based; 0 when not one column
+  std::string field;   // canonical field, when known
+  std::string code;    // error code name
+  std::string reason;  // readable message
+};
+
+struct ImportRecord {
+  int64_t id = 0;
+  std::string source;   // file name or "api"
+  std::string campaign;
+  std::string mapping;
+  std::string actor;
+  bool dry_run = false;
+  TimePoint started_at = 0;
+  TimePoint finished_at = 0;
+  int64_t rows = 0;
+  int64_t created = 0;
+  int64_t merged = 0;
+  int64_t rejected = 0;
+  std::string notes;    // e.g. "decoded as Windows-1252"
+};
+
+// The identity keys of every lead, to rebuild the dedup index at start.
+struct LeadKeys {
+  int64_t id;
+  std::string email_key;
+  std::string phone_key;
+  std::string name_key;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual int schema_version() const = 0;
+
+  // Leads and their history.
+  virtual Status commit(Mutation& m) = 0;
+  virtual Result<Lead> get_lead(int64_t id) = 0;
+  virtual Result<std::vector<Lead>> get_leads(const std::vector<int64_t>& ids) = 0;
+  virtual Result<std::vector<Lead>> list_leads(const LeadFilter& f) = 0;
+  // Calls fn for each matching lead in id order until it returns false.
+  virtual Status scan_leads(const LeadFilter& f, const std::function<bool(const Lead&)>& fn) = 0;
+  virtual Status scan_lead_keys(const std::function<void(const LeadKeys&)>& fn) = 0;
+  virtual Result<std::vector<LeadEvent>> lead_events(int64_t lead_id) = 0;
+  virtual Result<std::vector<Touch>> lead_touches(int64_t lead_id) = 0;
+  virtual Result<int64_t> count_leads() = 0;
+
+  // Campaigns. put_campaign fails with kConflict when the key exists.
+  virtual Status put_campaign(Campaign& c) = 0;
+  virtual Result<std::vector<Campaign>> list_campaigns() = 0;
+
+  // Teams and reps (upsert by key).
+  virtual Status put_team(const Team& t) = 0;
+  virtual Status put_rep(const Rep& r) = 0;
+  virtual Result<std::vector<Team>> list_teams() = 0;
+  virtual Result<std::vector<Rep>> list_reps() = 0;
+
+  // API tokens.
+  virtual Status put_token(ApiToken& t) = 0;
+  virtual Result<ApiToken> find_token(const std::string& hash) = 0;
+  virtual Result<std::vector<ApiToken>> list_tokens() = 0;
+  virtual Status revoke_token(int64_t id, TimePoint at) = 0;
+
+  // Imports and their rejected rows.
+  virtual Status put_import(ImportRecord& r) = 0;     // insert (id == 0) or update
+  virtual Status add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) = 0;
+  virtual Result<ImportRecord> get_import(int64_t id) = 0;
+  virtual Result<std::vector<ImportError>> import_errors(int64_t import_id, int64_t after_line, int limit) = 0;
+};
+
+}  // namespace leadloop

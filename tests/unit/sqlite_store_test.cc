@@ -1,0 +1,217 @@
+// The SQLite store on a real file: schema migrations, atomic commits of lead
+// state plus events, filters and pagination, tokens and imports.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "test_db.h"
+
+namespace leadloop {
+namespace {
+
+using testing::TempDir;
+
+LeadChange new_lead(const std::string& email, const std::string& campaign, TimePoint at) {
+  LeadChange c;
+  c.lead.email = email;
+  c.lead.email_key = email;
+  c.lead.source_campaign = campaign;
+  c.lead.created_at = c.lead.updated_at = at;
+  c.events.push_back({0, 0, "captured", at, "test", "{\"via\":\"test\"}"});
+  return c;
+}
+
+TEST(SqliteStore, CreatesSchemaAndReopens) {
+  TempDir dir;
+  {
+    auto s = SqliteStore::open(dir.file("a.db"));
+    ASSERT_TRUE(s.ok()) << s.status().to_string();
+    EXPECT_GE((*s)->schema_version(), 1);
+  }
+  auto again = SqliteStore::open(dir.file("a.db"));
+  ASSERT_TRUE(again.ok()) << again.status().to_string();
+}
+
+TEST(SqliteStore, RefusesDatabaseFromNewerVersion) {
+  TempDir dir;
+  { ASSERT_TRUE(SqliteStore::open(dir.file("new.db")).ok()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("new.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=999", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto s = SqliteStore::open(dir.file("new.db"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kSchemaTooNew);
+  EXPECT_NE(s.status().message().find("newer Leadloop (schema version 999)"), std::string::npos)
+      << s.status().message();
+}
+
+TEST(SqliteStore, CommitRoundTripsEveryLeadField) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  Mutation m;
+  LeadChange c = new_lead("ann@x.com", "web", 1000);
+  Lead& l = c.lead;
+  l.phone = "+49 30 1234567";
+  l.first_name = "Ann";
+  l.last_name = "Müller";
+  l.company = "Acme GmbH";
+  l.title = "CTO";
+  l.industry = "software";
+  l.employees = 250;
+  l.country = "DE";
+  l.region = "EMEA";
+  l.attributes = {{"budget", "confirmed"}, {"quote", "say \"hi\""}};
+  l.consent.email = Consent::kGranted;
+  l.consent.phone = Consent::kDenied;
+  l.last_touch_at = 1500;
+  l.phone_key = "+49301234567";
+  l.name_key = "acme|ann|muller";
+  Touch t;
+  t.campaign = "web";
+  t.channel = Medium::kCall;
+  t.data_points = {{"budget", "yes"}};
+  t.at = 1500;
+  c.touches.push_back(t);
+  m.leads.push_back(c);
+  ASSERT_TRUE(s->commit(m).ok());
+  const Lead& stored = m.leads[0].lead;
+  ASSERT_GT(stored.id, 0);
+  EXPECT_EQ(m.leads[0].events[0].lead_id, stored.id);
+  EXPECT_EQ(m.leads[0].touches[0].lead_id, stored.id);
+
+  auto got = s->get_lead(stored.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->email, "ann@x.com");
+  EXPECT_EQ(got->last_name, "Müller");
+  EXPECT_EQ(got->employees, std::optional<int64_t>(250));
+  EXPECT_EQ(got->attributes, l.attributes);
+  EXPECT_EQ(got->consent.email, Consent::kGranted);
+  EXPECT_EQ(got->consent.phone, Consent::kDenied);
+  EXPECT_EQ(got->consent.mail, Consent::kUnknown);
+  EXPECT_EQ(got->last_touch_at, std::optional<TimePoint>(1500));
+  EXPECT_EQ(got->stage, Stage::kCaptured);
+  EXPECT_EQ(got->phone_key, "+49301234567");
+
+  auto touches = s->lead_touches(stored.id);
+  ASSERT_TRUE(touches.ok());
+  ASSERT_EQ(touches->size(), 1u);
+  EXPECT_EQ(touches->front().data_points.at("budget"), "yes");
+  EXPECT_EQ(touches->front().channel, Medium::kCall);
+}
+
+TEST(SqliteStore, FailedCommitStoresNothingAndHandsOutNoIds) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  Mutation m;
+  m.leads.push_back(new_lead("a@x.com", "web", 1));
+  LeadChange broken = new_lead("b@x.com", "web", 1);
+  broken.events.clear();  // every change must carry an event
+  m.leads.push_back(broken);
+  Status st = s->commit(m);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(m.leads[0].lead.id, 0);
+  EXPECT_EQ(*s->count_leads(), 0);
+}
+
+TEST(SqliteStore, EventsAreKeptInOrderPerLead) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  Mutation m;
+  m.leads.push_back(new_lead("a@x.com", "web", 1));
+  ASSERT_TRUE(s->commit(m).ok());
+  Lead l = m.leads[0].lead;
+  for (int i = 0; i < 3; ++i) {
+    Mutation u;
+    l.updated_at = 10 + i;
+    u.leads.push_back({l, {{0, 0, "touched", 10 + i, "rep", "{}"}}, {}});
+    ASSERT_TRUE(s->commit(u).ok());
+  }
+  auto events = s->lead_events(l.id);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 4u);
+  EXPECT_EQ((*events)[0].type, "captured");
+  for (size_t i = 1; i < events->size(); ++i) EXPECT_GT((*events)[i].id, (*events)[i - 1].id);
+  EXPECT_EQ(*s->count_leads(), 1);
+}
+
+TEST(SqliteStore, FiltersAndCursorPagination) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  Mutation m;
+  for (int i = 0; i < 10; ++i) {
+    LeadChange c = new_lead("p" + std::to_string(i) + "@x.com", i % 2 ? "odd" : "even", 1000 + i);
+    c.lead.region = i < 5 ? "NA" : "EMEA";
+    c.lead.company = i == 7 ? "100% Pure_Co" : "Plain";
+    m.leads.push_back(c);
+  }
+  ASSERT_TRUE(s->commit(m).ok());
+
+  LeadFilter f;
+  f.campaign = "odd";
+  EXPECT_EQ(s->list_leads(f)->size(), 5u);
+  f.region = "EMEA";
+  EXPECT_EQ(s->list_leads(f)->size(), 3u);  // 5, 7, 9
+
+  LeadFilter range;
+  range.created_from = 1002;
+  range.created_to = 1005;
+  EXPECT_EQ(s->list_leads(range)->size(), 3u);
+
+  LeadFilter text;
+  text.q = "100% Pure";  // % is a literal, not a wildcard
+  auto found = s->list_leads(text);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().email, "p7@x.com");
+  text.q = "0%";
+  EXPECT_EQ(s->list_leads(text)->size(), 1u);
+
+  LeadFilter page;
+  page.limit = 4;
+  std::vector<int64_t> seen;
+  while (true) {
+    auto leads = s->list_leads(page);
+    ASSERT_TRUE(leads.ok());
+    for (const Lead& l : *leads) seen.push_back(l.id);
+    if (static_cast<int>(leads->size()) < page.limit) break;
+    page.after_id = leads->back().id;
+  }
+  ASSERT_EQ(seen.size(), 10u);
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_LT(seen[i - 1], seen[i]);
+}
+
+TEST(SqliteStore, CampaignKeysAreUnique) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  Campaign c;
+  c.key = "web";
+  c.name = "Web";
+  ASSERT_TRUE(s->put_campaign(c).ok());
+  Campaign dup = c;
+  Status st = s->put_campaign(dup);
+  EXPECT_EQ(st.code(), ErrorCode::kConflict);
+  EXPECT_EQ(s->list_campaigns()->size(), 1u);
+}
+
+TEST(SqliteStore, ImportsAndTheirErrors) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  ImportRecord r;
+  r.source = "a.csv";
+  r.campaign = "web";
+  ASSERT_TRUE(s->put_import(r).ok());
+  r.rows = 3;
+  r.rejected = 2;
+  ASSERT_TRUE(s->put_import(r).ok());
+  ASSERT_TRUE(s->add_import_errors(r.id, {{2, 1, "email", "invalid_value", "bad"},
+                                          {5, 0, "", "invalid_csv", "unclosed"}})
+                  .ok());
+  EXPECT_EQ(s->get_import(r.id)->rejected, 2);
+  auto errors = s->import_errors(r.id, 0, 10);
+  ASSERT_EQ(errors->size(), 2u);
+  EXPECT_EQ((*errors)[1].line, 5);
+  EXPECT_EQ(s->import_errors(r.id, 2, 10)->size(), 1u);
+  EXPECT_EQ(s->get_import(999).status().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace leadloop

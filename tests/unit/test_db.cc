@@ -1,0 +1,52 @@
+#include "test_db.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace leadloop::testing {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("leadloop-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+TestServices::TestServices(const std::string& db_path) {
+  auto s = SqliteStore::open(db_path);
+  if (!s.ok()) throw std::runtime_error(s.status().to_string());
+  store = std::move(s).value();
+  campaigns = std::make_unique<CampaignCatalog>(*store, clock);
+  Status st = campaigns->load();
+  if (!st.ok()) throw std::runtime_error(st.to_string());
+  intake = std::make_unique<Intake>(*store, clock, *campaigns);
+  st = intake->open();
+  if (!st.ok()) throw std::runtime_error(st.to_string());
+  importer = std::make_unique<CsvImporter>(*intake, *store, *campaigns, clock);
+}
+
+Campaign TestServices::add_campaign(const std::string& key, Channel channel) {
+  Campaign c;
+  c.key = key;
+  c.channel = channel;
+  auto r = campaigns->create(c);
+  if (!r.ok()) throw std::runtime_error(r.status().to_string());
+  return *r;
+}
+
+Lead make_lead(const std::string& email, const std::string& campaign) {
+  Lead l;
+  l.email = email;
+  l.source_campaign = campaign;
+  return l;
+}
+
+}  // namespace leadloop::testing

@@ -1,0 +1,43 @@
+// Test fixtures: a fresh temporary directory with a real SQLite database,
+// the services built on it, and a manual clock.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "access/tokens.h"
+#include "engine/intake.h"
+#include "io/csv_import.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace leadloop::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// 2026-03-02T10:00:00Z, a Monday.
+constexpr TimePoint kTestStart = 1772445600000;
+
+struct TestServices {
+  explicit TestServices(const std::string& db_path);
+  Campaign add_campaign(const std::string& key, Channel channel = Channel::kWeb);
+
+  ManualClock clock{kTestStart};
+  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<CampaignCatalog> campaigns;
+  std::unique_ptr<Intake> intake;
+  std::unique_ptr<CsvImporter> importer;
+};
+
+Lead make_lead(const std::string& email, const std::string& campaign = "web-1");
+
+}  // namespace leadloop::testing
