@@ -48,6 +48,7 @@ CaptureContext capture_context(RouteContext& ctx, const Request& req) {
   c.actor = ctx.principal.actor();
   c.via = "api";
   c.dry_run = bool_param(req, "dry_run");
+  c.return_leads = false;
   return c;
 }
 
@@ -57,7 +58,9 @@ void post_lead(RouteContext& ctx, const Request& req, Response& res) {
   if (!lead.ok()) return send_error(res, lead.status());
   std::vector<Result<Lead>> batch;
   batch.push_back(std::move(lead));
-  auto out = ctx.services.intake.capture(std::move(batch), capture_context(ctx, req));
+  CaptureContext cc = capture_context(ctx, req);
+  cc.return_leads = true;
+  auto out = ctx.services.intake.capture(std::move(batch), cc);
   if (!out.ok()) return send_error(res, out.status());
   const CaptureOutcome& o = out->front();
   if (o.status == CaptureStatus::kRejected) return send_error(res, o.error);

@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
+#include <malloc.h>
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -27,6 +29,16 @@ namespace leadloop::cli {
 namespace {
 
 constexpr const char* kDefaultDb = "data/leadloop.db";
+
+// A bulk request allocates tens of megabytes (body, parsed leads, the
+// transaction) and frees them again. glibc would hand such blocks back to
+// the kernel each time and fault them in anew on the next request; keeping
+// them in the heap removes most of that kernel time.
+void keep_freed_memory() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
 
 int fail(const Status& st) {
   std::cerr << "leadloop: " << st.to_string() << "\n";
@@ -79,6 +91,9 @@ int run_serve(const ServeArgs& a) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  keep_freed_memory();
+  // Logs go to stderr; stdout carries only the "listening on" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("leadloop"));
   SystemClock clock;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
@@ -116,6 +131,7 @@ struct ImportArgs {
 };
 
 int run_import(const ImportArgs& a) {
+  keep_freed_memory();
   SystemClock clock;
   auto raw = read_file(a.file);
   if (!raw.ok()) return fail(raw.status());

@@ -25,6 +25,12 @@ using Json = nlohmann::ordered_json;
 // would be replaced rather than abort a response.
 std::string dump_json(const Json& j);
 
+// Appends s as a JSON string literal (quoted, escaped). REQUIRES: valid UTF-8.
+void append_json_string(std::string& out, std::string_view s);
+// {"k":"v",...} for a string map, without building a Json value: this runs
+// once per lead on the bulk capture path.
+std::string json_object(const Attributes& map);
+
 Json to_json(const Lead& lead);
 Json to_json(const Campaign& campaign);
 Json to_json(const Touch& touch);

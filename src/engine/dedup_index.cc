@@ -1,33 +1,59 @@
 #include "engine/dedup_index.h"
 
+#include <functional>
+
 namespace leadloop {
 
+std::string_view key_kind_name(KeyKind k) {
+  switch (k) {
+    case KeyKind::kEmail: return "email";
+    case KeyKind::kPhone: return "phone";
+    case KeyKind::kCompanyName: break;
+  }
+  return "company_name";
+}
+
+const std::string& lead_key(const Lead& l, KeyKind k) {
+  switch (k) {
+    case KeyKind::kEmail: return l.email_key;
+    case KeyKind::kPhone: return l.phone_key;
+    case KeyKind::kCompanyName: break;
+  }
+  return l.name_key;
+}
+
+uint64_t DedupIndex::hash(std::string_view key) { return std::hash<std::string_view>()(key); }
+
 void DedupIndex::reserve(size_t leads) {
-  email_.reserve(leads);
-  phone_.reserve(leads);
-  name_.reserve(leads);
+  for (auto& m : maps_) m.reserve(leads);
 }
 
 void DedupIndex::add(int64_t id, const std::string& email_key, const std::string& phone_key,
                      const std::string& name_key) {
-  if (!email_key.empty()) email_.emplace(email_key, id);
-  if (!phone_key.empty()) phone_.emplace(phone_key, id);
-  if (!name_key.empty()) name_.emplace(name_key, id);
+  const std::string* keys[kKeyKinds] = {&email_key, &phone_key, &name_key};
+  for (int k = 0; k < kKeyKinds; ++k) {
+    if (!keys[k]->empty()) maps_[static_cast<size_t>(k)].emplace(hash(*keys[k]), id);
+  }
 }
 
-std::optional<DedupMatch> DedupIndex::find(const Lead& l) const {
-  if (!l.email_key.empty()) {
-    if (auto it = email_.find(l.email_key); it != email_.end()) return DedupMatch{it->second, "email"};
+std::array<DedupCandidate, kKeyKinds> DedupIndex::candidates(const Lead& l) const {
+  std::array<DedupCandidate, kKeyKinds> out;
+  for (int k = 0; k < kKeyKinds; ++k) {
+    auto kind = static_cast<KeyKind>(k);
+    out[static_cast<size_t>(k)] = {kind, 0};
+    const std::string& key = lead_key(l, kind);
+    if (key.empty()) continue;
+    const auto& map = maps_[static_cast<size_t>(k)];
+    auto it = map.find(hash(key));
+    if (it != map.end()) out[static_cast<size_t>(k)].lead_id = it->second;
   }
-  if (!l.phone_key.empty()) {
-    if (auto it = phone_.find(l.phone_key); it != phone_.end()) return DedupMatch{it->second, "phone"};
-  }
-  if (!l.name_key.empty()) {
-    if (auto it = name_.find(l.name_key); it != name_.end()) {
-      return DedupMatch{it->second, "company_name"};
-    }
-  }
-  return std::nullopt;
+  return out;
+}
+
+size_t DedupIndex::size() const {
+  size_t n = 0;
+  for (const auto& m : maps_) n += m.size();
+  return n;
 }
 
 }  // namespace leadloop

@@ -1,21 +1,30 @@
 // DedupIndex maps every identity key (email, phone, company+name) to the
-// first lead that had it. Rebuilt from the store at start, updated after each
-// commit. Not thread-safe: Intake guards it with its write lock.
+// first lead that had it. Keys are held as 64-bit hashes (16 bytes an entry,
+// ~50 MB for a million leads with all three keys); a hit is a candidate that
+// the caller confirms against the lead's real key, so a hash collision can
+// never merge two different people. Rebuilt from the store at start, updated
+// after each commit. Not thread-safe: Intake guards it with its write lock.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
+#include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "domain/lead.h"
 
 namespace leadloop {
 
-struct DedupMatch {
-  int64_t lead_id;
-  std::string_view matched_on;  // "email", "phone" or "company_name"
+enum class KeyKind : uint8_t { kEmail, kPhone, kCompanyName };
+constexpr int kKeyKinds = 3;
+std::string_view key_kind_name(KeyKind k);  // "email", "phone", "company_name"
+const std::string& lead_key(const Lead& l, KeyKind k);
+
+struct DedupCandidate {
+  KeyKind kind;
+  int64_t lead_id;  // 0: no candidate for this kind
 };
 
 class DedupIndex {
@@ -25,14 +34,13 @@ class DedupIndex {
   void add(int64_t id, const std::string& email_key, const std::string& phone_key,
            const std::string& name_key);
   void add(const Lead& l) { add(l.id, l.email_key, l.phone_key, l.name_key); }
-  // The existing lead this one duplicates, trying email, phone, then name.
-  std::optional<DedupMatch> find(const Lead& l) const;
-  size_t size() const { return email_.size() + phone_.size() + name_.size(); }
+  // Candidates in the order to try them: email, phone, company+name.
+  std::array<DedupCandidate, kKeyKinds> candidates(const Lead& l) const;
+  size_t size() const;
 
  private:
-  std::unordered_map<std::string, int64_t> email_;
-  std::unordered_map<std::string, int64_t> phone_;
-  std::unordered_map<std::string, int64_t> name_;
+  static uint64_t hash(std::string_view key);
+  std::array<absl::flat_hash_map<uint64_t, int64_t>, kKeyKinds> maps_;
 };
 
 }  // namespace leadloop

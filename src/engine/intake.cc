@@ -9,25 +9,48 @@ namespace leadloop {
 
 namespace {
 
-// The captured fields of a lead that are set, for event payloads.
-Json captured_fields(const Lead& l) {
-  Json j = Json::object();
+// {"via":..,"lead":{captured fields that are set}}, written by hand: this
+// runs once per lead on the bulk path.
+std::string captured_payload(const CaptureContext& ctx, const Lead& l) {
+  std::string out = "{\"via\":";
+  append_json_string(out, ctx.via);
+  out += ",\"lead\":{";
+  bool first = true;
+  auto field = [&](std::string_view name) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, name);
+    out += ':';
+  };
   for (const auto& f : lead_text_fields()) {
     const std::string& v = l.*(f.member);
-    if (!v.empty()) j[std::string(f.name)] = v;
+    if (v.empty()) continue;
+    field(f.name);
+    append_json_string(out, v);
   }
-  if (l.employees) j["employees"] = *l.employees;
+  if (l.employees) {
+    field("employees");
+    out += std::to_string(*l.employees);
+  }
   if (!l.attributes.empty()) {
-    Json a = Json::object();
-    for (const auto& [k, v] : l.attributes) a[k] = v;
-    j["attributes"] = a;
+    field("attributes");
+    out += json_object(l.attributes);
   }
-  Json c = Json::object();
-  if (l.consent.email != Consent::kUnknown) c["email"] = consent_name(l.consent.email);
-  if (l.consent.phone != Consent::kUnknown) c["phone"] = consent_name(l.consent.phone);
-  if (l.consent.mail != Consent::kUnknown) c["mail"] = consent_name(l.consent.mail);
-  if (!c.empty()) j["consent"] = c;
-  return j;
+  std::string consent;
+  for (auto [name, c] : {std::pair{"email", l.consent.email}, std::pair{"phone", l.consent.phone},
+                         std::pair{"mail", l.consent.mail}}) {
+    if (c == Consent::kUnknown) continue;
+    consent += consent.empty() ? "{" : ",";
+    append_json_string(consent, name);
+    consent += ':';
+    append_json_string(consent, consent_name(c));
+  }
+  if (!consent.empty()) {
+    field("consent");
+    out += consent + "}";
+  }
+  out += "}}";
+  return out;
 }
 
 std::string field_value(const Lead& l, const std::string& field) {
@@ -103,7 +126,8 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   m.leads.reserve(inputs.size());
   std::vector<size_t> change_of(inputs.size(), SIZE_MAX);  // input -> change index
   std::unordered_map<int64_t, size_t> change_of_lead;      // existing lead id -> change
-  DedupIndex batch;  // keys of leads created in this batch, by change index + 1
+  DedupIndex batch;  // keys of leads created in this batch, as change index + 1
+  batch.reserve(inputs.size());
 
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].ok()) continue;
@@ -115,24 +139,36 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
                             "source_campaign");
       continue;
     }
-    // A duplicate of a lead created earlier in this batch, or of a stored one.
+    // A duplicate of a lead created earlier in this batch, or of a stored
+    // one. Candidates come from hashes; each is confirmed on the real key.
     size_t target = SIZE_MAX;
     std::string_view matched_on;
-    if (auto hit = batch.find(in)) {
-      target = static_cast<size_t>(hit->lead_id - 1);
-      matched_on = hit->matched_on;
+    for (const DedupCandidate& c : batch.candidates(in)) {
+      if (c.lead_id == 0) continue;
+      size_t j = static_cast<size_t>(c.lead_id - 1);
+      if (lead_key(m.leads[j].lead, c.kind) != lead_key(in, c.kind)) continue;
+      target = j;
+      matched_on = key_kind_name(c.kind);
       out[i].matched_in_batch = true;
-    } else if (auto hit = index_.find(in)) {
-      matched_on = hit->matched_on;
-      auto it = change_of_lead.find(hit->lead_id);
-      if (it != change_of_lead.end()) {
-        target = it->second;
-      } else {
-        auto existing = store_.get_lead(hit->lead_id);
-        if (!existing.ok()) return existing.status();
-        target = m.leads.size();
-        change_of_lead.emplace(hit->lead_id, target);
-        m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
+      break;
+    }
+    if (target == SIZE_MAX) {
+      for (const DedupCandidate& c : index_.candidates(in)) {
+        if (c.lead_id == 0) continue;
+        auto it = change_of_lead.find(c.lead_id);
+        if (it != change_of_lead.end()) {
+          if (lead_key(m.leads[it->second].lead, c.kind) != lead_key(in, c.kind)) continue;
+          target = it->second;
+        } else {
+          auto existing = store_.get_lead(c.lead_id);
+          if (!existing.ok()) return existing.status();
+          if (lead_key(*existing, c.kind) != lead_key(in, c.kind)) continue;
+          target = m.leads.size();
+          change_of_lead.emplace(c.lead_id, target);
+          m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
+        }
+        matched_on = key_kind_name(c.kind);
+        break;
       }
     }
 
@@ -141,7 +177,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
       in.created_at = in.updated_at = now;
       LeadChange c;
       c.events.push_back({0, 0, std::string(event_type::kCaptured), now, ctx.actor,
-                          dump_json({{"via", ctx.via}, {"lead", captured_fields(in)}})});
+                          captured_payload(ctx, in)});
       c.lead = std::move(in);
       batch.add(static_cast<int64_t>(m.leads.size() + 1), c.lead.email_key, c.lead.phone_key,
                 c.lead.name_key);
@@ -184,7 +220,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     if (change_of[i] == SIZE_MAX) continue;
     const Lead& l = m.leads[change_of[i]].lead;
     out[i].lead_id = l.id;
-    out[i].lead = l;
+    if (ctx.return_leads) out[i].lead = l;
   }
   return out;
 }

@@ -21,6 +21,7 @@ struct CaptureContext {
   std::string actor;  // who is capturing: token label, user, "import"
   std::string via;    // "api", "import:<id>", "demo"
   bool dry_run = false;  // validate and find duplicates, store nothing
+  bool return_leads = false;  // fill CaptureOutcome::lead (costs a copy each)
 };
 
 enum class CaptureStatus { kCreated, kMerged, kRejected };
@@ -32,7 +33,7 @@ struct CaptureOutcome {
   std::string matched_on;      // for kMerged: email, phone, company_name
   bool matched_in_batch = false;  // the duplicate came earlier in the same batch
   Status error;                // for kRejected
-  Lead lead;                   // the lead's state after this batch
+  Lead lead;                   // state after the batch, if ctx.return_leads
 };
 
 class Intake {

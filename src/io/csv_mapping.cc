@@ -38,6 +38,7 @@ constexpr Alias kAliases[] = {
     {"", "name", "full_name"}, {"", "full name", "full_name"}, {"", "contact name", "full_name"},
     {"", "mobile", "attributes.mobile"}, {"", "city", "attributes.city"},
     {"", "state", "attributes.state"}, {"", "website", "attributes.website"},
+    {"", "id", "attributes.source_id"},
     // Salesforce lead export (report labels and API names).
     {"salesforce", "lead id", "attributes.salesforce_id"}, {"salesforce", "id", "attributes.salesforce_id"},
     {"salesforce", "firstname", "first_name"}, {"salesforce", "lastname", "last_name"},
@@ -275,6 +276,7 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
       int score = 0;
       for (const auto& h : headers) {
         std::string k = header_key(h);
+        if (k == "id") continue;  // every system has one; it tells nothing
         for (const Alias& a : kAliases) {
           if (a.preset == preset && header_key(a.header) == k) {
             ++score;

@@ -1,1 +1,108 @@
+// The `leadloop` command as scripts use it: exit codes, output forms, help.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "server_process.h"
+
+namespace leadloop {
+namespace {
+
+using testing::CliResult;
+using testing::run_cli;
+using testing::TempDir;
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+  for (const char* cmd : {"serve", "import", "export", "demo", "migrate", "token", "version"}) {
+    CliResult r = run_cli({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd << r.err;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+  }
+  CliResult none = run_cli({});
+  EXPECT_NE(none.exit_code, 0);
+  CliResult v = run_cli({"version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out.rfind("leadloop ", 0), 0u);
+}
+
+TEST(Cli, TokenCreatePrintsOnlyTheToken) {
+  TempDir dir;
+  CliResult r = run_cli({"token", "create", "--db", dir.file("t.db"), "--role", "admin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(r.out, std::regex("llt_[A-Za-z0-9_-]{43}\n"))) << r.out;
+  CliResult bad = run_cli({"token", "create", "--db", dir.file("t.db"), "--role", "king"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("unknown role 'king'"), std::string::npos) << bad.err;
+  CliResult list = run_cli({"token", "list", "--db", dir.file("t.db")});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_EQ(list.out.find(r.out.substr(4, 20)), std::string::npos);  // never the secret
+  EXPECT_EQ(run_cli({"token", "revoke", "1", "--db", dir.file("t.db")}).exit_code, 0);
+  EXPECT_EQ(run_cli({"token", "revoke", "77", "--db", dir.file("t.db")}).exit_code, 1);
+}
+
+TEST(Cli, DemoImportExportAndDryRun) {
+  TempDir dir;
+  const std::string db = dir.file("cli.db");
+  CliResult demo = run_cli({"demo", "--db", db, "--seed", "3", "--leads", "300"});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_NE(demo.out.find("10 campaigns"), std::string::npos) << demo.out;
+
+  const std::string csv = dir.file("mixed.csv");
+  std::ofstream(csv, std::ios::binary) << read(std::string(LEADLOOP_TEST_DATA) + "/import/mixed.csv");
+  CliResult dry = run_cli({"import", csv, "--db", db, "--campaign", "tm-callpro-q1", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("dry run (nothing stored): 7 rows, 3 created, 1 merged, 3 rejected"),
+            std::string::npos)
+      << dry.out;
+
+  CliResult imp = run_cli({"import", csv, "--db", db, "--campaign", "tm-callpro-q1"});
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  EXPECT_NE(imp.out.find("7 rows, 3 created, 1 merged, 3 rejected"), std::string::npos) << imp.out;
+  std::string errors = read(csv + ".errors.csv");
+  EXPECT_EQ(errors.rfind("line,column,field,code,reason\r\n5,1,email,invalid_value,", 0), 0u) << errors;
+
+  CliResult again = run_cli({"import", csv, "--db", db, "--campaign", "tm-callpro-q1"});
+  EXPECT_NE(again.out.find("7 rows, 0 created, 4 merged, 3 rejected"), std::string::npos) << again.out;
+
+  CliResult unknown = run_cli({"import", csv, "--db", db, "--campaign", "nope"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("unknown_campaign"), std::string::npos) << unknown.err;
+
+  const std::string out = dir.file("out.csv");
+  CliResult exp = run_cli({"export", "--db", db, "--out", out, "--campaign", "tm-callpro-q1"});
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  std::string exported = read(out);
+  EXPECT_EQ(exported.rfind("id,email,phone", 0), 0u);
+  EXPECT_NE(exported.find("bob@beta.example"), std::string::npos);
+  EXPECT_EQ(run_cli({"export", "--db", db, "--stage", "closed"}).exit_code, 1);
+}
+
+TEST(Cli, NewerDatabaseIsRefusedWithAClearMessage) {
+  TempDir dir;
+  const std::string db = dir.file("future.db");
+  ASSERT_EQ(run_cli({"migrate", "--db", db}).exit_code, 0);
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_exec(h, "PRAGMA user_version=42", nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"migrate", "--db", db},
+        std::vector<std::string>{"serve", "--db", db, "--listen", "127.0.0.1:0"}}) {
+    CliResult r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 1) << args[0];
+    EXPECT_NE(r.err.find("written by a newer Leadloop (schema version 42)"), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace leadloop

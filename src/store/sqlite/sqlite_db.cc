@@ -72,6 +72,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, bool r
 
 SqliteDb::~SqliteDb() {
   cache_.clear();
+  slots_.clear();
   sqlite3_close(db_);
 }
 
@@ -108,6 +109,17 @@ Result<Stmt*> SqliteDb::cached(const std::string& sql) {
   }
   it->second->reset();
   return it->second.get();
+}
+
+Result<Stmt*> SqliteDb::slot(size_t index, const char* sql) {
+  if (index >= slots_.size()) slots_.resize(index + 1);
+  if (!slots_[index]) {
+    auto st = prepare(sql);
+    if (!st.ok()) return st.status();
+    slots_[index] = std::move(st).value();
+  }
+  slots_[index]->reset();
+  return slots_[index].get();
 }
 
 int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

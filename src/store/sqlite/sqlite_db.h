@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/status.h"
 
@@ -59,6 +60,9 @@ class SqliteDb {
   Status exec(std::string_view sql);
   // A prepared statement cached for the connection's life; reset on return.
   Result<Stmt*> cached(const std::string& sql);
+  // Like cached(), keyed by a small number instead of the SQL text: for
+  // statements run once per row on the hot path. REQUIRES: one SQL per slot.
+  Result<Stmt*> slot(size_t index, const char* sql);
   Result<std::unique_ptr<Stmt>> prepare(std::string_view sql);
   Status error(std::string_view what) const;
   int64_t last_insert_rowid() const;
@@ -67,6 +71,7 @@ class SqliteDb {
   explicit SqliteDb(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::map<std::string, std::unique_ptr<Stmt>> cache_;
+  std::vector<std::unique_ptr<Stmt>> slots_;
 };
 
 // Runs body inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure.

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/codec.h"
+
 #include "store/sqlite/migrations.h"
 
 namespace leadloop {
@@ -16,12 +18,13 @@ constexpr const char* kLeadColumns =
     "region, source_campaign, attributes, consent_email, consent_phone, consent_mail, stage, "
     "grade, owner, created_at, updated_at, last_touch_at, email_key, phone_key, name_key";
 
-std::string encode_map(const Attributes& a) {
-  if (a.empty()) return "{}";
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : a) j[k] = v;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string encode_map(const Attributes& a) { return json_object(a); }
+
+// Statements run once per row get a numbered slot on the writer.
+enum HotStatement : size_t { kInsertLead, kUpdateLead, kInsertEvent, kInsertTouch };
+
+const std::string kInsertLeadSql = std::string("INSERT INTO leads (") + kLeadColumns +
+                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 Attributes decode_map(std::string_view text) {
   Attributes a;
@@ -234,8 +237,7 @@ Result<SqliteStore::Reader> SqliteStore::reader() {
 }
 
 Status SqliteStore::insert_lead(Lead& lead) {
-  auto st = writer_->cached(std::string("INSERT INTO leads (") + kLeadColumns +
-                            ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto st = writer_->slot(kInsertLead, kInsertLeadSql.c_str());
   if (!st.ok()) return st.status();
   bind_lead(**st, lead, 1);
   LEADLOOP_RETURN_IF_ERROR((*st)->run());
@@ -244,7 +246,7 @@ Status SqliteStore::insert_lead(Lead& lead) {
 }
 
 Status SqliteStore::update_lead(const Lead& lead) {
-  auto st = writer_->cached(
+  auto st = writer_->slot(kUpdateLead,
       "UPDATE leads SET email=?1, phone=?2, first_name=?3, last_name=?4, company=?5, title=?6, "
       "industry=?7, employees=?8, country=?9, region=?10, source_campaign=?11, attributes=?12, "
       "consent_email=?13, consent_phone=?14, consent_mail=?15, stage=?16, grade=?17, owner=?18, "
@@ -257,7 +259,7 @@ Status SqliteStore::update_lead(const Lead& lead) {
 }
 
 Status SqliteStore::insert_event(LeadEvent& e) {
-  auto st = writer_->cached(
+  auto st = writer_->slot(kInsertEvent,
       "INSERT INTO lead_events (lead_id, type, at, actor, payload) VALUES (?,?,?,?,?)");
   if (!st.ok()) return st.status();
   Stmt& s = **st;
@@ -272,7 +274,7 @@ Status SqliteStore::insert_event(LeadEvent& e) {
 }
 
 Status SqliteStore::insert_touch(Touch& t) {
-  auto st = writer_->cached(
+  auto st = writer_->slot(kInsertTouch,
       "INSERT INTO touches (lead_id, campaign, channel, direction, outcome, actor, at, notes, "
       "data_points) VALUES (?,?,?,?,?,?,?,?,?)");
   if (!st.ok()) return st.status();

@@ -1,0 +1,56 @@
+// Runs the real `leadloop` binary for integration tests: a server on a free
+// loopback port with its own database, and one-shot CLI commands.
+#pragma once
+
+#include <httplib.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace leadloop::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `leadloop args...` to completion.
+CliResult run_cli(const std::vector<std::string>& args);
+
+// A token for the database, made with `leadloop token create`.
+std::string create_token(const std::string& db, const std::string& role = "admin");
+
+class ServerProcess {
+ public:
+  // Starts `leadloop serve --db db --listen 127.0.0.1:0 extra...` and waits
+  // until it listens.
+  explicit ServerProcess(std::string db, std::vector<std::string> extra = {});
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  std::unique_ptr<httplib::Client> client(const std::string& token = "") const;
+  // Sends SIGTERM and returns the exit status (as from waitpid).
+  int terminate();
+  void kill9();
+
+ private:
+  std::string db_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace leadloop::testing
