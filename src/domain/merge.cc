@@ -6,6 +6,14 @@ namespace leadloop {
 
 namespace {
 
+// The same email or phone written another way ("ANN@X.COM", "(212) 555-0123"
+// for "+1 212 555 0123") is the same value, not a conflict.
+bool same_identity(std::string_view field, const Lead& a, const Lead& b) {
+  if (field == "email") return !a.email_key.empty() && a.email_key == b.email_key;
+  if (field == "phone") return !a.phone_key.empty() && a.phone_key == b.phone_key;
+  return false;
+}
+
 void merge_consent(const char* name, Consent& kept, Consent offered, MergeReport& r) {
   // An opt-out always wins; a grant only fills an unknown.
   if (offered == Consent::kDenied && kept != Consent::kDenied) {
@@ -29,7 +37,7 @@ MergeReport merge_lead(Lead& existing, const Lead& incoming) {
     if (kept.empty()) {
       kept = offered;
       r.filled.emplace_back(f.name);
-    } else if (kept != offered && !(f.name == "email" && existing.email_key == incoming.email_key)) {
+    } else if (kept != offered && !same_identity(f.name, existing, incoming)) {
       r.conflicts.push_back({std::string(f.name), kept, offered});
     }
   }

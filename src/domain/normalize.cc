@@ -6,18 +6,33 @@
 namespace leadloop {
 
 std::string_view trim(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  // ASCII whitespace and U+00A0 NO-BREAK SPACE (C2 A0, common in pasted
+  // data), in any mix, at either end.
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  auto nbsp_at = [&](size_t i) {
+    return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+           static_cast<unsigned char>(s[i + 1]) == 0xA0;
+  };
   size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  // U+00A0 NO-BREAK SPACE (C2 A0) is common in pasted data.
-  while (e - b >= 2 && static_cast<unsigned char>(s[b]) == 0xC2 &&
-         static_cast<unsigned char>(s[b + 1]) == 0xA0) {
-    b += 2;
+  while (b < e) {
+    if (is_space(s[b])) {
+      ++b;
+    } else if (e - b >= 2 && nbsp_at(b)) {
+      b += 2;
+    } else {
+      break;
+    }
   }
-  while (e - b >= 2 && static_cast<unsigned char>(s[e - 2]) == 0xC2 &&
-         static_cast<unsigned char>(s[e - 1]) == 0xA0) {
-    e -= 2;
+  while (e > b) {
+    if (is_space(s[e - 1])) {
+      --e;
+    } else if (e - b >= 2 && nbsp_at(e - 2)) {
+      e -= 2;
+    } else {
+      break;
+    }
   }
   return s.substr(b, e - b);
 }
@@ -147,22 +162,32 @@ int phone_digit_count(std::string_view phone) {
 std::string phone_key(std::string_view phone, std::string_view country) {
   phone = trim(phone);
   // Drop an extension: "x123", "ext. 123", "#123".
+  std::string lower = to_lower_ascii(phone);
   for (std::string_view marker : {"ext", "x", "#"}) {
-    size_t pos = to_lower_ascii(phone).find(marker);
-    if (pos != std::string_view::npos && pos > 0) phone = phone.substr(0, pos);
+    size_t pos = lower.find(marker);
+    if (pos != std::string::npos && pos > 0) {
+      phone = phone.substr(0, pos);
+      lower.resize(pos);
+    }
   }
-  bool international = !phone.empty() && phone.front() == '+';
+  // "+49 (0)30 ...": the bracketed trunk zero is not dialled from abroad.
+  std::string text(phone);
+  if (size_t z = text.find("(0)"); z != std::string::npos) text.erase(z, 3);
+  bool international = !text.empty() && text.front() == '+';
   std::string digits;
-  for (char c : phone) {
+  for (char c : text) {
     if (c >= '0' && c <= '9') digits += c;
   }
   if (digits.empty()) return {};
-  if (!international && digits.size() > 2 && digits[0] == '0' && digits[1] == '0') {
+  std::string_view cc = calling_code(country);
+  if (!international && digits.size() > 2 && digits.compare(0, 2, "00") == 0) {
     international = true;  // 00 is the international prefix in most of the world
     digits.erase(0, 2);
+  } else if (!international && cc == "1" && digits.size() > 3 && digits.compare(0, 3, "011") == 0) {
+    international = true;  // NANP's international prefix
+    digits.erase(0, 3);
   }
   if (international) return "+" + digits;
-  std::string_view cc = calling_code(country);
   if (cc.empty()) return digits;
   if (cc == "1") {
     // NANP: 10 digits, or 11 with the leading 1.
@@ -170,9 +195,14 @@ std::string phone_key(std::string_view phone, std::string_view country) {
     if (digits.size() == 10) return "+1" + digits;
     return digits;
   }
-  if (digits[0] == '0') digits.erase(0, 1);  // national trunk prefix
-  // A number typed with its country code but without "+": keep it.
-  if (digits.size() > cc.size() + 6 && digits.compare(0, cc.size(), cc) == 0) return "+" + digits;
+  // Italy (and San Marino, Vatican) dial the leading 0 from abroad too.
+  const bool keeps_zero = cc == "39";
+  if (digits[0] == '0' && !keeps_zero) {
+    digits.erase(0, 1);  // national trunk prefix
+  } else if (digits[0] != '0' && digits.size() > cc.size() + 6 &&
+             digits.compare(0, cc.size(), cc) == 0) {
+    return "+" + digits;  // typed with its country code but without "+"
+  }
   return "+" + std::string(cc) + digits;
 }
 

@@ -61,8 +61,10 @@ Status validate_lead(Lead& l) {
                   "email");
   }
   if (!l.phone.empty()) {
-    int digits = phone_digit_count(l.phone);
-    if (digits < 5 || digits > 20) {
+    // Counted without an extension ("x123") and the international "+".
+    std::string key = phone_key(l.phone, l.country);
+    size_t digits = key.size() - (!key.empty() && key[0] == '+');
+    if (digits < 5 || digits > 15) {
       return Status(ErrorCode::kInvalidValue,
                     "'" + l.phone + "' is not a phone number (5 to 15 digits expected)", "phone");
     }

@@ -39,6 +39,11 @@ constexpr Alias kAliases[] = {
     {"", "mobile", "attributes.mobile"}, {"", "city", "attributes.city"},
     {"", "state", "attributes.state"}, {"", "website", "attributes.website"},
     {"", "id", "attributes.source_id"},
+    // The other columns of Leadloop's own export, so that a re-import is
+    // never taken for another CRM's file.
+    {"", "stage", "attributes.stage"}, {"", "grade", "attributes.grade"},
+    {"", "owner", "attributes.owner"}, {"", "created_at", "attributes.created_at"},
+    {"", "updated_at", "attributes.updated_at"}, {"", "last_touch_at", "attributes.last_touch_at"},
     // Salesforce lead export (report labels and API names).
     {"salesforce", "lead id", "attributes.salesforce_id"}, {"salesforce", "id", "attributes.salesforce_id"},
     {"salesforce", "firstname", "first_name"}, {"salesforce", "lastname", "last_name"},
@@ -183,67 +188,102 @@ std::string header_key(std::string_view header) {
 
 Result<MappingSpec> load_mapping(const std::string& name_or_path) {
   MappingSpec spec;
-  std::string base = name_or_path.empty() ? "auto" : name_or_path;
-  std::vector<std::pair<std::string, ColumnTarget>> file_columns;
-  if (base != "auto" && !is_preset(base)) {
-    // A YAML file: {preset: NAME, columns: {"Header": target, ...}}
-    YAML::Node doc;
-    try {
-      doc = YAML::LoadFile(base);
-    } catch (const YAML::BadFile&) {
-      return Status(ErrorCode::kInvalidValue,
-                    "'" + base + "' is neither a mapping preset (salesforce, hubspot, mautic) "
-                    "nor a readable YAML file", "mapping");
-    } catch (const YAML::Exception& e) {
-      return Status(ErrorCode::kInvalidValue,
-                    base + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, "mapping");
-    }
-    if (!doc.IsMap() || !doc["columns"] || !doc["columns"].IsMap()) {
-      return Status(ErrorCode::kInvalidValue,
-                    base + ": expected a map with 'columns: {\"Header\": target}'", "mapping");
-    }
-    for (const auto& kv : doc["columns"]) {
-      auto target = parse_target(kv.second.as<std::string>(""));
-      if (!target.ok()) {
-        return Status(ErrorCode::kInvalidValue,
-                      base + ": column '" + kv.first.as<std::string>("") + "': " +
-                          target.status().message(), "mapping");
-      }
-      file_columns.emplace_back(header_key(kv.first.as<std::string>("")), *target);
-    }
-    std::string preset = doc["preset"] ? doc["preset"].as<std::string>("auto") : "auto";
-    if (preset != "auto" && !is_preset(preset)) {
-      return Status(ErrorCode::kInvalidValue, base + ": unknown preset '" + preset + "'", "mapping");
-    }
-    spec.name = base;
-    base = preset;
-  } else {
-    spec.name = base;
+  spec.name = name_or_path.empty() ? "auto" : name_or_path;
+  spec.preset = spec.name;
+  if (spec.name == "auto" || is_preset(spec.name)) return spec;
+  // A YAML file: {preset: NAME, columns: {"Header": target, ...}}
+  const std::string& path = spec.name;
+  YAML::Node doc;
+  try {
+    doc = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return Status(ErrorCode::kInvalidValue,
+                  "'" + path + "' is neither a mapping preset (salesforce, hubspot, mautic) "
+                  "nor a readable YAML file", "mapping");
+  } catch (const YAML::Exception& e) {
+    return Status(ErrorCode::kInvalidValue,
+                  path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, "mapping");
   }
-  spec.aliases = std::move(file_columns);
-  auto add = [&](bool want_preset) {
-    for (const Alias& a : kAliases) {
-      bool is_generic = a.preset.empty();
-      if (want_preset ? (a.preset != base) : !is_generic) continue;
-      spec.aliases.emplace_back(header_key(a.header), *parse_target(a.target));
-    }
-  };
-  if (base == "auto") {
-    // Every preset's aliases, generic first; detection reorders at resolve.
-    add(false);
-    for (const Alias& a : kAliases) {
-      if (!a.preset.empty()) spec.aliases.emplace_back(header_key(a.header), *parse_target(a.target));
-    }
-  } else {
-    add(true);
-    add(false);
+  if (!doc.IsMap() || !doc["columns"] || !doc["columns"].IsMap()) {
+    return Status(ErrorCode::kInvalidValue,
+                  path + ": expected a map with 'columns: {\"Header\": target}'", "mapping");
   }
-  // Canonical field names always map to themselves.
-  for (const auto& f : lead_text_fields()) {
-    spec.aliases.emplace_back(header_key(f.name), *parse_target(f.name));
+  for (const auto& kv : doc["columns"]) {
+    auto target = parse_target(kv.second.IsNull() ? "ignore" : kv.second.as<std::string>(""));
+    if (!target.ok()) {
+      return Status(ErrorCode::kInvalidValue,
+                    path + ": column '" + kv.first.as<std::string>("") + "': " +
+                        target.status().message(), "mapping");
+    }
+    spec.own.emplace_back(header_key(kv.first.as<std::string>("")), *target);
+  }
+  spec.preset = doc["preset"] ? doc["preset"].as<std::string>("auto") : "auto";
+  if (spec.preset != "auto" && !is_preset(spec.preset)) {
+    return Status(ErrorCode::kInvalidValue, path + ": unknown preset '" + spec.preset + "'",
+                  "mapping");
   }
   return spec;
 }
+
+namespace {
+
+// Every alias a spec resolves headers with, in order: the file's own
+// columns, the preset's, the generic ones, then the canonical field names.
+// With no preset ("auto" that detected none), every preset's aliases come
+// last as a fallback.
+std::vector<std::pair<std::string, ColumnTarget>> aliases_for(const MappingSpec& spec,
+                                                             std::string_view preset) {
+  std::vector<std::pair<std::string, ColumnTarget>> out = spec.own;
+  auto add = [&](auto&& keep) {
+    for (const Alias& a : kAliases) {
+      if (keep(a)) out.emplace_back(header_key(a.header), *parse_target(a.target));
+    }
+  };
+  add([&](const Alias& a) { return !preset.empty() && a.preset == preset; });
+  add([](const Alias& a) { return a.preset.empty(); });
+  for (const auto& f : lead_text_fields()) {
+    out.emplace_back(header_key(f.name), *parse_target(f.name));
+  }
+  if (preset.empty()) add([](const Alias& a) { return !a.preset.empty(); });
+  return out;
+}
+
+bool generic_header(const std::string& key) {
+  for (const Alias& a : kAliases) {
+    if (a.preset.empty() && header_key(a.header) == key) return true;
+  }
+  for (const auto& f : lead_text_fields()) {
+    if (header_key(f.name) == key) return true;
+  }
+  return false;
+}
+
+// The preset whose own headers match the most columns, or "". Headers that
+// every system shares (email, first_name, id...) are no evidence.
+std::string detect_preset(const std::vector<std::string>& headers) {
+  int best = 0;
+  std::string best_name;
+  for (auto preset : kPresets) {
+    int score = 0;
+    for (const auto& h : headers) {
+      std::string k = header_key(h);
+      if (generic_header(k)) continue;
+      for (const Alias& a : kAliases) {
+        if (a.preset == preset && header_key(a.header) == k) {
+          ++score;
+          break;
+        }
+      }
+    }
+    if (score > best) {
+      best = score;
+      best_name = std::string(preset);
+    }
+  }
+  return best_name;
+}
+
+}  // namespace
 
 int ColumnMapping::column_of(std::string_view field) const {
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -266,38 +306,13 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
   ColumnMapping m;
   m.spec_name = spec.name;
   m.headers = headers;
-  const std::vector<std::pair<std::string, ColumnTarget>>* aliases = &spec.aliases;
-  MappingSpec detected;
-  if (spec.name == "auto") {
-    // Pick the preset whose own headers match the most columns.
-    int best = 0;
-    std::string best_name;
-    for (auto preset : kPresets) {
-      int score = 0;
-      for (const auto& h : headers) {
-        std::string k = header_key(h);
-        if (k == "id") continue;  // every system has one; it tells nothing
-        for (const Alias& a : kAliases) {
-          if (a.preset == preset && header_key(a.header) == k) {
-            ++score;
-            break;
-          }
-        }
-      }
-      if (score > best) {
-        best = score;
-        best_name = std::string(preset);
-      }
-    }
-    if (!best_name.empty()) {
-      auto spec2 = load_mapping(best_name);
-      if (spec2.ok()) {
-        detected = std::move(spec2).value();
-        aliases = &detected.aliases;
-        m.spec_name = "auto (" + best_name + ")";
-      }
-    }
+  std::string preset = spec.preset;
+  if (preset == "auto") {
+    preset = detect_preset(headers);
+    if (!preset.empty()) m.spec_name += " (" + preset + ")";
   }
+  const auto aliases_list = aliases_for(spec, preset);
+  const auto* aliases = &aliases_list;
   bool has_contact = false;
   std::vector<bool> taken_text(lead_text_fields().size(), false);
   for (const auto& h : headers) {

@@ -36,9 +36,10 @@ struct ColumnTarget {
 Result<ColumnTarget> parse_target(std::string_view text);
 
 struct MappingSpec {
-  std::string name;  // "auto", "salesforce", "hubspot", "mautic", or a file
-  // Header (normalised, see header_key) -> target; earlier entries win.
-  std::vector<std::pair<std::string, ColumnTarget>> aliases;
+  std::string name;    // "auto", "salesforce", "hubspot", "mautic", or a file
+  std::string preset;  // the preset it builds on; "auto" detects one per file
+  // Header (normalised, see header_key) -> target, from a mapping file.
+  std::vector<std::pair<std::string, ColumnTarget>> own;
 };
 
 // "First Name", "first_name", "FirstName" -> "firstname".

@@ -8,7 +8,9 @@ char sniff_delimiter(std::string_view text) {
   const char candidates[] = {',', ';', '\t', '|'};
   size_t counts[4] = {0, 0, 0, 0};
   bool quoted = false;
-  for (char c : text) {
+  size_t start = text.find_first_not_of("\r\n");  // blank lines are skipped
+  if (start == std::string_view::npos) start = text.size();
+  for (char c : text.substr(start)) {
     if (c == '"') quoted = !quoted;
     if (quoted) continue;
     if (c == '\n' || c == '\r') break;

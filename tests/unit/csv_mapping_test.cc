@@ -130,7 +130,8 @@ TEST(LoadMapping, KnowsThePresetsAndAuto) {
     auto spec = load_mapping(name);
     ASSERT_TRUE(spec.ok()) << name;
     EXPECT_EQ(spec->name, name);
-    EXPECT_FALSE(spec->aliases.empty()) << name;
+    EXPECT_EQ(spec->preset, name);
+    EXPECT_TRUE(spec->own.empty()) << name;
   }
   auto empty = load_mapping("");
   ASSERT_TRUE(empty.ok());
@@ -208,12 +209,6 @@ TEST(ResolveMapping, AFileWithCanonicalNamesNeedsNoPreset) {
 }
 
 TEST(ResolveMapping, LeadloopsOwnExportIsNotTakenForAnotherCrm) {
-  GTEST_SKIP() << "BUG: resolve_mapping(auto) scores Leadloop's canonical headers as preset "
-                  "evidence (\"first_name\"/\"last_name\" have header_key "
-                  "\"firstname\"/\"lastname\", Mautic's and Salesforce's API names; \"stage\" "
-                  "is a Mautic alias), so Leadloop's own export header is detected as "
-                  "\"auto (mautic)\" and its stage and id columns land in "
-                  "attributes.mautic_stage / attributes.mautic_id";
   const Headers headers = {"id", "email", "phone", "first_name", "last_name", "company",
                            "title", "industry", "employees", "country", "region",
                            "source_campaign", "stage", "grade", "owner", "consent_email",
@@ -497,11 +492,6 @@ TEST(MappingFile, WithoutAPresetStillKnowsTheGenericHeaders) {
 }
 
 TEST(MappingFile, WithoutAPresetDetectsTheExportLikeAuto) {
-  GTEST_SKIP() << "BUG: a mapping file without 'preset' (i.e. auto) never gets preset "
-                  "detection, because resolve_mapping only detects when spec.name == \"auto\" "
-                  "and a file's spec.name is its path; a Mautic export's \"id\" then maps to "
-                  "the generic attributes.source_id instead of attributes.mautic_id (and the "
-                  "presets' aliases apply in table order, Salesforce first)";
   MappingFile file("columns:\n  Kundennummer: attributes.customer_no\n");
   auto spec = load_mapping(file.path());
   ASSERT_TRUE(spec.ok()) << spec.status().to_string();

@@ -143,9 +143,6 @@ TEST(MergeLead, ADifferentEmailIsAConflict) {
 }
 
 TEST(MergeLead, TheSamePhoneInAnotherNotationIsNoConflict) {
-  GTEST_SKIP() << "BUG: merge_lead treats an email equal by key as the same value, but not "
-                  "a phone: \"+1 212 555 0123\" vs \"(212) 555-0123\" (both phone_key "
-                  "+12125550123, country US) is reported as a phone conflict";
   Lead existing;
   existing.phone = "+1 212 555 0123";
   existing.country = "US";

@@ -35,8 +35,6 @@ TEST(Trim, RemovesAsciiWhitespaceAndNoBreakSpaces) {
 }
 
 TEST(Trim, RemovesWhitespaceInAnyMixOfSpacesAndNoBreakSpaces) {
-  GTEST_SKIP() << "BUG: trim() strips ASCII whitespace once and then NBSPs once, so an "
-                  "NBSP followed by a space (\"\\xC2\\xA0 ann\") keeps the space";
   EXPECT_EQ(trim(NBSP " ann"), "ann");
   EXPECT_EQ(trim("ann " NBSP), "ann");
   EXPECT_EQ(trim(NBSP " " NBSP "ann"), "ann");
@@ -60,7 +58,6 @@ TEST(EmailKey, IgnoresCaseAndSurroundingSpaces) {
 }
 
 TEST(EmailKey, IgnoresANoBreakSpaceNextToAnOrdinarySpace) {
-  GTEST_SKIP() << "BUG: email_key(\"\\xC2\\xA0 Ann@X.com\") is \" ann@x.com\" (see trim)";
   EXPECT_EQ(email_key(NBSP " Ann@Example.com"), "ann@example.com");
   EXPECT_EQ(email_key("Ann@Example.com " NBSP), "ann@example.com");
 }
@@ -181,10 +178,6 @@ TEST(PhoneKey, OtherCountriesDropTheTrunkPrefix) {
 }
 
 TEST(PhoneKey, NationalNumberWhoseDigitsStartLikeTheCountryCodeKeepsItsAreaCode) {
-  GTEST_SKIP() << "BUG: phone_key drops the trunk 0 and then takes a leading country code "
-                  "from what is left: \"03 31 23 45 67\"/FR -> \"+331234567\" "
-                  "(want \"+33331234567\"), \"0491 1234567\"/DE -> \"+4911234567\" "
-                  "(want \"+494911234567\")";
   EXPECT_EQ(phone_key("03 31 23 45 67", "FR"), phone_key("+33 3 31 23 45 67", "FR"));
   EXPECT_EQ(phone_key("03 31 23 45 67", "FR"), "+33331234567");
   EXPECT_EQ(phone_key("0491 1234567", "DE"), "+494911234567");
@@ -192,16 +185,11 @@ TEST(PhoneKey, NationalNumberWhoseDigitsStartLikeTheCountryCodeKeepsItsAreaCode)
 }
 
 TEST(PhoneKey, ItalianNumbersKeepTheirLeadingZero) {
-  GTEST_SKIP() << "BUG: phone_key treats Italy's leading 0 as a trunk prefix: "
-                  "\"06 1234 5678\"/IT -> \"+39612345678\" but \"+39 06 1234 5678\" -> "
-                  "\"+390612345678\"; the same number gets two keys";
   EXPECT_EQ(phone_key("06 1234 5678", "IT"), phone_key("+39 06 1234 5678", "IT"));
   EXPECT_EQ(phone_key("06 1234 5678", "IT"), "+390612345678");
 }
 
 TEST(PhoneKey, TheBracketedTrunkZeroOfInternationalNotationIsIgnored) {
-  GTEST_SKIP() << "BUG: phone_key keeps the \"(0)\" of \"+49 (0)30 1234567\" -> "
-                  "\"+490301234567\", while \"030 1234567\"/DE -> \"+49301234567\"";
   EXPECT_EQ(phone_key("+49 (0)30 1234567", "DE"), "+49301234567");
   EXPECT_EQ(phone_key("+44 (0)20 7946 0018", "GB"), "+442079460018");
 }

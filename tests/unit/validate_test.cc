@@ -71,8 +71,9 @@ TEST(ValidateLead, RejectsAPhoneWithTooFewOrTooManyDigits) {
     bool ok;
   } cases[] = {
       {"1234", false},        {"12345", true},         {"call me", false},
-      {"+1 (212) 555-0123", true}, {"123456789012345678901", false},  // 21 digits
-      {"12345678901234567890", true},                               // 20 digits
+      {"+1 (212) 555-0123", true}, {"1234567890123456", false},  // 16 digits: past E.164
+      {"123456789012345", true},                                // 15 digits
+      {"+1 212 555 0123 ext. 99999", true},                     // the extension is no digit
   };
   for (const auto& c : cases) {
     Lead l = minimal_lead();
