@@ -111,13 +111,25 @@ size_t Intake::indexed_keys() const {
 Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> inputs,
                                                     const CaptureContext& ctx) {
   std::vector<CaptureOutcome> out(inputs.size());
-  // Validation needs no lock.
+  // Everything that does not depend on the other leads happens before the
+  // lock: validation, the campaign check, the capture event's payload.
+  std::vector<std::string> payloads(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].ok()) {
       Status st = validate_lead(*inputs[i]);
+      if (st.ok() && !campaigns_.contains(inputs[i]->source_campaign)) {
+        st = Status(ErrorCode::kUnknownCampaign,
+                    "no campaign with key '" + inputs[i]->source_campaign +
+                        "'; create it first (POST /api/v1/campaigns)",
+                    "source_campaign");
+      }
       if (!st.ok()) inputs[i] = st;
     }
-    if (!inputs[i].ok()) out[i].error = inputs[i].status();
+    if (!inputs[i].ok()) {
+      out[i].error = inputs[i].status();
+    } else {
+      payloads[i] = captured_payload(ctx, *inputs[i]);
+    }
   }
 
   std::lock_guard lock(mu_);
@@ -132,13 +144,6 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].ok()) continue;
     Lead& in = *inputs[i];
-    if (!campaigns_.contains(in.source_campaign)) {
-      out[i].error = Status(ErrorCode::kUnknownCampaign,
-                            "no campaign with key '" + in.source_campaign +
-                                "'; create it first (POST /api/v1/campaigns)",
-                            "source_campaign");
-      continue;
-    }
     // A duplicate of a lead created earlier in this batch, or of a stored
     // one. Candidates come from hashes; each is confirmed on the real key.
     size_t target = SIZE_MAX;
@@ -177,7 +182,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
       in.created_at = in.updated_at = now;
       LeadChange c;
       c.events.push_back({0, 0, std::string(event_type::kCaptured), now, ctx.actor,
-                          captured_payload(ctx, in)});
+                          std::move(payloads[i])});
       c.lead = std::move(in);
       batch.add(static_cast<int64_t>(m.leads.size() + 1), c.lead.email_key, c.lead.phone_key,
                 c.lead.name_key);

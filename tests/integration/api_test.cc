@@ -387,6 +387,11 @@ TEST_F(ApiTest, CsvImportReportsRowsAndDoesNotDuplicateOnReimport) {
 }
 
 TEST_F(ApiTest, CsvExportRoundTripsIntoAnotherServer) {
+  Reply seeded = post("/api/v1/leads/bulk", R"([
+    {"email":"rt1@export.example","first_name":"Ann","company":"Acme, \"Quoted\" Inc.","source_campaign":"web-1",
+     "attributes":{"note":"two\nlines"},"consent":{"phone":false}},
+    {"phone":"+49 30 1234567","country":"DE","employees":12,"source_campaign":"web-1"}])");
+  ASSERT_EQ(seeded.status, 200) << seeded.text;
   Reply r = get("/api/v1/exports/leads.csv?campaign=web-1");
   ASSERT_EQ(r.status, 200);
   ASSERT_EQ(r.text.rfind("id,email,phone,first_name", 0), 0u) << r.text.substr(0, 200);
@@ -406,6 +411,10 @@ TEST_F(ApiTest, CsvExportRoundTripsIntoAnotherServer) {
   json report = json::parse(imported->body);
   EXPECT_EQ(report["import"]["created"], rows) << imported->body;
   EXPECT_EQ(report["import"]["rejected"], 0) << imported->body;
+  json copied = json::parse(c->Get("/api/v1/leads?q=rt1%40export.example")->body)["leads"][0];
+  EXPECT_EQ(copied["company"], "Acme, \"Quoted\" Inc.");
+  EXPECT_EQ(copied["attributes"]["note"], "two\nlines");
+  EXPECT_EQ(copied["consent"]["phone"], "denied");
 }
 
 TEST_F(ApiTest, UnknownRoutesAnswerJson404) {

@@ -10,6 +10,9 @@ void Stmt::bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
 void Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
 }
+void Stmt::bind_static(int i, std::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
 void Stmt::bind_null(int i) { sqlite3_bind_null(stmt_, i); }
 
 Result<bool> Stmt::step() {

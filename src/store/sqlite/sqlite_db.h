@@ -29,6 +29,9 @@ class Stmt {
   // Binds are 1-based, as in SQLite.
   void bind(int i, int64_t v);
   void bind(int i, std::string_view v);  // copies
+  // Binds without a copy. REQUIRES: v stays alive and unchanged until the
+  // statement is reset.
+  void bind_static(int i, std::string_view v);
   void bind_null(int i);
   void bind(int i, const std::optional<int64_t>& v) { v ? bind(i, *v) : bind_null(i); }
 

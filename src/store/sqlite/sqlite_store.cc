@@ -35,33 +35,28 @@ Attributes decode_map(std::string_view text) {
   return a;
 }
 
-// Binds the 24 lead columns after id, starting at parameter `first`.
-void bind_lead(Stmt& s, const Lead& l, int first) {
+// Binds the 24 lead columns after id, starting at parameter `first`, without
+// copying: `attributes` is the encoded map. REQUIRES: l and attributes
+// outlive the step.
+void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, int first) {
   int i = first;
-  s.bind(i++, l.email);
-  s.bind(i++, l.phone);
-  s.bind(i++, l.first_name);
-  s.bind(i++, l.last_name);
-  s.bind(i++, l.company);
-  s.bind(i++, l.title);
-  s.bind(i++, l.industry);
-  s.bind(i++, l.employees);
-  s.bind(i++, l.country);
-  s.bind(i++, l.region);
-  s.bind(i++, l.source_campaign);
-  s.bind(i++, encode_map(l.attributes));
+  for (const auto& f : lead_text_fields()) {
+    s.bind_static(i++, l.*(f.member));
+    if (f.name == "industry") s.bind(i++, l.employees);
+  }
+  s.bind_static(i++, attributes);
   s.bind(i++, static_cast<int64_t>(l.consent.email));
   s.bind(i++, static_cast<int64_t>(l.consent.phone));
   s.bind(i++, static_cast<int64_t>(l.consent.mail));
-  s.bind(i++, stage_name(l.stage));
-  s.bind(i++, grade_name(l.grade));
-  s.bind(i++, l.owner);
+  s.bind_static(i++, stage_name(l.stage));
+  s.bind_static(i++, grade_name(l.grade));
+  s.bind_static(i++, l.owner);
   s.bind(i++, l.created_at);
   s.bind(i++, l.updated_at);
   s.bind(i++, l.last_touch_at);
-  s.bind(i++, l.email_key);
-  s.bind(i++, l.phone_key);
-  s.bind(i++, l.name_key);
+  s.bind_static(i++, l.email_key);
+  s.bind_static(i++, l.phone_key);
+  s.bind_static(i++, l.name_key);
 }
 
 Lead read_lead(const Stmt& s) {
@@ -239,7 +234,8 @@ Result<SqliteStore::Reader> SqliteStore::reader() {
 Status SqliteStore::insert_lead(Lead& lead) {
   auto st = writer_->slot(kInsertLead, kInsertLeadSql.c_str());
   if (!st.ok()) return st.status();
-  bind_lead(**st, lead, 1);
+  const std::string attributes = encode_map(lead.attributes);
+  bind_lead(**st, lead, attributes, 1);
   LEADLOOP_RETURN_IF_ERROR((*st)->run());
   lead.id = writer_->last_insert_rowid();
   return Status();
@@ -253,7 +249,8 @@ Status SqliteStore::update_lead(const Lead& lead) {
       "created_at=?19, updated_at=?20, last_touch_at=?21, email_key=?22, phone_key=?23, "
       "name_key=?24 WHERE id=?25");
   if (!st.ok()) return st.status();
-  bind_lead(**st, lead, 1);
+  const std::string attributes = encode_map(lead.attributes);
+  bind_lead(**st, lead, attributes, 1);
   (*st)->bind(25, lead.id);
   return (*st)->run();
 }
@@ -264,10 +261,10 @@ Status SqliteStore::insert_event(LeadEvent& e) {
   if (!st.ok()) return st.status();
   Stmt& s = **st;
   s.bind(1, e.lead_id);
-  s.bind(2, e.type);
+  s.bind_static(2, e.type);
   s.bind(3, e.at);
-  s.bind(4, e.actor);
-  s.bind(5, e.payload);
+  s.bind_static(4, e.actor);
+  s.bind_static(5, e.payload);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   e.id = writer_->last_insert_rowid();
   return Status();
