@@ -19,3 +19,5 @@ curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"key":"bench","channel":"web"}' "http://127.0.0.1:$port/api/v1/campaigns" > /dev/null
 "$BUILD/bench/leadloop_bench_ingest" --port "$port" --token "$token" --leads "$LEADS" \
   --batch "$BATCH" --connections "$CONNECTIONS" --twin-db "$work/twin.db"
+echo
+bash bench/import_csv.sh
