@@ -6,6 +6,7 @@ JOBS       ?= $(shell nproc)
 DB         ?= data/leadloop.db
 LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all setup build build-asan run test test-unit test-asan test-integration bench format clean
 

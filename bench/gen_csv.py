@@ -23,5 +23,7 @@ for i in range(rows):
         if len(emails) < 10000:
             emails.append(e)
     f, l = rng.choice(first), rng.choice(last)
-    out.write(f"{f},{l},{e},+1 212 {rng.randrange(1000000, 9999999)},\"Company {rng.randrange(200000)}, Inc.\","
+    # Phones and companies are unique per row: the only duplicates in a
+    # file are the deliberate repeats above.
+    out.write(f"{f},{l},{e},+1 {200 + seed} {i // 10000:03d} {i % 10000:04d},\"Company {seed}-{i}, Inc.\","
               f"{rng.choice(titles)},{rng.choice(countries)},{rng.randrange(5, 20000)},{rng.choice(['confirmed', 'unknown'])}\r\n")
