@@ -36,6 +36,17 @@ void DedupIndex::add(int64_t id, const std::string& email_key, const std::string
   }
 }
 
+void DedupIndex::remove(int64_t id, const std::string& email_key, const std::string& phone_key,
+                        const std::string& name_key) {
+  const std::string* keys[kKeyKinds] = {&email_key, &phone_key, &name_key};
+  for (int k = 0; k < kKeyKinds; ++k) {
+    if (keys[k]->empty()) continue;
+    auto& map = maps_[static_cast<size_t>(k)];
+    auto it = map.find(hash(*keys[k]));
+    if (it != map.end() && it->second == id) map.erase(it);
+  }
+}
+
 std::array<DedupCandidate, kKeyKinds> DedupIndex::candidates(const Lead& l) const {
   std::array<DedupCandidate, kKeyKinds> out;
   for (int k = 0; k < kKeyKinds; ++k) {
@@ -48,6 +59,13 @@ std::array<DedupCandidate, kKeyKinds> DedupIndex::candidates(const Lead& l) cons
     if (it != map.end()) out[static_cast<size_t>(k)].lead_id = it->second;
   }
   return out;
+}
+
+int64_t DedupIndex::find(KeyKind k, const std::string& key) const {
+  if (key.empty()) return 0;
+  const auto& map = maps_[static_cast<size_t>(k)];
+  auto it = map.find(hash(key));
+  return it == map.end() ? 0 : it->second;
 }
 
 size_t DedupIndex::size() const {

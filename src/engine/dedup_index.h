@@ -34,6 +34,11 @@ class DedupIndex {
   void add(int64_t id, const std::string& email_key, const std::string& phone_key,
            const std::string& name_key);
   void add(const Lead& l) { add(l.id, l.email_key, l.phone_key, l.name_key); }
+  // Removes the entries of these keys that point at lead `id`.
+  void remove(int64_t id, const std::string& email_key, const std::string& phone_key,
+              const std::string& name_key);
+  // The lead holding this key of kind k, or 0; a candidate to confirm.
+  int64_t find(KeyKind k, const std::string& key) const;
   // Candidates in the order to try them: email, phone, company+name.
   std::array<DedupCandidate, kKeyKinds> candidates(const Lead& l) const;
   size_t size() const;

@@ -138,44 +138,49 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   m.leads.reserve(inputs.size());
   std::vector<size_t> change_of(inputs.size(), SIZE_MAX);  // input -> change index
   std::unordered_map<int64_t, size_t> change_of_lead;      // existing lead id -> change
-  DedupIndex batch;  // keys of leads created in this batch, as change index + 1
+  // Keys of every lead this batch touches, new or stored, as change index + 1.
+  DedupIndex batch;
   batch.reserve(inputs.size());
+  std::vector<LeadKeys> keys_before;  // of the stored leads loaded, for the index update
+
+  // The change that already holds a lead matching `in` on key kind k, or that
+  // lead loaded from the store; SIZE_MAX if none. Candidates come from
+  // hashes, so each is confirmed on the real key.
+  auto find_target = [&](const Lead& in, KeyKind k) -> Result<size_t> {
+    const std::string& key = lead_key(in, k);
+    if (key.empty()) return SIZE_MAX;
+    int64_t hit = batch.find(k, key);
+    if (hit && lead_key(m.leads[static_cast<size_t>(hit - 1)].lead, k) == key) {
+      return static_cast<size_t>(hit - 1);
+    }
+    int64_t id = index_.find(k, key);
+    if (id == 0 || change_of_lead.count(id)) return SIZE_MAX;  // in the batch: checked above
+    auto existing = store_.get_lead(id);
+    if (!existing.ok()) return existing.status();
+    if (lead_key(*existing, k) != key) return SIZE_MAX;
+    size_t target = m.leads.size();
+    change_of_lead.emplace(id, target);
+    keys_before.push_back({id, existing->email_key, existing->phone_key, existing->name_key});
+    batch.add(static_cast<int64_t>(target + 1), existing->email_key, existing->phone_key,
+              existing->name_key);
+    m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
+    return target;
+  };
 
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].ok()) continue;
     Lead& in = *inputs[i];
-    // A duplicate of a lead created earlier in this batch, or of a stored
-    // one. Candidates come from hashes; each is confirmed on the real key.
+    // Key kinds in priority order (email, phone, company+name); for each,
+    // this batch first, then the stored leads.
     size_t target = SIZE_MAX;
     std::string_view matched_on;
-    for (const DedupCandidate& c : batch.candidates(in)) {
-      if (c.lead_id == 0) continue;
-      size_t j = static_cast<size_t>(c.lead_id - 1);
-      if (lead_key(m.leads[j].lead, c.kind) != lead_key(in, c.kind)) continue;
-      target = j;
-      matched_on = key_kind_name(c.kind);
-      out[i].matched_in_batch = true;
-      break;
+    for (int k = 0; k < kKeyKinds && target == SIZE_MAX; ++k) {
+      auto found = find_target(in, static_cast<KeyKind>(k));
+      if (!found.ok()) return found.status();
+      target = *found;
+      if (target != SIZE_MAX) matched_on = key_kind_name(static_cast<KeyKind>(k));
     }
-    if (target == SIZE_MAX) {
-      for (const DedupCandidate& c : index_.candidates(in)) {
-        if (c.lead_id == 0) continue;
-        auto it = change_of_lead.find(c.lead_id);
-        if (it != change_of_lead.end()) {
-          if (lead_key(m.leads[it->second].lead, c.kind) != lead_key(in, c.kind)) continue;
-          target = it->second;
-        } else {
-          auto existing = store_.get_lead(c.lead_id);
-          if (!existing.ok()) return existing.status();
-          if (lead_key(*existing, c.kind) != lead_key(in, c.kind)) continue;
-          target = m.leads.size();
-          change_of_lead.emplace(c.lead_id, target);
-          m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
-        }
-        matched_on = key_kind_name(c.kind);
-        break;
-      }
-    }
+    if (target != SIZE_MAX) out[i].matched_in_batch = m.leads[target].lead.id == 0;
 
     if (target == SIZE_MAX) {
       in.stage = Stage::kCaptured;
@@ -207,11 +212,9 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     c.touches.push_back(std::move(t));
     c.events.push_back({0, 0, std::string(event_type::kRecaptured), now, ctx.actor,
                         dump_json(merge_payload(ctx, in, c.lead, report, matched_on))});
-    if (out[i].matched_in_batch) {
-      // Keys this record adds now point at the batch's new lead too.
-      batch.add(static_cast<int64_t>(target + 1), c.lead.email_key, c.lead.phone_key,
-                c.lead.name_key);
-    }
+    // Keys the merge added are seen by the rest of the batch.
+    batch.add(static_cast<int64_t>(target + 1), c.lead.email_key, c.lead.phone_key,
+              c.lead.name_key);
     change_of[i] = target;
     out[i].status = CaptureStatus::kMerged;
     out[i].matched_on = std::string(matched_on);
@@ -219,7 +222,16 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
 
   if (!ctx.dry_run && !m.leads.empty()) {
     LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
-    for (const LeadChange& c : m.leads) index_.add(c.lead);
+    // A merge can change a stored lead's keys (a phone gains its country
+    // prefix): move its index entries along.
+    for (const LeadKeys& before : keys_before) {
+      const Lead& now_lead = m.leads[change_of_lead.at(before.id)].lead;
+      index_.remove(before.id, before.email_key, before.phone_key, before.name_key);
+      index_.add(now_lead);
+    }
+    for (const LeadChange& c : m.leads) {
+      if (!change_of_lead.count(c.lead.id)) index_.add(c.lead);
+    }
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (change_of[i] == SIZE_MAX) continue;

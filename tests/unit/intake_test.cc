@@ -221,3 +221,68 @@ TEST_F(IntakeTest, TouchOnUnknownLeadOrCampaignIsRefused) {
 
 }  // namespace
 }  // namespace leadloop
+
+namespace leadloop {
+namespace {
+
+// Found in review: keys change or appear through merges, and the index and
+// the batch must follow, or duplicates are stored.
+TEST_F(IntakeTest, IndexFollowsAKeyThatAMergeChanged) {
+  Lead a = make_lead("a@x.com");
+  a.phone = "212 555 0123";  // no country yet: the key is bare digits
+  capture({a});
+  Lead with_country = make_lead("a@x.com");
+  with_country.country = "US";  // the merge fills the country: key becomes +1...
+  ASSERT_EQ(capture({with_country})[0].status, CaptureStatus::kMerged);
+  // The old bare-digits key no longer belongs to lead 1. A capture with
+  // those bare digits is a new person under that key, once: the next one
+  // merges into it instead of piling up duplicates.
+  Lead bare;
+  bare.phone = "212 555 0123";
+  bare.source_campaign = "web-1";
+  auto first = capture({bare});
+  EXPECT_EQ(first[0].status, CaptureStatus::kCreated);
+  for (int i = 0; i < 2; ++i) {
+    auto again = capture({bare});
+    EXPECT_EQ(again[0].status, CaptureStatus::kMerged) << i;
+    EXPECT_EQ(again[0].lead_id, first[0].lead_id) << i;
+  }
+  Lead us = bare;
+  us.country = "US";
+  EXPECT_EQ(capture({us})[0].lead_id, 1);  // with the country it is lead 1's number
+  EXPECT_EQ(*svc->store->count_leads(), 2);
+}
+
+TEST_F(IntakeTest, KeysAStoredLeadGainsAreSeenLaterInTheSameBatch) {
+  capture({make_lead("a@x.com")});
+  Lead fill = make_lead("a@x.com");
+  fill.phone = "+1 212 555 0199";
+  Lead by_phone;
+  by_phone.phone = "+12125550199";
+  by_phone.source_campaign = "web-1";
+  auto out = capture({fill, by_phone});
+  EXPECT_EQ(out[1].status, CaptureStatus::kMerged);
+  EXPECT_EQ(out[1].lead_id, out[0].lead_id);
+  EXPECT_EQ(*svc->store->count_leads(), 1);
+}
+
+TEST_F(IntakeTest, EmailOutranksPhoneAlsoWithinABatch) {
+  auto stored = capture({make_lead("a@x.com")});
+  Lead phone_only;
+  phone_only.phone = "+44 20 7946 0000";
+  phone_only.source_campaign = "web-1";
+  Lead both = make_lead("a@x.com");
+  both.phone = "+44 20 7946 0000";
+  auto out = capture({phone_only, both});
+  EXPECT_EQ(out[0].status, CaptureStatus::kCreated);
+  EXPECT_EQ(out[1].status, CaptureStatus::kMerged);
+  EXPECT_EQ(out[1].matched_on, "email");
+  EXPECT_EQ(out[1].lead_id, stored[0].lead_id);
+  // No two leads share the email.
+  LeadFilter f;
+  f.q = "a@x.com";
+  EXPECT_EQ(svc->store->list_leads(f)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace leadloop
