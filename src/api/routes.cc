@@ -272,11 +272,16 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
   res.set_header("Content-Disposition", "attachment; filename=\"leads.csv\"");
   res.set_chunked_content_provider(
       "text/csv; charset=utf-8", [store, f](size_t, httplib::DataSink& sink) {
-        Status st = export_leads_csv(*store, f, [&](std::string_view chunk) {
-          return sink.write(chunk.data(), chunk.size());
-        });
-        if (st.ok()) sink.done();
-        return st.ok();
+        // Runs outside httplib's handler guard: nothing may escape.
+        try {
+          Status st = export_leads_csv(*store, f, [&](std::string_view chunk) {
+            return sink.write(chunk.data(), chunk.size());
+          });
+          if (st.ok()) sink.done();
+          return st.ok();
+        } catch (...) {
+          return false;
+        }
       });
 }
 

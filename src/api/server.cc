@@ -3,7 +3,9 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "api/errors.h"
 #include "api/request.h"
@@ -121,8 +123,19 @@ Result<int> ApiServer::bind() {
   return port;
 }
 
-void ApiServer::serve() { http_->listen_after_bind(); }
+void ApiServer::serve() {
+  // A stop() that came before the server ran would otherwise be lost.
+  std::thread stopper([this] {
+    while (!stop_requested_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while (!http_->is_running() && !serve_done_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    http_->stop();
+  });
+  if (!stop_requested_) http_->listen_after_bind();
+  serve_done_ = true;
+  stop_requested_ = true;
+  stopper.join();
+}
 
-void ApiServer::stop() { http_->stop(); }
+void ApiServer::stop() { stop_requested_ = true; }
 
 }  // namespace leadloop::api

@@ -3,6 +3,7 @@
 // it. bind() then serve() blocks until stop() is called from another thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,12 +54,15 @@ class ApiServer {
   Result<int> bind();
   // Serves until stop(). REQUIRES: bind() succeeded.
   void serve();
+  // Stops serve(); safe from any thread, also before serve() has started.
   void stop();
 
  private:
   Services services_;
   ServerConfig config_;
   std::unique_ptr<httplib::Server> http_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> serve_done_{false};
 };
 
 }  // namespace leadloop::api

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -59,6 +61,28 @@ Result<std::string> read_file(const std::string& path) {
   return ss.str();
 }
 
+// The processes that capture (serve, import, demo) keep the dedup index and
+// campaigns in memory, so only one of them may write a database at a time.
+// Held until the process ends; the kernel releases it even on kill -9.
+Status lock_database(const std::string& db, const char* who) {
+  std::filesystem::path parent = std::filesystem::path(db).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  std::string path = db + ".lock";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status(ErrorCode::kIoError, "cannot open lock file '" + path + "'");
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return Status(ErrorCode::kConflict,
+                  std::string("cannot ") + who + ": another leadloop process (serve, import or "
+                  "demo) is writing '" + db + "'. Stop it first, or send the file to the running "
+                  "server with POST /api/v1/imports.");
+  }
+  return Status();  // the descriptor stays open, and locked, for the process's life
+}
+
 // ---- serve ------------------------------------------------------------------
 
 struct ServeArgs {
@@ -91,6 +115,7 @@ int run_serve(const ServeArgs& a) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  if (Status st = lock_database(a.db, "serve"); !st.ok()) return fail(st);
   keep_freed_memory();
   // Logs go to stderr; stdout carries only the "listening on" line.
   spdlog::set_default_logger(spdlog::stderr_color_mt("leadloop"));
@@ -131,6 +156,9 @@ struct ImportArgs {
 };
 
 int run_import(const ImportArgs& a) {
+  if (!a.dry_run) {
+    if (Status st = lock_database(a.db, "import"); !st.ok()) return fail(st);
+  }
   keep_freed_memory();
   SystemClock clock;
   auto raw = read_file(a.file);
@@ -255,6 +283,7 @@ struct DemoArgs {
 int run_demo(const DemoArgs& a) {
   auto start = parse_date(a.start);
   if (!start.ok()) return fail(start.status().with_field("--start"));
+  if (Status st = lock_database(a.db, "generate demo data"); !st.ok()) return fail(st);
   SystemClock wall;
   ManualClock clock(int64_t{*start} * kMillisPerDay);
   auto rt = open_runtime(a.db, clock);

@@ -100,6 +100,18 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
     return Status();
   };
 
+  // On a store failure the batches already committed stay; the record says
+  // how far the import got.
+  auto abort = [&](const Status& failure) -> Status {
+    if (!opt.dry_run) {
+      rec.finished_at = clock_.now();
+      rec.notes += (rec.notes.empty() ? "" : "; ") + std::string("aborted: ") + failure.message();
+      (void)store_.put_import(rec);
+      (void)store_.add_import_errors(rec.id, report.errors);
+    }
+    return failure;
+  };
+
   CsvRecord record;
   while (reader.next(record, st)) {
     ++rec.rows;
@@ -112,9 +124,11 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
     }
     batch_records.push_back(std::move(record));
     record = CsvRecord();
-    if (batch.size() >= opt.batch_size) LEADLOOP_RETURN_IF_ERROR(flush());
+    if (batch.size() >= opt.batch_size) {
+      if (Status fs = flush(); !fs.ok()) return abort(fs);
+    }
   }
-  LEADLOOP_RETURN_IF_ERROR(flush());
+  if (Status fs = flush(); !fs.ok()) return abort(fs);
 
   rec.finished_at = clock_.now();
   if (!opt.dry_run) {

@@ -87,6 +87,27 @@ TEST(Cli, DemoImportExportAndDryRun) {
   EXPECT_EQ(run_cli({"export", "--db", db, "--stage", "closed"}).exit_code, 1);
 }
 
+TEST(Cli, OnlyOneProcessCapturesIntoADatabase) {
+  TempDir dir;
+  const std::string db = dir.file("busy.db");
+  const std::string csv = dir.file("one.csv");
+  std::ofstream(csv) << "email\none@busy.example\n";
+  testing::ServerProcess server(db);
+  CliResult imp = run_cli({"import", csv, "--db", db, "--campaign", "x"});
+  EXPECT_EQ(imp.exit_code, 1);
+  EXPECT_NE(imp.err.find("another leadloop process"), std::string::npos) << imp.err;
+  EXPECT_EQ(run_cli({"demo", "--db", db, "--leads", "1"}).exit_code, 1);
+  CliResult second = run_cli({"serve", "--db", db, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(second.exit_code, 1);
+  // Tokens can still be made while the server runs, and it accepts them.
+  std::string token = testing::create_token(db);
+  auto r = server.client(token)->Get("/api/v1/campaigns");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  server.terminate();
+  EXPECT_EQ(run_cli({"demo", "--db", db, "--leads", "5"}).exit_code, 0);
+}
+
 TEST(Cli, NewerDatabaseIsRefusedWithAClearMessage) {
   TempDir dir;
   const std::string db = dir.file("future.db");

@@ -101,10 +101,14 @@ TEST(Durability, AcknowledgedLeadsSurviveKill9DuringBulkLoad) {
 
 TEST(Durability, SigtermStopsTheServerCleanly) {
   TempDir dir;
-  ServerProcess server(dir.file("term.db"));
-  int status = server.terminate();
-  EXPECT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // Also right after start: a signal that comes before the accept loop
+  // runs must not be lost (found in review).
+  for (int i = 0; i < 5; ++i) {
+    ServerProcess server(dir.file("term.db"));
+    int status = server.terminate();
+    EXPECT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
 }
 
 }  // namespace

@@ -365,10 +365,12 @@ Status SqliteStore::scan_leads(const LeadFilter& f, const std::function<bool(con
   if (!r.ok()) return r.status();
   FilterSql q = filter_sql(f);
   std::string sql = std::string("SELECT ") + kLeadColumns + " FROM leads" + q.where + " ORDER BY id";
-  if (f.limit > 0) sql += " LIMIT " + std::to_string(f.limit);
+  // The limit is a parameter, so each filter shape is one cached statement.
+  sql += " LIMIT ?" + std::to_string(q.next);
   auto st = (*r)->cached(sql);
   if (!st.ok()) return st.status();
   q.bind(**st);
+  (*st)->bind(q.next, int64_t{f.limit > 0 ? f.limit : -1});
   while (true) {
     auto row = (*st)->step();
     if (!row.ok()) return row.status();
