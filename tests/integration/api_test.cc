@@ -37,13 +37,6 @@ Reply reply_of(const httplib::Result& r) {
   return out;
 }
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LEADLOOP_TEST_DATA) + "/import/" + name, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class ApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -345,7 +338,7 @@ TEST_F(ApiTest, TouchesAttachToLeadsOrStandAlone) {
 }
 
 TEST_F(ApiTest, CsvImportReportsRowsAndDoesNotDuplicateOnReimport) {
-  std::string csv = fixture("mixed.csv");
+  std::string csv = testing::fixture("import/mixed.csv");
   Reply dry = post("/api/v1/imports?campaign=tm-1&dry_run=true", csv, "text/csv");
   ASSERT_EQ(dry.status, 200) << dry.text;
   EXPECT_EQ(dry.body["import"]["created"], 3);

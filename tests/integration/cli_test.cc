@@ -15,13 +15,6 @@ using testing::CliResult;
 using testing::run_cli;
 using testing::TempDir;
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(Cli, EveryCommandHasHelp) {
   for (const char* cmd : {"serve", "import", "export", "demo", "migrate", "token", "version"}) {
     CliResult r = run_cli({cmd, "--help"});
@@ -58,7 +51,7 @@ TEST(Cli, DemoImportExportAndDryRun) {
   EXPECT_NE(demo.out.find("10 campaigns"), std::string::npos) << demo.out;
 
   const std::string csv = dir.file("mixed.csv");
-  std::ofstream(csv, std::ios::binary) << read(std::string(LEADLOOP_TEST_DATA) + "/import/mixed.csv");
+  std::ofstream(csv, std::ios::binary) << testing::fixture("import/mixed.csv");
   CliResult dry = run_cli({"import", csv, "--db", db, "--campaign", "tm-callpro-q1", "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("dry run (nothing stored): 7 rows, 3 created, 1 merged, 3 rejected"),
@@ -68,7 +61,7 @@ TEST(Cli, DemoImportExportAndDryRun) {
   CliResult imp = run_cli({"import", csv, "--db", db, "--campaign", "tm-callpro-q1"});
   ASSERT_EQ(imp.exit_code, 0) << imp.err;
   EXPECT_NE(imp.out.find("7 rows, 3 created, 1 merged, 3 rejected"), std::string::npos) << imp.out;
-  std::string errors = read(csv + ".errors.csv");
+  std::string errors = testing::read_file(csv + ".errors.csv");
   EXPECT_EQ(errors.rfind("line,column,field,code,reason\r\n5,1,email,invalid_value,", 0), 0u) << errors;
 
   CliResult again = run_cli({"import", csv, "--db", db, "--campaign", "tm-callpro-q1"});
@@ -81,7 +74,7 @@ TEST(Cli, DemoImportExportAndDryRun) {
   const std::string out = dir.file("out.csv");
   CliResult exp = run_cli({"export", "--db", db, "--out", out, "--campaign", "tm-callpro-q1"});
   ASSERT_EQ(exp.exit_code, 0) << exp.err;
-  std::string exported = read(out);
+  std::string exported = testing::read_file(out);
   EXPECT_EQ(exported.rfind("id,email,phone", 0), 0u);
   EXPECT_NE(exported.find("bob@beta.example"), std::string::npos);
   EXPECT_EQ(run_cli({"export", "--db", db, "--stage", "closed"}).exit_code, 1);

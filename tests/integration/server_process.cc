@@ -31,20 +31,6 @@ std::vector<char*> argv_of(std::vector<std::string>& args) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  path_ = (std::filesystem::temp_directory_path() /
-           ("leadloop-it-" + std::to_string(getpid()) + "-" + std::to_string(counter++)))
-              .string();
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 CliResult run_cli(const std::vector<std::string>& args) {
   std::vector<std::string> full = {LEADLOOP_BINARY};
   full.insert(full.end(), args.begin(), args.end());

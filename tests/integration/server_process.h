@@ -9,17 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "test_files.h"
+
 namespace leadloop::testing {
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 struct CliResult {
   int exit_code = -1;

@@ -16,13 +16,6 @@ namespace {
 using testing::TempDir;
 using testing::TestServices;
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(LEADLOOP_TEST_DATA) + "/import/" + name, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class CsvImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,7 +25,7 @@ class CsvImportTest : public ::testing::Test {
   }
   ImportReport run(const std::string& file, ImportOptions opt) {
     opt.source = file;
-    auto r = svc->importer->run(fixture(file), opt);
+    auto r = svc->importer->run(testing::fixture("import/" + file), opt);
     EXPECT_TRUE(r.ok()) << r.status().to_string();
     return r.ok() ? std::move(r).value() : ImportReport{};
   }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_files.h"
+
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -46,14 +48,6 @@ std::vector<std::string> targets(const ColumnMapping& m) {
   std::vector<std::string> out;
   for (const auto& c : m.columns) out.push_back(c.describe());
   return out;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // A YAML mapping file in the test's temp directory, removed afterwards.
@@ -547,7 +541,7 @@ struct ImportedFile {
 // Decodes, reads, maps and validates a fixture the way an import does.
 ImportedFile import_fixture(const std::string& name) {
   ImportedFile out;
-  DecodedText decoded = decode_to_utf8(read_file(std::string(LEADLOOP_TEST_DATA) + "/domain/" + name));
+  DecodedText decoded = decode_to_utf8(testing::fixture("domain/" + name));
   CsvReader reader(decoded.text);
   CsvRecord rec;
   Status err;

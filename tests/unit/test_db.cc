@@ -7,19 +7,6 @@
 
 namespace leadloop::testing {
 
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          ("leadloop-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 TestServices::TestServices(const std::string& db_path) {
   auto s = SqliteStore::open(db_path);
   if (!s.ok()) throw std::runtime_error(s.status().to_string());

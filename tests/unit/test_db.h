@@ -10,19 +10,9 @@
 #include "engine/intake.h"
 #include "io/csv_import.h"
 #include "store/sqlite/sqlite_store.h"
+#include "test_files.h"
 
 namespace leadloop::testing {
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // 2026-03-02T10:00:00Z, a Monday.
 constexpr TimePoint kTestStart = 1772445600000;
