@@ -47,20 +47,6 @@ void DedupIndex::remove(int64_t id, const std::string& email_key, const std::str
   }
 }
 
-std::array<DedupCandidate, kKeyKinds> DedupIndex::candidates(const Lead& l) const {
-  std::array<DedupCandidate, kKeyKinds> out;
-  for (int k = 0; k < kKeyKinds; ++k) {
-    auto kind = static_cast<KeyKind>(k);
-    out[static_cast<size_t>(k)] = {kind, 0};
-    const std::string& key = lead_key(l, kind);
-    if (key.empty()) continue;
-    const auto& map = maps_[static_cast<size_t>(k)];
-    auto it = map.find(hash(key));
-    if (it != map.end()) out[static_cast<size_t>(k)].lead_id = it->second;
-  }
-  return out;
-}
-
 int64_t DedupIndex::find(KeyKind k, const std::string& key) const {
   if (key.empty()) return 0;
   const auto& map = maps_[static_cast<size_t>(k)];

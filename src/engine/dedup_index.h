@@ -22,11 +22,6 @@ constexpr int kKeyKinds = 3;
 std::string_view key_kind_name(KeyKind k);  // "email", "phone", "company_name"
 const std::string& lead_key(const Lead& l, KeyKind k);
 
-struct DedupCandidate {
-  KeyKind kind;
-  int64_t lead_id;  // 0: no candidate for this kind
-};
-
 class DedupIndex {
  public:
   void reserve(size_t leads);
@@ -39,8 +34,6 @@ class DedupIndex {
               const std::string& name_key);
   // The lead holding this key of kind k, or 0; a candidate to confirm.
   int64_t find(KeyKind k, const std::string& key) const;
-  // Candidates in the order to try them: email, phone, company+name.
-  std::array<DedupCandidate, kKeyKinds> candidates(const Lead& l) const;
   size_t size() const;
 
  private:

@@ -103,11 +103,6 @@ Status Intake::open() {
       [&](const LeadKeys& k) { index_.add(k.id, k.email_key, k.phone_key, k.name_key); });
 }
 
-size_t Intake::indexed_keys() const {
-  std::lock_guard lock(mu_);
-  return index_.size();
-}
-
 Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> inputs,
                                                     const CaptureContext& ctx) {
   std::vector<CaptureOutcome> out(inputs.size());

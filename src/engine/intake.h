@@ -53,7 +53,6 @@ class Intake {
   // Logs a touch, on a lead (then also an event on it) or on none.
   Result<Touch> log_touch(TouchInput input, const std::string& actor);
 
-  size_t indexed_keys() const;
 
  private:
   Store& store_;

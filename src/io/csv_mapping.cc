@@ -311,15 +311,14 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
     preset = detect_preset(headers);
     if (!preset.empty()) m.spec_name += " (" + preset + ")";
   }
-  const auto aliases_list = aliases_for(spec, preset);
-  const auto* aliases = &aliases_list;
+  const auto aliases = aliases_for(spec, preset);
   bool has_contact = false;
   std::vector<bool> taken_text(lead_text_fields().size(), false);
   for (const auto& h : headers) {
     std::string k = header_key(h);
     ColumnTarget target;
     bool found = false;
-    for (const auto& [alias, t] : *aliases) {
+    for (const auto& [alias, t] : aliases) {
       if (alias == k) {
         target = t;
         found = true;

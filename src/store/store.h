@@ -97,7 +97,6 @@ class Store {
   // Leads and their history.
   virtual Status commit(Mutation& m) = 0;
   virtual Result<Lead> get_lead(int64_t id) = 0;
-  virtual Result<std::vector<Lead>> get_leads(const std::vector<int64_t>& ids) = 0;
   virtual Result<std::vector<Lead>> list_leads(const LeadFilter& f) = 0;
   // Calls fn for each matching lead in id order until it returns false.
   virtual Status scan_leads(const LeadFilter& f, const std::function<bool(const Lead&)>& fn) = 0;

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "domain/codec.h"
 
@@ -146,36 +147,31 @@ std::string like_pattern(std::string_view q) {
 // The WHERE clause and its parameters for a LeadFilter.
 struct FilterSql {
   std::string where;
-  std::vector<std::string> text_params;
-  std::vector<std::pair<int, int64_t>> int_params;  // (position, value)
-  int next = 1;
+  std::vector<std::variant<std::string, int64_t>> params;  // parameter i + 1
+  int next = 1;  // the number of the next parameter
 
-  void add_text(const std::string& clause, const std::string& v) {
+  void add(const std::string& clause, std::variant<std::string, int64_t> v) {
     where += (where.empty() ? " WHERE " : " AND ") + clause;
-    text_params.push_back(v);
+    params.push_back(std::move(v));
     ++next;
   }
-  void add_int(const std::string& clause, int64_t v) {
-    where += (where.empty() ? " WHERE " : " AND ") + clause;
-    int_params.emplace_back(next++, v);
-    text_params.emplace_back();  // keep positions aligned
-  }
   void bind(Stmt& s) const {
-    for (size_t i = 0; i < text_params.size(); ++i) s.bind(static_cast<int>(i) + 1, text_params[i]);
-    for (auto [pos, v] : int_params) s.bind(pos, v);
+    for (size_t i = 0; i < params.size(); ++i) {
+      std::visit([&](const auto& v) { s.bind(static_cast<int>(i) + 1, v); }, params[i]);
+    }
   }
 };
 
 FilterSql filter_sql(const LeadFilter& f) {
   FilterSql q;
-  if (f.after_id > 0) q.add_int("id > ?", f.after_id);
-  if (!f.campaign.empty()) q.add_text("source_campaign = ?", f.campaign);
-  if (f.stage) q.add_text("stage = ?", std::string(stage_name(*f.stage)));
-  if (f.grade) q.add_text("grade = ?", std::string(grade_name(*f.grade)));
-  if (!f.owner.empty()) q.add_text("owner = ?", f.owner);
-  if (!f.region.empty()) q.add_text("region = ?", f.region);
-  if (f.created_from) q.add_int("created_at >= ?", *f.created_from);
-  if (f.created_to) q.add_int("created_at < ?", *f.created_to);
+  if (f.after_id > 0) q.add("id > ?", f.after_id);
+  if (!f.campaign.empty()) q.add("source_campaign = ?", f.campaign);
+  if (f.stage) q.add("stage = ?", std::string(stage_name(*f.stage)));
+  if (f.grade) q.add("grade = ?", std::string(grade_name(*f.grade)));
+  if (!f.owner.empty()) q.add("owner = ?", f.owner);
+  if (!f.region.empty()) q.add("region = ?", f.region);
+  if (f.created_from) q.add("created_at >= ?", *f.created_from);
+  if (f.created_to) q.add("created_at < ?", *f.created_to);
   if (!f.q.empty()) {
     std::string p = like_pattern(f.q);
     q.where += std::string(q.where.empty() ? " WHERE " : " AND ") +
@@ -183,7 +179,7 @@ FilterSql filter_sql(const LeadFilter& f) {
                std::to_string(q.next) + " ESCAPE '\\' OR company LIKE ?" +
                std::to_string(q.next) + " ESCAPE '\\' OR (first_name || ' ' || last_name) LIKE ?" +
                std::to_string(q.next) + " ESCAPE '\\')";
-    q.text_params.push_back(p);
+    q.params.push_back(p);
     ++q.next;
   }
   return q;
@@ -340,24 +336,6 @@ Result<Lead> SqliteStore::get_lead(int64_t id) {
   Lead l = read_lead(**st);
   (*st)->reset();
   return l;
-}
-
-Result<std::vector<Lead>> SqliteStore::get_leads(const std::vector<int64_t>& ids) {
-  std::vector<Lead> out;
-  auto r = reader();
-  if (!r.ok()) return r.status();
-  auto st = (*r)->cached(std::string("SELECT ") + kLeadColumns + " FROM leads WHERE id = ?");
-  if (!st.ok()) return st.status();
-  for (int64_t id : ids) {
-    (*st)->reset();
-    (*st)->bind(1, id);
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status(ErrorCode::kNotFound, "no lead with id " + std::to_string(id), "id");
-    out.push_back(read_lead(**st));
-  }
-  (*st)->reset();
-  return out;
 }
 
 Status SqliteStore::scan_leads(const LeadFilter& f, const std::function<bool(const Lead&)>& fn) {

@@ -22,7 +22,6 @@ class SqliteStore final : public Store {
 
   Status commit(Mutation& m) override;
   Result<Lead> get_lead(int64_t id) override;
-  Result<std::vector<Lead>> get_leads(const std::vector<int64_t>& ids) override;
   Result<std::vector<Lead>> list_leads(const LeadFilter& f) override;
   Status scan_leads(const LeadFilter& f, const std::function<bool(const Lead&)>& fn) override;
   Status scan_lead_keys(const std::function<void(const LeadKeys&)>& fn) override;
