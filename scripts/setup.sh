@@ -13,7 +13,7 @@ packages=(
   libcpp-httplib-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libsimdjson-dev
   libcli11-dev libspdlog-dev libfmt-dev
-  libsodium-dev libyaml-cpp-dev libabsl-dev
+  libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

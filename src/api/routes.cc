@@ -288,7 +288,8 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
 }  // namespace
 
 const std::vector<Route>& route_table() {
-  static const std::vector<Route> kRoutes = {
+  static const std::vector<Route> kRoutes = [] {
+    std::vector<Route> routes = {
       {{"GET", "/api/v1/health", false}, get_health},
       {{"GET", "/api/v1/openapi.json", true}, get_openapi},
       {{"POST", "/api/v1/leads", true}, post_lead},
@@ -304,7 +305,10 @@ const std::vector<Route>& route_table() {
       {{"GET", "/api/v1/imports/{id}", true}, get_import},
       {{"GET", "/api/v1/imports/{id}/errors", true}, get_import_errors},
       {{"GET", "/api/v1/exports/leads.csv", true}, get_export},
-  };
+    };
+    for (auto& r : definition_routes()) routes.push_back(std::move(r));
+    return routes;
+  }();
   return kRoutes;
 }
 

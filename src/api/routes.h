@@ -27,5 +27,7 @@ struct Route {
 };
 
 const std::vector<Route>& route_table();
+// The lead definition's routes and lifecycle transitions (definition_routes.cc).
+std::vector<Route> definition_routes();
 
 }  // namespace leadloop::api

@@ -74,6 +74,8 @@ ApiServer::ApiServer(Services services, ServerConfig config)
       s.Get(pattern, handler);
     } else if (r->info.method == "POST") {
       s.Post(pattern, handler);
+    } else if (r->info.method == "PUT") {
+      s.Put(pattern, handler);
     }
   }
 

@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "access/tokens.h"
+#include "engine/definition_review.h"
+#include "engine/definition_versions.h"
 #include "engine/intake.h"
+#include "engine/lifecycle.h"
 #include "io/csv_import.h"
 
 namespace httplib {
@@ -34,11 +37,14 @@ struct Services {
   Intake& intake;
   TokenAuthority& tokens;
   CsvImporter& importer;
+  DefinitionVersions& definitions;
+  DefinitionReview& review;
+  Lifecycle& lifecycle;
 };
 
 // One entry of the route table, as documented in openapi.json.
 struct RouteInfo {
-  std::string method;  // "GET", "POST"
+  std::string method;  // "GET", "POST", "PUT"
   std::string path;    // OpenAPI template, e.g. "/api/v1/leads/{id}"
   bool authenticated;
 };

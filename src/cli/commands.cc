@@ -61,28 +61,6 @@ Result<std::string> read_file(const std::string& path) {
   return ss.str();
 }
 
-// The processes that capture (serve, import, demo) keep the dedup index and
-// campaigns in memory, so only one of them may write a database at a time.
-// Held until the process ends; the kernel releases it even on kill -9.
-Status lock_database(const std::string& db, const char* who) {
-  std::filesystem::path parent = std::filesystem::path(db).parent_path();
-  if (!parent.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-  }
-  std::string path = db + ".lock";
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status(ErrorCode::kIoError, "cannot open lock file '" + path + "'");
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    close(fd);
-    return Status(ErrorCode::kConflict,
-                  std::string("cannot ") + who + ": another leadloop process (serve, import or "
-                  "demo) is writing '" + db + "'. Stop it first, or send the file to the running "
-                  "server with POST /api/v1/imports.");
-  }
-  return Status();  // the descriptor stays open, and locked, for the process's life
-}
-
 // ---- serve ------------------------------------------------------------------
 
 struct ServeArgs {
@@ -123,7 +101,8 @@ int run_serve(const ServeArgs& a) {
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
-  api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer},
+  api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
+                                           r.definitions, r.review, r.lifecycle},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -367,6 +346,28 @@ int run_token_revoke(const TokenArgs& a) {
 
 }  // namespace
 
+// The processes that capture (serve, import, demo) keep the dedup index and
+// campaigns in memory, so only one of them may write a database at a time.
+// Held until the process ends; the kernel releases it even on kill -9.
+Status lock_database(const std::string& db, const char* who) {
+  std::filesystem::path parent = std::filesystem::path(db).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  std::string path = db + ".lock";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status(ErrorCode::kIoError, "cannot open lock file '" + path + "'");
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return Status(ErrorCode::kConflict,
+                  std::string("cannot ") + who + ": another leadloop process (serve, import or "
+                  "demo) is writing '" + db + "'. Stop it first, or send the file to the running "
+                  "server with POST /api/v1/imports.");
+  }
+  return Status();  // the descriptor stays open, and locked, for the process's life
+}
+
 Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock) {
   std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
   if (!parent.empty()) {
@@ -377,6 +378,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const 
   if (!store.ok()) return store.status();
   auto rt = std::make_unique<Runtime>(std::move(store).value(), clock);
   LEADLOOP_RETURN_IF_ERROR(rt->campaigns.load());
+  LEADLOOP_RETURN_IF_ERROR(rt->definitions.load());
   LEADLOOP_RETURN_IF_ERROR(rt->intake.open());
   return rt;
 }
@@ -445,6 +447,8 @@ void add_commands(CLI::App& app, int* exit_code) {
   tr->add_option("id", tok->id, "Token id (see token list)")->required();
   tr->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
   tr->callback([tok, exit_code] { *exit_code = run_token_revoke(*tok); });
+
+  add_definition_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "leadloop " << LEADLOOP_VERSION << "\n";

@@ -4,8 +4,18 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
+#include "domain/status.h"
+
 namespace leadloop::cli {
 
 void add_commands(CLI::App& app, int* exit_code);
+// `leadloop definition ...` (definition_commands.cc).
+void add_definition_commands(CLI::App& app, int* exit_code);
+
+// Takes the database's writer lock for this process's life, or fails
+// naming `who` could not run because another process holds it.
+Status lock_database(const std::string& db, const char* who);
 
 }  // namespace leadloop::cli

@@ -1,12 +1,16 @@
 // The services a Leadloop process runs on one database, built in dependency
-// order: store -> campaign catalog -> intake -> tokens -> importer.
+// order: store -> campaign catalog -> active definition -> intake -> tokens
+// -> importer -> definition versions, review, lifecycle.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "access/tokens.h"
+#include "engine/definition_review.h"
+#include "engine/definition_versions.h"
 #include "engine/intake.h"
+#include "engine/lifecycle.h"
 #include "io/csv_import.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -17,20 +21,28 @@ struct Runtime {
       : store(std::move(s)),
         clock(c),
         campaigns(*store, clock),
-        intake(*store, clock, campaigns),
+        active_definition(campaigns),
+        intake(*store, clock, campaigns, &active_definition),
         tokens(*store, clock),
-        importer(intake, *store, campaigns, clock) {}
+        importer(intake, *store, campaigns, clock),
+        definitions(*store, clock, intake, active_definition),
+        review(*store, clock, intake, active_definition, campaigns),
+        lifecycle(*store, clock, intake, active_definition) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;
   CampaignCatalog campaigns;
+  ActiveDefinition active_definition;
   Intake intake;
   TokenAuthority tokens;
   CsvImporter importer;
+  DefinitionVersions definitions;
+  DefinitionReview review;
+  Lifecycle lifecycle;
 };
 
 // Opens (creating if needed, with its folder) and migrates the database, and
-// loads campaigns and the dedup index.
+// loads campaigns, the active definition and the dedup index.
 Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock);
 
 }  // namespace leadloop::cli

@@ -180,9 +180,10 @@ Status integer_field(std::string_view field, dom::element e, std::optional<int64
   return wrong_type(field, "an integer", e);
 }
 
-const std::string_view kReadOnlyLeadFields[] = {"id",         "stage",      "grade",
-                                                "owner",      "created_at", "updated_at",
-                                                "last_touch_at"};
+const std::string_view kReadOnlyLeadFields[] = {
+    "id",         "stage",         "grade",       "owner",        "created_at",
+    "updated_at", "last_touch_at", "touch_count", "data_points",  "score",
+    "grading",    "definition_version"};
 
 Status lead_from_element(dom::element e, Lead* lead) {
   if (!e.is_object()) return wrong_type("", "a lead object", e);
@@ -255,6 +256,12 @@ Json to_json(const Lead& l) {
   j["created_at"] = format_time(l.created_at);
   j["updated_at"] = format_time(l.updated_at);
   j["last_touch_at"] = l.last_touch_at ? Json(format_time(*l.last_touch_at)) : Json(nullptr);
+  j["touch_count"] = l.touch_count;
+  j["data_points"] = attributes_json(l.data_points);
+  j["score"] = l.score;
+  j["definition_version"] = l.definition_version ? Json(l.definition_version) : Json(nullptr);
+  Json grading = l.grading.empty() ? Json(nullptr) : Json::parse(l.grading, nullptr, false);
+  j["grading"] = grading.is_discarded() ? Json(nullptr) : grading;
   return j;
 }
 

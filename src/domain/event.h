@@ -14,6 +14,9 @@ namespace event_type {
 inline constexpr std::string_view kCaptured = "captured";      // first capture
 inline constexpr std::string_view kRecaptured = "recaptured";  // a duplicate merged in
 inline constexpr std::string_view kTouched = "touched";        // a touch was logged
+inline constexpr std::string_view kGradeChanged = "grade_changed";  // re-graded: from, to, version
+inline constexpr std::string_view kStageChanged = "stage_changed";  // a lifecycle transition
+inline constexpr std::string_view kReviewed = "reviewed";  // accuracy review: was it a lead?
 }  // namespace event_type
 
 struct LeadEvent {

@@ -52,6 +52,18 @@ struct Lead {
   TimePoint updated_at = 0;
   std::optional<TimePoint> last_touch_at;
 
+  // What the lead's touches told us: how many, and the latest answer per
+  // call-guide question (data point key), kept current at write time.
+  int64_t touch_count = 0;
+  Attributes data_points;
+
+  // How the lead definition graded it: the version that did, the score
+  // (0-100) and the reasons as JSON (see definition/grading.h). Version 0:
+  // not graded yet (no active definition when it was last evaluated).
+  int64_t definition_version = 0;
+  int score = 0;
+  std::string grading;  // {"grade":..,"reasons":[..],"score_reasons":[..]}
+
   // Normalised identity keys, derived by validate_lead(); empty when the
   // lead lacks the fields. See normalize.h.
   std::string email_key;

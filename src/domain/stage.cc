@@ -10,7 +10,56 @@ constexpr std::array<std::string_view, kStageCount> kStageNames = {
     "won",      "lost",      "nurture",  "recycled",     "disqualified", "opted_out"};
 constexpr std::array<std::string_view, kGradeCount> kGradeNames = {"", "hot", "warm", "cold",
                                                                    "unqualified"};
+
+// Row: from; the stages it may move to. Sales may pick up a lead straight
+// from the queue (captured or qualified -> accepted or rejected); every
+// open stage may go to nurture, disqualified or opted_out.
+using S = Stage;
+struct TransitionRow {
+  Stage from;
+  std::vector<Stage> to;
+};
+const std::vector<TransitionRow>& transition_table() {
+  static const std::vector<TransitionRow> kTable = {
+      {S::kCaptured, {S::kQualified, S::kAssigned, S::kAccepted, S::kRejected, S::kNurture, S::kRecycled,
+                      S::kDisqualified, S::kOptedOut}},
+      {S::kQualified, {S::kAssigned, S::kAccepted, S::kRejected, S::kNurture, S::kRecycled, S::kDisqualified,
+                       S::kOptedOut}},
+      {S::kAssigned, {S::kAccepted, S::kRejected, S::kNurture, S::kDisqualified, S::kOptedOut}},
+      {S::kAccepted, {S::kWorking, S::kOpportunity, S::kLost, S::kNurture, S::kDisqualified, S::kOptedOut}},
+      {S::kRejected, {S::kRecycled, S::kNurture, S::kAssigned, S::kDisqualified, S::kOptedOut}},
+      {S::kWorking, {S::kOpportunity, S::kLost, S::kNurture, S::kDisqualified, S::kOptedOut}},
+      {S::kOpportunity, {S::kWon, S::kLost, S::kOptedOut}},
+      {S::kWon, {S::kOptedOut}},
+      {S::kLost, {S::kRecycled, S::kNurture, S::kOptedOut}},
+      {S::kNurture, {S::kQualified, S::kAssigned, S::kAccepted, S::kRecycled, S::kDisqualified, S::kOptedOut}},
+      {S::kRecycled, {S::kQualified, S::kAssigned, S::kNurture, S::kDisqualified, S::kOptedOut}},
+      {S::kDisqualified, {S::kRecycled, S::kOptedOut}},
+      {S::kOptedOut, {}},
+  };
+  return kTable;
+}
+
 }  // namespace
+
+bool transition_allowed(Stage from, Stage to) {
+  for (const auto& row : transition_table()) {
+    if (row.from != from) continue;
+    for (Stage s : row.to) {
+      if (s == to) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Stage> transitions_from(Stage from) {
+  for (const auto& row : transition_table()) {
+    if (row.from == from) return row.to;
+  }
+  return {};
+}
+
+bool transition_needs_reason(Stage to) { return to == Stage::kRejected || to == Stage::kLost; }
 
 std::string_view stage_name(Stage s) { return kStageNames[static_cast<size_t>(s)]; }
 

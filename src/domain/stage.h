@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace leadloop {
 
@@ -29,6 +30,13 @@ constexpr int kGradeCount = 5;
 
 std::string_view stage_name(Stage s);
 std::optional<Stage> parse_stage(std::string_view name);
+// The lifecycle's allowed transitions, one table (stage.cc): whether a lead
+// may move from `from` to `to`, and every stage it may move to from `from`.
+bool transition_allowed(Stage from, Stage to);
+std::vector<Stage> transitions_from(Stage from);
+// Moves that need a reason code: rejected and lost.
+bool transition_needs_reason(Stage to);
+
 std::string_view grade_name(Grade g);  // kNone -> ""
 std::optional<Grade> parse_grade(std::string_view name);
 

@@ -49,7 +49,14 @@ std::string captured_payload(const CaptureContext& ctx, const Lead& l) {
     field("consent");
     out += consent + "}";
   }
-  out += "}}";
+  out += "}";
+  if (l.definition_version > 0) {
+    out += ",\"grade\":";
+    append_json_string(out, grade_name(l.grade));
+    out += ",\"score\":" + std::to_string(l.score);
+    out += ",\"definition_version\":" + std::to_string(l.definition_version);
+  }
+  out += "}";
   return out;
 }
 
@@ -109,6 +116,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   // Everything that does not depend on the other leads happens before the
   // lock: validation, the campaign check, the capture event's payload.
   std::vector<std::string> payloads(inputs.size());
+  std::shared_ptr<const DefinitionVersion> graded_by = definition_ ? definition_->get() : nullptr;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].ok()) {
       Status st = validate_lead(*inputs[i]);
@@ -123,12 +131,30 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     if (!inputs[i].ok()) {
       out[i].error = inputs[i].status();
     } else {
+      if (graded_by) definition_->regrade_with(*graded_by, *inputs[i], clock_.now(), ctx.actor);
       payloads[i] = captured_payload(ctx, *inputs[i]);
     }
   }
 
   std::lock_guard lock(mu_);
   const TimePoint now = clock_.now();
+  // A version activated while this batch was graded re-grades it: no lead
+  // is stored graded by a definition that is no longer active.
+  if (definition_ && definition_->get() != graded_by) {
+    graded_by = definition_->get();
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (!inputs[i].ok()) continue;
+      if (graded_by) {
+        definition_->regrade_with(*graded_by, *inputs[i], now, ctx.actor);
+      } else {
+        inputs[i]->grade = Grade::kNone;
+        inputs[i]->definition_version = 0;
+        inputs[i]->score = 0;
+        inputs[i]->grading.clear();
+      }
+      payloads[i] = captured_payload(ctx, *inputs[i]);
+    }
+  }
   Mutation m;
   m.leads.reserve(inputs.size());
   std::vector<size_t> change_of(inputs.size(), SIZE_MAX);  // input -> change index
@@ -205,8 +231,12 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     t.actor = ctx.actor;
     t.at = now;
     c.touches.push_back(std::move(t));
+    c.lead.touch_count += 1;
     c.events.push_back({0, 0, std::string(event_type::kRecaptured), now, ctx.actor,
                         dump_json(merge_payload(ctx, in, c.lead, report, matched_on))});
+    if (graded_by) {
+      if (auto e = definition_->regrade_with(*graded_by, c.lead, now, ctx.actor)) c.events.push_back(std::move(*e));
+    }
     // Keys the merge added are seen by the rest of the batch.
     batch.add(static_cast<int64_t>(target + 1), c.lead.email_key, c.lead.phone_key,
               c.lead.name_key);
@@ -264,12 +294,22 @@ Result<Touch> Intake::log_touch(TouchInput input, const std::string& actor) {
     return lead.status();
   }
   LeadChange c{std::move(lead).value(), {}, {}};
-  if (!c.lead.last_touch_at || *c.lead.last_touch_at < t.at) c.lead.last_touch_at = t.at;
+  // The latest answer to each call-guide question wins; an older touch
+  // logged late only fills questions not answered yet.
+  const bool latest = !c.lead.last_touch_at || *c.lead.last_touch_at <= t.at;
+  for (const auto& [key, value] : t.data_points) {
+    if (latest || !c.lead.data_points.count(key)) c.lead.data_points[key] = value;
+  }
+  if (latest) c.lead.last_touch_at = t.at;
+  c.lead.touch_count += 1;
   c.lead.updated_at = now;
   Json payload = to_json(t);
   payload.erase("id");
   payload.erase("lead");
   c.events.push_back({0, 0, std::string(event_type::kTouched), t.at, actor, dump_json(payload)});
+  if (definition_) {
+    if (auto e = definition_->regrade(c.lead, now, actor)) c.events.push_back(std::move(*e));
+  }
   c.touches.push_back(t);
   m.leads.push_back(std::move(c));
   LEADLOOP_RETURN_IF_ERROR(store_.commit(m));

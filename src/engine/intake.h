@@ -11,6 +11,7 @@
 
 #include "domain/clock.h"
 #include "domain/codec.h"
+#include "engine/active_definition.h"
 #include "engine/campaign_catalog.h"
 #include "engine/dedup_index.h"
 #include "store/store.h"
@@ -38,8 +39,10 @@ struct CaptureOutcome {
 
 class Intake {
  public:
-  Intake(Store& store, const Clock& clock, CampaignCatalog& campaigns)
-      : store_(store), clock_(clock), campaigns_(campaigns) {}
+  // `definition`, when given, grades every lead captured or touched.
+  Intake(Store& store, const Clock& clock, CampaignCatalog& campaigns,
+         const ActiveDefinition* definition = nullptr)
+      : store_(store), clock_(clock), campaigns_(campaigns), definition_(definition) {}
 
   // Builds the dedup index from the store. Call once before capturing.
   Status open();
@@ -53,11 +56,16 @@ class Intake {
   // Logs a touch, on a lead (then also an event on it) or on none.
   Result<Touch> log_touch(TouchInput input, const std::string& actor);
 
+  // Every write to leads is serialised by this lock; other writers of lead
+  // state (lifecycle, activation) take it too, so that no change is lost
+  // between a read and its write.
+  std::unique_lock<std::mutex> lock_writes() const { return std::unique_lock(mu_); }
 
  private:
   Store& store_;
   const Clock& clock_;
   CampaignCatalog& campaigns_;
+  const ActiveDefinition* definition_;
   mutable std::mutex mu_;  // serialises batches; guards index_
   DedupIndex index_;
 };

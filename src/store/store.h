@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/campaign.h"
@@ -88,6 +89,45 @@ struct LeadKeys {
   std::string name_key;
 };
 
+// One version of the lead definition. Drafts are edited in place; active
+// and retired versions never change.
+struct DefinitionRecord {
+  int64_t version = 0;        // 0 until stored: the store hands out max+1
+  std::string state = "draft";  // draft, active, retired
+  std::string name;
+  std::string source;         // the document as submitted (YAML or JSON)
+  std::string content;        // canonical JSON (definition/document.h)
+  std::string hash;           // content hash that approvals sign
+  TimePoint created_at = 0;
+  std::string created_by;
+  TimePoint updated_at = 0;
+  std::string updated_by;
+  std::optional<TimePoint> activated_at;
+  std::string activated_by;
+  int64_t leads_regraded = 0;  // open leads graded on activation
+  int64_t grades_changed = 0;  // of those, how many changed grade
+};
+
+// A sign-off of one exact content (hash) of a version by one side.
+struct DefinitionApproval {
+  int64_t version = 0;
+  std::string hash;
+  std::string side;   // "marketing" or "sales"
+  std::string actor;  // who approved (user or token label)
+  std::string role;   // the role they held
+  TimePoint at = 0;
+};
+
+// A lead's grading after an activation; the event is there when its grade
+// changed.
+struct Regrade {
+  int64_t lead_id = 0;
+  Grade grade = Grade::kNone;
+  int score = 0;
+  std::string grading;
+  std::optional<LeadEvent> event;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -120,6 +160,23 @@ class Store {
   virtual Result<ApiToken> find_token(const std::string& hash) = 0;
   virtual Result<std::vector<ApiToken>> list_tokens() = 0;
   virtual Status revoke_token(int64_t id, TimePoint at) = 0;
+
+  // Every event of one type, in commit order ("stage_changed", "reviewed").
+  virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;
+
+  // Lead definition versions. put_definition inserts (version == 0) or
+  // updates a draft, which voids its approvals; kConflict for a version
+  // that is not a draft.
+  virtual Status put_definition(DefinitionRecord& d) = 0;
+  virtual Result<DefinitionRecord> get_definition(int64_t version) = 0;
+  virtual Result<std::vector<DefinitionRecord>> list_definitions() = 0;
+  // kConflict when the version is not a draft or its hash is no longer d.hash.
+  virtual Status add_approval(const DefinitionApproval& a) = 0;
+  virtual Result<std::vector<DefinitionApproval>> list_approvals(int64_t version) = 0;
+  // In one transaction: retires the active version, activates `d.version`
+  // (which must still be a draft with hash d.hash) and applies the
+  // re-grading of the open leads with their grade_changed events.
+  virtual Status activate_definition(DefinitionRecord& d, std::vector<Regrade>& regrades) = 0;
 
   // Imports and their rejected rows.
   virtual Status put_import(ImportRecord& r) = 0;     // insert (id == 0) or update

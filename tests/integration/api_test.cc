@@ -99,21 +99,22 @@ TEST_F(ApiTest, HealthNeedsNoToken) {
   Reply r = reply_of(server_->client()->Get("/api/v1/health"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body["status"], "ok");
-  EXPECT_EQ(r.body["schema_version"], 1);
+  EXPECT_EQ(r.body["schema_version"], 2);
 }
 
 TEST_F(ApiTest, EveryOtherRouteRequiresAValidToken) {
   for (const api::RouteInfo& route : api::api_routes()) {
     if (!route.authenticated) continue;
     std::string path = route.path;
-    for (const char* p : {"{id}", "{key}"}) {
+    for (const char* p : {"{id}", "{key}", "{version}"}) {
       size_t at = path.find(p);
       if (at != std::string::npos) path.replace(at, std::string(p).size(), "1");
     }
     for (const std::string& token : {std::string(), std::string("llt_forged")}) {
       auto c = server_->client(token);
-      Reply r = reply_of(route.method == "GET" ? c->Get(path.c_str())
-                                               : c->Post(path.c_str(), "{}", "application/json"));
+      Reply r = reply_of(route.method == "GET"   ? c->Get(path.c_str())
+                         : route.method == "PUT" ? c->Put(path.c_str(), "{}", "application/json")
+                                                 : c->Post(path.c_str(), "{}", "application/json"));
       expect_error(r, 401, "unauthorized");
       bool has_challenge = false;
       for (const auto& [k, v] : r.headers) has_challenge |= k == "WWW-Authenticate";

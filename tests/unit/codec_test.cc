@@ -304,7 +304,8 @@ TEST(LeadToJson, RendersEveryFieldWithNullsForEmptyValues) {
   const char* names[] = {"id",         "email",      "phone",         "first_name", "last_name",
                          "company",    "title",      "industry",      "country",    "region",
                          "source_campaign", "employees", "attributes", "consent",    "stage",
-                         "grade",      "owner",      "created_at",    "updated_at", "last_touch_at"};
+                         "grade",      "owner",      "created_at",    "updated_at", "last_touch_at",
+                         "touch_count", "data_points", "score", "definition_version", "grading"};
   for (const char* n : names) EXPECT_TRUE(j.contains(n)) << n;
   EXPECT_EQ(j.size(), std::size(names)) << j.dump();
   EXPECT_EQ(j["id"], 0);
@@ -373,8 +374,8 @@ TEST(LeadToJson, WhatWeRenderForCapturedFieldsParsesBackTheSame) {
   l.attributes = {{"budget", "50k"}, {"note", "line1\nline2"}};
   l.consent.mail = Consent::kDenied;
   Json j = to_json(l);
-  for (const char* ro : {"id", "stage", "grade", "owner", "created_at", "updated_at",
-                         "last_touch_at"}) {
+  for (const char* ro : {"id", "stage", "grade", "owner", "created_at", "updated_at", "last_touch_at",
+                         "touch_count", "data_points", "score", "definition_version", "grading"}) {
     j.erase(ro);
   }
   auto back = parse_lead(dump_json(j));

@@ -127,6 +127,42 @@ CREATE TABLE import_errors (
 );
 CREATE INDEX import_errors_by_import ON import_errors(import_id, line);
 )sql"},
+      {2, R"sql(
+-- What touches told us and how the lead definition graded each lead.
+ALTER TABLE leads ADD COLUMN touch_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN data_points TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE leads ADD COLUMN definition_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN score INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN grading TEXT NOT NULL DEFAULT '';
+UPDATE leads SET touch_count = (SELECT count(*) FROM touches t WHERE t.lead_id = leads.id);
+CREATE INDEX lead_events_by_type ON lead_events(type, id);
+CREATE TABLE definitions (
+  version INTEGER PRIMARY KEY,
+  state TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  content TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL,
+  activated_at INTEGER,
+  activated_by TEXT NOT NULL DEFAULT '',
+  leads_regraded INTEGER NOT NULL DEFAULT 0,
+  grades_changed INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX definitions_one_active ON definitions(state) WHERE state = 'active';
+CREATE TABLE definition_approvals (
+  version INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  side TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (version, hash, side, actor)
+);
+)sql"},
   };
   return kMigrations;
 }

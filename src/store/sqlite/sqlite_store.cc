@@ -17,7 +17,8 @@ namespace {
 constexpr const char* kLeadColumns =
     "id, email, phone, first_name, last_name, company, title, industry, employees, country, "
     "region, source_campaign, attributes, consent_email, consent_phone, consent_mail, stage, "
-    "grade, owner, created_at, updated_at, last_touch_at, email_key, phone_key, name_key";
+    "grade, owner, created_at, updated_at, last_touch_at, email_key, phone_key, name_key, "
+    "touch_count, data_points, definition_version, score, grading";
 
 std::string encode_map(const Attributes& a) { return json_object(a); }
 
@@ -25,7 +26,7 @@ std::string encode_map(const Attributes& a) { return json_object(a); }
 enum HotStatement : size_t { kInsertLead, kUpdateLead, kInsertEvent, kInsertTouch };
 
 const std::string kInsertLeadSql = std::string("INSERT INTO leads (") + kLeadColumns +
-                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 Attributes decode_map(std::string_view text) {
   Attributes a;
@@ -36,10 +37,11 @@ Attributes decode_map(std::string_view text) {
   return a;
 }
 
-// Binds the 24 lead columns after id, starting at parameter `first`, without
-// copying: `attributes` is the encoded map. REQUIRES: l and attributes
-// outlive the step.
-void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, int first) {
+// Binds the 29 lead columns after id, starting at parameter `first`, without
+// copying: `attributes` and `data_points` are the encoded maps. REQUIRES: l
+// and the maps outlive the step.
+void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std::string& data_points,
+               int first) {
   int i = first;
   for (const auto& f : lead_text_fields()) {
     s.bind_static(i++, l.*(f.member));
@@ -58,6 +60,11 @@ void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, int first)
   s.bind_static(i++, l.email_key);
   s.bind_static(i++, l.phone_key);
   s.bind_static(i++, l.name_key);
+  s.bind(i++, l.touch_count);
+  s.bind_static(i++, data_points);
+  s.bind(i++, l.definition_version);
+  s.bind(i++, static_cast<int64_t>(l.score));
+  s.bind_static(i++, l.grading);
 }
 
 Lead read_lead(const Stmt& s) {
@@ -87,6 +94,11 @@ Lead read_lead(const Stmt& s) {
   l.email_key = s.text(22);
   l.phone_key = s.text(23);
   l.name_key = s.text(24);
+  l.touch_count = s.int64(25);
+  l.data_points = decode_map(s.text_view(26));
+  l.definition_version = s.int64(27);
+  l.score = static_cast<int>(s.int64(28));
+  l.grading = s.text(29);
   return l;
 }
 
@@ -231,7 +243,8 @@ Status SqliteStore::insert_lead(Lead& lead) {
   auto st = writer_->slot(kInsertLead, kInsertLeadSql.c_str());
   if (!st.ok()) return st.status();
   const std::string attributes = encode_map(lead.attributes);
-  bind_lead(**st, lead, attributes, 1);
+  const std::string data_points = encode_map(lead.data_points);
+  bind_lead(**st, lead, attributes, data_points, 1);
   LEADLOOP_RETURN_IF_ERROR((*st)->run());
   lead.id = writer_->last_insert_rowid();
   return Status();
@@ -243,11 +256,13 @@ Status SqliteStore::update_lead(const Lead& lead) {
       "industry=?7, employees=?8, country=?9, region=?10, source_campaign=?11, attributes=?12, "
       "consent_email=?13, consent_phone=?14, consent_mail=?15, stage=?16, grade=?17, owner=?18, "
       "created_at=?19, updated_at=?20, last_touch_at=?21, email_key=?22, phone_key=?23, "
-      "name_key=?24 WHERE id=?25");
+      "name_key=?24, touch_count=?25, data_points=?26, definition_version=?27, score=?28, "
+      "grading=?29 WHERE id=?30");
   if (!st.ok()) return st.status();
   const std::string attributes = encode_map(lead.attributes);
-  bind_lead(**st, lead, attributes, 1);
-  (*st)->bind(25, lead.id);
+  const std::string data_points = encode_map(lead.data_points);
+  bind_lead(**st, lead, attributes, data_points, 1);
+  (*st)->bind(30, lead.id);
   return (*st)->run();
 }
 
@@ -717,6 +732,247 @@ Result<std::vector<ImportError>> SqliteStore::import_errors(int64_t import_id, i
   }
   (*st)->reset();
   return out;
+}
+
+namespace {
+
+constexpr const char* kDefinitionColumns =
+    "version, state, name, source, content, hash, created_at, created_by, updated_at, updated_by, "
+    "activated_at, activated_by, leads_regraded, grades_changed";
+
+DefinitionRecord read_definition(const Stmt& s) {
+  DefinitionRecord d;
+  d.version = s.int64(0);
+  d.state = s.text(1);
+  d.name = s.text(2);
+  d.source = s.text(3);
+  d.content = s.text(4);
+  d.hash = s.text(5);
+  d.created_at = s.int64(6);
+  d.created_by = s.text(7);
+  d.updated_at = s.int64(8);
+  d.updated_by = s.text(9);
+  if (!s.is_null(10)) d.activated_at = s.int64(10);
+  d.activated_by = s.text(11);
+  d.leads_regraded = s.int64(12);
+  d.grades_changed = s.int64(13);
+  return d;
+}
+
+// The state of a version on the writer: "" when there is none.
+Result<std::pair<std::string, std::string>> definition_state(SqliteDb& db, int64_t version) {
+  auto st = db.cached("SELECT state, hash FROM definitions WHERE version = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, version);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  std::pair<std::string, std::string> out;
+  if (*row) out = {(*st)->text(0), (*st)->text(1)};
+  (*st)->reset();
+  if (out.first.empty()) {
+    return Status(ErrorCode::kNotFound, "no definition version " + std::to_string(version), "version");
+  }
+  return out;
+}
+
+Status require_draft(SqliteDb& db, int64_t version, const std::string& hash) {
+  auto state = definition_state(db, version);
+  if (!state.ok()) return state.status();
+  if (state->first != "draft") {
+    return Status(ErrorCode::kConflict,
+                  "version " + std::to_string(version) + " is " + state->first +
+                      "; only drafts can change. Create a new version to change the definition.",
+                  "version");
+  }
+  if (!hash.empty() && state->second != hash) {
+    return Status(ErrorCode::kConflict,
+                  "version " + std::to_string(version) +
+                      " was edited since; review and approve its current content (hash " +
+                      state->second.substr(0, 12) + ")",
+                  "hash");
+  }
+  return Status();
+}
+
+}  // namespace
+
+Status SqliteStore::scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached("SELECT id, lead_id, type, at, actor, payload FROM lead_events WHERE type = ? ORDER BY id");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, type);
+  LeadEvent e;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) {
+      (*st)->reset();
+      return row.status();
+    }
+    if (!*row) break;
+    e.id = (*st)->int64(0);
+    e.lead_id = (*st)->int64(1);
+    e.type = (*st)->text(2);
+    e.at = (*st)->int64(3);
+    e.actor = (*st)->text(4);
+    e.payload = (*st)->text(5);
+    fn(e);
+  }
+  (*st)->reset();
+  return Status();
+}
+
+Status SqliteStore::put_definition(DefinitionRecord& d) {
+  std::lock_guard lock(write_mu_);
+  return sqlite::in_transaction(*writer_, [&]() -> Status {
+    if (d.version == 0) {
+      auto st = writer_->cached(
+          "INSERT INTO definitions (version, state, name, source, content, hash, created_at, created_by, "
+          "updated_at, updated_by) VALUES ((SELECT coalesce(max(version), 0) + 1 FROM definitions), "
+          "'draft', ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!st.ok()) return st.status();
+      Stmt& s = **st;
+      s.bind(1, d.name);
+      s.bind(2, d.source);
+      s.bind(3, d.content);
+      s.bind(4, d.hash);
+      s.bind(5, d.created_at);
+      s.bind(6, d.created_by);
+      s.bind(7, d.updated_at);
+      s.bind(8, d.updated_by);
+      LEADLOOP_RETURN_IF_ERROR(s.run());
+      d.version = writer_->last_insert_rowid();
+      d.state = "draft";
+      return Status();
+    }
+    LEADLOOP_RETURN_IF_ERROR(require_draft(*writer_, d.version, ""));
+    auto st = writer_->cached(
+        "UPDATE definitions SET name = ?, source = ?, content = ?, hash = ?, updated_at = ?, updated_by = ? "
+        "WHERE version = ?");
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.bind(1, d.name);
+    s.bind(2, d.source);
+    s.bind(3, d.content);
+    s.bind(4, d.hash);
+    s.bind(5, d.updated_at);
+    s.bind(6, d.updated_by);
+    s.bind(7, d.version);
+    LEADLOOP_RETURN_IF_ERROR(s.run());
+    // Approvals sign a content hash; an edit voids them all, even one that
+    // comes back to the same content.
+    auto del = writer_->cached("DELETE FROM definition_approvals WHERE version = ?");
+    if (!del.ok()) return del.status();
+    (*del)->bind(1, d.version);
+    return (*del)->run();
+  });
+}
+
+Result<DefinitionRecord> SqliteStore::get_definition(int64_t version) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(std::string("SELECT ") + kDefinitionColumns + " FROM definitions WHERE version = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, version);
+  auto row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    (*st)->reset();
+    return Status(ErrorCode::kNotFound, "no definition version " + std::to_string(version), "version");
+  }
+  DefinitionRecord d = read_definition(**st);
+  (*st)->reset();
+  return d;
+}
+
+Result<std::vector<DefinitionRecord>> SqliteStore::list_definitions() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(std::string("SELECT ") + kDefinitionColumns + " FROM definitions ORDER BY version");
+  if (!st.ok()) return st.status();
+  std::vector<DefinitionRecord> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(read_definition(**st));
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status SqliteStore::add_approval(const DefinitionApproval& a) {
+  std::lock_guard lock(write_mu_);
+  return sqlite::in_transaction(*writer_, [&]() -> Status {
+    LEADLOOP_RETURN_IF_ERROR(require_draft(*writer_, a.version, a.hash));
+    auto st = writer_->cached(
+        "INSERT OR REPLACE INTO definition_approvals (version, hash, side, actor, role, at) VALUES (?,?,?,?,?,?)");
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.bind(1, a.version);
+    s.bind(2, a.hash);
+    s.bind(3, a.side);
+    s.bind(4, a.actor);
+    s.bind(5, a.role);
+    s.bind(6, a.at);
+    return s.run();
+  });
+}
+
+Result<std::vector<DefinitionApproval>> SqliteStore::list_approvals(int64_t version) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT version, hash, side, actor, role, at FROM definition_approvals WHERE version = ? ORDER BY at, side");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, version);
+  std::vector<DefinitionApproval> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    Stmt& s = **st;
+    out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5)});
+  }
+  (*st)->reset();
+  return out;
+}
+
+Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade>& regrades) {
+  std::lock_guard lock(write_mu_);
+  return sqlite::in_transaction(*writer_, [&]() -> Status {
+    LEADLOOP_RETURN_IF_ERROR(require_draft(*writer_, d.version, d.hash));
+    LEADLOOP_RETURN_IF_ERROR(writer_->exec("UPDATE definitions SET state = 'retired' WHERE state = 'active'"));
+    auto act = writer_->cached(
+        "UPDATE definitions SET state = 'active', activated_at = ?, activated_by = ?, leads_regraded = ?, "
+        "grades_changed = ? WHERE version = ?");
+    if (!act.ok()) return act.status();
+    (*act)->bind(1, d.activated_at);
+    (*act)->bind(2, d.activated_by);
+    (*act)->bind(3, d.leads_regraded);
+    (*act)->bind(4, d.grades_changed);
+    (*act)->bind(5, d.version);
+    LEADLOOP_RETURN_IF_ERROR((*act)->run());
+    auto upd = writer_->cached(
+        "UPDATE leads SET grade = ?, score = ?, grading = ?, definition_version = ?, updated_at = ? WHERE id = ?");
+    if (!upd.ok()) return upd.status();
+    for (Regrade& r : regrades) {
+      Stmt& s = **upd;
+      s.bind_static(1, grade_name(r.grade));
+      s.bind(2, static_cast<int64_t>(r.score));
+      s.bind_static(3, r.grading);
+      s.bind(4, d.version);
+      s.bind(5, *d.activated_at);
+      s.bind(6, r.lead_id);
+      LEADLOOP_RETURN_IF_ERROR(s.run());
+      if (r.event) {
+        r.event->lead_id = r.lead_id;
+        LEADLOOP_RETURN_IF_ERROR(insert_event(*r.event));
+      }
+    }
+    d.state = "active";
+    return Status();
+  });
 }
 
 }  // namespace leadloop

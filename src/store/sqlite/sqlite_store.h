@@ -42,6 +42,15 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> list_tokens() override;
   Status revoke_token(int64_t id, TimePoint at) override;
 
+  Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) override;
+
+  Status put_definition(DefinitionRecord& d) override;
+  Result<DefinitionRecord> get_definition(int64_t version) override;
+  Result<std::vector<DefinitionRecord>> list_definitions() override;
+  Status add_approval(const DefinitionApproval& a) override;
+  Result<std::vector<DefinitionApproval>> list_approvals(int64_t version) override;
+  Status activate_definition(DefinitionRecord& d, std::vector<Regrade>& regrades) override;
+
   Status put_import(ImportRecord& r) override;
   Status add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) override;
   Result<ImportRecord> get_import(int64_t id) override;

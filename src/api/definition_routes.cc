@@ -1,0 +1,415 @@
+// Routes of the lead definition: versions, sign-off, activation, diff,
+// backtest, accuracy review, the published page; and lifecycle transitions.
+#include <httplib.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "api/definition_page.h"
+#include "api/errors.h"
+#include "api/request.h"
+#include "api/routes.h"
+#include "definition/diff.h"
+
+namespace leadloop::api {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+constexpr size_t kMaxBacktestChanges = 1000;
+constexpr TimePoint kReviewPeriod = 14 * kMillisPerDay;  // the bi-weekly review
+
+// Roles that may write the definition (draft, edit, activate); sign-off is
+// by side: marketing, or sales (sales_manager, sales_rep).
+Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles) {
+  for (Role r : roles) {
+    if (ctx.principal.role == r) return Status();
+  }
+  std::string names;
+  for (Role r : roles) names += (names.empty() ? "" : ", ") + std::string(role_name(r));
+  return Status(ErrorCode::kForbidden,
+                "a " + std::string(role_name(ctx.principal.role)) + " token cannot do this; it needs one of: " + names);
+}
+
+std::string_view side_of(Role r) {
+  switch (r) {
+    case Role::kMarketing: return kMarketingSide;
+    case Role::kSalesManager:
+    case Role::kSalesRep: return kSalesSide;
+    default: return "";
+  }
+}
+
+Json issues_json(const std::vector<DefinitionIssue>& issues) {
+  Json list = Json::array();
+  for (const auto& i : issues) {
+    list.push_back({{"line", i.line ? Json(i.line) : Json(nullptr)},
+                    {"column", i.column ? Json(i.column) : Json(nullptr)},
+                    {"path", i.path},
+                    {"message", i.message}});
+  }
+  return list;
+}
+
+// The standard error body plus every issue found in the document.
+void send_rejected(Response& res, const DefinitionRejected& r) {
+  Json body = {{"error", to_json(r.status)}, {"issues", issues_json(r.issues)}};
+  send_json(res, http_status(r.status.code()), body);
+}
+
+Json approval_json(const DefinitionApproval& a) {
+  return {{"side", a.side}, {"actor", a.actor}, {"role", a.role}, {"hash", a.hash}, {"at", format_time(a.at)}};
+}
+
+Json record_json(RouteContext& ctx, const DefinitionRecord& r, bool with_document) {
+  Json approvals = Json::array();
+  Json signed_sides = Json::array();
+  if (auto list = ctx.services.store.list_approvals(r.version); list.ok()) {
+    for (const auto& a : *list) {
+      if (a.hash != r.hash) continue;
+      approvals.push_back(approval_json(a));
+      if (std::find(signed_sides.begin(), signed_sides.end(), a.side) == signed_sides.end()) {
+        signed_sides.push_back(a.side);
+      }
+    }
+  }
+  Json j = {{"version", r.version},
+            {"state", r.state},
+            {"name", r.name},
+            {"hash", r.hash},
+            {"created_at", format_time(r.created_at)},
+            {"created_by", r.created_by},
+            {"updated_at", format_time(r.updated_at)},
+            {"updated_by", r.updated_by},
+            {"activated_at", r.activated_at ? Json(format_time(*r.activated_at)) : Json(nullptr)},
+            {"activated_by", r.activated_by.empty() ? Json(nullptr) : Json(r.activated_by)},
+            {"approvals", approvals},
+            {"signed_by", signed_sides}};
+  if (r.activated_at) {
+    j["leads_regraded"] = r.leads_regraded;
+    j["grades_changed"] = r.grades_changed;
+  }
+  if (with_document) {
+    j["definition"] = Json::parse(r.content, nullptr, false);
+    j["source"] = r.source;
+  }
+  return j;
+}
+
+Result<int64_t> version_param(const Request& req, const char* name) {
+  if (!req.has_param(name)) return Status(ErrorCode::kMissingField, "say which version", name);
+  return int_param(req, name, 0, 1, INT64_MAX);
+}
+
+Result<Period> period_params(RouteContext& ctx, const Request& req) {
+  Period p;
+  p.to = ctx.services.clock.now();
+  if (req.has_param("to")) {
+    auto t = parse_time(req.get_param_value("to"));
+    if (!t.ok()) return t.status().with_field("to");
+    p.to = *t;
+  }
+  p.from = p.to - kReviewPeriod;
+  if (req.has_param("from")) {
+    auto f = parse_time(req.get_param_value("from"));
+    if (!f.ok()) return f.status().with_field("from");
+    p.from = *f;
+  }
+  if (p.from >= p.to) return Status(ErrorCode::kInvalidValue, "the period must start before it ends", "from");
+  return p;
+}
+
+Json counts_json(const OutcomeCounts& c) {
+  Json reasons = Json::object();
+  for (const auto& [reason, n] : c.rejected_by_reason) reasons[reason] = n;
+  return {{"leads", c.leads},         {"accepted", c.accepted}, {"rejected", c.rejected},
+          {"rejected_by_reason", reasons}, {"opportunities", c.opportunities}, {"wins", c.wins}};
+}
+
+Json grades_json(const GradeOutcomes& g) {
+  Json j = Json::object();
+  for (Grade grade : {Grade::kHot, Grade::kWarm, Grade::kCold, Grade::kUnqualified, Grade::kNone}) {
+    const auto& c = g[static_cast<size_t>(grade)];
+    if (grade == Grade::kNone && c.leads == 0) continue;
+    j[grade == Grade::kNone ? "ungraded" : std::string(grade_name(grade))] = counts_json(c);
+  }
+  return j;
+}
+
+Json share(int64_t part, int64_t whole) {
+  return whole == 0 ? Json(nullptr) : Json(static_cast<double>(part) / static_cast<double>(whole));
+}
+
+// ---- versions -------------------------------------------------------------
+
+void get_active(RouteContext& ctx, const Request&, Response& res) {
+  auto r = ctx.services.definitions.active_record();
+  if (!r.ok()) return send_error(res, r.status());
+  send_json(res, 200, record_json(ctx, *r, true));
+}
+
+void get_versions(RouteContext& ctx, const Request&, Response& res) {
+  auto all = ctx.services.store.list_definitions();
+  if (!all.ok()) return send_error(res, all.status());
+  Json list = Json::array();
+  for (const auto& r : *all) list.push_back(record_json(ctx, r, false));
+  send_json(res, 200, {{"versions", list}});
+}
+
+void get_version(RouteContext& ctx, const Request& req, Response& res) {
+  auto v = path_id(req, 1, "definition version");
+  if (!v.ok()) return send_error(res, v.status());
+  auto r = ctx.services.store.get_definition(*v);
+  if (!r.ok()) return send_error(res, r.status());
+  send_json(res, 200, record_json(ctx, *r, true));
+}
+
+void post_version(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager}); !st.ok()) {
+    return send_error(res, st);
+  }
+  DefinitionRejected rejected;
+  auto r = ctx.services.definitions.create(req.body, ctx.principal.actor(), &rejected);
+  if (!r.ok()) return rejected.issues.empty() ? send_error(res, r.status()) : send_rejected(res, rejected);
+  res.set_header("Location", "/api/v1/definition/versions/" + std::to_string(r->version));
+  send_json(res, 201, record_json(ctx, *r, true));
+}
+
+void put_version(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager}); !st.ok()) {
+    return send_error(res, st);
+  }
+  auto v = path_id(req, 1, "definition version");
+  if (!v.ok()) return send_error(res, v.status());
+  DefinitionRejected rejected;
+  auto r = ctx.services.definitions.edit(*v, req.body, ctx.principal.actor(), &rejected);
+  if (!r.ok()) return rejected.issues.empty() ? send_error(res, r.status()) : send_rejected(res, rejected);
+  send_json(res, 200, record_json(ctx, *r, true));
+}
+
+void post_check(RouteContext&, const Request& req, Response& res) {
+  ParsedDefinition p = parse_definition(req.body);
+  Json body = {{"valid", p.definition != nullptr}, {"issues", issues_json(p.issues)}};
+  if (p.definition) body["hash"] = content_hash(*p.definition);
+  send_json(res, 200, body);
+}
+
+void post_approval(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  auto v = path_id(req, 1, "definition version");
+  if (!v.ok()) return send_error(res, v.status());
+  std::string_view side = side_of(ctx.principal.role);
+  if (side.empty()) {
+    return send_error(res, Status(ErrorCode::kForbidden,
+                                  "only a marketing or a sales token signs the lead definition; this one is " +
+                                      std::string(role_name(ctx.principal.role))));
+  }
+  auto body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return send_error(res, Status(ErrorCode::kInvalidJson, "the body must be a JSON object with the hash you approve"));
+  }
+  if (!body.contains("hash") || !body["hash"].is_string()) {
+    return send_error(res, Status(ErrorCode::kMissingField, "say which content you approve: its hash", "hash"));
+  }
+  Status st = ctx.services.definitions.approve(*v, body["hash"].get<std::string>(), side, ctx.principal.actor(),
+                                               std::string(role_name(ctx.principal.role)));
+  if (!st.ok()) return send_error(res, st);
+  auto r = ctx.services.store.get_definition(*v);
+  if (!r.ok()) return send_error(res, r.status());
+  send_json(res, 201, record_json(ctx, *r, false));
+}
+
+void post_activate(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager}); !st.ok()) {
+    return send_error(res, st);
+  }
+  auto v = path_id(req, 1, "definition version");
+  if (!v.ok()) return send_error(res, v.status());
+  auto r = ctx.services.definitions.activate(*v, ctx.principal.actor());
+  if (!r.ok()) return send_error(res, r.status());
+  send_json(res, 200, record_json(ctx, *r, false));
+}
+
+void get_diff(RouteContext& ctx, const Request& req, Response& res) {
+  auto from = version_param(req, "from");
+  if (!from.ok()) return send_error(res, from.status());
+  auto to = version_param(req, "to");
+  if (!to.ok()) return send_error(res, to.status());
+  auto a = ctx.services.definitions.definition(*from);
+  if (!a.ok()) return send_error(res, a.status().with_field("from"));
+  auto b = ctx.services.definitions.definition(*to);
+  if (!b.ok()) return send_error(res, b.status().with_field("to"));
+  Json changes = Json::array();
+  for (const auto& c : diff_definitions(**a, **b)) {
+    changes.push_back({{"section", c.section}, {"change", c.change}, {"from", c.from}, {"to", c.to}});
+  }
+  send_json(res, 200, {{"from", *from}, {"to", *to}, {"changes", changes}});
+}
+
+// ---- backtest and accuracy ------------------------------------------------
+
+void get_backtest(RouteContext& ctx, const Request& req, Response& res) {
+  auto v = path_id(req, 1, "definition version");
+  if (!v.ok()) return send_error(res, v.status());
+  auto period = period_params(ctx, req);
+  if (!period.ok()) return send_error(res, period.status());
+  auto draft = ctx.services.definitions.definition(*v);
+  if (!draft.ok()) return send_error(res, draft.status());
+  auto run = ctx.services.review.backtest(**draft, *period, kMaxBacktestChanges);
+  if (!run.ok()) return send_error(res, run.status());
+  const BacktestResult& b = run->result;
+  Json changes = Json::array();
+  for (const auto& c : b.changes) {
+    changes.push_back({{"lead", c.lead_id}, {"from", grade_name(c.from)}, {"to", grade_name(c.to)}});
+  }
+  send_json(res, 200,
+            {{"version", *v},
+             {"compared_with", run->active_version ? Json(run->active_version) : Json("recorded grades")},
+             {"from", format_time(period->from)},
+             {"to", format_time(period->to)},
+             {"leads", b.leads},
+             {"active", grades_json(b.active)},
+             {"draft", grades_json(b.draft)},
+             {"changed", b.changed},
+             {"changes", changes},
+             {"changes_truncated", b.changed > static_cast<int64_t>(b.changes.size())},
+             {"seconds", {{"load", run->load_seconds}, {"evaluate", run->eval_seconds}}}});
+}
+
+Json disagreement_json(const Disagreement& d) {
+  Json j = {{"lead", d.lead_id},     {"grade", grade_name(d.grade)}, {"kind", d.kind},
+            {"outcome", d.detail},   {"grading", d.summary}};
+  if (d.answer) {
+    j["answer"] = {{"was_lead", d.answer->was_lead},
+                   {"note", d.answer->note},
+                   {"reviewer", d.answer->reviewer},
+                   {"at", format_time(d.answer->at)}};
+  }
+  return j;
+}
+
+void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
+  auto period = period_params(ctx, req);
+  if (!period.ok()) return send_error(res, period.status());
+  auto r = ctx.services.review.accuracy(*period);
+  if (!r.ok()) return send_error(res, r.status());
+  const auto& hot = r->by_grade[static_cast<size_t>(Grade::kHot)];
+  const auto& warm = r->by_grade[static_cast<size_t>(Grade::kWarm)];
+  Json queue = Json::array();
+  for (const auto& d : r->queue) queue.push_back(disagreement_json(d));
+  Json answered = Json::array();
+  for (const auto& d : r->answered) answered.push_back(disagreement_json(d));
+  send_json(res, 200,
+            {{"from", format_time(period->from)},
+             {"to", format_time(period->to)},
+             {"by_grade", grades_json(r->by_grade)},
+             {"precision",
+              {{"hot", {{"accepted", share(hot.accepted, hot.leads)}, {"opportunity", share(hot.opportunities, hot.leads)}}},
+               {"warm",
+                {{"accepted", share(warm.accepted, warm.leads)}, {"opportunity", share(warm.opportunities, warm.leads)}}}}},
+             {"misses", r->misses},
+             {"review_queue", queue},
+             {"reviewed", answered},
+             {"answers", {{"was_lead", r->answered_was_lead}, {"not_a_lead", r->answered_not_lead}}}});
+}
+
+void post_review(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager}); !st.ok()) {
+    return send_error(res, st);
+  }
+  auto body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return send_error(res, Status(ErrorCode::kInvalidJson, "the body must be a JSON object"));
+  }
+  if (!body.contains("lead") || !body["lead"].is_number_integer()) {
+    return send_error(res, Status(ErrorCode::kMissingField, "say which lead (its id)", "lead"));
+  }
+  if (!body.contains("was_lead") || !body["was_lead"].is_boolean()) {
+    return send_error(res, Status(ErrorCode::kMissingField, "answer was_lead: true or false", "was_lead"));
+  }
+  std::string note = body.value("note", "");
+  Status st = ctx.services.review.answer(body["lead"].get<int64_t>(), body["was_lead"].get<bool>(), note,
+                                         ctx.principal.actor());
+  if (!st.ok()) return send_error(res, st.code() == ErrorCode::kNotFound ? st.with_field("lead") : st);
+  send_json(res, 201, {{"lead", body["lead"]}, {"was_lead", body["was_lead"]}, {"note", note}});
+}
+
+// ---- lifecycle -------------------------------------------------------------
+
+Result<TransitionInput> parse_transition(const std::string& text) {
+  auto body = Json::parse(text, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
+  TransitionInput in;
+  for (auto& [key, value] : body.items()) {
+    if (key == "to" || key == "reason" || key == "note") {
+      if (!value.is_string()) return Status(ErrorCode::kWrongType, key + " must be a string", key);
+    } else if (key == "amount" || key == "revenue") {
+      if (!value.is_number()) return Status(ErrorCode::kWrongType, key + " must be a number", key);
+    } else {
+      return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
+    }
+  }
+  if (!body.contains("to")) return Status(ErrorCode::kMissingField, "say which stage: to", "to");
+  auto to = parse_stage(body["to"].get<std::string>());
+  if (!to) return Status(ErrorCode::kInvalidValue, "unknown stage '" + body["to"].get<std::string>() + "'", "to");
+  in.to = *to;
+  in.reason = body.value("reason", "");
+  in.note = body.value("note", "");
+  if (body.contains("amount")) in.amount_cents = std::llround(body["amount"].get<double>() * 100);
+  if (body.contains("revenue")) in.revenue_cents = std::llround(body["revenue"].get<double>() * 100);
+  return in;
+}
+
+void post_transition(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  auto id = path_id(req, 1, "lead");
+  if (!id.ok()) return send_error(res, id.status());
+  auto in = parse_transition(req.body);
+  if (!in.ok()) return send_error(res, in.status());
+  auto lead = ctx.services.lifecycle.transition(*id, *in, ctx.principal.actor());
+  if (!lead.ok()) return send_error(res, lead.status());
+  send_json(res, 200, to_json(*lead));
+}
+
+// ---- the published page ----------------------------------------------------
+
+void get_page(RouteContext& ctx, const Request&, Response& res) {
+  auto r = ctx.services.definitions.active_record();
+  if (!r.ok() && r.status().code() != ErrorCode::kNotFound) return send_error(res, r.status());
+  std::vector<DefinitionApproval> approvals;
+  std::shared_ptr<const Definition> d;
+  if (r.ok()) {
+    if (auto a = ctx.services.store.list_approvals(r->version); a.ok()) approvals = *a;
+    auto parsed = ctx.services.definitions.definition(r->version);
+    if (!parsed.ok()) return send_error(res, parsed.status());
+    d = *parsed;
+  }
+  res.status = 200;
+  res.set_content(definition_page(r.ok() ? &*r : nullptr, d.get(), approvals), "text/html; charset=utf-8");
+}
+
+}  // namespace
+
+std::vector<Route> definition_routes() {
+  return {
+      {{"GET", "/definition", false}, get_page},
+      {{"GET", "/api/v1/definition", true}, get_active},
+      {{"POST", "/api/v1/definition/check", true}, post_check},
+      {{"GET", "/api/v1/definition/diff", true}, get_diff},
+      {{"GET", "/api/v1/definition/accuracy", true}, get_accuracy},
+      {{"POST", "/api/v1/definition/reviews", true}, post_review},
+      {{"GET", "/api/v1/definition/versions", true}, get_versions},
+      {{"POST", "/api/v1/definition/versions", true}, post_version},
+      {{"GET", "/api/v1/definition/versions/{version}", true}, get_version},
+      {{"PUT", "/api/v1/definition/versions/{version}", true}, put_version},
+      {{"POST", "/api/v1/definition/versions/{version}/approvals", true}, post_approval},
+      {{"POST", "/api/v1/definition/versions/{version}/activate", true}, post_activate},
+      {{"GET", "/api/v1/definition/versions/{version}/backtest", true}, get_backtest},
+      {{"POST", "/api/v1/leads/{id}/transitions", true}, post_transition},
+  };
+}
+
+}  // namespace leadloop::api

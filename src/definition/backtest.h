@@ -1,0 +1,41 @@
+// The backtest: "what if we had used this definition?" Grades a period's
+// leads under the active definition and a draft, and counts per grade what
+// sales did with them (accepted, rejected by reason, opportunities, wins),
+// plus the leads whose grade would change. Pure; splits the leads across
+// threads. Leads are evaluated with their stored facts and `now` = the end
+// of the period, so days_since() measures from there.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "definition/document.h"
+#include "definition/outcomes.h"
+
+namespace leadloop {
+
+struct BacktestLead {
+  const Lead* lead = nullptr;
+  const Campaign* campaign = nullptr;  // may be null
+  SalesOutcome outcome;
+};
+
+struct BacktestChange {
+  int64_t lead_id = 0;
+  Grade from = Grade::kNone;
+  Grade to = Grade::kNone;
+};
+
+struct BacktestResult {
+  int64_t leads = 0;
+  GradeOutcomes active;  // under the active definition (or the recorded grades)
+  GradeOutcomes draft;
+  int64_t changed = 0;
+  std::vector<BacktestChange> changes;  // the first `max_changes`, in lead order
+};
+
+// `active` null: the grades the leads have on record stand for it.
+BacktestResult backtest(const Definition* active, const Definition& draft, std::span<const BacktestLead> leads,
+                        TimePoint now, size_t max_changes, unsigned threads = 0);
+
+}  // namespace leadloop

@@ -1,0 +1,115 @@
+#include "engine/definition_review.h"
+
+#include <chrono>
+
+#include "definition/grading.h"
+#include "domain/codec.h"
+
+namespace leadloop {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+LeadFilter period_filter(Period p) {
+  LeadFilter f;
+  f.created_from = p.from;
+  f.created_to = p.to;
+  f.limit = 0;
+  return f;
+}
+
+std::string summary_of(const Lead& l) {
+  if (l.grading.empty()) return "";
+  auto j = Json::parse(l.grading, nullptr, false);
+  return j.is_object() && j.contains("summary") ? j["summary"].get<std::string>() : "";
+}
+
+}  // namespace
+
+Result<std::map<int64_t, SalesOutcome>> DefinitionReview::outcomes() {
+  std::map<int64_t, SalesOutcome> out;
+  Status st = store_.scan_events(event_type::kStageChanged, [&](const LeadEvent& e) {
+    auto j = Json::parse(e.payload, nullptr, false);
+    if (!j.is_object()) return;
+    auto to = parse_stage(j.value("to", ""));
+    if (to) out[e.lead_id].apply(*to, j.value("reason", ""));
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::map<int64_t, ReviewAnswer>> DefinitionReview::answers() {
+  std::map<int64_t, ReviewAnswer> out;
+  Status st = store_.scan_events(event_type::kReviewed, [&](const LeadEvent& e) {
+    auto j = Json::parse(e.payload, nullptr, false);
+    if (!j.is_object()) return;
+    out[e.lead_id] = {e.lead_id, j.value("was_lead", false), j.value("note", ""), e.actor, e.at};
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<BacktestRun> DefinitionReview::backtest(const Definition& draft, Period p, size_t max_changes) {
+  BacktestRun run;
+  auto start = std::chrono::steady_clock::now();
+  auto outcome = outcomes();
+  if (!outcome.ok()) return outcome.status();
+  std::vector<Lead> leads;
+  LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(period_filter(p), [&](const Lead& l) {
+    leads.push_back(l);
+    return true;
+  }));
+  std::map<std::string, Campaign> campaigns;
+  for (auto& c : campaigns_.list()) campaigns.emplace(c.key, c);
+  std::vector<BacktestLead> rows;
+  rows.reserve(leads.size());
+  for (const Lead& l : leads) {
+    auto c = campaigns.find(l.source_campaign);
+    auto o = outcome->find(l.id);
+    rows.push_back({&l, c == campaigns.end() ? nullptr : &c->second,
+                    o == outcome->end() ? SalesOutcome{} : o->second});
+  }
+  run.load_seconds = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  auto active = active_.get();
+  run.active_version = active ? active->version : 0;
+  run.result = leadloop::backtest(active ? active->definition.get() : nullptr, draft, rows, p.to, max_changes);
+  run.eval_seconds = seconds_since(start);
+  return run;
+}
+
+Result<AccuracyReport> DefinitionReview::accuracy(Period p) {
+  auto outcome = outcomes();
+  if (!outcome.ok()) return outcome.status();
+  auto answered = answers();
+  if (!answered.ok()) return answered.status();
+  std::vector<AccuracyLead> rows;
+  LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(period_filter(p), [&](const Lead& l) {
+    auto o = outcome->find(l.id);
+    AccuracyLead row{l.id, l.grade, "", o == outcome->end() ? SalesOutcome{} : o->second};
+    if (!disagreement_kind(row.grade, row.outcome).empty()) row.summary = summary_of(l);
+    rows.push_back(std::move(row));
+    return true;
+  }));
+  return accuracy_report(rows, *answered);
+}
+
+Status DefinitionReview::answer(int64_t lead_id, bool was_lead, const std::string& note, const std::string& reviewer) {
+  auto lock = intake_.lock_writes();
+  auto lead = store_.get_lead(lead_id);
+  if (!lead.ok()) return lead.status();
+  const TimePoint now = clock_.now();
+  Json payload = {{"was_lead", was_lead}, {"note", note}, {"grade", grade_name(lead->grade)},
+                  {"definition_version", lead->definition_version}};
+  Mutation m;
+  LeadChange c{std::move(lead).value(), {}, {}};
+  c.lead.updated_at = now;
+  c.events.push_back({0, lead_id, std::string(event_type::kReviewed), now, reviewer, dump_json(payload)});
+  m.leads.push_back(std::move(c));
+  return store_.commit(m);
+}
+
+}  // namespace leadloop

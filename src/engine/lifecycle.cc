@@ -1,0 +1,61 @@
+#include "engine/lifecycle.h"
+
+#include "domain/codec.h"
+
+namespace leadloop {
+
+namespace {
+
+std::string stage_list(const std::vector<Stage>& stages) {
+  std::string out;
+  for (Stage s : stages) out += (out.empty() ? "" : ", ") + std::string(stage_name(s));
+  return out.empty() ? "none" : out;
+}
+
+Status check_reason(const TransitionInput& in, const ActiveDefinition& definition) {
+  if (!transition_needs_reason(in.to)) return Status();
+  if (in.reason.empty()) {
+    return Status(ErrorCode::kMissingField, "a move to " + std::string(stage_name(in.to)) + " needs a reason code",
+                  "reason");
+  }
+  if (in.to != Stage::kRejected) return Status();
+  auto active = definition.get();
+  if (!active || is_reject_reason(*active->definition, in.reason)) return Status();
+  std::string codes;
+  for (const auto& r : active->definition->reject_reasons) codes += (codes.empty() ? "" : ", ") + r.code;
+  return Status(ErrorCode::kInvalidValue,
+                "'" + in.reason + "' is not a reject reason of the lead definition; use one of: " + codes, "reason");
+}
+
+}  // namespace
+
+Result<Lead> Lifecycle::transition(int64_t lead_id, const TransitionInput& in, const std::string& actor) {
+  LEADLOOP_RETURN_IF_ERROR(check_reason(in, definition_));
+  auto lock = intake_.lock_writes();
+  auto lead = store_.get_lead(lead_id);
+  if (!lead.ok()) return lead.status();
+  const Stage from = lead->stage;
+  if (!transition_allowed(from, in.to)) {
+    return Status(ErrorCode::kInvalidTransition,
+                  "a lead cannot move from " + std::string(stage_name(from)) + " to " +
+                      std::string(stage_name(in.to)) + "; from " + std::string(stage_name(from)) +
+                      " it can move to: " + stage_list(transitions_from(from)),
+                  "to");
+  }
+  const TimePoint now = clock_.now();
+  Json payload = {{"from", stage_name(from)}, {"to", stage_name(in.to)}};
+  if (!in.reason.empty()) payload["reason"] = in.reason;
+  if (!in.note.empty()) payload["note"] = in.note;
+  if (in.amount_cents) payload["amount_cents"] = *in.amount_cents;
+  if (in.revenue_cents) payload["revenue_cents"] = *in.revenue_cents;
+  Mutation m;
+  LeadChange c{std::move(lead).value(), {}, {}};
+  c.lead.stage = in.to;
+  c.lead.updated_at = now;
+  c.events.push_back({0, lead_id, std::string(event_type::kStageChanged), now, actor, dump_json(payload)});
+  m.leads.push_back(std::move(c));
+  LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+  return std::move(m.leads.front().lead);
+}
+
+}  // namespace leadloop
