@@ -272,7 +272,8 @@ int run_demo(const DemoArgs& a) {
   opt.leads = a.leads;
   opt.start = *start;
   ProgressBar bar("demo data", wall);
-  auto summary = generate_demo(*(*rt)->store, (*rt)->campaigns, (*rt)->intake, clock, opt,
+  Runtime& r = **rt;
+  auto summary = generate_demo({*r.store, r.campaigns, r.intake, &r.definitions, &r.lifecycle}, clock, opt,
                                [&](int64_t done, int64_t total) {
                                  bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
                                             with_commas(done) + " leads");
@@ -283,7 +284,8 @@ int run_demo(const DemoArgs& a) {
   std::cout << "demo data in " << a.db << ": " << s.campaigns << " campaigns, " << s.teams
             << " teams, " << s.reps << " reps, " << with_commas(s.created) << " leads created, "
             << with_commas(s.merged) << " re-captures merged, " << with_commas(s.touches)
-            << " touches (seed " << a.seed << ")\n";
+            << " touches, " << with_commas(s.transitions) << " sales outcomes; lead definition version "
+            << s.definition_version << " signed by marketing and sales (seed " << a.seed << ")\n";
   return 0;
 }
 

@@ -171,11 +171,62 @@ const CampaignSeed& pick_campaign(Rng& rng, Days day, Days start) {
   return kCampaigns[0];
 }
 
+// Marketing and sales sign the demo definition and activate it, as two
+// people would, unless a definition is active already.
+Result<int64_t> sign_definition(DefinitionVersions& definitions) {
+  if (auto active = definitions.active_record(); active.ok()) return active->version;
+  auto draft = definitions.create(demo_definition_document(), "Maria Lopez");
+  if (!draft.ok()) return draft.status();
+  LEADLOOP_RETURN_IF_ERROR(
+      definitions.approve(draft->version, draft->hash, kMarketingSide, "Maria Lopez", "marketing"));
+  LEADLOOP_RETURN_IF_ERROR(definitions.approve(draft->version, draft->hash, kSalesSide, "Sam Chen", "sales_manager"));
+  auto active = definitions.activate(draft->version, "Maria Lopez");
+  if (!active.ok()) return active.status();
+  return active->version;
+}
+
+// What sales does with a new lead, by its grade: accept or reject (with a
+// reason), then some accepted leads become opportunities, won or lost.
+// Cold and unqualified leads convert now and then: the misses the accuracy
+// review is for.
+Status sales_feedback(Rng& rng, Lifecycle& lifecycle, const Lead& lead, int64_t* transitions) {
+  static constexpr std::array<std::string_view, 6> kRejects = {
+      "no_budget", "not_decision_maker", "bad_timing", "wrong_contact", "existing_customer", "duplicate"};
+  struct Odds {
+    double accept, reject, opportunity;
+  };
+  Odds o = lead.grade == Grade::kHot    ? Odds{0.75, 0.2, 0.35}
+           : lead.grade == Grade::kWarm ? Odds{0.45, 0.3, 0.2}
+           : lead.grade == Grade::kCold ? Odds{0.15, 0.4, 0.1}
+                                        : Odds{0.05, 0.4, 0.1};
+  double u = rng.unit();
+  auto move = [&](Stage to, std::string reason = {}) {
+    TransitionInput in;
+    in.to = to;
+    in.reason = std::move(reason);
+    if (to == Stage::kOpportunity) in.amount_cents = static_cast<int64_t>(5000 + rng.below(45000)) * 100;
+    if (to == Stage::kWon) in.revenue_cents = static_cast<int64_t>(5000 + rng.below(45000)) * 100;
+    ++*transitions;
+    return lifecycle.transition(lead.id, in, "rep:demo").status();
+  };
+  if (u < o.reject) return move(Stage::kRejected, std::string(rng.pick(kRejects)));
+  if (u >= o.reject + o.accept) return Status();  // no answer yet
+  LEADLOOP_RETURN_IF_ERROR(move(Stage::kAccepted));
+  if (!rng.chance(o.opportunity)) return Status();
+  LEADLOOP_RETURN_IF_ERROR(move(Stage::kOpportunity));
+  double close = rng.unit();
+  if (close < 0.4) return move(Stage::kWon);
+  if (close < 0.7) return move(Stage::kLost, rng.chance(0.5) ? "competitor" : "no_decision");
+  return Status();
+}
+
 }  // namespace
 
-Result<DemoSummary> generate_demo(Store& store, CampaignCatalog& campaigns, Intake& intake,
-                                  ManualClock& clock, const DemoOptions& opt,
+Result<DemoSummary> generate_demo(const DemoServices& svc, ManualClock& clock, const DemoOptions& opt,
                                   const std::function<void(int64_t, int64_t)>& progress) {
+  Store& store = svc.store;
+  CampaignCatalog& campaigns = svc.campaigns;
+  Intake& intake = svc.intake;
   Rng rng(opt.seed);
   DemoSummary s;
   const TimePoint day0 = int64_t{opt.start} * kMillisPerDay;
@@ -197,6 +248,11 @@ Result<DemoSummary> generate_demo(Store& store, CampaignCatalog& campaigns, Inta
     ++s.campaigns;
   }
   LEADLOOP_RETURN_IF_ERROR(seed_people(store, s));
+  if (svc.definitions) {
+    auto version = sign_definition(*svc.definitions);
+    if (!version.ok()) return version.status();
+    s.definition_version = *version;
+  }
 
   std::vector<Lead> recent;  // recent leads, re-captured now and then
   std::vector<int64_t> recent_ids;
@@ -221,7 +277,7 @@ Result<DemoSummary> generate_demo(Store& store, CampaignCatalog& campaigns, Inta
       batch.emplace_back(make_lead(rng, c, made + k + 1));
     }
     clock.set(int64_t{day} * kMillisPerDay + 9 * kMillisPerHour + static_cast<int64_t>(rng.below(8)) * kMillisPerHour);
-    CaptureContext ctx{"demo", "demo", false};
+    CaptureContext ctx{"demo", "demo", false, svc.lifecycle != nullptr};
     std::vector<Lead> inputs;
     for (auto& b : batch) inputs.push_back(*b);
     auto out = intake.capture(std::move(batch), ctx);
@@ -230,6 +286,7 @@ Result<DemoSummary> generate_demo(Store& store, CampaignCatalog& campaigns, Inta
       const CaptureOutcome& o = (*out)[i];
       if (o.status == CaptureStatus::kCreated) {
         ++s.created;
+        if (svc.lifecycle) LEADLOOP_RETURN_IF_ERROR(sales_feedback(rng, *svc.lifecycle, o.lead, &s.transitions));
         if (recent.size() < 500) {
           recent.push_back(inputs[i]);
           recent_ids.push_back(o.lead_id);

@@ -10,7 +10,9 @@
 #include <functional>
 
 #include "domain/clock.h"
+#include "engine/definition_versions.h"
 #include "engine/intake.h"
+#include "engine/lifecycle.h"
 
 namespace leadloop {
 
@@ -29,12 +31,26 @@ struct DemoSummary {
   int64_t merged = 0;
   int64_t rejected = 0;
   int64_t touches = 0;
+  int64_t definition_version = 0;  // the signed, active demo definition
+  int64_t transitions = 0;         // sales feedback and outcomes
 };
 
-// REQUIRES: `clock` is the clock the intake and catalog were built with; the
+// The services the demo writes through. definitions and lifecycle may be
+// null: then no definition is signed and sales gives no feedback.
+struct DemoServices {
+  Store& store;
+  CampaignCatalog& campaigns;
+  Intake& intake;
+  DefinitionVersions* definitions = nullptr;
+  Lifecycle* lifecycle = nullptr;
+};
+
+// REQUIRES: `clock` is the clock the services were built with; the
 // generator moves it through the programme.
-Result<DemoSummary> generate_demo(Store& store, CampaignCatalog& campaigns, Intake& intake,
-                                  ManualClock& clock, const DemoOptions& options,
+Result<DemoSummary> generate_demo(const DemoServices& services, ManualClock& clock, const DemoOptions& options,
                                   const std::function<void(int64_t, int64_t)>& progress = {});
+
+// The demo's lead definition document (src/demo/lead_definition.yaml).
+std::string_view demo_definition_document();
 
 }  // namespace leadloop

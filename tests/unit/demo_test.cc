@@ -21,7 +21,8 @@ std::string generate(const std::string& path, uint64_t seed, DemoSummary* summar
   opt.seed = seed;
   opt.leads = 600;
   opt.start = *parse_date("2026-01-05");
-  auto s = generate_demo(*svc.store, *svc.campaigns, *svc.intake, svc.clock, opt);
+  auto s = generate_demo({*svc.store, *svc.campaigns, *svc.intake, svc.definitions.get(), svc.lifecycle.get()},
+                         svc.clock, opt);
   EXPECT_TRUE(s.ok()) << s.status().to_string();
   if (s.ok()) *summary = *s;
   std::string csv;

@@ -14,10 +14,16 @@ TestServices::TestServices(const std::string& db_path) {
   campaigns = std::make_unique<CampaignCatalog>(*store, clock);
   Status st = campaigns->load();
   if (!st.ok()) throw std::runtime_error(st.to_string());
-  intake = std::make_unique<Intake>(*store, clock, *campaigns);
+  active_definition = std::make_unique<ActiveDefinition>(*campaigns);
+  intake = std::make_unique<Intake>(*store, clock, *campaigns, active_definition.get());
+  definitions = std::make_unique<DefinitionVersions>(*store, clock, *intake, *active_definition);
+  st = definitions->load();
+  if (!st.ok()) throw std::runtime_error(st.to_string());
   st = intake->open();
   if (!st.ok()) throw std::runtime_error(st.to_string());
   importer = std::make_unique<CsvImporter>(*intake, *store, *campaigns, clock);
+  lifecycle = std::make_unique<Lifecycle>(*store, clock, *intake, *active_definition);
+  review = std::make_unique<DefinitionReview>(*store, clock, *intake, *active_definition, *campaigns);
 }
 
 Campaign TestServices::add_campaign(const std::string& key, Channel channel) {

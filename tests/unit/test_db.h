@@ -7,7 +7,10 @@
 #include <string>
 
 #include "access/tokens.h"
+#include "engine/definition_review.h"
+#include "engine/definition_versions.h"
 #include "engine/intake.h"
+#include "engine/lifecycle.h"
 #include "io/csv_import.h"
 #include "store/sqlite/sqlite_store.h"
 #include "test_files.h"
@@ -24,8 +27,12 @@ struct TestServices {
   ManualClock clock{kTestStart};
   std::unique_ptr<SqliteStore> store;
   std::unique_ptr<CampaignCatalog> campaigns;
+  std::unique_ptr<ActiveDefinition> active_definition;
   std::unique_ptr<Intake> intake;
   std::unique_ptr<CsvImporter> importer;
+  std::unique_ptr<DefinitionVersions> definitions;
+  std::unique_ptr<Lifecycle> lifecycle;
+  std::unique_ptr<DefinitionReview> review;
 };
 
 Lead make_lead(const std::string& email, const std::string& campaign = "web-1");
