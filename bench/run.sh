@@ -21,3 +21,10 @@ curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   --batch "$BATCH" --connections "$CONNECTIONS" --twin-db "$work/twin.db"
 echo
 bash bench/import_csv.sh
+echo
+echo "== definition: rule evaluation rate (1,000,000 leads x 10 rules)"
+"$BUILD/bench/leadloop_bench_rules" --leads "${RULE_LEADS:-1000000}"
+echo
+echo "== definition: backtest of a draft against the active definition, vs its SQLite twin"
+"$BUILD/bench/leadloop_bench_backtest" --leads "${BACKTEST_LEADS:-1000000}" --definition src/demo/lead_definition.yaml \
+  --twin-db "$work/backtest-twin.db"
