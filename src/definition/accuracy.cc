@@ -21,7 +21,7 @@ AccuracyReport accuracy_report(std::span<const AccuracyLead> leads, const std::m
     } else if (l.outcome.opportunity) {
       d.detail = "opportunity";
     } else {
-      d.detail = "rejected: " + l.outcome.reject_reason;
+      d.detail = "rejected: " + (l.outcome.reject_reason.empty() ? std::string("unspecified") : l.outcome.reject_reason);
     }
     auto it = answers.find(l.lead_id);
     if (it == answers.end()) {

@@ -11,21 +11,25 @@ namespace {
 
 void run_slice(const Definition* active, const Definition& draft, std::span<const BacktestLead> leads, TimePoint now,
                size_t max_changes, BacktestResult& out) {
-  for (const BacktestLead& row : leads) {
-    LeadContext ctx{row.lead, row.campaign, now};
-    Grade before = active ? classify(*active, ctx) : row.lead->grade;
-    Grade after = classify(draft, ctx);
-    out.active[static_cast<size_t>(before)].add(row.outcome);
-    out.draft[static_cast<size_t>(after)].add(row.outcome);
-    ++out.leads;
-    if (before != after) {
-      ++out.changed;
-      if (out.changes.size() < max_changes) out.changes.push_back({row.lead->id, before, after});
-    }
-  }
+  BacktestTally tally(active, draft, now, max_changes);
+  for (const BacktestLead& row : leads) tally.add(row);
+  out = tally.take();
 }
 
 }  // namespace
+
+void BacktestTally::add(const BacktestLead& row) {
+  LeadContext ctx{row.lead, row.campaign, now_};
+  Grade before = active_ ? classify(*active_, ctx) : row.lead->grade;
+  Grade after = classify(draft_, ctx);
+  result_.active[static_cast<size_t>(before)].add(row.outcome);
+  result_.draft[static_cast<size_t>(after)].add(row.outcome);
+  ++result_.leads;
+  if (before != after) {
+    ++result_.changed;
+    if (result_.changes.size() < max_changes_) result_.changes.push_back({row.lead->id, before, after});
+  }
+}
 
 BacktestResult backtest(const Definition* active, const Definition& draft, std::span<const BacktestLead> leads,
                         TimePoint now, size_t max_changes, unsigned threads) {

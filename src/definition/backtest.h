@@ -34,6 +34,24 @@ struct BacktestResult {
   std::vector<BacktestChange> changes;  // the first `max_changes`, in lead order
 };
 
+// Counts leads one at a time, for callers that stream them from a store
+// instead of holding them all. `active` null: recorded grades stand for it.
+class BacktestTally {
+ public:
+  BacktestTally(const Definition* active, const Definition& draft, TimePoint now, size_t max_changes)
+      : active_(active), draft_(draft), now_(now), max_changes_(max_changes) {}
+  void add(const BacktestLead& row);
+  const BacktestResult& result() const { return result_; }
+  BacktestResult take() { return std::move(result_); }
+
+ private:
+  const Definition* active_;
+  const Definition& draft_;
+  TimePoint now_;
+  size_t max_changes_;
+  BacktestResult result_;
+};
+
 // `active` null: the grades the leads have on record stand for it.
 BacktestResult backtest(const Definition* active, const Definition& draft, std::span<const BacktestLead> leads,
                         TimePoint now, size_t max_changes, unsigned threads = 0);

@@ -40,20 +40,53 @@ class Checker {
 
   // Where the text of a scalar starts: after an opening quote, or on the
   // first line of a block scalar (| or >).
-  SourcePos text_start(const YAML::Node& n) const {
+  SourcePos text_start(const YAML::Node& n) const { return position(n, "", 0); }
+
+  // Where the character at `offset` of a scalar's value sits in the file.
+  // Walks the source from the scalar's start alongside the value, stepping
+  // over what the value does not hold: escapes in double quotes, doubled
+  // single quotes, line breaks and the indentation of continued lines.
+  SourcePos position(const YAML::Node& n, std::string_view value, size_t offset) const {
     YAML::Mark m = n.Mark();
-    SourcePos p{m.line + 1, m.column + 1};
-    if (m.pos < 0 || static_cast<size_t>(m.pos) >= text_.size()) return p;
-    char c = text_[m.pos];
-    if (c == '"' || c == '\'') {
-      p.column += 1;
-    } else if (c == '|' || c == '>') {
-      size_t nl = text_.find('\n', m.pos);
-      if (nl == std::string_view::npos) return p;
-      size_t first = text_.find_first_not_of(' ', nl + 1);
-      if (first == std::string_view::npos) return p;
-      p.line += 1;
-      p.column = static_cast<int>(first - nl);
+    if (m.pos < 0 || static_cast<size_t>(m.pos) >= text_.size()) return {m.line + 1, m.column + 1};
+    size_t j = static_cast<size_t>(m.pos);
+    const char style = text_[j];
+    size_t indent = SIZE_MAX;  // block scalars: the content's indentation
+    if (style == '"' || style == '\'') {
+      ++j;
+    } else if (style == '|' || style == '>') {
+      size_t nl = text_.find('\n', j);
+      if (nl == std::string_view::npos) return {m.line + 1, m.column + 1};
+      j = text_.find_first_not_of(' ', nl + 1);
+      if (j == std::string_view::npos) j = text_.size();
+      indent = j - nl - 1;
+    }
+    auto skip_break = [&] {
+      ++j;  // the line break
+      size_t spaces = 0;
+      while (j < text_.size() && text_[j] == ' ' && spaces < indent) ++j, ++spaces;
+    };
+    for (size_t i = 0; i < offset && i < value.size() && j < text_.size(); ++i) {
+      char c = text_[j];
+      if (style == '"' && c == '\\' && j + 1 < text_.size()) {
+        char e = text_[j + 1];
+        j += e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
+      } else if (style == '\'' && c == '\'' && j + 1 < text_.size() && text_[j + 1] == '\'') {
+        j += 2;
+      } else if (c == '\n') {
+        skip_break();
+      } else {
+        ++j;
+      }
+    }
+    SourcePos p{1, 1};
+    for (size_t k = 0; k < j && k < text_.size(); ++k) {
+      if (text_[k] == '\n') {
+        ++p.line;
+        p.column = 1;
+      } else {
+        ++p.column;
+      }
     }
     return p;
   }
@@ -130,14 +163,37 @@ std::string read_text(Checker& c, const YAML::Node& n, const std::string& path, 
 
 void check_keys(Checker& c, const YAML::Node& map, const std::string& path,
                 std::span<const std::string_view> allowed) {
+  std::set<std::string> seen;
   for (const auto& kv : map) {
     std::string key = scalar(kv.first);
+    if (!seen.insert(key).second) {
+      // YAML readers keep one of the two silently; which one differs.
+      c.add(kv.first, path.empty() ? key : path + "." + key, "'" + key + "' is written twice; keep one");
+      continue;
+    }
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string hint = closest(key, allowed);
     std::string message = "unknown key '" + key + "'";
     if (!hint.empty()) message += "; did you mean '" + hint + "'?";
     c.add(kv.first, path.empty() ? key : path + "." + key, message);
   }
+}
+
+std::string trimmed(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return {};
+  return s.substr(a, s.find_last_not_of(" \t\r\n") + 1 - a);
+}
+
+// The offset in `text` of a 1-based line and column.
+size_t offset_of(std::string_view text, SourcePos pos) {
+  size_t at = 0;
+  for (int line = 1; line < pos.line && at < text.size(); ++line) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) return text.size();
+    at = nl + 1;
+  }
+  return std::min(text.size(), at + static_cast<size_t>(std::max(pos.column - 1, 0)));
 }
 
 // `keys_checked`: the caller checked the map's keys (a score signal has more).
@@ -151,12 +207,20 @@ std::optional<Rule> read_rule(Checker& c, const YAML::Node& n, const std::string
     if (!keys_checked) check_keys(c, n, path, kKeys);
     says = read_text(c, n["says"], path + ".says", false);
   }
-  std::string when = read_text(c, when_node, path + ".when", true);
-  if (when.empty()) return std::nullopt;
-  SourcePos pos = c.text_start(when_node);
-  auto compiled = Expression::compile(when, pos);
+  const std::string raw = read_text(c, when_node, path + ".when", true);
+  // A block scalar keeps its final line break; a rule is the same rule
+  // however it is laid out, so its text is trimmed.
+  const size_t lead = raw.find_first_not_of(" \t\r\n");
+  if (lead == std::string::npos) {
+    if (!raw.empty()) c.add(when_node, path + ".when", "must not be empty");
+    return std::nullopt;
+  }
+  std::string when = raw.substr(lead, raw.find_last_not_of(" \t\r\n") + 1 - lead);
+  says = trimmed(says);
+  SourcePos pos = c.position(when_node, raw, lead);
+  auto compiled = Expression::compile(when);
   if (auto* err = std::get_if<ExprError>(&compiled)) {
-    c.add_at(err->pos, path + ".when", err->message);
+    c.add_at(c.position(when_node, raw, lead + offset_of(when, err->pos)), path + ".when", err->message);
     return std::nullopt;
   }
   Rule r{when, says.empty() ? when : says, path, pos, std::get<Expression>(std::move(compiled))};
@@ -323,17 +387,23 @@ void read_reject_reasons(Checker& c, const YAML::Node& n, Definition& d) {
     } else if (r.IsMap()) {
       constexpr std::string_view kKeys[] = {"code", "label"};
       check_keys(c, r, path, kKeys);
+      if (!r["code"].IsDefined()) {
+        c.add(r, path + ".code", "is missing");
+        continue;
+      }
       reason.code = read_text(c, r["code"], path + ".code", true);
+      if (reason.code.empty()) continue;
       reason.label = read_text(c, r["label"], path + ".label", false);
     } else {
       c.add(r, path, "expected code: and label:");
       continue;
     }
     if (reason.label.empty()) reason.label = reason.code;
+    const YAML::Node at = r.IsMap() ? r["code"] : r;
     if (!is_code(reason.code)) {
-      c.add(r, path + ".code", "a reason code uses a-z, 0-9 and _ only, like no_budget");
+      c.add(at, path + ".code", "a reason code uses a-z, 0-9 and _ only, like no_budget");
     } else if (!seen.insert(reason.code).second) {
-      c.add(r, path + ".code", "'" + reason.code + "' is listed twice");
+      c.add(at, path + ".code", "'" + reason.code + "' is listed twice");
     } else {
       d.reject_reasons.push_back(std::move(reason));
     }
@@ -372,7 +442,7 @@ void read_call_guide(Checker& c, const YAML::Node& n, Definition& d) {
       }
     }
     if (spec.type == "choice" && spec.choices.empty()) {
-      c.add(q, path + ".choices", "a choice question needs its choices");
+      c.add(q["type"], path + ".choices", "a choice question needs its choices");
     }
     if (spec.key.empty()) continue;
     if (!is_code(spec.key)) {

@@ -98,20 +98,32 @@ std::string grading_summary(const Grading& g) {
 }
 
 std::string grading_json(const Grading& g) {
-  Json reasons = Json::array();
-  for (const auto& r : g.reasons) {
-    reasons.push_back({{"rule", r.rule}, {"says", r.says}, {"inputs", r.inputs}, {"held", r.held}});
-  }
-  Json score = Json::array();
-  for (const auto& r : g.score_reasons) {
-    score.push_back({{"rule", r.rule}, {"says", r.says}, {"inputs", r.inputs}, {"points", r.points}});
-  }
-  Json j = {{"grade", grade_name(g.grade)},
-            {"score", g.score},
-            {"summary", grading_summary(g)},
-            {"reasons", reasons},
-            {"score_reasons", score}};
-  return dump_json(j);
+  // Written by hand: this runs for every lead captured or touched.
+  std::string out = "{\"grade\":";
+  append_json_string(out, grade_name(g.grade));
+  out += ",\"score\":" + std::to_string(g.score) + ",\"summary\":";
+  append_json_string(out, grading_summary(g));
+  auto list = [&](const char* name, const std::vector<GradeReason>& reasons, bool points) {
+    out += ",\"";
+    out += name;
+    out += "\":[";
+    for (size_t i = 0; i < reasons.size(); ++i) {
+      const GradeReason& r = reasons[i];
+      out += i ? ",{\"rule\":" : "{\"rule\":";
+      append_json_string(out, r.rule);
+      out += ",\"says\":";
+      append_json_string(out, r.says);
+      out += ",\"inputs\":";
+      append_json_string(out, r.inputs);
+      out += points ? ",\"points\":" + std::to_string(r.points) : std::string(",\"held\":") + (r.held ? "true" : "false");
+      out += '}';
+    }
+    out += ']';
+  };
+  list("reasons", g.reasons, false);
+  list("score_reasons", g.score_reasons, true);
+  out += '}';
+  return out;
 }
 
 }  // namespace leadloop

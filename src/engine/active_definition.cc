@@ -20,8 +20,7 @@ std::optional<LeadEvent> ActiveDefinition::regrade(Lead& lead, TimePoint now, co
   return regrade_with(*v, lead, now, actor);
 }
 
-std::optional<LeadEvent> ActiveDefinition::regrade_with(const DefinitionVersion& v, Lead& lead, TimePoint now,
-                                                        const std::string& actor) const {
+Grade ActiveDefinition::grade(const DefinitionVersion& v, Lead& lead, TimePoint now) const {
   std::optional<Campaign> campaign = campaigns_.find(lead.source_campaign);
   LeadContext ctx{&lead, campaign ? &*campaign : nullptr, now};
   Grading g = grade_lead(*v.definition, ctx);
@@ -30,10 +29,18 @@ std::optional<LeadEvent> ActiveDefinition::regrade_with(const DefinitionVersion&
   lead.score = g.score;
   lead.definition_version = v.version;
   lead.grading = grading_json(g);
-  if (before == g.grade) return std::nullopt;
+  return before;
+}
+
+std::optional<LeadEvent> ActiveDefinition::regrade_with(const DefinitionVersion& v, Lead& lead, TimePoint now,
+                                                        const std::string& actor) const {
+  const Grade before = grade(v, lead, now);
+  if (before == lead.grade) return std::nullopt;
+  std::optional<Campaign> campaign = campaigns_.find(lead.source_campaign);
+  Grading g = grade_lead(*v.definition, {&lead, campaign ? &*campaign : nullptr, now});
   Json payload = {{"from", grade_name(before)},
-                  {"to", grade_name(g.grade)},
-                  {"score", g.score},
+                  {"to", grade_name(lead.grade)},
+                  {"score", lead.score},
                   {"definition_version", v.version},
                   {"summary", grading_summary(g)}};
   return LeadEvent{0, lead.id, std::string(event_type::kGradeChanged), now, actor, dump_json(payload)};

@@ -36,6 +36,10 @@ class ActiveDefinition {
   std::optional<LeadEvent> regrade_with(const DefinitionVersion& v, Lead& lead, TimePoint now,
                                         const std::string& actor) const;
 
+  // Grades `lead` with `v` and returns the grade it had before; no event
+  // (a new lead's first grade is part of its captured event).
+  Grade grade(const DefinitionVersion& v, Lead& lead, TimePoint now) const;
+
  private:
   const CampaignCatalog& campaigns_;
   mutable std::mutex mu_;

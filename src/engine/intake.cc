@@ -131,7 +131,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     if (!inputs[i].ok()) {
       out[i].error = inputs[i].status();
     } else {
-      if (graded_by) definition_->regrade_with(*graded_by, *inputs[i], clock_.now(), ctx.actor);
+      if (graded_by) definition_->grade(*graded_by, *inputs[i], clock_.now());
       payloads[i] = captured_payload(ctx, *inputs[i]);
     }
   }
@@ -145,7 +145,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!inputs[i].ok()) continue;
       if (graded_by) {
-        definition_->regrade_with(*graded_by, *inputs[i], now, ctx.actor);
+        definition_->grade(*graded_by, *inputs[i], now);
       } else {
         inputs[i]->grade = Grade::kNone;
         inputs[i]->definition_version = 0;
