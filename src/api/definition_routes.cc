@@ -348,6 +348,9 @@ Result<TransitionInput> parse_transition(const std::string& text) {
       if (!value.is_string()) return Status(ErrorCode::kWrongType, key + " must be a string", key);
     } else if (key == "amount" || key == "revenue") {
       if (!value.is_number()) return Status(ErrorCode::kWrongType, key + " must be a number", key);
+      if (value.get<double>() < 0 || value.get<double>() > 1e13) {
+        return Status(ErrorCode::kInvalidValue, key + " must be an amount from 0 up", key);
+      }
     } else {
       return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
     }
@@ -365,6 +368,10 @@ Result<TransitionInput> parse_transition(const std::string& text) {
 
 void post_transition(RouteContext& ctx, const Request& req, Response& res) {
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep});
+      !st.ok()) {
+    return send_error(res, st);
+  }
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
   auto in = parse_transition(req.body);

@@ -351,7 +351,7 @@ int run_token_revoke(const TokenArgs& a) {
 // The processes that capture (serve, import, demo) keep the dedup index and
 // campaigns in memory, so only one of them may write a database at a time.
 // Held until the process ends; the kernel releases it even on kill -9.
-Status lock_database(const std::string& db, const char* who) {
+Status lock_database(const std::string& db, const char* who, const char* instead) {
   std::filesystem::path parent = std::filesystem::path(db).parent_path();
   if (!parent.empty()) {
     std::error_code ec;
@@ -364,8 +364,7 @@ Status lock_database(const std::string& db, const char* who) {
     close(fd);
     return Status(ErrorCode::kConflict,
                   std::string("cannot ") + who + ": another leadloop process (serve, import or "
-                  "demo) is writing '" + db + "'. Stop it first, or send the file to the running "
-                  "server with POST /api/v1/imports.");
+                  "demo) is writing '" + db + "'. Stop it first, or " + instead + ".");
   }
   return Status();  // the descriptor stays open, and locked, for the process's life
 }

@@ -16,6 +16,8 @@ void add_definition_commands(CLI::App& app, int* exit_code);
 
 // Takes the database's writer lock for this process's life, or fails
 // naming `who` could not run because another process holds it.
-Status lock_database(const std::string& db, const char* who);
+// `instead` says how to do it through the running server.
+Status lock_database(const std::string& db, const char* who,
+                     const char* instead = "send the file to the running server with POST /api/v1/imports");
 
 }  // namespace leadloop::cli

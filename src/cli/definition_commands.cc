@@ -66,7 +66,7 @@ int run_check(const DefinitionArgs& a) {
 }
 
 Result<std::unique_ptr<Runtime>> open_for_write(const std::string& db, const char* who, const Clock& clock) {
-  LEADLOOP_RETURN_IF_ERROR(lock_database(db, who));
+  LEADLOOP_RETURN_IF_ERROR(lock_database(db, who, "use the running server's /api/v1/definition routes"));
   return open_runtime(db, clock);
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "domain/codec.h"
+#include "domain/normalize.h"
 
 namespace leadloop {
 
@@ -266,6 +267,9 @@ void read_required(Checker& c, const YAML::Node& n, Definition& d) {
       std::string name = entry.substr(start, sep == std::string::npos ? std::string::npos : sep - start);
       name.erase(0, name.find_first_not_of(' '));
       name.erase(name.find_last_not_of(' ') + 1);
+      // Field names ignore case, as in conditions; attribute and data point
+      // names after the dot keep theirs.
+      if (std::string lower = to_lower_ascii(name); !known_field(name) && known_field(lower)) name = lower;
       if (!known_field(name)) {
         c.add(n[i], path, "'" + name + "' is not a lead field (see the field list in docs/definition.md)");
       } else {

@@ -6,7 +6,10 @@ void SalesOutcome::apply(Stage to, const std::string& reason) {
   switch (to) {
     case Stage::kAccepted:
     case Stage::kWorking:
+      // Sales changed its mind: the last verdict counts.
       accepted = true;
+      rejected = false;
+      reject_reason.clear();
       break;
     case Stage::kRejected:
       rejected = true;
@@ -14,9 +17,13 @@ void SalesOutcome::apply(Stage to, const std::string& reason) {
       break;
     case Stage::kOpportunity:
       accepted = opportunity = true;
+      rejected = false;
+      reject_reason.clear();
       break;
     case Stage::kWon:
       accepted = opportunity = won = true;
+      rejected = false;
+      reject_reason.clear();
       break;
     default:
       break;

@@ -14,7 +14,8 @@ namespace leadloop {
 
 struct SalesOutcome {
   bool accepted = false;     // reached accepted (or any stage past it)
-  bool rejected = false;     // was rejected (last reason kept)
+  bool rejected = false;     // rejected, and not accepted since
+
   std::string reject_reason;
   bool opportunity = false;  // reached opportunity or won
   bool won = false;

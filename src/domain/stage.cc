@@ -13,7 +13,8 @@ constexpr std::array<std::string_view, kGradeCount> kGradeNames = {"", "hot", "w
 
 // Row: from; the stages it may move to. Sales may pick up a lead straight
 // from the queue (captured or qualified -> accepted or rejected); every
-// open stage may go to nurture, disqualified or opted_out.
+// stage but opted_out may go to opted_out, and most open ones to nurture
+// or disqualified (an opportunity only closes: won, lost or opted_out).
 using S = Stage;
 struct TransitionRow {
   Stage from;
@@ -57,6 +58,10 @@ std::vector<Stage> transitions_from(Stage from) {
     if (row.from == from) return row.to;
   }
   return {};
+}
+
+bool is_open_stage(Stage s) {
+  return s != Stage::kWon && s != Stage::kLost && s != Stage::kDisqualified && s != Stage::kOptedOut;
 }
 
 bool transition_needs_reason(Stage to) { return to == Stage::kRejected || to == Stage::kLost; }

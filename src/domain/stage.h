@@ -34,6 +34,10 @@ std::optional<Stage> parse_stage(std::string_view name);
 // may move from `from` to `to`, and every stage it may move to from `from`.
 bool transition_allowed(Stage from, Stage to);
 std::vector<Stage> transitions_from(Stage from);
+// Stages where a lead is still in play and follows the active definition;
+// won, lost, disqualified and opted-out leads keep the grade they left with.
+bool is_open_stage(Stage s);
+
 // Moves that need a reason code: rejected and lost.
 bool transition_needs_reason(Stage to);
 

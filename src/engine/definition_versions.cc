@@ -18,10 +18,6 @@ Result<std::shared_ptr<const Definition>> parse_stored(const DefinitionRecord& r
 
 }  // namespace
 
-bool is_open_stage(Stage s) {
-  return s != Stage::kWon && s != Stage::kLost && s != Stage::kDisqualified && s != Stage::kOptedOut;
-}
-
 Status DefinitionVersions::load() {
   auto active = active_record();
   if (!active.ok()) {

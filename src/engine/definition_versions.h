@@ -62,8 +62,4 @@ class DefinitionVersions {
   ActiveDefinition& active_;
 };
 
-// Stages where a lead is still in play and follows the active definition;
-// won, lost, disqualified and opted-out leads keep the grade they left with.
-bool is_open_stage(Stage s);
-
 }  // namespace leadloop

@@ -234,7 +234,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     c.lead.touch_count += 1;
     c.events.push_back({0, 0, std::string(event_type::kRecaptured), now, ctx.actor,
                         dump_json(merge_payload(ctx, in, c.lead, report, matched_on))});
-    if (graded_by) {
+    if (graded_by && is_open_stage(c.lead.stage)) {
       if (auto e = definition_->regrade_with(*graded_by, c.lead, now, ctx.actor)) c.events.push_back(std::move(*e));
     }
     // Keys the merge added are seen by the rest of the batch.
@@ -307,7 +307,7 @@ Result<Touch> Intake::log_touch(TouchInput input, const std::string& actor) {
   payload.erase("id");
   payload.erase("lead");
   c.events.push_back({0, 0, std::string(event_type::kTouched), t.at, actor, dump_json(payload)});
-  if (definition_) {
+  if (definition_ && is_open_stage(c.lead.stage)) {
     if (auto e = definition_->regrade(c.lead, now, actor)) c.events.push_back(std::move(*e));
   }
   c.touches.push_back(t);

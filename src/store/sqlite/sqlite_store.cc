@@ -786,9 +786,9 @@ Status require_draft(SqliteDb& db, int64_t version, const std::string& hash) {
   }
   if (!hash.empty() && state->second != hash) {
     return Status(ErrorCode::kConflict,
-                  "version " + std::to_string(version) +
-                      " was edited since; review and approve its current content (hash " +
-                      state->second.substr(0, 12) + ")",
+                  "that is not the content of version " + std::to_string(version) +
+                      " now (it was edited, or the hash is mistyped); review and approve its current content, hash " +
+                      state->second,
                   "hash");
   }
   return Status();
