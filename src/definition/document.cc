@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "definition/spelling.h"
 #include "domain/codec.h"
 #include "domain/normalize.h"
 
@@ -101,25 +102,10 @@ class Checker {
 };
 
 std::string closest(std::string_view word, std::span<const std::string_view> choices) {
-  // Levenshtein distance, small inputs only.
-  auto distance = [](std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t prev = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        size_t cur = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        prev = cur;
-      }
-    }
-    return row[b.size()];
-  };
   std::string best;
   size_t best_d = 3;
   for (auto c : choices) {
-    size_t d = distance(word, c);
+    size_t d = edit_distance(word, c);
     if (d < best_d) {
       best_d = d;
       best = std::string(c);

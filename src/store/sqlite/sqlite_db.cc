@@ -28,6 +28,20 @@ Status Stmt::run() {
   return Status();
 }
 
+Status Stmt::each_row(const std::function<void(const Stmt&)>& fn) {
+  while (true) {
+    auto row = step();
+    if (!row.ok()) {
+      reset();
+      return row.status();
+    }
+    if (!*row) break;
+    fn(*this);
+  }
+  reset();
+  return Status();
+}
+
 void Stmt::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

@@ -40,6 +40,8 @@ class Stmt {
   // Steps to completion of a statement that returns no rows.
   Status run();
   void reset();  // also clears bindings
+  // Steps through every row, calling fn on each, then resets.
+  Status each_row(const std::function<void(const Stmt&)>& fn);
 
   int64_t int64(int col) const;
   std::string text(int col) const;

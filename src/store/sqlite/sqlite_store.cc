@@ -102,6 +102,10 @@ Lead read_lead(const Stmt& s) {
   return l;
 }
 
+LeadEvent read_event(const Stmt& s) {
+  return {s.int64(0), s.int64(1), s.text(2), s.int64(3), s.text(4), s.text(5)};
+}
+
 Touch read_touch(const Stmt& s) {
   Touch t;
   t.id = s.int64(0);
@@ -412,14 +416,7 @@ Result<std::vector<LeadEvent>> SqliteStore::lead_events(int64_t lead_id) {
   if (!st.ok()) return st.status();
   (*st)->bind(1, lead_id);
   std::vector<LeadEvent> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Stmt& s = **st;
-    out.push_back({s.int64(0), s.int64(1), s.text(2), s.int64(3), s.text(4), s.text(5)});
-  }
-  (*st)->reset();
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_event(s)); }));
   return out;
 }
 
@@ -432,13 +429,7 @@ Result<std::vector<Touch>> SqliteStore::lead_touches(int64_t lead_id) {
   if (!st.ok()) return st.status();
   (*st)->bind(1, lead_id);
   std::vector<Touch> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read_touch(**st));
-  }
-  (*st)->reset();
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_touch(s)); }));
   return out;
 }
 
@@ -493,13 +484,7 @@ Result<std::vector<Campaign>> SqliteStore::list_campaigns() {
       "created_at FROM campaigns ORDER BY key");
   if (!st.ok()) return st.status();
   std::vector<Campaign> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read_campaign(**st));
-  }
-  (*st)->reset();
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_campaign(s)); }));
   return out;
 }
 
@@ -612,13 +597,7 @@ Result<std::vector<ApiToken>> SqliteStore::list_tokens() {
       "SELECT id, hash, role, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY id");
   if (!st.ok()) return st.status();
   std::vector<ApiToken> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read_token(**st));
-  }
-  (*st)->reset();
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_token(s)); }));
   return out;
 }
 
@@ -802,24 +781,7 @@ Status SqliteStore::scan_events(std::string_view type, const std::function<void(
   auto st = (*r)->cached("SELECT id, lead_id, type, at, actor, payload FROM lead_events WHERE type = ? ORDER BY id");
   if (!st.ok()) return st.status();
   (*st)->bind(1, type);
-  LeadEvent e;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) {
-      (*st)->reset();
-      return row.status();
-    }
-    if (!*row) break;
-    e.id = (*st)->int64(0);
-    e.lead_id = (*st)->int64(1);
-    e.type = (*st)->text(2);
-    e.at = (*st)->int64(3);
-    e.actor = (*st)->text(4);
-    e.payload = (*st)->text(5);
-    fn(e);
-  }
-  (*st)->reset();
-  return Status();
+  return (*st)->each_row([&](const Stmt& s) { fn(read_event(s)); });
 }
 
 Status SqliteStore::put_definition(DefinitionRecord& d) {
@@ -891,13 +853,7 @@ Result<std::vector<DefinitionRecord>> SqliteStore::list_definitions() {
   auto st = (*r)->cached(std::string("SELECT ") + kDefinitionColumns + " FROM definitions ORDER BY version");
   if (!st.ok()) return st.status();
   std::vector<DefinitionRecord> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read_definition(**st));
-  }
-  (*st)->reset();
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_definition(s)); }));
   return out;
 }
 
@@ -927,14 +883,9 @@ Result<std::vector<DefinitionApproval>> SqliteStore::list_approvals(int64_t vers
   if (!st.ok()) return st.status();
   (*st)->bind(1, version);
   std::vector<DefinitionApproval> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    Stmt& s = **st;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) {
     out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5)});
-  }
-  (*st)->reset();
+  }));
   return out;
 }
 
