@@ -308,6 +308,12 @@ TEST_F(DefinitionApiTest, TransitionsFollowTheTableAndTheDefinitionsReasons) {
            R"({"to":"rejected","reason":"too_expensive"})");
   EXPECT_EQ(r.status, 422) << r.text;
   EXPECT_NE(r.body["error"]["message"].get<std::string>().find("no_budget"), std::string::npos) << r.text;
+  r = post("vendor", "/api/v1/leads/" + std::to_string(id) + "/transitions", R"({"to":"accepted"})");
+  EXPECT_EQ(r.status, 403) << r.text;
+  r = post("sales_manager", "/api/v1/leads/" + std::to_string(id) + "/transitions",
+           R"({"to":"opportunity","amount":-5})");
+  EXPECT_EQ(r.status, 422) << r.text;
+  EXPECT_EQ(r.body["error"]["field"], "amount");
   move(id, "rejected", "no_budget");
   auto moves = events_of(id, "stage_changed");
   ASSERT_EQ(moves.size(), 1u);
@@ -451,6 +457,16 @@ TEST(DefinitionCli, ChecksDraftsSignsAndActivatesOnADatabase) {
   r = testing::run_cli({"definition", "show", "--db", db});
   EXPECT_NE(r.out.find("version 1 (active)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("signed for sales by cli:sam"), std::string::npos) << r.out;
+
+  // diff takes a stored version on one side and a file on the other.
+  std::string v2 = dir.file("v2.yaml");
+  std::ofstream(v2) << kV2;
+  r = testing::run_cli({"definition", "diff", "1", v2, "--db", db});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sla_hours.hot: changed\n  - 4\n  + 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("grades.hot: added\n  + title matches \"VP|Director|Head\""), std::string::npos) << r.out;
+  r = testing::run_cli({"definition", "diff", file, file});
+  EXPECT_EQ(r.out, "no changes\n");
 }
 
 }  // namespace
