@@ -21,7 +21,8 @@ cat <<MSG
   Admin API token: $TOKEN
 
   Try:  curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/leads?limit=5
-  Docs: docs/quickstart.md, docs/api.md. Stop with Ctrl-C.
+  The signed lead definition: http://$LISTEN/definition
+  Docs: docs/quickstart.md, docs/api.md, docs/definition.md. Stop with Ctrl-C.
 
 MSG
 exec "$BIN" serve --db "$DB" --listen "$LISTEN"
