@@ -30,8 +30,6 @@ namespace leadloop::cli {
 
 namespace {
 
-constexpr const char* kDefaultDb = "data/leadloop.db";
-
 // A bulk request allocates tens of megabytes (body, parsed leads, the
 // transaction) and frees them again. glibc would hand such blocks back to
 // the kernel each time and fault them in anew on the next request; keeping
@@ -42,23 +40,10 @@ void keep_freed_memory() {
   mallopt(M_TOP_PAD, 64 << 20);
 }
 
-int fail(const Status& st) {
-  std::cerr << "leadloop: " << st.to_string() << "\n";
-  return 1;
-}
-
 std::string with_commas(int64_t n) {
   std::string s = std::to_string(n);
   for (int i = static_cast<int>(s.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
   return s;
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, "cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // ---- serve ------------------------------------------------------------------
@@ -347,6 +332,19 @@ int run_token_revoke(const TokenArgs& a) {
 }
 
 }  // namespace
+
+int fail(const Status& st) {
+  std::cerr << "leadloop: " << st.to_string() << "\n";
+  return 1;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, "cannot read '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // The processes that capture (serve, import, demo) keep the dedup index and
 // campaigns in memory, so only one of them may write a database at a time.

@@ -11,6 +11,13 @@
 namespace leadloop::cli {
 
 void add_commands(CLI::App& app, int* exit_code);
+inline constexpr const char* kDefaultDb = "data/leadloop.db";
+
+// Prints "leadloop: <status>" on stderr; returns the failure exit code, 1.
+int fail(const Status& st);
+// The whole file, or kIoError naming it.
+Result<std::string> read_file(const std::string& path);
+
 // `leadloop definition ...` (definition_commands.cc).
 void add_definition_commands(CLI::App& app, int* exit_code);
 

@@ -2,9 +2,7 @@
 // the lead definition from the command line. Commands that write take the
 // database's lock, like import: stop the server first (or use the API).
 #include <algorithm>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/runtime.h"
@@ -13,8 +11,6 @@
 namespace leadloop::cli {
 
 namespace {
-
-constexpr const char* kDefaultDb = "data/leadloop.db";
 
 struct DefinitionArgs {
   std::string db = kDefaultDb;
@@ -30,19 +26,6 @@ struct DefinitionArgs {
   std::string period_to;
 };
 
-int fail(const Status& st) {
-  std::cerr << "leadloop: " << st.to_string() << "\n";
-  return 1;
-}
-
-Result<std::string> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, "cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void print_issues(const std::string& file, const std::vector<DefinitionIssue>& issues) {
   for (const auto& i : issues) {
     std::cerr << file << ":";
@@ -52,7 +35,7 @@ void print_issues(const std::string& file, const std::vector<DefinitionIssue>& i
 }
 
 int run_check(const DefinitionArgs& a) {
-  auto text = slurp(a.file);
+  auto text = read_file(a.file);
   if (!text.ok()) return fail(text.status());
   ParsedDefinition p = parse_definition(*text);
   if (!p.definition) {
@@ -76,7 +59,7 @@ Result<std::shared_ptr<const Definition>> load_either(Runtime* rt, const std::st
     if (!rt) return Status(ErrorCode::kInvalidValue, "give --db to compare stored versions", "version");
     return rt->definitions.definition(std::stoll(what));
   }
-  auto text = slurp(what);
+  auto text = read_file(what);
   if (!text.ok()) return text.status();
   ParsedDefinition p = parse_definition(*text);
   if (!p.definition) {
@@ -106,7 +89,7 @@ int run_show(const DefinitionArgs& a) {
 }
 
 int run_draft(const DefinitionArgs& a) {
-  auto text = slurp(a.file);
+  auto text = read_file(a.file);
   if (!text.ok()) return fail(text.status());
   SystemClock clock;
   auto rt = open_for_write(a.db, "save a definition draft", clock);
