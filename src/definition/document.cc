@@ -483,15 +483,10 @@ int ruled_grade_index(Grade g) {
 ParsedDefinition parse_definition(std::string_view text) {
   ParsedDefinition out;
   Checker c(text);
-  YAML::Node root = [&] {
-    try {
-      return YAML::Load(std::string(text));
-    } catch (const YAML::Exception&) {
-      return YAML::Node(YAML::NodeType::Undefined);
-    }
-  }();
+  // reset() rebinds the node; assigning would write into the document.
+  YAML::Node root;
   try {
-    if (!root.IsDefined()) YAML::Load(std::string(text));  // again, for the error
+    root.reset(YAML::Load(std::string(text)));
   } catch (const YAML::ParserException& e) {
     out.issues.push_back({e.mark.line + 1, e.mark.column + 1, "", "the file is not valid YAML or JSON: " + e.msg});
     return out;

@@ -20,24 +20,27 @@ std::optional<LeadEvent> ActiveDefinition::regrade(Lead& lead, TimePoint now, co
   return regrade_with(*v, lead, now, actor);
 }
 
-Grade ActiveDefinition::grade(const DefinitionVersion& v, Lead& lead, TimePoint now) const {
+Grading ActiveDefinition::apply(const DefinitionVersion& v, Lead& lead, TimePoint now) const {
   std::optional<Campaign> campaign = campaigns_.find(lead.source_campaign);
-  LeadContext ctx{&lead, campaign ? &*campaign : nullptr, now};
-  Grading g = grade_lead(*v.definition, ctx);
-  const Grade before = lead.grade;
+  Grading g = grade_lead(*v.definition, {&lead, campaign ? &*campaign : nullptr, now});
   lead.grade = g.grade;
   lead.score = g.score;
   lead.definition_version = v.version;
   lead.grading = grading_json(g);
+  return g;
+}
+
+Grade ActiveDefinition::grade(const DefinitionVersion& v, Lead& lead, TimePoint now) const {
+  const Grade before = lead.grade;
+  apply(v, lead, now);
   return before;
 }
 
 std::optional<LeadEvent> ActiveDefinition::regrade_with(const DefinitionVersion& v, Lead& lead, TimePoint now,
                                                         const std::string& actor) const {
-  const Grade before = grade(v, lead, now);
-  if (before == lead.grade) return std::nullopt;
-  std::optional<Campaign> campaign = campaigns_.find(lead.source_campaign);
-  Grading g = grade_lead(*v.definition, {&lead, campaign ? &*campaign : nullptr, now});
+  const Grade before = lead.grade;
+  const Grading g = apply(v, lead, now);
+  if (before == g.grade) return std::nullopt;
   Json payload = {{"from", grade_name(before)},
                   {"to", grade_name(lead.grade)},
                   {"score", lead.score},

@@ -41,6 +41,9 @@ class ActiveDefinition {
   Grade grade(const DefinitionVersion& v, Lead& lead, TimePoint now) const;
 
  private:
+  // Grades `lead` with `v`, stores the result on it and returns it.
+  Grading apply(const DefinitionVersion& v, Lead& lead, TimePoint now) const;
+
   const CampaignCatalog& campaigns_;
   mutable std::mutex mu_;
   std::shared_ptr<const DefinitionVersion> active_;  // guarded by mu_
