@@ -3,31 +3,19 @@
 namespace leadloop {
 
 void SalesOutcome::apply(Stage to, const std::string& reason) {
-  switch (to) {
-    case Stage::kAccepted:
-    case Stage::kWorking:
-      // Sales changed its mind: the last verdict counts.
-      accepted = true;
-      rejected = false;
-      reject_reason.clear();
-      break;
-    case Stage::kRejected:
-      rejected = true;
-      reject_reason = reason;
-      break;
-    case Stage::kOpportunity:
-      accepted = opportunity = true;
-      rejected = false;
-      reject_reason.clear();
-      break;
-    case Stage::kWon:
-      accepted = opportunity = won = true;
-      rejected = false;
-      reject_reason.clear();
-      break;
-    default:
-      break;
+  if (to == Stage::kRejected) {
+    rejected = true;
+    reject_reason = reason;
+    return;
   }
+  const bool accepts = to == Stage::kAccepted || to == Stage::kWorking || to == Stage::kOpportunity || to == Stage::kWon;
+  if (!accepts) return;
+  // Sales changed its mind: the last verdict counts.
+  accepted = true;
+  rejected = false;
+  reject_reason.clear();
+  opportunity = opportunity || to == Stage::kOpportunity || to == Stage::kWon;
+  won = won || to == Stage::kWon;
 }
 
 void OutcomeCounts::add(const SalesOutcome& o) {
