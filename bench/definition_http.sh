@@ -13,13 +13,12 @@ trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf
 server=
 db=$work/def.db
 python3 bench/gen_csv.py "$ROWS" 1 > "$work/leads.csv"
-"$BIN" migrate --db "$db" > /dev/null
-sqlite3 "$db" "INSERT INTO campaigns (key,name,channel,created_at) VALUES ('bench','bench','telemarketing',0)"
+source bench/lib.sh
+bench_db "$db"
 "$BIN" definition draft src/demo/lead_definition.yaml --db "$db" --as bench > /dev/null
 "$BIN" definition approve 1 --side marketing --as m --db "$db" > /dev/null
 "$BIN" definition approve 1 --side sales --as s --db "$db" > /dev/null
 "$BIN" definition activate 1 --db "$db" > /dev/null
-t() { local s=$(date +%s.%N); "$@" > "$work/out" 2>&1; echo "$(date +%s.%N) - $s" | bc; }
 imported=$(t "$BIN" import "$work/leads.csv" --db "$db" --campaign bench)
 sed 's/timeframe_days <= 90$/timeframe_days <= 180/' src/demo/lead_definition.yaml > "$work/draft.yaml"
 "$BIN" definition draft "$work/draft.yaml" --db "$db" --as bench > /dev/null

@@ -12,9 +12,8 @@ trap 'rm -rf "$work"' EXIT
 python3 bench/gen_csv.py "$ROWS" 1 > "$work/base.csv"
 python3 bench/gen_csv.py "$ROWS" 2 > "$work/new.csv"
 db=$work/import.db
-"$BIN" migrate --db "$db" > /dev/null
-sqlite3 "$db" "INSERT INTO campaigns (key,name,channel,created_at) VALUES ('bench','bench','telemarketing',0)"
-t() { local s=$(date +%s.%N); "$@" > "$work/out" 2>&1; echo "$(date +%s.%N) - $s" | bc; }
+source bench/lib.sh
+bench_db "$db"
 base=$(t "$BIN" import "$work/base.csv" --db "$db" --campaign bench)
 fresh=$(t "$BIN" import "$work/new.csv" --db "$db" --campaign bench)
 grep -E "rows," "$work/out" | sed 's/^/    /'
