@@ -24,6 +24,9 @@ Result<bool> Stmt::step() {
 
 Status Stmt::run() {
   auto r = step();
+  // Ready to run again: SQLite ignores binds on a stepped statement, so a
+  // caller re-binding in a loop would silently run the old values.
+  sqlite3_reset(stmt_);
   if (!r.ok()) return r.status();
   return Status();
 }

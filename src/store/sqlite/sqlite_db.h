@@ -37,7 +37,8 @@ class Stmt {
 
   // Steps once: true with a row, false when done; kIoError on failure.
   Result<bool> step();
-  // Steps to completion of a statement that returns no rows.
+  // Steps to completion of a statement that returns no rows, then resets
+  // it (keeping its bindings) so that it can be bound and run again.
   Status run();
   void reset();  // also clears bindings
   // Steps through every row, calling fn on each, then resets.

@@ -909,7 +909,6 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
     if (!upd.ok()) return upd.status();
     for (Regrade& r : regrades) {
       Stmt& s = **upd;
-      s.reset();  // run() leaves it stepped; bindings only take after a reset
       s.bind_static(1, grade_name(r.grade));
       s.bind(2, static_cast<int64_t>(r.score));
       s.bind_static(3, r.grading);
