@@ -17,7 +17,8 @@ namespace {
 constexpr std::string_view kSections[] = {"name",     "description", "required_fields",
                                           "qualification", "grades", "score",
                                           "decay",    "sla_hours",   "reject_reasons",
-                                          "call_guide"};
+                                          "call_guide", "routing"};
+constexpr std::string_view kGradeActions[] = {"assign", "nurture", "recycle", "queue"};
 constexpr std::string_view kDataPointTypes[] = {"text", "number", "yes_no", "date", "choice"};
 
 // Collects issues while walking the YAML tree; positions come from the
@@ -466,6 +467,7 @@ void check_data_points(Checker& c, const Definition& d) {
     if (g) for (const auto& r : *g) check(r);
   }
   for (const auto& s : d.score) check(s.rule);
+  for (const auto& r : d.routing.rules) check(r.rule);
 }
 
 Json rule_json(const Rule& r) { return {{"when", r.when}, {"says", r.says}}; }
@@ -479,6 +481,106 @@ int ruled_grade_index(Grade g) {
     default: return 2;
   }
 }
+
+namespace {
+
+void read_routing_rules(Checker& c, const YAML::Node& n, Routing& routing) {
+  if (!n.IsDefined() || n.IsNull()) return;
+  if (!n.IsSequence()) {
+    c.add(n, "routing.rules", "expected a list of rules, each with when: and team: or rep:");
+    return;
+  }
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string path = "routing.rules[" + std::to_string(i) + "]";
+    const YAML::Node item = n[i];
+    if (!item.IsMap()) {
+      c.add(item, path, "expected when: and team: or rep:");
+      continue;
+    }
+    constexpr std::string_view kKeys[] = {"when", "says", "team", "rep"};
+    check_keys(c, item, path, kKeys);
+    std::string team = read_text(c, item["team"], path + ".team", false);
+    std::string rep = read_text(c, item["rep"], path + ".rep", false);
+    if (team.empty() == rep.empty()) {
+      c.add(item, path, "give either team: (round-robin in the team) or rep: (one person), not both");
+    }
+    auto rule = read_rule(c, item, path, true);
+    if (!rule) continue;
+    RoutingRule r{std::move(*rule), std::move(team), std::move(rep)};
+    routing.rules.push_back(std::move(r));
+  }
+}
+
+void read_routing(Checker& c, const YAML::Node& n, Definition& d) {
+  if (!n.IsDefined() || n.IsNull()) return;
+  if (!n.IsMap()) {
+    c.add(n, "routing", "expected by_grade:, rules: and reassign_after_hours:");
+    return;
+  }
+  Routing& routing = d.routing;
+  routing.written = true;
+  constexpr std::string_view kKeys[] = {"by_grade", "rules", "reassign_after_hours", "nurture_programme"};
+  check_keys(c, n, "routing", kKeys);
+  if (YAML::Node by = n["by_grade"]; by.IsDefined() && !by.IsNull()) {
+    constexpr std::string_view kGrades[] = {"hot", "warm", "cold"};
+    if (!by.IsMap()) {
+      c.add(by, "routing.by_grade", "expected hot:, warm:, cold: with assign, nurture, recycle or queue");
+    } else {
+      check_keys(c, by, "routing.by_grade", kGrades);
+      for (Grade g : kRuledGrades) {
+        const std::string name(grade_name(g));
+        if (!by[name].IsDefined()) continue;
+        const std::string path = "routing.by_grade." + name;
+        const std::string action = read_text(c, by[name], path, true);
+        auto it = std::find(std::begin(kGradeActions), std::end(kGradeActions), action);
+        if (it == std::end(kGradeActions)) {
+          std::string hint = closest(action, kGradeActions);
+          c.add(by[name], path,
+                "'" + action + "' is not an action; use assign, nurture, recycle or queue" +
+                    (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+          continue;
+        }
+        routing.by_grade[ruled_grade_index(g)] = static_cast<GradeAction>(it - std::begin(kGradeActions));
+      }
+    }
+  }
+  read_routing_rules(c, n["rules"], routing);
+  if (n["reassign_after_hours"].IsDefined()) {
+    if (auto v = read_int(c, n["reassign_after_hours"], "routing.reassign_after_hours", 0, 24 * 365)) {
+      routing.reassign_after_hours = *v;
+    }
+  }
+  if (n["nurture_programme"].IsDefined()) {
+    routing.nurture_programme = read_text(c, n["nurture_programme"], "routing.nurture_programme", true);
+  }
+}
+
+}  // namespace
+
+std::string_view grade_action_name(GradeAction a) { return kGradeActions[static_cast<size_t>(a)]; }
+
+std::optional<GradeAction> grade_action(const Definition& d, Grade g) {
+  if (g != Grade::kHot && g != Grade::kWarm && g != Grade::kCold) return std::nullopt;
+  return d.routing.by_grade[ruled_grade_index(g)];
+}
+
+namespace {
+Json routing_json(const Routing& r) {
+  Json by = Json::object();
+  for (Grade g : kRuledGrades) by[std::string(grade_name(g))] = grade_action_name(r.by_grade[ruled_grade_index(g)]);
+  Json rules = Json::array();
+  for (const auto& rule : r.rules) {
+    Json item = {{"when", rule.rule.when}, {"says", rule.rule.says}};
+    if (!rule.team.empty()) item["team"] = rule.team;
+    if (!rule.rep.empty()) item["rep"] = rule.rep;
+    rules.push_back(item);
+  }
+  return {{"by_grade", by},
+          {"rules", rules},
+          {"reassign_after_hours", r.reassign_after_hours},
+          {"nurture_programme", r.nurture_programme}};
+}
+}  // namespace
 
 ParsedDefinition parse_definition(std::string_view text) {
   ParsedDefinition out;
@@ -510,6 +612,7 @@ ParsedDefinition parse_definition(std::string_view text) {
     read_policies(c, root, *d);
     read_reject_reasons(c, root["reject_reasons"], *d);
     read_call_guide(c, root["call_guide"], *d);
+    read_routing(c, root["routing"], *d);
     check_data_points(c, *d);
   } catch (const YAML::Exception& e) {
     c.add_at({e.mark.line + 1, e.mark.column + 1}, "", std::string("the document could not be read: ") + e.what());
@@ -565,6 +668,9 @@ std::string canonical_json(const Definition& d) {
     guide.push_back(item);
   }
   j["call_guide"] = guide;
+  // Only when written, so that documents from before routing keep the hash
+  // their approvals signed.
+  if (d.routing.written) j["routing"] = routing_json(d.routing);
   return dump_json(j);
 }
 

@@ -46,6 +46,35 @@ struct DataPointSpec {
   std::vector<std::string> choices;
 };
 
+// What routing does with a lead once it has a grade (routing.by_grade).
+enum class GradeAction : uint8_t {
+  kAssign,   // to a rep at once, with the grade's SLA clock
+  kNurture,  // stage nurture, enrolled in the nurture programme
+  kRecycle,  // stage recycled: the recycle pool
+  kQueue,    // stage qualified, unowned: the campaign owner's queue
+};
+std::string_view grade_action_name(GradeAction a);
+
+// One routing rule: when it holds, the lead goes to `team` (round-robin
+// inside it) or straight to `rep`. Exactly one of the two is set.
+struct RoutingRule {
+  Rule rule;
+  std::string team;
+  std::string rep;
+};
+
+struct Routing {
+  bool written = false;  // the document has a routing: section
+  std::array<GradeAction, 3> by_grade = {GradeAction::kAssign, GradeAction::kNurture, GradeAction::kRecycle};
+  // Tried in order; the first that holds decides. When none does, the team
+  // whose region is the lead's region takes it; without one, the queue.
+  std::vector<RoutingRule> rules;
+  // Hours after an SLA breach until the lead is reassigned; 0: the grade's
+  // SLA again.
+  int reassign_after_hours = 0;
+  std::string nurture_programme = "nurture";
+};
+
 // Grades that have rules, in the order they are tried.
 constexpr std::array<Grade, 3> kRuledGrades = {Grade::kHot, Grade::kWarm, Grade::kCold};
 
@@ -66,7 +95,11 @@ struct Definition {
   std::array<int, 3> sla_hours = {0, 0, 0};  // hot, warm, cold; 0: no SLA
   std::vector<RejectReason> reject_reasons;
   std::vector<DataPointSpec> call_guide;
+  Routing routing;
 };
+
+// The action for a graded lead; unqualified and ungraded leads stay put.
+std::optional<GradeAction> grade_action(const Definition& d, Grade g);
 
 // One problem found in a document.
 struct DefinitionIssue {

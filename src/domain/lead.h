@@ -64,6 +64,18 @@ struct Lead {
   int score = 0;
   std::string grading;  // {"grade":..,"reasons":[..],"score_reasons":[..]}
 
+  // Follow-up (engine/follow_up.h). assigned_at: when the current owner got
+  // the lead; first_response_at: the owner's first accept, reject or touch.
+  // sla_due_at is the lead's next follow-up timer (the breach at level 0,
+  // the reassignment at level 1); decay_at when a warm lead turns cold.
+  // Timers live on the lead so that firing one and its effect are one
+  // transaction: each fires exactly once, also across a crash.
+  std::optional<TimePoint> assigned_at;
+  std::optional<TimePoint> first_response_at;
+  std::optional<TimePoint> sla_due_at;
+  int sla_level = 0;
+  std::optional<TimePoint> decay_at;
+
   // Normalised identity keys, derived by validate_lead(); empty when the
   // lead lacks the fields. See normalize.h.
   std::string email_key;

@@ -22,6 +22,9 @@ struct Rep {
   int capacity = 50;  // max open leads
   bool away = false;
   bool active = true;
+  // Round-robin order: the number of the rep's latest assignment (0: never).
+  // Routing picks the eligible rep assigned longest ago.
+  int64_t last_assignment = 0;
 };
 
 }  // namespace leadloop

@@ -113,7 +113,7 @@ Result<DefinitionRecord> DefinitionVersions::activate(int64_t version, const std
     if (!is_open_stage(stored.stage)) return true;
     Lead l = stored;
     auto event = active_.regrade_with(*next, l, now, actor);
-    regrades.push_back({l.id, l.grade, l.score, std::move(l.grading), std::move(event)});
+    regrades.push_back({l.id, l.grade, l.score, std::move(l.grading), l.decay_at, std::move(event)});
     return true;
   });
   LEADLOOP_RETURN_IF_ERROR(scanned);

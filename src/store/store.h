@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/campaign.h"
@@ -29,9 +30,45 @@ struct LeadChange {
   std::vector<Touch> touches;
 };
 
+// A message for a person, written in the same transaction as the change that
+// caused it (an SLA breach for the owner's manager, a goal falling behind),
+// and listed by the API; delivery (mail, chat) reads it from there.
+struct OutboxMessage {
+  int64_t id = 0;
+  std::string kind;       // "sla_breach", ...
+  std::string recipient;  // rep key, user or role
+  int64_t lead_id = 0;    // 0 when not about one lead
+  TimePoint at = 0;
+  std::string payload;    // JSON object text
+};
+
+// A rep's place in the round-robin after an assignment (Rep::last_assignment).
+struct RepAssignment {
+  std::string rep;
+  int64_t number = 0;
+};
+
 struct Mutation {
   std::vector<LeadChange> leads;
   std::vector<Touch> touches;  // touches without a lead (lead_id == 0)
+  std::vector<OutboxMessage> outbox;
+  std::vector<RepAssignment> assignments;
+  // Feedback links answered by this change: each must be unused, or the
+  // whole mutation fails with kConflict (a link answers once).
+  std::vector<int64_t> feedback_links_used;
+};
+
+// A signed, expiring link that lets a rep without a login answer for one
+// lead (access/feedback_links.h). The signature is not stored: only the
+// id, which the signed token names.
+struct FeedbackLink {
+  int64_t id = 0;
+  int64_t lead_id = 0;
+  std::string rep;         // who the link is for
+  std::string created_by;  // actor who made it
+  TimePoint created_at = 0;
+  TimePoint expires_at = 0;
+  std::optional<TimePoint> used_at;
 };
 
 struct LeadFilter {
@@ -43,6 +80,8 @@ struct LeadFilter {
   std::optional<TimePoint> created_from;  // inclusive
   std::optional<TimePoint> created_to;    // exclusive
   std::string q;                          // text in email, name, company, phone
+  std::vector<Stage> stages;              // any of these (with `stage`, both apply)
+  bool unowned = false;                   // only leads without an owner
   int64_t after_id = 0;                   // cursor: leads with id > after_id
   int limit = 50;                         // <= 0: no limit (exports)
 };
@@ -125,6 +164,7 @@ struct Regrade {
   Grade grade = Grade::kNone;
   int score = 0;
   std::string grading;
+  std::optional<TimePoint> decay_at;
   std::optional<LeadEvent> event;
 };
 
@@ -177,6 +217,26 @@ class Store {
   // (which must still be a draft with hash d.hash) and applies the
   // re-grading of the open leads with their grade_changed events.
   virtual Status activate_definition(DefinitionRecord& d, std::vector<Regrade>& regrades) = 0;
+
+  // Follow-up timers: ids of leads whose sla_due_at or decay_at is <= now,
+  // at most `limit`, earliest first.
+  virtual Result<std::vector<int64_t>> due_leads(TimePoint now, int limit) = 0;
+  // Open leads per owner (stages where is_open_stage), for routing capacity.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> open_leads_by_owner() = 0;
+  // The outbox, oldest first; recipient "" lists every recipient.
+  virtual Result<std::vector<OutboxMessage>> list_outbox(const std::string& recipient, int64_t after_id,
+                                                         int limit) = 0;
+  // Every event of one type on the leads of one campaign, in commit order.
+  virtual Status scan_campaign_events(const std::string& campaign, std::string_view type,
+                                      const std::function<void(const LeadEvent&)>& fn) = 0;
+
+  // Feedback links (ids handed out by the store) and settings: small named
+  // values such as the link signing key.
+  virtual Status put_feedback_link(FeedbackLink& l) = 0;
+  virtual Result<FeedbackLink> get_feedback_link(int64_t id) = 0;
+  virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+  // Stores value under key unless the key exists; returns the stored value.
+  virtual Result<std::string> put_setting_once(const std::string& key, const std::string& value) = 0;
 
   // Imports and their rejected rows.
   virtual Status put_import(ImportRecord& r) = 0;     // insert (id == 0) or update

@@ -163,6 +163,43 @@ CREATE TABLE definition_approvals (
   PRIMARY KEY (version, hash, side, actor)
 );
 )sql"},
+      {3, R"sql(
+-- Routing and follow-up: who got the lead when, its timers, round-robin
+-- order, the outbox, feedback links and settings.
+ALTER TABLE leads ADD COLUMN assigned_at INTEGER;
+ALTER TABLE leads ADD COLUMN first_response_at INTEGER;
+ALTER TABLE leads ADD COLUMN sla_due_at INTEGER;
+ALTER TABLE leads ADD COLUMN sla_level INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN decay_at INTEGER;
+CREATE INDEX leads_sla_due ON leads(sla_due_at) WHERE sla_due_at IS NOT NULL;
+CREATE INDEX leads_decay ON leads(decay_at) WHERE decay_at IS NOT NULL;
+CREATE INDEX leads_by_owner ON leads(owner, stage) WHERE owner <> '';
+CREATE INDEX leads_queue ON leads(stage, id) WHERE owner = '';
+CREATE INDEX leads_by_campaign ON leads(source_campaign, id);
+ALTER TABLE reps ADD COLUMN last_assignment INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  lead_id INTEGER NOT NULL DEFAULT 0,
+  at INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX outbox_by_recipient ON outbox(recipient, id);
+CREATE TABLE feedback_links (
+  id INTEGER PRIMARY KEY,
+  lead_id INTEGER NOT NULL,
+  rep TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

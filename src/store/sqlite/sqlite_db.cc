@@ -144,6 +144,8 @@ Result<Stmt*> SqliteDb::slot(size_t index, const char* sql) {
 
 int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
+int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
+
 Status in_transaction(SqliteDb& db, const std::function<Status()>& body) {
   LEADLOOP_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
   Status st = body();

@@ -72,6 +72,7 @@ class SqliteDb {
   Result<std::unique_ptr<Stmt>> prepare(std::string_view sql);
   Status error(std::string_view what) const;
   int64_t last_insert_rowid() const;
+  int64_t changes() const;  // rows changed by the latest statement
 
  private:
   explicit SqliteDb(sqlite3* db) : db_(db) {}

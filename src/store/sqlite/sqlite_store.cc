@@ -18,7 +18,8 @@ constexpr const char* kLeadColumns =
     "id, email, phone, first_name, last_name, company, title, industry, employees, country, "
     "region, source_campaign, attributes, consent_email, consent_phone, consent_mail, stage, "
     "grade, owner, created_at, updated_at, last_touch_at, email_key, phone_key, name_key, "
-    "touch_count, data_points, definition_version, score, grading";
+    "touch_count, data_points, definition_version, score, grading, assigned_at, first_response_at, "
+    "sla_due_at, sla_level, decay_at";
 
 std::string encode_map(const Attributes& a) { return json_object(a); }
 
@@ -26,7 +27,7 @@ std::string encode_map(const Attributes& a) { return json_object(a); }
 enum HotStatement : size_t { kInsertLead, kUpdateLead, kInsertEvent, kInsertTouch };
 
 const std::string kInsertLeadSql = std::string("INSERT INTO leads (") + kLeadColumns +
-                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 Attributes decode_map(std::string_view text) {
   Attributes a;
@@ -37,7 +38,7 @@ Attributes decode_map(std::string_view text) {
   return a;
 }
 
-// Binds the 29 lead columns after id, starting at parameter `first`, without
+// Binds the 34 lead columns after id, starting at parameter `first`, without
 // copying: `attributes` and `data_points` are the encoded maps. REQUIRES: l
 // and the maps outlive the step.
 void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std::string& data_points,
@@ -65,6 +66,16 @@ void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std:
   s.bind(i++, l.definition_version);
   s.bind(i++, static_cast<int64_t>(l.score));
   s.bind_static(i++, l.grading);
+  s.bind(i++, l.assigned_at);
+  s.bind(i++, l.first_response_at);
+  s.bind(i++, l.sla_due_at);
+  s.bind(i++, static_cast<int64_t>(l.sla_level));
+  s.bind(i++, l.decay_at);
+}
+
+std::optional<int64_t> optional_int64(const Stmt& s, int col) {
+  if (s.is_null(col)) return std::nullopt;
+  return s.int64(col);
 }
 
 Lead read_lead(const Stmt& s) {
@@ -99,6 +110,11 @@ Lead read_lead(const Stmt& s) {
   l.definition_version = s.int64(27);
   l.score = static_cast<int>(s.int64(28));
   l.grading = s.text(29);
+  l.assigned_at = optional_int64(s, 30);
+  l.first_response_at = optional_int64(s, 31);
+  l.sla_due_at = optional_int64(s, 32);
+  l.sla_level = static_cast<int>(s.int64(33));
+  l.decay_at = optional_int64(s, 34);
   return l;
 }
 
@@ -181,6 +197,13 @@ struct FilterSql {
 FilterSql filter_sql(const LeadFilter& f) {
   FilterSql q;
   if (f.after_id > 0) q.add("id > ?", f.after_id);
+  if (f.unowned) q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + "owner = ''";
+  if (!f.stages.empty()) {
+    // Stage names come from the table in stage.cc, never from the caller.
+    std::string in;
+    for (Stage s : f.stages) in += std::string(in.empty() ? "'" : ",'") + std::string(stage_name(s)) + "'";
+    q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + "stage IN (" + in + ")";
+  }
   if (!f.campaign.empty()) q.add("source_campaign = ?", f.campaign);
   if (f.stage) q.add("stage = ?", std::string(stage_name(*f.stage)));
   if (f.grade) q.add("grade = ?", std::string(grade_name(*f.grade)));
@@ -261,12 +284,13 @@ Status SqliteStore::update_lead(const Lead& lead) {
       "consent_email=?13, consent_phone=?14, consent_mail=?15, stage=?16, grade=?17, owner=?18, "
       "created_at=?19, updated_at=?20, last_touch_at=?21, email_key=?22, phone_key=?23, "
       "name_key=?24, touch_count=?25, data_points=?26, definition_version=?27, score=?28, "
-      "grading=?29 WHERE id=?30");
+      "grading=?29, assigned_at=?30, first_response_at=?31, sla_due_at=?32, sla_level=?33, "
+      "decay_at=?34 WHERE id=?35");
   if (!st.ok()) return st.status();
   const std::string attributes = encode_map(lead.attributes);
   const std::string data_points = encode_map(lead.data_points);
   bind_lead(**st, lead, attributes, data_points, 1);
-  (*st)->bind(30, lead.id);
+  (*st)->bind(35, lead.id);
   return (*st)->run();
 }
 
@@ -335,7 +359,7 @@ Status SqliteStore::commit(Mutation& m) {
       }
     }
     for (Touch& t : m.touches) LEADLOOP_RETURN_IF_ERROR(insert_touch(t));
-    return Status();
+    return apply_extras(m);
   });
   if (!st.ok()) {
     for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];
@@ -504,10 +528,11 @@ Status SqliteStore::put_team(const Team& t) {
 Status SqliteStore::put_rep(const Rep& r) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached(
-      "INSERT INTO reps (key, name, email, team, region, capacity, away, active) VALUES "
-      "(?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET name=excluded.name, email=excluded.email, "
+      "INSERT INTO reps (key, name, email, team, region, capacity, away, active, last_assignment) VALUES "
+      "(?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET name=excluded.name, email=excluded.email, "
       "team=excluded.team, region=excluded.region, capacity=excluded.capacity, "
-      "away=excluded.away, active=excluded.active");
+      "away=excluded.away, active=excluded.active, "
+      "last_assignment=max(reps.last_assignment, excluded.last_assignment)");
   if (!st.ok()) return st.status();
   Stmt& s = **st;
   s.bind(1, r.key);
@@ -518,6 +543,7 @@ Status SqliteStore::put_rep(const Rep& r) {
   s.bind(6, int64_t{r.capacity});
   s.bind(7, int64_t{r.away});
   s.bind(8, int64_t{r.active});
+  s.bind(9, r.last_assignment);
   return s.run();
 }
 
@@ -541,7 +567,7 @@ Result<std::vector<Rep>> SqliteStore::list_reps() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
-      "SELECT key, name, email, team, region, capacity, away, active FROM reps ORDER BY key");
+      "SELECT key, name, email, team, region, capacity, away, active, last_assignment FROM reps ORDER BY key");
   if (!st.ok()) return st.status();
   std::vector<Rep> out;
   while (true) {
@@ -550,7 +576,7 @@ Result<std::vector<Rep>> SqliteStore::list_reps() {
     if (!*row) break;
     Stmt& s = **st;
     out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
-                   static_cast<int>(s.int64(5)), s.int64(6) != 0, s.int64(7) != 0});
+                   static_cast<int>(s.int64(5)), s.int64(6) != 0, s.int64(7) != 0, s.int64(8)});
   }
   (*st)->reset();
   return out;
@@ -905,7 +931,8 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
     (*act)->bind(5, d.version);
     LEADLOOP_RETURN_IF_ERROR((*act)->run());
     auto upd = writer_->cached(
-        "UPDATE leads SET grade = ?, score = ?, grading = ?, definition_version = ?, updated_at = ? WHERE id = ?");
+        "UPDATE leads SET grade = ?, score = ?, grading = ?, definition_version = ?, updated_at = ?, "
+        "decay_at = ? WHERE id = ?");
     if (!upd.ok()) return upd.status();
     for (Regrade& r : regrades) {
       Stmt& s = **upd;
@@ -914,7 +941,8 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
       s.bind_static(3, r.grading);
       s.bind(4, d.version);
       s.bind(5, *d.activated_at);
-      s.bind(6, r.lead_id);
+      s.bind(6, r.decay_at);
+      s.bind(7, r.lead_id);
       LEADLOOP_RETURN_IF_ERROR(s.run());
       if (r.event) {
         r.event->lead_id = r.lead_id;
@@ -924,6 +952,157 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
     d.state = "active";
     return Status();
   });
+}
+
+// ---- routing and follow-up ---------------------------------------------------
+
+Status SqliteStore::apply_extras(Mutation& m) {
+  for (OutboxMessage& o : m.outbox) {
+    auto st = writer_->cached("INSERT INTO outbox (kind, recipient, lead_id, at, payload) VALUES (?,?,?,?,?)");
+    if (!st.ok()) return st.status();
+    Stmt& s = **st;
+    s.bind(1, o.kind);
+    s.bind(2, o.recipient);
+    s.bind(3, o.lead_id);
+    s.bind(4, o.at);
+    s.bind(5, o.payload);
+    LEADLOOP_RETURN_IF_ERROR(s.run());
+    o.id = writer_->last_insert_rowid();
+  }
+  for (const RepAssignment& a : m.assignments) {
+    auto st = writer_->cached("UPDATE reps SET last_assignment = max(last_assignment, ?) WHERE key = ?");
+    if (!st.ok()) return st.status();
+    (*st)->bind(1, a.number);
+    (*st)->bind(2, a.rep);
+    LEADLOOP_RETURN_IF_ERROR((*st)->run());
+  }
+  TimePoint used_at = m.leads.empty() ? 0 : m.leads.front().lead.updated_at;
+  for (int64_t id : m.feedback_links_used) {
+    auto st = writer_->cached("UPDATE feedback_links SET used_at = ? WHERE id = ? AND used_at IS NULL");
+    if (!st.ok()) return st.status();
+    (*st)->bind(1, used_at);
+    (*st)->bind(2, id);
+    LEADLOOP_RETURN_IF_ERROR((*st)->run());
+    if (writer_->changes() != 1) {
+      return Status(ErrorCode::kConflict, "this feedback link has been answered already", "token");
+    }
+  }
+  return Status();
+}
+
+Result<std::vector<int64_t>> SqliteStore::due_leads(TimePoint now, int limit) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id FROM (SELECT id, sla_due_at AS due FROM leads WHERE sla_due_at <= ?1 "
+      "UNION ALL SELECT id, decay_at AS due FROM leads WHERE decay_at <= ?1) "
+      "GROUP BY id ORDER BY min(due), id LIMIT ?2");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, now);
+  (*st)->bind(2, int64_t{limit});
+  std::vector<int64_t> out;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(s.int64(0)); }));
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::open_leads_by_owner() {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT owner, count(*) FROM leads WHERE owner <> '' AND stage NOT IN "
+      "('won', 'lost', 'disqualified', 'opted_out') GROUP BY owner ORDER BY owner");
+  if (!st.ok()) return st.status();
+  std::vector<std::pair<std::string, int64_t>> out;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.emplace_back(s.text(0), s.int64(1)); }));
+  return out;
+}
+
+Result<std::vector<OutboxMessage>> SqliteStore::list_outbox(const std::string& recipient, int64_t after_id,
+                                                            int limit) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, kind, recipient, lead_id, at, payload FROM outbox WHERE (?1 = '' OR recipient = ?1) "
+      "AND id > ?2 ORDER BY id LIMIT ?3");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, recipient);
+  (*st)->bind(2, after_id);
+  (*st)->bind(3, int64_t{limit > 0 ? limit : -1});
+  std::vector<OutboxMessage> out;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) {
+    out.push_back({s.int64(0), s.text(1), s.text(2), s.int64(3), s.int64(4), s.text(5)});
+  }));
+  return out;
+}
+
+Status SqliteStore::scan_campaign_events(const std::string& campaign, std::string_view type,
+                                         const std::function<void(const LeadEvent&)>& fn) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT e.id, e.lead_id, e.type, e.at, e.actor, e.payload FROM leads l JOIN lead_events e "
+      "ON e.lead_id = l.id WHERE l.source_campaign = ? AND e.type = ? ORDER BY e.id");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, campaign);
+  (*st)->bind(2, type);
+  return (*st)->each_row([&](const Stmt& s) { fn(read_event(s)); });
+}
+
+Status SqliteStore::put_feedback_link(FeedbackLink& l) {
+  std::lock_guard lock(write_mu_);
+  auto st = writer_->cached(
+      "INSERT INTO feedback_links (lead_id, rep, created_by, created_at, expires_at) VALUES (?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, l.lead_id);
+  s.bind(2, l.rep);
+  s.bind(3, l.created_by);
+  s.bind(4, l.created_at);
+  s.bind(5, l.expires_at);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  l.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Result<FeedbackLink> SqliteStore::get_feedback_link(int64_t id) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached(
+      "SELECT id, lead_id, rep, created_by, created_at, expires_at, used_at FROM feedback_links WHERE id = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, id);
+  std::optional<FeedbackLink> found;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) {
+    found = FeedbackLink{s.int64(0), s.int64(1), s.text(2), s.text(3), s.int64(4), s.int64(5), optional_int64(s, 6)};
+  }));
+  if (!found) return Status(ErrorCode::kNotFound, "no feedback link " + std::to_string(id), "token");
+  return *found;
+}
+
+Result<std::optional<std::string>> SqliteStore::get_setting(const std::string& key) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached("SELECT value FROM settings WHERE key = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, key);
+  std::optional<std::string> value;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { value = s.text(0); }));
+  return value;
+}
+
+Result<std::string> SqliteStore::put_setting_once(const std::string& key, const std::string& value) {
+  std::lock_guard lock(write_mu_);
+  auto ins = writer_->cached("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING");
+  if (!ins.ok()) return ins.status();
+  (*ins)->bind(1, key);
+  (*ins)->bind(2, value);
+  LEADLOOP_RETURN_IF_ERROR((*ins)->run());
+  auto sel = writer_->cached("SELECT value FROM settings WHERE key = ?");
+  if (!sel.ok()) return sel.status();
+  (*sel)->bind(1, key);
+  std::string stored;
+  LEADLOOP_RETURN_IF_ERROR((*sel)->each_row([&](const Stmt& s) { stored = s.text(0); }));
+  return stored;
 }
 
 }  // namespace leadloop

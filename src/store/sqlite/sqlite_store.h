@@ -51,6 +51,17 @@ class SqliteStore final : public Store {
   Result<std::vector<DefinitionApproval>> list_approvals(int64_t version) override;
   Status activate_definition(DefinitionRecord& d, std::vector<Regrade>& regrades) override;
 
+  Result<std::vector<int64_t>> due_leads(TimePoint now, int limit) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> open_leads_by_owner() override;
+  Result<std::vector<OutboxMessage>> list_outbox(const std::string& recipient, int64_t after_id,
+                                                 int limit) override;
+  Status scan_campaign_events(const std::string& campaign, std::string_view type,
+                              const std::function<void(const LeadEvent&)>& fn) override;
+  Status put_feedback_link(FeedbackLink& l) override;
+  Result<FeedbackLink> get_feedback_link(int64_t id) override;
+  Result<std::optional<std::string>> get_setting(const std::string& key) override;
+  Result<std::string> put_setting_once(const std::string& key, const std::string& value) override;
+
   Status put_import(ImportRecord& r) override;
   Status add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) override;
   Result<ImportRecord> get_import(int64_t id) override;
@@ -66,6 +77,7 @@ class SqliteStore final : public Store {
   Status update_lead(const Lead& lead);
   Status insert_event(LeadEvent& e);
   Status insert_touch(Touch& t);
+  Status apply_extras(Mutation& m);  // outbox, assignments, feedback links
 
   std::string path_;
   std::mutex write_mu_;  // guards writer_
