@@ -17,6 +17,11 @@ inline constexpr std::string_view kTouched = "touched";        // a touch was lo
 inline constexpr std::string_view kGradeChanged = "grade_changed";  // re-graded: from, to, version
 inline constexpr std::string_view kStageChanged = "stage_changed";  // a lifecycle transition
 inline constexpr std::string_view kReviewed = "reviewed";  // accuracy review: was it a lead?
+inline constexpr std::string_view kAssigned = "assigned";  // owner given or changed: owner, previous_owner, rule
+inline constexpr std::string_view kSlaBreached = "sla_breached";  // follow-up SLA missed: owner, due_at
+inline constexpr std::string_view kDecayed = "decayed";  // warm lead untouched too long: now cold
+// A follow-up timer found nothing left to do (its lead moved on) and was cleared.
+inline constexpr std::string_view kTimerCleared = "timer_cleared";
 }  // namespace event_type
 
 struct LeadEvent {

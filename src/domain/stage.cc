@@ -67,6 +67,18 @@ bool is_open_stage(Stage s) {
 
 bool transition_needs_reason(Stage to) { return to == Stage::kRejected || to == Stage::kLost; }
 
+bool is_pool_stage(Stage s) { return s == Stage::kQualified || s == Stage::kNurture || s == Stage::kRecycled; }
+
+std::string exit_reason(Stage to, std::string_view reason) {
+  switch (to) {
+    case Stage::kRejected:
+    case Stage::kLost: return std::string(stage_name(to)) + ":" + std::string(reason);
+    case Stage::kDisqualified:
+    case Stage::kOptedOut: return std::string(stage_name(to));
+    default: return "";
+  }
+}
+
 std::string_view stage_name(Stage s) { return kStageNames[static_cast<size_t>(s)]; }
 
 std::optional<Stage> parse_stage(std::string_view name) {

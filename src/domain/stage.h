@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +41,15 @@ bool is_open_stage(Stage s);
 
 // Moves that need a reason code: rejected and lost.
 bool transition_needs_reason(Stage to);
+
+// Stages where a lead waits without an owner: the queue (qualified), the
+// nurture programme and the recycle pool.
+bool is_pool_stage(Stage s);
+
+// Why a lead leaves the funnel with a move to `to`, as the leak reports count
+// it: "rejected:<reason>", "lost:<reason>", "disqualified", "opted_out";
+// "" when the move keeps it in the funnel.
+std::string exit_reason(Stage to, std::string_view reason);
 
 std::string_view grade_name(Grade g);  // kNone -> ""
 std::optional<Grade> parse_grade(std::string_view name);

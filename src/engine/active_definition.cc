@@ -1,6 +1,7 @@
 #include "engine/active_definition.h"
 
 #include "domain/codec.h"
+#include "engine/timers.h"
 
 namespace leadloop {
 
@@ -27,6 +28,7 @@ Grading ActiveDefinition::apply(const DefinitionVersion& v, Lead& lead, TimePoin
   lead.score = g.score;
   lead.definition_version = v.version;
   lead.grading = grading_json(g);
+  plan_decay(v.definition.get(), lead);
   return g;
 }
 

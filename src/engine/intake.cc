@@ -4,6 +4,7 @@
 
 #include "domain/merge.h"
 #include "domain/validate.h"
+#include "engine/timers.h"
 
 namespace leadloop {
 
@@ -206,6 +207,8 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     if (target == SIZE_MAX) {
       in.stage = Stage::kCaptured;
       in.created_at = in.updated_at = now;
+      // Graded before it had a capture time: its decay counts from now.
+      if (graded_by) plan_decay(graded_by->definition.get(), in);
       LeadChange c;
       c.events.push_back({0, 0, std::string(event_type::kCaptured), now, ctx.actor,
                           std::move(payloads[i])});
@@ -246,7 +249,13 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   }
 
   if (!ctx.dry_run && !m.leads.empty()) {
-    LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+    if (router_) {
+      for (LeadChange& c : m.leads) router_->route(c.lead, now, {&c.events, &m.assignments});
+    }
+    if (Status st = store_.commit(m); !st.ok()) {
+      if (router_) (void)router_->open();  // routing counted leads that were not stored
+      return st;
+    }
     // A merge can change a stored lead's keys (a phone gains its country
     // prefix): move its index entries along.
     for (const LeadKeys& before : keys_before) {
@@ -310,9 +319,15 @@ Result<Touch> Intake::log_touch(TouchInput input, const std::string& actor) {
   if (definition_ && is_open_stage(c.lead.stage)) {
     if (auto e = definition_->regrade(c.lead, now, actor)) c.events.push_back(std::move(*e));
   }
+  // A touch is a response: the owner's follow-up clock stops.
+  stop_sla(c.lead, now);
+  if (router_) router_->route(c.lead, now, {&c.events, &m.assignments});
   c.touches.push_back(t);
   m.leads.push_back(std::move(c));
-  LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+  if (Status st = store_.commit(m); !st.ok()) {
+    if (router_) (void)router_->open();
+    return st;
+  }
   return m.leads.front().touches.front();
 }
 

@@ -14,6 +14,7 @@
 #include "engine/active_definition.h"
 #include "engine/campaign_catalog.h"
 #include "engine/dedup_index.h"
+#include "engine/router.h"
 #include "store/store.h"
 
 namespace leadloop {
@@ -39,10 +40,11 @@ struct CaptureOutcome {
 
 class Intake {
  public:
-  // `definition`, when given, grades every lead captured or touched.
+  // `definition`, when given, grades every lead captured or touched;
+  // `router`, when given, routes it by its grade in the same transaction.
   Intake(Store& store, const Clock& clock, CampaignCatalog& campaigns,
-         const ActiveDefinition* definition = nullptr)
-      : store_(store), clock_(clock), campaigns_(campaigns), definition_(definition) {}
+         const ActiveDefinition* definition = nullptr, Router* router = nullptr)
+      : store_(store), clock_(clock), campaigns_(campaigns), definition_(definition), router_(router) {}
 
   // Builds the dedup index from the store. Call once before capturing.
   Status open();
@@ -66,6 +68,7 @@ class Intake {
   const Clock& clock_;
   CampaignCatalog& campaigns_;
   const ActiveDefinition* definition_;
+  Router* router_;
   mutable std::mutex mu_;  // serialises batches; guards index_
   DedupIndex index_;
 };

@@ -1,6 +1,7 @@
 #include "engine/lifecycle.h"
 
 #include "domain/codec.h"
+#include "engine/timers.h"
 
 namespace leadloop {
 
@@ -31,6 +32,10 @@ Status check_reason(const TransitionInput& in, const ActiveDefinition& definitio
 
 Result<Lead> Lifecycle::transition(int64_t lead_id, const TransitionInput& in, const std::string& actor) {
   LEADLOOP_RETURN_IF_ERROR(check_reason(in, definition_));
+  if (in.to == Stage::kAssigned) {
+    return Status(ErrorCode::kInvalidValue,
+                  "a lead is assigned by giving it an owner: POST /api/v1/leads/{id}/assignment {\"rep\": ...}", "to");
+  }
   auto lock = intake_.lock_writes();
   auto lead = store_.get_lead(lead_id);
   if (!lead.ok()) return lead.status();
@@ -48,13 +53,28 @@ Result<Lead> Lifecycle::transition(int64_t lead_id, const TransitionInput& in, c
   if (!in.note.empty()) payload["note"] = in.note;
   if (in.amount_cents) payload["amount_cents"] = *in.amount_cents;
   if (in.revenue_cents) payload["revenue_cents"] = *in.revenue_cents;
+  if (in.expected_close) payload["expected_close"] = format_time(*in.expected_close);
+  if (!in.on_behalf_of.empty()) payload["on_behalf_of"] = in.on_behalf_of;
+  if (in.feedback_link) payload["feedback_link"] = *in.feedback_link;
+  if (std::string exit = exit_reason(in.to, in.reason); !exit.empty()) payload["exit"] = exit;
+  const Lead before = *lead;
   Mutation m;
   LeadChange c{std::move(lead).value(), {}, {}};
-  c.lead.stage = in.to;
-  c.lead.updated_at = now;
+  Lead& l = c.lead;
+  if (!l.owner.empty()) payload["owner"] = l.owner;
+  l.stage = in.to;
+  l.updated_at = now;
+  // Any move out of assigned is the owner's response; closing or pooling
+  // the lead ends its follow-up, and a pool has no owner.
+  if (from == Stage::kAssigned || !is_open_stage(in.to)) stop_sla(l, now);
+  if (is_pool_stage(in.to)) clear_owner(l);
+  auto active = definition_.get();
+  plan_decay(active ? active->definition.get() : nullptr, l);
   c.events.push_back({0, lead_id, std::string(event_type::kStageChanged), now, actor, dump_json(payload)});
   m.leads.push_back(std::move(c));
+  if (in.feedback_link) m.feedback_links_used.push_back(*in.feedback_link);
   LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
+  if (router_) router_->note_change(&before, m.leads.front().lead);
   return std::move(m.leads.front().lead);
 }
 

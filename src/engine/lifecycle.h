@@ -1,8 +1,11 @@
 // Lifecycle moves a lead through its stages (domain/stage.h holds the one
 // transition table): a forbidden move is refused naming the allowed ones; a
 // rejection needs a reason code from the active definition; every move is
-// a stage_changed event with actor and time. Thread-safe (writes go through
-// the intake's write lock).
+// a stage_changed event with actor and time, and the exit reason when the
+// lead leaves the funnel. The owner's first move stops the follow-up SLA
+// clock; a move back to a pool (queue, nurture, recycle) releases the owner.
+// Giving a lead an owner is Dispatch's job (dispatch.h). Thread-safe
+// (writes go through the intake's write lock).
 #pragma once
 
 #include <optional>
@@ -11,6 +14,7 @@
 #include "domain/clock.h"
 #include "engine/active_definition.h"
 #include "engine/intake.h"
+#include "engine/router.h"
 #include "store/store.h"
 
 namespace leadloop {
@@ -21,15 +25,25 @@ struct TransitionInput {
   std::string note;
   std::optional<int64_t> amount_cents;   // opportunity value
   std::optional<int64_t> revenue_cents;  // won revenue
+  std::optional<TimePoint> expected_close;  // opportunity
+  // Entered by the actor for this person (a campaign owner for a rep):
+  // the event records both.
+  std::string on_behalf_of;
+  // A feedback link answered by this move: used in the same transaction,
+  // which fails with kConflict if the link was used already.
+  std::optional<int64_t> feedback_link;
 };
 
 class Lifecycle {
  public:
-  Lifecycle(Store& store, const Clock& clock, Intake& intake, const ActiveDefinition& definition)
-      : store_(store), clock_(clock), intake_(intake), definition_(definition) {}
+  // `router`, when given, is told of owner and stage changes (capacity).
+  Lifecycle(Store& store, const Clock& clock, Intake& intake, const ActiveDefinition& definition,
+            Router* router = nullptr)
+      : store_(store), clock_(clock), intake_(intake), definition_(definition), router_(router) {}
 
   // Returns the lead after the move. kNotFound, kInvalidTransition (the
-  // message lists the allowed stages) or kInvalidValue (reason).
+  // message lists the allowed stages), kInvalidValue (reason; a move to
+  // assigned, which needs an owner) or kConflict (a used feedback link).
   Result<Lead> transition(int64_t lead_id, const TransitionInput& in, const std::string& actor);
 
  private:
@@ -37,6 +51,7 @@ class Lifecycle {
   const Clock& clock_;
   Intake& intake_;
   const ActiveDefinition& definition_;
+  Router* router_;
 };
 
 }  // namespace leadloop
