@@ -1,30 +1,16 @@
 #include "api/definition_page.h"
 
+#include "api/html.h"
+
 namespace leadloop::api {
 
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void rules_list(std::string& h, const std::vector<Rule>& rules, std::string_view joiner) {
   h += "<ol class=\"rules\">";
   for (size_t i = 0; i < rules.size(); ++i) {
-    h += "<li><span class=\"says\">" + esc(rules[i].says) + "</span>";
-    if (rules[i].says != rules[i].when) h += " <code>" + esc(rules[i].when) + "</code>";
+    h += "<li><span class=\"says\">" + html_escape(rules[i].says) + "</span>";
+    if (rules[i].says != rules[i].when) h += " <code>" + html_escape(rules[i].when) + "</code>";
     if (i + 1 < rules.size()) h += " <em>" + std::string(joiner) + "</em>";
     h += "</li>";
   }
@@ -51,17 +37,17 @@ std::string definition_page(const DefinitionRecord* record, const Definition* d,
          "approve it, then it is activated (see docs/definition.md).</p></body></html>";
     return h;
   }
-  h += "<h1>" + esc(d->name) + "</h1>";
+  h += "<h1>" + html_escape(d->name) + "</h1>";
   h += "<p class=\"meta\">Version " + std::to_string(record->version) + ", active since " +
-       esc(record->activated_at ? format_time(*record->activated_at) : "") + " (activated by " +
-       esc(record->activated_by) + "). Content hash <code>" + esc(record->hash.substr(0, 16)) + "</code>.</p>";
-  if (!d->description.empty()) h += "<p>" + esc(d->description) + "</p>";
+       html_escape(record->activated_at ? format_time(*record->activated_at) : "") + " (activated by " +
+       html_escape(record->activated_by) + "). Content hash <code>" + html_escape(record->hash.substr(0, 16)) + "</code>.</p>";
+  if (!d->description.empty()) h += "<p>" + html_escape(d->description) + "</p>";
 
   h += "<h2>Signed by</h2><ul>";
   for (const auto& a : approvals) {
     if (a.hash != record->hash) continue;
-    h += "<li><strong>" + esc(a.side) + "</strong>: " + esc(a.actor) + " (" + esc(a.role) + "), " +
-         esc(format_time(a.at)) + "</li>";
+    h += "<li><strong>" + html_escape(a.side) + "</strong>: " + html_escape(a.actor) + " (" + html_escape(a.role) + "), " +
+         html_escape(format_time(a.at)) + "</li>";
   }
   h += "</ul>";
 
@@ -70,7 +56,7 @@ std::string definition_page(const DefinitionRecord* record, const Definition* d,
     h += "<p>No required fields.</p>";
   } else {
     h += "<ul>";
-    for (const auto& r : d->required_rules) h += "<li>" + esc(r.says) + "</li>";
+    for (const auto& r : d->required_rules) h += "<li>" + html_escape(r.says) + "</li>";
     h += "</ul>";
   }
   if (!d->qualification.empty()) {
@@ -100,24 +86,24 @@ std::string definition_page(const DefinitionRecord* record, const Definition* d,
     h += "<h2>Score (0 to 100)</h2><table><tr><th>Points</th><th>When</th></tr>";
     for (const auto& s : d->score) {
       h += "<tr><td>" + std::string(s.points > 0 ? "+" : "") + std::to_string(s.points) + "</td><td><span class=\"says\">" +
-           esc(s.rule.says) + "</span>" + (s.rule.says != s.rule.when ? " <code>" + esc(s.rule.when) + "</code>" : "") +
+           html_escape(s.rule.says) + "</span>" + (s.rule.says != s.rule.when ? " <code>" + html_escape(s.rule.when) + "</code>" : "") +
            "</td></tr>";
     }
     h += "</table>";
   }
   if (!d->reject_reasons.empty()) {
     h += "<h2>Reasons sales may reject a lead</h2><table><tr><th>Code</th><th>Meaning</th></tr>";
-    for (const auto& r : d->reject_reasons) h += "<tr><td><code>" + esc(r.code) + "</code></td><td>" + esc(r.label) + "</td></tr>";
+    for (const auto& r : d->reject_reasons) h += "<tr><td><code>" + html_escape(r.code) + "</code></td><td>" + html_escape(r.label) + "</td></tr>";
     h += "</table>";
   }
   if (!d->call_guide.empty()) {
     h += "<h2>The call guide must capture</h2><ol>";
     for (const auto& q : d->call_guide) {
-      h += "<li>" + esc(q.question) + " <code>data." + esc(q.key) + "</code> (" + esc(q.type);
+      h += "<li>" + html_escape(q.question) + " <code>data." + html_escape(q.key) + "</code> (" + html_escape(q.type);
       if (!q.choices.empty()) {
         std::string choices;
         for (const auto& c : q.choices) choices += (choices.empty() ? "" : ", ") + c;
-        h += ": " + esc(choices);
+        h += ": " + html_escape(choices);
       }
       h += ")</li>";
     }

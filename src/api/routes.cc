@@ -307,6 +307,7 @@ const std::vector<Route>& route_table() {
       {{"GET", "/api/v1/exports/leads.csv", true}, get_export},
     };
     for (auto& r : definition_routes()) routes.push_back(std::move(r));
+    for (auto& r : feedback_routes()) routes.push_back(std::move(r));
     return routes;
   }();
   return kRoutes;

@@ -29,5 +29,7 @@ struct Route {
 const std::vector<Route>& route_table();
 // The lead definition's routes and lifecycle transitions (definition_routes.cc).
 std::vector<Route> definition_routes();
+// Feedback links and the campaign feedback view (feedback_routes.cc).
+std::vector<Route> feedback_routes();
 
 }  // namespace leadloop::api

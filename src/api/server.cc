@@ -103,7 +103,11 @@ ApiServer::ApiServer(Services services, ServerConfig config)
     res.set_header("Cache-Control", "no-store");
   });
   s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::info("{} {} {} {}B", req.method, req.path, res.status, req.body.size());
+    // A feedback link's token is a credential: it stays out of the log.
+    constexpr std::string_view kFeedback = "/feedback/";
+    std::string_view path = req.path;
+    if (path.starts_with(kFeedback)) path = "/feedback/<token>";
+    spdlog::info("{} {} {} {}B", req.method, path, res.status, req.body.size());
   });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "access/feedback_links.h"
 #include "access/tokens.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
@@ -40,6 +41,7 @@ struct Services {
   DefinitionVersions& definitions;
   DefinitionReview& review;
   Lifecycle& lifecycle;
+  FeedbackLinks& feedback_links;
 };
 
 // One entry of the route table, as documented in openapi.json.

@@ -87,7 +87,7 @@ int run_serve(const ServeArgs& a) {
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
-                                           r.definitions, r.review, r.lifecycle},
+                                           r.definitions, r.review, r.lifecycle, r.feedback_links},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -379,6 +379,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const 
   LEADLOOP_RETURN_IF_ERROR(rt->campaigns.load());
   LEADLOOP_RETURN_IF_ERROR(rt->definitions.load());
   LEADLOOP_RETURN_IF_ERROR(rt->intake.open());
+  LEADLOOP_RETURN_IF_ERROR(rt->feedback_links.open());
   return rt;
 }
 
@@ -448,6 +449,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   tr->callback([tok, exit_code] { *exit_code = run_token_revoke(*tok); });
 
   add_definition_commands(app, exit_code);
+  add_feedback_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "leadloop " << LEADLOOP_VERSION << "\n";

@@ -20,6 +20,8 @@ Result<std::string> read_file(const std::string& path);
 
 // `leadloop definition ...` (definition_commands.cc).
 void add_definition_commands(CLI::App& app, int* exit_code);
+// `leadloop feedback-link` (feedback_commands.cc).
+void add_feedback_commands(CLI::App& app, int* exit_code);
 
 // Takes the database's writer lock for this process's life, or fails
 // naming `who` could not run because another process holds it.

@@ -1,11 +1,12 @@
 // The services a Leadloop process runs on one database, built in dependency
 // order: store -> campaign catalog -> active definition -> intake -> tokens
-// -> importer -> definition versions, review, lifecycle.
+// -> importer -> definition versions, review, lifecycle -> feedback links.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "access/feedback_links.h"
 #include "access/tokens.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
@@ -27,7 +28,8 @@ struct Runtime {
         importer(intake, *store, campaigns, clock),
         definitions(*store, clock, intake, active_definition),
         review(*store, clock, intake, active_definition, campaigns),
-        lifecycle(*store, clock, intake, active_definition) {}
+        lifecycle(*store, clock, intake, active_definition),
+        feedback_links(*store, clock, lifecycle) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;
@@ -39,10 +41,12 @@ struct Runtime {
   DefinitionVersions definitions;
   DefinitionReview review;
   Lifecycle lifecycle;
+  FeedbackLinks feedback_links;
 };
 
 // Opens (creating if needed, with its folder) and migrates the database, and
-// loads campaigns, the active definition and the dedup index.
+// loads campaigns, the active definition, the dedup index and the feedback
+// link key.
 Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock);
 
 }  // namespace leadloop::cli

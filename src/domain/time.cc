@@ -80,6 +80,13 @@ std::string format_date(Days d) {
   return buf;
 }
 
+std::string format_time_for_people(TimePoint t) {
+  std::string s = format_time(t);
+  if (s.size() < 16 || s[10] != 'T') return s;
+  s[10] = ' ';
+  return s.substr(0, 16) + " UTC";
+}
+
 Result<Days> parse_date(std::string_view s) {
   int y, m, d;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !read_digits(s, 0, 4, &y) ||

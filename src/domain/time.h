@@ -25,6 +25,8 @@ void civil_from_days(Days days, int* year, unsigned* month, unsigned* day);
 std::string format_time(TimePoint t);
 // "2026-11-23"
 std::string format_date(Days d);
+// "2026-11-23 08:15 UTC", for people (pages, messages), to the minute
+std::string format_time_for_people(TimePoint t);
 
 // Accepts "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed
 // by "Z", "+HH:MM" or nothing (UTC), and a space instead of the "T".

@@ -1,0 +1,178 @@
+#include "access/feedback_links.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <stdexcept>
+
+#include "domain/normalize.h"
+
+namespace leadloop {
+
+namespace {
+
+constexpr std::string_view kPrefix = "flk_";
+constexpr std::string_view kKeySetting = "feedback_link_key";
+constexpr size_t kMaxRepBytes = 200;
+constexpr int kB64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+// The signed part: the link id and its expiry, 8 bytes each, big-endian.
+constexpr size_t kPayloadBytes = 16;
+constexpr size_t kPayloadChars = sodium_base64_ENCODED_LEN(kPayloadBytes, kB64) - 1;  // 22
+constexpr size_t kTagChars = sodium_base64_ENCODED_LEN(crypto_auth_BYTES, kB64) - 1;  // 43
+constexpr size_t kTokenChars = kPrefix.size() + kPayloadChars + 1 + kTagChars;
+
+using Payload = std::array<unsigned char, kPayloadBytes>;
+using Tag = std::array<unsigned char, crypto_auth_BYTES>;
+
+Status not_valid() { return Status(ErrorCode::kUnauthorized, "this feedback link is not valid", "token"); }
+
+void put_u64(unsigned char* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<unsigned char>(v & 0xff);
+}
+
+uint64_t get_u64(const unsigned char* in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
+  return v;
+}
+
+template <size_t N>
+std::string to_base64(const std::array<unsigned char, N>& bytes) {
+  char out[sodium_base64_ENCODED_LEN(N, kB64)];
+  sodium_bin2base64(out, sizeof out, bytes.data(), bytes.size(), kB64);
+  return out;
+}
+
+// Decodes exactly N bytes, and only from their one canonical spelling, so
+// that no two token texts name the same bytes.
+template <size_t N>
+bool from_base64(std::string_view text, std::array<unsigned char, N>* bytes) {
+  size_t len = 0;
+  if (sodium_base642bin(bytes->data(), N, text.data(), text.size(), nullptr, &len, nullptr, kB64) != 0 ||
+      len != N) {
+    return false;
+  }
+  return to_base64(*bytes) == text;
+}
+
+}  // namespace
+
+FeedbackLinks::FeedbackLinks(Store& store, const Clock& clock, Lifecycle& lifecycle)
+    : store_(store), clock_(clock), lifecycle_(lifecycle) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+Status FeedbackLinks::open() {
+  auto stored = store_.get_setting(std::string(kKeySetting));
+  if (!stored.ok()) return stored.status();
+  std::string hex = stored->value_or("");
+  if (hex.empty()) {
+    // Made once per database; put_setting_once keeps the first of two
+    // processes that race here, and both use it.
+    unsigned char key[crypto_auth_KEYBYTES];
+    crypto_auth_keygen(key);
+    char text[crypto_auth_KEYBYTES * 2 + 1];
+    sodium_bin2hex(text, sizeof text, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    auto kept = store_.put_setting_once(std::string(kKeySetting), text);
+    sodium_memzero(text, sizeof text);
+    if (!kept.ok()) return kept.status();
+    hex = std::move(kept).value();
+  }
+  std::string key(crypto_auth_KEYBYTES, '\0');
+  size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.data(), hex.size(), nullptr,
+                     &len, nullptr) != 0 ||
+      len != key.size() || hex.size() != key.size() * 2) {
+    return Status(ErrorCode::kInternal, "the feedback link key in the database settings is damaged",
+                  std::string(kKeySetting));
+  }
+  key_ = std::move(key);
+  return Status();
+}
+
+Result<IssuedFeedbackLink> FeedbackLinks::create(int64_t lead_id, const std::string& rep, TimePoint expires_at,
+                                                 const std::string& created_by) {
+  if (key_.empty()) return Status(ErrorCode::kInternal, "feedback links are not open");
+  const std::string who(trim(rep));
+  if (who.empty()) return Status(ErrorCode::kMissingField, "say which rep the link is for", "rep");
+  if (who.size() > kMaxRepBytes || !is_valid_utf8(who)) {
+    return Status(ErrorCode::kInvalidValue,
+                  "rep must be UTF-8 text of at most " + std::to_string(kMaxRepBytes) + " bytes", "rep");
+  }
+  const TimePoint now = clock_.now();
+  if (expires_at <= now) {
+    return Status(ErrorCode::kInvalidValue, "a feedback link must expire in the future", "expires_at");
+  }
+  auto lead = store_.get_lead(lead_id);
+  if (!lead.ok()) return lead.status();
+  if (!transition_allowed(lead->stage, Stage::kAccepted) && !transition_allowed(lead->stage, Stage::kRejected)) {
+    return Status(ErrorCode::kInvalidValue,
+                  "lead " + std::to_string(lead_id) + " is " + std::string(stage_name(lead->stage)) +
+                      "; a feedback link accepts or rejects a lead, which it can no longer be",
+                  "lead");
+  }
+  IssuedFeedbackLink out;
+  out.link.lead_id = lead_id;
+  out.link.rep = who;
+  out.link.created_by = created_by;
+  out.link.created_at = now;
+  out.link.expires_at = expires_at;
+  LEADLOOP_RETURN_IF_ERROR(store_.put_feedback_link(out.link));
+  Payload payload;
+  put_u64(payload.data(), static_cast<uint64_t>(out.link.id));
+  put_u64(payload.data() + 8, static_cast<uint64_t>(expires_at));
+  Tag tag;
+  crypto_auth(tag.data(), payload.data(), payload.size(), reinterpret_cast<const unsigned char*>(key_.data()));
+  out.token = std::string(kPrefix) + to_base64(payload) + "." + to_base64(tag);
+  return out;
+}
+
+Result<FeedbackLink> FeedbackLinks::verify(std::string_view token) const {
+  if (key_.empty()) return Status(ErrorCode::kInternal, "feedback links are not open");
+  // Format, then signature: nothing unsigned reaches the database.
+  if (token.size() != kTokenChars || token.substr(0, kPrefix.size()) != kPrefix ||
+      token[kPrefix.size() + kPayloadChars] != '.') {
+    return not_valid();
+  }
+  Payload payload;
+  Tag tag;
+  if (!from_base64(token.substr(kPrefix.size(), kPayloadChars), &payload) ||
+      !from_base64(token.substr(kPrefix.size() + kPayloadChars + 1), &tag)) {
+    return not_valid();
+  }
+  if (crypto_auth_verify(tag.data(), payload.data(), payload.size(),
+                         reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
+    return not_valid();
+  }
+  const auto id = static_cast<int64_t>(get_u64(payload.data()));
+  const auto expires_at = static_cast<TimePoint>(get_u64(payload.data() + 8));
+  // The lead is the stored link's: the token names only the link.
+  auto link = store_.get_feedback_link(id);
+  if (!link.ok()) return link.status().code() == ErrorCode::kNotFound ? not_valid() : link.status();
+  if (link->expires_at != expires_at) return not_valid();
+  if (clock_.now() >= link->expires_at) {
+    return Status(ErrorCode::kForbidden,
+                  "this feedback link expired on " + format_time_for_people(link->expires_at) + "; ask " + link->created_by +
+                      " for a new one",
+                  "token");
+  }
+  if (link->used_at) return Status(ErrorCode::kConflict, "this feedback link has been answered already", "token");
+  return link;
+}
+
+Result<Lead> FeedbackLinks::answer(std::string_view token, const LinkAnswer& a) {
+  auto link = verify(token);
+  if (!link.ok()) return link.status();
+  if (a.to != Stage::kAccepted && a.to != Stage::kRejected) {
+    return Status(ErrorCode::kInvalidValue, "a feedback link accepts or rejects the lead", "answer");
+  }
+  TransitionInput in;
+  in.to = a.to;
+  if (a.to == Stage::kRejected) in.reason = a.reason;
+  in.note = a.note;
+  in.feedback_link = link->id;
+  return lifecycle_.transition(link->lead_id, in, "link:" + link->rep);
+}
+
+}  // namespace leadloop
