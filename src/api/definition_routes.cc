@@ -1,5 +1,5 @@
 // Routes of the lead definition: versions, sign-off, activation, diff,
-// backtest, accuracy review, the published page; and lifecycle transitions.
+// backtest, accuracy review, the published page.
 #include <httplib.h>
 
 #include <chrono>
@@ -21,17 +21,9 @@ using httplib::Response;
 constexpr size_t kMaxBacktestChanges = 1000;
 constexpr TimePoint kReviewPeriod = 14 * kMillisPerDay;  // the bi-weekly review
 
-// Roles that may write the definition (draft, edit, activate); sign-off is
-// by side: marketing, or sales (sales_manager, sales_rep).
-Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles) {
-  for (Role r : roles) {
-    if (ctx.principal.role == r) return Status();
-  }
-  std::string names;
-  for (Role r : roles) names += (names.empty() ? "" : ", ") + std::string(role_name(r));
-  return Status(ErrorCode::kForbidden,
-                "a " + std::string(role_name(ctx.principal.role)) + " token cannot do this; it needs one of: " + names);
-}
+// Roles that may write the definition (draft, edit, activate): admin,
+// marketing, sales_manager. Sign-off is by side: marketing, or sales
+// (sales_manager, sales_rep).
 
 std::string_view side_of(Role r) {
   switch (r) {
@@ -136,10 +128,6 @@ Json grades_json(const GradeOutcomes& g) {
     j[grade == Grade::kNone ? "ungraded" : std::string(grade_name(grade))] = counts_json(c);
   }
   return j;
-}
-
-Json share(int64_t part, int64_t whole) {
-  return whole == 0 ? Json(nullptr) : Json(static_cast<double>(part) / static_cast<double>(whole));
 }
 
 // ---- versions -------------------------------------------------------------
@@ -337,50 +325,6 @@ void post_review(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 201, {{"lead", body["lead"]}, {"was_lead", body["was_lead"]}, {"note", note}});
 }
 
-// ---- lifecycle -------------------------------------------------------------
-
-Result<TransitionInput> parse_transition(const std::string& text) {
-  auto body = Json::parse(text, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
-  TransitionInput in;
-  for (auto& [key, value] : body.items()) {
-    if (key == "to" || key == "reason" || key == "note") {
-      if (!value.is_string()) return Status(ErrorCode::kWrongType, key + " must be a string", key);
-    } else if (key == "amount" || key == "revenue") {
-      if (!value.is_number()) return Status(ErrorCode::kWrongType, key + " must be a number", key);
-      if (value.get<double>() < 0 || value.get<double>() > 1e13) {
-        return Status(ErrorCode::kInvalidValue, key + " must be an amount from 0 up", key);
-      }
-    } else {
-      return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
-    }
-  }
-  if (!body.contains("to")) return Status(ErrorCode::kMissingField, "say which stage: to", "to");
-  auto to = parse_stage(body["to"].get<std::string>());
-  if (!to) return Status(ErrorCode::kInvalidValue, "unknown stage '" + body["to"].get<std::string>() + "'", "to");
-  in.to = *to;
-  in.reason = body.value("reason", "");
-  in.note = body.value("note", "");
-  if (body.contains("amount")) in.amount_cents = std::llround(body["amount"].get<double>() * 100);
-  if (body.contains("revenue")) in.revenue_cents = std::llround(body["revenue"].get<double>() * 100);
-  return in;
-}
-
-void post_transition(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep});
-      !st.ok()) {
-    return send_error(res, st);
-  }
-  auto id = path_id(req, 1, "lead");
-  if (!id.ok()) return send_error(res, id.status());
-  auto in = parse_transition(req.body);
-  if (!in.ok()) return send_error(res, in.status());
-  auto lead = ctx.services.lifecycle.transition(*id, *in, ctx.principal.actor());
-  if (!lead.ok()) return send_error(res, lead.status());
-  send_json(res, 200, to_json(*lead));
-}
-
 // ---- the published page ----------------------------------------------------
 
 void get_page(RouteContext& ctx, const Request&, Response& res) {
@@ -415,7 +359,6 @@ std::vector<Route> definition_routes() {
       {{"POST", "/api/v1/definition/versions/{version}/approvals", true}, post_approval},
       {{"POST", "/api/v1/definition/versions/{version}/activate", true}, post_activate},
       {{"GET", "/api/v1/definition/versions/{version}/backtest", true}, get_backtest},
-      {{"POST", "/api/v1/leads/{id}/transitions", true}, post_transition},
   };
 }
 

@@ -30,18 +30,6 @@ constexpr size_t kRecentAnswers = 20;
 constexpr const char* kPagePolicy =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-// TODO(api): one require_role (and share) for every route file;
-// definition_routes.cc holds the same check in its anonymous namespace.
-Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles) {
-  for (Role r : roles) {
-    if (ctx.principal.role == r) return Status();
-  }
-  std::string names;
-  for (Role r : roles) names += (names.empty() ? "" : ", ") + std::string(role_name(r));
-  return Status(ErrorCode::kForbidden,
-                "a " + std::string(role_name(ctx.principal.role)) + " token cannot do this; it needs one of: " + names);
-}
-
 void send_page(Response& res, int status, std::string html) {
   res.status = status;
   res.set_header("Content-Security-Policy", kPagePolicy);
@@ -231,10 +219,6 @@ Json feedback_answer_json(const FeedbackAnswer& a) {
           {"to", stage_name(a.to)},
           {"reason", text_or_null(a.reason)},
           {"note", text_or_null(a.note)}};
-}
-
-Json share(int64_t part, int64_t whole) {
-  return whole == 0 ? Json(nullptr) : Json(static_cast<double>(part) / static_cast<double>(whole));
 }
 
 void get_campaign_feedback(RouteContext& ctx, const Request& req, Response& res) {

@@ -114,4 +114,8 @@ Result<int64_t> path_id(const httplib::Request& req, size_t index, const char* w
   return v;
 }
 
+Json share(int64_t part, int64_t whole) {
+  return whole == 0 ? Json(nullptr) : Json(static_cast<double>(part) / static_cast<double>(whole));
+}
+
 }  // namespace leadloop::api

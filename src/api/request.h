@@ -28,6 +28,9 @@ bool bool_param(const httplib::Request& req, const char* name);
 // cursor, limit.
 Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit);
 
+// part / whole as a JSON number, or null when whole is 0.
+Json share(int64_t part, int64_t whole);
+
 // The positive integer in a path segment, or kNotFound.
 Result<int64_t> path_id(const httplib::Request& req, size_t index, const char* what);
 

@@ -287,6 +287,16 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
 
 }  // namespace
 
+Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles) {
+  for (Role r : roles) {
+    if (ctx.principal.role == r) return Status();
+  }
+  std::string names;
+  for (Role r : roles) names += (names.empty() ? "" : ", ") + std::string(role_name(r));
+  return Status(ErrorCode::kForbidden,
+                "a " + std::string(role_name(ctx.principal.role)) + " token cannot do this; it needs one of: " + names);
+}
+
 const std::vector<Route>& route_table() {
   static const std::vector<Route> kRoutes = [] {
     std::vector<Route> routes = {
@@ -307,6 +317,7 @@ const std::vector<Route>& route_table() {
       {{"GET", "/api/v1/exports/leads.csv", true}, get_export},
     };
     for (auto& r : definition_routes()) routes.push_back(std::move(r));
+    for (auto& r : lifecycle_routes()) routes.push_back(std::move(r));
     for (auto& r : feedback_routes()) routes.push_back(std::move(r));
     return routes;
   }();

@@ -27,8 +27,16 @@ struct Route {
 };
 
 const std::vector<Route>& route_table();
-// The lead definition's routes and lifecycle transitions (definition_routes.cc).
+
+// ok when the caller holds one of `roles`; else kForbidden naming them.
+Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles);
+// The lead definition's routes (definition_routes.cc).
 std::vector<Route> definition_routes();
+// Transitions, touches on a lead, queue and assignment, teams and reps,
+// outbox and follow-up timers (lifecycle_routes.cc).
+std::vector<Route> lifecycle_routes();
+// {"at", "breached", "reassigned", "requeued", "decayed"} of a timer run.
+Json follow_up_json(const FollowUpRun& r, TimePoint now);
 // Feedback links and the campaign feedback view (feedback_routes.cc).
 std::vector<Route> feedback_routes();
 

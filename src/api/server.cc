@@ -79,6 +79,8 @@ ApiServer::ApiServer(Services services, ServerConfig config)
     }
   }
 
+  if (config_.manual_clock) add_clock_routes();
+
   // Every error leaves as the one JSON shape, also those httplib makes
   // itself (unknown route, body over the limit).
   s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
@@ -129,6 +131,59 @@ Result<int> ApiServer::bind() {
   return port;
 }
 
+Result<FollowUpRun> ApiServer::run_timers() {
+  std::lock_guard lock(timer_mu_);
+  auto run = services_.follow_up.run_due();
+  if (!run.ok()) {
+    spdlog::error("follow-up timers: {}", run.status().to_string());
+  } else if (run->fired() > 0) {
+    spdlog::info("follow-up: {} SLA breaches, {} reassigned, {} back in the queue, {} decayed", run->breached,
+                 run->reassigned, run->requeued, run->decayed);
+  }
+  return run;
+}
+
+// The test clock: GET shows it, POST {"now"} moves it forward and fires the
+// timers due by then. Only with --manual-clock, admin only; not part of the
+// public route table.
+void ApiServer::add_clock_routes() {
+  auto guard = [this](const httplib::Request& req, httplib::Response& res) {
+    Principal principal;
+    if (Status st = authenticate(services_.tokens, req, &principal); !st.ok()) {
+      send_error(res, st);
+      return false;
+    }
+    if (principal.role != Role::kAdmin) {
+      send_error(res, Status(ErrorCode::kForbidden, "only an admin token moves the clock"));
+      return false;
+    }
+    return true;
+  };
+  http_->Get("/api/v1/clock", [this, guard](const httplib::Request& req, httplib::Response& res) {
+    if (!guard(req, res)) return;
+    send_json(res, 200, {{"now", format_time(config_.manual_clock->now())}});
+  });
+  http_->Post("/api/v1/clock", [this, guard](const httplib::Request& req, httplib::Response& res) {
+    if (!guard(req, res)) return;
+    auto body = Json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("now") || !body["now"].is_string()) {
+      return send_error(res, Status(ErrorCode::kMissingField, "send {\"now\": \"2026-03-02T13:00:00Z\"}", "now"));
+    }
+    auto t = parse_time(body["now"].get<std::string>());
+    if (!t.ok()) return send_error(res, t.status().with_field("now"));
+    {
+      std::lock_guard lock(timer_mu_);
+      if (*t < config_.manual_clock->now()) {
+        return send_error(res, Status(ErrorCode::kInvalidValue, "the clock only moves forward", "now"));
+      }
+      config_.manual_clock->set(*t);
+    }
+    auto run = run_timers();
+    if (!run.ok()) return send_error(res, run.status());
+    send_json(res, 200, follow_up_json(*run, *t));
+  });
+}
+
 void ApiServer::serve() {
   // A stop() that came before the server ran would otherwise be lost.
   std::thread stopper([this] {
@@ -136,10 +191,23 @@ void ApiServer::serve() {
     while (!http_->is_running() && !serve_done_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     http_->stop();
   });
+  // Follow-up timers fire from here; they are durable, so a timer missed
+  // while the server was down fires on the first tick.
+  std::thread ticker([this] {
+    auto next = std::chrono::steady_clock::now();
+    while (!stop_requested_) {
+      if (std::chrono::steady_clock::now() >= next) {
+        (void)run_timers();
+        next = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.timer_interval_ms);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
   if (!stop_requested_) http_->listen_after_bind();
   serve_done_ = true;
   stop_requested_ = true;
   stopper.join();
+  ticker.join();
 }
 
 void ApiServer::stop() { stop_requested_ = true; }

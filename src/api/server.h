@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include "access/tokens.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
+#include "engine/dispatch.h"
+#include "engine/follow_up.h"
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
@@ -29,6 +32,11 @@ struct ServerConfig {
   size_t max_batch = 10000;
   int threads = 8;
   std::string version = "dev";
+  // How often serve() fires due follow-up timers.
+  int timer_interval_ms = 1000;
+  // Set only for tests and demos (`serve --manual-clock`): the services'
+  // clock, moved by POST /api/v1/clock (admin), which also fires timers.
+  ManualClock* manual_clock = nullptr;
 };
 
 struct Services {
@@ -42,6 +50,9 @@ struct Services {
   DefinitionReview& review;
   Lifecycle& lifecycle;
   FeedbackLinks& feedback_links;
+  Router& router;
+  Dispatch& dispatch;
+  FollowUp& follow_up;
 };
 
 // One entry of the route table, as documented in openapi.json.
@@ -66,11 +77,16 @@ class ApiServer {
   void stop();
 
  private:
+  // Fires the follow-up timers due now; logs what fired.
+  Result<FollowUpRun> run_timers();
+  void add_clock_routes();
+
   Services services_;
   ServerConfig config_;
   std::unique_ptr<httplib::Server> http_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> serve_done_{false};
+  std::mutex timer_mu_;  // one timer run at a time (ticker and clock route)
 };
 
 }  // namespace leadloop::api

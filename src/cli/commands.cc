@@ -53,6 +53,8 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   size_t max_body = 32u << 20;
   int threads = 8;
+  int timer_ms = 1000;
+  std::string manual_clock;  // tests and demos: the clock stands still at this time
 };
 
 int run_serve(const ServeArgs& a) {
@@ -82,12 +84,24 @@ int run_serve(const ServeArgs& a) {
   keep_freed_memory();
   // Logs go to stderr; stdout carries only the "listening on" line.
   spdlog::set_default_logger(spdlog::stderr_color_mt("leadloop"));
-  SystemClock clock;
+  SystemClock system_clock;
+  std::unique_ptr<ManualClock> manual_clock;
+  if (!a.manual_clock.empty()) {
+    auto start = parse_time(a.manual_clock);
+    if (!start.ok()) return fail(start.status().with_field("--manual-clock"));
+    manual_clock = std::make_unique<ManualClock>(*start);
+    config.manual_clock = manual_clock.get();
+    spdlog::warn("the clock stands at {} and moves only by POST /api/v1/clock (--manual-clock)",
+                 format_time(*start));
+  }
+  const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
+  config.timer_interval_ms = a.timer_ms;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
-                                           r.definitions, r.review, r.lifecycle, r.feedback_links},
+                                           r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
+                                           r.dispatch, r.follow_up},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -378,6 +392,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const 
   auto rt = std::make_unique<Runtime>(std::move(store).value(), clock);
   LEADLOOP_RETURN_IF_ERROR(rt->campaigns.load());
   LEADLOOP_RETURN_IF_ERROR(rt->definitions.load());
+  LEADLOOP_RETURN_IF_ERROR(rt->router.open());
   LEADLOOP_RETURN_IF_ERROR(rt->intake.open());
   LEADLOOP_RETURN_IF_ERROR(rt->feedback_links.open());
   return rt;
@@ -390,6 +405,11 @@ void add_commands(CLI::App& app, int* exit_code) {
   s->add_option("--listen", serve->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   s->add_option("--max-body", serve->max_body, "Largest request body in bytes (413 above)")->capture_default_str();
   s->add_option("--threads", serve->threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  s->add_option("--timer-interval-ms", serve->timer_ms, "How often follow-up timers (SLA, decay) are checked")
+      ->capture_default_str()
+      ->check(CLI::Range(50, 3600000));
+  s->add_option("--manual-clock", serve->manual_clock,
+                "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
   s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });
 
   auto imp = std::make_shared<ImportArgs>();
@@ -450,6 +470,7 @@ void add_commands(CLI::App& app, int* exit_code) {
 
   add_definition_commands(app, exit_code);
   add_feedback_commands(app, exit_code);
+  add_lifecycle_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "leadloop " << LEADLOOP_VERSION << "\n";

@@ -22,6 +22,9 @@ Result<std::string> read_file(const std::string& path);
 void add_definition_commands(CLI::App& app, int* exit_code);
 // `leadloop feedback-link` (feedback_commands.cc).
 void add_feedback_commands(CLI::App& app, int* exit_code);
+// `leadloop lead move`, `assign`, `queue`, `team`, `rep`, `follow-up`
+// (lifecycle_commands.cc).
+void add_lifecycle_commands(CLI::App& app, int* exit_code);
 
 // Takes the database's writer lock for this process's life, or fails
 // naming `who` could not run because another process holds it.

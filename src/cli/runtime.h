@@ -1,6 +1,7 @@
 // The services a Leadloop process runs on one database, built in dependency
-// order: store -> campaign catalog -> active definition -> intake -> tokens
-// -> importer -> definition versions, review, lifecycle -> feedback links.
+// order: store -> campaign catalog -> active definition -> router -> intake
+// -> tokens -> importer -> definition versions, review, lifecycle, dispatch,
+// follow-up -> feedback links.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,8 @@
 #include "access/tokens.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
+#include "engine/dispatch.h"
+#include "engine/follow_up.h"
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
@@ -23,30 +26,36 @@ struct Runtime {
         clock(c),
         campaigns(*store, clock),
         active_definition(campaigns),
-        intake(*store, clock, campaigns, &active_definition),
+        router(*store, campaigns, active_definition),
+        intake(*store, clock, campaigns, &active_definition, &router),
         tokens(*store, clock),
         importer(intake, *store, campaigns, clock),
         definitions(*store, clock, intake, active_definition),
         review(*store, clock, intake, active_definition, campaigns),
-        lifecycle(*store, clock, intake, active_definition),
+        lifecycle(*store, clock, intake, active_definition, &router),
+        dispatch(*store, clock, intake, router),
+        follow_up(*store, clock, intake, router, active_definition),
         feedback_links(*store, clock, lifecycle) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;
   CampaignCatalog campaigns;
   ActiveDefinition active_definition;
+  Router router;
   Intake intake;
   TokenAuthority tokens;
   CsvImporter importer;
   DefinitionVersions definitions;
   DefinitionReview review;
   Lifecycle lifecycle;
+  Dispatch dispatch;
+  FollowUp follow_up;
   FeedbackLinks feedback_links;
 };
 
 // Opens (creating if needed, with its folder) and migrates the database, and
-// loads campaigns, the active definition, the dedup index and the feedback
-// link key.
+// loads campaigns, the active definition, the routing roster, the dedup
+// index and the feedback link key.
 Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock);
 
 }  // namespace leadloop::cli

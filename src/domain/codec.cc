@@ -183,7 +183,7 @@ Status integer_field(std::string_view field, dom::element e, std::optional<int64
 const std::string_view kReadOnlyLeadFields[] = {
     "id",         "stage",         "grade",       "owner",        "created_at",
     "updated_at", "last_touch_at", "touch_count", "data_points",  "score",
-    "grading",    "definition_version"};
+    "grading",    "definition_version", "assigned_at", "first_response_at", "follow_up"};
 
 Status lead_from_element(dom::element e, Lead* lead) {
   if (!e.is_object()) return wrong_type("", "a lead object", e);
@@ -262,6 +262,14 @@ Json to_json(const Lead& l) {
   j["definition_version"] = l.definition_version ? Json(l.definition_version) : Json(nullptr);
   Json grading = l.grading.empty() ? Json(nullptr) : Json::parse(l.grading, nullptr, false);
   j["grading"] = grading.is_discarded() ? Json(nullptr) : grading;
+  auto time_or_null = [](const std::optional<TimePoint>& t) { return t ? Json(format_time(*t)) : Json(nullptr); };
+  j["assigned_at"] = time_or_null(l.assigned_at);
+  j["first_response_at"] = time_or_null(l.first_response_at);
+  // The lead's timers: the next follow-up deadline (the SLA, or after a
+  // breach the reassignment) and when a warm lead turns cold.
+  j["follow_up"] = {{"due_at", time_or_null(l.sla_due_at)},
+                    {"breached", l.sla_level > 0},
+                    {"decays_at", time_or_null(l.decay_at)}};
   return j;
 }
 

@@ -34,8 +34,10 @@ const std::vector<TransitionRow>& transition_table() {
       {S::kOpportunity, {S::kWon, S::kLost, S::kOptedOut}},
       {S::kWon, {S::kOptedOut}},
       {S::kLost, {S::kRecycled, S::kNurture, S::kOptedOut}},
-      {S::kNurture, {S::kQualified, S::kAssigned, S::kAccepted, S::kRecycled, S::kDisqualified, S::kOptedOut}},
-      {S::kRecycled, {S::kQualified, S::kAssigned, S::kNurture, S::kDisqualified, S::kOptedOut}},
+      {S::kNurture, {S::kQualified, S::kAssigned, S::kAccepted, S::kRejected, S::kRecycled, S::kDisqualified,
+                     S::kOptedOut}},
+      {S::kRecycled, {S::kQualified, S::kAssigned, S::kAccepted, S::kRejected, S::kNurture, S::kDisqualified,
+                      S::kOptedOut}},
       {S::kDisqualified, {S::kRecycled, S::kOptedOut}},
       {S::kOptedOut, {}},
   };

@@ -116,7 +116,8 @@ RouteChoice Router::choose(const Lead& lead, TimePoint now, const std::string& e
 void Router::route(Lead& lead, TimePoint now, RoutingOutput out, const std::string& cause) {
   if (!lead.owner.empty() || !(lead.stage == Stage::kCaptured || is_pool_stage(lead.stage))) return;
   auto active = definition_.get();
-  if (!active) return;
+  // Routing is on when the definition says how: it has a routing: section.
+  if (!active || !active->definition->routing.written) return;
   auto action = grade_action(*active->definition, lead.grade);
   if (!action) return;
   const std::string who(kRoutingActor);

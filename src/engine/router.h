@@ -48,7 +48,8 @@ class Router {
   Status open();
 
   // Routes a lead in a pool stage (captured, qualified, nurture, recycled)
-  // without an owner, after grading. Leads with an owner, closed ones and
+  // without an owner, after grading, when the active definition has a
+  // routing: section (without one, leads wait in the queue as captured). Leads with an owner, closed ones and
   // those graded unqualified (or not at all) stay where they are. `cause`
   // (e.g. "decayed") replaces "graded <grade>" as the reason of the move and
   // is recorded as its exit reason.

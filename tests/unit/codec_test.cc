@@ -305,7 +305,8 @@ TEST(LeadToJson, RendersEveryFieldWithNullsForEmptyValues) {
                          "company",    "title",      "industry",      "country",    "region",
                          "source_campaign", "employees", "attributes", "consent",    "stage",
                          "grade",      "owner",      "created_at",    "updated_at", "last_touch_at",
-                         "touch_count", "data_points", "score", "definition_version", "grading"};
+                         "touch_count", "data_points", "score", "definition_version", "grading",
+                         "assigned_at", "first_response_at", "follow_up"};
   for (const char* n : names) EXPECT_TRUE(j.contains(n)) << n;
   EXPECT_EQ(j.size(), std::size(names)) << j.dump();
   EXPECT_EQ(j["id"], 0);
@@ -375,7 +376,8 @@ TEST(LeadToJson, WhatWeRenderForCapturedFieldsParsesBackTheSame) {
   l.consent.mail = Consent::kDenied;
   Json j = to_json(l);
   for (const char* ro : {"id", "stage", "grade", "owner", "created_at", "updated_at", "last_touch_at",
-                         "touch_count", "data_points", "score", "definition_version", "grading"}) {
+                         "touch_count", "data_points", "score", "definition_version", "grading",
+                         "assigned_at", "first_response_at", "follow_up"}) {
     j.erase(ro);
   }
   auto back = parse_lead(dump_json(j));
