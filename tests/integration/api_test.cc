@@ -14,28 +14,10 @@ namespace leadloop {
 namespace {
 
 using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
 using testing::ServerProcess;
 using testing::TempDir;
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string text;
-  httplib::Headers headers;
-};
-
-Reply reply_of(const httplib::Result& r) {
-  Reply out;
-  if (!r) {
-    out.status = -1;
-    return out;
-  }
-  out.status = r->status;
-  out.text = r->body;
-  out.headers = r->headers;
-  out.body = json::parse(r->body, nullptr, false);
-  return out;
-}
 
 class ApiTest : public ::testing::Test {
  protected:

@@ -14,6 +14,8 @@ namespace leadloop {
 namespace {
 
 using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -67,21 +69,6 @@ reject_reasons:
   - code: bad_timing
     label: Not now
 )";
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string text;
-};
-
-Reply reply_of(const httplib::Result& r) {
-  Reply out;
-  if (!r) return {-1, nullptr, "no reply"};
-  out.status = r->status;
-  out.text = r->body;
-  out.body = json::parse(r->body, nullptr, false);
-  return out;
-}
 
 class DefinitionApiTest : public ::testing::Test {
  protected:

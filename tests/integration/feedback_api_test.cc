@@ -16,6 +16,8 @@ namespace leadloop {
 namespace {
 
 using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -40,20 +42,6 @@ routing:
 )";
 
 constexpr const char* kXss = "<img src=x onerror=alert(1)>";
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string text;
-  std::string type;
-  std::string policy;
-};
-
-Reply reply_of(const httplib::Result& r) {
-  if (!r) return {-1, nullptr, "no reply", "", ""};
-  return {r->status, json::parse(r->body, nullptr, false), r->body, r->get_header_value("Content-Type"),
-          r->get_header_value("Content-Security-Policy")};
-}
 
 class FeedbackApiTest : public ::testing::Test {
  protected:
@@ -155,7 +143,7 @@ TEST_F(FeedbackApiTest, ThePageShowsTheLeadEscapedAndNeverTheToken) {
   const std::string url = link_url(lead);
   Reply page = get_public(url);
   ASSERT_EQ(page.status, 200) << page.text;
-  EXPECT_EQ(page.type.rfind("text/html", 0), 0u);
+  EXPECT_EQ(page.header("Content-Type").rfind("text/html", 0), 0u);
   EXPECT_EQ(page.text.find(kXss), std::string::npos);
   EXPECT_NE(page.text.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
   EXPECT_NE(page.text.find("Smith &amp; &quot;Sons&quot;"), std::string::npos);
@@ -165,7 +153,7 @@ TEST_F(FeedbackApiTest, ThePageShowsTheLeadEscapedAndNeverTheToken) {
   EXPECT_NE(page.text.find("<form method=\"post\">"), std::string::npos);
   EXPECT_EQ(page.text.find("<script"), std::string::npos);
   EXPECT_EQ(page.text.find(url.substr(10)), std::string::npos);  // the token
-  EXPECT_NE(page.policy.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(page.header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
 }
 
 TEST_F(FeedbackApiTest, AFormRejectionIsRecordedOnceAsTheRepAndLeavesOtherLeadsAlone) {
@@ -177,7 +165,7 @@ TEST_F(FeedbackApiTest, AFormRejectionIsRecordedOnceAsTheRepAndLeavesOtherLeadsA
 
   Reply done = post_form(url, "answer=reject&reason=no_budget&note=Budget+frozen+%26+no+plans");
   ASSERT_EQ(done.status, 200) << done.text;
-  EXPECT_EQ(done.type.rfind("text/html", 0), 0u);
+  EXPECT_EQ(done.header("Content-Type").rfind("text/html", 0), 0u);
   EXPECT_NE(done.text.find("Thank you, Rita"), std::string::npos);
   EXPECT_NE(done.text.find("No budget this year"), std::string::npos);
   EXPECT_EQ(stage_of(a), "rejected");
@@ -240,7 +228,7 @@ TEST_F(FeedbackApiTest, ForgedMalformedAndExpiredTokensAreRefused) {
   for (const std::string& bad : {forged, std::string("/feedback/flk_nonsense"), url + "x"}) {
     Reply page = get_public(bad);
     EXPECT_EQ(page.status, 401) << bad;
-    EXPECT_EQ(page.type.rfind("text/html", 0), 0u);
+    EXPECT_EQ(page.header("Content-Type").rfind("text/html", 0), 0u);
     EXPECT_NE(page.text.find("This feedback link is not valid."), std::string::npos);
     EXPECT_EQ(page.text.find(bad.substr(10)), std::string::npos);
     EXPECT_EQ(post_form(bad, "answer=accept").status, 401);

@@ -14,6 +14,8 @@ namespace leadloop {
 namespace {
 
 using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -38,17 +40,6 @@ routing:
 )";
 
 constexpr const char* kStart = "2026-03-02T09:00:00Z";
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string text;
-};
-
-Reply reply_of(const httplib::Result& r) {
-  if (!r) return {-1, nullptr, "no reply"};
-  return {r->status, json::parse(r->body, nullptr, false), r->body};
-}
 
 class LifecycleApiTest : public ::testing::Test {
  protected:

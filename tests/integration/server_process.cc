@@ -127,4 +127,14 @@ void ServerProcess::kill9() {
   pid_ = -1;
 }
 
+std::string Reply::header(const char* name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Reply reply_of(const httplib::Result& r) {
+  if (!r) return {-1, nullptr, "no reply", {}};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false), r->body, r->headers};
+}
+
 }  // namespace leadloop::testing

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ struct CliResult {
   std::string out;  // stdout
   std::string err;  // stderr
 };
+
+// An HTTP answer: status (-1: no answer), body as text and parsed as JSON
+// (discarded when it is not JSON), and the headers.
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::string text;
+  httplib::Headers headers;
+  std::string header(const char* name) const;
+};
+Reply reply_of(const httplib::Result& r);
 
 // Runs `leadloop args...` to completion.
 CliResult run_cli(const std::vector<std::string>& args);
