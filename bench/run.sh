@@ -28,3 +28,5 @@ echo
 echo "== definition: backtest of a draft against the active definition, vs its SQLite twin"
 "$BUILD/bench/leadloop_bench_backtest" --leads "${BACKTEST_LEADS:-1000000}" --definition src/demo/lead_definition.yaml \
   --twin-db "$work/backtest-twin.db"
+echo
+"$BUILD/bench/leadloop_bench_follow_up" --leads "${FOLLOW_UP_LEADS:-100000}" --dir "$work/follow-up"
