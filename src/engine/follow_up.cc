@@ -35,9 +35,11 @@ std::string decayed_grading(const std::string& grading, int days, const Lead& l)
 
 Result<FollowUpRun> FollowUp::run_due() {
   FollowUpRun run;
-  auto lock = intake_.lock_writes();
   const TimePoint now = clock_.now();
   while (true) {
+    // The write lock is taken per batch, so that a run over many timers
+    // lets captures in between.
+    auto lock = intake_.lock_writes();
     auto due = store_.due_leads(now, kBatch);
     if (!due.ok()) return due.status();
     if (due->empty()) break;
@@ -94,6 +96,10 @@ bool FollowUp::fire(LeadChange& c, Mutation& m, TimePoint now, FollowUpRun& run)
     }
     break;
   }
+  // Each round moves a timer past now or clears it, so three rounds do;
+  // should one still be due, it is cleared rather than fired forever.
+  if (l.sla_due_at && *l.sla_due_at <= now) l.sla_due_at.reset();
+  if (l.decay_at && *l.decay_at <= now) l.decay_at.reset();
   if (fired) l.updated_at = now;
   return fired;
 }
