@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/simulate_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Leadloop: closed-loop lead management (capture, qualify, route, track, measure)"};
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every command");
   int exit_code = 0;
   leadloop::cli::add_commands(app, &exit_code);
+  leadloop::cli::add_simulate_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,7 +3,8 @@
 // over nine months with touches, call data points (also from conversations
 // that produced no lead) and re-captures that merge. Deterministic: the same
 // seed and options give the same database. Everything goes through Intake,
-// so demo data gets the validation and history of real capture.
+// so demo data gets the validation and history of real capture. The cast and
+// the reps' behaviour are the simulation's (programme.h, sales_floor.h).
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,10 @@
 
 #include "domain/clock.h"
 #include "engine/definition_versions.h"
+#include "engine/follow_up.h"
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
+#include "engine/router.h"
 
 namespace leadloop {
 
@@ -33,16 +36,28 @@ struct DemoSummary {
   int64_t touches = 0;
   int64_t definition_version = 0;  // the signed, active demo definition
   int64_t transitions = 0;         // sales feedback and outcomes
+  // With a router and follow-up (DemoServices): what FollowUp fired.
+  int64_t sla_breaches = 0;
+  int64_t reassignments = 0;
+  int64_t requeues = 0;
+  int64_t decays = 0;
 };
 
 // The services the demo writes through. definitions and lifecycle may be
-// null: then no definition is signed and sales gives no feedback.
+// null: then no definition is signed and sales gives no feedback. With a
+// router (the one `intake` and `lifecycle` were built with) and follow_up
+// too, leads are routed as they arrive, the clock moves hour by hour with
+// FollowUp firing what is due, and the sales floor (sales_floor.h) answers
+// leads as its reps do: real assignments, SLA breaches, reassignments and
+// decay. Without them, sales answers each new lead at once.
 struct DemoServices {
   Store& store;
   CampaignCatalog& campaigns;
   Intake& intake;
   DefinitionVersions* definitions = nullptr;
   Lifecycle* lifecycle = nullptr;
+  Router* router = nullptr;
+  FollowUp* follow_up = nullptr;
 };
 
 // REQUIRES: `clock` is the clock the services were built with; the

@@ -244,9 +244,12 @@ class SqliteStore::Reader {
   std::unique_ptr<SqliteDb> db_;
 };
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Durability durability) {
   auto db = SqliteDb::open(path, false);
   if (!db.ok()) return db.status();
+  // In WAL mode, NORMAL syncs at checkpoints only: the file stays
+  // consistent, but the latest commits may be lost with the machine.
+  if (durability == Durability::kProcess) LEADLOOP_RETURN_IF_ERROR((*db)->exec("PRAGMA synchronous=NORMAL;"));
   auto version = sqlite::migrate(**db, path);
   if (!version.ok()) return version.status();
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(db).value(), *version));
