@@ -272,7 +272,8 @@ int run_demo(const DemoArgs& a) {
   opt.start = *start;
   ProgressBar bar("demo data", wall);
   Runtime& r = **rt;
-  auto summary = generate_demo({*r.store, r.campaigns, r.intake, &r.definitions, &r.lifecycle}, clock, opt,
+  auto summary = generate_demo({*r.store, r.campaigns, r.intake, &r.definitions, &r.lifecycle, &r.router, &r.follow_up},
+                               clock, opt,
                                [&](int64_t done, int64_t total) {
                                  bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
                                             with_commas(done) + " leads");
@@ -284,7 +285,9 @@ int run_demo(const DemoArgs& a) {
             << " teams, " << s.reps << " reps, " << with_commas(s.created) << " leads created, "
             << with_commas(s.merged) << " re-captures merged, " << with_commas(s.touches)
             << " touches, " << with_commas(s.transitions) << " sales outcomes; lead definition version "
-            << s.definition_version << " signed by marketing and sales (seed " << a.seed << ")\n";
+            << s.definition_version << " signed by marketing and sales (seed " << a.seed << "); follow-up: "
+            << with_commas(s.sla_breaches) << " SLA breaches, " << with_commas(s.reassignments) << " reassigned, "
+            << with_commas(s.decays) << " warm leads decayed\n";
   return 0;
 }
 
