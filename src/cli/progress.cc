@@ -31,4 +31,10 @@ void ProgressBar::finish() {
   if (enabled_ && drawn_) std::fprintf(stderr, "\n");
 }
 
+std::string with_commas(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
 }  // namespace leadloop::cli

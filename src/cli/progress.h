@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "domain/clock.h"
 
 namespace leadloop::cli {
+
+// 1234567 -> "1,234,567": counts as people read them.
+std::string with_commas(int64_t n);
 
 class ProgressBar {
  public:

@@ -27,12 +27,6 @@ struct SimulateArgs {
   bool json = false;
 };
 
-std::string with_commas(int64_t n) {
-  std::string s = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return n < 0 ? "-" + s : s;
-}
-
 std::string dollars(int64_t cents) { return "$" + with_commas(cents / 100); }
 
 std::string percent(int64_t part, int64_t whole) {
