@@ -217,7 +217,12 @@ void post_activate(RouteContext& ctx, const Request& req, Response& res) {
   if (!v.ok()) return send_error(res, v.status());
   auto r = ctx.services.definitions.activate(*v, ctx.principal.actor());
   if (!r.ok()) return send_error(res, r.status());
-  send_json(res, 200, record_json(ctx, *r, false));
+  // The new version may route differently: waiting leads go where it says.
+  auto routed = ctx.services.dispatch.route_waiting();
+  if (!routed.ok()) return send_error(res, routed.status());
+  Json body = record_json(ctx, *r, false);
+  body["leads_routed"] = *routed;
+  send_json(res, 200, body);
 }
 
 void get_diff(RouteContext& ctx, const Request& req, Response& res) {

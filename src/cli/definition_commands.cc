@@ -153,8 +153,10 @@ int run_activate(const DefinitionArgs& a) {
   if (!rt.ok()) return fail(rt.status());
   auto r = (*rt)->definitions.activate(a.version, "cli:" + a.as);
   if (!r.ok()) return fail(r.status());
+  auto routed = (*rt)->dispatch.route_waiting();
+  if (!routed.ok()) return fail(routed.status());
   std::cout << "version " << r->version << " is active: " << r->leads_regraded << " open leads graded, "
-            << r->grades_changed << " changed grade\n";
+            << r->grades_changed << " changed grade, " << *routed << " waiting leads routed\n";
   return 0;
 }
 

@@ -83,4 +83,35 @@ Result<std::vector<AssignOutcome>> Dispatch::assign(const AssignRequest& r, cons
   return out;
 }
 
+Result<int64_t> Dispatch::route_waiting() {
+  constexpr int kBatch = 1000;
+  int64_t moved = 0;
+  LeadFilter f;
+  f.stages = {Stage::kCaptured, Stage::kQualified, Stage::kNurture, Stage::kRecycled};
+  f.unowned = true;
+  f.limit = kBatch;
+  while (true) {
+    // The lock is taken per batch, so that captures go on meanwhile.
+    auto lock = intake_.lock_writes();
+    auto leads = store_.list_leads(f);
+    if (!leads.ok()) return leads.status();
+    if (leads->empty()) break;
+    f.after_id = leads->back().id;
+    const TimePoint now = clock_.now();
+    Mutation m;
+    for (Lead& l : *leads) {
+      LeadChange c{std::move(l), {}, {}};
+      router_.route(c.lead, now, {&c.events, &m.assignments});
+      if (!c.events.empty()) m.leads.push_back(std::move(c));
+    }
+    if (m.leads.empty()) continue;
+    if (Status st = store_.commit(m); !st.ok()) {
+      (void)router_.open();
+      return st;
+    }
+    moved += static_cast<int64_t>(m.leads.size());
+  }
+  return moved;
+}
+
 }  // namespace leadloop

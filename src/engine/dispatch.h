@@ -41,6 +41,12 @@ class Dispatch {
   // whole only for a bad rep (kInvalidValue) or a store failure.
   Result<std::vector<AssignOutcome>> assign(const AssignRequest& r, const std::string& actor);
 
+  // Routes every lead without an owner in a pool stage (captured, qualified,
+  // nurture, recycled) as the active definition says now: after a version is
+  // activated, leads it graded hot go to reps, warm ones to nurture, and so
+  // on. Commits in batches; returns how many leads moved.
+  Result<int64_t> route_waiting();
+
  private:
   Store& store_;
   const Clock& clock_;

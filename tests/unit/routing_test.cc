@@ -194,3 +194,36 @@ TEST_F(RoutingTest, DispatchAssignsManuallyInBulkAndExplainsEachRefusal) {
 
 }  // namespace
 }  // namespace leadloop
+
+namespace leadloop {
+namespace {
+
+TEST_F(RoutingTest, ActivatingAVersionThatRoutesRoutesTheLeadsAlreadyWaiting) {
+  // The same definition without its routing: section routes nothing.
+  auto active = svc->definition->get();
+  std::string text = testing::read_file(std::string(LEADLOOP_TEST_DATA) + "/lifecycle/definition.yaml");
+  auto without = parse_definition(text.substr(0, text.find("routing:")));
+  ASSERT_TRUE(without.definition);
+  svc->definition->set(std::make_shared<DefinitionVersion>(DefinitionVersion{2, without.definition}));
+  Lead hot = svc->hot("vp@example.com");
+  Lead warm = make_lead("mgr@example.com");
+  warm.title = "Manager";
+  warm = svc->capture(warm);
+  EXPECT_EQ(hot.stage, Stage::kCaptured);
+  EXPECT_EQ(warm.stage, Stage::kCaptured);
+  auto none = svc->dispatch->route_waiting();
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+
+  svc->definition->set(active);
+  auto routed = svc->dispatch->route_waiting();
+  ASSERT_TRUE(routed.ok()) << routed.status().to_string();
+  EXPECT_EQ(*routed, 2);
+  EXPECT_EQ(svc->get(hot.id).stage, Stage::kAssigned);
+  EXPECT_EQ(svc->get(hot.id).owner, "e1");
+  EXPECT_EQ(svc->get(warm.id).stage, Stage::kNurture);
+  EXPECT_EQ(*svc->dispatch->route_waiting(), 0);  // nothing left to move
+}
+
+}  // namespace
+}  // namespace leadloop
