@@ -22,7 +22,9 @@ cat <<MSG
 
   Try:  curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/leads?limit=5
   The signed lead definition: http://$LISTEN/definition
-  Docs: docs/quickstart.md, docs/api.md, docs/definition.md. Stop with Ctrl-C.
+  Reps and their open leads: curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/reps
+  SLA breach messages:       curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/outbox
+  Docs: docs/quickstart.md, docs/api.md, docs/definition.md, docs/lifecycle.md. Stop with Ctrl-C.
 
 MSG
 exec "$BIN" serve --db "$DB" --listen "$LISTEN"
