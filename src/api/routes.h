@@ -39,5 +39,14 @@ std::vector<Route> lifecycle_routes();
 Json follow_up_json(const FollowUpRun& r, TimePoint now);
 // Feedback links and the campaign feedback view (feedback_routes.cc).
 std::vector<Route> feedback_routes();
+// The audit log (audit_routes.cc): GET /api/v1/audit for admins; whether a
+// route leaves a row (every write, bulk reads and exports of personal
+// data); and record_audit, which completes `entry` (who) with what, which
+// record, the status and where from, and appends it. A failed append is
+// logged, never thrown: the request has already been answered.
+std::vector<Route> audit_routes();
+bool audited_route(const RouteInfo& route);
+void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const httplib::Request& req,
+                  const httplib::Response& res);
 
 }  // namespace leadloop::api

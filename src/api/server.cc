@@ -36,6 +36,22 @@ Status authenticate(TokenAuthority& tokens, const httplib::Request& req, Princip
   return Status();
 }
 
+// Who writes through a public route: the holder of a feedback link, named
+// by the link (never by its token, which is a credential), or "public".
+// Looked up before the handler runs, since answering uses the link up.
+AuditEntry link_holder(FeedbackLinks& links, const RouteInfo& route, const httplib::Request& req) {
+  AuditEntry who;
+  who.actor = "public";
+  if (route.path.starts_with("/feedback/{token}") && req.matches.size() > 1) {
+    auto link = links.verify(req.matches[1].str());
+    if (link.ok()) {
+      who.actor = "link:" + std::to_string(link->id);
+      who.record = "lead:" + std::to_string(link->lead_id);
+    }
+  }
+  return who;
+}
+
 Status status_for_http(int http) {
   switch (http) {
     case 404: return Status(ErrorCode::kNotFound, "no such route; see /api/v1/openapi.json");
@@ -60,14 +76,26 @@ ApiServer::ApiServer(Services services, ServerConfig config)
 
   for (const Route& route : route_table()) {
     const Route* r = &route;
-    auto handler = [this, r](const httplib::Request& req, httplib::Response& res) {
+    const bool audited = audited_route(r->info);
+    auto handler = [this, r, audited](const httplib::Request& req, httplib::Response& res) {
       Principal principal;
+      AuditEntry who;
       if (r->info.authenticated) {
+        // Without a valid token there is no one to name: a refused request
+        // is in the access log, not the audit log.
         Status st = authenticate(services_.tokens, req, &principal);
         if (!st.ok()) return send_error(res, st);
+        who.actor = principal.actor();
+        who.role = std::string(role_name(principal.role));
+      } else if (audited) {
+        who = link_holder(services_.feedback_links, r->info, req);
       }
       RouteContext ctx{services_, config_, principal};
       r->handler(ctx, req, res);
+      if (audited) {
+        who.at = services_.clock.now();
+        record_audit(services_.store, std::move(who), r->info, req, res);
+      }
     };
     std::string pattern = path_regex(r->info.path);
     if (r->info.method == "GET") {

@@ -25,6 +25,8 @@ void add_feedback_commands(CLI::App& app, int* exit_code);
 // `leadloop lead move`, `assign`, `queue`, `team`, `rep`, `follow-up`
 // (lifecycle_commands.cc).
 void add_lifecycle_commands(CLI::App& app, int* exit_code);
+// `leadloop audit` (audit_commands.cc).
+void add_audit_commands(CLI::App& app, int* exit_code);
 
 // Takes the database's writer lock for this process's life, or fails
 // naming `who` could not run because another process holds it.

@@ -120,6 +120,31 @@ struct ImportRecord {
   std::string notes;    // e.g. "decoded as Windows-1252"
 };
 
+// One row of the append-only audit log: who did what to which record, when
+// and from where. Written for every API write and every bulk read or export
+// of personal data; the database refuses to change or delete a row.
+struct AuditEntry {
+  int64_t id = 0;      // handed out by the store
+  TimePoint at = 0;
+  std::string actor;   // Principal::actor(), "link:<id>" or "public"
+  std::string role;    // role name, "" for public routes
+  std::string action;  // method and route template: "POST /api/v1/leads/{id}/transitions"
+  std::string record;  // "lead:42", "campaign:web-1", ...; "" when not one record
+  int status = 0;      // the HTTP status answered
+  std::string remote;  // client address
+  std::string detail = "{}";  // JSON object text
+};
+
+struct AuditFilter {
+  std::string actor;                // exact
+  std::string record;               // exact
+  std::string action;               // prefix
+  std::optional<TimePoint> from;    // inclusive
+  std::optional<TimePoint> to;      // exclusive
+  int64_t after_id = 0;             // cursor: entries with id > after_id
+  int limit = 100;                  // <= 0: no limit
+};
+
 // The identity keys of every lead, to rebuild the dedup index at start.
 struct LeadKeys {
   int64_t id;
@@ -237,6 +262,10 @@ class Store {
   virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
   // Stores value under key unless the key exists; returns the stored value.
   virtual Result<std::string> put_setting_once(const std::string& key, const std::string& value) = 0;
+
+  // The audit log: append only, oldest first.
+  virtual Status append_audit(AuditEntry& e) = 0;
+  virtual Result<std::vector<AuditEntry>> list_audit(const AuditFilter& f) = 0;
 
   // Imports and their rejected rows.
   virtual Status put_import(ImportRecord& r) = 0;     // insert (id == 0) or update

@@ -200,6 +200,32 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql"},
+      {4, R"sql(
+-- The audit log: who did what to which record, when and from where. Append
+-- only: the triggers refuse every change and deletion of a row.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record TEXT NOT NULL DEFAULT '',
+  status INTEGER NOT NULL,
+  remote TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_record ON audit_log(record, id);
+CREATE INDEX audit_log_actor ON audit_log(actor, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+)sql"},
   };
   return kMigrations;
 }

@@ -1108,4 +1108,49 @@ Result<std::string> SqliteStore::put_setting_once(const std::string& key, const 
   return stored;
 }
 
+Status SqliteStore::append_audit(AuditEntry& e) {
+  std::lock_guard lock(write_mu_);
+  auto st = writer_->cached(
+      "INSERT INTO audit_log (at, actor, role, action, record, status, remote, detail) VALUES (?,?,?,?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, e.at);
+  s.bind(2, e.actor);
+  s.bind(3, e.role);
+  s.bind(4, e.action);
+  s.bind(5, e.record);
+  s.bind(6, int64_t{e.status});
+  s.bind(7, e.remote);
+  s.bind(8, e.detail);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  e.id = writer_->last_insert_rowid();
+  return Status();
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::list_audit(const AuditFilter& f) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  // The action filter is a prefix: "POST " finds every POST.
+  auto st = (*r)->cached(
+      "SELECT id, at, actor, role, action, record, status, remote, detail FROM audit_log "
+      "WHERE id > ?1 AND (?2 = '' OR actor = ?2) AND (?3 = '' OR record = ?3) "
+      "AND (?4 = '' OR substr(action, 1, length(?4)) = ?4) AND (?5 IS NULL OR at >= ?5) "
+      "AND (?6 IS NULL OR at < ?6) ORDER BY id LIMIT ?7");
+  if (!st.ok()) return st.status();
+  Stmt& q = **st;
+  q.bind(1, f.after_id);
+  q.bind(2, f.actor);
+  q.bind(3, f.record);
+  q.bind(4, f.action);
+  q.bind(5, f.from);
+  q.bind(6, f.to);
+  q.bind(7, int64_t{f.limit > 0 ? f.limit : -1});
+  std::vector<AuditEntry> out;
+  LEADLOOP_RETURN_IF_ERROR(q.each_row([&](const Stmt& s) {
+    out.push_back({s.int64(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                   static_cast<int>(s.int64(6)), s.text(7), s.text(8)});
+  }));
+  return out;
+}
+
 }  // namespace leadloop

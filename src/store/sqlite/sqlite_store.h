@@ -70,6 +70,9 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> get_setting(const std::string& key) override;
   Result<std::string> put_setting_once(const std::string& key, const std::string& value) override;
 
+  Status append_audit(AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> list_audit(const AuditFilter& f) override;
+
   Status put_import(ImportRecord& r) override;
   Status add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) override;
   Result<ImportRecord> get_import(int64_t id) override;
