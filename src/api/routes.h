@@ -39,6 +39,8 @@ std::vector<Route> lifecycle_routes();
 Json follow_up_json(const FollowUpRun& r, TimePoint now);
 // Feedback links and the campaign feedback view (feedback_routes.cc).
 std::vector<Route> feedback_routes();
+// Subject access and erasure, admins only (privacy_routes.cc).
+std::vector<Route> privacy_routes();
 // The audit log (audit_routes.cc): GET /api/v1/audit for admins; whether a
 // route leaves a row (every write, bulk reads and exports of personal
 // data); and record_audit, which completes `entry` (who) with what, which

@@ -468,6 +468,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   add_definition_commands(app, exit_code);
   add_feedback_commands(app, exit_code);
   add_lifecycle_commands(app, exit_code);
+  add_privacy_commands(app, exit_code);
   add_audit_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {

@@ -25,6 +25,8 @@ void add_feedback_commands(CLI::App& app, int* exit_code);
 // `leadloop lead move`, `assign`, `queue`, `team`, `rep`, `follow-up`
 // (lifecycle_commands.cc).
 void add_lifecycle_commands(CLI::App& app, int* exit_code);
+// `leadloop privacy export|erase`, `leadloop retention` (privacy_commands.cc).
+void add_privacy_commands(CLI::App& app, int* exit_code);
 // `leadloop audit` (audit_commands.cc).
 void add_audit_commands(CLI::App& app, int* exit_code);
 

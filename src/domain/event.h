@@ -22,6 +22,8 @@ inline constexpr std::string_view kSlaBreached = "sla_breached";  // follow-up S
 inline constexpr std::string_view kDecayed = "decayed";  // warm lead untouched too long: now cold
 // A follow-up timer found nothing left to do (its lead moved on) and was cleared.
 inline constexpr std::string_view kTimerCleared = "timer_cleared";
+// The person's personal data was erased (engine/privacy.h): actor, reason.
+inline constexpr std::string_view kErased = "erased";
 }  // namespace event_type
 
 struct LeadEvent {

@@ -63,6 +63,11 @@ class Intake {
   // between a read and its write.
   std::unique_lock<std::mutex> lock_writes() const { return std::unique_lock(mu_); }
 
+  // Drops a lead's identity keys from the dedup index once its personal
+  // data is erased: a new capture of the person makes a new lead.
+  // REQUIRES: the caller holds lock_writes().
+  void forget_locked(const LeadKeys& keys) { index_.remove(keys.id, keys.email_key, keys.phone_key, keys.name_key); }
+
  private:
   Store& store_;
   const Clock& clock_;

@@ -193,6 +193,35 @@ struct Regrade {
   std::optional<LeadEvent> event;
 };
 
+// A rejected import row with the import it belongs to.
+struct ImportErrorRow {
+  int64_t import_id = 0;
+  ImportError error;
+};
+
+// What an erasure rewrites (Store::erase_leads). The redactions are given by
+// the engine (engine/privacy.h); the store applies them to every row.
+struct Erasure {
+  // The tombstoned leads (id set) with their events (the `erased` event).
+  std::vector<LeadChange> leads;
+  // Lower-case values that identify the person (email, phone, name): rows
+  // outside the leads' own (import errors, touches without a lead) that
+  // mention one are redacted too.
+  std::vector<std::string> needles;
+  std::function<std::string(std::string_view type, const std::string& payload)> redact_event;
+  std::function<void(Touch&)> redact_touch;
+  std::function<std::string(const std::string& payload)> redact_message;  // outbox
+  std::function<std::string(const std::string& reason)> redact_import_error;
+};
+
+struct ErasureCounts {
+  int64_t events = 0;         // event payloads rewritten
+  int64_t touches = 0;        // touches rewritten (on the leads or mentioning them)
+  int64_t messages = 0;       // outbox messages rewritten
+  int64_t import_errors = 0;  // rejected import rows rewritten
+  bool wal_truncated = false; // the checkpoint moved every page into the file
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -272,6 +301,21 @@ class Store {
   virtual Status add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) = 0;
   virtual Result<ImportRecord> get_import(int64_t id) = 0;
   virtual Result<std::vector<ImportError>> import_errors(int64_t import_id, int64_t after_line, int limit) = 0;
+
+  // Subject access and erasure (engine/privacy.h). Leads holding this email
+  // or phone key ("" matches nothing), in id order.
+  virtual Result<std::vector<Lead>> find_leads_by_key(const std::string& email_key, const std::string& phone_key) = 0;
+  // Rejected import rows whose reason mentions one of `needles`
+  // (lower-case; matched case-insensitively for ASCII).
+  virtual Result<std::vector<ImportErrorRow>> find_import_errors(const std::vector<std::string>& needles) = 0;
+  // In one transaction: rewrites every event, touch and outbox message of
+  // the erased leads and every row elsewhere that mentions a needle, then
+  // writes the leads' new state with their events; afterwards moves the
+  // WAL into the file and truncates it, so no old page keeps the data.
+  virtual Result<ErasureCounts> erase_leads(Erasure& e) = 0;
+  // Ids of leads in a closed stage (won, lost, disqualified, opted_out) not
+  // updated since `cutoff`, whose email is not a tombstone yet.
+  virtual Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) = 0;
 };
 
 }  // namespace leadloop

@@ -85,6 +85,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, bool r
       "PRAGMA mmap_size=268435456;";
   if (!read_only) {
     LEADLOOP_RETURN_IF_ERROR(db->exec("PRAGMA journal_mode=WAL;"));
+    // Freed cells and pages are zeroed, so a rewritten or erased row leaves
+    // no old copy in the file's free space (engine/privacy.h).
+    LEADLOOP_RETURN_IF_ERROR(db->exec("PRAGMA secure_delete=ON;"));
   }
   LEADLOOP_RETURN_IF_ERROR(db->exec(pragmas));
   return db;

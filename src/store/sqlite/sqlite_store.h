@@ -78,6 +78,11 @@ class SqliteStore final : public Store {
   Result<ImportRecord> get_import(int64_t id) override;
   Result<std::vector<ImportError>> import_errors(int64_t import_id, int64_t after_line, int limit) override;
 
+  Result<std::vector<Lead>> find_leads_by_key(const std::string& email_key, const std::string& phone_key) override;
+  Result<std::vector<ImportErrorRow>> find_import_errors(const std::vector<std::string>& needles) override;
+  Result<ErasureCounts> erase_leads(Erasure& e) override;
+  Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) override;
+
  private:
   class Reader;  // a pooled read connection, returned on destruction
   SqliteStore(std::string path, std::unique_ptr<sqlite::SqliteDb> writer, int version)

@@ -1,0 +1,82 @@
+// Routes of a person's privacy requests (docs/privacy.md): subject access,
+// everything held about a person as JSON, and erasure. Admins only.
+#include <httplib.h>
+
+#include "api/request.h"
+#include "api/routes.h"
+#include "engine/privacy.h"
+
+namespace leadloop::api {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+constexpr size_t kMaxReasonLength = 500;
+
+// Exactly one of email and phone: the person the request is about.
+Result<std::string> subject_of(const std::string& email, const std::string& phone) {
+  if (email.empty() == phone.empty()) {
+    return Status(ErrorCode::kMissingField, "say who the request is about: email or phone (one of them)", "email");
+  }
+  return email.empty() ? phone : email;
+}
+
+void get_subject(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_role(ctx, {Role::kAdmin}); !st.ok()) return send_error(res, st);
+  auto who = subject_of(req.get_param_value("email"), req.get_param_value("phone"));
+  if (!who.ok()) return send_error(res, who.status());
+  Privacy privacy(ctx.services.store, ctx.services.clock, ctx.services.intake, &ctx.services.router);
+  auto out = privacy.subject_access(*who);
+  if (!out.ok()) return send_error(res, out.status());
+  send_json(res, 200, *out);
+}
+
+Result<std::pair<std::string, std::string>> parse_erasure(const Request& req) {
+  LEADLOOP_RETURN_IF_ERROR(require_json(req));
+  Json body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
+  for (auto& [key, value] : body.items()) {
+    if (key != "email" && key != "phone" && key != "reason") {
+      return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
+    }
+    if (!value.is_string()) return Status(ErrorCode::kWrongType, key + " must be a string", key);
+  }
+  auto who = subject_of(body.value("email", ""), body.value("phone", ""));
+  if (!who.ok()) return who.status();
+  std::string reason = body.value("reason", "");
+  if (reason.empty()) return Status(ErrorCode::kMissingField, "say why: reason (\"subject request\", ...)", "reason");
+  if (reason.size() > kMaxReasonLength) {
+    return Status(ErrorCode::kInvalidValue, "reason is longer than 500 characters", "reason");
+  }
+  return std::pair{std::move(who).value(), std::move(reason)};
+}
+
+void post_erasure(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_role(ctx, {Role::kAdmin}); !st.ok()) return send_error(res, st);
+  auto in = parse_erasure(req);
+  if (!in.ok()) return send_error(res, in.status());
+  Privacy privacy(ctx.services.store, ctx.services.clock, ctx.services.intake, &ctx.services.router);
+  auto report = privacy.erase(in->first, ctx.principal.actor(), in->second);
+  if (!report.ok()) return send_error(res, report.status());
+  const ErasureCounts& n = report->counts;
+  send_json(res, 200,
+            {{"leads", report->leads},
+             {"events_redacted", n.events},
+             {"touches_redacted", n.touches},
+             {"messages_redacted", n.messages},
+             {"import_errors_redacted", n.import_errors},
+             {"wal_truncated", n.wal_truncated}});
+}
+
+}  // namespace
+
+std::vector<Route> privacy_routes() {
+  return {
+      {{"GET", "/api/v1/privacy/subjects", true}, get_subject},
+      {{"POST", "/api/v1/privacy/erasures", true}, post_erasure},
+  };
+}
+
+}  // namespace leadloop::api

@@ -1,0 +1,83 @@
+// Privacy over HTTP against the real server and a real SQLite file: subject
+// access and erasure for admins only, the answer's counts, and the file
+// scanned for the person's data once the server has stopped.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "server_process.h"
+
+namespace leadloop {
+namespace {
+
+using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
+using testing::ServerProcess;
+using testing::TempDir;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+TEST(PrivacyApi, AdminErasesAPersonAndTheFileKeepsNoTrace) {
+  TempDir dir;
+  const std::string db = dir.file("privacy.db");
+  const std::string admin = testing::create_token(db, "admin");
+  const std::string marketing = testing::create_token(db, "marketing");
+  auto server = std::make_unique<ServerProcess>(db);
+  auto as = [&](const std::string& token) { return server->client(token); };
+  ASSERT_EQ(reply_of(as(admin)->Post("/api/v1/campaigns", R"({"key":"web-1","channel":"web"})", "application/json"))
+                .status,
+            201);
+  Reply lead = reply_of(as(admin)->Post("/api/v1/leads",
+                                        R"({"email":"Yolanda.Wexworth@Privacy-Test.ORG","phone":"+44 20 7946 0321",)"
+                                        R"("first_name":"Yolanda","last_name":"Wexworth","company":"Initech",)"
+                                        R"("source_campaign":"web-1"})",
+                                        "application/json"));
+  ASSERT_EQ(lead.status, 201) << lead.text;
+  const int64_t id = lead.body["id"];
+  Reply touch = reply_of(as(admin)->Post(
+      "/api/v1/touches",
+      R"({"lead":)" + std::to_string(id) + R"(,"campaign":"web-1","notes":"Yolanda Wexworth wants a demo"})",
+      "application/json"));
+  ASSERT_EQ(touch.status, 201) << touch.text;
+
+  // Subject access: admins only.
+  EXPECT_EQ(reply_of(as(marketing)->Get("/api/v1/privacy/subjects?email=yolanda.wexworth@privacy-test.org")).status,
+            403);
+  Reply access = reply_of(as(admin)->Get("/api/v1/privacy/subjects?email=yolanda.wexworth@privacy-test.org"));
+  ASSERT_EQ(access.status, 200) << access.text;
+  ASSERT_EQ(access.body["leads"].size(), 1u);
+  EXPECT_EQ(access.body["leads"][0]["touches"].size(), 1u);
+  EXPECT_EQ(reply_of(as(admin)->Get("/api/v1/privacy/subjects")).status, 422);
+
+  // Erasure: admins only, with a reason.
+  const std::string body = R"({"phone":"+44 20 7946 0321","reason":"subject request"})";
+  EXPECT_EQ(reply_of(as(marketing)->Post("/api/v1/privacy/erasures", body, "application/json")).status, 403);
+  EXPECT_EQ(reply_of(as(admin)->Post("/api/v1/privacy/erasures", R"({"phone":"+44 20 7946 0321"})", "application/json"))
+                .status,
+            422);
+  Reply erased = reply_of(as(admin)->Post("/api/v1/privacy/erasures", body, "application/json"));
+  ASSERT_EQ(erased.status, 200) << erased.text;
+  EXPECT_EQ(erased.body["leads"], json::array({id}));
+  EXPECT_EQ(erased.body["touches_redacted"], 1);
+  EXPECT_EQ(reply_of(as(admin)->Post("/api/v1/privacy/erasures", body, "application/json")).status, 404);
+  Reply after = reply_of(as(admin)->Get("/api/v1/leads/" + std::to_string(id)));
+  EXPECT_EQ(after.body["email"], "erased:" + std::to_string(id));
+  EXPECT_EQ(after.body["stage"], "opted_out");
+  EXPECT_EQ(after.body["company"], "Initech");
+
+  EXPECT_EQ(server->terminate(), 0);
+  server.reset();
+  const std::string bytes = lower(testing::read_file(db) + testing::read_file(db + "-wal"));
+  for (const char* trace : {"yolanda", "wexworth", "privacy-test", "7946", "initech"}) {
+    const bool expected = std::string(trace) == "initech";  // the company stays
+    EXPECT_EQ(bytes.find(trace) != std::string::npos, expected) << trace;
+  }
+}
+
+}  // namespace
+}  // namespace leadloop
