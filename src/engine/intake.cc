@@ -249,7 +249,10 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   }
 
   if (!ctx.dry_run && !m.leads.empty()) {
-    if (router_) {
+    // Only a version with a routing: section routes; checked once per batch
+    // rather than per lead (graded_by is the active version: activation
+    // takes this lock too).
+    if (router_ && graded_by && graded_by->definition->routing.written) {
       for (LeadChange& c : m.leads) router_->route(c.lead, now, {&c.events, &m.assignments});
     }
     if (Status st = store_.commit(m); !st.ok()) {
