@@ -1,9 +1,11 @@
 // Routes of a person's privacy requests (docs/privacy.md): subject access,
-// everything held about a person as JSON, and erasure. Admins only.
+// everything held about a person as JSON, and erasure, admins only; consent
+// per channel and do-not-contact on a lead, for marketing and sales.
 #include <httplib.h>
 
 #include "api/request.h"
 #include "api/routes.h"
+#include "engine/consent.h"
 #include "engine/privacy.h"
 
 namespace leadloop::api {
@@ -70,12 +72,84 @@ void post_erasure(RouteContext& ctx, const Request& req, Response& res) {
              {"wal_truncated", n.wal_truncated}});
 }
 
+constexpr size_t kMaxSourceLength = 200;
+constexpr size_t kMaxNoteLength = 4000;
+
+Result<ConsentInput> parse_consent_input(const Request& req) {
+  LEADLOOP_RETURN_IF_ERROR(require_json(req));
+  Json body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
+  }
+  ConsentInput in;
+  for (auto& [key, value] : body.items()) {
+    if (key == "do_not_contact") {
+      if (!value.is_boolean()) {
+        return Status(ErrorCode::kWrongType, "do_not_contact must be true or false", key);
+      }
+      in.do_not_contact = value.get<bool>();
+      continue;
+    }
+    std::optional<Consent>* channel = key == "email"   ? &in.email
+                                      : key == "phone" ? &in.phone
+                                      : key == "mail"  ? &in.mail
+                                                       : nullptr;
+    std::string* text = key == "source" ? &in.source : key == "note" ? &in.note : nullptr;
+    if (!channel && !text) return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
+    if (!value.is_string()) return Status(ErrorCode::kWrongType, key + " must be a string", key);
+    const std::string v = value.get<std::string>();
+    if (text) {
+      *text = v;
+      continue;
+    }
+    *channel = parse_consent(v);
+    if (!*channel) {
+      return Status(ErrorCode::kInvalidValue,
+                    "'" + v + "' is not a consent; use granted, denied or unknown", key);
+    }
+  }
+  if (!in.email && !in.phone && !in.mail && !in.do_not_contact) {
+    return Status(ErrorCode::kMissingField,
+                  "say what the person wants: email, phone, mail or do_not_contact", "email");
+  }
+  if (in.source.size() > kMaxSourceLength) {
+    return Status(ErrorCode::kInvalidValue, "source is longer than 200 characters", "source");
+  }
+  if (in.note.size() > kMaxNoteLength) {
+    return Status(ErrorCode::kInvalidValue, "note is longer than 4000 characters", "note");
+  }
+  if (in.source.empty()) in.source = "api";
+  return in;
+}
+
+void post_consent(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep});
+      !st.ok()) {
+    return send_error(res, st);
+  }
+  auto id = path_id(req, 1, "lead");
+  if (!id.ok()) return send_error(res, id.status());
+  auto in = parse_consent_input(req);
+  if (!in.ok()) return send_error(res, in.status());
+  ConsentDesk desk(ctx.services.store, ctx.services.clock, ctx.services.intake,
+                   ctx.services.definitions.active(), &ctx.services.router);
+  auto answer = desk.set(*id, *in, ctx.principal.actor());
+  if (!answer.ok()) {
+    const Status& st = answer.status();
+    return send_error(res, st.code() == ErrorCode::kNotFound ? st.with_field("id") : st);
+  }
+  Json out = to_json(answer->lead);
+  out["changed"] = answer->changed;
+  send_json(res, 200, out);
+}
+
 }  // namespace
 
 std::vector<Route> privacy_routes() {
   return {
       {{"GET", "/api/v1/privacy/subjects", true}, get_subject},
       {{"POST", "/api/v1/privacy/erasures", true}, post_erasure},
+      {{"POST", "/api/v1/leads/{id}/consent", true}, post_consent},
   };
 }
 

@@ -24,6 +24,9 @@ inline constexpr std::string_view kDecayed = "decayed";  // warm lead untouched 
 inline constexpr std::string_view kTimerCleared = "timer_cleared";
 // The person's personal data was erased (engine/privacy.h): actor, reason.
 inline constexpr std::string_view kErased = "erased";
+// Consent per channel changed (engine/consent.h): channels {name: {from, to}}
+// (only those that changed), source, note.
+inline constexpr std::string_view kConsentChanged = "consent_changed";
 }  // namespace event_type
 
 struct LeadEvent {

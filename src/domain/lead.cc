@@ -17,6 +17,12 @@ const std::array<LeadTextField, 10> kTextFields = {{
     {"region", &Lead::region, 100},
     {"source_campaign", &Lead::source_campaign, 64},
 }};
+
+const std::array<ConsentChannel, 3> kConsentChannels = {{
+    {"email", &ConsentFlags::email},
+    {"phone", &ConsentFlags::phone},
+    {"mail", &ConsentFlags::mail},
+}};
 }  // namespace
 
 std::span<const LeadTextField> lead_text_fields() {
@@ -37,6 +43,12 @@ std::string_view consent_name(Consent c) {
     case Consent::kUnknown: break;
   }
   return "unknown";
+}
+
+std::span<const ConsentChannel> consent_channels() { return kConsentChannels; }
+
+bool do_not_contact(const ConsentFlags& c) {
+  return c.email == Consent::kDenied && c.phone == Consent::kDenied && c.mail == Consent::kDenied;
 }
 
 std::optional<Consent> parse_consent(std::string_view t) {

@@ -28,6 +28,17 @@ struct ConsentFlags {
   Consent mail = Consent::kUnknown;
 };
 
+// The consent channels, as one table that consent changes iterate.
+struct ConsentChannel {
+  std::string_view name;  // "email", "phone", "mail"
+  Consent ConsentFlags::*member;
+};
+std::span<const ConsentChannel> consent_channels();
+
+// Do not contact: every channel denied. Such a person is called, mailed
+// and e-mailed by nobody; an open lead of theirs leaves as opted_out.
+bool do_not_contact(const ConsentFlags& c);
+
 struct Lead {
   int64_t id = 0;  // 0 until stored
   std::string email;

@@ -54,6 +54,8 @@ class DefinitionVersions {
   Result<std::shared_ptr<const Definition>> definition(int64_t version);
   // The active version's record; kNotFound when none is active.
   Result<DefinitionRecord> active_record();
+  // The active definition these versions keep current.
+  const ActiveDefinition& active() const { return active_; }
 
  private:
   Store& store_;

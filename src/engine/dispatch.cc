@@ -45,6 +45,12 @@ Result<std::vector<AssignOutcome>> Dispatch::assign(const AssignRequest& r, cons
                             "leads");
       continue;
     }
+    if (do_not_contact(lead->consent)) {
+      out[i].error = Status(ErrorCode::kInvalidValue,
+                            "lead " + std::to_string(id) + " asked not to be contacted: it is not given to a rep",
+                            "leads");
+      continue;
+    }
     if (!lead->owner.empty() && r.reason.empty()) {
       out[i].error = Status(ErrorCode::kMissingField,
                             "lead " + std::to_string(id) + " belongs to " + lead->owner +

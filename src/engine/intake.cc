@@ -4,6 +4,7 @@
 
 #include "domain/merge.h"
 #include "domain/validate.h"
+#include "engine/consent.h"
 #include "engine/timers.h"
 
 namespace leadloop {
@@ -222,6 +223,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     }
 
     LeadChange& c = m.leads[target];
+    const ConsentFlags consent_before = c.lead.consent;
     MergeReport report = merge_lead(c.lead, in);
     c.lead.updated_at = now;
     c.lead.last_touch_at = now;
@@ -237,6 +239,10 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     c.lead.touch_count += 1;
     c.events.push_back({0, 0, std::string(event_type::kRecaptured), now, ctx.actor,
                         dump_json(merge_payload(ctx, in, c.lead, report, matched_on))});
+    // An opt-out is an event, whichever way it came.
+    if (auto e = consent_event(consent_before, c.lead, now, ctx.actor, "capture", ctx.via)) {
+      c.events.push_back(std::move(*e));
+    }
     if (graded_by && is_open_stage(c.lead.stage)) {
       if (auto e = definition_->regrade_with(*graded_by, c.lead, now, ctx.actor)) c.events.push_back(std::move(*e));
     }
@@ -249,6 +255,8 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   }
 
   if (!ctx.dry_run && !m.leads.empty()) {
+    const Definition* definition = graded_by ? graded_by->definition.get() : nullptr;
+    for (LeadChange& c : m.leads) honour_consent(c.lead, definition, now, ctx.actor, c.events, router_);
     // Only a version with a routing: section routes; checked once per batch
     // rather than per lead (graded_by is the active version: activation
     // takes this lock too).

@@ -1,7 +1,9 @@
 // Intake is where leads and touches enter Leadloop, from every channel (API,
 // CSV import, demo): it validates, finds duplicates (in the database and
 // within the batch), merges re-captures into the existing lead as a touch and
-// an event, and commits each batch as one transaction. Thread-safe: batches
+// an event (and a consent_changed event when the re-capture changed the
+// consent), honours consent (engine/consent.h: a person not to be contacted
+// leaves as opted_out), and commits each batch as one transaction. Thread-safe: batches
 // are serialised by an internal lock; parsing and validation happen outside.
 #pragma once
 

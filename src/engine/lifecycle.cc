@@ -30,6 +30,29 @@ Status check_reason(const TransitionInput& in, const ActiveDefinition& definitio
 
 }  // namespace
 
+LeadEvent move_stage(Lead& l, const TransitionInput& in, const Definition* definition, TimePoint now,
+                     const std::string& actor) {
+  const Stage from = l.stage;
+  Json payload = {{"from", stage_name(from)}, {"to", stage_name(in.to)}};
+  if (!in.reason.empty()) payload["reason"] = in.reason;
+  if (!in.note.empty()) payload["note"] = in.note;
+  if (in.amount_cents) payload["amount_cents"] = *in.amount_cents;
+  if (in.revenue_cents) payload["revenue_cents"] = *in.revenue_cents;
+  if (in.expected_close) payload["expected_close"] = format_time(*in.expected_close);
+  if (!in.on_behalf_of.empty()) payload["on_behalf_of"] = in.on_behalf_of;
+  if (in.feedback_link) payload["feedback_link"] = *in.feedback_link;
+  if (std::string exit = exit_reason(in.to, in.reason); !exit.empty()) payload["exit"] = exit;
+  if (!l.owner.empty()) payload["owner"] = l.owner;
+  l.stage = in.to;
+  l.updated_at = now;
+  // Any move out of assigned is the owner's response; closing or pooling
+  // the lead ends its follow-up, and a pool has no owner.
+  if (!in.release_owner && (from == Stage::kAssigned || !is_open_stage(in.to))) stop_sla(l, now);
+  if (in.release_owner || is_pool_stage(in.to)) clear_owner(l);
+  plan_decay(definition, l);
+  return {0, l.id, std::string(event_type::kStageChanged), now, actor, dump_json(payload)};
+}
+
 Result<Lead> Lifecycle::transition(int64_t lead_id, const TransitionInput& in, const std::string& actor) {
   LEADLOOP_RETURN_IF_ERROR(check_reason(in, definition_));
   if (in.to == Stage::kAssigned) {
@@ -47,30 +70,11 @@ Result<Lead> Lifecycle::transition(int64_t lead_id, const TransitionInput& in, c
                       " it can move to: " + stage_list(transitions_from(from)),
                   "to");
   }
-  const TimePoint now = clock_.now();
-  Json payload = {{"from", stage_name(from)}, {"to", stage_name(in.to)}};
-  if (!in.reason.empty()) payload["reason"] = in.reason;
-  if (!in.note.empty()) payload["note"] = in.note;
-  if (in.amount_cents) payload["amount_cents"] = *in.amount_cents;
-  if (in.revenue_cents) payload["revenue_cents"] = *in.revenue_cents;
-  if (in.expected_close) payload["expected_close"] = format_time(*in.expected_close);
-  if (!in.on_behalf_of.empty()) payload["on_behalf_of"] = in.on_behalf_of;
-  if (in.feedback_link) payload["feedback_link"] = *in.feedback_link;
-  if (std::string exit = exit_reason(in.to, in.reason); !exit.empty()) payload["exit"] = exit;
   const Lead before = *lead;
   Mutation m;
   LeadChange c{std::move(lead).value(), {}, {}};
-  Lead& l = c.lead;
-  if (!l.owner.empty()) payload["owner"] = l.owner;
-  l.stage = in.to;
-  l.updated_at = now;
-  // Any move out of assigned is the owner's response; closing or pooling
-  // the lead ends its follow-up, and a pool has no owner.
-  if (from == Stage::kAssigned || !is_open_stage(in.to)) stop_sla(l, now);
-  if (is_pool_stage(in.to)) clear_owner(l);
   auto active = definition_.get();
-  plan_decay(active ? active->definition.get() : nullptr, l);
-  c.events.push_back({0, lead_id, std::string(event_type::kStageChanged), now, actor, dump_json(payload)});
+  c.events.push_back(move_stage(c.lead, in, active ? active->definition.get() : nullptr, clock_.now(), actor));
   m.leads.push_back(std::move(c));
   if (in.feedback_link) m.feedback_links_used.push_back(*in.feedback_link);
   LEADLOOP_RETURN_IF_ERROR(store_.commit(m));

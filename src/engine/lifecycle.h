@@ -32,7 +32,18 @@ struct TransitionInput {
   // A feedback link answered by this move: used in the same transaction,
   // which fails with kConflict if the link was used already.
   std::optional<int64_t> feedback_link;
+  // The person's own wish (an opt-out), not the owner's move: the owner is
+  // released and the move does not count as their response.
+  bool release_owner = false;
 };
+
+// Moves `lead` to `in.to` as every stage move does: the follow-up clock,
+// the owner, the decay timer, and the stage_changed event (with the exit
+// reason when the lead leaves the funnel) for the caller's mutation. No
+// checks and no write. REQUIRES: transition_allowed(lead.stage, in.to); the
+// caller holds the intake's write lock. `definition` may be null.
+LeadEvent move_stage(Lead& lead, const TransitionInput& in, const Definition* definition, TimePoint now,
+                     const std::string& actor);
 
 class Lifecycle {
  public:

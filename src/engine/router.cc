@@ -58,6 +58,10 @@ std::string Router::pick_in_team(const std::string& team, const std::string& exc
 
 RouteChoice Router::choose_locked(const Lead& lead, TimePoint now, const std::string& except) const {
   RouteChoice c;
+  if (do_not_contact(lead.consent)) {
+    c.why_not = "the person asked not to be contacted (every consent channel denied)";
+    return c;
+  }
   auto active = definition_.get();
   std::string team;
   if (active) {
@@ -115,6 +119,13 @@ RouteChoice Router::choose(const Lead& lead, TimePoint now, const std::string& e
 
 void Router::route(Lead& lead, TimePoint now, RoutingOutput out, const std::string& cause) {
   if (!lead.owner.empty() || !(lead.stage == Stage::kCaptured || is_pool_stage(lead.stage))) return;
+  if (do_not_contact(lead.consent)) {
+    // Nobody calls, mails or e-mails the person: the lead leaves the funnel.
+    move(lead, Stage::kOptedOut, now, std::string(kRoutingActor),
+         {{"reason", "do not contact"}, {"exit", exit_reason(Stage::kOptedOut, "")}}, out);
+    plan_decay(nullptr, lead);
+    return;
+  }
   auto active = definition_.get();
   // Routing is on when the definition says how: it has a routing: section.
   if (!active || !active->definition->routing.written) return;
@@ -142,6 +153,12 @@ void Router::route(Lead& lead, TimePoint now, RoutingOutput out, const std::stri
     }
     case GradeAction::kNurture: {
       Json p = base;
+      if (lead.consent.email == Consent::kDenied) {
+        // The nurture programme is e-mail.
+        p["not_nurtured"] = "email consent denied";
+        move(lead, Stage::kRecycled, now, who, p, out);
+        return;
+      }
       p["programme"] = active->definition->routing.nurture_programme;
       move(lead, Stage::kNurture, now, who, p, out);
       return;

@@ -52,10 +52,14 @@ class Router {
   // routing: section (without one, leads wait in the queue as captured). Leads with an owner, closed ones and
   // those graded unqualified (or not at all) stay where they are. `cause`
   // (e.g. "decayed") replaces "graded <grade>" as the reason of the move and
-  // is recorded as its exit reason.
+  // is recorded as its exit reason. Consent is honoured: a lead with every
+  // channel denied is never given to a rep but leaves as opted_out, and one
+  // with e-mail denied goes to recycle instead of the (e-mail) nurture
+  // programme, the event saying why (not_nurtured).
   void route(Lead& lead, TimePoint now, RoutingOutput out, const std::string& cause = "");
 
-  // Where routing would assign this lead now, never to `except`.
+  // Where routing would assign this lead now, never to `except`; nobody for
+  // a person not to be contacted at all.
   RouteChoice choose(const Lead& lead, TimePoint now, const std::string& except = "");
 
   // Gives the lead to `to.rep` (stage assigned unless it is further along),
