@@ -15,13 +15,36 @@
 
 namespace leadloop {
 
+// Who is calling: an API token or a signed-in user (a session).
 struct Principal {
-  int64_t token_id = 0;
-  Role role = Role::kViewer;
-  std::string label;
-  // "token:<id>" or "token:<id>:<label>", recorded as the actor of writes.
+  int64_t token_id = 0;    // 0 for a session
+  int64_t user_id = 0;     // 0 for a token
+  int64_t session_id = 0;  // 0 for a token
+  RoleSet roles;
+  std::string label;  // the token's label, or the user's login
+  AccessBinding binding;
+  std::string csrf;  // the session's CSRF token; empty for a token
+
+  bool has(Role r) const { return roles.has(r); }
+  bool is_session() const { return session_id != 0; }
+  // "token:<id>", "token:<id>:<label>" or "user:<login>", recorded as the
+  // actor of writes.
   std::string actor() const;
 };
+
+// "vendor Acme", "rep ann", "team emea" or "-".
+std::string binding_text(const AccessBinding& b);
+
+// kInvalidValue unless the binding fits the roles: a vendor is bound to a
+// vendor and a sales rep to a rep key; a sales manager may be bound to a
+// team (else they manage every team).
+Status check_binding(RoleSet roles, const AccessBinding& binding);
+
+// `prefix` + 43 characters of base64url randomness (256 bits).
+std::string random_secret(std::string_view prefix);
+// Hex of BLAKE2b-256 of `secret` keyed with `domain`: what is stored of a
+// secret, so a stolen database yields none usable.
+std::string secret_hash(std::string_view secret, std::string_view domain);
 
 struct IssuedToken {
   ApiToken record;
@@ -32,7 +55,8 @@ class TokenAuthority {
  public:
   TokenAuthority(Store& store, const Clock& clock);
 
-  Result<IssuedToken> create(Role role, std::string label, std::optional<TimePoint> expires_at);
+  Result<IssuedToken> create(RoleSet roles, std::string label, std::optional<TimePoint> expires_at,
+                             AccessBinding binding = {});
   // kUnauthorized for a malformed, unknown, revoked or expired token.
   Result<Principal> verify(std::string_view token);
   Status revoke(int64_t id);
@@ -43,8 +67,6 @@ class TokenAuthority {
     std::optional<TimePoint> expires_at;
     TimePoint checked_at;
   };
-  std::string hash(std::string_view token) const;
-
   Store& store_;
   const Clock& clock_;
   std::mutex mu_;

@@ -112,7 +112,6 @@ Result<std::optional<TimePoint>> time_param(const Request& req, const char* name
 }
 
 void get_audit(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin}); !st.ok()) return send_error(res, st);
   AuditFilter f;
   f.actor = req.get_param_value("actor");
   f.record = req.get_param_value("record");

@@ -11,7 +11,7 @@ struct CodeStatus {
   ErrorCode code;
   int http;
 };
-constexpr std::array<CodeStatus, 19> kHttpStatus = {{
+constexpr std::array<CodeStatus, 20> kHttpStatus = {{
     {ErrorCode::kOk, 200},
     {ErrorCode::kInvalidJson, 400},
     {ErrorCode::kInvalidUtf8, 400},
@@ -31,6 +31,7 @@ constexpr std::array<CodeStatus, 19> kHttpStatus = {{
     {ErrorCode::kInternal, 500},
     {ErrorCode::kInvalidCsv, 422},
     {ErrorCode::kInvalidTransition, 409},
+    {ErrorCode::kTooManyRequests, 429},
 }};
 }  // namespace
 

@@ -96,12 +96,10 @@ Result<LinkRequest> parse_link_request(const std::string& text) {
 }
 
 void post_feedback_link(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager}); !st.ok()) {
-    return send_error(res, st);
-  }
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
+  if (auto seen = visible_lead(ctx, *id); !seen.ok()) return send_error(res, seen.status().with_field("id"));
   auto in = parse_link_request(req.body);
   if (!in.ok()) return send_error(res, in.status());
   const TimePoint expires_at = ctx.services.clock.now() + in->hours * kMillisPerHour;
@@ -222,15 +220,9 @@ Json feedback_answer_json(const FeedbackAnswer& a) {
 }
 
 void get_campaign_feedback(RouteContext& ctx, const Request& req, Response& res) {
-  // TODO(access): a vendor sees only the campaigns it works; that scoping
-  // comes with users and the authorization policy.
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep,
-                                     Role::kVendor});
-      !st.ok()) {
-    return send_error(res, st);
-  }
   const std::string key = req.matches[1].str();
-  if (!ctx.services.campaigns.find(key)) {
+  auto campaign = ctx.services.campaigns.find(key);
+  if (!campaign || !ctx.services.policy.can_see_campaign(ctx.principal, *campaign)) {
     return send_error(res, Status(ErrorCode::kNotFound, "no campaign '" + key + "'", "key"));
   }
   auto f = campaign_feedback(ctx.services.store, key, kRecentAnswers);

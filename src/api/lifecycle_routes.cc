@@ -16,44 +16,8 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-constexpr std::initializer_list<Role> kManagers = {Role::kAdmin, Role::kMarketing, Role::kSalesManager};
-constexpr std::initializer_list<Role> kSales = {Role::kAdmin, Role::kMarketing, Role::kSalesManager,
-                                                Role::kSalesRep};
-
-Result<Json> json_body(const Request& req) {
-  LEADLOOP_RETURN_IF_ERROR(require_json(req));
-  auto body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
-  return body;
-}
-
-// Checks that every key of `body` is one of `fields`, each of the given kind.
-enum class Kind { kString, kNumber, kBool, kIdList };
-Status check_fields(const Json& body, std::initializer_list<std::pair<const char*, Kind>> fields) {
-  for (auto& [key, value] : body.items()) {
-    const std::pair<const char*, Kind>* spec = nullptr;
-    for (const auto& f : fields) {
-      if (key == f.first) spec = &f;
-    }
-    if (!spec) return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
-    bool ok = false;
-    switch (spec->second) {
-      case Kind::kString: ok = value.is_string(); break;
-      case Kind::kNumber: ok = value.is_number(); break;
-      case Kind::kBool: ok = value.is_boolean(); break;
-      case Kind::kIdList:
-        ok = value.is_array() && std::all_of(value.begin(), value.end(), [](const Json& v) {
-               return v.is_number_integer() && v.get<int64_t>() > 0;
-             });
-        break;
-    }
-    if (!ok) {
-      const char* what[] = {"a string", "a number", "true or false", "a list of lead ids"};
-      return Status(ErrorCode::kWrongType, key + " must be " + what[static_cast<int>(spec->second)], key);
-    }
-  }
-  return Status();
-}
+// Who may enter feedback on behalf of a rep.
+constexpr RoleSet kManagers = {Role::kAdmin, Role::kMarketing, Role::kSalesManager};
 
 Result<int64_t> amount_cents(const Json& body, const char* key) {
   double v = body[key].get<double>();
@@ -103,9 +67,9 @@ Result<TransitionInput> parse_transition(const Json& body) {
 }
 
 void post_transition(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, kSales); !st.ok()) return send_error(res, st);
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
+  if (auto seen = visible_lead(ctx, *id); !seen.ok()) return send_error(res, seen.status().with_field("id"));
   auto body = json_body(req);
   if (!body.ok()) return send_error(res, body.status());
   auto in = parse_transition(*body);
@@ -120,13 +84,10 @@ void post_transition(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 void post_lead_touch(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep,
-                                     Role::kVendor});
-      !st.ok()) {
-    return send_error(res, st);
-  }
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
+  auto lead = visible_lead(ctx, *id);
+  if (!lead.ok()) return send_error(res, lead.status().with_field("id"));
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
   auto in = parse_touch(req.body);
   if (!in.ok()) return send_error(res, in.status());
@@ -134,11 +95,7 @@ void post_lead_touch(RouteContext& ctx, const Request& req, Response& res) {
     return send_error(res, Status(ErrorCode::kInvalidValue, "the body names another lead than the path", "lead"));
   }
   in->touch.lead_id = *id;
-  if (in->touch.campaign.empty()) {
-    auto lead = ctx.services.store.get_lead(*id);
-    if (!lead.ok()) return send_error(res, lead.status());
-    in->touch.campaign = lead->source_campaign;
-  }
+  if (in->touch.campaign.empty()) in->touch.campaign = lead->source_campaign;
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
@@ -157,7 +114,6 @@ Json outcome_json(const AssignOutcome& o) {
 }
 
 void get_queue(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, kManagers); !st.ok()) return send_error(res, st);
   auto limit = int_param(req, "limit", 50, 1, 1000);
   if (!limit.ok()) return send_error(res, limit.status());
   auto after = int_param(req, "cursor", 0, 0, INT64_MAX);
@@ -198,13 +154,13 @@ Result<AssignRequest> parse_assign(const Json& body, bool with_ids) {
 }
 
 void post_assignment(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, kManagers); !st.ok()) return send_error(res, st);
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
   auto body = json_body(req);
   if (!body.ok()) return send_error(res, body.status());
   auto r = parse_assign(*body, false);
   if (!r.ok()) return send_error(res, r.status());
+  if (auto seen = visible_lead(ctx, *id); !seen.ok()) return send_error(res, seen.status().with_field("id"));
   r->lead_ids = {*id};
   auto out = ctx.services.dispatch.assign(*r, ctx.principal.actor());
   if (!out.ok()) return send_error(res, out.status());
@@ -216,20 +172,45 @@ void post_assignment(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 void post_assignments(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, kManagers); !st.ok()) return send_error(res, st);
   auto body = json_body(req);
   if (!body.ok()) return send_error(res, body.status());
   auto r = parse_assign(*body, true);
   if (!r.ok()) return send_error(res, r.status());
+  // A manager of one team assigns the leads they can see; the others are
+  // refused as unknown, in the order asked.
+  std::vector<int64_t> asked = r->lead_ids;
+  std::vector<AssignOutcome> hidden;
+  if (!ctx.services.policy.lead_scope(ctx.principal).all) {
+    r->lead_ids.clear();
+    for (int64_t id : asked) {
+      auto seen = visible_lead(ctx, id);
+      if (seen.ok()) {
+        r->lead_ids.push_back(id);
+      } else {
+        AssignOutcome o;
+        o.lead_id = id;
+        o.error = seen.status();
+        hidden.push_back(std::move(o));
+      }
+    }
+  }
   auto out = ctx.services.dispatch.assign(*r, ctx.principal.actor());
   if (!out.ok()) return send_error(res, out.status());
   Json results = Json::array();
   int64_t assigned = 0;
-  for (const auto& o : *out) {
-    results.push_back(outcome_json(o));
-    if (o.error.ok()) ++assigned;
+  size_t next_done = 0, next_hidden = 0;
+  for (int64_t id : asked) {
+    const AssignOutcome* o = nullptr;
+    if (next_hidden < hidden.size() && hidden[next_hidden].lead_id == id) {
+      o = &hidden[next_hidden++];
+    } else if (next_done < out->size()) {
+      o = &(*out)[next_done++];
+    }
+    if (!o) continue;
+    results.push_back(outcome_json(*o));
+    if (o->error.ok()) ++assigned;
   }
-  send_json(res, 200, {{"assigned", assigned}, {"refused", static_cast<int64_t>(out->size()) - assigned},
+  send_json(res, 200, {{"assigned", assigned}, {"refused", static_cast<int64_t>(results.size()) - assigned},
                        {"results", results}});
 }
 
@@ -258,7 +239,6 @@ Status check_key(const Json& body, const char* field) {
 }
 
 void get_teams(RouteContext& ctx, const Request&, Response& res) {
-  if (Status st = require_role(ctx, kSales); !st.ok()) return send_error(res, st);
   auto teams = ctx.services.store.list_teams();
   if (!teams.ok()) return send_error(res, teams.status());
   Json list = Json::array();
@@ -267,7 +247,6 @@ void get_teams(RouteContext& ctx, const Request&, Response& res) {
 }
 
 void post_team(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kSalesManager}); !st.ok()) return send_error(res, st);
   auto body = json_body(req);
   if (!body.ok()) return send_error(res, body.status());
   Status st = check_fields(*body, {{"key", Kind::kString}, {"name", Kind::kString}, {"region", Kind::kString},
@@ -282,7 +261,6 @@ void post_team(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 void get_reps(RouteContext& ctx, const Request&, Response& res) {
-  if (Status st = require_role(ctx, kSales); !st.ok()) return send_error(res, st);
   Json list = Json::array();
   for (const Rep& r : ctx.services.router.reps()) list.push_back(rep_json(r, ctx.services.router.open_leads(r.key)));
   send_json(res, 200, {{"reps", list}});
@@ -320,7 +298,6 @@ constexpr std::initializer_list<std::pair<const char*, Kind>> kRepFields = {
     {"region", Kind::kString}, {"capacity", Kind::kNumber}, {"away", Kind::kBool}, {"active", Kind::kBool}};
 
 void post_rep(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kSalesManager}); !st.ok()) return send_error(res, st);
   auto body = json_body(req);
   if (!body.ok()) return send_error(res, body.status());
   Status st = check_fields(*body, kRepFields);
@@ -337,7 +314,6 @@ void post_rep(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 void put_rep(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin, Role::kSalesManager}); !st.ok()) return send_error(res, st);
   const std::string key = req.matches[1].str();
   auto rep = ctx.services.router.find_rep(key);
   if (!rep) return send_error(res, Status(ErrorCode::kNotFound, "no rep '" + key + "'", "key"));
@@ -353,7 +329,6 @@ void put_rep(RouteContext& ctx, const Request& req, Response& res) {
 // ---- outbox and follow-up ------------------------------------------------------------
 
 void get_outbox(RouteContext& ctx, const Request& req, Response& res) {
-  if (Status st = require_role(ctx, kManagers); !st.ok()) return send_error(res, st);
   auto limit = int_param(req, "limit", 100, 1, 1000);
   if (!limit.ok()) return send_error(res, limit.status());
   auto after = int_param(req, "cursor", 0, 0, INT64_MAX);
@@ -376,7 +351,6 @@ void get_outbox(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 void post_follow_up_run(RouteContext& ctx, const Request&, Response& res) {
-  if (Status st = require_role(ctx, {Role::kAdmin}); !st.ok()) return send_error(res, st);
   auto run = ctx.services.follow_up.run_due();
   if (!run.ok()) return send_error(res, run.status());
   send_json(res, 200, follow_up_json(*run, ctx.services.clock.now()));

@@ -1,5 +1,6 @@
 #include "api/request.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/errors.h"
@@ -43,6 +44,42 @@ Result<int64_t> parse_int(std::string_view s, const char* name) {
 }
 }  // namespace
 
+Result<Json> json_body(const httplib::Request& req) {
+  LEADLOOP_RETURN_IF_ERROR(require_json(req));
+  auto body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
+  return body;
+}
+
+Status check_fields(const Json& body, std::initializer_list<std::pair<const char*, Kind>> fields) {
+  for (auto& [key, value] : body.items()) {
+    const std::pair<const char*, Kind>* spec = nullptr;
+    for (const auto& f : fields) {
+      if (key == f.first) spec = &f;
+    }
+    if (!spec) return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
+    bool ok = false;
+    switch (spec->second) {
+      case Kind::kString: ok = value.is_string(); break;
+      case Kind::kNumber: ok = value.is_number(); break;
+      case Kind::kBool: ok = value.is_boolean(); break;
+      case Kind::kIdList:
+        ok = value.is_array() && std::all_of(value.begin(), value.end(), [](const Json& v) {
+               return v.is_number_integer() && v.get<int64_t>() > 0;
+             });
+        break;
+      case Kind::kStringList:
+        ok = value.is_array() && std::all_of(value.begin(), value.end(), [](const Json& v) { return v.is_string(); });
+        break;
+    }
+    if (!ok) {
+      const char* what[] = {"a string", "a number", "true or false", "a list of lead ids", "a list of strings"};
+      return Status(ErrorCode::kWrongType, key + " must be " + what[static_cast<int>(spec->second)], key);
+    }
+  }
+  return Status();
+}
+
 Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t fallback,
                           int64_t min, int64_t max) {
   if (!req.has_param(name)) return fallback;
@@ -67,6 +104,10 @@ Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, i
   f.owner = req.get_param_value("owner");
   f.region = req.get_param_value("region");
   f.q = req.get_param_value("q");
+  f.contactable = req.get_param_value("contactable");
+  if (!f.contactable.empty() && f.contactable != "email" && f.contactable != "phone" && f.contactable != "mail") {
+    return Status(ErrorCode::kInvalidValue, "contactable is email, phone or mail", "contactable");
+  }
   if (req.has_param("stage")) {
     auto s = parse_stage(req.get_param_value("stage"));
     if (!s) {

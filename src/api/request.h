@@ -19,6 +19,15 @@ void send_error(httplib::Response& res, const Status& status);
 // kUnsupportedMediaType unless the body is JSON (or has no content type).
 Status require_json(const httplib::Request& req);
 
+// The body as a JSON object: kUnsupportedMediaType or kInvalidJson else.
+Result<Json> json_body(const httplib::Request& req);
+
+// The JSON type a field must have, for check_fields.
+enum class Kind { kString, kNumber, kBool, kIdList, kStringList };
+// kUnknownField for a key not in `fields`, kWrongType for a value not of
+// its kind.
+Status check_fields(const Json& body, std::initializer_list<std::pair<const char*, Kind>> fields);
+
 // A positive integer query parameter within [min, max], or the default.
 Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t fallback,
                           int64_t min, int64_t max);

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include "api/errors.h"
 #include "api/request.h"
 #include "io/csv_export.h"
@@ -43,6 +45,41 @@ Json outcome_json(const CaptureOutcome& o, bool with_lead) {
   return j;
 }
 
+// The campaigns a caller may capture into: all (nullopt) for marketing, sales
+// managers and admins; a vendor its own.
+std::optional<std::vector<std::string>> capture_campaigns(const RouteContext& ctx) {
+  if (ctx.principal.roles.any_of({Role::kAdmin, Role::kMarketing, Role::kSalesManager})) return std::nullopt;
+  return ctx.services.policy.lead_scope(ctx.principal).campaigns;
+}
+
+bool listed(const std::vector<std::string>& list, const std::string& key) {
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
+
+// Refuses, lead by lead, captures into campaigns the caller does not work.
+void restrict_capture(const RouteContext& ctx, std::vector<Result<Lead>>& batch) {
+  auto only = capture_campaigns(ctx);
+  if (!only) return;
+  for (auto& lead : batch) {
+    // A lead without a campaign is refused by validation, as for anyone.
+    if (lead.ok() && !lead->source_campaign.empty() && !listed(*only, lead->source_campaign)) {
+      lead = Status(ErrorCode::kForbidden, "campaign '" + lead->source_campaign + "' is not one of yours",
+                    "source_campaign");
+    }
+  }
+}
+
+// A lead's history as the caller may see it: no deal amounts or revenue
+// for a vendor.
+Json event_json(const RouteContext& ctx, const LeadEvent& e) {
+  Json j = to_json(e);
+  if (!ctx.services.policy.sees_revenue(ctx.principal) && j.contains("payload") && j["payload"].is_object()) {
+    j["payload"].erase("amount");
+    j["payload"].erase("revenue");
+  }
+  return j;
+}
+
 CaptureContext capture_context(RouteContext& ctx, const Request& req) {
   CaptureContext c;
   c.actor = ctx.principal.actor();
@@ -58,6 +95,7 @@ void post_lead(RouteContext& ctx, const Request& req, Response& res) {
   if (!lead.ok()) return send_error(res, lead.status());
   std::vector<Result<Lead>> batch;
   batch.push_back(std::move(lead));
+  restrict_capture(ctx, batch);
   CaptureContext cc = capture_context(ctx, req);
   cc.return_leads = true;
   auto out = ctx.services.intake.capture(std::move(batch), cc);
@@ -74,6 +112,7 @@ void post_leads_bulk(RouteContext& ctx, const Request& req, Response& res) {
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
   auto batch = parse_lead_batch(req.body, ctx.config.max_batch);
   if (!batch.ok()) return send_error(res, batch.status());
+  restrict_capture(ctx, *batch);
   auto out = ctx.services.intake.capture(std::move(batch).value(), capture_context(ctx, req));
   if (!out.ok()) return send_error(res, out.status());
   // Written by hand: this answer is on the bulk hot path.
@@ -108,7 +147,7 @@ void post_leads_bulk(RouteContext& ctx, const Request& req, Response& res) {
 void get_lead(RouteContext& ctx, const Request& req, Response& res) {
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
-  auto lead = ctx.services.store.get_lead(*id);
+  auto lead = visible_lead(ctx, *id);
   if (!lead.ok()) return send_error(res, lead.status());
   send_json(res, 200, to_json(*lead));
 }
@@ -116,6 +155,7 @@ void get_lead(RouteContext& ctx, const Request& req, Response& res) {
 void get_leads(RouteContext& ctx, const Request& req, Response& res) {
   auto filter = lead_filter(req, 50, 1000);
   if (!filter.ok()) return send_error(res, filter.status());
+  ctx.services.policy.lead_scope(ctx.principal).restrict(*filter);
   auto leads = ctx.services.store.list_leads(*filter);
   if (!leads.ok()) return send_error(res, leads.status());
   Json list = Json::array();
@@ -128,12 +168,12 @@ void get_leads(RouteContext& ctx, const Request& req, Response& res) {
 void get_timeline(RouteContext& ctx, const Request& req, Response& res) {
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
-  auto lead = ctx.services.store.get_lead(*id);
+  auto lead = visible_lead(ctx, *id);
   if (!lead.ok()) return send_error(res, lead.status());
   auto events = ctx.services.store.lead_events(*id);
   if (!events.ok()) return send_error(res, events.status());
   Json list = Json::array();
-  for (const LeadEvent& e : *events) list.push_back(to_json(e));
+  for (const LeadEvent& e : *events) list.push_back(event_json(ctx, e));
   send_json(res, 200, {{"lead", *id}, {"stage", stage_name(lead->stage)}, {"events", list}});
 }
 
@@ -151,14 +191,18 @@ void post_campaign(RouteContext& ctx, const Request& req, Response& res) {
 
 void get_campaigns(RouteContext& ctx, const Request&, Response& res) {
   Json list = Json::array();
-  for (const Campaign& c : ctx.services.campaigns.list()) list.push_back(to_json(c));
+  for (const Campaign& c : ctx.services.campaigns.list()) {
+    if (ctx.services.policy.can_see_campaign(ctx.principal, c)) list.push_back(to_json(c));
+  }
   send_json(res, 200, {{"campaigns", list}});
 }
 
 void get_campaign(RouteContext& ctx, const Request& req, Response& res) {
   std::string key = req.matches[1];
   auto c = ctx.services.campaigns.find(key);
-  if (!c) return send_error(res, Status(ErrorCode::kNotFound, "no campaign '" + key + "'", "key"));
+  if (!c || !ctx.services.policy.can_see_campaign(ctx.principal, *c)) {
+    return send_error(res, Status(ErrorCode::kNotFound, "no campaign '" + key + "'", "key"));
+  }
   send_json(res, 200, to_json(*c));
 }
 
@@ -166,6 +210,19 @@ void post_touch(RouteContext& ctx, const Request& req, Response& res) {
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
   auto in = parse_touch(req.body);
   if (!in.ok()) return send_error(res, in.status());
+  // A touch without a lead is a conversation that did not become one:
+  // counted for its campaign.
+  if (in->touch.lead_id != 0) {
+    // A lead out of scope is answered as one that does not exist.
+    if (auto seen = visible_lead(ctx, in->touch.lead_id); !seen.ok()) {
+      if (seen.status().code() != ErrorCode::kNotFound) return send_error(res, seen.status());
+      return send_error(res, Status(ErrorCode::kInvalidValue, "no lead with id " + std::to_string(in->touch.lead_id),
+                                    "lead"));
+    }
+  } else if (auto only = capture_campaigns(ctx); only && !listed(*only, in->touch.campaign)) {
+    return send_error(res, Status(ErrorCode::kForbidden, "campaign '" + in->touch.campaign + "' is not one of yours",
+                                  "campaign"));
+  }
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
@@ -217,6 +274,10 @@ void post_import(RouteContext& ctx, const Request& req, Response& res) {
   opt.dry_run = bool_param(req, "dry_run");
   opt.source = req.has_param("filename") ? req.get_param_value("filename") : "api";
   opt.actor = ctx.principal.actor();
+  opt.only_campaigns = capture_campaigns(ctx);
+  if (opt.only_campaigns && !listed(*opt.only_campaigns, opt.campaign)) {
+    return send_error(res, Status(ErrorCode::kForbidden, "name one of your campaigns: campaign", "campaign"));
+  }
   auto report = ctx.services.importer.run(req.body, opt);
   if (!report.ok()) return send_error(res, report.status());
   Json errors = Json::array();
@@ -237,10 +298,21 @@ void post_import(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, report->record.dry_run ? 200 : 201, body);
 }
 
+// An import the caller may see: a vendor's own campaigns' only.
+Result<ImportRecord> visible_import(const RouteContext& ctx, int64_t id) {
+  auto rec = ctx.services.store.get_import(id);
+  if (!rec.ok()) return rec.status();
+  auto only = capture_campaigns(ctx);
+  if (only && !listed(*only, rec->campaign)) {
+    return Status(ErrorCode::kNotFound, "no import with id " + std::to_string(id), "id");
+  }
+  return rec;
+}
+
 void get_import(RouteContext& ctx, const Request& req, Response& res) {
   auto id = path_id(req, 1, "import");
   if (!id.ok()) return send_error(res, id.status());
-  auto rec = ctx.services.store.get_import(*id);
+  auto rec = visible_import(ctx, *id);
   if (!rec.ok()) return send_error(res, rec.status());
   send_json(res, 200, import_json(*rec));
 }
@@ -248,7 +320,7 @@ void get_import(RouteContext& ctx, const Request& req, Response& res) {
 void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
   auto id = path_id(req, 1, "import");
   if (!id.ok()) return send_error(res, id.status());
-  auto rec = ctx.services.store.get_import(*id);
+  auto rec = visible_import(ctx, *id);
   if (!rec.ok()) return send_error(res, rec.status());
   auto after = int_param(req, "after_line", 0, 0, INT64_MAX);
   auto limit = int_param(req, "limit", 1000, 1, 10000);
@@ -268,6 +340,7 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
   if (!filter.ok()) return send_error(res, filter.status());
   LeadFilter f = *filter;
   if (!req.has_param("limit")) f.limit = 0;
+  ctx.services.policy.lead_scope(ctx.principal).restrict(f);
   Store* store = &ctx.services.store;
   res.set_header("Content-Disposition", "attachment; filename=\"leads.csv\"");
   res.set_chunked_content_provider(
@@ -287,14 +360,22 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
 
 }  // namespace
 
-Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles) {
-  for (Role r : roles) {
-    if (ctx.principal.role == r) return Status();
-  }
-  std::string names;
-  for (Role r : roles) names += (names.empty() ? "" : ", ") + std::string(role_name(r));
+Status require_role(const RouteContext& ctx, RoleSet roles) {
+  if (ctx.principal.roles.any_of(roles)) return Status();
   return Status(ErrorCode::kForbidden,
-                "a " + std::string(role_name(ctx.principal.role)) + " token cannot do this; it needs one of: " + names);
+                "this needs one of the roles " + roles.text() + "; the caller has " + ctx.principal.roles.text());
+}
+
+Status require_lead(const RouteContext& ctx, const Lead& lead) {
+  if (ctx.services.policy.can_see_lead(ctx.principal, lead)) return Status();
+  return Status(ErrorCode::kNotFound, "no lead with id " + std::to_string(lead.id));
+}
+
+Result<Lead> visible_lead(const RouteContext& ctx, int64_t id) {
+  auto lead = ctx.services.store.get_lead(id);
+  if (!lead.ok()) return lead.status();
+  LEADLOOP_RETURN_IF_ERROR(require_lead(ctx, *lead));
+  return lead;
 }
 
 const std::vector<Route>& route_table() {
@@ -321,6 +402,7 @@ const std::vector<Route>& route_table() {
     for (auto& r : feedback_routes()) routes.push_back(std::move(r));
     for (auto& r : privacy_routes()) routes.push_back(std::move(r));
     for (auto& r : audit_routes()) routes.push_back(std::move(r));
+    for (auto& r : access_routes()) routes.push_back(std::move(r));
     return routes;
   }();
   return kRoutes;

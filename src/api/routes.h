@@ -28,8 +28,20 @@ struct Route {
 
 const std::vector<Route>& route_table();
 
+// The cookie that carries a signed-in session.
+inline constexpr std::string_view kSessionCookie = "leadloop_session";
+
 // ok when the caller holds one of `roles`; else kForbidden naming them.
-Status require_role(const RouteContext& ctx, std::initializer_list<Role> roles);
+// Routes are checked against route_policy.cc before their handler runs;
+// this is for a finer rule inside one (entering feedback on behalf of a rep).
+Status require_role(const RouteContext& ctx, RoleSet roles);
+// ok when the caller may see the lead (access/policy.h); else kNotFound, as
+// for a lead that does not exist, so a scope's edges reveal nothing.
+Status require_lead(const RouteContext& ctx, const Lead& lead);
+// Reads a lead the caller may see: kNotFound otherwise.
+Result<Lead> visible_lead(const RouteContext& ctx, int64_t id);
+// Sessions, users and API tokens (access_routes.cc).
+std::vector<Route> access_routes();
 // The lead definition's routes (definition_routes.cc).
 std::vector<Route> definition_routes();
 // Transitions, touches on a lead, queue and assignment, teams and reps,

@@ -1,6 +1,7 @@
 #include "api/server.h"
 
 #include <httplib.h>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "api/errors.h"
 #include "api/request.h"
+#include "api/route_policy.h"
 #include "api/routes.h"
 
 namespace leadloop::api {
@@ -22,26 +24,122 @@ std::string path_regex(const std::string& path) {
   return std::regex_replace(escaped, kParam, "([^/]+)");
 }
 
-Status authenticate(TokenAuthority& tokens, const httplib::Request& req, Principal* out) {
+// The session cookie's value in a Cookie header, or "".
+std::string session_cookie(const httplib::Request& req) {
+  const std::string cookies = req.get_header_value("Cookie");
+  std::string_view rest = cookies;
+  while (!rest.empty()) {
+    size_t semi = rest.find(';');
+    std::string_view part = rest.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.starts_with(kSessionCookie) && part.size() > kSessionCookie.size() &&
+        part[kSessionCookie.size()] == '=') {
+      return std::string(part.substr(kSessionCookie.size() + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    rest.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+// A write made with a session cookie must echo the session's CSRF token, in
+// the X-CSRF-Token header or, for a form post, a csrf_token field. A page
+// of another site can make the browser send the cookie, never the token.
+Status check_csrf(const Principal& p, const httplib::Request& req) {
+  if (req.method == "GET" || req.method == "HEAD") return Status();
+  std::string sent = req.get_header_value("X-CSRF-Token");
+  if (sent.empty() && req.has_param("csrf_token")) sent = req.get_param_value("csrf_token");
+  if (sent.size() != p.csrf.size() || sodium_memcmp(sent.data(), p.csrf.data(), sent.size()) != 0) {
+    return Status(ErrorCode::kForbidden,
+                  "a write with a session cookie must carry the session's CSRF token in the X-CSRF-Token header "
+                  "(GET /api/v1/session shows it)",
+                  "X-CSRF-Token");
+  }
+  return Status();
+}
+
+// An API token (Authorization: Bearer) or a session cookie.
+Status authenticate(Services& services, const httplib::Request& req, Principal* out) {
   std::string auth = req.get_header_value("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
+  if (!auth.empty()) {
+    if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
+      return Status(ErrorCode::kUnauthorized, "send the token as 'Authorization: Bearer <token>'");
+    }
+    auto p = services.tokens.verify(std::string_view(auth).substr(kBearer.size()));
+    if (!p.ok()) return p.status();
+    *out = *p;
+    return Status();
+  }
+  std::string cookie = session_cookie(req);
+  if (cookie.empty()) {
     return Status(ErrorCode::kUnauthorized,
-                  "a valid API token is required: send 'Authorization: Bearer <token>' "
+                  "sign in (POST /api/v1/session) or send an API token as 'Authorization: Bearer <token>' "
                   "(create one with `leadloop token create --role admin`)");
   }
-  auto p = tokens.verify(std::string_view(auth).substr(kBearer.size()));
+  auto p = services.users.verify_session(cookie);
   if (!p.ok()) return p.status();
+  LEADLOOP_RETURN_IF_ERROR(check_csrf(*p, req));
   *out = *p;
   return Status();
 }
 
+Status forbidden(const Principal& p, RoleSet allowed) {
+  return Status(ErrorCode::kForbidden,
+                "this needs one of the roles " + allowed.text() + "; the caller has " + p.roles.text());
+}
+
+// The client a rate limit counts against: the caller once known, else the
+// address.
+std::string client_key(const Principal& p, const httplib::Request& req) {
+  if (p.token_id) return "t" + std::to_string(p.token_id);
+  if (p.user_id) return "u" + std::to_string(p.user_id);
+  return "a" + req.remote_addr;
+}
+
+int64_t monotonic_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void too_many(httplib::Response& res, int64_t retry_ms, const std::string& what) {
+  res.set_header("Retry-After", std::to_string((retry_ms + 999) / 1000));
+  send_error(res, Status(ErrorCode::kTooManyRequests, what + "; retry in " + std::to_string((retry_ms + 999) / 1000) +
+                                                          " s"));
+}
+
+// Headers every answer carries. Pages set their own Content-Security-Policy
+// and Referrer-Policy; the API's JSON gets the strictest.
+void security_headers(httplib::Response& res, bool behind_tls) {
+  auto put = [&](const char* name, const char* value) {
+    if (!res.has_header(name)) res.set_header(name, value);
+  };
+  put("X-Content-Type-Options", "nosniff");
+  put("Cache-Control", "no-store");
+  put("X-Frame-Options", "DENY");
+  put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  put("Referrer-Policy", "no-referrer");
+  put("Cross-Origin-Opener-Policy", "same-origin");
+  put("Cross-Origin-Resource-Policy", "same-origin");
+  put("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
+  if (behind_tls) put("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
 // Who writes through a public route: the holder of a feedback link, named
-// by the link (never by its token, which is a credential), or "public".
-// Looked up before the handler runs, since answering uses the link up.
-AuditEntry link_holder(FeedbackLinks& links, const RouteInfo& route, const httplib::Request& req) {
+// by the link (never by its token, which is a credential), the login a
+// sign-in is for, or "public". Looked up before the handler runs, since
+// answering uses the link up.
+AuditEntry public_caller(FeedbackLinks& links, const RouteInfo& route, const httplib::Request& req) {
   AuditEntry who;
   who.actor = "public";
+  if (route.path == "/api/v1/session") {
+    auto body = Json::parse(req.body, nullptr, false);
+    if (body.is_object() && body.contains("login") && body["login"].is_string() &&
+        check_login(body["login"].get<std::string>()).ok()) {
+      who.record = "user:" + body["login"].get<std::string>();
+    }
+    return who;
+  }
   if (route.path.starts_with("/feedback/{token}") && req.matches.size() > 1) {
     auto link = links.verify(req.matches[1].str());
     if (link.ok()) {
@@ -65,7 +163,11 @@ Status status_for_http(int http) {
 }  // namespace
 
 ApiServer::ApiServer(Services services, ServerConfig config)
-    : services_(services), config_(std::move(config)), http_(std::make_unique<httplib::Server>()) {
+    : services_(services),
+      config_(std::move(config)),
+      http_(std::make_unique<httplib::Server>()),
+      requests_(config_.rate_limit, config_.rate_limit * 2),
+      logins_(config_.logins_per_minute / 60.0, config_.logins_per_minute) {
   httplib::Server& s = *http_;
   const int threads = config_.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -77,21 +179,48 @@ ApiServer::ApiServer(Services services, ServerConfig config)
   for (const Route& route : route_table()) {
     const Route* r = &route;
     const bool audited = audited_route(r->info);
-    auto handler = [this, r, audited](const httplib::Request& req, httplib::Response& res) {
+    // Fail closed: a route the policy table does not name admits no one.
+    const RoleSet allowed = route_roles(r->info.method, r->info.path).value_or(RoleSet{});
+    if (r->info.authenticated && allowed.empty()) {
+      spdlog::error("{} {} is not in the route policy (src/api/route_policy.cc): refused to everyone", r->info.method,
+                    r->info.path);
+    }
+    const bool is_login = r->info.method == "POST" && r->info.path == "/api/v1/session";
+    auto handler = [this, r, audited, allowed, is_login](const httplib::Request& req, httplib::Response& res) {
       Principal principal;
       AuditEntry who;
+      int64_t retry_ms = 0;
       if (r->info.authenticated) {
-        // Without a valid token there is no one to name: a refused request
-        // is in the access log, not the audit log.
-        Status st = authenticate(services_.tokens, req, &principal);
-        if (!st.ok()) return send_error(res, st);
+        // Without valid credentials there is no one to name: a refused
+        // request is in the access log, not the audit log.
+        Status st = authenticate(services_, req, &principal);
+        if (!st.ok()) {
+          // Guessing tokens counts against the address.
+          if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
+            return too_many(res, retry_ms, "too many requests from this address");
+          }
+          return send_error(res, st);
+        }
+        if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
+          return too_many(res, retry_ms, "too many requests (--rate-limit)");
+        }
         who.actor = principal.actor();
-        who.role = std::string(role_name(principal.role));
-      } else if (audited) {
-        who = link_holder(services_.feedback_links, r->info, req);
+        who.role = principal.roles.text();
+      } else {
+        if (is_login && !logins_.allow(req.remote_addr, monotonic_ms(), &retry_ms)) {
+          return too_many(res, retry_ms, "too many sign-in attempts from this address");
+        }
+        if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
+          return too_many(res, retry_ms, "too many requests from this address");
+        }
+        if (audited) who = public_caller(services_.feedback_links, r->info, req);
       }
-      RouteContext ctx{services_, config_, principal};
-      r->handler(ctx, req, res);
+      if (r->info.authenticated && !principal.roles.any_of(allowed)) {
+        send_error(res, forbidden(principal, allowed));
+      } else {
+        RouteContext ctx{services_, config_, principal};
+        r->handler(ctx, req, res);
+      }
       if (audited) {
         who.at = services_.clock.now();
         record_audit(services_.store, std::move(who), r->info, req, res);
@@ -111,7 +240,9 @@ ApiServer::ApiServer(Services services, ServerConfig config)
 
   // Every error leaves as the one JSON shape, also those httplib makes
   // itself (unknown route, body over the limit).
-  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+  const bool tls = config_.behind_tls;
+  s.set_error_handler(httplib::Server::HandlerWithResponse([tls](const httplib::Request&, httplib::Response& res) {
+    security_headers(res, tls);
     if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
     Status st = status_for_http(res.status);
     res.set_content(error_body(st), "application/json");
@@ -128,10 +259,7 @@ ApiServer::ApiServer(Services services, ServerConfig config)
     spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
     send_error(res, Status(ErrorCode::kInternal, "internal error; see the server log"));
   });
-  s.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Cache-Control", "no-store");
-  });
+  s.set_post_routing_handler([tls](const httplib::Request&, httplib::Response& res) { security_headers(res, tls); });
   s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     // A feedback link's token is a credential: it stays out of the log.
     constexpr std::string_view kFeedback = "/feedback/";
@@ -177,11 +305,11 @@ Result<FollowUpRun> ApiServer::run_timers() {
 void ApiServer::add_clock_routes() {
   auto guard = [this](const httplib::Request& req, httplib::Response& res) {
     Principal principal;
-    if (Status st = authenticate(services_.tokens, req, &principal); !st.ok()) {
+    if (Status st = authenticate(services_, req, &principal); !st.ok()) {
       send_error(res, st);
       return false;
     }
-    if (principal.role != Role::kAdmin) {
+    if (!principal.has(Role::kAdmin)) {
       send_error(res, Status(ErrorCode::kForbidden, "only an admin token moves the clock"));
       return false;
     }

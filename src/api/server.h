@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "access/feedback_links.h"
+#include "access/policy.h"
 #include "access/tokens.h"
+#include "access/users.h"
+#include "api/rate_limit.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
 #include "engine/dispatch.h"
@@ -37,6 +40,15 @@ struct ServerConfig {
   // Set only for tests and demos (`serve --manual-clock`): the services'
   // clock, moved by POST /api/v1/clock (admin), which also fires timers.
   ManualClock* manual_clock = nullptr;
+  // Requests per second per client (token, user or address), with bursts
+  // of twice that; 0: no limit.
+  double rate_limit = 1000;
+  // Sign-in attempts per minute from one address.
+  double logins_per_minute = 30;
+  // Served behind TLS (a proxy terminating HTTPS): session cookies are
+  // Secure and responses carry Strict-Transport-Security. A request with
+  // X-Forwarded-Proto: https gets a Secure cookie either way.
+  bool behind_tls = false;
 };
 
 struct Services {
@@ -53,6 +65,8 @@ struct Services {
   Router& router;
   Dispatch& dispatch;
   FollowUp& follow_up;
+  UserDirectory& users;
+  Policy& policy;
 };
 
 // One entry of the route table, as documented in openapi.json.
@@ -87,6 +101,8 @@ class ApiServer {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> serve_done_{false};
   std::mutex timer_mu_;  // one timer run at a time (ticker and clock route)
+  RateLimiter requests_;
+  RateLimiter logins_;
 };
 
 }  // namespace leadloop::api

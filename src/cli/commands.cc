@@ -49,6 +49,9 @@ struct ServeArgs {
   int threads = 8;
   int timer_ms = 1000;
   std::string manual_clock;  // tests and demos: the clock stands still at this time
+  double rate_limit = 1000;
+  double logins_per_minute = 30;
+  bool behind_tls = false;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -90,12 +93,15 @@ int run_serve(const ServeArgs& a) {
   }
   const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
   config.timer_interval_ms = a.timer_ms;
+  config.rate_limit = a.rate_limit;
+  config.logins_per_minute = a.logins_per_minute;
+  config.behind_tls = a.behind_tls;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
-                                           r.dispatch, r.follow_up},
+                                           r.dispatch, r.follow_up, r.users, r.policy},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -252,6 +258,45 @@ struct DemoArgs {
   std::string start = "2026-01-05";
 };
 
+// The demo's people, one per role, all with the password kDemoPassword
+// (printed by `make run`; for a trial only: disable them or set their
+// passwords before real data goes in).
+constexpr const char* kDemoPassword = "leadloop-demo";
+
+Status add_demo_users(Runtime& r, std::ostream& out) {
+  std::string team, rep, vendor;
+  for (const Rep& p : r.router.reps()) {
+    auto t = r.router.find_team(p.team);
+    const bool manages = t && t->manager == p.key;
+    if (rep.empty() && p.active && !manages) {
+      rep = p.key;
+      team = p.team;
+    }
+  }
+  for (const Campaign& c : r.campaigns.list()) {
+    if (vendor.empty() && !c.vendor.empty()) vendor = c.vendor;
+  }
+  std::vector<NewUser> people = {
+      {"admin", "Demo Admin", kDemoPassword, Role::kAdmin, {}},
+      {"maria", "Maria Lopez", kDemoPassword, Role::kMarketing, {}},
+      {"sam", "Sam Chen", kDemoPassword, Role::kSalesManager, {"", "", team}},
+      {"rep", "Rep " + rep, kDemoPassword, Role::kSalesRep, {"", rep, ""}},
+      {"vendor", vendor + " (vendor)", kDemoPassword, Role::kVendor, {vendor, "", ""}},
+      {"viewer", "Board viewer", kDemoPassword, Role::kViewer, {}},
+  };
+  out << "demo users (password " << kDemoPassword << "):";
+  for (NewUser& u : people) {
+    if (u.roles.has(Role::kSalesRep) && rep.empty()) continue;
+    if (u.roles.has(Role::kVendor) && vendor.empty()) continue;
+    const std::string login = u.login, roles = u.roles.text(), bound = binding_text(u.binding);
+    auto added = r.users.add(std::move(u));
+    if (!added.ok()) return added.status();
+    out << " " << login << " (" << roles << (bound == "-" ? "" : ", " + bound) << ")";
+  }
+  out << "\n";
+  return Status();
+}
+
 int run_demo(const DemoArgs& a) {
   auto start = parse_date(a.start);
   if (!start.ok()) return fail(start.status().with_field("--start"));
@@ -282,6 +327,7 @@ int run_demo(const DemoArgs& a) {
             << s.definition_version << " signed by marketing and sales (seed " << a.seed << "); follow-up: "
             << with_commas(s.sla_breaches) << " SLA breaches, " << with_commas(s.reassignments) << " reassigned, "
             << with_commas(s.decays) << " warm leads decayed\n";
+  if (Status st = add_demo_users(r, std::cout); !st.ok()) return fail(st);
   return 0;
 }
 
@@ -296,22 +342,24 @@ struct TokenArgs {
   std::string db = kDefaultDb;
   std::string role = "admin";
   std::string label;
+  AccessBinding binding;
   int expires_days = 0;
   int64_t id = 0;
 };
 
 int run_token_create(const TokenArgs& a) {
-  auto role = parse_role(a.role);
-  if (!role) {
+  std::string bad;
+  auto roles = parse_roles(a.role, &bad);
+  if (!roles) {
     return fail(Status(ErrorCode::kInvalidValue,
-                       "unknown role '" + a.role + "'; use " + std::string(role_names()), "--role"));
+                       "unknown role '" + bad + "'; use one or more of " + std::string(role_names()), "--role"));
   }
   SystemClock clock;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   std::optional<TimePoint> expires;
   if (a.expires_days > 0) expires = clock.now() + a.expires_days * kMillisPerDay;
-  auto t = (*rt)->tokens.create(*role, a.label, expires);
+  auto t = (*rt)->tokens.create(*roles, a.label, expires, a.binding);
   if (!t.ok()) return fail(t.status());
   std::cout << t->secret << std::endl;  // only the token: scripts capture it
   return 0;
@@ -323,9 +371,10 @@ int run_token_list(const TokenArgs& a) {
   if (!rt.ok()) return fail(rt.status());
   auto list = (*rt)->store->list_tokens();
   if (!list.ok()) return fail(list.status());
-  std::cout << "id\trole\tlabel\tcreated\texpires\trevoked\n";
+  std::cout << "id\troles\tlabel\tbound to\tcreated\texpires\trevoked\n";
   for (const ApiToken& t : *list) {
-    std::cout << t.id << "\t" << t.role << "\t" << t.label << "\t" << format_time(t.created_at)
+    const std::string bound = binding_text(t.binding);
+    std::cout << t.id << "\t" << t.role << "\t" << t.label << "\t" << bound << "\t" << format_time(t.created_at)
               << "\t" << (t.expires_at ? format_time(*t.expires_at) : "-") << "\t"
               << (t.revoked_at ? format_time(*t.revoked_at) : "-") << "\n";
   }
@@ -405,6 +454,15 @@ void add_commands(CLI::App& app, int* exit_code) {
   s->add_option("--timer-interval-ms", serve->timer_ms, "How often follow-up timers (SLA, decay) are checked")
       ->capture_default_str()
       ->check(CLI::Range(50, 3600000));
+  s->add_option("--rate-limit", serve->rate_limit,
+                 "Requests per second per client (token, user or address), bursts of twice that; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  s->add_option("--logins-per-minute", serve->logins_per_minute, "Sign-in attempts per minute from one address")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  s->add_flag("--behind-tls", serve->behind_tls,
+              "Served behind a proxy terminating HTTPS: Secure cookies and Strict-Transport-Security");
   s->add_option("--manual-clock", serve->manual_clock,
                 "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
   s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });
@@ -453,8 +511,11 @@ void add_commands(CLI::App& app, int* exit_code) {
   t->require_subcommand(1);
   auto* tc = t->add_subcommand("create", "Create a token and print it (only the token)");
   tc->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
-  tc->add_option("--role", tok->role, std::string("Role: ") + std::string(role_names()))->capture_default_str();
+  tc->add_option("--role", tok->role, std::string("Role, or roles separated by commas: ") + std::string(role_names()))->capture_default_str();
   tc->add_option("--label", tok->label, "A name to recognise the token by");
+  tc->add_option("--vendor", tok->binding.vendor, "The vendor a vendor token is bound to (required for vendor)");
+  tc->add_option("--rep", tok->binding.rep, "The rep key a sales_rep token is bound to (required for sales_rep)");
+  tc->add_option("--team", tok->binding.team, "The team a sales_manager token manages (default: every team)");
   tc->add_option("--expires-days", tok->expires_days, "Days until it expires (0: never)")->check(CLI::Range(0, 3650));
   tc->callback([tok, exit_code] { *exit_code = run_token_create(*tok); });
   auto* tl = t->add_subcommand("list", "List tokens (never their secrets)");
@@ -470,6 +531,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   add_lifecycle_commands(app, exit_code);
   add_privacy_commands(app, exit_code);
   add_audit_commands(app, exit_code);
+  add_user_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "leadloop " << LEADLOOP_VERSION << "\n";

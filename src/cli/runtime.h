@@ -1,14 +1,16 @@
 // The services a Leadloop process runs on one database, built in dependency
 // order: store -> campaign catalog -> active definition -> router -> intake
 // -> tokens -> importer -> definition versions, review, lifecycle, dispatch,
-// follow-up -> feedback links.
+// follow-up -> feedback links -> users, access policy.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "access/feedback_links.h"
+#include "access/policy.h"
 #include "access/tokens.h"
+#include "access/users.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
 #include "engine/dispatch.h"
@@ -35,7 +37,9 @@ struct Runtime {
         lifecycle(*store, clock, intake, active_definition, &router),
         dispatch(*store, clock, intake, router),
         follow_up(*store, clock, intake, router, active_definition),
-        feedback_links(*store, clock, lifecycle) {}
+        feedback_links(*store, clock, lifecycle),
+        users(*store, clock),
+        policy(campaigns, router) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;
@@ -51,6 +55,8 @@ struct Runtime {
   Dispatch dispatch;
   FollowUp follow_up;
   FeedbackLinks feedback_links;
+  UserDirectory users;
+  Policy policy;
 };
 
 // Opens (creating if needed, with its folder) and migrates the database, and

@@ -32,6 +32,7 @@ enum class ErrorCode {
   kInternal,          // a bug
   kInvalidCsv,        // CSV structure broken (unterminated quote...)
   kInvalidTransition, // lifecycle transition not allowed
+  kTooManyRequests,   // over the rate limit; retry later
 };
 
 // "invalid_json", "missing_field", ...

@@ -1,5 +1,7 @@
 #include "io/csv_import.h"
 
+#include <algorithm>
+
 #include "io/csv_reader.h"
 #include "io/text_encoding.h"
 
@@ -120,6 +122,12 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
     } else {
       auto lead = map_record(*mapping, record.fields);
       if (lead.ok() && lead->source_campaign.empty()) lead->source_campaign = opt.campaign;
+      if (lead.ok() && opt.only_campaigns &&
+          std::find(opt.only_campaigns->begin(), opt.only_campaigns->end(), lead->source_campaign) ==
+              opt.only_campaigns->end()) {
+        lead = Status(ErrorCode::kForbidden, "campaign '" + lead->source_campaign + "' is not one of yours",
+                      "source_campaign");
+      }
       batch.push_back(std::move(lead));
     }
     batch_records.push_back(std::move(record));

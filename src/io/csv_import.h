@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct ImportOptions {
   std::string source = "api";   // file name, for the record
   std::string actor;
   size_t batch_size = 10000;
+  // When set, rows of any other campaign are refused (a vendor imports into
+  // its own campaigns only).
+  std::optional<std::vector<std::string>> only_campaigns;
 };
 
 struct ImportProgress {

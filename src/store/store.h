@@ -82,17 +82,62 @@ struct LeadFilter {
   std::string q;                          // text in email, name, company, phone
   std::vector<Stage> stages;              // any of these (with `stage`, both apply)
   bool unowned = false;                   // only leads without an owner
+  // Only leads that may be contacted on this channel ("email", "phone",
+  // "mail"): consent not denied.
+  std::string contactable;
+  // The caller's scope (access/policy.h), when not everything: leads of
+  // these owners, of these campaigns, or without an owner.
+  bool scoped = false;
+  std::vector<std::string> scope_owners;
+  std::vector<std::string> scope_campaigns;
+  bool scope_unowned = false;
   int64_t after_id = 0;                   // cursor: leads with id > after_id
   int limit = 50;                         // <= 0: no limit (exports)
+};
+
+// Whose records a user or token is bound to, for the roles that need it:
+// a vendor user to its vendor, a sales rep to its rep key, a sales manager
+// to its team. Empty: not bound.
+struct AccessBinding {
+  std::string vendor;
+  std::string rep;
+  std::string team;
 };
 
 struct ApiToken {
   int64_t id = 0;
   std::string hash;  // hex of a keyed hash of the secret; the secret is never stored
-  std::string role;
+  std::string role;  // one role or a list: "marketing,sales_manager"
   std::string label;
+  AccessBinding binding;
   TimePoint created_at = 0;
   std::optional<TimePoint> expires_at;
+  std::optional<TimePoint> revoked_at;
+};
+
+// A person who signs in with a password.
+struct User {
+  int64_t id = 0;
+  std::string login;  // unique, compared without case
+  std::string name;
+  std::string password_hash;  // argon2id, libsodium's crypto_pwhash_str format
+  std::string roles;          // "marketing,sales_manager"
+  AccessBinding binding;
+  TimePoint created_at = 0;
+  std::optional<TimePoint> disabled_at;
+  int failed_logins = 0;  // consecutive failures since the last success or lock
+  std::optional<TimePoint> locked_until;
+  std::optional<TimePoint> last_login_at;
+};
+
+// A signed-in browser session; the cookie's secret is stored hashed.
+struct SessionRecord {
+  int64_t id = 0;
+  std::string hash;
+  int64_t user_id = 0;
+  std::string csrf;  // the token a form or script echoes on every write
+  TimePoint created_at = 0;
+  TimePoint expires_at = 0;
   std::optional<TimePoint> revoked_at;
 };
 
@@ -254,6 +299,18 @@ class Store {
   virtual Result<ApiToken> find_token(const std::string& hash) = 0;
   virtual Result<std::vector<ApiToken>> list_tokens() = 0;
   virtual Status revoke_token(int64_t id, TimePoint at) = 0;
+
+  // Users: put_user inserts (id == 0; kConflict when the login is taken)
+  // or updates by id. find_user matches the login without case.
+  virtual Status put_user(User& u) = 0;
+  virtual Result<User> find_user(std::string_view login) = 0;
+  virtual Result<User> get_user(int64_t id) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  // Sessions: revoke_sessions ends one session (session_id) or, when
+  // session_id is 0, every session of the user.
+  virtual Status put_session(SessionRecord& s) = 0;
+  virtual Result<SessionRecord> find_session(const std::string& hash) = 0;
+  virtual Status revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) = 0;
 
   // Every event of one type, in commit order ("stage_changed", "reviewed").
   virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;

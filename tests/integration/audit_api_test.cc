@@ -57,7 +57,10 @@ class AuditApiTest : public ::testing::Test {
 
   // "/api/v1/leads/{id}/transitions" with the test's records in the holes.
   std::string fill(const std::string& path) const {
+    // No real token: revoking the test's own would end the test.
+    if (path.starts_with("/api/v1/tokens/")) return std::regex_replace(path, std::regex(R"(\{id\})"), "999999");
     std::string out = std::regex_replace(path, std::regex(R"(\{id\})"), std::to_string(lead_id_));
+    out = std::regex_replace(out, std::regex(R"(\{login\})"), "nobody");
     out = std::regex_replace(out, std::regex(R"(\{key\})"), "web-1");
     out = std::regex_replace(out, std::regex(R"(\{version\})"), "1");
     return std::regex_replace(out, std::regex(R"(\{token\})"), "flk_not-a-real-link");

@@ -23,7 +23,7 @@ class ConsentApiTest : public ::testing::Test {
   void SetUp() override {
     db_ = dir_.file("consent.db");
     admin_ = testing::create_token(db_, "admin");
-    rep_ = testing::create_token(db_, "sales_rep");
+    marketing_ = testing::create_token(db_, "marketing");
     viewer_ = testing::create_token(db_, "viewer");
     server_ = std::make_unique<ServerProcess>(db_);
     ASSERT_EQ(post("/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
@@ -49,7 +49,7 @@ class ConsentApiTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::string db_, admin_, rep_, viewer_, path_;
+  std::string db_, admin_, marketing_, viewer_, path_;
   std::unique_ptr<ServerProcess> server_;
   int64_t id_ = 0;
 };
@@ -57,7 +57,7 @@ class ConsentApiTest : public ::testing::Test {
 TEST_F(ConsentApiTest, SetsChannelsAndAnswersWhatChanged) {
   Reply r =
       post(path_, R"({"email":"denied","phone":"yes","source":"unsubscribe link","note":"footer"})",
-           rep_);
+           marketing_);
   ASSERT_EQ(r.status, 200) << r.text;
   EXPECT_EQ(r.body["id"], id_);
   EXPECT_EQ(r.body["consent"],

@@ -75,7 +75,10 @@ class DefinitionApiTest : public ::testing::Test {
   void SetUp() override {
     db_ = dir_.file("def.db");
     for (const char* role : {"admin", "marketing", "sales_manager", "vendor"}) {
-      tokens_[role] = testing::create_token(db_, role);
+      std::vector<std::string> bound;
+      if (std::string(role) == "vendor") bound = {"--vendor", "CallPro"};
+      if (std::string(role) == "sales_rep") bound = {"--rep", "e1"};
+      tokens_[role] = testing::create_token(db_, role, bound);
     }
     server_ = std::make_unique<ServerProcess>(db_);
     ASSERT_EQ(post("admin", "/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);

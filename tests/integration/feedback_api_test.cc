@@ -48,10 +48,13 @@ class FeedbackApiTest : public ::testing::Test {
   void SetUp() override {
     db_ = dir_.file("feedback.db");
     for (const char* role : {"admin", "marketing", "sales_manager", "sales_rep", "vendor", "viewer"}) {
-      tokens_[role] = testing::create_token(db_, role);
+      std::vector<std::string> bound;
+      if (std::string(role) == "vendor") bound = {"--vendor", "CallPro"};
+      if (std::string(role) == "sales_rep") bound = {"--rep", "Rita"};
+      tokens_[role] = testing::create_token(db_, role, bound);
     }
     server_ = std::make_unique<ServerProcess>(db_);
-    ASSERT_EQ(post("admin", "/api/v1/campaigns", R"({"key":"web-1","name":"Spring webinar","channel":"web"})").status,
+    ASSERT_EQ(post("admin", "/api/v1/campaigns", R"({"key":"web-1","name":"Spring webinar","channel":"web","vendor":"CallPro"})").status,
               201);
     activate_definition();
   }

@@ -46,7 +46,10 @@ class LifecycleApiTest : public ::testing::Test {
   void SetUp() override {
     db_ = dir_.file("lifecycle.db");
     for (const char* role : {"admin", "marketing", "sales_manager", "sales_rep", "vendor"}) {
-      tokens_[role] = testing::create_token(db_, role);
+      std::vector<std::string> bound;
+      if (std::string(role) == "vendor") bound = {"--vendor", "CallPro"};
+      if (std::string(role) == "sales_rep") bound = {"--rep", "e1"};
+      tokens_[role] = testing::create_token(db_, role, bound);
     }
     start(kStart);
     ASSERT_EQ(post("admin", "/api/v1/campaigns", R"({"key":"web-1","channel":"web","owner":"olivia"})").status, 201);

@@ -60,8 +60,10 @@ CliResult run_cli(const std::vector<std::string>& args) {
   return r;
 }
 
-std::string create_token(const std::string& db, const std::string& role) {
-  CliResult r = run_cli({"token", "create", "--db", db, "--role", role});
+std::string create_token(const std::string& db, const std::string& role, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"token", "create", "--db", db, "--role", role};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CliResult r = run_cli(args);
   if (r.exit_code != 0) throw std::runtime_error("token create failed: " + r.err);
   while (!r.out.empty() && (r.out.back() == '\n' || r.out.back() == '\r')) r.out.pop_back();
   return r.out;

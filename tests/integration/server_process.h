@@ -35,7 +35,10 @@ Reply reply_of(const httplib::Result& r);
 CliResult run_cli(const std::vector<std::string>& args);
 
 // A token for the database, made with `leadloop token create`.
-std::string create_token(const std::string& db, const std::string& role = "admin");
+// `leadloop token create --role ROLE EXTRA...` (e.g. {"--rep", "e1"}; a
+// vendor or sales_rep token must name its vendor or rep).
+std::string create_token(const std::string& db, const std::string& role = "admin",
+                         const std::vector<std::string>& extra = {});
 
 class ServerProcess {
  public:

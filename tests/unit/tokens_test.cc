@@ -24,7 +24,7 @@ TEST(Tokens, IssuedTokenVerifiesWithItsRole) {
   EXPECT_EQ(t->secret.size(), 47u);
   auto p = auth.verify(t->secret);
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->role, Role::kMarketing);
+  EXPECT_EQ(p->roles, RoleSet{Role::kMarketing});
   EXPECT_EQ(p->actor(), "token:" + std::to_string(t->record.id) + ":ci");
 }
 

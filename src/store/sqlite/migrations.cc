@@ -226,6 +226,38 @@ BEGIN
   SELECT RAISE(ABORT, 'the audit log is append-only');
 END;
 )sql"},
+      {5, R"sql(
+-- Access: tokens bound to a vendor, rep or team and holding several roles;
+-- people who sign in with a password; their sessions.
+ALTER TABLE api_tokens ADD COLUMN vendor TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN rep TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN team TEXT NOT NULL DEFAULT '';
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  name TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  vendor TEXT NOT NULL DEFAULT '',
+  rep TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  disabled_at INTEGER,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER,
+  last_login_at INTEGER
+);
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+)sql"},
   };
   return kMigrations;
 }

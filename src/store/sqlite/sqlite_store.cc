@@ -6,6 +6,7 @@
 #include "domain/codec.h"
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_reader.h"
 
 namespace leadloop {
 
@@ -162,6 +163,7 @@ ApiToken read_token(const Stmt& s) {
   t.created_at = s.int64(4);
   if (!s.is_null(5)) t.expires_at = s.int64(5);
   if (!s.is_null(6)) t.revoked_at = s.int64(6);
+  t.binding = {s.text(7), s.text(8), s.text(9)};
   return t;
 }
 
@@ -205,6 +207,29 @@ FilterSql filter_sql(const LeadFilter& f) {
     q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + "stage IN (" + in + ")";
   }
   if (!f.campaign.empty()) q.add("source_campaign = ?", f.campaign);
+  if (!f.contactable.empty()) {
+    // Column names from this fixed list only, never from the caller.
+    const char* column = f.contactable == "email" ? "consent_email" : f.contactable == "phone" ? "consent_phone"
+                                                                                                : "consent_mail";
+    q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + column + " <> " +
+               std::to_string(static_cast<int>(Consent::kDenied));
+  }
+  if (f.scoped) {
+    std::string any;
+    auto in_list = [&](const char* column, const std::vector<std::string>& values) {
+      if (values.empty()) return;
+      std::string list;
+      for (const std::string& v : values) {
+        list += std::string(list.empty() ? "" : ",") + "?" + std::to_string(q.next++);
+        q.params.push_back(v);
+      }
+      any += std::string(any.empty() ? "" : " OR ") + column + " IN (" + list + ")";
+    };
+    in_list("owner", f.scope_owners);
+    in_list("source_campaign", f.scope_campaigns);
+    if (f.scope_unowned) any += std::string(any.empty() ? "" : " OR ") + "owner = ''";
+    q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + "(" + (any.empty() ? "0" : any) + ")";
+  }
   if (f.stage) q.add("stage = ?", std::string(stage_name(*f.stage)));
   if (f.grade) q.add("grade = ?", std::string(grade_name(*f.grade)));
   if (!f.owner.empty()) q.add("owner = ?", f.owner);
@@ -225,24 +250,6 @@ FilterSql filter_sql(const LeadFilter& f) {
 }
 
 }  // namespace
-
-class SqliteStore::Reader {
- public:
-  Reader(SqliteStore* store, std::unique_ptr<SqliteDb> db) : store_(store), db_(std::move(db)) {}
-  Reader(Reader&& o) noexcept : store_(o.store_), db_(std::move(o.db_)) {}
-  Reader& operator=(Reader&&) = delete;
-  ~Reader() {
-    if (!db_) return;
-    std::lock_guard lock(store_->pool_mu_);
-    store_->pool_.push_back(std::move(db_));
-  }
-  SqliteDb* operator->() { return db_.get(); }
-  SqliteDb& operator*() { return *db_; }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<SqliteDb> db_;
-};
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, Durability durability) {
   auto db = SqliteDb::open(path, false);
@@ -588,8 +595,8 @@ Result<std::vector<Rep>> SqliteStore::list_reps() {
 Status SqliteStore::put_token(ApiToken& t) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached(
-      "INSERT INTO api_tokens (hash, role, label, created_at, expires_at, revoked_at) VALUES "
-      "(?,?,?,?,?,?)");
+      "INSERT INTO api_tokens (hash, role, label, created_at, expires_at, revoked_at, vendor, rep, team) "
+      "VALUES (?,?,?,?,?,?,?,?,?)");
   if (!st.ok()) return st.status();
   Stmt& s = **st;
   s.bind(1, t.hash);
@@ -598,6 +605,9 @@ Status SqliteStore::put_token(ApiToken& t) {
   s.bind(4, t.created_at);
   s.bind(5, t.expires_at);
   s.bind(6, t.revoked_at);
+  s.bind(7, t.binding.vendor);
+  s.bind(8, t.binding.rep);
+  s.bind(9, t.binding.team);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   t.id = writer_->last_insert_rowid();
   return Status();
@@ -607,7 +617,7 @@ Result<ApiToken> SqliteStore::find_token(const std::string& hash) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
-      "SELECT id, hash, role, label, created_at, expires_at, revoked_at FROM api_tokens WHERE "
+      "SELECT id, hash, role, label, created_at, expires_at, revoked_at, vendor, rep, team FROM api_tokens WHERE "
       "hash = ?");
   if (!st.ok()) return st.status();
   (*st)->bind(1, hash);
@@ -623,7 +633,7 @@ Result<std::vector<ApiToken>> SqliteStore::list_tokens() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
-      "SELECT id, hash, role, label, created_at, expires_at, revoked_at FROM api_tokens ORDER BY id");
+      "SELECT id, hash, role, label, created_at, expires_at, revoked_at, vendor, rep, team FROM api_tokens ORDER BY id");
   if (!st.ok()) return st.status();
   std::vector<ApiToken> out;
   LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_token(s)); }));

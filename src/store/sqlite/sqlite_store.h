@@ -50,6 +50,14 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> list_tokens() override;
   Status revoke_token(int64_t id, TimePoint at) override;
 
+  Status put_user(User& u) override;
+  Result<User> find_user(std::string_view login) override;
+  Result<User> get_user(int64_t id) override;
+  Result<std::vector<User>> list_users() override;
+  Status put_session(SessionRecord& s) override;
+  Result<SessionRecord> find_session(const std::string& hash) override;
+  Status revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) override;
+
   Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) override;
 
   Status put_definition(DefinitionRecord& d) override;

@@ -1,0 +1,75 @@
+#include "access/policy.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace leadloop {
+
+namespace {
+
+bool same_vendor(std::string_view a, std::string_view b) {
+  return !a.empty() && a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+bool LeadScope::allows(const Lead& l) const {
+  if (all) return true;
+  if (unowned && l.owner.empty()) return true;
+  if (!l.owner.empty() && contains(owners, l.owner)) return true;
+  return contains(campaigns, l.source_campaign);
+}
+
+void LeadScope::restrict(LeadFilter& f) const {
+  if (all) return;
+  f.scoped = true;
+  f.scope_owners = owners;
+  f.scope_campaigns = campaigns;
+  f.scope_unowned = unowned;
+}
+
+LeadScope Policy::lead_scope(const Principal& p) const {
+  LeadScope s;
+  if (p.has(Role::kAdmin) || p.has(Role::kMarketing)) {
+    s.all = true;
+    return s;
+  }
+  if (p.has(Role::kSalesManager)) {
+    if (p.binding.team.empty()) {
+      s.all = true;
+      return s;
+    }
+    s.unowned = true;
+    for (const Rep& r : router_.reps()) {
+      if (r.team == p.binding.team) s.owners.push_back(r.key);
+    }
+  }
+  if (p.has(Role::kSalesRep) && !p.binding.rep.empty() && !contains(s.owners, p.binding.rep)) {
+    s.owners.push_back(p.binding.rep);
+  }
+  if (p.has(Role::kVendor) && !p.binding.vendor.empty()) {
+    for (const Campaign& c : campaigns_.list()) {
+      if (same_vendor(c.vendor, p.binding.vendor)) s.campaigns.push_back(c.key);
+    }
+  }
+  return s;
+}
+
+// Every role but vendor sees the whole programme's campaigns.
+constexpr RoleSet kProgrammeRoles = {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep,
+                                     Role::kViewer};
+
+bool Policy::can_see_campaign(const Principal& p, const Campaign& c) const {
+  if (p.roles.any_of(kProgrammeRoles)) return true;
+  return p.has(Role::kVendor) && same_vendor(c.vendor, p.binding.vendor);
+}
+
+bool Policy::sees_revenue(const Principal& p) const { return p.roles.any_of(kProgrammeRoles); }
+
+}  // namespace leadloop

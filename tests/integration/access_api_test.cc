@@ -1,0 +1,433 @@
+// Access over HTTP against the real server: every route x every role
+// against the expectations in tests/data/access/routes.txt; two vendors
+// never see each other's leads in any list, record, export or campaign;
+// reps and team managers see their own; sign-in sessions with CSRF, lockout,
+// disabled users, expired and revoked tokens, rate limits and the security
+// headers.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "api/server.h"
+#include "server_process.h"
+
+namespace leadloop {
+namespace {
+
+using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
+using testing::ServerProcess;
+using testing::TempDir;
+
+const std::vector<std::string> kRoles = {"admin", "marketing", "sales_manager", "sales_rep", "vendor", "viewer"};
+
+// "METHOD PATH" -> allowed roles; "public" routes map to {"public"}.
+std::map<std::string, std::set<std::string>> expected_routes() {
+  std::ifstream in(std::string(LEADLOOP_TEST_DATA) + "/access/routes.txt");
+  std::map<std::string, std::set<std::string>> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    std::string first, method, path, role;
+    words >> first;
+    if (first == "public") {
+      words >> method >> path;
+      out[method + " " + path] = {"public"};
+      continue;
+    }
+    words >> path;
+    std::set<std::string>& roles = out[first + " " + path];
+    while (words >> role) roles.insert(role);
+  }
+  return out;
+}
+
+class AccessApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { db_ = dir_.file("access.db"); }
+
+  void start(std::vector<std::string> extra = {}) { server_ = std::make_unique<ServerProcess>(db_, extra); }
+
+  Reply post(const std::string& token, const std::string& path, const std::string& body,
+             const char* type = "application/json") {
+    return reply_of(server_->client(token)->Post(path.c_str(), body, type));
+  }
+  Reply put(const std::string& token, const std::string& path, const std::string& body) {
+    return reply_of(server_->client(token)->Put(path.c_str(), body, "application/json"));
+  }
+  Reply get(const std::string& token, const std::string& path) {
+    return reply_of(server_->client(token)->Get(path.c_str()));
+  }
+  // A request with only these headers (a browser with a cookie).
+  Reply raw(const std::string& method, const std::string& path, const httplib::Headers& headers,
+            const std::string& body = "", const char* type = "application/json") {
+    auto c = server_->client();
+    if (method == "GET") return reply_of(c->Get(path.c_str(), headers));
+    return reply_of(c->Post(path.c_str(), headers, body, type));
+  }
+
+  int64_t capture(const std::string& token, const std::string& email, const std::string& campaign) {
+    Reply r = post(token, "/api/v1/leads", json{{"email", email}, {"source_campaign", campaign}}.dump());
+    EXPECT_EQ(r.status, 201) << r.text;
+    return r.body.value("id", int64_t{0});
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+// Every route of the server is in the expectations and the reverse; each
+// role gets 403 exactly where the expectations say it may not go.
+TEST_F(AccessApiTest, EveryRouteTimesEveryRoleMatchesTheTable) {
+  std::map<std::string, std::string> tokens;
+  for (const std::string& role : kRoles) {
+    std::vector<std::string> bound;
+    if (role == "vendor") bound = {"--vendor", "CallPro"};
+    if (role == "sales_rep") bound = {"--rep", "e1"};
+    tokens[role] = testing::create_token(db_, role, bound);
+  }
+  start();
+  const std::string admin = tokens["admin"];
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"tm-1","channel":"telemarketing","vendor":"CallPro"})").status,
+            201);
+  const int64_t lead = capture(admin, "ann@example.com", "tm-1");
+
+  auto expected = expected_routes();
+  std::set<std::string> served;
+  for (const api::RouteInfo& route : api::api_routes()) {
+    const std::string action = route.method + " " + route.path;
+    served.insert(action);
+    ASSERT_TRUE(expected.count(action)) << action << " is served but not in tests/data/access/routes.txt";
+    const std::set<std::string>& allowed = expected[action];
+    EXPECT_EQ(allowed.count("public") > 0, !route.authenticated) << action;
+    std::string path = std::regex_replace(route.path, std::regex(R"(\{id\})"),
+                                          route.path.starts_with("/api/v1/tokens/") ? "999999" : std::to_string(lead));
+    path = std::regex_replace(path, std::regex(R"(\{key\})"), "tm-1");
+    path = std::regex_replace(path, std::regex(R"(\{version\})"), "1");
+    path = std::regex_replace(path, std::regex(R"(\{login\})"), "nobody");
+    path = std::regex_replace(path, std::regex(R"(\{token\})"), "flk_not-a-real-link");
+    if (!route.authenticated) {
+      Reply r = route.method == "GET" ? get("", path) : post("", path, "{}");
+      // No credentials needed (a feedback link is its own credential: a
+      // made-up one is refused with 401, as it should be).
+      EXPECT_GT(r.status, 0) << action;
+      EXPECT_NE(r.status, 403) << action << ": " << r.text;
+      continue;
+    }
+    Reply none = route.method == "GET" ? get("", path) : route.method == "PUT" ? put("", path, "{}") : post("", path, "{}");
+    EXPECT_EQ(none.status, 401) << action << " without credentials";
+    for (const std::string& role : kRoles) {
+      const std::string& t = tokens[role];
+      // A body every write refuses before acting, so the walk changes
+      // nothing (or nothing that matters to the next request).
+      Reply r = route.method == "GET" ? get(t, path) : route.method == "PUT" ? put(t, path, "{}") : post(t, path, "{}");
+      if (allowed.count(role)) {
+        EXPECT_NE(r.status, 403) << action << " as " << role << ": " << r.text;
+        EXPECT_NE(r.status, 401) << action << " as " << role << ": " << r.text;
+      } else {
+        EXPECT_EQ(r.status, 403) << action << " as " << role << ": " << r.text;
+        if (r.status == 403) {
+          EXPECT_EQ(r.body["error"]["code"], "forbidden") << action;
+        }
+      }
+    }
+  }
+  for (const auto& [action, roles] : expected) EXPECT_TRUE(served.count(action)) << action << " is no longer served";
+}
+
+// Two vendors, each with a campaign and leads: neither sees the other's in
+// any list, record, timeline, export, import, campaign or feedback view,
+// and neither can write into the other's.
+TEST_F(AccessApiTest, TwoVendorsNeverSeeEachOthersLeads) {
+  const std::string admin = testing::create_token(db_, "admin");
+  const std::string acme = testing::create_token(db_, "vendor", {"--vendor", "Acme Calls"});
+  const std::string globex = testing::create_token(db_, "vendor", {"--vendor", "Globex"});
+  start();
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"acme-1","channel":"telemarketing","vendor":"Acme Calls"})")
+                .status,
+            201);
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"globex-1","channel":"telemarketing","vendor":"globex"})")
+                .status,
+            201);
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
+  std::vector<int64_t> acme_leads, globex_leads;
+  for (int i = 0; i < 3; ++i) {
+    acme_leads.push_back(capture(acme, "acme" + std::to_string(i) + "@example.com", "acme-1"));
+    globex_leads.push_back(capture(globex, "globex" + std::to_string(i) + "@example.org", "globex-1"));
+  }
+  const int64_t web = capture(admin, "web@example.net", "web-1");
+  // A deal won on an Acme lead: Globex must not see it, Acme sees no revenue.
+  const std::string won = "/api/v1/leads/" + std::to_string(acme_leads[0]) + "/transitions";
+  for (const char* body : {R"({"to":"qualified"})", R"({"to":"working"})"}) post(admin, won, body);
+
+  struct Vendor {
+    std::string token;
+    std::vector<int64_t> own, other;
+    std::string own_campaign, other_campaign, own_domain, other_domain;
+  };
+  const std::vector<Vendor> vendors = {
+      {acme, acme_leads, globex_leads, "acme-1", "globex-1", "example.com", "example.org"},
+      {globex, globex_leads, acme_leads, "globex-1", "acme-1", "example.org", "example.com"}};
+  for (const Vendor& v : vendors) {
+    Reply list = get(v.token, "/api/v1/leads?limit=1000");
+    ASSERT_EQ(list.status, 200) << list.text;
+    std::set<int64_t> seen;
+    for (const json& l : list.body["leads"]) seen.insert(l["id"].get<int64_t>());
+    EXPECT_EQ(seen, std::set<int64_t>(v.own.begin(), v.own.end()));
+    for (int64_t id : v.other) {
+      EXPECT_EQ(get(v.token, "/api/v1/leads/" + std::to_string(id)).status, 404);
+      EXPECT_EQ(get(v.token, "/api/v1/leads/" + std::to_string(id) + "/timeline").status, 404);
+      EXPECT_EQ(post(v.token, "/api/v1/leads/" + std::to_string(id) + "/touches",
+                     R"({"channel":"phone","direction":"outbound","outcome":"connected"})")
+                    .status,
+                404);
+      EXPECT_EQ(post(v.token, "/api/v1/touches",
+                     json{{"lead", id}, {"channel", "phone"}, {"direction", "outbound"}, {"outcome", "connected"}}.dump())
+                    .status,
+                422);
+    }
+    EXPECT_EQ(get(v.token, "/api/v1/leads/" + std::to_string(web)).status, 404);
+    EXPECT_EQ(get(v.token, "/api/v1/leads/" + std::to_string(v.own[1])).status, 200);
+    // Search finds nothing of the other's.
+    Reply search = get(v.token, "/api/v1/leads?q=" + v.other_domain);
+    EXPECT_EQ(search.body["leads"].size(), 0u) << search.text;
+    // The export holds its own leads only.
+    Reply csv = get(v.token, "/api/v1/exports/leads.csv");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(csv.text.find(v.other_domain), std::string::npos) << csv.text;
+    EXPECT_EQ(csv.text.find("web@"), std::string::npos);
+    EXPECT_NE(csv.text.find(v.own_domain), std::string::npos);
+    // Campaigns: its own only.
+    Reply campaigns = get(v.token, "/api/v1/campaigns");
+    ASSERT_EQ(campaigns.body["campaigns"].size(), 1u) << campaigns.text;
+    EXPECT_EQ(campaigns.body["campaigns"][0]["key"], v.own_campaign);
+    EXPECT_EQ(get(v.token, "/api/v1/campaigns/" + v.other_campaign).status, 404);
+    EXPECT_EQ(get(v.token, "/api/v1/campaigns/" + v.other_campaign + "/feedback").status, 404);
+    EXPECT_EQ(get(v.token, "/api/v1/campaigns/" + v.own_campaign + "/feedback").status, 200);
+    // No capture into the other's campaign, one by one, in bulk or by file.
+    Reply one = post(v.token, "/api/v1/leads", json{{"email", "x@x.io"}, {"source_campaign", v.other_campaign}}.dump());
+    EXPECT_EQ(one.status, 403) << one.text;
+    Reply bulk = post(v.token, "/api/v1/leads/bulk",
+                      json{{"leads",
+                            {{{"email", "y@y.io"}, {"source_campaign", v.other_campaign}},
+                             {{"email", "z" + v.own_campaign + "@z.io"}, {"source_campaign", v.own_campaign}}}}}
+                          .dump());
+    ASSERT_EQ(bulk.status, 200) << bulk.text;
+    EXPECT_EQ(bulk.body["rejected"], 1);
+    EXPECT_EQ(bulk.body["results"][0]["error"]["code"], "forbidden");
+    EXPECT_EQ(bulk.body["created"], 1);
+    Reply file = post(v.token, "/api/v1/imports?campaign=" + v.other_campaign, "email\nq@q.io\n", "text/csv");
+    EXPECT_EQ(file.status, 403) << file.text;
+  }
+  // Acme's import is its own; Globex cannot read it.
+  Reply imported = post(acme, "/api/v1/imports?campaign=acme-1", "email\nimp@example.com\n", "text/csv");
+  ASSERT_EQ(imported.status, 201) << imported.text;
+  const std::string import_path = "/api/v1/imports/" + std::to_string(imported.body["import"]["id"].get<int64_t>());
+  EXPECT_EQ(get(acme, import_path).status, 200);
+  EXPECT_EQ(get(globex, import_path).status, 404);
+  EXPECT_EQ(get(globex, import_path + "/errors").status, 404);
+  // Marketing sees everything.
+  const std::string marketing = testing::create_token(db_, "marketing");
+  Reply all = get(marketing, "/api/v1/leads?limit=1000");
+  EXPECT_EQ(all.body["leads"].size(), 10u) << all.text;  // 3 + 3 + the web lead + 2 in bulk + 1 imported
+}
+
+TEST_F(AccessApiTest, RepsSeeTheirOwnLeadsAndTeamManagersTheirTeams) {
+  const std::string admin = testing::create_token(db_, "admin");
+  const std::string e1 = testing::create_token(db_, "sales_rep", {"--rep", "e1"});
+  const std::string emea = testing::create_token(db_, "sales_manager", {"--team", "emea"});
+  start();
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
+  ASSERT_EQ(post(admin, "/api/v1/teams", R"({"key":"emea","region":"EMEA"})").status, 201);
+  ASSERT_EQ(post(admin, "/api/v1/teams", R"({"key":"na","region":"NA"})").status, 201);
+  for (auto [rep, team] : {std::pair{"e1", "emea"}, std::pair{"e2", "emea"}, std::pair{"n1", "na"}}) {
+    ASSERT_EQ(post(admin, "/api/v1/reps", json{{"key", rep}, {"team", team}}.dump()).status, 201);
+  }
+  std::map<std::string, int64_t> lead;
+  for (const char* who : {"e1", "e2", "n1", "nobody"}) {
+    lead[who] = capture(admin, std::string(who) + "@example.com", "web-1");
+    if (std::string(who) != "nobody") {
+      Reply a = post(admin, "/api/v1/leads/" + std::to_string(lead[who]) + "/assignment", json{{"rep", who}}.dump());
+      ASSERT_EQ(a.status, 200) << a.text;
+    }
+  }
+  auto ids = [&](const std::string& token) {
+    std::set<int64_t> out;
+    const Reply list = get(token, "/api/v1/leads");
+    for (const json& l : list.body["leads"]) out.insert(l["id"].get<int64_t>());
+    return out;
+  };
+  EXPECT_EQ(ids(e1), std::set<int64_t>{lead["e1"]});
+  EXPECT_EQ(ids(emea), (std::set<int64_t>{lead["e1"], lead["e2"], lead["nobody"]}));
+  // A rep moves their own lead, not a colleague's.
+  EXPECT_EQ(post(e1, "/api/v1/leads/" + std::to_string(lead["e1"]) + "/transitions", R"({"to":"accepted"})").status,
+            200);
+  EXPECT_EQ(post(e1, "/api/v1/leads/" + std::to_string(lead["e2"]) + "/transitions", R"({"to":"accepted"})").status,
+            404);
+  // The EMEA manager cannot touch NA's lead, alone or in a bulk assignment.
+  EXPECT_EQ(get(emea, "/api/v1/leads/" + std::to_string(lead["n1"])).status, 404);
+  Reply bulk = post(emea, "/api/v1/assignments",
+                    json{{"leads", {lead["n1"], lead["nobody"]}}, {"rep", "e2"}, {"reason", "cover"}}.dump());
+  ASSERT_EQ(bulk.status, 200) << bulk.text;
+  EXPECT_EQ(bulk.body["assigned"], 1);
+  EXPECT_EQ(bulk.body["results"][0]["error"]["code"], "not_found");
+  EXPECT_EQ(bulk.body["results"][1]["owner"], "e2");
+}
+
+// Sign in, CSRF on writes, sign out; the cookie's attributes.
+TEST_F(AccessApiTest, SessionsNeedTheCsrfTokenOnWrites) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start();
+  Reply made = post(admin, "/api/v1/users",
+                    R"({"login":"maria","name":"Maria Lopez","password":"correct horse battery","roles":["marketing"]})");
+  ASSERT_EQ(made.status, 201) << made.text;
+  EXPECT_EQ(made.body.dump().find("password"), std::string::npos);
+  EXPECT_EQ(post(admin, "/api/v1/users", R"({"login":"short","password":"tiny","roles":"viewer"})").status, 422);
+  EXPECT_EQ(post(admin, "/api/v1/users", R"({"login":"maria","password":"another long one","roles":"viewer"})").status,
+            409);
+  EXPECT_EQ(post(admin, "/api/v1/users", R"({"login":"v","password":"long enough pass","roles":"vendor"})").status,
+            422);  // a vendor names its vendor
+
+  Reply in = post("", "/api/v1/session", R"({"login":"Maria","password":"correct horse battery"})");
+  ASSERT_EQ(in.status, 201) << in.text;
+  const std::string set_cookie = in.header("Set-Cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "plain HTTP on loopback";
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = in.body["csrf_token"];
+  ASSERT_FALSE(csrf.empty());
+
+  Reply me = raw("GET", "/api/v1/session", {{"Cookie", cookie}});
+  ASSERT_EQ(me.status, 200) << me.text;
+  EXPECT_EQ(me.body["actor"], "user:maria");
+  EXPECT_EQ(me.body["csrf_token"], csrf);
+  EXPECT_EQ(raw("GET", "/api/v1/leads", {{"Cookie", cookie}}).status, 200);
+  // A write without the token, or with a wrong one, is refused.
+  const std::string campaign = R"({"key":"web-1","channel":"web"})";
+  Reply no_csrf = raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}}, campaign);
+  EXPECT_EQ(no_csrf.status, 403) << no_csrf.text;
+  EXPECT_EQ(no_csrf.body["error"]["field"], "X-CSRF-Token");
+  EXPECT_EQ(raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}, {"X-CSRF-Token", csrf + "x"}}, campaign).status, 403);
+  Reply ok = raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, campaign);
+  EXPECT_EQ(ok.status, 201) << ok.text;
+  // The event names the person.
+  Reply lead = raw("POST", "/api/v1/leads", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}},
+                   R"({"email":"a@b.io","source_campaign":"web-1"})");
+  ASSERT_EQ(lead.status, 201);
+  Reply timeline = get(admin, "/api/v1/leads/" + std::to_string(lead.body["id"].get<int64_t>()) + "/timeline");
+  EXPECT_EQ(timeline.body["events"][0]["actor"], "user:maria");
+  // A role the user lacks.
+  EXPECT_EQ(raw("GET", "/api/v1/audit", {{"Cookie", cookie}}).status, 403);
+  // Sign out: the cookie is dead.
+  Reply out = raw("POST", "/api/v1/session/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(out.status, 200);
+  EXPECT_NE(out.header("Set-Cookie").find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 401);
+  // The sign-ins are on record, with the login they were for.
+  Reply audit = get(admin, "/api/v1/audit?record=user:Maria");
+  ASSERT_EQ(audit.body["entries"].size(), 1u) << audit.text;
+  EXPECT_EQ(audit.body["entries"][0]["status"], 201);
+}
+
+// Five failures lock the account, also against the right password, until
+// the lock expires; a disabled user cannot sign in and loses their session.
+TEST_F(AccessApiTest, LockoutAfterRepeatedFailuresAndDisabledUsers) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start({"--manual-clock", "2026-03-02T09:00:00Z"});
+  ASSERT_EQ(post(admin, "/api/v1/users", R"({"login":"sam","password":"sales side pass","roles":"sales_manager"})")
+                .status,
+            201);
+  const std::string good = R"({"login":"sam","password":"sales side pass"})";
+  const std::string bad = R"({"login":"sam","password":"guess guess guess"})";
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(post("", "/api/v1/session", bad).status, 401);
+  Reply locked = post("", "/api/v1/session", good);
+  EXPECT_EQ(locked.status, 401) << "locked: even the right password is refused";
+  // Unknown logins get the same answer.
+  Reply unknown = post("", "/api/v1/session", R"({"login":"nobody","password":"whatever whatever"})");
+  EXPECT_EQ(unknown.body["error"]["message"], locked.body["error"]["message"]);
+  Reply users = get(admin, "/api/v1/users");
+  EXPECT_FALSE(users.body["users"][0]["locked_until"].is_null()) << users.text;
+  ASSERT_EQ(post(admin, "/api/v1/clock", R"({"now":"2026-03-02T09:16:00Z"})").status, 200);
+  Reply in = post("", "/api/v1/session", good);
+  ASSERT_EQ(in.status, 201) << in.text;
+  const std::string cookie = in.header("Set-Cookie").substr(0, in.header("Set-Cookie").find(';'));
+  EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 200);
+  // Disabled: the session ends and sign-in fails.
+  EXPECT_EQ(put(admin, "/api/v1/users/sam", R"({"disabled":true})").status, 200);
+  EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 401);
+  EXPECT_EQ(post("", "/api/v1/session", good).status, 401);
+  EXPECT_EQ(put(admin, "/api/v1/users/sam", R"({"disabled":false})").status, 200);
+  EXPECT_EQ(post("", "/api/v1/session", good).status, 201);
+  // Sessions expire after 12 hours.
+  ASSERT_EQ(post(admin, "/api/v1/clock", R"({"now":"2026-03-02T21:17:00Z"})").status, 200);
+  EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 401);
+}
+
+TEST_F(AccessApiTest, ExpiredAndRevokedTokensAreRefused) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start({"--manual-clock", "2026-03-02T09:00:00Z"});
+  Reply brief = post(admin, "/api/v1/tokens", R"({"roles":["marketing","sales_manager"],"label":"crm","expires_in_days":1})");
+  ASSERT_EQ(brief.status, 201) << brief.text;
+  const std::string secret = brief.body["token"];
+  Reply me = get(secret, "/api/v1/session");
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.body["roles"], json({"marketing", "sales_manager"}));
+  EXPECT_EQ(get(admin, "/api/v1/tokens").body.dump().find(secret), std::string::npos) << "secrets are shown once";
+  ASSERT_EQ(post(admin, "/api/v1/clock", R"({"now":"2026-03-03T09:00:01Z"})").status, 200);
+  EXPECT_EQ(get(secret, "/api/v1/session").status, 401);
+
+  Reply other = post(admin, "/api/v1/tokens", R"({"roles":"viewer"})");
+  const std::string viewer = other.body["token"];
+  EXPECT_EQ(get(viewer, "/api/v1/campaigns").status, 200);
+  EXPECT_EQ(post(admin, "/api/v1/tokens/" + std::to_string(other.body["id"].get<int64_t>()) + "/revoke", "").status,
+            200);
+  EXPECT_EQ(get(viewer, "/api/v1/campaigns").status, 401);
+  EXPECT_EQ(post(admin, "/api/v1/tokens", R"({"roles":"sales_rep"})").status, 422) << "a rep token names its rep";
+}
+
+TEST_F(AccessApiTest, RateLimitsAnswer429WithRetryAfter) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start({"--rate-limit", "5", "--logins-per-minute", "3"});
+  int limited = 0;
+  Reply last;
+  for (int i = 0; i < 30; ++i) {
+    Reply r = get(admin, "/api/v1/campaigns");
+    if (r.status == 429) {
+      ++limited;
+      last = r;
+    }
+  }
+  EXPECT_GT(limited, 0);
+  EXPECT_EQ(last.body["error"]["code"], "too_many_requests");
+  EXPECT_FALSE(last.header("Retry-After").empty());
+  int login_limited = 0;
+  for (int i = 0; i < 5; ++i) {
+    if (post("", "/api/v1/session", R"({"login":"x","password":"yyyyyyyyyyyyyyy"})").status == 429) ++login_limited;
+  }
+  EXPECT_GE(login_limited, 2);
+}
+
+TEST_F(AccessApiTest, EveryAnswerCarriesTheSecurityHeaders) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start();
+  for (const Reply& r : {get(admin, "/api/v1/campaigns"), get("", "/api/v1/health"), get(admin, "/no/such/route"),
+                         get("", "/api/v1/leads")}) {
+    EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff") << r.status;
+    EXPECT_EQ(r.header("X-Frame-Options"), "DENY") << r.status;
+    EXPECT_FALSE(r.header("Content-Security-Policy").empty()) << r.status;
+    EXPECT_EQ(r.header("Referrer-Policy"), "no-referrer") << r.status;
+    EXPECT_EQ(r.header("Cache-Control"), "no-store") << r.status;
+  }
+}
+
+}  // namespace
+}  // namespace leadloop
