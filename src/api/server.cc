@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/errors.h"
+#include "engine/privacy.h"
 #include "api/request.h"
 #include "api/route_policy.h"
 #include "api/routes.h"
@@ -295,6 +296,17 @@ Result<FollowUpRun> ApiServer::run_timers() {
   } else if (run->fired() > 0) {
     spdlog::info("follow-up: {} SLA breaches, {} reassigned, {} back in the queue, {} decayed", run->breached,
                  run->reassigned, run->requeued, run->decayed);
+  }
+  const TimePoint now = services_.clock.now();
+  if (config_.retention_days > 0 && (last_retention_ == 0 || now - last_retention_ >= kMillisPerHour)) {
+    last_retention_ = now;
+    Privacy privacy(services_.store, services_.clock, services_.intake, &services_.router);
+    auto erased = privacy.erase_closed_before(now - int64_t{config_.retention_days} * kMillisPerDay, "retention");
+    if (!erased.ok()) {
+      spdlog::error("retention: {}", erased.status().to_string());
+    } else if (*erased > 0) {
+      spdlog::info("retention: erased {} closed lead(s) not updated for {} days", *erased, config_.retention_days);
+    }
   }
   return run;
 }

@@ -49,6 +49,10 @@ struct ServerConfig {
   // Secure and responses carry Strict-Transport-Security. A request with
   // X-Forwarded-Proto: https gets a Secure cookie either way.
   bool behind_tls = false;
+  // Retention: closed leads not updated for this many days are erased
+  // (docs/privacy.md), checked with the timers at most once an hour of the
+  // services' clock; 0: off.
+  int retention_days = 0;
 };
 
 struct Services {
@@ -101,6 +105,7 @@ class ApiServer {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> serve_done_{false};
   std::mutex timer_mu_;  // one timer run at a time (ticker and clock route)
+  TimePoint last_retention_ = 0;  // guarded by timer_mu_
   RateLimiter requests_;
   RateLimiter logins_;
 };

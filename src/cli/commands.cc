@@ -52,6 +52,7 @@ struct ServeArgs {
   double rate_limit = 1000;
   double logins_per_minute = 30;
   bool behind_tls = false;
+  int retention_days = 0;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -96,6 +97,7 @@ int run_serve(const ServeArgs& a) {
   config.rate_limit = a.rate_limit;
   config.logins_per_minute = a.logins_per_minute;
   config.behind_tls = a.behind_tls;
+  config.retention_days = a.retention_days;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
@@ -463,6 +465,10 @@ void add_commands(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1.0, 1e6));
   s->add_flag("--behind-tls", serve->behind_tls,
               "Served behind a proxy terminating HTTPS: Secure cookies and Strict-Transport-Security");
+  s->add_option("--retention-days", serve->retention_days,
+                 "Erase closed leads (won, lost, disqualified, opted out) not updated for this many days; 0: keep")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
   s->add_option("--manual-clock", serve->manual_clock,
                 "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
   s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });

@@ -317,6 +317,13 @@ TEST_F(AccessApiTest, SessionsNeedTheCsrfTokenOnWrites) {
   EXPECT_EQ(no_csrf.status, 403) << no_csrf.text;
   EXPECT_EQ(no_csrf.body["error"]["field"], "X-CSRF-Token");
   EXPECT_EQ(raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}, {"X-CSRF-Token", csrf + "x"}}, campaign).status, 403);
+  // A form post carries the token as a field instead.
+  Reply form_without = raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}}, "key=web-2&channel=web",
+                           "application/x-www-form-urlencoded");
+  EXPECT_EQ(form_without.status, 403) << form_without.text;
+  Reply form_with = raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}}, "key=web-2&channel=web&csrf_token=" + csrf,
+                        "application/x-www-form-urlencoded");
+  EXPECT_EQ(form_with.status, 415) << "past the CSRF check; this route takes JSON: " << form_with.text;
   Reply ok = raw("POST", "/api/v1/campaigns", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}, campaign);
   EXPECT_EQ(ok.status, 201) << ok.text;
   // The event names the person.

@@ -79,5 +79,45 @@ TEST(PrivacyApi, AdminErasesAPersonAndTheFileKeepsNoTrace) {
   }
 }
 
+// serve --retention-days: a closed lead past the period is erased by the
+// server's own timer run; an open one and a recent closed one stay.
+TEST(PrivacyApi, TheServerAppliesRetentionToClosedLeadsOnly) {
+  TempDir dir;
+  const std::string db = dir.file("retention.db");
+  const std::string admin = testing::create_token(db, "admin");
+  auto server = std::make_unique<ServerProcess>(
+      db, std::vector<std::string>{"--manual-clock", "2026-03-02T09:00:00Z", "--retention-days", "30"});
+  auto client = server->client(admin);
+  auto post = [&](const std::string& path, const std::string& body) {
+    return reply_of(client->Post(path, body, "application/json"));
+  };
+  ASSERT_EQ(post("/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
+  auto capture = [&](const std::string& email) {
+    Reply r = post("/api/v1/leads", json{{"email", email}, {"source_campaign", "web-1"}}.dump());
+    EXPECT_EQ(r.status, 201) << r.text;
+    return r.body["id"].get<int64_t>();
+  };
+  const int64_t closed = capture("old.deal@example.com");
+  const int64_t open = capture("still.open@example.com");
+  ASSERT_EQ(post("/api/v1/leads/" + std::to_string(closed) + "/transitions", R"({"to":"disqualified"})").status, 200);
+  // 20 days on: nothing is old enough.
+  ASSERT_EQ(post("/api/v1/clock", R"({"now":"2026-03-22T09:00:00Z"})").status, 200);
+  const int64_t recent = capture("recent.close@example.com");
+  ASSERT_EQ(post("/api/v1/leads/" + std::to_string(recent) + "/transitions", R"({"to":"disqualified"})").status, 200);
+  EXPECT_EQ(reply_of(client->Get(("/api/v1/leads/" + std::to_string(closed)).c_str())).body["email"],
+            "old.deal@example.com");
+  // 31 days after the first close: it goes, the others stay.
+  ASSERT_EQ(post("/api/v1/clock", R"({"now":"2026-04-02T10:00:00Z"})").status, 200);
+  EXPECT_EQ(reply_of(client->Get(("/api/v1/leads/" + std::to_string(closed)).c_str())).body["email"],
+            "erased:" + std::to_string(closed));
+  EXPECT_EQ(reply_of(client->Get(("/api/v1/leads/" + std::to_string(open)).c_str())).body["email"],
+            "still.open@example.com");
+  EXPECT_EQ(reply_of(client->Get(("/api/v1/leads/" + std::to_string(recent)).c_str())).body["email"],
+            "recent.close@example.com");
+  Reply timeline = reply_of(client->Get(("/api/v1/leads/" + std::to_string(closed) + "/timeline").c_str()));
+  EXPECT_EQ(timeline.body["events"].back()["type"], "erased");
+  EXPECT_EQ(timeline.body["events"].back()["actor"], "retention");
+}
+
 }  // namespace
 }  // namespace leadloop
