@@ -98,8 +98,10 @@ Result<Principal> TokenAuthority::verify(std::string_view token) {
   }
   const std::string h = secret_hash(token, kHashDomain);
   const TimePoint now = clock_.now();
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
+    generation = generation_;
     auto it = cache_.find(h);
     if (it != cache_.end() && now - it->second.checked_at < kCacheMillis) {
       if (it->second.expires_at && *it->second.expires_at <= now) return denied;
@@ -125,6 +127,9 @@ Result<Principal> TokenAuthority::verify(std::string_view token) {
   p.label = rec->label;
   p.binding = rec->binding;
   std::lock_guard lock(mu_);
+  // A revoke while the store was read: the record may be stale, so it is
+  // not cached (the next request reads it again).
+  if (generation != generation_) return p;
   if (cache_.size() > 10000) cache_.clear();
   cache_[h] = Cached{p, rec->expires_at, now};
   return p;
@@ -133,6 +138,7 @@ Result<Principal> TokenAuthority::verify(std::string_view token) {
 Status TokenAuthority::revoke(int64_t id) {
   LEADLOOP_RETURN_IF_ERROR(store_.revoke_token(id, clock_.now()));
   std::lock_guard lock(mu_);
+  ++generation_;
   cache_.clear();
   return Status();
 }

@@ -71,6 +71,7 @@ class TokenAuthority {
   const Clock& clock_;
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;  // by hash; guarded by mu_
+  uint64_t generation_ = 0;  // bumped by revoke; guarded by mu_
 };
 
 }  // namespace leadloop

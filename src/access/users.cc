@@ -110,33 +110,31 @@ Result<User> UserDirectory::change(std::string_view login, const UserChange& c) 
 }
 
 Result<SignedIn> UserDirectory::login(std::string_view login, std::string_view password) {
-  const TimePoint now = clock_.now();
   auto u = store_.find_user(login);
-  if (!u.ok()) {
-    if (u.status().code() != ErrorCode::kNotFound) return u.status();
-    // The same work as for a real user, so the time taken tells nothing.
-    std::call_once(dummy_once_, [this] {
-      auto h = hash_password("not a password of anyone");
-      if (h.ok()) dummy_hash_ = *h;
-    });
-    (void)password_matches(dummy_hash_, password);
-    return bad_login();
-  }
+  if (!u.ok() && u.status().code() != ErrorCode::kNotFound) return u.status();
+  // The hash is checked first, whatever the account's state, so an unknown,
+  // disabled or locked login takes as long as any other.
+  std::call_once(dummy_once_, [this] {
+    auto h = hash_password("not a password of anyone");
+    if (h.ok()) dummy_hash_ = *h;
+  });
+  const bool matches = password_matches(u.ok() ? u->password_hash : dummy_hash_, password);
+  if (!u.ok()) return bad_login();
+  const TimePoint now = clock_.now();
   if (u->disabled_at) return bad_login();
   if (u->locked_until && *u->locked_until > now) return bad_login();
-  if (!password_matches(u->password_hash, password)) {
-    u->failed_logins++;
-    if (u->failed_logins >= policy_.max_failures) {
-      u->locked_until = now + policy_.lock_millis;
-      u->failed_logins = 0;
-    }
-    LEADLOOP_RETURN_IF_ERROR(store_.put_user(*u));
+  if (!matches) {
+    LEADLOOP_RETURN_IF_ERROR(store_.note_login(u->id, false, now, policy_.max_failures, policy_.lock_millis).status());
     return bad_login();
   }
-  u->failed_logins = 0;
-  u->locked_until.reset();
-  u->last_login_at = now;
-  LEADLOOP_RETURN_IF_ERROR(store_.put_user(*u));
+  // Read again after the success is noted: an admin may have disabled the
+  // user, changed the password or roles, or parallel failures locked the
+  // account while the hash was being checked.
+  const std::string verified_hash = u->password_hash;
+  u = store_.note_login(u->id, true, now, policy_.max_failures, policy_.lock_millis);
+  if (!u.ok()) return u.status();
+  if (u->disabled_at || u->password_hash != verified_hash) return bad_login();
+  if (u->locked_until && *u->locked_until > now) return bad_login();
 
   SignedIn s;
   s.secret = random_secret(kSessionPrefix);

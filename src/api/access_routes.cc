@@ -184,8 +184,17 @@ void put_user(RouteContext& ctx, const Request& req, Response& res) {
     c.roles = *roles;
   }
   if (body->contains("vendor") || body->contains("rep") || body->contains("team")) c.binding = binding_field(*body);
-  if (c.disabled && *c.disabled && login == ctx.principal.label && ctx.principal.user_id) {
-    return send_error(res, Status(ErrorCode::kConflict, "you cannot disable yourself", "disabled"));
+  // An admin cannot lock themselves out: no disabling or demoting oneself.
+  if (ctx.principal.user_id) {
+    auto target = ctx.services.store.find_user(login);
+    if (target.ok() && target->id == ctx.principal.user_id) {
+      if (c.disabled && *c.disabled) {
+        return send_error(res, Status(ErrorCode::kConflict, "you cannot disable yourself", "disabled"));
+      }
+      if (c.roles && !c.roles->has(Role::kAdmin)) {
+        return send_error(res, Status(ErrorCode::kConflict, "you cannot take away your own admin role", "roles"));
+      }
+    }
   }
   auto u = ctx.services.users.change(login, c);
   if (!u.ok()) return send_error(res, u.status());

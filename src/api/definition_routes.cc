@@ -319,6 +319,9 @@ void post_review(RouteContext& ctx, const Request& req, Response& res) {
     return send_error(res, Status(ErrorCode::kMissingField, "answer was_lead: true or false", "was_lead"));
   }
   std::string note = body.value("note", "");
+  if (auto seen = visible_lead(ctx, body["lead"].get<int64_t>()); !seen.ok()) {
+    return send_error(res, seen.status().with_field("lead"));
+  }
   Status st = ctx.services.review.answer(body["lead"].get<int64_t>(), body["was_lead"].get<bool>(), note,
                                          ctx.principal.actor());
   if (!st.ok()) return send_error(res, st.code() == ErrorCode::kNotFound ? st.with_field("lead") : st);

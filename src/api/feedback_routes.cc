@@ -250,7 +250,9 @@ void get_campaign_feedback(RouteContext& ctx, const Request& req, Response& res)
                {"opportunity", f->opportunity},
                {"won", f->won},
                {"lost", f->lost},
-               {"revenue", static_cast<double>(f->revenue_cents) / 100.0}}},
+               {"revenue", ctx.services.policy.sees_revenue(ctx.principal)
+                               ? Json(static_cast<double>(f->revenue_cents) / 100.0)
+                               : Json(nullptr)}}},
              {"recent", recent}});
 }
 

@@ -96,6 +96,7 @@ void post_lead_touch(RouteContext& ctx, const Request& req, Response& res) {
   }
   in->touch.lead_id = *id;
   if (in->touch.campaign.empty()) in->touch.campaign = lead->source_campaign;
+  if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
@@ -153,6 +154,17 @@ Result<AssignRequest> parse_assign(const Json& body, bool with_ids) {
   return r;
 }
 
+// A manager bound to a team assigns to its reps only.
+Status assign_target(const RouteContext& ctx, const AssignRequest& r) {
+  const Principal& p = ctx.principal;
+  if (p.has(Role::kAdmin) || p.has(Role::kMarketing) || p.binding.team.empty() || r.rep.empty()) return Status();
+  auto rep = ctx.services.router.find_rep(r.rep);
+  if (rep && rep->team != p.binding.team) {
+    return Status(ErrorCode::kForbidden, "you assign to the reps of team '" + p.binding.team + "' only", "rep");
+  }
+  return Status();
+}
+
 void post_assignment(RouteContext& ctx, const Request& req, Response& res) {
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
@@ -161,6 +173,7 @@ void post_assignment(RouteContext& ctx, const Request& req, Response& res) {
   auto r = parse_assign(*body, false);
   if (!r.ok()) return send_error(res, r.status());
   if (auto seen = visible_lead(ctx, *id); !seen.ok()) return send_error(res, seen.status().with_field("id"));
+  if (Status to = assign_target(ctx, *r); !to.ok()) return send_error(res, to);
   r->lead_ids = {*id};
   auto out = ctx.services.dispatch.assign(*r, ctx.principal.actor());
   if (!out.ok()) return send_error(res, out.status());
@@ -176,6 +189,7 @@ void post_assignments(RouteContext& ctx, const Request& req, Response& res) {
   if (!body.ok()) return send_error(res, body.status());
   auto r = parse_assign(*body, true);
   if (!r.ok()) return send_error(res, r.status());
+  if (Status to = assign_target(ctx, *r); !to.ok()) return send_error(res, to);
   // A manager of one team assigns the leads they can see; the others are
   // refused as unknown, in the order asked.
   std::vector<int64_t> asked = r->lead_ids;
@@ -226,6 +240,16 @@ Json rep_json(const Rep& r, int64_t open) {
           {"open_leads", open}};
 }
 
+// A sales manager bound to a team runs that team only: its reps, and no
+// other team (so they cannot widen their own scope by moving reps in).
+// Admins and unbound managers run the whole floor.
+Status require_floor(const RouteContext& ctx, const std::string& team) {
+  const Principal& p = ctx.principal;
+  if (p.has(Role::kAdmin) || p.binding.team.empty()) return Status();
+  if (team == p.binding.team) return Status();
+  return Status(ErrorCode::kForbidden, "you manage team '" + p.binding.team + "' only", "team");
+}
+
 Status check_key(const Json& body, const char* field) {
   if (!body.contains(field) || body[field].get<std::string>().empty()) {
     return Status(ErrorCode::kMissingField, std::string(field) + " is required", field);
@@ -255,6 +279,7 @@ void post_team(RouteContext& ctx, const Request& req, Response& res) {
   if (!st.ok()) return send_error(res, st);
   Team t{(*body)["key"], body->value("name", (*body)["key"].get<std::string>()), body->value("region", ""),
          body->value("manager", "")};
+  if (Status floor = require_floor(ctx, t.key); !floor.ok()) return send_error(res, floor);
   if (Status put = ctx.services.store.put_team(t); !put.ok()) return send_error(res, put);
   if (Status open = ctx.services.router.open(); !open.ok()) return send_error(res, open);
   send_json(res, 201, team_json(t));
@@ -268,6 +293,9 @@ void get_reps(RouteContext& ctx, const Request&, Response& res) {
 
 // Creates a rep (POST) or changes one (PUT: only the fields given).
 void put_rep_from(RouteContext& ctx, const Json& body, Rep r, int status, Response& res) {
+  if (status == 200) {
+    if (Status floor = require_floor(ctx, r.team); !floor.ok()) return send_error(res, floor);
+  }
   if (body.contains("name")) r.name = body["name"];
   if (body.contains("email")) r.email = body["email"];
   if (body.contains("team")) r.team = body["team"];
@@ -283,6 +311,7 @@ void put_rep_from(RouteContext& ctx, const Json& body, Rep r, int status, Respon
     r.capacity = c.get<int>();
   }
   if (r.name.empty()) r.name = r.key;
+  if (Status floor = require_floor(ctx, r.team); !floor.ok()) return send_error(res, floor);
   if (!r.team.empty() && !ctx.services.router.find_team(r.team)) {
     return send_error(res, Status(ErrorCode::kInvalidValue, "no team '" + r.team + "'; create it first (POST /api/v1/teams)",
                                   "team"));
@@ -336,7 +365,10 @@ void get_outbox(RouteContext& ctx, const Request& req, Response& res) {
   auto list = ctx.services.store.list_outbox(req.get_param_value("recipient"), *after, static_cast<int>(*limit));
   if (!list.ok()) return send_error(res, list.status());
   Json out = Json::array();
+  const bool everything = ctx.services.policy.lead_scope(ctx.principal).all;
   for (const auto& m : *list) {
+    // A team's manager reads the messages about leads they may see.
+    if (!everything && (m.lead_id == 0 || !visible_lead(ctx, m.lead_id).ok())) continue;
     Json payload = Json::parse(m.payload, nullptr, false);
     out.push_back({{"id", m.id},
                    {"kind", m.kind},

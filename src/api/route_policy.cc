@@ -70,6 +70,9 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/definition/versions/{version}/backtest", kManagers},
     {"GET", "/api/v1/definition/accuracy", {kAdmin, kMarketing, kSalesManager, kViewer}},
     {"POST", "/api/v1/definition/reviews", kManagers},
+    // Reports: scoped like the leads; a viewer reads them all.
+    {"GET", "/api/v1/reports/funnel", kReports},
+    {"GET", "/api/v1/reports/leaks", kReports},
     // The sales floor.
     {"GET", "/api/v1/teams", kSalesSide},
     {"POST", "/api/v1/teams", kFloor},

@@ -74,14 +74,24 @@ void restrict_capture(const RouteContext& ctx, std::vector<Result<Lead>>& batch)
 Json event_json(const RouteContext& ctx, const LeadEvent& e) {
   Json j = to_json(e);
   if (!ctx.services.policy.sees_revenue(ctx.principal) && j.contains("payload") && j["payload"].is_object()) {
-    j["payload"].erase("amount");
-    j["payload"].erase("revenue");
+    for (const char* key : {"amount", "revenue", "amount_cents", "revenue_cents"}) j["payload"].erase(key);
   }
   return j;
 }
 
+// For a caller restricted to some campaigns: merges only into leads they
+// may see, so capturing a person twice neither reads nor writes another
+// vendor's lead.
+std::function<bool(const Lead&)> merge_guard(const RouteContext& ctx) {
+  if (!capture_campaigns(ctx)) return nullptr;
+  const Policy* policy = &ctx.services.policy;
+  const Principal principal = ctx.principal;
+  return [policy, principal](const Lead& existing) { return policy->can_see_lead(principal, existing); };
+}
+
 CaptureContext capture_context(RouteContext& ctx, const Request& req) {
   CaptureContext c;
+  c.may_merge_into = merge_guard(ctx);
   c.actor = ctx.principal.actor();
   c.via = "api";
   c.dry_run = bool_param(req, "dry_run");
@@ -219,9 +229,9 @@ void post_touch(RouteContext& ctx, const Request& req, Response& res) {
       return send_error(res, Status(ErrorCode::kInvalidValue, "no lead with id " + std::to_string(in->touch.lead_id),
                                     "lead"));
     }
-  } else if (auto only = capture_campaigns(ctx); only && !listed(*only, in->touch.campaign)) {
-    return send_error(res, Status(ErrorCode::kForbidden, "campaign '" + in->touch.campaign + "' is not one of yours",
-                                  "campaign"));
+  }
+  if (!in->touch.campaign.empty()) {
+    if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
   }
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
@@ -275,6 +285,7 @@ void post_import(RouteContext& ctx, const Request& req, Response& res) {
   opt.source = req.has_param("filename") ? req.get_param_value("filename") : "api";
   opt.actor = ctx.principal.actor();
   opt.only_campaigns = capture_campaigns(ctx);
+  opt.may_merge_into = merge_guard(ctx);
   if (opt.only_campaigns && !listed(*opt.only_campaigns, opt.campaign)) {
     return send_error(res, Status(ErrorCode::kForbidden, "name one of your campaigns: campaign", "campaign"));
   }
@@ -371,6 +382,12 @@ Status require_lead(const RouteContext& ctx, const Lead& lead) {
   return Status(ErrorCode::kNotFound, "no lead with id " + std::to_string(lead.id));
 }
 
+Status require_own_campaign(const RouteContext& ctx, const std::string& campaign) {
+  auto only = capture_campaigns(ctx);
+  if (!only || listed(*only, campaign)) return Status();
+  return Status(ErrorCode::kForbidden, "campaign '" + campaign + "' is not one of yours", "campaign");
+}
+
 Result<Lead> visible_lead(const RouteContext& ctx, int64_t id) {
   auto lead = ctx.services.store.get_lead(id);
   if (!lead.ok()) return lead.status();
@@ -403,6 +420,7 @@ const std::vector<Route>& route_table() {
     for (auto& r : privacy_routes()) routes.push_back(std::move(r));
     for (auto& r : audit_routes()) routes.push_back(std::move(r));
     for (auto& r : access_routes()) routes.push_back(std::move(r));
+    for (auto& r : report_routes()) routes.push_back(std::move(r));
     return routes;
   }();
   return kRoutes;

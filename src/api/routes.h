@@ -38,10 +38,15 @@ Status require_role(const RouteContext& ctx, RoleSet roles);
 // ok when the caller may see the lead (access/policy.h); else kNotFound, as
 // for a lead that does not exist, so a scope's edges reveal nothing.
 Status require_lead(const RouteContext& ctx, const Lead& lead);
+// kForbidden when the caller captures for some campaigns only (a vendor)
+// and `campaign` is not one of them.
+Status require_own_campaign(const RouteContext& ctx, const std::string& campaign);
 // Reads a lead the caller may see: kNotFound otherwise.
 Result<Lead> visible_lead(const RouteContext& ctx, int64_t id);
 // Sessions, users and API tokens (access_routes.cc).
 std::vector<Route> access_routes();
+// Reports over the in-memory projection (report_routes.cc).
+std::vector<Route> report_routes();
 // The lead definition's routes (definition_routes.cc).
 std::vector<Route> definition_routes();
 // Transitions, touches on a lead, queue and assignment, teams and reps,

@@ -49,7 +49,18 @@ std::string session_cookie(const httplib::Request& req) {
 Status check_csrf(const Principal& p, const httplib::Request& req) {
   if (req.method == "GET" || req.method == "HEAD") return Status();
   std::string sent = req.get_header_value("X-CSRF-Token");
-  if (sent.empty() && req.has_param("csrf_token")) sent = req.get_param_value("csrf_token");
+  // A form post's field, from the body only: a token in the URL would end
+  // up in logs and histories.
+  if (sent.empty() && req.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded")) {
+    std::string_view body = req.body;
+    while (!body.empty()) {
+      const size_t amp = body.find('&');
+      std::string_view field = body.substr(0, amp);
+      if (field.starts_with("csrf_token=")) sent = std::string(field.substr(11));
+      if (amp == std::string_view::npos) break;
+      body.remove_prefix(amp + 1);
+    }
+  }
   if (sent.size() != p.csrf.size() || sodium_memcmp(sent.data(), p.csrf.data(), sent.size()) != 0) {
     return Status(ErrorCode::kForbidden,
                   "a write with a session cookie must carry the session's CSRF token in the X-CSRF-Token header "

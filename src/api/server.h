@@ -21,6 +21,7 @@
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
+#include "measure/reports.h"
 
 namespace httplib {
 class Server;
@@ -71,6 +72,7 @@ struct Services {
   FollowUp& follow_up;
   UserDirectory& users;
   Policy& policy;
+  Reports& reports;
 };
 
 // One entry of the route table, as documented in openapi.json.

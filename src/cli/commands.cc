@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -101,9 +102,18 @@ int run_serve(const ServeArgs& a) {
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (Status st = r.projection.load(); !st.ok()) return fail(st);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    spdlog::info("reports: {} leads and {} funnel exits in memory ({} MB) in {} ms",
+                 r.projection.read([](const LeadProjection& p) { return p.leads().id.size(); }),
+                 r.projection.read([](const LeadProjection& p) { return p.exits().row.size(); }),
+                 r.projection.read([](const LeadProjection& p) { return p.memory_bytes() >> 20; }), ms.count());
+  }
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
-                                           r.dispatch, r.follow_up, r.users, r.policy},
+                                           r.dispatch, r.follow_up, r.users, r.policy, r.reports},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -538,6 +548,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   add_privacy_commands(app, exit_code);
   add_audit_commands(app, exit_code);
   add_user_commands(app, exit_code);
+  add_report_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "leadloop " << LEADLOOP_VERSION << "\n";

@@ -18,6 +18,7 @@
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
+#include "measure/reports.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace leadloop::cli {
@@ -39,7 +40,9 @@ struct Runtime {
         follow_up(*store, clock, intake, router, active_definition),
         feedback_links(*store, clock, lifecycle),
         users(*store, clock),
-        policy(campaigns, router) {}
+        policy(campaigns, router),
+        projection(*store),
+        reports(projection, campaigns) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;
@@ -57,6 +60,9 @@ struct Runtime {
   FeedbackLinks feedback_links;
   UserDirectory users;
   Policy policy;
+  // Loaded by the commands that report (serve, report): load_projection().
+  LeadProjection projection;
+  Reports reports;
 };
 
 // Opens (creating if needed, with its folder) and migrates the database, and

@@ -190,6 +190,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     return target;
   };
 
+  bool refused_merge = false;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].ok()) continue;
     Lead& in = *inputs[i];
@@ -222,6 +223,14 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
       continue;
     }
 
+    if (ctx.may_merge_into && m.leads[target].lead.id != 0 && !ctx.may_merge_into(m.leads[target].lead)) {
+      out[i].status = CaptureStatus::kRejected;
+      out[i].error = Status(ErrorCode::kConflict,
+                            "this person is already a lead of a campaign you do not work; nothing was changed",
+                            std::string(matched_on == "company_name" ? "company" : matched_on));
+      refused_merge = true;
+      continue;
+    }
     LeadChange& c = m.leads[target];
     const ConsentFlags consent_before = c.lead.consent;
     MergeReport report = merge_lead(c.lead, in);
@@ -252,6 +261,32 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     change_of[i] = target;
     out[i].status = CaptureStatus::kMerged;
     out[i].matched_on = std::string(matched_on);
+  }
+
+  // Stored leads loaded for a merge the caller may not make stay as they
+  // are: out of the mutation.
+  if (refused_merge) {
+    std::vector<size_t> moved(m.leads.size(), SIZE_MAX);
+    std::vector<LeadChange> kept;
+    kept.reserve(m.leads.size());
+    for (size_t j = 0; j < m.leads.size(); ++j) {
+      if (m.leads[j].events.empty()) continue;
+      moved[j] = kept.size();
+      kept.push_back(std::move(m.leads[j]));
+    }
+    m.leads = std::move(kept);
+    for (size_t& c : change_of) {
+      if (c != SIZE_MAX) c = moved[c];
+    }
+    for (auto it = change_of_lead.begin(); it != change_of_lead.end();) {
+      if (moved[it->second] == SIZE_MAX) {
+        it = change_of_lead.erase(it);
+      } else {
+        it->second = moved[it->second];
+        ++it;
+      }
+    }
+    std::erase_if(keys_before, [&](const LeadKeys& k) { return !change_of_lead.count(k.id); });
   }
 
   if (!ctx.dry_run && !m.leads.empty()) {

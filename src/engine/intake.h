@@ -8,6 +8,7 @@
 #pragma once
 
 #include <mutex>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct CaptureContext {
   std::string via;    // "api", "import:<id>", "demo"
   bool dry_run = false;  // validate and find duplicates, store nothing
   bool return_leads = false;  // fill CaptureOutcome::lead (costs a copy each)
+  // When set, a duplicate of a stored lead this returns false for is not
+  // merged: the row is rejected (kConflict) and the stored lead is left
+  // untouched and unshown (a vendor may not write into, or read, another
+  // vendor's lead by capturing the same person).
+  std::function<bool(const Lead&)> may_merge_into = nullptr;
 };
 
 enum class CaptureStatus { kCreated, kMerged, kRejected };

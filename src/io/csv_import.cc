@@ -68,6 +68,7 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
   ctx.actor = opt.actor;
   ctx.via = opt.dry_run ? "import:dry-run" : "import:" + std::to_string(rec.id);
   ctx.dry_run = opt.dry_run;
+  ctx.may_merge_into = opt.may_merge_into;
 
   ImportProgress prog;
   prog.bytes_total = text.size();

@@ -24,6 +24,8 @@ struct ImportOptions {
   // When set, rows of any other campaign are refused (a vendor imports into
   // its own campaigns only).
   std::optional<std::vector<std::string>> only_campaigns;
+  // Passed to the capture: see CaptureContext::may_merge_into.
+  std::function<bool(const Lead&)> may_merge_into = nullptr;
 };
 
 struct ImportProgress {

@@ -267,9 +267,25 @@ struct ErasureCounts {
   bool wal_truncated = false; // the checkpoint moved every page into the file
 };
 
+// Told of every lead change a store has committed, in commit order, right
+// after the commit and before the next one (under the store's write lock:
+// keep it quick and never call back into the store). In-memory projections
+// (measure/) stay current with it.
+class CommitObserver {
+ public:
+  virtual ~CommitObserver() = default;
+  // A lead's new state and the events the change appended (ids filled).
+  virtual void lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) = 0;
+  // A definition's activation re-graded a lead.
+  virtual void lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // The one observer of committed changes (nullptr: none).
+  virtual void set_commit_observer(CommitObserver* observer) = 0;
 
   virtual int schema_version() const = 0;
 
@@ -306,6 +322,13 @@ class Store {
   virtual Result<User> find_user(std::string_view login) = 0;
   virtual Result<User> get_user(int64_t id) = 0;
   virtual Result<std::vector<User>> list_users() = 0;
+  // Sign-in bookkeeping in one statement each, so attempts in parallel all
+  // count and never write back a stale copy of the user: a failure adds one
+  // to failed_logins and, at max_failures, locks the user until now + lock
+  // (and starts the count again); a success clears both and sets
+  // last_login_at, unless the user is locked by then. Returns the user as stored afterwards.
+  virtual Result<User> note_login(int64_t user_id, bool success, TimePoint now, int max_failures,
+                                  TimePoint lock_millis) = 0;
   // Sessions: revoke_sessions ends one session (session_id) or, when
   // session_id is 0, every session of the user.
   virtual Status put_session(SessionRecord& s) = 0;

@@ -227,6 +227,52 @@ TEST_F(AccessApiTest, TwoVendorsNeverSeeEachOthersLeads) {
     Reply file = post(v.token, "/api/v1/imports?campaign=" + v.other_campaign, "email\nq@q.io\n", "text/csv");
     EXPECT_EQ(file.status, 403) << file.text;
   }
+  // Capturing a person Acme already has neither reads nor writes Acme's lead,
+  // also as a dry run, in bulk or by file.
+  Reply timeline_before = get(admin, "/api/v1/leads/" + std::to_string(acme_leads[1]) + "/timeline");
+  for (const char* query : {"", "?dry_run=true"}) {
+    Reply same = post(globex, std::string("/api/v1/leads") + query,
+                      R"({"email":"acme1@example.com","phone":"+1 555 0100","source_campaign":"globex-1"})");
+    EXPECT_EQ(same.status, 409) << same.text;
+    EXPECT_EQ(same.text.find("acme-1"), std::string::npos) << same.text;
+    EXPECT_FALSE(same.body.contains("id"));
+  }
+  Reply same_bulk = post(globex, "/api/v1/leads/bulk",
+                         R"({"leads":[{"email":"ACME1@example.com","source_campaign":"globex-1"}]})");
+  EXPECT_EQ(same_bulk.body["rejected"], 1) << same_bulk.text;
+  EXPECT_EQ(same_bulk.body["results"][0]["error"]["code"], "conflict");
+  EXPECT_FALSE(same_bulk.body["results"][0].contains("id"));
+  Reply same_file = post(globex, "/api/v1/imports?campaign=globex-1", "email\nacme1@example.com\n", "text/csv");
+  EXPECT_EQ(same_file.body["import"]["rejected"], 1) << same_file.text;
+  EXPECT_EQ(get(admin, "/api/v1/leads/" + std::to_string(acme_leads[1]) + "/timeline").body["events"],
+            timeline_before.body["events"])
+      << "Acme's lead is untouched";
+  // Marketing, who may see both, merges as ever.
+  const std::string marketing_token = testing::create_token(db_, "marketing");
+  EXPECT_EQ(post(marketing_token, "/api/v1/leads", R"({"email":"acme1@example.com","source_campaign":"globex-1"})")
+                .status,
+            200);
+  // A vendor never sees deal amounts or revenue, in a timeline or a campaign view.
+  for (const char* body : {R"({"to":"accepted"})", R"({"to":"opportunity","amount":5000,"expected_close":"2026-12-01"})",
+                           R"({"to":"won","revenue":4800})"}) {
+    Reply moved = post(admin, won, body);
+    ASSERT_EQ(moved.status, 200) << body << moved.text;
+  }
+  Reply acme_timeline = get(acme, "/api/v1/leads/" + std::to_string(acme_leads[0]) + "/timeline");
+  ASSERT_EQ(acme_timeline.status, 200);
+  for (const char* key : {"amount", "revenue", "amount_cents", "revenue_cents"}) {
+    EXPECT_EQ(acme_timeline.text.find(std::string("\"") + key + "\""), std::string::npos) << key;
+  }
+  EXPECT_NE(get(admin, "/api/v1/leads/" + std::to_string(acme_leads[0]) + "/timeline").text.find("revenue"),
+            std::string::npos);
+  Reply acme_feedback = get(acme, "/api/v1/campaigns/acme-1/feedback");
+  EXPECT_TRUE(acme_feedback.body["outcomes"]["revenue"].is_null()) << acme_feedback.text;
+  EXPECT_EQ(get(admin, "/api/v1/campaigns/acme-1/feedback").body["outcomes"]["revenue"], 4800.0);
+  // Touches count for the vendor's own campaigns only.
+  EXPECT_EQ(post(acme, "/api/v1/leads/" + std::to_string(acme_leads[2]) + "/touches",
+                 R"({"campaign":"globex-1","channel":"call","direction":"outbound","outcome":"connected"})")
+                .status,
+            403);
   // Acme's import is its own; Globex cannot read it.
   Reply imported = post(acme, "/api/v1/imports?campaign=acme-1", "email\nimp@example.com\n", "text/csv");
   ASSERT_EQ(imported.status, 201) << imported.text;
@@ -235,8 +281,7 @@ TEST_F(AccessApiTest, TwoVendorsNeverSeeEachOthersLeads) {
   EXPECT_EQ(get(globex, import_path).status, 404);
   EXPECT_EQ(get(globex, import_path + "/errors").status, 404);
   // Marketing sees everything.
-  const std::string marketing = testing::create_token(db_, "marketing");
-  Reply all = get(marketing, "/api/v1/leads?limit=1000");
+  Reply all = get(marketing_token, "/api/v1/leads?limit=1000");
   EXPECT_EQ(all.body["leads"].size(), 10u) << all.text;  // 3 + 3 + the web lead + 2 in bulk + 1 imported
 }
 
@@ -280,6 +325,17 @@ TEST_F(AccessApiTest, RepsSeeTheirOwnLeadsAndTeamManagersTheirTeams) {
   EXPECT_EQ(bulk.body["assigned"], 1);
   EXPECT_EQ(bulk.body["results"][0]["error"]["code"], "not_found");
   EXPECT_EQ(bulk.body["results"][1]["owner"], "e2");
+  // Nor widen their scope: no moving NA's rep into EMEA, no other team,
+  // no assigning to NA's reps.
+  EXPECT_EQ(put(emea, "/api/v1/reps/n1", R"({"team":"emea"})").status, 403);
+  EXPECT_EQ(post(emea, "/api/v1/reps", R"({"key":"n2","team":"na"})").status, 403);
+  EXPECT_EQ(post(emea, "/api/v1/teams", R"({"key":"na","region":"NA","manager":"e1"})").status, 403);
+  EXPECT_EQ(post(emea, "/api/v1/reps", R"({"key":"e3","team":"emea"})").status, 201);
+  EXPECT_EQ(put(emea, "/api/v1/reps/e3", R"({"away":true})").status, 200);
+  Reply other_team = post(emea, "/api/v1/leads/" + std::to_string(lead["nobody"]) + "/assignment",
+                          R"({"rep":"n1","reason":"cover"})");
+  EXPECT_EQ(other_team.status, 403) << other_team.text;
+  EXPECT_EQ(get(emea, "/api/v1/leads/" + std::to_string(lead["n1"])).status, 404);
 }
 
 // Sign in, CSRF on writes, sign out; the cookie's attributes.
@@ -334,6 +390,10 @@ TEST_F(AccessApiTest, SessionsNeedTheCsrfTokenOnWrites) {
   EXPECT_EQ(timeline.body["events"][0]["actor"], "user:maria");
   // A role the user lacks.
   EXPECT_EQ(raw("GET", "/api/v1/audit", {{"Cookie", cookie}}).status, 403);
+  // The token in the URL does not count: it would end up in logs.
+  EXPECT_EQ(raw("POST", "/api/v1/campaigns?csrf_token=" + csrf, {{"Cookie", cookie}}, R"({"key":"web-3","channel":"web"})")
+                .status,
+            403);
   // Sign out: the cookie is dead.
   Reply out = raw("POST", "/api/v1/session/logout", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(out.status, 200);
@@ -374,6 +434,21 @@ TEST_F(AccessApiTest, LockoutAfterRepeatedFailuresAndDisabledUsers) {
   EXPECT_EQ(post("", "/api/v1/session", good).status, 401);
   EXPECT_EQ(put(admin, "/api/v1/users/sam", R"({"disabled":false})").status, 200);
   EXPECT_EQ(post("", "/api/v1/session", good).status, 201);
+  // An admin signed in cannot disable or demote themselves (logins match
+  // without case).
+  ASSERT_EQ(post(admin, "/api/v1/users", R"({"login":"boss","password":"the boss password","roles":"admin"})").status,
+            201);
+  Reply boss = post("", "/api/v1/session", R"({"login":"boss","password":"the boss password"})");
+  ASSERT_EQ(boss.status, 201);
+  const httplib::Headers as_boss = {
+      {"Cookie", boss.header("Set-Cookie").substr(0, boss.header("Set-Cookie").find(';'))},
+      {"X-CSRF-Token", boss.body["csrf_token"].get<std::string>()}};
+  auto boss_put = [&](const std::string& body) {
+    return reply_of(server_->client()->Put("/api/v1/users/BOSS", as_boss, body, "application/json"));
+  };
+  EXPECT_EQ(boss_put(R"({"disabled":true})").status, 409);
+  EXPECT_EQ(boss_put(R"({"roles":["viewer"]})").status, 409);
+  EXPECT_EQ(boss_put(R"({"name":"The Boss"})").status, 200);
   // Sessions expire after 12 hours.
   ASSERT_EQ(post(admin, "/api/v1/clock", R"({"now":"2026-03-02T21:17:00Z"})").status, 200);
   EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 401);

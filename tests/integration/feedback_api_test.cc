@@ -300,8 +300,10 @@ TEST_F(FeedbackApiTest, TheCampaignViewCountsAnswersReasonsAndWhoGaveThem) {
   }
   EXPECT_EQ(f.body["reject_reasons"][0]["code"], "bad_timing");  // ties by code
   EXPECT_EQ(f.body["reject_reasons"][1]["label"], "No budget this year");
+  // A vendor sees outcomes but never revenue.
   EXPECT_EQ(f.body["outcomes"],
-            json({{"working", 0}, {"opportunity", 0}, {"won", 0}, {"lost", 0}, {"revenue", 0.0}}));
+            json({{"working", 0}, {"opportunity", 0}, {"won", 0}, {"lost", 0}, {"revenue", nullptr}}));
+  EXPECT_EQ(get("/api/v1/campaigns/web-1/feedback").body["outcomes"]["revenue"], 0.0);
   ASSERT_EQ(f.body["recent"].size(), 3u);
   EXPECT_EQ(f.body["recent"][0]["lead"], c);
   EXPECT_EQ(f.body["recent"][2]["lead"], a);

@@ -2,6 +2,8 @@
 // lockout, sessions, the lead scope of each role, the rate limiter.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "access/policy.h"
 #include "access/users.h"
 #include "api/rate_limit.h"
@@ -89,6 +91,22 @@ TEST_F(UsersTest, FiveFailuresLockTheAccountUntilTheLockEnds) {
   EXPECT_FALSE(users_.login("sam", "sales side password").ok());
   svc_.clock.advance(1);
   EXPECT_TRUE(users_.login("sam", "sales side password").ok());
+}
+
+// Failures in parallel all count: none writes back a stale copy.
+TEST_F(UsersTest, ParallelFailuresStillLockTheAccount) {
+  ASSERT_TRUE(users_.add({"sam", "", "sales side password", Role::kSalesManager, {}}).ok());
+  std::vector<std::thread> guessers;
+  for (int t = 0; t < 4; ++t) {
+    guessers.emplace_back([&] {
+      for (int i = 0; i < 2; ++i) (void)users_.login("sam", "wrong wrong wrong");
+    });
+  }
+  for (auto& g : guessers) g.join();
+  EXPECT_FALSE(users_.login("sam", "sales side password").ok()) << "locked";
+  auto u = svc_.store->find_user("sam");
+  ASSERT_TRUE(u.ok());
+  EXPECT_TRUE(u->locked_until.has_value());
 }
 
 TEST_F(UsersTest, DisablingOrNewRolesEndSessionsAndSessionsExpire) {

@@ -373,8 +373,15 @@ Status SqliteStore::commit(Mutation& m) {
   });
   if (!st.ok()) {
     for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];
+  } else if (observer_) {
+    for (const LeadChange& c : m.leads) observer_->lead_committed(c.lead, c.events);
   }
   return st;
+}
+
+void SqliteStore::set_commit_observer(CommitObserver* observer) {
+  std::lock_guard lock(write_mu_);
+  observer_ = observer;
 }
 
 Result<Lead> SqliteStore::get_lead(int64_t id) {
@@ -930,7 +937,7 @@ Result<std::vector<DefinitionApproval>> SqliteStore::list_approvals(int64_t vers
 
 Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade>& regrades) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status {
+  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
     LEADLOOP_RETURN_IF_ERROR(require_draft(*writer_, d.version, d.hash));
     LEADLOOP_RETURN_IF_ERROR(writer_->exec("UPDATE definitions SET state = 'retired' WHERE state = 'active'"));
     auto act = writer_->cached(
@@ -965,6 +972,10 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
     d.state = "active";
     return Status();
   });
+  if (st.ok() && observer_) {
+    for (const Regrade& r : regrades) observer_->lead_regraded(r.lead_id, r.grade, d.version);
+  }
+  return st;
 }
 
 // ---- routing and follow-up ---------------------------------------------------
@@ -1309,6 +1320,9 @@ Result<ErasureCounts> SqliteStore::erase_leads(Erasure& e) {
                         [&](const Stmt& s) { return e.redact_import_error(s.text(1)); }, n.import_errors);
   });
   if (!st.ok()) return st;
+  if (observer_) {
+    for (const LeadChange& c : e.leads) observer_->lead_committed(c.lead, c.events);
+  }
   // Old page images of the rows live on in the WAL until a checkpoint
   // copies the new ones into the file; TRUNCATE then empties the WAL.
   auto cp = writer_->prepare("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -50,10 +50,14 @@ class SqliteStore final : public Store {
   Result<std::vector<ApiToken>> list_tokens() override;
   Status revoke_token(int64_t id, TimePoint at) override;
 
+  void set_commit_observer(CommitObserver* observer) override;
+
   Status put_user(User& u) override;
   Result<User> find_user(std::string_view login) override;
   Result<User> get_user(int64_t id) override;
   Result<std::vector<User>> list_users() override;
+  Result<User> note_login(int64_t user_id, bool success, TimePoint now, int max_failures,
+                          TimePoint lock_millis) override;
   Status put_session(SessionRecord& s) override;
   Result<SessionRecord> find_session(const std::string& hash) override;
   Status revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) override;
@@ -105,6 +109,7 @@ class SqliteStore final : public Store {
 
   std::string path_;
   std::mutex write_mu_;  // guards writer_
+  CommitObserver* observer_ = nullptr;  // guarded by write_mu_
   std::unique_ptr<sqlite::SqliteDb> writer_;
   std::mutex pool_mu_;  // guards pool_
   std::vector<std::unique_ptr<sqlite::SqliteDb>> pool_;

@@ -125,6 +125,29 @@ Result<std::vector<User>> SqliteStore::list_users() {
   return out;
 }
 
+Result<User> SqliteStore::note_login(int64_t user_id, bool success, TimePoint now, int max_failures,
+                                     TimePoint lock_millis) {
+  {
+    std::lock_guard lock(write_mu_);
+    auto st = success ? writer_->cached(
+                            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?1 WHERE id = ?2 AND "
+                            "(locked_until IS NULL OR locked_until <= ?1)")
+                      : writer_->cached(
+                            "UPDATE users SET locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?1 + ?4 "
+                            "ELSE locked_until END, failed_logins = CASE WHEN failed_logins + 1 >= ?3 THEN 0 "
+                            "ELSE failed_logins + 1 END WHERE id = ?2");
+    if (!st.ok()) return st.status();
+    (*st)->bind(1, now);
+    (*st)->bind(2, user_id);
+    if (!success) {
+      (*st)->bind(3, static_cast<int64_t>(max_failures));
+      (*st)->bind(4, lock_millis);
+    }
+    LEADLOOP_RETURN_IF_ERROR((*st)->run());
+  }
+  return get_user(user_id);
+}
+
 Status SqliteStore::put_session(SessionRecord& r) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached(

@@ -1,0 +1,142 @@
+// Reports under /api/v1/reports (docs/reports.md): the funnel and the leaks,
+// scanned from the in-memory projection (measure/), filtered by the query
+// and narrowed to what the caller may see.
+#include <httplib.h>
+
+#include <sstream>
+
+#include "api/request.h"
+#include "api/routes.h"
+#include "measure/reports.h"
+
+namespace leadloop::api {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+// Every value of a repeatable parameter, also comma-separated:
+// ?channel=web&channel=event or ?channel=web,event.
+std::vector<std::string> list_param(const Request& req, const char* name) {
+  std::vector<std::string> out;
+  const size_t n = req.get_param_value_count(name);
+  for (size_t i = 0; i < n; ++i) {
+    std::stringstream parts(req.get_param_value(name, i));
+    std::string part;
+    while (std::getline(parts, part, ',')) {
+      if (!part.empty()) out.push_back(part);
+    }
+  }
+  return out;
+}
+
+Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) {
+  ReportFilter f;
+  for (const char* name : {"from", "to"}) {
+    if (!req.has_param(name)) continue;
+    auto t = parse_time(req.get_param_value(name));
+    if (!t.ok()) return t.status().with_field(name);
+    (std::string_view(name) == "from" ? f.from : f.to) = *t;
+  }
+  f.campaigns = list_param(req, "campaign");
+  f.channels = list_param(req, "channel");
+  for (const std::string& c : f.channels) {
+    if (!parse_channel(c)) return Status(ErrorCode::kInvalidValue, "no channel '" + c + "'", "channel");
+  }
+  f.vendors = list_param(req, "vendor");
+  f.regions = list_param(req, "region");
+  f.owners = list_param(req, "owner");
+  // A team is its reps.
+  std::vector<std::string> teams = list_param(req, "team");
+  if (!teams.empty()) {
+    std::vector<std::string> members;
+    for (const std::string& t : teams) {
+      if (!ctx.services.router.find_team(t)) return Status(ErrorCode::kInvalidValue, "no team '" + t + "'", "team");
+    }
+    for (const Rep& r : ctx.services.router.reps()) {
+      if (std::find(teams.begin(), teams.end(), r.team) == teams.end()) continue;
+      if (f.owners.empty() || std::find(f.owners.begin(), f.owners.end(), r.key) != f.owners.end()) {
+        members.push_back(r.key);
+      }
+    }
+    // Nobody in the team (or in both filters): match no owner at all.
+    f.owners = members.empty() ? std::vector<std::string>{"\x01no owner"} : members;
+  }
+  if (req.has_param("grade")) {
+    auto g = parse_grade(req.get_param_value("grade"));
+    if (!g) return Status(ErrorCode::kInvalidValue, "grade is hot, warm, cold or unqualified", "grade");
+    f.grade = *g;
+  }
+  if (req.has_param("version")) {
+    auto v = int_param(req, "version", 0, 1, INT32_MAX);
+    if (!v.ok()) return v.status();
+    f.definition_version = *v;
+  }
+  // Viewers read every report; others see what their scope holds.
+  if (!ctx.principal.has(Role::kViewer)) {
+    LeadScope scope = ctx.services.policy.lead_scope(ctx.principal);
+    if (!scope.all) {
+      f.scoped = true;
+      f.scope_owners = scope.owners;
+      f.scope_campaigns = scope.campaigns;
+      f.scope_unowned = scope.unowned;
+    }
+  }
+  return f;
+}
+
+Json period_json(const ReportFilter& f) {
+  return {{"from", f.from ? Json(format_time(*f.from)) : Json(nullptr)},
+          {"to", f.to ? Json(format_time(*f.to)) : Json(nullptr)}};
+}
+
+void get_funnel(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  auto by = parse_group_by(req.get_param_value("by"));
+  if (!by) {
+    return send_error(res, Status(ErrorCode::kInvalidValue,
+                                  "by is campaign, channel, vendor, region, owner, grade or week", "by"));
+  }
+  Json groups = Json::array();
+  for (const Funnel& fu : ctx.services.reports.funnel(*f, *by)) {
+    Json steps = Json::array();
+    for (size_t i = 0; i < fu.steps.size(); ++i) {
+      Json s = {{"stage", stage_name(fu.steps[i].stage)}, {"reached", fu.steps[i].reached}};
+      s["conversion"] = i == 0 ? Json(nullptr) : share(fu.steps[i].reached, fu.steps[i - 1].reached);
+      s["of_leads"] = share(fu.steps[i].reached, fu.leads);
+      steps.push_back(s);
+    }
+    groups.push_back({{"group", fu.group}, {"leads", fu.leads}, {"steps", steps}});
+  }
+  Json body = {{"period", period_json(*f)}, {"by", req.get_param_value("by")}, {"groups", groups}};
+  send_json(res, 200, body);
+}
+
+void get_leaks(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  const std::string period = req.has_param("period") ? req.get_param_value("period") : "capture";
+  if (period != "capture" && period != "event") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "period is capture or event", "period"));
+  }
+  f->exits_by_event_time = period == "event";
+  Leaks l = ctx.services.reports.leaks(*f);
+  Json rows = Json::array();
+  for (const Leak& r : l.rows) {
+    rows.push_back({{"stage", stage_name(r.from)}, {"reason", r.reason}, {"count", r.count}, {"share", share(r.count, l.exits)}});
+  }
+  send_json(res, 200, {{"period", period_json(*f)}, {"period_by", period}, {"exits", l.exits}, {"leaks", rows}});
+}
+
+}  // namespace
+
+std::vector<Route> report_routes() {
+  return {
+      {{"GET", "/api/v1/reports/funnel", true}, get_funnel},
+      {{"GET", "/api/v1/reports/leaks", true}, get_leaks},
+  };
+}
+
+}  // namespace leadloop::api

@@ -1,0 +1,140 @@
+#include "measure/projection.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace leadloop {
+
+namespace {
+
+// The string value of a top-level key in a payload written by dump_json
+// ({"from":"captured","to":"qualified",...}); "" when absent. A quote
+// inside a string value is always escaped, so `"key":"` cannot be matched
+// inside another value. Stage names and exit reasons hold no escapes.
+std::string_view string_field(std::string_view json, std::string_view key) {
+  std::string pattern;
+  pattern.reserve(key.size() + 4);
+  pattern += '"';
+  pattern += key;
+  pattern += "\":\"";
+  size_t at = json.find(pattern);
+  if (at == std::string_view::npos) return {};
+  size_t start = at + pattern.size();
+  size_t end = json.find('"', start);
+  if (end == std::string_view::npos) return {};
+  return json.substr(start, end - start);
+}
+
+}  // namespace
+
+int funnel_step(Stage s) {
+  for (int i = 0; i < kFunnelStepCount; ++i) {
+    if (kFunnelSteps[i] == s) return i;
+  }
+  return -1;
+}
+
+uint32_t Dictionary::code(std::string_view text) {
+  auto it = codes_.find(std::string(text));
+  if (it != codes_.end()) return it->second;
+  const auto c = static_cast<uint32_t>(texts_.size());
+  texts_.emplace_back(text);
+  codes_.emplace(std::string(text), c);
+  return c;
+}
+
+int64_t Dictionary::find(std::string_view text) const {
+  auto it = codes_.find(std::string(text));
+  return it == codes_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+LeadProjection::~LeadProjection() {
+  if (observing_) store_.set_commit_observer(nullptr);
+}
+
+Status LeadProjection::load() {
+  std::unique_lock lock(mu_);
+  LeadFilter all;
+  all.limit = 0;
+  LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(all, [&](const Lead& l) {
+    row_for(l);
+    return true;
+  }));
+  LEADLOOP_RETURN_IF_ERROR(store_.scan_events(event_type::kStageChanged, [&](const LeadEvent& e) {
+    if (e.lead_id >= 0 && static_cast<size_t>(e.lead_id) < row_by_id_.size() && row_by_id_[e.lead_id] >= 0) {
+      apply_event(static_cast<uint32_t>(row_by_id_[e.lead_id]), e);
+    }
+  }));
+  lock.unlock();
+  // From here on every commit is applied as it happens. A commit between
+  // the scans and this line would be missed: load before serving.
+  store_.set_commit_observer(this);
+  observing_ = true;
+  return Status();
+}
+
+uint32_t LeadProjection::row_for(const Lead& l) {
+  if (static_cast<size_t>(l.id) >= row_by_id_.size()) {
+    row_by_id_.resize(std::max<size_t>(static_cast<size_t>(l.id) + 1, row_by_id_.size() * 2), -1);
+  }
+  int32_t& slot = row_by_id_[l.id];
+  if (slot < 0) {
+    slot = static_cast<int32_t>(leads_.id.size());
+    leads_.id.push_back(l.id);
+    leads_.created_at.push_back(l.created_at);
+    leads_.campaign.push_back(0);
+    leads_.region.push_back(0);
+    leads_.owner.push_back(0);
+    leads_.grade.push_back(0);
+    leads_.stage.push_back(0);
+    leads_.version.push_back(0);
+    leads_.reached.push_back(0);
+  }
+  const auto row = static_cast<uint32_t>(slot);
+  leads_.campaign[row] = campaigns_.code(l.source_campaign);
+  leads_.region[row] = regions_.code(l.region);
+  leads_.owner[row] = owners_.code(l.owner);
+  leads_.grade[row] = static_cast<uint8_t>(l.grade);
+  leads_.stage[row] = static_cast<uint8_t>(l.stage);
+  leads_.version[row] = static_cast<uint32_t>(l.definition_version);
+  leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(l.stage)));
+  return row;
+}
+
+void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
+  if (e.type != event_type::kStageChanged) return;
+  if (auto to = parse_stage(string_field(e.payload, "to"))) {
+    leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(*to)));
+  }
+  std::string_view exit = string_field(e.payload, "exit");
+  if (exit.empty()) return;
+  auto from = parse_stage(string_field(e.payload, "from"));
+  exits_.row.push_back(row);
+  exits_.from.push_back(static_cast<uint8_t>(from.value_or(Stage::kCaptured)));
+  exits_.reason.push_back(exit_reasons_.code(exit));
+  exits_.at.push_back(e.at);
+}
+
+void LeadProjection::lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) {
+  std::unique_lock lock(mu_);
+  const uint32_t row = row_for(lead);
+  for (const LeadEvent& e : events) apply_event(row, e);
+}
+
+void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) {
+  std::unique_lock lock(mu_);
+  if (lead_id < 0 || static_cast<size_t>(lead_id) >= row_by_id_.size() || row_by_id_[lead_id] < 0) return;
+  const auto row = static_cast<size_t>(row_by_id_[lead_id]);
+  leads_.grade[row] = static_cast<uint8_t>(grade);
+  leads_.version[row] = static_cast<uint32_t>(definition_version);
+}
+
+size_t LeadProjection::memory_bytes() const {
+  const size_t per_lead = sizeof(int64_t) * 2 + sizeof(uint32_t) * 4 + 3;
+  const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
+  size_t dict = 0;
+  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_}) dict += d->size() * 64;
+  return leads_.id.capacity() * per_lead + exits_.row.capacity() * per_exit + row_by_id_.capacity() * 4 + dict;
+}
+
+}  // namespace leadloop

@@ -1,0 +1,112 @@
+// LeadProjection: compact in-memory columns of every lead and of every exit
+// from the funnel, loaded from the store at start and kept current by the
+// store's commit observer, so reports scan memory, never the database, and
+// see a change as soon as its transaction has committed.
+//
+// Per lead (row): id, capture time, campaign / region / owner as dictionary
+// codes, grade, stage, definition version and the furthest funnel step
+// reached. Per exit (a stage_changed event with an exit reason): the lead's
+// row, the stage it left, the reason code and the time. Thread-safe: writes
+// come from the store's commit (one at a time); reports read under a
+// shared lock.
+#pragma once
+
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/store.h"
+
+namespace leadloop {
+
+// The funnel's steps, in order; a lead that reached a step passed the ones
+// before it. Stages off the main path (rejected, lost, nurture, recycled,
+// disqualified, opted_out) are not steps: they are exits or pools.
+inline constexpr Stage kFunnelSteps[] = {Stage::kCaptured, Stage::kQualified,   Stage::kAssigned, Stage::kAccepted,
+                                         Stage::kWorking,  Stage::kOpportunity, Stage::kWon};
+inline constexpr int kFunnelStepCount = 7;
+// The step of a stage, or -1 when it is not one.
+int funnel_step(Stage s);
+
+// Strings as small codes, in order of first appearance; code 0 is "".
+class Dictionary {
+ public:
+  Dictionary() { code(""); }
+  uint32_t code(std::string_view text);
+  // The code of `text`, or -1 when it never appeared.
+  int64_t find(std::string_view text) const;
+  const std::string& text(uint32_t code) const { return texts_[code]; }
+  size_t size() const { return texts_.size(); }
+
+ private:
+  std::vector<std::string> texts_;
+  std::unordered_map<std::string, uint32_t> codes_;
+};
+
+struct LeadColumns {
+  std::vector<int64_t> id;
+  std::vector<int64_t> created_at;
+  std::vector<uint32_t> campaign;  // codes in campaigns
+  std::vector<uint32_t> region;    // codes in regions
+  std::vector<uint32_t> owner;     // codes in owners; 0: none
+  std::vector<uint8_t> grade;      // Grade
+  std::vector<uint8_t> stage;      // Stage
+  std::vector<uint32_t> version;   // definition version that graded it; 0: none
+  std::vector<uint8_t> reached;    // furthest funnel step reached
+};
+
+struct ExitColumns {
+  std::vector<uint32_t> row;     // the lead's row
+  std::vector<uint8_t> from;     // Stage left
+  std::vector<uint32_t> reason;  // codes in exit_reasons: "rejected:no_budget", "decayed", ...
+  std::vector<int64_t> at;
+};
+
+class LeadProjection final : public CommitObserver {
+ public:
+  explicit LeadProjection(Store& store) : store_(store) {}
+  ~LeadProjection() override;
+  LeadProjection(const LeadProjection&) = delete;
+  LeadProjection& operator=(const LeadProjection&) = delete;
+
+  // Loads every lead and stage change, then follows the store's commits.
+  // REQUIRES: called once, before other threads write.
+  Status load();
+
+  void lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) override;
+  void lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) override;
+
+  // Runs fn(projection) under the shared lock; reports read through this.
+  template <class F>
+  auto read(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(*this);
+  }
+
+  // Guarded by mu_: read inside read().
+  const LeadColumns& leads() const { return leads_; }
+  const ExitColumns& exits() const { return exits_; }
+  const Dictionary& campaigns() const { return campaigns_; }
+  const Dictionary& regions() const { return regions_; }
+  const Dictionary& owners() const { return owners_; }
+  const Dictionary& exit_reasons() const { return exit_reasons_; }
+  // Bytes held by the columns and dictionaries (approximate).
+  size_t memory_bytes() const;
+
+ private:
+  uint32_t row_for(const Lead& lead);  // REQUIRES: mu_ held exclusively
+  void apply_event(uint32_t row, const LeadEvent& e);
+
+  Store& store_;
+  mutable std::shared_mutex mu_;
+  LeadColumns leads_;
+  ExitColumns exits_;
+  std::vector<int32_t> row_by_id_;  // -1: no such lead
+  Dictionary campaigns_, regions_, owners_, exit_reasons_;
+  bool observing_ = false;
+};
+
+}  // namespace leadloop

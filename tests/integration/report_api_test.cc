@@ -1,0 +1,140 @@
+// Reports over HTTP against the real server: the funnel and the leaks are
+// current the moment a write has been answered, split by a dimension,
+// filtered, and narrowed to the caller's scope (a vendor counts its own
+// leads only; a viewer reads them all).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "server_process.h"
+
+namespace leadloop {
+namespace {
+
+using nlohmann::json;
+using testing::Reply;
+using testing::reply_of;
+using testing::ServerProcess;
+using testing::TempDir;
+
+class ReportApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.file("reports.db");
+    admin_ = testing::create_token(db_, "admin");
+    acme_ = testing::create_token(db_, "vendor", {"--vendor", "Acme"});
+    viewer_ = testing::create_token(db_, "viewer");
+    server_ = std::make_unique<ServerProcess>(db_);
+    for (const char* c : {R"({"key":"acme-1","channel":"telemarketing","vendor":"Acme"})",
+                          R"({"key":"web-1","channel":"web"})"}) {
+      ASSERT_EQ(post("/api/v1/campaigns", c).status, 201);
+    }
+  }
+
+  Reply post(const std::string& path, const std::string& body) {
+    return reply_of(server_->client(admin_)->Post(path.c_str(), body, "application/json"));
+  }
+  Reply get(const std::string& path, const std::string& token = "") {
+    return reply_of(server_->client(token.empty() ? admin_ : token)->Get(path.c_str()));
+  }
+  int64_t capture(const std::string& email, const std::string& campaign) {
+    Reply r = post("/api/v1/leads", json{{"email", email}, {"source_campaign", campaign}}.dump());
+    EXPECT_EQ(r.status, 201) << r.text;
+    return r.body["id"];
+  }
+  void move(int64_t id, const std::string& body) {
+    Reply r = post("/api/v1/leads/" + std::to_string(id) + "/transitions", body);
+    EXPECT_EQ(r.status, 200) << r.text;
+  }
+  // reached per step of the single funnel
+  std::vector<int64_t> steps(const std::string& query, const std::string& token = "") {
+    Reply r = get("/api/v1/reports/funnel" + query, token);
+    EXPECT_EQ(r.status, 200) << r.text;
+    std::vector<int64_t> out;
+    for (const json& s : r.body["groups"][0]["steps"]) out.push_back(s["reached"]);
+    return out;
+  }
+
+  TempDir dir_;
+  std::string db_, admin_, acme_, viewer_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(ReportApiTest, FunnelAndLeaksAreCurrentFilteredAndScoped) {
+  EXPECT_EQ(steps(""), std::vector<int64_t>(7, 0));
+  const int64_t a = capture("a@acme.example", "acme-1");
+  const int64_t b = capture("b@acme.example", "acme-1");
+  const int64_t w = capture("w@web.example", "web-1");
+  // Visible as soon as the capture was answered.
+  EXPECT_EQ(steps(""), (std::vector<int64_t>{3, 0, 0, 0, 0, 0, 0}));
+  move(a, R"({"to":"qualified"})");
+  move(a, R"({"to":"accepted"})");
+  move(a, R"({"to":"working"})");
+  move(b, R"({"to":"qualified"})");
+  move(b, R"({"to":"disqualified"})");
+  move(w, R"({"to":"qualified"})");
+  // a reached working (so qualified, assigned and accepted too).
+  EXPECT_EQ(steps(""), (std::vector<int64_t>{3, 3, 1, 1, 1, 0, 0}));
+  Reply funnel = get("/api/v1/reports/funnel");
+  EXPECT_DOUBLE_EQ(funnel.body["groups"][0]["steps"][2]["conversion"].get<double>(), 1.0 / 3.0);
+  EXPECT_TRUE(funnel.body["groups"][0]["steps"][0]["conversion"].is_null());
+
+  // Split by channel, and filtered.
+  Reply by = get("/api/v1/reports/funnel?by=channel");
+  ASSERT_EQ(by.body["groups"].size(), 2u) << by.text;
+  EXPECT_EQ(by.body["groups"][0]["group"], "telemarketing");
+  EXPECT_EQ(by.body["groups"][0]["leads"], 2);
+  EXPECT_EQ(by.body["groups"][1]["group"], "web");
+  EXPECT_EQ(steps("?channel=web"), (std::vector<int64_t>{1, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(steps("?from=2030-01-01"), std::vector<int64_t>(7, 0));
+
+  // Leaks: b left from qualified, disqualified.
+  Reply leaks = get("/api/v1/reports/leaks");
+  ASSERT_EQ(leaks.status, 200) << leaks.text;
+  EXPECT_EQ(leaks.body["exits"], 1);
+  EXPECT_EQ(leaks.body["leaks"][0], json({{"stage", "qualified"}, {"reason", "disqualified"}, {"count", 1},
+                                          {"share", 1.0}}));
+  EXPECT_EQ(get("/api/v1/reports/leaks?period=event&from=2030-01-01").body["exits"], 0);
+
+  // Scope: the vendor counts its own leads only, the viewer all of them.
+  EXPECT_EQ(steps("", acme_), (std::vector<int64_t>{2, 2, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(steps("?campaign=web-1", acme_), std::vector<int64_t>(7, 0));
+  EXPECT_EQ(steps("", viewer_), (std::vector<int64_t>{3, 3, 1, 1, 1, 0, 0}));
+
+  // Bad filters are named.
+  for (const char* bad : {"?by=colour", "?grade=lukewarm", "?channel=pigeon", "?team=nope", "?from=yesterday"}) {
+    Reply r = get(std::string("/api/v1/reports/funnel") + bad);
+    EXPECT_EQ(r.status, 422) << bad << ": " << r.text;
+  }
+  EXPECT_EQ(get("/api/v1/reports/leaks?period=sometimes").status, 422);
+}
+
+// The projection is loaded at start: a restarted server reports the same.
+TEST_F(ReportApiTest, ARestartedServerReportsTheSame) {
+  const int64_t a = capture("a@acme.example", "acme-1");
+  move(a, R"({"to":"qualified"})");
+  move(a, R"({"to":"disqualified"})");
+  const json before = get("/api/v1/reports/funnel?by=campaign").body;
+  const json leaks = get("/api/v1/reports/leaks").body;
+  ASSERT_EQ(server_->terminate(), 0);
+  // The CLI reads the same figures from the file.
+  testing::CliResult cli = testing::run_cli({"report", "funnel", "--db", db_, "--by", "campaign", "--json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const json groups = json::parse(cli.out);
+  ASSERT_EQ(groups.size(), before["groups"].size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    EXPECT_EQ(groups[g]["group"], before["groups"][g]["group"]);
+    for (size_t i = 0; i < 7; ++i) {
+      EXPECT_EQ(groups[g]["steps"][i]["reached"], before["groups"][g]["steps"][i]["reached"]);
+    }
+  }
+  testing::CliResult cli_leaks = testing::run_cli({"report", "leaks", "--db", db_, "--json"});
+  ASSERT_EQ(cli_leaks.exit_code, 0) << cli_leaks.err;
+  EXPECT_EQ(json::parse(cli_leaks.out)["exits"], leaks["exits"]);
+  server_ = std::make_unique<ServerProcess>(db_);
+  EXPECT_EQ(get("/api/v1/reports/funnel?by=campaign").body, before);
+  EXPECT_EQ(get("/api/v1/reports/leaks").body, leaks);
+}
+
+}  // namespace
+}  // namespace leadloop
