@@ -30,3 +30,5 @@ echo "== definition: backtest of a draft against the active definition, vs its S
   --twin-db "$work/backtest-twin.db"
 echo
 "$BUILD/bench/leadloop_bench_follow_up" --leads "${FOLLOW_UP_LEADS:-100000}" --dir "$work/follow-up"
+echo
+"$BUILD/bench/leadloop_bench_reports" --leads "${REPORT_LEADS:-1000000}" --db "$work/reports.db"

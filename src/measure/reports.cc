@@ -77,12 +77,6 @@ struct CompiledFilter {
   }
 };
 
-std::string week_of(TimePoint t) {
-  const auto d = static_cast<Days>(t >= 0 ? t / kMillisPerDay : (t - kMillisPerDay + 1) / kMillisPerDay);
-  // 1970-01-01 was a Thursday; weeks start on Monday.
-  const Days monday = d - static_cast<Days>(((d % 7) + 7 + 3) % 7);
-  return format_date(monday);
-}
 
 }  // namespace
 
@@ -101,37 +95,67 @@ std::vector<Funnel> Reports::funnel(const ReportFilter& f, GroupBy by) const {
   return projection_.read([&](const LeadProjection& p) {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
-    // Per group: leads whose furthest step is each step.
-    std::map<std::string, std::array<int64_t, kFunnelStepCount>> furthest;
-    auto group_of = [&](size_t row) -> std::string {
-      switch (by) {
-        case GroupBy::kNone: return {};
-        case GroupBy::kCampaign: return p.campaigns().text(l.campaign[row]);
-        case GroupBy::kChannel: return match.channel_of[l.campaign[row]];
-        case GroupBy::kVendor: return match.vendor_of[l.campaign[row]];
-        case GroupBy::kRegion: return p.regions().text(l.region[row]);
-        case GroupBy::kOwner: return p.owners().text(l.owner[row]);
-        case GroupBy::kGrade: return std::string(grade_name(static_cast<Grade>(l.grade[row])));
-        case GroupBy::kCaptureWeek: return week_of(l.created_at[row]);
-      }
-      return {};
+    // Groups are numbered; a dimension's codes map to group numbers first,
+    // so the scan does array reads only.
+    std::vector<std::string> names;
+    std::map<std::string, uint32_t> number;
+    auto group = [&](const std::string& name) {
+      auto [it, fresh] = number.try_emplace(name, static_cast<uint32_t>(names.size()));
+      if (fresh) names.push_back(name);
+      return it->second;
     };
-    if (by == GroupBy::kNone) furthest[""] = {};
-    const size_t n = l.id.size();
-    if (by == GroupBy::kNone) {
-      auto& counts = furthest[""];
-      for (size_t row = 0; row < n; ++row) {
-        if (match.lead(l, row, true)) ++counts[l.reached[row]];
-      }
-    } else {
-      for (size_t row = 0; row < n; ++row) {
-        if (match.lead(l, row, true)) ++furthest[group_of(row)][l.reached[row]];
-      }
+    std::vector<uint32_t> by_code;  // dictionary code -> group
+    const std::vector<uint32_t>* column = nullptr;
+    auto from_dictionary = [&](const Dictionary& d, const std::vector<uint32_t>& col) {
+      for (uint32_t c = 0; c < d.size(); ++c) by_code.push_back(group(d.text(c)));
+      column = &col;
+    };
+    switch (by) {
+      case GroupBy::kNone: group(""); break;
+      case GroupBy::kCampaign: from_dictionary(p.campaigns(), l.campaign); break;
+      case GroupBy::kRegion: from_dictionary(p.regions(), l.region); break;
+      case GroupBy::kOwner: from_dictionary(p.owners(), l.owner); break;
+      case GroupBy::kChannel:
+      case GroupBy::kVendor:
+        for (uint32_t c = 0; c < p.campaigns().size(); ++c) {
+          by_code.push_back(group(by == GroupBy::kChannel ? match.channel_of[c] : match.vendor_of[c]));
+        }
+        column = &l.campaign;
+        break;
+      case GroupBy::kGrade:
+        for (int g = 0; g < kGradeCount; ++g) by_code.push_back(group(std::string(grade_name(static_cast<Grade>(g)))));
+        break;
+      case GroupBy::kCaptureWeek: break;
     }
+    std::vector<std::array<int64_t, kFunnelStepCount>> furthest(names.size());
+    std::map<int64_t, uint32_t> week_group;  // Monday (days) -> group
+    const size_t n = l.id.size();
+    for (size_t row = 0; row < n; ++row) {
+      if (!match.lead(l, row, true)) continue;
+      uint32_t g = 0;
+      if (column) {
+        g = by_code[(*column)[row]];
+      } else if (by == GroupBy::kGrade) {
+        g = by_code[l.grade[row]];
+      } else if (by == GroupBy::kCaptureWeek) {
+        const int64_t day = l.created_at[row] >= 0 ? l.created_at[row] / kMillisPerDay
+                                                   : (l.created_at[row] - kMillisPerDay + 1) / kMillisPerDay;
+        const int64_t monday = day - (((day % 7) + 7 + 3) % 7);
+        auto it = week_group.find(monday);
+        if (it == week_group.end()) {
+          it = week_group.emplace(monday, group(format_date(static_cast<Days>(monday)))).first;
+          furthest.resize(names.size());
+        }
+        g = it->second;
+      }
+      ++furthest[g][l.reached[row]];
+    }
+    // Groups with leads, in name order (the whole funnel always).
     std::vector<Funnel> out;
-    for (const auto& [group, counts] : furthest) {
+    for (const auto& [name, g] : number) {
+      const auto& counts = furthest[g];
       Funnel fu;
-      fu.group = group;
+      fu.group = name;
       int64_t at_least = 0;
       fu.steps.resize(kFunnelStepCount);
       for (int s = kFunnelStepCount - 1; s >= 0; --s) {
@@ -139,7 +163,7 @@ std::vector<Funnel> Reports::funnel(const ReportFilter& f, GroupBy by) const {
         fu.steps[s] = {kFunnelSteps[s], at_least};
       }
       fu.leads = at_least;
-      out.push_back(std::move(fu));
+      if (fu.leads > 0 || by == GroupBy::kNone) out.push_back(std::move(fu));
     }
     return out;
   });

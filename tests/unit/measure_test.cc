@@ -135,6 +135,11 @@ void expect_twins_agree(const Reports& reports, const std::string& path, const s
   EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kChannel), twin.funnel("1", "COALESCE(c.channel, '')"))
       << when << ": funnel by channel";
   EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kRegion), twin.funnel("1", "l.region")) << when << ": by region";
+  EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kCaptureWeek),
+            twin.funnel("1", "date((l.created_at / 86400000 - ((l.created_at / 86400000) % 7 + 3) % 7) * 86400, "
+                             "'unixepoch')"))
+      << when << ": by capture week";
+  EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kCampaign), twin.funnel("1", "l.source_campaign")) << when;
 }
 
 class MeasureTwins : public ::testing::TestWithParam<std::pair<uint64_t, int>> {};
