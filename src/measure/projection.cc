@@ -35,7 +35,7 @@ int funnel_step(Stage s) {
 }
 
 uint32_t Dictionary::code(std::string_view text) {
-  auto it = codes_.find(std::string(text));
+  auto it = codes_.find(text);
   if (it != codes_.end()) return it->second;
   const auto c = static_cast<uint32_t>(texts_.size());
   texts_.emplace_back(text);
@@ -44,7 +44,7 @@ uint32_t Dictionary::code(std::string_view text) {
 }
 
 int64_t Dictionary::find(std::string_view text) const {
-  auto it = codes_.find(std::string(text));
+  auto it = codes_.find(text);
   return it == codes_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -42,8 +43,13 @@ class Dictionary {
   size_t size() const { return texts_.size(); }
 
  private:
+  // Looked up by string_view without a copy.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<std::string> texts_;
-  std::unordered_map<std::string, uint32_t> codes_;
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> codes_;
 };
 
 struct LeadColumns {
