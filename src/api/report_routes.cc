@@ -3,6 +3,9 @@
 // and narrowed to what the caller may see.
 #include <httplib.h>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <sstream>
 
 #include "api/request.h"
@@ -130,12 +133,71 @@ void get_leaks(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200, {{"period", period_json(*f)}, {"period_by", period}, {"exits", l.exits}, {"leaks", rows}});
 }
 
+Json money(int64_t cents) { return Json(static_cast<double>(cents) / 100.0); }
+
+// cost / count in currency units, or null when nothing to divide by.
+Json per(int64_t cost_cents, int64_t count) {
+  if (count == 0) return nullptr;
+  return Json(static_cast<double>(cost_cents) / 100.0 / static_cast<double>(count));
+}
+
+bool listed(const std::vector<std::string>& list, const std::string& v) {
+  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// Campaign evaluation: judged on qualified leads and return, not raw counts.
+void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  std::map<std::string, CampaignResult> results;
+  for (CampaignResult& r : ctx.services.reports.campaigns(*f)) results[r.campaign] = std::move(r);
+  const bool revenue = ctx.services.policy.sees_revenue(ctx.principal);
+  Json rows = Json::array();
+  for (const Campaign& c : ctx.services.campaigns.list()) {
+    if (!ctx.services.policy.can_see_campaign(ctx.principal, c)) continue;
+    if (!listed(f->campaigns, c.key) || !listed(f->channels, std::string(channel_name(c.channel)))) continue;
+    if (!f->vendors.empty() && std::none_of(f->vendors.begin(), f->vendors.end(), [&](const std::string& v) {
+          return v.size() == c.vendor.size() &&
+                 std::equal(v.begin(), v.end(), c.vendor.begin(),
+                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                        std::tolower(static_cast<unsigned char>(b)); });
+        })) {
+      continue;
+    }
+    CampaignResult r = results.count(c.key) ? results[c.key] : CampaignResult{};
+    r.cost_cents = c.cost_cents;
+    Json row = {{"campaign", c.key},
+                {"name", c.name},
+                {"channel", channel_name(c.channel)},
+                {"vendor", c.vendor.empty() ? Json(nullptr) : Json(c.vendor)},
+                {"currency", c.currency},
+                {"leads", r.leads},
+                {"qualified", r.qualified},
+                {"grades", {{"hot", r.hot}, {"warm", r.warm}, {"cold", r.cold}}},
+                {"accepted", r.accepted},
+                {"opportunities", r.opportunities},
+                {"won", r.won},
+                {"cost", money(r.cost_cents)},
+                {"cost_per_lead", per(r.cost_cents, r.leads)},
+                {"cost_per_qualified_lead", per(r.cost_cents, r.qualified)},
+                {"cost_per_won_deal", per(r.cost_cents, r.won)},
+                {"qualified_share", share(r.qualified, r.leads)},
+                {"revenue", revenue ? money(r.revenue_cents) : Json(nullptr)},
+                {"roi", revenue && r.cost_cents > 0
+                            ? Json(static_cast<double>(r.revenue_cents - r.cost_cents) / static_cast<double>(r.cost_cents))
+                            : Json(nullptr)}};
+    rows.push_back(row);
+  }
+  send_json(res, 200, {{"period", period_json(*f)}, {"campaigns", rows}});
+}
+
 }  // namespace
 
 std::vector<Route> report_routes() {
   return {
       {{"GET", "/api/v1/reports/funnel", true}, get_funnel},
       {{"GET", "/api/v1/reports/leaks", true}, get_leaks},
+      {{"GET", "/api/v1/reports/campaigns", true}, get_campaign_report},
   };
 }
 

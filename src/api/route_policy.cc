@@ -73,6 +73,7 @@ constexpr std::array kTable = std::to_array<Entry>({
     // Reports: scoped like the leads; a viewer reads them all.
     {"GET", "/api/v1/reports/funnel", kReports},
     {"GET", "/api/v1/reports/leaks", kReports},
+    {"GET", "/api/v1/reports/campaigns", kReports},
     // The sales floor.
     {"GET", "/api/v1/teams", kSalesSide},
     {"POST", "/api/v1/teams", kFloor},

@@ -31,7 +31,7 @@ void add_privacy_commands(CLI::App& app, int* exit_code);
 void add_audit_commands(CLI::App& app, int* exit_code);
 // `leadloop user add|list|disable|enable|password` (user_commands.cc).
 void add_user_commands(CLI::App& app, int* exit_code);
-// `leadloop report funnel|leaks` (report_commands.cc).
+// `leadloop report funnel|leaks|campaigns` (report_commands.cc).
 void add_report_commands(CLI::App& app, int* exit_code);
 
 // Takes the database's writer lock for this process's life, or fails

@@ -1,4 +1,4 @@
-// `leadloop report funnel|leaks`: the reports of GET /api/v1/reports/...
+// `leadloop report funnel|leaks|campaigns`: the reports of GET /api/v1/reports/...
 // from a database file (docs/reports.md), as a table or JSON. Read-only, so
 // it runs beside a serving process.
 #include <iomanip>
@@ -51,7 +51,31 @@ std::string percent(int64_t part, int64_t whole) {
   return s.str();
 }
 
-int run_report(const ReportArgs& a, bool leaks) {
+enum class Which { kFunnel, kLeaks, kCampaigns };
+
+void print_campaigns(const std::vector<CampaignResult>& rows, bool json) {
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const CampaignResult& r : rows) {
+      out.push_back({{"campaign", r.campaign}, {"leads", r.leads}, {"qualified", r.qualified},
+                     {"accepted", r.accepted}, {"opportunities", r.opportunities}, {"won", r.won},
+                     {"revenue_cents", r.revenue_cents}, {"cost_cents", r.cost_cents}});
+    }
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  std::cout << "campaign\tleads\tqualified\taccepted\topportunities\twon\trevenue\tcost\tcost/qualified\tROI\n";
+  for (const CampaignResult& r : rows) {
+    auto money = [](int64_t cents) { return format_money(cents); };
+    std::cout << r.campaign << "\t" << r.leads << "\t" << r.qualified << "\t" << r.accepted << "\t" << r.opportunities
+              << "\t" << r.won << "\t" << money(r.revenue_cents) << "\t" << money(r.cost_cents) << "\t"
+              << (r.qualified ? money(r.cost_cents / r.qualified) : "-") << "\t"
+              << (r.cost_cents ? percent(r.revenue_cents - r.cost_cents, r.cost_cents) : "-") << "\n";
+  }
+}
+
+int run_report(const ReportArgs& a, Which which) {
+  const bool leaks = which == Which::kLeaks;
   auto f = filter_of(a);
   if (!f.ok()) return fail(f.status());
   auto by = parse_group_by(a.by);
@@ -61,6 +85,10 @@ int run_report(const ReportArgs& a, bool leaks) {
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
   if (Status st = r.projection.load(); !st.ok()) return fail(st);
+  if (which == Which::kCampaigns) {
+    print_campaigns(r.reports.campaigns(*f), a.json);
+    return 0;
+  }
   if (leaks) {
     Leaks l = r.reports.leaks(*f);
     if (a.json) {
@@ -106,7 +134,8 @@ void add_report_commands(CLI::App& app, int* exit_code) {
   rep->require_subcommand(1);
   auto* funnel = rep->add_subcommand("funnel", "Leads reaching each step, with stage-to-stage conversion");
   auto* leaks = rep->add_subcommand("leaks", "Exits from the funnel by the stage left and the reason");
-  for (auto* c : {funnel, leaks}) {
+  auto* campaigns = rep->add_subcommand("campaigns", "Campaign evaluation: qualified, won, revenue, cost, ROI");
+  for (auto* c : {funnel, leaks, campaigns}) {
     c->add_option("--db", args->db, "SQLite database file")->capture_default_str();
     c->add_option("--from", args->from, "Captured at or after (date or ISO time)");
     c->add_option("--to", args->to, "Captured before (exclusive)");
@@ -122,8 +151,9 @@ void add_report_commands(CLI::App& app, int* exit_code) {
   leaks->add_option("--period", args->period, "The period applies to the lead's capture or the exit's time")
       ->check(CLI::IsMember({"capture", "event"}))
       ->capture_default_str();
-  funnel->callback([args, exit_code] { *exit_code = run_report(*args, false); });
-  leaks->callback([args, exit_code] { *exit_code = run_report(*args, true); });
+  funnel->callback([args, exit_code] { *exit_code = run_report(*args, Which::kFunnel); });
+  leaks->callback([args, exit_code] { *exit_code = run_report(*args, Which::kLeaks); });
+  campaigns->callback([args, exit_code] { *exit_code = run_report(*args, Which::kCampaigns); });
 }
 
 }  // namespace leadloop::cli

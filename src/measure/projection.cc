@@ -25,6 +25,23 @@ std::string_view string_field(std::string_view json, std::string_view key) {
   return json.substr(start, end - start);
 }
 
+// The integer value of a top-level key ({"revenue_cents":480000,...}); 0
+// when absent.
+int64_t integer_field(std::string_view json, std::string_view key) {
+  std::string pattern = "\"" + std::string(key) + "\":";
+  size_t at = json.find(pattern);
+  if (at == std::string_view::npos) return 0;
+  int64_t v = 0;
+  bool negative = false;
+  size_t i = at + pattern.size();
+  if (i < json.size() && json[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  for (; i < json.size() && json[i] >= '0' && json[i] <= '9'; ++i) v = v * 10 + (json[i] - '0');
+  return negative ? -v : v;
+}
+
 }  // namespace
 
 int funnel_step(Stage s) {
@@ -89,6 +106,7 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.stage.push_back(0);
     leads_.version.push_back(0);
     leads_.reached.push_back(0);
+    leads_.revenue.push_back(0);
   }
   const auto row = static_cast<uint32_t>(slot);
   leads_.campaign[row] = campaigns_.code(l.source_campaign);
@@ -103,8 +121,10 @@ uint32_t LeadProjection::row_for(const Lead& l) {
 
 void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
   if (e.type != event_type::kStageChanged) return;
-  if (auto to = parse_stage(string_field(e.payload, "to"))) {
+  auto to = parse_stage(string_field(e.payload, "to"));
+  if (to) {
     leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(*to)));
+    if (*to == Stage::kWon) leads_.revenue[row] = integer_field(e.payload, "revenue_cents");
   }
   std::string_view exit = string_field(e.payload, "exit");
   if (exit.empty()) return;
@@ -130,7 +150,7 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 }
 
 size_t LeadProjection::memory_bytes() const {
-  const size_t per_lead = sizeof(int64_t) * 2 + sizeof(uint32_t) * 4 + 3;
+  const size_t per_lead = sizeof(int64_t) * 3 + sizeof(uint32_t) * 4 + 3;
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
   for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_}) dict += d->size() * 64;

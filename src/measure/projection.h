@@ -5,7 +5,7 @@
 //
 // Per lead (row): id, capture time, campaign / region / owner as dictionary
 // codes, grade, stage, definition version and the furthest funnel step
-// reached. Per exit (a stage_changed event with an exit reason): the lead's
+// reached and its won revenue. Per exit (a stage_changed event with an exit reason): the lead's
 // row, the stage it left, the reason code and the time. Thread-safe: writes
 // come from the store's commit (one at a time); reports read under a
 // shared lock.
@@ -62,6 +62,7 @@ struct LeadColumns {
   std::vector<uint8_t> stage;      // Stage
   std::vector<uint32_t> version;   // definition version that graded it; 0: none
   std::vector<uint8_t> reached;    // furthest funnel step reached
+  std::vector<int64_t> revenue;    // cents of the latest move to won; 0 if none
 };
 
 struct ExitColumns {

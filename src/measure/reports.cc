@@ -198,4 +198,43 @@ Leaks Reports::leaks(const ReportFilter& f) const {
   });
 }
 
+std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
+  return projection_.read([&](const LeadProjection& p) {
+    CompiledFilter match(f, p, campaigns_);
+    const LeadColumns& l = p.leads();
+    std::vector<CampaignResult> by_code(p.campaigns().size());
+    const auto qualified = static_cast<uint8_t>(funnel_step(Stage::kQualified));
+    const auto accepted = static_cast<uint8_t>(funnel_step(Stage::kAccepted));
+    const auto opportunity = static_cast<uint8_t>(funnel_step(Stage::kOpportunity));
+    const auto won = static_cast<uint8_t>(funnel_step(Stage::kWon));
+    const size_t n = l.id.size();
+    for (size_t row = 0; row < n; ++row) {
+      if (!match.lead(l, row, true)) continue;
+      CampaignResult& r = by_code[l.campaign[row]];
+      const uint8_t reached = l.reached[row];
+      ++r.leads;
+      r.qualified += reached >= qualified;
+      r.accepted += reached >= accepted;
+      r.opportunities += reached >= opportunity;
+      r.won += reached >= won;
+      const auto grade = static_cast<Grade>(l.grade[row]);
+      r.hot += grade == Grade::kHot;
+      r.warm += grade == Grade::kWarm;
+      r.cold += grade == Grade::kCold;
+      if (reached >= won) r.revenue_cents += l.revenue[row];
+    }
+    std::vector<CampaignResult> out;
+    for (uint32_t c = 1; c < by_code.size(); ++c) {
+      const std::string& key = p.campaigns().text(c);
+      if (by_code[c].leads == 0 && !listed(f.campaigns, key)) continue;
+      by_code[c].campaign = key;
+      if (auto found = campaigns_.find(key)) by_code[c].cost_cents = found->cost_cents;
+      out.push_back(std::move(by_code[c]));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const CampaignResult& a, const CampaignResult& b) { return a.campaign < b.campaign; });
+    return out;
+  });
+}
+
 }  // namespace leadloop

@@ -62,6 +62,17 @@ struct Leaks {
   std::vector<Leak> rows;  // most first, then by stage and reason
 };
 
+// One campaign's evaluation: what its leads became, and what it cost.
+struct CampaignResult {
+  std::string campaign;
+  int64_t leads = 0;
+  int64_t qualified = 0;  // reached the qualified step
+  int64_t hot = 0, warm = 0, cold = 0;  // current grades
+  int64_t accepted = 0, opportunities = 0, won = 0;  // reached those steps
+  int64_t revenue_cents = 0;  // of won leads
+  int64_t cost_cents = 0;     // the campaign's cost
+};
+
 class Reports {
  public:
   Reports(const LeadProjection& projection, const CampaignCatalog& campaigns)
@@ -70,6 +81,9 @@ class Reports {
   // One funnel per group, groups in name order (one without grouping).
   std::vector<Funnel> funnel(const ReportFilter& f, GroupBy by = GroupBy::kNone) const;
   Leaks leaks(const ReportFilter& f) const;
+  // Every campaign with a lead matching the filter (and those named in
+  // f.campaigns), by key.
+  std::vector<CampaignResult> campaigns(const ReportFilter& f) const;
 
  private:
   const LeadProjection& projection_;

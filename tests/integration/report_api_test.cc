@@ -109,6 +109,50 @@ TEST_F(ReportApiTest, FunnelAndLeaksAreCurrentFilteredAndScoped) {
   EXPECT_EQ(get("/api/v1/reports/leaks?period=sometimes").status, 422);
 }
 
+// Campaigns judged on qualified leads and return: cost per qualified lead,
+// per won deal, ROI; a vendor sees its own campaign, without revenue.
+TEST_F(ReportApiTest, CampaignEvaluationWithCostRevenueAndRoi) {
+  ASSERT_EQ(post("/api/v1/campaigns", R"({"key":"fair-1","channel":"event","cost":1000})").status, 201);
+  const int64_t a = capture("a@fair.example", "fair-1");
+  const int64_t b = capture("b@fair.example", "fair-1");
+  capture("c@fair.example", "fair-1");
+  capture("x@acme.example", "acme-1");
+  for (int64_t id : {a, b}) move(id, R"({"to":"qualified"})");
+  move(a, R"({"to":"accepted"})");
+  move(a, R"({"to":"working"})");
+  move(a, R"({"to":"opportunity","amount":6000,"expected_close":"2026-12-01"})");
+  move(a, R"({"to":"won","revenue":5000})");
+  Reply r = get("/api/v1/reports/campaigns");
+  ASSERT_EQ(r.status, 200) << r.text;
+  json fair;
+  for (const json& c : r.body["campaigns"]) {
+    if (c["campaign"] == "fair-1") fair = c;
+  }
+  ASSERT_FALSE(fair.is_null()) << r.text;
+  EXPECT_EQ(fair["leads"], 3);
+  EXPECT_EQ(fair["qualified"], 2);
+  EXPECT_EQ(fair["accepted"], 1);
+  EXPECT_EQ(fair["opportunities"], 1);
+  EXPECT_EQ(fair["won"], 1);
+  EXPECT_EQ(fair["cost"], 1000.0);
+  EXPECT_EQ(fair["revenue"], 5000.0);
+  EXPECT_EQ(fair["cost_per_qualified_lead"], 500.0);
+  EXPECT_EQ(fair["cost_per_won_deal"], 1000.0);
+  EXPECT_DOUBLE_EQ(fair["roi"].get<double>(), 4.0);
+  EXPECT_EQ(r.body["campaigns"].size(), 3u) << "web-1 has no leads and is listed all the same";
+  // The vendor: its own campaign only, and no revenue or ROI.
+  Reply v = get("/api/v1/reports/campaigns", acme_);
+  ASSERT_EQ(v.body["campaigns"].size(), 1u) << v.text;
+  EXPECT_EQ(v.body["campaigns"][0]["campaign"], "acme-1");
+  EXPECT_EQ(v.body["campaigns"][0]["leads"], 1);
+  EXPECT_TRUE(v.body["campaigns"][0]["revenue"].is_null());
+  EXPECT_TRUE(v.body["campaigns"][0]["roi"].is_null());
+  // Filters narrow the rows and the leads counted.
+  Reply events = get("/api/v1/reports/campaigns?channel=event");
+  ASSERT_EQ(events.body["campaigns"].size(), 1u);
+  EXPECT_EQ(get("/api/v1/reports/campaigns?channel=event&from=2030-01-01").body["campaigns"][0]["leads"], 0);
+}
+
 // The projection is loaded at start: a restarted server reports the same.
 TEST_F(ReportApiTest, ARestartedServerReportsTheSame) {
   const int64_t a = capture("a@acme.example", "acme-1");

@@ -67,6 +67,32 @@ class SqlTwin {
     return out;
   }
 
+  // campaign -> leads, qualified, hot, warm, cold, accepted, opportunities,
+  // won, revenue cents
+  std::map<std::string, std::vector<int64_t>> campaigns(const std::string& where) {
+    const std::string sql =
+        "WITH steps(name, k) AS (VALUES ('captured',0),('qualified',1),('assigned',2),('accepted',3),"
+        "('working',4),('opportunity',5),('won',6)), "
+        "ev(lead_id, st) AS (SELECT lead_id, json_extract(payload, '$.to') FROM lead_events "
+        "WHERE type = 'stage_changed' UNION ALL SELECT id, stage FROM leads), "
+        "reach AS (SELECT l.id, l.source_campaign AS camp, l.grade AS grade, MAX(COALESCE(s.k, 0)) AS k FROM leads l "
+        "LEFT JOIN campaigns c ON c.key = l.source_campaign "
+        "JOIN ev ON ev.lead_id = l.id LEFT JOIN steps s ON s.name = ev.st WHERE " + where + " GROUP BY l.id), "
+        "rev AS (SELECT lead_id, json_extract(payload, '$.revenue_cents') AS cents, MAX(id) FROM lead_events "
+        "WHERE type = 'stage_changed' AND json_extract(payload, '$.to') = 'won' GROUP BY lead_id) "
+        "SELECT camp, count(*), SUM(k >= 1), SUM(grade = 'hot'), SUM(grade = 'warm'), SUM(grade = 'cold'), "
+        "SUM(k >= 3), SUM(k >= 5), SUM(k >= 6), SUM(CASE WHEN k >= 6 THEN COALESCE(rev.cents, 0) ELSE 0 END) "
+        "FROM reach LEFT JOIN rev ON rev.lead_id = reach.id GROUP BY camp";
+    std::map<std::string, std::vector<int64_t>> out;
+    auto st = db_->prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status().to_string();
+    if (!st.ok()) return out;
+    EXPECT_TRUE((*st)->each_row([&](const sqlite::Stmt& s) {
+                  for (int i = 1; i <= 9; ++i) out[s.text(0)].push_back(s.int64(i));
+                }).ok());
+    return out;
+  }
+
   LeakCounts leaks(const std::string& where) {
     const std::string sql =
         "SELECT json_extract(e.payload, '$.from') || '|' || json_extract(e.payload, '$.exit'), count(*) "
@@ -131,6 +157,13 @@ void expect_twins_agree(const Reports& reports, const std::string& path, const s
     if (sql.empty()) sql[""] = std::vector<int64_t>(kFunnelStepCount, 0);
     EXPECT_EQ(mine, sql) << when << ": funnel, " << c.name;
     EXPECT_EQ(leak_counts(reports, c.filter), twin.leaks(c.where)) << when << ": leaks, " << c.name;
+    std::map<std::string, std::vector<int64_t>> mine_campaigns;
+    for (const CampaignResult& r : reports.campaigns(c.filter)) {
+      if (r.leads == 0) continue;
+      mine_campaigns[r.campaign] = {r.leads, r.qualified, r.hot, r.warm, r.cold, r.accepted, r.opportunities, r.won,
+                                    r.revenue_cents};
+    }
+    EXPECT_EQ(mine_campaigns, twin.campaigns(c.where)) << when << ": campaigns, " << c.name;
   }
   EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kChannel), twin.funnel("1", "COALESCE(c.channel, '')"))
       << when << ": funnel by channel";
@@ -160,8 +193,39 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
     auto s = generate_demo({*svc.store, *svc.campaigns, *svc.intake, svc.definitions.get(), svc.lifecycle.get()},
                            svc.clock, opt);
     ASSERT_TRUE(s.ok()) << s.status().to_string();
+    // Close some deals with revenue (the demo's cycles are long).
+    LeadFilter open;
+    open.stages = {Stage::kAccepted, Stage::kWorking, Stage::kOpportunity};
+    open.limit = 6;
+    auto deals = svc.store->list_leads(open);
+    ASSERT_TRUE(deals.ok());
+    ASSERT_FALSE(deals->empty()) << "the demo has leads being worked";
+    int64_t cents = 100000;
+    for (const Lead& d : *deals) {
+      if (d.stage == Stage::kAccepted) {
+        TransitionInput work;
+        work.to = Stage::kWorking;
+        ASSERT_TRUE(svc.lifecycle->transition(d.id, work, "test").ok());
+      }
+      if (d.stage != Stage::kOpportunity) {
+        TransitionInput opp;
+        opp.to = Stage::kOpportunity;
+        opp.amount_cents = cents * 2;
+        opp.expected_close = svc.clock.now() + 30 * kMillisPerDay;
+        auto moved = svc.lifecycle->transition(d.id, opp, "test");
+        ASSERT_TRUE(moved.ok()) << moved.status().to_string();
+      }
+      TransitionInput won;
+      won.to = Stage::kWon;
+      won.revenue_cents = cents += 12345;
+      auto closed = svc.lifecycle->transition(d.id, won, "test");
+      ASSERT_TRUE(closed.ok()) << closed.status().to_string();
+    }
     Reports reports(live, *svc.campaigns);
     EXPECT_GT(reports.leaks({}).exits, 0) << "the demo has exits";
+    int64_t revenue = 0;
+    for (const CampaignResult& r : reports.campaigns({})) revenue += r.revenue_cents;
+    EXPECT_GT(revenue, 0);
     expect_twins_agree(reports, path, "live");
 
     // An erased lead keeps its place in the counts.
