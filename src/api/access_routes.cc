@@ -87,6 +87,13 @@ std::string cookie(const RouteContext& ctx, const Request& req, std::string_view
 // ---- sessions -----------------------------------------------------------------
 
 void post_session(RouteContext& ctx, const Request& req, Response& res) {
+  // Only a declared JSON body: another site's page can post a form or a
+  // body without a type, never application/json without the browser asking
+  // this server first, so it cannot sign a visitor into its own account.
+  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
+    return send_error(res, Status(ErrorCode::kUnsupportedMediaType,
+                                  "sign in with a JSON body and 'Content-Type: application/json'"));
+  }
   auto body = json_body(req);
   if (!body.ok()) return send_error(res, body.status());
   if (Status st = check_fields(*body, {{"login", Kind::kString}, {"password", Kind::kString}}); !st.ok()) {

@@ -352,6 +352,11 @@ TEST_F(AccessApiTest, SessionsNeedTheCsrfTokenOnWrites) {
   EXPECT_EQ(post(admin, "/api/v1/users", R"({"login":"v","password":"long enough pass","roles":"vendor"})").status,
             422);  // a vendor names its vendor
 
+  // Signing in takes a declared JSON body only (no sign-in from another
+  // site's form or untyped body).
+  EXPECT_EQ(post("", "/api/v1/session", R"({"login":"Maria","password":"correct horse battery"})", "text/plain").status,
+            415);
+  EXPECT_EQ(post("", "/api/v1/session", R"({"login":"Maria","password":"correct horse battery"})", "").status, 415);
   Reply in = post("", "/api/v1/session", R"({"login":"Maria","password":"correct horse battery"})");
   ASSERT_EQ(in.status, 201) << in.text;
   const std::string set_cookie = in.header("Set-Cookie");
@@ -401,8 +406,9 @@ TEST_F(AccessApiTest, SessionsNeedTheCsrfTokenOnWrites) {
   EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 401);
   // The sign-ins are on record, with the login they were for.
   Reply audit = get(admin, "/api/v1/audit?record=user:Maria");
-  ASSERT_EQ(audit.body["entries"].size(), 1u) << audit.text;
-  EXPECT_EQ(audit.body["entries"][0]["status"], 201);
+  ASSERT_EQ(audit.body["entries"].size(), 3u) << audit.text;  // the two refused, then the one that worked
+  EXPECT_EQ(audit.body["entries"][0]["status"], 415);
+  EXPECT_EQ(audit.body["entries"][2]["status"], 201);
 }
 
 // Five failures lock the account, also against the right password, until
