@@ -1,17 +1,10 @@
 #include "access/policy.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace leadloop {
 
 namespace {
-
-bool same_vendor(std::string_view a, std::string_view b) {
-  return !a.empty() && a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();

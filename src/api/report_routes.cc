@@ -1,10 +1,9 @@
-// Reports under /api/v1/reports (docs/reports.md): the funnel and the leaks,
-// scanned from the in-memory projection (measure/), filtered by the query
+// Reports under /api/v1/reports (docs/reports.md): the funnel, stage times,
+// leaks, speed to lead, stalled leads and campaigns, scanned from the in-memory projection (measure/), filtered by the query
 // and narrowed to what the caller may see.
 #include <httplib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -94,14 +93,24 @@ Json period_json(const ReportFilter& f) {
           {"to", f.to ? Json(format_time(*f.to)) : Json(nullptr)}};
 }
 
+Result<GroupBy> group_by(const Request& req) {
+  auto by = parse_group_by(req.get_param_value("by"));
+  if (!by) return Status(ErrorCode::kInvalidValue, "by is " + std::string(group_by_names()), "by");
+  return *by;
+}
+
+Json durations_json(const Durations& d) {
+  auto hours = [](int64_t ms) { return Json(static_cast<double>(ms) / 3600000.0); };
+  return {{"count", d.count},
+          {"median_hours", d.count ? hours(d.median_ms) : Json(nullptr)},
+          {"p90_hours", d.count ? hours(d.p90_ms) : Json(nullptr)}};
+}
+
 void get_funnel(RouteContext& ctx, const Request& req, Response& res) {
   auto f = report_filter(ctx, req);
   if (!f.ok()) return send_error(res, f.status());
-  auto by = parse_group_by(req.get_param_value("by"));
-  if (!by) {
-    return send_error(res, Status(ErrorCode::kInvalidValue,
-                                  "by is campaign, channel, vendor, region, owner, grade or week", "by"));
-  }
+  auto by = group_by(req);
+  if (!by.ok()) return send_error(res, by.status());
   Json groups = Json::array();
   for (const Funnel& fu : ctx.services.reports.funnel(*f, *by)) {
     Json steps = Json::array();
@@ -115,6 +124,93 @@ void get_funnel(RouteContext& ctx, const Request& req, Response& res) {
   }
   Json body = {{"period", period_json(*f)}, {"by", req.get_param_value("by")}, {"groups", groups}};
   send_json(res, 200, body);
+}
+
+// How long leads take from one funnel step to the next.
+void get_stage_times(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  auto by = group_by(req);
+  if (!by.ok()) return send_error(res, by.status());
+  Json groups = Json::array();
+  for (const StageTimes& t : ctx.services.reports.stage_times(*f, *by)) {
+    Json steps = Json::array();
+    Stage from = Stage::kCaptured;
+    for (const auto& [stage, d] : t.steps) {
+      Json s = durations_json(d);
+      s["from"] = stage_name(from);
+      s["to"] = stage_name(stage);
+      steps.push_back(s);
+      from = stage;
+    }
+    groups.push_back({{"group", t.group}, {"steps", steps}});
+  }
+  send_json(res, 200, {{"period", period_json(*f)}, {"by", req.get_param_value("by")}, {"groups", groups}});
+}
+
+// How fast an owner first answers the leads they are given.
+void get_speed_to_lead(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  auto by = group_by(req);
+  if (!by.ok()) return send_error(res, by.status());
+  const std::string start = req.has_param("start") ? req.get_param_value("start") : "capture";
+  if (start != "capture" && start != "qualification") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "start is capture or qualification", "start"));
+  }
+  Json groups = Json::array();
+  for (const SpeedToLead& s : ctx.services.reports.speed_to_lead(*f, *by, start == "qualification")) {
+    groups.push_back({{"group", s.group},
+                      {"assigned", s.assigned},
+                      {"responded", s.responded},
+                      {"awaiting", s.assigned - s.responded},
+                      {"sla_breached", s.breached},
+                      {"sla_breached_share", share(s.breached, s.assigned)},
+                      {"response", durations_json(s.response)}});
+  }
+  send_json(res, 200,
+            {{"period", period_json(*f)}, {"by", req.get_param_value("by")}, {"start", start}, {"groups", groups}});
+}
+
+// Leads whose open stage has not moved for longer than `days`.
+void get_stalled(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  auto by = group_by(req);
+  if (!by.ok()) return send_error(res, by.status());
+  auto days = int_param(req, "days", 7, 0, 3650);
+  if (!days.ok()) return send_error(res, days.status());
+  auto limit = int_param(req, "limit", 50, 0, 1000);
+  if (!limit.ok()) return send_error(res, limit.status());
+  const TimePoint now = ctx.services.clock.now();
+  const TimePoint before = now - *days * kMillisPerDay;
+  Stalled st = ctx.services.reports.stalled(*f, before, *by, static_cast<size_t>(*limit));
+  Json groups = Json::array();
+  for (const StalledGroup& g : st.groups) {
+    groups.push_back({{"group", g.group},
+                      {"stage", stage_name(g.stage)},
+                      {"count", g.count},
+                      {"oldest_since", format_time(g.oldest_since)},
+                      {"oldest_days", static_cast<double>(now - g.oldest_since) / kMillisPerDay}});
+  }
+  Json leads = Json::array();
+  for (const StalledLead& l : st.oldest) {
+    leads.push_back({{"id", l.id},
+                     {"stage", stage_name(l.stage)},
+                     {"owner", l.owner.empty() ? Json(nullptr) : Json(l.owner)},
+                     {"region", l.region},
+                     {"campaign", l.campaign},
+                     {"since", format_time(l.since)},
+                     {"days", static_cast<double>(now - l.since) / kMillisPerDay}});
+  }
+  send_json(res, 200,
+            {{"period", period_json(*f)},
+             {"by", req.get_param_value("by")},
+             {"days", *days},
+             {"as_of", format_time(now)},
+             {"stalled", st.total},
+             {"groups", groups},
+             {"leads", leads}});
 }
 
 void get_leaks(RouteContext& ctx, const Request& req, Response& res) {
@@ -141,10 +237,6 @@ Json per(int64_t cost_cents, int64_t count) {
   return Json(static_cast<double>(cost_cents) / 100.0 / static_cast<double>(count));
 }
 
-bool listed(const std::vector<std::string>& list, const std::string& v) {
-  return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
-}
-
 // Campaign evaluation: judged on qualified leads and return, not raw counts.
 void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
   auto f = report_filter(ctx, req);
@@ -154,16 +246,7 @@ void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
   const bool revenue = ctx.services.policy.sees_revenue(ctx.principal);
   Json rows = Json::array();
   for (const Campaign& c : ctx.services.campaigns.list()) {
-    if (!ctx.services.policy.can_see_campaign(ctx.principal, c)) continue;
-    if (!listed(f->campaigns, c.key) || !listed(f->channels, std::string(channel_name(c.channel)))) continue;
-    if (!f->vendors.empty() && std::none_of(f->vendors.begin(), f->vendors.end(), [&](const std::string& v) {
-          return v.size() == c.vendor.size() &&
-                 std::equal(v.begin(), v.end(), c.vendor.begin(),
-                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                                        std::tolower(static_cast<unsigned char>(b)); });
-        })) {
-      continue;
-    }
+    if (!ctx.services.policy.can_see_campaign(ctx.principal, c) || !campaign_matches(*f, c)) continue;
     CampaignResult r = results.count(c.key) ? results[c.key] : CampaignResult{};
     r.cost_cents = c.cost_cents;
     Json row = {{"campaign", c.key},
@@ -196,7 +279,10 @@ void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
 std::vector<Route> report_routes() {
   return {
       {{"GET", "/api/v1/reports/funnel", true}, get_funnel},
+      {{"GET", "/api/v1/reports/stage-times", true}, get_stage_times},
       {{"GET", "/api/v1/reports/leaks", true}, get_leaks},
+      {{"GET", "/api/v1/reports/speed-to-lead", true}, get_speed_to_lead},
+      {{"GET", "/api/v1/reports/stalled", true}, get_stalled},
       {{"GET", "/api/v1/reports/campaigns", true}, get_campaign_report},
   };
 }

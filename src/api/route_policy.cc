@@ -72,7 +72,10 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"POST", "/api/v1/definition/reviews", kManagers},
     // Reports: scoped like the leads; a viewer reads them all.
     {"GET", "/api/v1/reports/funnel", kReports},
+    {"GET", "/api/v1/reports/stage-times", kReports},
     {"GET", "/api/v1/reports/leaks", kReports},
+    {"GET", "/api/v1/reports/speed-to-lead", kReports},
+    {"GET", "/api/v1/reports/stalled", kReports},
     {"GET", "/api/v1/reports/campaigns", kReports},
     // The sales floor.
     {"GET", "/api/v1/teams", kSalesSide},

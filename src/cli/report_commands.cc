@@ -1,4 +1,4 @@
-// `leadloop report funnel|leaks|campaigns`: the reports of GET /api/v1/reports/...
+// `leadloop report funnel|stage-times|leaks|speed|stalled|campaigns`: the reports of GET /api/v1/reports/...
 // from a database file (docs/reports.md), as a table or JSON. Read-only, so
 // it runs beside a serving process.
 #include <iomanip>
@@ -13,7 +13,9 @@ namespace {
 
 struct ReportArgs {
   std::string db = kDefaultDb;
-  std::string from, to, by, grade, period = "capture";
+  std::string from, to, by, grade, period = "capture", start = "capture";
+  int64_t days = 7;
+  size_t limit = 20;
   std::vector<std::string> campaigns, channels, vendors, regions, owners;
   bool json = false;
 };
@@ -51,7 +53,20 @@ std::string percent(int64_t part, int64_t whole) {
   return s.str();
 }
 
-enum class Which { kFunnel, kLeaks, kCampaigns };
+enum class Which { kFunnel, kStageTimes, kLeaks, kSpeed, kStalled, kCampaigns };
+
+std::string hours(const Durations& d, int64_t ms) {
+  if (d.count == 0) return "-";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << static_cast<double>(ms) / 3600000.0 << " h";
+  return s.str();
+}
+
+nlohmann::json durations_json(const Durations& d) {
+  return {{"count", d.count}, {"median_ms", d.median_ms}, {"p90_ms", d.p90_ms}};
+}
+
+std::string group_name(const std::string& g) { return g.empty() ? "(none)" : g; }
 
 void print_campaigns(const std::vector<CampaignResult>& rows, bool json) {
   if (json) {
@@ -79,7 +94,7 @@ int run_report(const ReportArgs& a, Which which) {
   auto f = filter_of(a);
   if (!f.ok()) return fail(f.status());
   auto by = parse_group_by(a.by);
-  if (!by) return fail(Status(ErrorCode::kInvalidValue, "by is campaign, channel, vendor, region, owner, grade or week", "--by"));
+  if (!by) return fail(Status(ErrorCode::kInvalidValue, "by is " + std::string(group_by_names()), "--by"));
   SystemClock clock;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
@@ -87,6 +102,78 @@ int run_report(const ReportArgs& a, Which which) {
   if (Status st = r.projection.load(); !st.ok()) return fail(st);
   if (which == Which::kCampaigns) {
     print_campaigns(r.reports.campaigns(*f), a.json);
+    return 0;
+  }
+  if (which == Which::kStageTimes) {
+    std::vector<StageTimes> groups = r.reports.stage_times(*f, *by);
+    nlohmann::json out = nlohmann::json::array();
+    for (const StageTimes& t : groups) {
+      nlohmann::json steps = nlohmann::json::array();
+      if (!a.json) {
+        if (*by != GroupBy::kNone) std::cout << "== " << group_name(t.group) << "\n";
+        std::cout << "step\tleads\tmedian\tp90\n";
+      }
+      for (const auto& [stage, d] : t.steps) {
+        if (a.json) {
+          nlohmann::json s = durations_json(d);
+          s["to"] = stage_name(stage);
+          steps.push_back(s);
+        } else {
+          std::cout << stage_name(stage) << "\t" << d.count << "\t" << hours(d, d.median_ms) << "\t" << hours(d, d.p90_ms)
+                    << "\n";
+        }
+      }
+      out.push_back({{"group", t.group}, {"steps", steps}});
+    }
+    if (a.json) std::cout << out.dump() << "\n";
+    return 0;
+  }
+  if (which == Which::kSpeed) {
+    auto rows = r.reports.speed_to_lead(*f, *by, a.start == "qualification");
+    if (a.json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const SpeedToLead& s : rows) {
+        out.push_back({{"group", s.group}, {"assigned", s.assigned}, {"responded", s.responded},
+                       {"sla_breached", s.breached}, {"response", durations_json(s.response)}});
+      }
+      std::cout << out.dump() << "\n";
+      return 0;
+    }
+    std::cout << "group\tassigned\tresponded\tmedian\tp90\tSLA breached\n";
+    for (const SpeedToLead& s : rows) {
+      std::cout << group_name(s.group) << "\t" << s.assigned << "\t" << s.responded << "\t"
+                << hours(s.response, s.response.median_ms) << "\t" << hours(s.response, s.response.p90_ms) << "\t"
+                << s.breached << " (" << percent(s.breached, s.assigned) << ")\n";
+    }
+    return 0;
+  }
+  if (which == Which::kStalled) {
+    const TimePoint now = clock.now();
+    Stalled st = r.reports.stalled(*f, now - a.days * kMillisPerDay, *by, a.limit);
+    if (a.json) {
+      nlohmann::json groups = nlohmann::json::array(), leads = nlohmann::json::array();
+      for (const StalledGroup& g : st.groups) {
+        groups.push_back({{"group", g.group}, {"stage", stage_name(g.stage)}, {"count", g.count},
+                          {"oldest_since", format_time(g.oldest_since)}});
+      }
+      for (const StalledLead& l : st.oldest) {
+        leads.push_back({{"id", l.id}, {"stage", stage_name(l.stage)}, {"owner", l.owner}, {"region", l.region},
+                         {"since", format_time(l.since)}});
+      }
+      std::cout << nlohmann::json{{"stalled", st.total}, {"groups", groups}, {"leads", leads}}.dump() << "\n";
+      return 0;
+    }
+    std::cout << "group\tstage\tstalled\toldest since\n";
+    for (const StalledGroup& g : st.groups) {
+      std::cout << group_name(g.group) << "\t" << stage_name(g.stage) << "\t" << g.count << "\t"
+                << format_time(g.oldest_since) << "\n";
+    }
+    std::cout << "stalled\t\t" << st.total << "\n";
+    if (!st.oldest.empty()) std::cout << "\nlead\tstage\towner\tregion\tsince\n";
+    for (const StalledLead& l : st.oldest) {
+      std::cout << l.id << "\t" << stage_name(l.stage) << "\t" << (l.owner.empty() ? "-" : l.owner) << "\t"
+                << l.region << "\t" << format_time(l.since) << "\n";
+    }
     return 0;
   }
   if (leaks) {
@@ -130,12 +217,15 @@ int run_report(const ReportArgs& a, Which which) {
 
 void add_report_commands(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ReportArgs>();
-  auto* rep = app.add_subcommand("report", "Reports: the funnel and where it leaks (docs/reports.md)");
+  auto* rep = app.add_subcommand("report", "Reports: the funnel, where it leaks, speed to lead (docs/reports.md)");
   rep->require_subcommand(1);
   auto* funnel = rep->add_subcommand("funnel", "Leads reaching each step, with stage-to-stage conversion");
+  auto* times = rep->add_subcommand("stage-times", "Time from each funnel step to the next: median and p90");
   auto* leaks = rep->add_subcommand("leaks", "Exits from the funnel by the stage left and the reason");
+  auto* speed = rep->add_subcommand("speed", "Speed to lead: time to an owner's first answer, SLA breaches");
+  auto* stalled = rep->add_subcommand("stalled", "Leads whose open stage has not moved for --days");
   auto* campaigns = rep->add_subcommand("campaigns", "Campaign evaluation: qualified, won, revenue, cost, ROI");
-  for (auto* c : {funnel, leaks, campaigns}) {
+  for (auto* c : {funnel, times, leaks, speed, stalled, campaigns}) {
     c->add_option("--db", args->db, "SQLite database file")->capture_default_str();
     c->add_option("--from", args->from, "Captured at or after (date or ISO time)");
     c->add_option("--to", args->to, "Captured before (exclusive)");
@@ -147,12 +237,22 @@ void add_report_commands(CLI::App& app, int* exit_code) {
     c->add_option("--grade", args->grade, "hot, warm, cold or unqualified");
     c->add_flag("--json", args->json, "One JSON document instead of a table");
   }
-  funnel->add_option("--by", args->by, "Split by campaign, channel, vendor, region, owner, grade or week");
+  for (auto* c : {funnel, times, speed, stalled}) {
+    c->add_option("--by", args->by, "Split by " + std::string(group_by_names()));
+  }
+  speed->add_option("--start", args->start, "Count from capture or qualification")
+      ->check(CLI::IsMember({"capture", "qualification"}))
+      ->capture_default_str();
+  stalled->add_option("--days", args->days, "Stalled after this many days")->check(CLI::Range(0, 3650))->capture_default_str();
+  stalled->add_option("--limit", args->limit, "Leads listed, the longest stalled first")->capture_default_str();
   leaks->add_option("--period", args->period, "The period applies to the lead's capture or the exit's time")
       ->check(CLI::IsMember({"capture", "event"}))
       ->capture_default_str();
   funnel->callback([args, exit_code] { *exit_code = run_report(*args, Which::kFunnel); });
   leaks->callback([args, exit_code] { *exit_code = run_report(*args, Which::kLeaks); });
+  times->callback([args, exit_code] { *exit_code = run_report(*args, Which::kStageTimes); });
+  speed->callback([args, exit_code] { *exit_code = run_report(*args, Which::kSpeed); });
+  stalled->callback([args, exit_code] { *exit_code = run_report(*args, Which::kStalled); });
   campaigns->callback([args, exit_code] { *exit_code = run_report(*args, Which::kCampaigns); });
 }
 

@@ -42,7 +42,11 @@ struct Runtime {
         users(*store, clock),
         policy(campaigns, router),
         projection(*store),
-        reports(projection, campaigns) {}
+        reports(projection, campaigns, [this] {
+          RepTeams teams;
+          for (const Rep& r : router.reps()) teams[r.key] = r.team;
+          return teams;
+        }) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;

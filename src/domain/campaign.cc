@@ -1,5 +1,9 @@
 #include "domain/campaign.h"
 
+#include <cctype>
+
+#include <algorithm>
+
 #include <array>
 
 #include "domain/normalize.h"
@@ -59,6 +63,12 @@ Status validate_campaign(Campaign& c) {
     return Status(ErrorCode::kInvalidValue, "ends_on is before starts_on", "ends_on");
   }
   return Status();
+}
+
+bool same_vendor(std::string_view a, std::string_view b) {
+  return !a.empty() && a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 }  // namespace leadloop

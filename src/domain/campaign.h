@@ -44,4 +44,8 @@ struct Campaign {
 // Checks and tidies a campaign (trims, upper-cases currency, fills name).
 Status validate_campaign(Campaign& c);
 
+// Whether two vendor names are the same vendor: equal without ASCII case,
+// and not empty (a campaign without a vendor belongs to none).
+bool same_vendor(std::string_view a, std::string_view b);
+
 }  // namespace leadloop

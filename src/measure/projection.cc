@@ -77,11 +77,13 @@ Status LeadProjection::load() {
     row_for(l);
     return true;
   }));
-  LEADLOOP_RETURN_IF_ERROR(store_.scan_events(event_type::kStageChanged, [&](const LeadEvent& e) {
-    if (e.lead_id >= 0 && static_cast<size_t>(e.lead_id) < row_by_id_.size() && row_by_id_[e.lead_id] >= 0) {
-      apply_event(static_cast<uint32_t>(row_by_id_[e.lead_id]), e);
-    }
-  }));
+  for (std::string_view type : {event_type::kStageChanged, event_type::kSlaBreached}) {
+    LEADLOOP_RETURN_IF_ERROR(store_.scan_events(type, [&](const LeadEvent& e) {
+      if (e.lead_id >= 0 && static_cast<size_t>(e.lead_id) < row_by_id_.size() && row_by_id_[e.lead_id] >= 0) {
+        apply_event(static_cast<uint32_t>(row_by_id_[e.lead_id]), e);
+      }
+    }));
+  }
   lock.unlock();
   // From here on every commit is applied as it happens. A commit between
   // the scans and this line would be missed: load before serving.
@@ -107,6 +109,11 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.version.push_back(0);
     leads_.reached.push_back(0);
     leads_.revenue.push_back(0);
+    for (auto& at : leads_.reached_at) at.push_back(0);
+    leads_.reached_at[0].back() = l.created_at;
+    leads_.stage_since.push_back(l.created_at);
+    leads_.responded_at.push_back(0);
+    leads_.breaches.push_back(0);
   }
   const auto row = static_cast<uint32_t>(slot);
   leads_.campaign[row] = campaigns_.code(l.source_campaign);
@@ -116,14 +123,25 @@ uint32_t LeadProjection::row_for(const Lead& l) {
   leads_.stage[row] = static_cast<uint8_t>(l.stage);
   leads_.version[row] = static_cast<uint32_t>(l.definition_version);
   leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(l.stage)));
+  leads_.responded_at[row] = l.first_response_at.value_or(0);
   return row;
 }
 
 void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
+  if (e.type == event_type::kSlaBreached) {
+    if (leads_.breaches[row] < UINT16_MAX) ++leads_.breaches[row];
+    return;
+  }
   if (e.type != event_type::kStageChanged) return;
+  leads_.stage_since[row] = std::max(leads_.stage_since[row], e.at);
   auto to = parse_stage(string_field(e.payload, "to"));
   if (to) {
-    leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(*to)));
+    const int step = funnel_step(*to);
+    leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), step));
+    for (int s = 1; s <= step; ++s) {
+      int64_t& at = leads_.reached_at[s][row];
+      if (at == 0 || e.at < at) at = e.at;
+    }
     if (*to == Stage::kWon) leads_.revenue[row] = integer_field(e.payload, "revenue_cents");
   }
   std::string_view exit = string_field(e.payload, "exit");
@@ -150,7 +168,7 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 }
 
 size_t LeadProjection::memory_bytes() const {
-  const size_t per_lead = sizeof(int64_t) * 3 + sizeof(uint32_t) * 4 + 3;
+  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 2) + sizeof(uint32_t) * 4 + 3 + sizeof(uint16_t);
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
   for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_}) dict += d->size() * 64;

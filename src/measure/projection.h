@@ -4,13 +4,16 @@
 // see a change as soon as its transaction has committed.
 //
 // Per lead (row): id, capture time, campaign / region / owner as dictionary
-// codes, grade, stage, definition version and the furthest funnel step
-// reached and its won revenue. Per exit (a stage_changed event with an exit reason): the lead's
+// codes, grade, stage, definition version, the furthest funnel step
+// reached and when each step was first reached, when the current stage
+// began, the current owner's first response, the SLA breaches and the won
+// revenue. Per exit (a stage_changed event with an exit reason): the lead's
 // row, the stage it left, the reason code and the time. Thread-safe: writes
 // come from the store's commit (one at a time); reports read under a
 // shared lock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <shared_mutex>
@@ -63,6 +66,14 @@ struct LeadColumns {
   std::vector<uint32_t> version;   // definition version that graded it; 0: none
   std::vector<uint8_t> reached;    // furthest funnel step reached
   std::vector<int64_t> revenue;    // cents of the latest move to won; 0 if none
+  // When the lead first reached each step (a jump past steps reaches them
+  // at once); 0: not reached. Step 0 (captured) is the capture time.
+  std::array<std::vector<int64_t>, kFunnelStepCount> reached_at;
+  std::vector<int64_t> stage_since;   // the latest stage change (capture before any)
+  // The current owner's first answer (accept, reject or touch); 0: none.
+  // A new assignment starts it again, as the follow-up clock does.
+  std::vector<int64_t> responded_at;
+  std::vector<uint16_t> breaches;     // sla_breached events
 };
 
 struct ExitColumns {

@@ -1,9 +1,11 @@
 // Reports over the lead projection: the funnel (how many leads reached each
-// step, stage-to-stage conversion, optionally per group) and the leaks
-// (exits by the stage left and the reason). Every report takes the same
+// step, stage-to-stage conversion, optionally per group), the time between
+// steps, the leaks (exits by the stage left and the reason), speed to lead,
+// stalled leads and the campaign evaluation. Every report takes the same
 // filters, and the caller's access scope narrows them.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,9 +38,31 @@ struct ReportFilter {
   bool exits_by_event_time = false;
 };
 
+// Whether a campaign passes the filter's campaign, channel and vendor lists.
+bool campaign_matches(const ReportFilter& f, const Campaign& c);
+
 // The dimensions a report can be split by.
-enum class GroupBy : uint8_t { kNone, kCampaign, kChannel, kVendor, kRegion, kOwner, kGrade, kCaptureWeek };
+enum class GroupBy : uint8_t { kNone, kCampaign, kChannel, kVendor, kRegion, kOwner, kTeam, kGrade, kCaptureWeek };
 std::optional<GroupBy> parse_group_by(std::string_view name);  // "campaign", "channel", ...
+// The names parse_group_by takes, for messages: "campaign, channel, ...".
+std::string_view group_by_names();
+
+// Rep key -> team, from the roster; reports split by team through it. Asked
+// before the projection is locked, so it may take the roster's own lock.
+using RepTeams = std::map<std::string, std::string, std::less<>>;
+using TeamsOf = std::function<RepTeams()>;
+
+// A distribution of durations: how many, the median and the 90th
+// percentile (nearest rank: the smallest value with at least half / 90% of
+// the values at or below it). 0 when count is 0.
+struct Durations {
+  int64_t count = 0;
+  int64_t median_ms = 0;
+  int64_t p90_ms = 0;
+  friend bool operator==(const Durations&, const Durations&) = default;
+};
+// Sorts `values` in part to find the percentiles.
+Durations durations_of(std::vector<int64_t>& values);
 
 struct FunnelStepCount {
   Stage stage;
@@ -62,6 +86,45 @@ struct Leaks {
   std::vector<Leak> rows;  // most first, then by stage and reason
 };
 
+// The time from reaching one funnel step to reaching the next, per step
+// (from qualified on), over the leads that reached it.
+struct StageTimes {
+  std::string group;
+  std::vector<std::pair<Stage, Durations>> steps;  // qualified .. won
+};
+
+// Speed to lead: the leads that went to a rep (reached `assigned`), how
+// many an owner answered (first accept, reject or touch) and how fast,
+// counted from capture or from qualification; and how many breached their
+// follow-up SLA.
+struct SpeedToLead {
+  std::string group;
+  int64_t assigned = 0;
+  int64_t responded = 0;
+  int64_t breached = 0;  // leads with at least one sla_breached event
+  Durations response;
+};
+
+// Leads in an open funnel stage (captured .. opportunity) whose stage has
+// not changed for longer than the limit: who is sitting on them.
+struct StalledGroup {
+  std::string group;
+  Stage stage;
+  int64_t count = 0;
+  TimePoint oldest_since = 0;
+};
+struct StalledLead {
+  int64_t id = 0;
+  Stage stage;
+  std::string owner, region, campaign;
+  TimePoint since = 0;
+};
+struct Stalled {
+  int64_t total = 0;
+  std::vector<StalledGroup> groups;  // by group, then stage in funnel order
+  std::vector<StalledLead> oldest;   // the longest stalled first
+};
+
 // One campaign's evaluation: what its leads became, and what it cost.
 struct CampaignResult {
   std::string campaign;
@@ -75,12 +138,19 @@ struct CampaignResult {
 
 class Reports {
  public:
-  Reports(const LeadProjection& projection, const CampaignCatalog& campaigns)
-      : projection_(projection), campaigns_(campaigns) {}
+  Reports(const LeadProjection& projection, const CampaignCatalog& campaigns, TeamsOf teams_of = nullptr)
+      : projection_(projection), campaigns_(campaigns), teams_of_(std::move(teams_of)) {}
 
   // One funnel per group, groups in name order (one without grouping).
   std::vector<Funnel> funnel(const ReportFilter& f, GroupBy by = GroupBy::kNone) const;
+  std::vector<StageTimes> stage_times(const ReportFilter& f, GroupBy by = GroupBy::kNone) const;
   Leaks leaks(const ReportFilter& f) const;
+  // from_qualification: count from the time the lead qualified instead of
+  // its capture.
+  std::vector<SpeedToLead> speed_to_lead(const ReportFilter& f, GroupBy by = GroupBy::kNone,
+                                         bool from_qualification = false) const;
+  // Leads whose stage began before `before`; `limit` of them listed.
+  Stalled stalled(const ReportFilter& f, TimePoint before, GroupBy by = GroupBy::kNone, size_t limit = 50) const;
   // Every campaign with a lead matching the filter (and those named in
   // f.campaigns), by key.
   std::vector<CampaignResult> campaigns(const ReportFilter& f) const;
@@ -88,6 +158,8 @@ class Reports {
  private:
   const LeadProjection& projection_;
   const CampaignCatalog& campaigns_;
+  TeamsOf teams_of_;
+  RepTeams teams_for(GroupBy by) const;
 };
 
 }  // namespace leadloop

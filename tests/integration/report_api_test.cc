@@ -153,6 +153,92 @@ TEST_F(ReportApiTest, CampaignEvaluationWithCostRevenueAndRoi) {
   EXPECT_EQ(get("/api/v1/reports/campaigns?channel=event&from=2030-01-01").body["campaigns"][0]["leads"], 0);
 }
 
+// Speed to lead, time between steps and stalled leads, on the server's
+// manual clock: captured at 09:00, qualified at 10:00, given to e1 at
+// 11:00, one accepted at 13:00, then three days pass.
+TEST_F(ReportApiTest, SpeedToLeadStageTimesAndStalledLeadsOnTheServersClock) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(db_, std::vector<std::string>{"--manual-clock", "2026-03-02T09:00:00Z"});
+  auto at = [&](const std::string& when) {
+    Reply r = post("/api/v1/clock", json{{"now", when}}.dump());
+    ASSERT_EQ(r.status, 200) << r.text;
+  };
+  ASSERT_EQ(post("/api/v1/teams", R"({"key":"emea","region":"EMEA","manager":"mgr-emea"})").status, 201);
+  ASSERT_EQ(post("/api/v1/reps", R"({"key":"e1","team":"emea"})").status, 201);
+  const int64_t a = capture("a@acme.example", "acme-1");
+  const int64_t b = capture("b@acme.example", "acme-1");
+  const int64_t w = capture("w@web.example", "web-1");
+  at("2026-03-02T10:00:00Z");
+  for (int64_t id : {a, b, w}) move(id, R"({"to":"qualified"})");
+  at("2026-03-02T11:00:00Z");
+  for (int64_t id : {a, b, w}) {
+    Reply r = post("/api/v1/leads/" + std::to_string(id) + "/assignment", R"({"rep":"e1"})");
+    ASSERT_EQ(r.status, 200) << r.text;
+  }
+  at("2026-03-02T13:00:00Z");
+  move(a, R"({"to":"accepted"})");
+  at("2026-03-05T13:00:00Z");
+
+  Reply speed = get("/api/v1/reports/speed-to-lead?by=team");
+  ASSERT_EQ(speed.status, 200) << speed.text;
+  ASSERT_EQ(speed.body["groups"].size(), 1u) << speed.text;
+  const json& emea = speed.body["groups"][0];
+  EXPECT_EQ(emea["group"], "emea");
+  EXPECT_EQ(emea["assigned"], 3);
+  EXPECT_EQ(emea["responded"], 1);
+  EXPECT_EQ(emea["awaiting"], 2);
+  EXPECT_EQ(emea["response"]["median_hours"], 4.0);
+  EXPECT_EQ(get("/api/v1/reports/speed-to-lead?start=qualification").body["groups"][0]["response"]["p90_hours"], 3.0);
+
+  Reply times = get("/api/v1/reports/stage-times");
+  ASSERT_EQ(times.status, 200) << times.text;
+  const json& steps = times.body["groups"][0]["steps"];
+  EXPECT_EQ(steps[0], json({{"from", "captured"}, {"to", "qualified"}, {"count", 3}, {"median_hours", 1.0},
+                            {"p90_hours", 1.0}}));
+  EXPECT_EQ(steps[1]["count"], 3);
+  EXPECT_EQ(steps[1]["median_hours"], 1.0);
+  EXPECT_EQ(steps[2]["to"], "accepted");
+  EXPECT_EQ(steps[2]["median_hours"], 2.0);
+  EXPECT_EQ(steps[3]["count"], 0);
+  EXPECT_TRUE(steps[3]["median_hours"].is_null());
+
+  // Two days without a move: b and w wait for e1 since 11:00, a is
+  // accepted since 13:00. The oldest first (ties by id).
+  Reply stalled = get("/api/v1/reports/stalled?days=2&by=owner");
+  ASSERT_EQ(stalled.status, 200) << stalled.text;
+  EXPECT_EQ(stalled.body["stalled"], 3);
+  EXPECT_EQ(stalled.body["as_of"], "2026-03-05T13:00:00.000Z");
+  ASSERT_EQ(stalled.body["groups"].size(), 2u) << stalled.text;
+  EXPECT_DOUBLE_EQ(stalled.body["groups"][0]["oldest_days"].get<double>(), 3.0 + 2.0 / 24);
+  stalled.body["groups"][0].erase("oldest_days");
+  EXPECT_EQ(stalled.body["groups"][0], json({{"group", "e1"}, {"stage", "assigned"}, {"count", 2},
+                                             {"oldest_since", "2026-03-02T11:00:00.000Z"}}));
+  EXPECT_EQ(stalled.body["groups"][1]["stage"], "accepted");
+  ASSERT_EQ(stalled.body["leads"].size(), 3u);
+  EXPECT_EQ(stalled.body["leads"][0]["id"], b);
+  EXPECT_EQ(stalled.body["leads"][1]["id"], w);
+  EXPECT_EQ(stalled.body["leads"][2]["id"], a);
+  EXPECT_EQ(get("/api/v1/reports/stalled?days=4").body["stalled"], 0);
+  // The vendor sees its own campaign's leads only.
+  Reply own = get("/api/v1/reports/stalled?days=2", acme_);
+  ASSERT_EQ(own.status, 200) << own.text;
+  EXPECT_EQ(own.body["stalled"], 2);
+  EXPECT_EQ(get("/api/v1/reports/speed-to-lead", acme_).body["groups"][0]["assigned"], 2);
+
+  for (const char* bad : {"/api/v1/reports/stalled?days=-1", "/api/v1/reports/stalled?limit=lots",
+                          "/api/v1/reports/speed-to-lead?start=never", "/api/v1/reports/stage-times?by=mood"}) {
+    EXPECT_EQ(get(bad).status, 422) << bad;
+  }
+  // The CLI reads the same from the file.
+  ASSERT_EQ(server_->terminate(), 0);
+  testing::CliResult cli = testing::run_cli({"report", "speed", "--db", db_, "--by", "team", "--json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const json rows = json::parse(cli.out);
+  EXPECT_EQ(rows[0]["group"], "emea");
+  EXPECT_EQ(rows[0]["responded"], 1);
+  EXPECT_EQ(rows[0]["response"]["median_ms"], 4 * 3600000);
+}
+
 // The projection is loaded at start: a restarted server reports the same.
 TEST_F(ReportApiTest, ARestartedServerReportsTheSame) {
   const int64_t a = capture("a@acme.example", "acme-1");

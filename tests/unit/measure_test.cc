@@ -6,15 +6,24 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "demo/demo_data.h"
+#include "engine/dispatch.h"
+#include "engine/follow_up.h"
 #include "engine/privacy.h"
+#include "engine/router.h"
 #include "measure/reports.h"
 #include "store/sqlite/sqlite_db.h"
 #include "test_db.h"
 
 namespace leadloop {
+
+void PrintTo(const Durations& d, std::ostream* o) {
+  *o << "{" << d.count << " median " << d.median_ms << " p90 " << d.p90_ms << "}";
+}
+
 namespace {
 
 using testing::TempDir;
@@ -107,9 +116,149 @@ class SqlTwin {
     return out;
   }
 
+  // Rows of (group, a, b, ...) integers (NULL as -1) of an SQL query.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> rows(const std::string& sql, int columns) {
+    std::vector<std::pair<std::string, std::vector<int64_t>>> out;
+    auto st = db_->prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status().to_string() << "\n" << sql;
+    if (!st.ok()) return out;
+    EXPECT_TRUE((*st)->each_row([&](const sqlite::Stmt& s) {
+                  std::vector<int64_t> v;
+                  for (int i = 1; i <= columns; ++i) v.push_back(s.is_null(i) ? -1 : s.int64(i));
+                  out.emplace_back(s.text(0), std::move(v));
+                }).ok());
+    return out;
+  }
+
+  // The first time each lead reached each step (a step or a later one),
+  // from its events: t0 (capture) .. t6, NULL when never.
+  static std::string step_times(const std::string& where, const std::string& group) {
+    std::string sql =
+        "WITH steps(name, k) AS (VALUES ('captured',0),('qualified',1),('assigned',2),('accepted',3),"
+        "('working',4),('opportunity',5),('won',6)), "
+        "ev AS (SELECT e.lead_id AS id, e.at AS at, s.k AS k FROM lead_events e JOIN steps s "
+        "ON s.name = json_extract(e.payload, '$.to') WHERE e.type = 'stage_changed'), "
+        "t AS (SELECT l.id AS id, " + group + " AS g, l.created_at AS t0";
+    for (int k = 1; k <= 6; ++k) {
+      sql += ", (SELECT MIN(at) FROM ev WHERE ev.id = l.id AND ev.k >= " + std::to_string(k) + ") AS t" + std::to_string(k);
+    }
+    return sql + " FROM leads l LEFT JOIN campaigns c ON c.key = l.source_campaign WHERE " + where + ") ";
+  }
+
+  // group -> step (1..6) -> the time each lead took from the step before.
+  std::map<std::string, std::map<int, std::vector<int64_t>>> stage_durations(const std::string& where,
+                                                                             const std::string& group) {
+    std::string sql = step_times(where, group);
+    for (int k = 1; k <= 6; ++k) {
+      sql += std::string(k > 1 ? " UNION ALL " : "") + "SELECT g, " + std::to_string(k) + ", MAX(0, t" +
+             std::to_string(k) + " - t" + std::to_string(k - 1) + ") FROM t WHERE t" + std::to_string(k) +
+             " IS NOT NULL";
+    }
+    std::map<std::string, std::map<int, std::vector<int64_t>>> out;
+    for (auto& [g, v] : rows(sql, 2)) out[g][static_cast<int>(v[0])].push_back(v[1]);
+    return out;
+  }
+
+  // Per lead that reached assigned: (group, response ms or -1, breached).
+  std::vector<std::pair<std::string, std::vector<int64_t>>> responses(const std::string& where,
+                                                                      const std::string& group, bool from_qualified) {
+    const std::string sql =
+        step_times(where, group) +
+        "SELECT t.g, CASE WHEN l.first_response_at IS NULL THEN NULL ELSE MAX(0, l.first_response_at - " +
+        (from_qualified ? "COALESCE(t.t1, t.t0)" : "t.t0") +
+        ") END, EXISTS (SELECT 1 FROM lead_events b WHERE b.lead_id = t.id AND b.type = 'sla_breached') "
+        "FROM t JOIN leads l ON l.id = t.id WHERE t.t2 IS NOT NULL";
+    return rows(sql, 2);
+  }
+
+  // (group|stage) -> (count, oldest since) of leads in an open funnel stage
+  // unchanged since before `before`.
+  std::map<std::string, std::pair<int64_t, int64_t>> stalled(const std::string& where, const std::string& group,
+                                                             TimePoint before) {
+    const std::string sql =
+        "WITH since AS (SELECT l.id AS id, " + group + " AS g, l.stage AS stage, "
+        "MAX(l.created_at, COALESCE((SELECT MAX(e.at) FROM lead_events e WHERE e.lead_id = l.id AND "
+        "e.type = 'stage_changed'), 0)) AS at FROM leads l LEFT JOIN campaigns c ON c.key = l.source_campaign "
+        "WHERE " + where + " AND l.stage IN ('captured','qualified','assigned','accepted','working','opportunity')) "
+        "SELECT g || '|' || stage, count(*), MIN(at) FROM since WHERE at < " + std::to_string(before) +
+        " GROUP BY g, stage";
+    std::map<std::string, std::pair<int64_t, int64_t>> out;
+    for (auto& [k, v] : rows(sql, 2)) out[k] = {v[0], v[1]};
+    return out;
+  }
+
  private:
   std::unique_ptr<sqlite::SqliteDb> db_;
 };
+
+// Nearest rank, by sorting: the independent way to the percentiles.
+Durations sorted_durations(std::vector<int64_t> v) {
+  Durations d;
+  d.count = static_cast<int64_t>(v.size());
+  if (v.empty()) return d;
+  std::sort(v.begin(), v.end());
+  d.median_ms = v[static_cast<size_t>(std::ceil(static_cast<double>(v.size()) * 0.5)) - 1];
+  d.p90_ms = v[static_cast<size_t>(std::ceil(static_cast<double>(v.size()) * 0.9)) - 1];
+  return d;
+}
+
+
+using TimesByGroup = std::map<std::string, std::vector<Durations>>;
+
+TimesByGroup stage_times_of(const Reports& r, const ReportFilter& f, GroupBy by) {
+  TimesByGroup out;
+  for (const StageTimes& t : r.stage_times(f, by)) {
+    for (const auto& step : t.steps) out[t.group].push_back(step.second);
+  }
+  return out;
+}
+
+TimesByGroup stage_times_twin(SqlTwin& twin, const std::string& where, const std::string& group, bool whole) {
+  TimesByGroup out;
+  for (auto& [g, steps] : twin.stage_durations(where, group)) {
+    for (int k = 1; k <= 6; ++k) out[g].push_back(sorted_durations(steps[k]));
+  }
+  if (whole && out.empty()) out[""] = std::vector<Durations>(6);
+  return out;
+}
+
+// group -> {assigned, responded, breached, count, median, p90}
+using SpeedByGroup = std::map<std::string, std::vector<int64_t>>;
+
+SpeedByGroup speed_of(const Reports& r, const ReportFilter& f, GroupBy by, bool from_qualified) {
+  SpeedByGroup out;
+  for (const SpeedToLead& s : r.speed_to_lead(f, by, from_qualified)) {
+    out[s.group] = {s.assigned, s.responded, s.breached, s.response.count, s.response.median_ms, s.response.p90_ms};
+  }
+  return out;
+}
+
+SpeedByGroup speed_twin(SqlTwin& twin, const std::string& where, const std::string& group, bool from_qualified,
+                        bool whole) {
+  std::map<std::string, std::vector<int64_t>> took;
+  std::map<std::string, std::array<int64_t, 2>> counts;  // assigned, breached
+  for (auto& [g, v] : twin.responses(where, group, from_qualified)) {
+    ++counts[g][0];
+    counts[g][1] += v[1];
+    if (v[0] >= 0) took[g].push_back(v[0]);
+  }
+  SpeedByGroup out;
+  for (auto& [g, c] : counts) {
+    Durations d = sorted_durations(took[g]);
+    out[g] = {c[0], d.count, c[1], d.count, d.median_ms, d.p90_ms};
+  }
+  if (whole && out.empty()) out[""] = std::vector<int64_t>(6, 0);
+  return out;
+}
+
+std::map<std::string, std::pair<int64_t, int64_t>> stalled_of(const Reports& r, const ReportFilter& f, GroupBy by,
+                                                              TimePoint before) {
+  std::map<std::string, std::pair<int64_t, int64_t>> out;
+  for (const StalledGroup& g : r.stalled(f, before, by).groups) {
+    out[g.group + "|" + std::string(stage_name(g.stage))] = {g.count, g.oldest_since};
+  }
+  return out;
+}
 
 struct Case {
   const char* name;
@@ -142,7 +291,7 @@ std::vector<Case> cases(const std::string& region, const std::string& campaign) 
   return out;
 }
 
-void expect_twins_agree(const Reports& reports, const std::string& path, const std::string& when) {
+void expect_twins_agree(const Reports& reports, const std::string& path, const std::string& when, TimePoint now) {
   SqlTwin twin(path);
   TestServices probe(path);
   auto leads = probe.store->list_leads([] {
@@ -164,7 +313,27 @@ void expect_twins_agree(const Reports& reports, const std::string& path, const s
                                     r.revenue_cents};
     }
     EXPECT_EQ(mine_campaigns, twin.campaigns(c.where)) << when << ": campaigns, " << c.name;
+    EXPECT_EQ(stage_times_of(reports, c.filter, GroupBy::kNone), stage_times_twin(twin, c.where, "''", true))
+        << when << ": stage times, " << c.name;
+    for (bool from_qualified : {false, true}) {
+      EXPECT_EQ(speed_of(reports, c.filter, GroupBy::kNone, from_qualified),
+                speed_twin(twin, c.where, "''", from_qualified, true))
+          << when << ": speed to lead, " << c.name << (from_qualified ? " from qualification" : "");
+    }
+    for (TimePoint before : {now, now - 7 * kMillisPerDay, now - 60 * kMillisPerDay}) {
+      EXPECT_EQ(stalled_of(reports, c.filter, GroupBy::kNone, before), twin.stalled(c.where, "''", before))
+          << when << ": stalled, " << c.name;
+    }
   }
+  EXPECT_EQ(stage_times_of(reports, {}, GroupBy::kRegion), stage_times_twin(twin, "1", "l.region", false))
+      << when << ": stage times by region";
+  EXPECT_EQ(speed_of(reports, {}, GroupBy::kOwner, false), speed_twin(twin, "1", "l.owner", false, false))
+      << when << ": speed to lead by owner";
+  EXPECT_EQ(speed_of(reports, {}, GroupBy::kRegion, true), speed_twin(twin, "1", "l.region", true, false))
+      << when << ": speed to lead by region";
+  EXPECT_EQ(stalled_of(reports, {}, GroupBy::kOwner, now - 3 * kMillisPerDay),
+            twin.stalled("1", "l.owner", now - 3 * kMillisPerDay))
+      << when << ": stalled by owner";
   EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kChannel), twin.funnel("1", "COALESCE(c.channel, '')"))
       << when << ": funnel by channel";
   EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kRegion), twin.funnel("1", "l.region")) << when << ": by region";
@@ -221,12 +390,67 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
       auto closed = svc.lifecycle->transition(d.id, won, "test");
       ASSERT_TRUE(closed.ok()) << closed.status().to_string();
     }
+    // Sales follows up: twelve waiting leads go to a rep through the real
+    // dispatch desk (with their SLA clocks), the rep answers some of them
+    // hours apart, and the follow-up service breaches the rest.
+    ASSERT_TRUE(svc.store->put_team({"floor", "Floor", "", "mgr-floor"}).ok());
+    Rep rep;
+    rep.key = "r1";
+    rep.name = "R1";
+    rep.team = "floor";
+    rep.capacity = 0;
+    ASSERT_TRUE(svc.store->put_rep(rep).ok());
+    Router router(*svc.store, *svc.campaigns, *svc.active_definition);
+    ASSERT_TRUE(router.open().ok());
+    Dispatch dispatch(*svc.store, svc.clock, *svc.intake, router);
+    FollowUp follow_up(*svc.store, svc.clock, *svc.intake, router, *svc.active_definition);
+    LeadFilter pool;
+    pool.stages = {Stage::kQualified, Stage::kCaptured};
+    pool.limit = 0;
+    auto found = svc.store->list_leads(pool);
+    ASSERT_TRUE(found.ok());
+    std::vector<Lead> graded;  // with an SLA: hot, warm or cold
+    for (const Lead& l : *found) {
+      if (graded.size() < 12 && (l.grade == Grade::kHot || l.grade == Grade::kWarm || l.grade == Grade::kCold)) {
+        graded.push_back(l);
+      }
+    }
+    auto* waiting = &graded;
+    ASSERT_GE(waiting->size(), 6u) << "the demo has graded leads waiting for sales";
+    AssignRequest req;
+    for (const Lead& l : *waiting) req.lead_ids.push_back(l.id);
+    req.rep = "r1";
+    auto given = dispatch.assign(req, "user:olivia");
+    ASSERT_TRUE(given.ok()) << given.status().to_string();
+    for (size_t i = 0; i < waiting->size(); ++i) {
+      svc.clock.advance(kMillisPerHour);
+      if (i % 3 == 0) continue;  // left waiting: these breach
+      TransitionInput accept;
+      accept.to = Stage::kAccepted;
+      auto accepted = svc.lifecycle->transition((*waiting)[i].id, accept, "rep:r1");
+      ASSERT_TRUE(accepted.ok()) << accepted.status().to_string();
+    }
+    svc.clock.advance(3 * kMillisPerDay);
+    auto fired = follow_up.run_due();
+    ASSERT_TRUE(fired.ok()) << fired.status().to_string();
     Reports reports(live, *svc.campaigns);
     EXPECT_GT(reports.leaks({}).exits, 0) << "the demo has exits";
     int64_t revenue = 0;
     for (const CampaignResult& r : reports.campaigns({})) revenue += r.revenue_cents;
     EXPECT_GT(revenue, 0);
-    expect_twins_agree(reports, path, "live");
+    // The demo's data exercises the time reports, so the twins compare
+    // figures, not empty lists.
+    auto speed = reports.speed_to_lead({});
+    ASSERT_EQ(speed.size(), 1u);
+    EXPECT_GT(speed[0].assigned, 0);
+    EXPECT_GT(speed[0].responded, 0);
+    EXPECT_GT(speed[0].response.median_ms, 0);
+    EXPECT_GT(speed[0].breached, 0);
+    EXPECT_GT(reports.stalled({}, svc.clock.now() - 7 * kMillisPerDay).total, 0);
+    auto times = reports.stage_times({});
+    ASSERT_EQ(times.size(), 1u);
+    EXPECT_GT(times[0].steps[0].second.count, 0);
+    expect_twins_agree(reports, path, "live", svc.clock.now());
 
     // An erased lead keeps its place in the counts.
     auto some = svc.store->list_leads(LeadFilter{});
@@ -236,24 +460,36 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
     Privacy privacy(*svc.store, svc.clock, *svc.intake);
     auto erased = privacy.erase(person->email, "test", "request");
     ASSERT_TRUE(erased.ok()) << erased.status().to_string();
-    expect_twins_agree(reports, path, "live after an erasure");
+    expect_twins_agree(reports, path, "live after an erasure", svc.clock.now());
   }
   // Loaded: a fresh projection of the same file says the same.
   TestServices svc(path);
   LeadProjection loaded(*svc.store);
   ASSERT_TRUE(loaded.load().ok());
   Reports reports(loaded, *svc.campaigns);
-  expect_twins_agree(reports, path, "loaded");
+  expect_twins_agree(reports, path, "loaded", svc.clock.now());
 }
 
 INSTANTIATE_TEST_SUITE_P(SeedsAndSizes, MeasureTwins,
                          ::testing::Values(std::pair<uint64_t, int>{3, 300}, std::pair<uint64_t, int>{11, 900}));
+
+TEST(Measure, PercentilesAreByNearestRank) {
+  std::vector<int64_t> none;
+  EXPECT_EQ(durations_of(none), Durations{});
+  std::vector<int64_t> one = {7};
+  EXPECT_EQ(durations_of(one), (Durations{1, 7, 7}));
+  std::vector<int64_t> four = {40, 10, 30, 20};
+  EXPECT_EQ(durations_of(four), (Durations{4, 20, 40}));
+  std::vector<int64_t> ten = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  EXPECT_EQ(durations_of(ten), (Durations{10, 5, 9}));
+}
 
 TEST(Measure, AFunnelStepCountsLeadsThatWentFurther) {
   EXPECT_EQ(funnel_step(Stage::kCaptured), 0);
   EXPECT_EQ(funnel_step(Stage::kWon), 6);
   EXPECT_EQ(funnel_step(Stage::kRejected), -1);
   EXPECT_EQ(parse_group_by("week"), GroupBy::kCaptureWeek);
+  EXPECT_EQ(parse_group_by("team"), GroupBy::kTeam);
   EXPECT_FALSE(parse_group_by("colour"));
 }
 
