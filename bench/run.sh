@@ -31,4 +31,9 @@ echo "== definition: backtest of a draft against the active definition, vs its S
 echo
 "$BUILD/bench/leadloop_bench_follow_up" --leads "${FOLLOW_UP_LEADS:-100000}" --dir "$work/follow-up"
 echo
+# The DuckDB twin of the reports runs in Node on the npm package that
+# package-lock.json pins; installed once, here, since only this needs it.
+if [ ! -d node_modules/@duckdb/node-api ] && command -v npm > /dev/null; then
+  npm ci --no-audit --no-fund
+fi
 "$BUILD/bench/leadloop_bench_reports" --leads "${REPORT_LEADS:-1000000}" --db "$work/reports.db"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Leadloop builds, runs and tests with.
 # Idempotent: installs only what is missing; safe to run on every `make`.
+# The npm packages (package.json: the DuckDB twin of the benchmarks) are not
+# installed here, since the tests do not need them: bench/run.sh runs `npm ci`.
 # The list is pinned to Debian 12 (bookworm); the versions we build and test
 # with are recorded in scripts/packages.lock and checked (warning only, since
 # Debian security updates replace point releases in the archive).
@@ -15,10 +17,13 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # A nodejs from elsewhere (NodeSource) bundles npm and conflicts with Debian's.
+  if [ "$p" = npm ] && command -v npm > /dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
