@@ -47,6 +47,7 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"POST", "/api/v1/leads/{id}/feedback-links", kManagers},
     {"GET", "/api/v1/queue", kManagers},
     {"GET", "/api/v1/exports/leads.csv", kLeadWorkers},
+    {"GET", "/api/v1/exports/events.csv", kLeadWorkers},
     // Imports.
     {"POST", "/api/v1/imports", kCapture},
     {"GET", "/api/v1/imports/{id}", kCapture},

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "api/errors.h"
 #include "api/request.h"
@@ -369,6 +370,43 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
       });
 }
 
+// The raw history for any BI tool: every event of the leads the caller may
+// see, filtered by the lead filters, the event types and the event time.
+void get_events_export(RouteContext& ctx, const Request& req, Response& res) {
+  auto filter = lead_filter(req, 0, INT32_MAX);
+  if (!filter.ok()) return send_error(res, filter.status());
+  EventFilter f;
+  f.leads = *filter;
+  f.leads.limit = 0;
+  ctx.services.policy.lead_scope(ctx.principal).restrict(f.leads);
+  for (const char* name : {"from", "to"}) {
+    if (!req.has_param(name)) continue;
+    auto t = parse_time(req.get_param_value(name));
+    if (!t.ok()) return send_error(res, t.status().with_field(name));
+    (std::string_view(name) == "from" ? f.from : f.to) = *t;
+  }
+  const size_t types = req.get_param_value_count("type");
+  for (size_t i = 0; i < types; ++i) {
+    std::stringstream parts(req.get_param_value("type", i));
+    std::string type;
+    while (std::getline(parts, type, ',')) {
+      if (!type.empty()) f.types.push_back(type);
+    }
+  }
+  Store* store = &ctx.services.store;
+  res.set_header("Content-Disposition", "attachment; filename=\"events.csv\"");
+  res.set_chunked_content_provider("text/csv; charset=utf-8", [store, f](size_t, httplib::DataSink& sink) {
+    // Runs outside httplib's handler guard: nothing may escape.
+    try {
+      Status st = export_events_csv(*store, f, [&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+      if (st.ok()) sink.done();
+      return st.ok();
+    } catch (...) {
+      return false;
+    }
+  });
+}
+
 }  // namespace
 
 Status require_role(const RouteContext& ctx, RoleSet roles) {
@@ -413,6 +451,7 @@ const std::vector<Route>& route_table() {
       {{"GET", "/api/v1/imports/{id}", true}, get_import},
       {{"GET", "/api/v1/imports/{id}/errors", true}, get_import_errors},
       {{"GET", "/api/v1/exports/leads.csv", true}, get_export},
+      {{"GET", "/api/v1/exports/events.csv", true}, get_events_export},
     };
     for (auto& r : definition_routes()) routes.push_back(std::move(r));
     for (auto& r : lifecycle_routes()) routes.push_back(std::move(r));

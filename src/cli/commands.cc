@@ -212,9 +212,13 @@ struct ExportArgs {
   std::string format = "csv";
   std::string out;
   std::string campaign, stage, grade, owner, region, created_from, created_to, q;
+  // events: the events' own period and types
+  std::string from, to;
+  std::vector<std::string> types;
 };
 
-int run_export(const ExportArgs& a) {
+// `leadloop export` (leads) and `leadloop export events`.
+int run_export(const ExportArgs& a, bool events) {
   LeadFilter f;
   f.limit = 0;
   f.campaign = a.campaign;
@@ -251,13 +255,30 @@ int run_export(const ExportArgs& a) {
     if (!file) return fail(Status(ErrorCode::kIoError, "cannot write '" + a.out + "'"));
     out = &file;
   }
-  Status st = export_leads_csv(*(*rt)->store, f, [&](std::string_view chunk) {
+  auto sink = [&](std::string_view chunk) {
     out->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     return static_cast<bool>(*out);
-  });
+  };
+  int64_t written = 0;
+  Status st;
+  if (events) {
+    EventFilter ef;
+    ef.leads = f;
+    ef.types = a.types;
+    for (const auto& [value, field] : {std::pair{&a.from, "--from"}, std::pair{&a.to, "--to"}}) {
+      if (value->empty()) continue;
+      auto t = parse_time(*value);
+      if (!t.ok()) return fail(t.status().with_field(field));
+      (value == &a.from ? ef.from : ef.to) = *t;
+    }
+    st = export_events_csv(*(*rt)->store, ef, sink, &written);
+  } else {
+    st = export_leads_csv(*(*rt)->store, f, sink);
+  }
   if (!st.ok()) return fail(st);
   out->flush();
   if (!*out) return fail(Status(ErrorCode::kIoError, "write failed"));
+  if (events && out == &file) std::cerr << "exported " << written << " events to " << a.out << "\n";
   return 0;
 }
 
@@ -495,7 +516,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   i->callback([imp, exit_code] { *exit_code = run_import(*imp); });
 
   auto exp = std::make_shared<ExportArgs>();
-  auto* e = app.add_subcommand("export", "Export leads as CSV");
+  auto* e = app.add_subcommand("export", "Export leads as CSV (or, with `events`, their events)");
   e->add_option("--db", exp->db, "SQLite database file")->capture_default_str();
   e->add_option("--format", exp->format, "Output format")->check(CLI::IsMember({"csv"}))->capture_default_str();
   e->add_option("--out", exp->out, "Output file (default: standard output)");
@@ -507,7 +528,24 @@ void add_commands(CLI::App& app, int* exit_code) {
   e->add_option("--created-from", exp->created_from, "Captured at or after (YYYY-MM-DD or ISO time)");
   e->add_option("--created-to", exp->created_to, "Captured before (YYYY-MM-DD or ISO time)");
   e->add_option("--q", exp->q, "Text in email, phone, name or company");
-  e->callback([exp, exit_code] { *exit_code = run_export(*exp); });
+  auto evs = std::make_shared<ExportArgs>();
+  auto* ev = e->add_subcommand("events", "Export the events of the leads as CSV: the raw history for any BI tool");
+  ev->add_option("--db", evs->db, "SQLite database file")->capture_default_str();
+  ev->add_option("--format", evs->format, "Output format")->check(CLI::IsMember({"csv"}))->capture_default_str();
+  ev->add_option("--out", evs->out, "Output file (default: standard output)");
+  ev->add_option("--from", evs->from, "Events at or after (YYYY-MM-DD or ISO time)");
+  ev->add_option("--to", evs->to, "Events before (YYYY-MM-DD or ISO time)");
+  ev->add_option("--type", evs->types, "Only these event types (stage_changed, touched, assigned, ...)");
+  ev->add_option("--campaign", evs->campaign, "Only the events of this campaign's leads");
+  ev->add_option("--owner", evs->owner, "Only the events of this owner's leads");
+  ev->add_option("--region", evs->region, "Only the events of this region's leads");
+  ev->add_option("--created-from", evs->created_from, "Only leads captured at or after");
+  ev->add_option("--created-to", evs->created_to, "Only leads captured before");
+  ev->callback([evs, exit_code] { *exit_code = run_export(*evs, true); });
+  e->callback([exp, ev, exit_code] {
+    if (ev->parsed()) return;  // `export events`
+    *exit_code = run_export(*exp, false);
+  });
 
   auto demo = std::make_shared<DemoArgs>();
   auto* d = app.add_subcommand("demo", "Generate a realistic, deterministic demo data set");

@@ -57,4 +57,47 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
   return Status();
 }
 
+Status export_events_csv(Store& store, const EventFilter& filter, const std::function<bool(std::string_view)>& sink,
+                         int64_t* written) {
+  std::string buf = "event_id,lead_id,campaign,type,at,actor,from,to,exit,reason,payload\r\n";
+  bool open = true;
+  int64_t n = 0;
+  Status st = store.scan_lead_events(filter, [&](const LeadEvent& e, std::string_view campaign) {
+    buf += std::to_string(e.id);
+    buf += ',';
+    buf += std::to_string(e.lead_id);
+    buf += ',';
+    append_csv_field(buf, campaign);
+    buf += ',';
+    append_csv_field(buf, e.type);
+    buf += ',';
+    buf += format_time(e.at);
+    buf += ',';
+    append_csv_field(buf, e.actor);
+    // Top-level string fields only: a consent change's nested from/to
+    // are not stages.
+    auto payload = nlohmann::json::parse(e.payload, nullptr, false);
+    for (const char* key : {"from", "to", "exit", "reason"}) {
+      buf += ',';
+      if (payload.is_object()) {
+        auto it = payload.find(key);
+        if (it != payload.end() && it->is_string()) append_csv_field(buf, it->get_ref<const std::string&>());
+      }
+    }
+    buf += ',';
+    append_csv_field(buf, e.payload);
+    buf += "\r\n";
+    ++n;
+    if (buf.size() >= kChunkBytes) {
+      open = sink(buf);
+      buf.clear();
+    }
+    return open;
+  });
+  if (!st.ok()) return st;
+  if (open && !buf.empty()) sink(buf);
+  if (written) *written = n;
+  return Status();
+}
+
 }  // namespace leadloop

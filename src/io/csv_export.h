@@ -1,6 +1,7 @@
-// Writes leads as CSV (RFC 4180, UTF-8, header row), streaming in chunks so
-// a million leads never sit in memory. The columns round-trip: a file this
-// writes imports back with the default mapping.
+// Writes leads, or their events, as CSV (RFC 4180, UTF-8, header row),
+// streaming in chunks so a million leads never sit in memory. The lead
+// columns round-trip: a file this writes imports back with the default
+// mapping. The event columns are the raw history for any BI tool.
 #pragma once
 
 #include <functional>
@@ -14,5 +15,13 @@ namespace leadloop {
 // returns false. filter.limit <= 0 exports every match.
 Status export_leads_csv(Store& store, const LeadFilter& filter,
                         const std::function<bool(std::string_view)>& sink);
+
+// The events export: event_id, lead_id, campaign, type, at, actor, then
+// the payload's top-level from, to, exit and reason (stage names, grades,
+// exit reasons such as rejected:no_budget; empty when the event has
+// none) and the whole payload as JSON. In commit order. Returns the
+// number of events written in *written when given.
+Status export_events_csv(Store& store, const EventFilter& filter, const std::function<bool(std::string_view)>& sink,
+                         int64_t* written = nullptr);
 
 }  // namespace leadloop

@@ -95,6 +95,15 @@ struct LeadFilter {
   int limit = 50;                         // <= 0: no limit (exports)
 };
 
+// Which events an export reads: those of the leads `leads` selects (the
+// caller's scope included), of these types, in this period.
+struct EventFilter {
+  LeadFilter leads;
+  std::vector<std::string> types;  // every type when empty
+  std::optional<TimePoint> from;   // inclusive
+  std::optional<TimePoint> to;     // exclusive
+};
+
 // Whose records a user or token is bound to, for the roles that need it:
 // a vendor user to its vendor, a sales rep to its rep key, a sales manager
 // to its team. Empty: not bound.
@@ -337,6 +346,12 @@ class Store {
 
   // Every event of one type, in commit order ("stage_changed", "reviewed").
   virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;
+  // The events of the leads `f.leads` selects (its limit is ignored), of
+  // `f.types` (every type when empty), at or after `f.from` and before
+  // `f.to`, in commit order, each with its lead's source campaign; fn
+  // returns false to stop. For exports: one pass, no list in memory.
+  virtual Status scan_lead_events(const EventFilter& f,
+                                  const std::function<bool(const LeadEvent&, std::string_view campaign)>& fn) = 0;
 
   // Lead definition versions. put_definition inserts (version == 0) or
   // updates a draft, which voids its approvals; kConflict for a version

@@ -4,6 +4,10 @@
 // leads only; a viewer reads them all).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "server_process.h"
@@ -237,6 +241,57 @@ TEST_F(ReportApiTest, SpeedToLeadStageTimesAndStalledLeadsOnTheServersClock) {
   EXPECT_EQ(rows[0]["group"], "emea");
   EXPECT_EQ(rows[0]["responded"], 1);
   EXPECT_EQ(rows[0]["response"]["median_ms"], 4 * 3600000);
+}
+
+// The raw history for BI tools: every event, in commit order, with the
+// stage codes in their own columns; narrowed by type, time and scope; the
+// CLI writes the same file.
+TEST_F(ReportApiTest, TheEventsExportIsTheRawHistoryInCommitOrder) {
+  const int64_t a = capture("a@acme.example", "acme-1");
+  const int64_t w = capture("w@web.example", "web-1");
+  move(a, R"({"to":"qualified"})");
+  move(a, R"({"to":"rejected","reason":"no_budget","note":"said \"no\", twice"})");
+  Reply r = get("/api/v1/exports/events.csv");
+  ASSERT_EQ(r.status, 200) << r.text;
+  EXPECT_EQ(r.header("Content-Type").rfind("text/csv", 0), 0u) << r.header("Content-Type");
+  std::vector<std::string> lines;
+  std::stringstream in(r.text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 5u) << r.text;  // header, two captures, two moves
+  EXPECT_EQ(lines[0], "event_id,lead_id,campaign,type,at,actor,from,to,exit,reason,payload\r");
+  EXPECT_NE(lines[1].find("," + std::to_string(a) + ",acme-1,captured,"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find("," + std::to_string(w) + ",web-1,captured,"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3].find(",stage_changed,"), std::string::npos);
+  EXPECT_NE(lines[3].find(",captured,qualified,,,"), std::string::npos) << lines[3];
+  EXPECT_NE(lines[4].find(",qualified,rejected,rejected:no_budget,no_budget,"), std::string::npos) << lines[4];
+  // The payload is one quoted CSV field, its quotes doubled.
+  EXPECT_NE(lines[4].find(R"(""note"":""said \""no\"", twice"")"), std::string::npos) << lines[4];
+
+  // By type and period, and the vendor's own leads only.
+  Reply moves = get("/api/v1/exports/events.csv?type=stage_changed");
+  EXPECT_EQ(std::count(moves.text.begin(), moves.text.end(), '\n'), 3) << moves.text;
+  Reply later = get("/api/v1/exports/events.csv?from=2030-01-01");
+  EXPECT_EQ(std::count(later.text.begin(), later.text.end(), '\n'), 1) << later.text;
+  Reply own = get("/api/v1/exports/events.csv", acme_);
+  ASSERT_EQ(own.status, 200) << own.text;
+  EXPECT_EQ(own.text.find("web-1"), std::string::npos) << own.text;
+  EXPECT_EQ(std::count(own.text.begin(), own.text.end(), '\n'), 4);
+  EXPECT_EQ(get("/api/v1/exports/events.csv", viewer_).status, 403);
+  EXPECT_EQ(get("/api/v1/exports/events.csv?from=soon").status, 422);
+
+  // The CLI writes the same file from the database.
+  ASSERT_EQ(server_->terminate(), 0);
+  const std::string out = dir_.file("events.csv");
+  testing::CliResult cli = testing::run_cli({"export", "events", "--db", db_, "--out", out});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.err.find("exported 4 events"), std::string::npos) << cli.err;
+  std::ifstream file(out, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, r.text);
+  // `leadloop export` alone still exports the leads.
+  testing::CliResult leads = testing::run_cli({"export", "--db", db_});
+  ASSERT_EQ(leads.exit_code, 0) << leads.err;
+  EXPECT_EQ(leads.out.rfind("id,email,", 0), 0u) << leads.out;
 }
 
 // The projection is loaded at start: a restarted server reports the same.

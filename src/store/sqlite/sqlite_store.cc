@@ -830,6 +830,37 @@ Status SqliteStore::scan_events(std::string_view type, const std::function<void(
   return (*st)->each_row([&](const Stmt& s) { fn(read_event(s)); });
 }
 
+Status SqliteStore::scan_lead_events(const EventFilter& f,
+                                     const std::function<bool(const LeadEvent&, std::string_view campaign)>& fn) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  FilterSql q = filter_sql(f.leads);
+  std::string sql =
+      "SELECT e.id, e.lead_id, e.type, e.at, e.actor, e.payload, l.source_campaign FROM lead_events e "
+      "JOIN leads l ON l.id = e.lead_id WHERE 1";
+  if (!q.where.empty()) sql += " AND e.lead_id IN (SELECT id FROM leads" + q.where + ")";
+  auto param = [&](std::variant<std::string, int64_t> v) {
+    q.params.push_back(std::move(v));
+    return "?" + std::to_string(q.next++);
+  };
+  if (!f.types.empty()) {
+    std::string in;
+    for (const std::string& t : f.types) in += (in.empty() ? "" : ",") + param(t);
+    sql += " AND e.type IN (" + in + ")";
+  }
+  if (f.from) sql += " AND e.at >= " + param(*f.from);
+  if (f.to) sql += " AND e.at < " + param(*f.to);
+  sql += " ORDER BY e.id";
+  auto st = (*r)->prepare(sql);
+  if (!st.ok()) return st.status();
+  q.bind(**st);
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row || !fn(read_event(**st), (*st)->text_view(6))) return Status();
+  }
+}
+
 Status SqliteStore::put_definition(DefinitionRecord& d) {
   std::lock_guard lock(write_mu_);
   return sqlite::in_transaction(*writer_, [&]() -> Status {

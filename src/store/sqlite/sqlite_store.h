@@ -63,6 +63,8 @@ class SqliteStore final : public Store {
   Status revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) override;
 
   Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) override;
+  Status scan_lead_events(const EventFilter& f,
+                          const std::function<bool(const LeadEvent&, std::string_view campaign)>& fn) override;
 
   Status put_definition(DefinitionRecord& d) override;
   Result<DefinitionRecord> get_definition(int64_t version) override;
