@@ -7,15 +7,25 @@
 //   node bench/duckdb_twin.mjs --db FILE --queries FILE --dir TMPDIR [--runs R]
 //
 // The queries file is written by reports.cc, which owns the list of reports:
-//   {"reports": [{"key": "...", "kind": "funnel"|"leaks", "where": SQL, "group": SQL}]}
-// `where` and `group` are the SQL fragments the SQLite twin uses, over the
-// aliases l (leads), c (campaigns) and e (the stage change). The output:
+//   {"reports": [{"key": "...", "kind": KIND, "where": SQL, "group": SQL, "before": ms}]}
+// KIND is one of funnel, leaks, speed_to_lead, stalled, stage_times,
+// campaigns. `where` and `group` are the SQL fragments the SQLite twin uses,
+// over the aliases l (leads), c (campaigns) and e (the stage change);
+// `before` is the stalled report's limit. The output:
 //   {"duckdb": "v1.x", "package": "1.x-r.y", "threads": 2, "export_ms", "load_ms",
 //    "rows": {table: count}, "runs": R,
 //    "reports": {key: {"best_ms": ms, "figures": canonical figures}}}
 // Canonical figures, as reports.cc builds them for Leadloop and SQLite:
-//   funnel: {group: [leads reaching each step, in step order]}
-//   leaks:  {"from|reason": count}
+//   funnel:        {group: [leads reaching each step, in step order]}
+//   leaks:         {"from|reason": count}
+//   speed_to_lead: {group: [assigned, responded, breached, median ms, p90 ms]}
+//   stalled:       {"groups": {"group|stage": [count, oldest since]},
+//                   "oldest": ["id|stage|owner|since", ... the 50 longest stalled first]}
+//   stage_times:   {"group|step": [count, median ms, p90 ms]}
+//   campaigns:     {campaign: [leads, qualified, hot, warm, cold, accepted,
+//                              opportunities, won, revenue cents, cost cents]}
+// Medians and p90s are by nearest rank (the ceil(n * p / 100)-th smallest),
+// computed in SQL with window functions.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,23 +49,28 @@ function parseArgs(argv) {
 const kTables = [
   {
     name: 'leads',
-    select: 'SELECT id, created_at, source_campaign, region, grade, stage, owner FROM leads',
+    select: 'SELECT id, created_at, source_campaign, region, grade, stage, owner, first_response_at FROM leads',
     columns: { id: 'BIGINT', created_at: 'BIGINT', source_campaign: 'VARCHAR', region: 'VARCHAR',
-               grade: 'VARCHAR', stage: 'VARCHAR', owner: 'VARCHAR' },
+               grade: 'VARCHAR', stage: 'VARCHAR', owner: 'VARCHAR', first_response_at: 'BIGINT' },
   },
   {
     name: 'stage_changes',
-    select: "SELECT lead_id, at, json_extract(payload, '$.from') AS from_stage, "
+    select: "SELECT id, lead_id, at, json_extract(payload, '$.from') AS from_stage, "
           + "json_extract(payload, '$.to') AS to_stage, json_extract(payload, '$.exit') AS exit_reason, "
           + "json_extract(payload, '$.revenue_cents') AS revenue_cents "
           + "FROM lead_events WHERE type = 'stage_changed'",
-    columns: { lead_id: 'BIGINT', at: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR',
+    columns: { id: 'BIGINT', lead_id: 'BIGINT', at: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR',
                exit_reason: 'VARCHAR', revenue_cents: 'BIGINT' },
   },
   {
+    name: 'sla_breaches',
+    select: "SELECT lead_id, at FROM lead_events WHERE type = 'sla_breached'",
+    columns: { lead_id: 'BIGINT', at: 'BIGINT' },
+  },
+  {
     name: 'campaigns',
-    select: 'SELECT key, channel, vendor FROM campaigns',
-    columns: { key: 'VARCHAR', channel: 'VARCHAR', vendor: 'VARCHAR' },
+    select: 'SELECT key, channel, vendor, cost_cents FROM campaigns',
+    columns: { key: 'VARCHAR', channel: 'VARCHAR', vendor: 'VARCHAR', cost_cents: 'BIGINT' },
   },
 ];
 
@@ -84,9 +99,25 @@ async function loadCsv(connection, dir) {
   return rows;
 }
 
-// The same questions as Twin::funnel and Twin::leaks in reports.cc.
+// The same questions as Twin::funnel, Twin::leaks, ... in reports.cc.
 const kFunnelSteps = "('captured',0),('qualified',1),('assigned',2),('accepted',3),('working',4),"
                    + "('opportunity',5),('won',6)";
+const kSteps = `steps(name, k) AS (VALUES ${kFunnelSteps})`;
+// Per lead with stage changes: the furthest step reached, and when it first
+// reached each step or a later one (t1 .. t6).
+const kReach = 'reach AS (SELECT e.lead_id AS id, MAX(s.k) AS k FROM stage_changes e '
+             + 'LEFT JOIN steps s ON s.name = e.to_stage GROUP BY e.lead_id)';
+const kStepTimes = 'step_times AS (SELECT e.lead_id AS id, '
+  + [1, 2, 3, 4, 5, 6].map((k) => `MIN(e.at) FILTER (WHERE s.k >= ${k}) AS t${k}`).join(', ')
+  + ' FROM stage_changes e LEFT JOIN steps s ON s.name = e.to_stage GROUP BY e.lead_id)';
+// A lead's furthest step: its stage changes' or its current stage's (ls).
+const kFurthest = 'GREATEST(COALESCE(ls.k, 0), COALESCE(r.k, 0))';
+const kLeads = 'leads l LEFT JOIN campaigns c ON c.key = l.source_campaign';
+// Nearest rank over a window numbered rn of n values: the smallest value
+// whose rank is at least n * p / 100.
+const nearestRank = (value, percent) =>
+  `COALESCE(MIN(${value}) FILTER (WHERE ${value} IS NOT NULL AND rn * 100 >= n * ${percent}), 0)`;
+const numbers = (row) => row.map(Number);
 
 const kQuestions = {
   funnel: {
@@ -111,6 +142,69 @@ const kQuestions = {
       'FROM stage_changes e JOIN leads l ON l.id = e.lead_id LEFT JOIN campaigns c ON c.key = l.source_campaign ' +
       `WHERE e.exit_reason IS NOT NULL AND (${q.where}) GROUP BY 1`,
     figures: (rows) => Object.fromEntries(rows.map(([k, n]) => [k, Number(n)])),
+  },
+  speed_to_lead: {
+    sql: (q) =>
+      `WITH ${kSteps}, ${kReach}, ` +
+      'breached AS (SELECT lead_id AS id, count(*) AS n FROM sla_breaches GROUP BY lead_id), ' +
+      `a AS (SELECT ${q.group} AS g, b.id IS NOT NULL AS breached, CASE WHEN l.first_response_at IS NOT NULL ` +
+      `THEN GREATEST(0, l.first_response_at - l.created_at) END AS took FROM ${kLeads} ` +
+      'LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id ' +
+      `LEFT JOIN breached b ON b.id = l.id WHERE (${q.where}) AND ${kFurthest} >= 2), ` +
+      'ranked AS (SELECT g, breached, took, ROW_NUMBER() OVER (PARTITION BY g, took IS NULL ORDER BY took) AS rn, ' +
+      'COUNT(took) OVER (PARTITION BY g) AS n FROM a) ' +
+      'SELECT g, count(*), count(took), count(*) FILTER (WHERE breached), ' +
+      `${nearestRank('took', 50)}, ${nearestRank('took', 90)} FROM ranked GROUP BY g`,
+    figures: (rows) => Object.fromEntries(rows.map(([g, ...v]) => [g ?? '', numbers(v)])),
+  },
+  stalled: {
+    sql: (q) =>
+      'WITH latest AS (SELECT e.lead_id AS id, MAX(e.at) AS moved_at FROM stage_changes e GROUP BY e.lead_id), ' +
+      `st AS (SELECT * FROM (SELECT l.id AS id, ${q.group} AS g, l.stage AS stage, COALESCE(l.owner, '') AS owner, ` +
+      `GREATEST(l.created_at, COALESCE(latest.moved_at, l.created_at)) AS since FROM ${kLeads} ` +
+      `LEFT JOIN latest ON latest.id = l.id WHERE (${q.where}) AND l.stage IN ` +
+      `('captured','qualified','assigned','accepted','working','opportunity')) WHERE since < ${q.before}) ` +
+      "SELECT 'group', g || '|' || stage, count(*), MIN(since) FROM st GROUP BY g, stage " +
+      "UNION ALL SELECT 'oldest', CAST(id AS VARCHAR) || '|' || stage || '|' || owner, " +
+      'ROW_NUMBER() OVER (ORDER BY since, id), since FROM (SELECT * FROM st ORDER BY since, id LIMIT 50)',
+    figures: (rows) => {
+      const out = { groups: {}, oldest: [] };
+      for (const [what, key, n, since] of rows) {
+        if (what === 'group') out.groups[key] = [Number(n), Number(since)];
+        else out.oldest[Number(n) - 1] = `${key}|${since}`;
+      }
+      return out;
+    },
+  },
+  stage_times: {
+    sql: (q) => {
+      const took = [1, 2, 3, 4, 5, 6]
+        .map((k) => `SELECT g, ${k} AS k, GREATEST(0, t${k} - t${k - 1}) AS took FROM t WHERE t${k} IS NOT NULL`)
+        .join(' UNION ALL ');
+      return `WITH ${kSteps}, ${kStepTimes}, ` +
+        `t AS (SELECT ${q.group} AS g, l.created_at AS t0, st.* FROM ${kLeads} ` +
+        `JOIN step_times st ON st.id = l.id WHERE (${q.where})), took AS (${took}), ` +
+        'ranked AS (SELECT g, k, took, ROW_NUMBER() OVER (PARTITION BY g, k ORDER BY took) AS rn, ' +
+        'COUNT(*) OVER (PARTITION BY g, k) AS n FROM took) ' +
+        `SELECT g || '|' || steps.name, MAX(n), ${nearestRank('took', 50)}, ${nearestRank('took', 90)} ` +
+        'FROM ranked JOIN steps ON steps.k = ranked.k GROUP BY g, steps.name';
+    },
+    figures: (rows) => Object.fromEntries(rows.map(([key, ...v]) => [key, numbers(v)])),
+  },
+  campaigns: {
+    sql: (q) =>
+      `WITH ${kSteps}, ${kReach}, ` +
+      "revenue AS (SELECT lead_id, arg_max_null(revenue_cents, id) AS cents FROM stage_changes WHERE to_stage = 'won' " +
+      'GROUP BY lead_id), ' +
+      `a AS (SELECT l.source_campaign AS campaign, l.grade AS grade, ${kFurthest} AS k, ` +
+      `revenue.cents AS cents, c.cost_cents AS cost FROM ${kLeads} ` +
+      'LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id ' +
+      `LEFT JOIN revenue ON revenue.lead_id = l.id WHERE (${q.where})) ` +
+      "SELECT campaign, count(*), count(*) FILTER (WHERE k >= 1), count(*) FILTER (WHERE grade = 'hot'), " +
+      "count(*) FILTER (WHERE grade = 'warm'), count(*) FILTER (WHERE grade = 'cold'), " +
+      'count(*) FILTER (WHERE k >= 3), count(*) FILTER (WHERE k >= 5), count(*) FILTER (WHERE k >= 6), ' +
+      'COALESCE(SUM(cents) FILTER (WHERE k >= 6), 0), COALESCE(MAX(cost), 0) FROM a GROUP BY campaign',
+    figures: (rows) => Object.fromEntries(rows.map(([campaign, ...v]) => [campaign ?? '', numbers(v)])),
   },
 };
 
