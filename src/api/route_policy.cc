@@ -78,6 +78,10 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/reports/speed-to-lead", kReports},
     {"GET", "/api/v1/reports/stalled", kReports},
     {"GET", "/api/v1/reports/campaigns", kReports},
+    {"GET", "/api/v1/goals", kReports},
+    {"POST", "/api/v1/goals", kCapture},
+    {"GET", "/api/v1/goals/{id}", kReports},
+    {"POST", "/api/v1/goals/{id}/approvals", kCapture},
     // The sales floor.
     {"GET", "/api/v1/teams", kSalesSide},
     {"POST", "/api/v1/teams", kFloor},

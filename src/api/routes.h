@@ -47,6 +47,8 @@ Result<Lead> visible_lead(const RouteContext& ctx, int64_t id);
 std::vector<Route> access_routes();
 // Reports over the in-memory projection (report_routes.cc).
 std::vector<Route> report_routes();
+// Goals with approval, pace and projection (goal_routes.cc).
+std::vector<Route> goal_routes();
 // The lead definition's routes (definition_routes.cc).
 std::vector<Route> definition_routes();
 // Transitions, touches on a lead, queue and assignment, teams and reps,

@@ -309,6 +309,15 @@ Result<FollowUpRun> ApiServer::run_timers() {
                  run->reassigned, run->requeued, run->decayed);
   }
   const TimePoint now = services_.clock.now();
+  if (last_goal_check_ == 0 || now - last_goal_check_ >= kMillisPerMinute) {
+    last_goal_check_ = now;
+    auto sent = services_.goals.check_behind();
+    if (!sent.ok()) {
+      spdlog::error("goals: {}", sent.status().to_string());
+    } else if (*sent > 0) {
+      spdlog::info("goals: {} goal(s) fell behind; their messages are in the outbox", *sent);
+    }
+  }
   if (config_.retention_days > 0 && (last_retention_ == 0 || now - last_retention_ >= kMillisPerHour)) {
     last_retention_ = now;
     Privacy privacy(services_.store, services_.clock, services_.intake, &services_.router);

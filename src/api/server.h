@@ -21,6 +21,7 @@
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
+#include "measure/goals.h"
 #include "measure/reports.h"
 
 namespace httplib {
@@ -73,6 +74,7 @@ struct Services {
   UserDirectory& users;
   Policy& policy;
   Reports& reports;
+  Goals& goals;
 };
 
 // One entry of the route table, as documented in openapi.json.
@@ -108,6 +110,7 @@ class ApiServer {
   std::atomic<bool> serve_done_{false};
   std::mutex timer_mu_;  // one timer run at a time (ticker and clock route)
   TimePoint last_retention_ = 0;  // guarded by timer_mu_
+  TimePoint last_goal_check_ = 0;  // goals are checked once a minute (clock time)
   RateLimiter requests_;
   RateLimiter logins_;
 };

@@ -113,7 +113,7 @@ int run_serve(const ServeArgs& a) {
   }
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
-                                           r.dispatch, r.follow_up, r.users, r.policy, r.reports},
+                                           r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -587,6 +587,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   add_audit_commands(app, exit_code);
   add_user_commands(app, exit_code);
   add_report_commands(app, exit_code);
+  add_goal_commands(app, exit_code);
 
   app.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "leadloop " << LEADLOOP_VERSION << "\n";

@@ -18,6 +18,7 @@
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
+#include "measure/goals.h"
 #include "measure/reports.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -46,7 +47,8 @@ struct Runtime {
           RepTeams teams;
           for (const Rep& r : router.reps()) teams[r.key] = r.team;
           return teams;
-        }) {}
+        }),
+        goals(*store, clock, reports) {}
 
   std::unique_ptr<SqliteStore> store;
   const Clock& clock;
@@ -67,6 +69,7 @@ struct Runtime {
   // Loaded by the commands that report (serve, report): load_projection().
   LeadProjection projection;
   Reports reports;
+  Goals goals;
 };
 
 // Opens (creating if needed, with its folder) and migrates the database, and

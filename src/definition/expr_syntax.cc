@@ -10,7 +10,6 @@ namespace leadloop::expr {
 
 namespace {
 
-constexpr TimePoint kMillisPerMinute = 60 * kMillisPerSecond;
 
 struct DurationUnit {
   std::string_view name;

@@ -15,7 +15,8 @@ using TimePoint = int64_t;  // ms since epoch, UTC
 using Days = int32_t;       // days since 1970-01-01
 
 constexpr TimePoint kMillisPerSecond = 1000;
-constexpr TimePoint kMillisPerHour = 3600 * kMillisPerSecond;
+constexpr TimePoint kMillisPerMinute = 60 * kMillisPerSecond;
+constexpr TimePoint kMillisPerHour = 60 * kMillisPerMinute;
 constexpr TimePoint kMillisPerDay = 24 * kMillisPerHour;
 
 Days days_from_civil(int year, unsigned month, unsigned day);

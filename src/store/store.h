@@ -14,6 +14,7 @@
 
 #include "domain/campaign.h"
 #include "domain/event.h"
+#include "domain/goal.h"
 #include "domain/lead.h"
 #include "domain/status.h"
 #include "domain/team.h"
@@ -343,6 +344,15 @@ class Store {
   virtual Status put_session(SessionRecord& s) = 0;
   virtual Result<SessionRecord> find_session(const std::string& hash) = 0;
   virtual Status revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) = 0;
+
+  // Goals (domain/goal.h). put_goal inserts (id == 0) or updates.
+  // mark_goal_behind sets behind_at and writes the message in one
+  // transaction, only if behind_at was unset: true when this call did, so
+  // the message goes out once, also when two processes race.
+  virtual Status put_goal(Goal& g) = 0;
+  virtual Result<Goal> get_goal(int64_t id) = 0;
+  virtual Result<std::vector<Goal>> list_goals() = 0;
+  virtual Result<bool> mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) = 0;
 
   // Every event of one type, in commit order ("stage_changed", "reviewed").
   virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;

@@ -258,6 +258,31 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions(user_id);
 )sql"},
+      {6, R"sql(
+-- Goals: a target for a measured figure over a period and a scope, active
+-- once both sides approved it; behind_at marks the one falling-behind
+-- message.
+CREATE TABLE goals (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  target INTEGER NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  campaign TEXT NOT NULL DEFAULT '',
+  vendor TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  rep TEXT NOT NULL DEFAULT '',
+  curve TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  client_approved_by TEXT NOT NULL DEFAULT '',
+  client_approved_at INTEGER,
+  vendor_approved_by TEXT NOT NULL DEFAULT '',
+  vendor_approved_at INTEGER,
+  behind_at INTEGER
+);
+)sql"},
   };
   return kMigrations;
 }

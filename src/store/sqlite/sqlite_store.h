@@ -62,6 +62,10 @@ class SqliteStore final : public Store {
   Result<SessionRecord> find_session(const std::string& hash) override;
   Status revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) override;
 
+  Status put_goal(Goal& g) override;
+  Result<Goal> get_goal(int64_t id) override;
+  Result<std::vector<Goal>> list_goals() override;
+  Result<bool> mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) override;
   Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) override;
   Status scan_lead_events(const EventFilter& f,
                           const std::function<bool(const LeadEvent&, std::string_view campaign)>& fn) override;
