@@ -21,6 +21,9 @@
 //     status is 1 when any figures differ or the DuckDB twin fails.
 //
 //   leadloop_bench_reports [--leads N] [--db FILE] [--runs R] [--sql-runs R] [--duckdb-runs R]
+//                          [--reuse 1] [--twins 0]
+//   --reuse 1: keep a file generated before (same --leads) instead of
+//   generating again; --twins 0: time Leadloop only (for profiling).
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -794,22 +797,39 @@ int run(int argc, char** argv) {
   int64_t leads = 1000000;
   std::string db = "/tmp/leadloop-bench-reports.db";
   int runs = 5, sql_runs = 3, duckdb_runs = 5;
+  bool reuse = false, twins = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--leads")) leads = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--db")) db = argv[i + 1];
     if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--sql-runs")) sql_runs = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--duckdb-runs")) duckdb_runs = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--reuse")) reuse = std::atoi(argv[i + 1]) != 0;
+    if (!std::strcmp(argv[i], "--twins")) twins = std::atoi(argv[i + 1]) != 0;
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  reuse = reuse && std::filesystem::exists(db);
+  if (!reuse) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  }
   auto store = std::move(SqliteStore::open(db, Durability::kProcess)).value();
   auto t = std::chrono::steady_clock::now();
-  const EventCounts counts = generate(*store, leads, 42);
   int64_t events = 0;
   std::string by_type;
-  for (size_t i = 0; i < counts.size(); ++i) {
-    events += counts[i];
-    by_type += (i ? ", " : "") + std::to_string(counts[i]) + " " + std::string(kWrittenTypes[i]);
+  if (reuse) {
+    // The file of an earlier run: count what it holds.
+    auto file = std::move(sqlite::SqliteDb::open(db, true)).value();
+    auto st = std::move(file->prepare("SELECT type, count(*) FROM lead_events GROUP BY type ORDER BY 2 DESC")).value();
+    check(st->each_row([&](const sqlite::Stmt& s) {
+      events += s.int64(1);
+      by_type += (by_type.empty() ? "" : ", ") + std::to_string(s.int64(1)) + " " + s.text(0);
+    }));
+    by_type += " (reused " + db + ")";
+  } else {
+    const EventCounts counts = generate(*store, leads, 42);
+    for (size_t i = 0; i < counts.size(); ++i) {
+      events += counts[i];
+      by_type += (i ? ", " : "") + std::to_string(counts[i]) + " " + std::string(kWrittenTypes[i]);
+    }
   }
   std::printf("== reports: %lld leads, %lld events, %d campaigns, %d regions, %d reps, %d days (generated in %.1f s)\n"
               "   events: %s\n",
@@ -837,9 +857,14 @@ int run(int argc, char** argv) {
   for (const Row& r : rows) {
     Json f = figures(ask(reports, r));
     mine.push_back({best_of(runs, [&] { ask(reports, r); }), std::move(f)});
+    if (!twins) {
+      std::printf("%-36s %12.2f ms\n", r.name, mine.back().ms);
+      continue;
+    }
     f = twin.ask(r);
     sqlite.push_back({best_of(sql_runs, [&] { twin.ask(r); }), std::move(f)});
   }
+  if (!twins) return 0;
   const DuckdbRun duckdb = run_duckdb(db, rows, duckdb_runs);
   const bool all_agree = print_table(rows, mine, sqlite, duckdb);
   std::printf("(warm, best of %d for Leadloop (1 thread), %d for SQLite, %d for DuckDB (2 threads))\n", runs, sql_runs,

@@ -44,13 +44,6 @@ int64_t integer_field(std::string_view json, std::string_view key) {
 
 }  // namespace
 
-int funnel_step(Stage s) {
-  for (int i = 0; i < kFunnelStepCount; ++i) {
-    if (kFunnelSteps[i] == s) return i;
-  }
-  return -1;
-}
-
 uint32_t Dictionary::code(std::string_view text) {
   auto it = codes_.find(text);
   if (it != codes_.end()) return it->second;

@@ -32,8 +32,18 @@ namespace leadloop {
 inline constexpr Stage kFunnelSteps[] = {Stage::kCaptured, Stage::kQualified,   Stage::kAssigned, Stage::kAccepted,
                                          Stage::kWorking,  Stage::kOpportunity, Stage::kWon};
 inline constexpr int kFunnelStepCount = 7;
-// The step of a stage, or -1 when it is not one.
-int funnel_step(Stage s);
+// The step of a stage, or -1 when it is not one: a table lookup, for the
+// scans that ask it per lead.
+inline constexpr std::array<int8_t, kStageCount> kFunnelStepOf = [] {
+  std::array<int8_t, kStageCount> steps{};
+  steps.fill(-1);
+  for (int i = 0; i < kFunnelStepCount; ++i) steps[static_cast<size_t>(kFunnelSteps[i])] = static_cast<int8_t>(i);
+  return steps;
+}();
+inline int funnel_step(Stage s) {
+  const auto i = static_cast<size_t>(s);
+  return i < kFunnelStepOf.size() ? kFunnelStepOf[i] : -1;
+}
 
 // Strings as small codes, in order of first appearance; code 0 is "".
 class Dictionary {

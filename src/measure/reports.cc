@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <bit>
+#include <thread>
+#include <tuple>
 
 namespace leadloop {
 
@@ -48,14 +52,26 @@ struct CompiledFilter {
       owner_ok[o] = f.owners.empty() || listed(f.owners, owners.text(o));
       scope_owner[o] = o != 0 && listed(f.scope_owners, owners.text(o));
     }
+    note_constraints();
   }
 
-  bool lead(const LeadColumns& l, size_t row, bool by_capture_time) const {
+  // Whether each column is constrained at all: a report without filters
+  // reads none of them.
+  bool by_campaign = false, by_region = false, by_owner = false;
+  void note_constraints() {
+    by_campaign = std::find(campaign_ok.begin(), campaign_ok.end(), 0) != campaign_ok.end();
+    by_region = std::find(region_ok.begin(), region_ok.end(), 0) != region_ok.end();
+    by_owner = std::find(owner_ok.begin(), owner_ok.end(), 0) != owner_ok.end();
+  }
+
+  [[gnu::always_inline]] bool lead(const LeadColumns& l, size_t row, bool by_capture_time) const {
     if (by_capture_time) {
       if (f.from && l.created_at[row] < *f.from) return false;
       if (f.to && l.created_at[row] >= *f.to) return false;
     }
-    if (!campaign_ok[l.campaign[row]] || !region_ok[l.region[row]] || !owner_ok[l.owner[row]]) return false;
+    if (by_campaign && !campaign_ok[l.campaign[row]]) return false;
+    if (by_region && !region_ok[l.region[row]]) return false;
+    if (by_owner && !owner_ok[l.owner[row]]) return false;
     if (f.grade && l.grade[row] != static_cast<uint8_t>(*f.grade)) return false;
     if (f.definition_version && l.version[row] != static_cast<uint32_t>(*f.definition_version)) return false;
     if (f.scoped) {
@@ -90,21 +106,143 @@ std::optional<GroupBy> parse_group_by(std::string_view name) {
 
 std::string_view group_by_names() { return "campaign, channel, vendor, region, owner, team, grade or week"; }
 
-Durations durations_of(std::vector<int64_t>& values) {
-  Durations d;
-  d.count = static_cast<int64_t>(values.size());
-  if (values.empty()) return d;
-  auto rank = [&](int64_t percent) {
-    // Nearest rank: the ceil(n * p / 100)-th smallest value.
-    const auto k = static_cast<size_t>((d.count * percent + 99) / 100);
-    auto at = values.begin() + static_cast<std::ptrdiff_t>(k - 1);
-    std::nth_element(values.begin(), at, values.end());
-    return *at;
+namespace {
+
+// The values of two ranks (0-based) at once, without sorting: one pass
+// counts the values into log-linear buckets (exact below 64, then 32 per
+// power of two, so a bucket spans about 3% of its values), a second pass
+// keeps only the values of the two buckets the ranks fall in, and those few
+// are ordered. REQUIRES: a <= b < values.size(); values >= 0.
+constexpr int kSubBits = 5;
+constexpr size_t kExactBelow = size_t{1} << (kSubBits + 1);  // 64
+constexpr size_t kBuckets = kExactBelow + (64 - kSubBits - 1) * (size_t{1} << kSubBits);
+
+[[gnu::always_inline]] inline size_t log_bucket(int64_t value) {
+  if (value < static_cast<int64_t>(kExactBelow)) return value < 0 ? 0 : static_cast<size_t>(value);
+  const auto v = static_cast<uint64_t>(value);
+  const int top = std::bit_width(v) - 1;  // >= kSubBits + 1
+  const int shift = top - kSubBits;
+  return kExactBelow + static_cast<size_t>(top - kSubBits - 1) * (size_t{1} << kSubBits) +
+         static_cast<size_t>((v >> shift) - (uint64_t{1} << kSubBits));
+}
+
+// The values may come in several vectors (one per scan slice); `counted`:
+// the bucket counts of all of them when the caller kept them as it
+// collected the values (kBuckets entries), or null.
+using ValueParts = std::vector<std::vector<int64_t>*>;
+
+std::pair<int64_t, int64_t> select_two(const ValueParts& parts, size_t a, size_t b,
+                                       const std::vector<uint32_t>* counted) {
+  size_t total = 0;
+  for (const auto* v : parts) total += v->size();
+  if (total < 4096 && !counted) {
+    std::vector<int64_t>& values = *parts.front();
+    for (size_t i = 1; i < parts.size(); ++i) values.insert(values.end(), parts[i]->begin(), parts[i]->end());
+    auto at_a = values.begin() + static_cast<std::ptrdiff_t>(a);
+    std::nth_element(values.begin(), at_a, values.end());
+    const int64_t value_a = *at_a;
+    if (b == a) return {value_a, value_a};
+    // Everything after a is at least value_a: b is found among those.
+    auto at_b = values.begin() + static_cast<std::ptrdiff_t>(b);
+    std::nth_element(at_a + 1, at_b, values.end());
+    return {value_a, *at_b};
+  }
+  std::vector<uint32_t> own;
+  if (!counted) {
+    own.assign(kBuckets, 0);
+    for (const auto* part : parts) {
+      for (int64_t v : *part) ++own[log_bucket(v)];
+    }
+  }
+  const std::vector<uint32_t>& counts = counted ? *counted : own;
+  // The bucket of each rank, and the rank inside it.
+  auto bucket_of = [&](size_t rank, size_t* inside) {
+    size_t before = 0;
+    for (size_t i = 0; i < counts.size(); ++i) {
+      if (rank < before + counts[i]) {
+        *inside = rank - before;
+        return i;
+      }
+      before += counts[i];
+    }
+    *inside = 0;
+    return counts.size() - 1;
   };
-  d.median_ms = rank(50);
-  d.p90_ms = rank(90);
+  size_t in_a = 0, in_b = 0;
+  const size_t bucket_a = bucket_of(a, &in_a), bucket_b = bucket_of(b, &in_b);
+  // Buckets 1..63 hold one value each: no second pass for those.
+  const bool exact_a = bucket_a > 0 && bucket_a < kExactBelow, exact_b = bucket_b > 0 && bucket_b < kExactBelow;
+  if (exact_a && exact_b) return {static_cast<int64_t>(bucket_a), static_cast<int64_t>(bucket_b)};
+  std::vector<int64_t> of_a, of_b;
+  if (!exact_a) of_a.reserve(counts[bucket_a]);
+  if (!exact_b && bucket_b != bucket_a) of_b.reserve(counts[bucket_b]);
+  for (const auto* part : parts) {
+    for (int64_t v : *part) {
+      const size_t bucket = log_bucket(v);
+      if (bucket == bucket_a && !exact_a) {
+        of_a.push_back(v);
+      } else if (bucket == bucket_b && !exact_b) {
+        of_b.push_back(v);
+      }
+    }
+  }
+  auto pick = [](std::vector<int64_t>& v, size_t k) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+  };
+  const int64_t value_a = exact_a ? static_cast<int64_t>(bucket_a) : pick(of_a, in_a);
+  const int64_t value_b = exact_b ? static_cast<int64_t>(bucket_b) : pick(bucket_b == bucket_a ? of_a : of_b, in_b);
+  return {value_a, value_b};
+}
+
+}  // namespace
+
+namespace {
+
+Durations durations_counted(const ValueParts& parts, const std::vector<uint32_t>* counts) {
+  Durations d;
+  for (const auto* v : parts) d.count += static_cast<int64_t>(v->size());
+  if (d.count == 0) return d;
+  // Nearest rank: the ceil(n * p / 100)-th smallest value.
+  auto rank = [&](int64_t percent) { return static_cast<size_t>((d.count * percent + 99) / 100) - 1; };
+  std::tie(d.median_ms, d.p90_ms) = select_two(parts, rank(50), rank(90), counts);
   return d;
 }
+
+// How many slices a scan of n leads runs in: two threads when the machine
+// has the cores and the scan is big enough to pay for a thread; one when
+// the grouping adds groups as it goes (capture weeks).
+std::atomic<size_t> parallel_from{200000};
+std::atomic<bool> parallel_forced{false};
+
+int scan_parts(size_t n, GroupBy by) {
+  static const unsigned cores = std::thread::hardware_concurrency();
+  if (by == GroupBy::kCaptureWeek || n < parallel_from.load(std::memory_order_relaxed)) return 1;
+  return cores >= 2 || parallel_forced.load(std::memory_order_relaxed) ? 2 : 1;
+}
+
+// Runs fn(part, begin, end) over rows [0, n) in `parts` slices, slice 0 on
+// the calling thread. fn must not throw.
+template <class F>
+void scan_rows(size_t n, int parts, F&& fn) {
+  if (parts <= 1) {
+    fn(0, size_t{0}, n);
+    return;
+  }
+  const size_t half = n / 2;
+  std::thread other([&] { fn(1, half, n); });
+  fn(0, size_t{0}, half);
+  other.join();
+}
+
+}  // namespace
+
+void set_parallel_scan_threshold(size_t rows) {
+  parallel_from.store(rows, std::memory_order_relaxed);
+  parallel_forced.store(true, std::memory_order_relaxed);
+}
+
+Durations durations_of(std::vector<int64_t>& values) { return durations_counted({&values}, nullptr); }
 
 namespace {
 
@@ -147,7 +285,7 @@ class Grouper {
   }
 
   // The group of a lead's row (a capture week may be new).
-  uint32_t of(const LeadColumns& l, size_t row) {
+  [[gnu::always_inline]] uint32_t of(const LeadColumns& l, size_t row) {
     if (column_) return by_code_[(*column_)[row]];
     if (by_ == GroupBy::kGrade) return by_code_[l.grade[row]];
     if (by_ != GroupBy::kCaptureWeek) return 0;
@@ -177,6 +315,42 @@ class Grouper {
   std::vector<uint32_t> by_code_;  // dictionary code -> group
   const std::vector<uint32_t>* column_ = nullptr;
   std::map<int64_t, uint32_t> week_group_;  // Monday (days) -> group
+};
+
+// Buffers for the durations a report collects, one per (group, step),
+// kept per thread and reused: at a million leads a report then neither
+// faults in fresh pages nor regrows its vectors on every call. Cleared
+// (capacity kept) on each use; released when a call needed more than
+// kKeepValues in all, so an odd large report does not pin its memory.
+class DurationBuffers {
+ public:
+  static constexpr size_t kKeepValues = 8u << 20;  // 64 MB per thread at most
+  DurationBuffers() : pool_(local()) {
+    for (auto& v : pool_) v.clear();
+  }
+  ~DurationBuffers() {
+    size_t held = 0;
+    for (const auto& v : pool_) held += v.capacity();
+    if (held > kKeepValues) pool_.clear();
+  }
+  DurationBuffers(const DurationBuffers&) = delete;
+  DurationBuffers& operator=(const DurationBuffers&) = delete;
+  std::vector<int64_t>& at(size_t i) {
+    if (i >= pool_.size()) pool_.resize(i + 1);
+    return pool_[i];
+  }
+  // The `width` buffers of group g, side by side.
+  std::vector<int64_t>* group(size_t g, size_t width) {
+    if ((g + 1) * width > pool_.size()) pool_.resize((g + 1) * width);
+    return &pool_[g * width];
+  }
+
+ private:
+  static std::vector<std::vector<int64_t>>& local() {
+    thread_local std::vector<std::vector<int64_t>> pool;
+    return pool;
+  }
+  std::vector<std::vector<int64_t>>& pool_;
 };
 
 // Grows a per-group vector to the grouper's size.
@@ -230,27 +404,93 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     Grouper groups(by, p, match, teams);
-    // group -> step -> durations from the step before
-    std::vector<std::array<std::vector<int64_t>, kFunnelStepCount>> took(groups.size());
+    // (part, group, step) -> durations from the step before, and their
+    // bucket counts, kept as they are collected.
     const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (!match.lead(l, row, true)) continue;
-      auto& mine = slot(took, groups.of(l, row));
-      for (int s = 1; s < kFunnelStepCount; ++s) {
-        const int64_t at = l.reached_at[s][row];
-        if (at == 0) break;
-        mine[s].push_back(std::max<int64_t>(0, at - l.reached_at[s - 1][row]));
+    const int parts = scan_parts(n, by);
+    const size_t width = kFunnelStepCount;
+    DurationBuffers took;
+    auto slot_of = [&](int part, size_t g) { return (g * 2 + static_cast<size_t>(part)) * width; };
+    took.group(groups.size() * 2, width);  // sized before the threads start
+    std::vector<std::vector<uint32_t>> counts((groups.size() + 1) * 2 * width);
+    const int64_t* qualified_at = l.reached_at[1].data();
+    auto scan = [&](int part, size_t begin, size_t end) {
+      std::vector<int64_t>* mine = nullptr;  // the current group's buffers
+      std::vector<uint32_t>* mine_counts = nullptr;
+      uint32_t current = UINT32_MAX;
+      for (size_t row = begin; row < end; ++row) {
+        if (qualified_at[row] == 0) continue;  // no step after capture: nothing to time
+        if (!match.lead(l, row, true)) continue;
+        const uint32_t g = groups.of(l, row);
+        if (g != current) {
+          current = g;
+          if (parts == 1 && slot_of(0, g) + width > counts.size()) counts.resize(slot_of(0, g) + width);
+          mine = took.group(slot_of(part, g) / width, width);
+          mine_counts = &counts[slot_of(part, g)];
+        }
+        int64_t before = l.created_at[row];
+        for (size_t s = 1; s < width; ++s) {
+          const int64_t at = l.reached_at[s][row];
+          if (at == 0) break;
+          const int64_t d = std::max<int64_t>(0, at - before);
+          mine[s].push_back(d);
+          if (mine_counts[s].empty()) mine_counts[s].assign(kBuckets, 0);
+          ++mine_counts[s][log_bucket(d)];
+          before = at;
+        }
+      }
+    };
+    scan_rows(n, parts, scan);
+    // The values of both slices, and their counts summed.
+    auto finish = [&](size_t g, size_t s) {
+      ValueParts values = {&took.group(slot_of(0, g) / width, width)[s]};
+      std::vector<uint32_t>& c0 = counts[slot_of(0, g) + s];
+      if (parts == 2) {
+        values.push_back(&took.group(slot_of(1, g) / width, width)[s]);
+        const std::vector<uint32_t>& c1 = counts[slot_of(1, g) + s];
+        if (c0.empty() && !c1.empty()) c0.assign(kBuckets, 0);
+        for (size_t i = 0; i < c1.size(); ++i) c0[i] += c1[i];
+      }
+      return durations_counted(values, c0.empty() ? nullptr : &c0);
+    };
+    // Each (group, step) is finished on its own: with two slices, the
+    // jobs are shared between two threads by their number of values.
+    const size_t group_count = groups.size();
+    std::vector<Durations> done(group_count * width);
+    std::vector<size_t> jobs;
+    for (size_t g = 0; g < group_count; ++g) {
+      for (size_t s = 1; s < width; ++s) jobs.push_back(g * width + s);
+    }
+    auto size_of = [&](size_t job) {
+      size_t n = 0;
+      for (int part = 0; part < parts; ++part) n += took.group(slot_of(part, job / width) / width, width)[job % width].size();
+      return n;
+    };
+    std::vector<uint8_t> side(jobs.size(), 0);
+    if (parts == 2) {
+      std::vector<size_t> order(jobs.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return size_of(jobs[x]) > size_of(jobs[y]); });
+      size_t load[2] = {0, 0};
+      for (size_t i : order) {
+        side[i] = load[1] < load[0] ? 1 : 0;
+        load[side[i]] += size_of(jobs[i]);
       }
     }
-    took.resize(groups.size());
+    scan_rows(jobs.size(), parts, [&](int part, size_t, size_t) {
+      for (size_t i = 0; i < jobs.size(); ++i) {
+        if (side[i] == part) done[jobs[i]] = finish(jobs[i] / width, jobs[i] % width);
+      }
+    });
     std::vector<StageTimes> out;
     for (const auto& [name, g] : groups.by_name()) {
       StageTimes t;
       t.group = name;
       bool any = by == GroupBy::kNone;
-      for (int s = 1; s < kFunnelStepCount; ++s) {
-        any = any || !took[g][s].empty();
-        t.steps.emplace_back(kFunnelSteps[s], durations_of(took[g][s]));
+      for (size_t s = 1; s < width; ++s) {
+        const Durations& d = done[g * width + s];
+        any = any || d.count > 0;
+        t.steps.emplace_back(kFunnelSteps[s], d);
       }
       if (any) out.push_back(std::move(t));
     }
@@ -267,7 +507,7 @@ std::vector<SpeedToLead> Reports::speed_to_lead(const ReportFilter& f, GroupBy b
     const auto assigned = static_cast<uint8_t>(funnel_step(Stage::kAssigned));
     const int start_step = from_qualification ? funnel_step(Stage::kQualified) : 0;
     std::vector<SpeedToLead> per(groups.size());
-    std::vector<std::vector<int64_t>> took(groups.size());
+    DurationBuffers took;  // group -> response times
     const size_t n = l.id.size();
     for (size_t row = 0; row < n; ++row) {
       if (l.reached[row] < assigned || !match.lead(l, row, true)) continue;
@@ -278,15 +518,14 @@ std::vector<SpeedToLead> Reports::speed_to_lead(const ReportFilter& f, GroupBy b
       if (l.responded_at[row] == 0) continue;
       ++r.responded;
       const int64_t start = l.reached_at[start_step][row] != 0 ? l.reached_at[start_step][row] : l.created_at[row];
-      slot(took, g).push_back(std::max<int64_t>(0, l.responded_at[row] - start));
+      took.at(g).push_back(std::max<int64_t>(0, l.responded_at[row] - start));
     }
     per.resize(groups.size());
-    took.resize(groups.size());
     std::vector<SpeedToLead> out;
     for (const auto& [name, g] : groups.by_name()) {
       if (per[g].assigned == 0 && by != GroupBy::kNone) continue;
       per[g].group = name;
-      per[g].response = durations_of(took[g]);
+      per[g].response = durations_of(took.at(g));
       out.push_back(std::move(per[g]));
     }
     return out;
@@ -301,34 +540,43 @@ Stalled Reports::stalled(const ReportFilter& f, TimePoint before, GroupBy by, si
     Grouper groups(by, p, match, teams);
     // group -> funnel step -> (count, oldest)
     std::vector<std::array<std::pair<int64_t, TimePoint>, kFunnelStepCount>> per(groups.size());
-    std::vector<std::pair<TimePoint, uint32_t>> rows;  // (since, row)
+    // The `limit` longest stalled so far, as a max-heap on (since, id): the
+    // top is the most recent of them, the first to give way.
+    auto later = [](const std::pair<TimePoint, int64_t>& a, const std::pair<TimePoint, int64_t>& b) { return a < b; };
+    std::vector<std::pair<std::pair<TimePoint, int64_t>, uint32_t>> heap;
+    heap.reserve(limit + 1);
+    auto heap_less = [&](const auto& a, const auto& b) { return later(a.first, b.first); };
     Stalled out;
     const size_t n = l.id.size();
     for (size_t row = 0; row < n; ++row) {
+      if (l.stage_since[row] >= before) continue;
       const int step = funnel_step(static_cast<Stage>(l.stage[row]));
-      if (step < 0 || kFunnelSteps[step] == Stage::kWon || l.stage_since[row] >= before) continue;
+      if (step < 0 || step == kFunnelStepCount - 1) continue;  // not a step, or won
       if (!match.lead(l, row, true)) continue;
-      auto& [count, oldest] = slot(per, groups.of(l, row))[step];
-      if (count++ == 0 || l.stage_since[row] < oldest) oldest = l.stage_since[row];
+      auto& [count, first] = slot(per, groups.of(l, row))[step];
+      if (count++ == 0 || l.stage_since[row] < first) first = l.stage_since[row];
       ++out.total;
-      rows.emplace_back(l.stage_since[row], static_cast<uint32_t>(row));
+      if (limit == 0) continue;
+      const std::pair<TimePoint, int64_t> key{l.stage_since[row], l.id[row]};
+      if (heap.size() < limit) {
+        heap.emplace_back(key, static_cast<uint32_t>(row));
+        std::push_heap(heap.begin(), heap.end(), heap_less);
+      } else if (later(key, heap.front().first)) {
+        std::pop_heap(heap.begin(), heap.end(), heap_less);
+        heap.back() = {key, static_cast<uint32_t>(row)};
+        std::push_heap(heap.begin(), heap.end(), heap_less);
+      }
     }
+    std::sort_heap(heap.begin(), heap.end(), heap_less);  // the longest stalled first
     per.resize(groups.size());
     for (const auto& [name, g] : groups.by_name()) {
       for (int s = 0; s < kFunnelStepCount; ++s) {
         if (per[g][s].first > 0) out.groups.push_back({name, kFunnelSteps[s], per[g][s].first, per[g][s].second});
       }
     }
-    // The longest stalled first; ties by lead id.
-    const size_t keep = std::min(limit, rows.size());
-    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(),
-                      [&](const auto& a, const auto& b) {
-                        return a.first != b.first ? a.first < b.first : l.id[a.second] < l.id[b.second];
-                      });
-    for (size_t i = 0; i < keep; ++i) {
-      const uint32_t row = rows[i].second;
+    for (const auto& [key, row] : heap) {
       out.oldest.push_back({l.id[row], static_cast<Stage>(l.stage[row]), p.owners().text(l.owner[row]),
-                            p.regions().text(l.region[row]), p.campaigns().text(l.campaign[row]), rows[i].first});
+                            p.regions().text(l.region[row]), p.campaigns().text(l.campaign[row]), key.first});
     }
     return out;
   });

@@ -61,8 +61,14 @@ struct Durations {
   int64_t p90_ms = 0;
   friend bool operator==(const Durations&, const Durations&) = default;
 };
-// Sorts `values` in part to find the percentiles.
+// Reorders `values` in part to find the percentiles.
 Durations durations_of(std::vector<int64_t>& values);
+
+// Reports that collect durations over at least this many leads (default
+// 200,000) scan in two threads when the machine has two cores. Tests set a
+// low threshold to run the two-thread path on small data (then it is used
+// whatever the cores).
+void set_parallel_scan_threshold(size_t rows);
 
 struct FunnelStepCount {
   Stage stage;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 
 #include "demo/demo_data.h"
 #include "engine/dispatch.h"
@@ -291,7 +292,18 @@ std::vector<Case> cases(const std::string& region, const std::string& campaign) 
   return out;
 }
 
+void expect_twins_agree_once(const Reports& reports, const std::string& path, const std::string& when, TimePoint now);
+
+// Both scan paths: one thread, and two threads (forced on these small
+// programmes by a low threshold).
 void expect_twins_agree(const Reports& reports, const std::string& path, const std::string& when, TimePoint now) {
+  expect_twins_agree_once(reports, path, when, now);
+  set_parallel_scan_threshold(1);
+  expect_twins_agree_once(reports, path, when + " (two threads)", now);
+  set_parallel_scan_threshold(200000);
+}
+
+void expect_twins_agree_once(const Reports& reports, const std::string& path, const std::string& when, TimePoint now) {
   SqlTwin twin(path);
   TestServices probe(path);
   auto leads = probe.store->list_leads([] {
@@ -482,6 +494,19 @@ TEST(Measure, PercentilesAreByNearestRank) {
   EXPECT_EQ(durations_of(four), (Durations{4, 20, 40}));
   std::vector<int64_t> ten = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
   EXPECT_EQ(durations_of(ten), (Durations{10, 5, 9}));
+  // Large inputs take the histogram path: the same answers as sorting, on
+  // spread, skewed (most values 0) and constant values.
+  std::mt19937_64 rng(7);
+  for (size_t n : {4096u, 5000u, 100001u}) {
+    for (int shape = 0; shape < 3; ++shape) {
+      std::vector<int64_t> v(n);
+      for (auto& x : v) {
+        const auto r = static_cast<int64_t>(rng() % 30000000000ULL);
+        x = shape == 0 ? r : shape == 1 ? (rng() % 4 ? 0 : r) : 42;
+      }
+      EXPECT_EQ(durations_of(v), sorted_durations(v)) << n << " values, shape " << shape;
+    }
+  }
 }
 
 TEST(Measure, AFunnelStepCountsLeadsThatWentFurther) {
