@@ -831,10 +831,10 @@ int run(int argc, char** argv) {
       by_type += (i ? ", " : "") + std::to_string(counts[i]) + " " + std::string(kWrittenTypes[i]);
     }
   }
-  std::printf("== reports: %lld leads, %lld events, %d campaigns, %d regions, %d reps, %d days (generated in %.1f s)\n"
+  std::printf("== reports: %lld leads, %lld events, %d campaigns, %d regions, %d reps, %d days (%s in %.1f s)\n"
               "   events: %s\n",
               static_cast<long long>(leads), static_cast<long long>(events), kCampaigns, kRegions, kReps, kDays,
-              ms_since(t) / 1000, by_type.c_str());
+              reuse ? "counted" : "generated", ms_since(t) / 1000, by_type.c_str());
   ManualClock clock(kStart);
   CampaignCatalog catalog(*store, clock);
   check(catalog.load());
@@ -867,7 +867,7 @@ int run(int argc, char** argv) {
   if (!twins) return 0;
   const DuckdbRun duckdb = run_duckdb(db, rows, duckdb_runs);
   const bool all_agree = print_table(rows, mine, sqlite, duckdb);
-  std::printf("(warm, best of %d for Leadloop (1 thread), %d for SQLite, %d for DuckDB (2 threads))\n", runs, sql_runs,
+  std::printf("(warm, best of %d for Leadloop (1 thread; stage times 2), %d for SQLite, %d for DuckDB (2 threads))\n", runs, sql_runs,
               duckdb_runs);
   print_duckdb_note(duckdb);
   return all_agree ? 0 : 1;

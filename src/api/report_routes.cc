@@ -4,6 +4,8 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
@@ -274,6 +276,137 @@ void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200, {{"period", period_json(*f)}, {"campaigns", rows}});
 }
 
+// Open opportunities weighted by the win rate of the closed ones, per group
+// and week of expected close.
+void get_forecast(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  auto by = group_by(req);
+  if (!by.ok()) return send_error(res, by.status());
+  std::optional<double> probability;
+  if (req.has_param("probability")) {
+    char* end = nullptr;
+    const std::string text = req.get_param_value("probability");
+    const double p = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(p >= 0 && p <= 1)) {
+      return send_error(res, Status(ErrorCode::kInvalidValue, "probability is a number from 0 to 1", "probability"));
+    }
+    probability = p;
+  }
+  const bool amounts = ctx.services.policy.sees_revenue(ctx.principal);
+  std::vector<ForecastGroup> groups = ctx.services.reports.forecast(*f, *by);
+  int64_t won = 0, lost = 0;
+  for (const ForecastGroup& g : groups) {
+    won += g.won;
+    lost += g.lost;
+  }
+  // A group's own win rate once it has closed ten opportunities; the
+  // overall rate before; none without history (then no weighting).
+  const std::optional<double> overall =
+      won + lost > 0 ? std::optional<double>(static_cast<double>(won) / static_cast<double>(won + lost)) : std::nullopt;
+  auto money_or_null = [&](std::optional<double> cents) {
+    return amounts && cents ? Json(std::round(*cents) / 100.0) : Json(nullptr);
+  };
+  Json rows = Json::array();
+  for (const ForecastGroup& g : groups) {
+    std::optional<double> rate = probability;
+    std::string basis = "given";
+    if (!rate) {
+      if (g.won + g.lost >= 10) {
+        rate = static_cast<double>(g.won) / static_cast<double>(g.won + g.lost);
+        basis = "group";
+      } else {
+        rate = overall;
+        basis = overall ? "overall" : "none";
+      }
+    }
+    auto weighted = [&](int64_t cents) {
+      return rate ? std::optional<double>(static_cast<double>(cents) * *rate) : std::nullopt;
+    };
+    Json weeks = Json::array();
+    for (const ForecastWeek& w : g.weeks) {
+      weeks.push_back({{"week", w.week.empty() ? Json(nullptr) : Json(w.week)},
+                       {"opportunities", w.opportunities},
+                       {"amount", money_or_null(static_cast<double>(w.amount_cents))},
+                       {"weighted", money_or_null(weighted(w.amount_cents))}});
+    }
+    rows.push_back({{"group", g.group},
+                    {"opportunities", g.opportunities},
+                    {"amount", money_or_null(static_cast<double>(g.amount_cents))},
+                    {"closed", {{"won", g.won}, {"lost", g.lost}}},
+                    {"win_rate", rate ? Json(*rate) : Json(nullptr)},
+                    {"win_rate_basis", basis},
+                    {"weighted", money_or_null(weighted(g.amount_cents))},
+                    {"weeks", weeks}});
+  }
+  send_json(res, 200, {{"period", period_json(*f)}, {"by", req.get_param_value("by")}, {"groups", rows}});
+}
+
+// Leaderboards for contests and incentives: vendors or campaigns by the
+// leads sales accepted; reps by follow-up speed or conversion.
+void get_leaderboard(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  const std::string of = req.has_param("of") ? req.get_param_value("of") : "vendors";
+  if (of != "vendors" && of != "campaigns" && of != "reps") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "of is vendors, campaigns or reps", "of"));
+  }
+  const std::string rank = req.has_param("rank") ? req.get_param_value("rank") : (of == "reps" ? "conversion" : "accepted");
+  const bool rank_ok = of == "reps" ? (rank == "conversion" || rank == "speed" || rank == "accepted") : rank == "accepted";
+  if (!rank_ok) {
+    return send_error(res, Status(ErrorCode::kInvalidValue,
+                                  of == "reps" ? "rank is conversion, speed or accepted" : "rank is accepted", "rank"));
+  }
+  const size_t accepted_step = static_cast<size_t>(funnel_step(Stage::kAccepted));
+  const size_t won_step = static_cast<size_t>(funnel_step(Stage::kWon));
+  const size_t qualified_step = static_cast<size_t>(funnel_step(Stage::kQualified));
+  Json rows = Json::array();
+  if (of != "reps") {
+    for (const Funnel& fu : ctx.services.reports.funnel(*f, of == "vendors" ? GroupBy::kVendor : GroupBy::kCampaign)) {
+      if (fu.group.empty()) continue;  // no vendor
+      rows.push_back({{of == "vendors" ? "vendor" : "campaign", fu.group},
+                      {"leads", fu.leads},
+                      {"qualified", fu.steps[qualified_step].reached},
+                      {"accepted", fu.steps[accepted_step].reached},
+                      {"accepted_share", share(fu.steps[accepted_step].reached, fu.leads)},
+                      {"won", fu.steps[won_step].reached}});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) {
+      return a["accepted"].get<int64_t>() > b["accepted"].get<int64_t>();
+    });
+  } else {
+    std::map<std::string, Funnel> funnels;
+    for (Funnel& fu : ctx.services.reports.funnel(*f, GroupBy::kOwner)) funnels[fu.group] = std::move(fu);
+    for (const SpeedToLead& s : ctx.services.reports.speed_to_lead(*f, GroupBy::kOwner)) {
+      if (s.group.empty()) continue;  // nobody's
+      const Funnel& fu = funnels[s.group];
+      const int64_t accepted = fu.steps.empty() ? 0 : fu.steps[accepted_step].reached;
+      const int64_t won = fu.steps.empty() ? 0 : fu.steps[won_step].reached;
+      auto rep = ctx.services.router.find_rep(s.group);
+      rows.push_back({{"rep", s.group},
+                      {"team", rep && !rep->team.empty() ? Json(rep->team) : Json(nullptr)},
+                      {"assigned", s.assigned},
+                      {"responded", s.responded},
+                      {"response", durations_json(s.response)},
+                      {"sla_breached", s.breached},
+                      {"accepted", accepted},
+                      {"won", won},
+                      {"conversion", share(won, s.assigned)}});
+    }
+    auto number = [](const Json& v, double none) { return v.is_null() ? none : v.get<double>(); };
+    std::stable_sort(rows.begin(), rows.end(), [&](const Json& a, const Json& b) {
+      if (rank == "speed") {
+        return number(a["response"]["median_hours"], 1e300) < number(b["response"]["median_hours"], 1e300);
+      }
+      if (rank == "accepted") return a["accepted"].get<int64_t>() > b["accepted"].get<int64_t>();
+      return number(a["conversion"], -1) > number(b["conversion"], -1);
+    });
+  }
+  int64_t place = 0;
+  for (Json& r : rows) r["rank"] = ++place;
+  send_json(res, 200, {{"period", period_json(*f)}, {"of", of}, {"rank_by", rank}, {"rows", rows}});
+}
+
 }  // namespace
 
 std::vector<Route> report_routes() {
@@ -283,6 +416,8 @@ std::vector<Route> report_routes() {
       {{"GET", "/api/v1/reports/leaks", true}, get_leaks},
       {{"GET", "/api/v1/reports/speed-to-lead", true}, get_speed_to_lead},
       {{"GET", "/api/v1/reports/stalled", true}, get_stalled},
+      {{"GET", "/api/v1/reports/forecast", true}, get_forecast},
+      {{"GET", "/api/v1/reports/leaderboard", true}, get_leaderboard},
       {{"GET", "/api/v1/reports/campaigns", true}, get_campaign_report},
   };
 }

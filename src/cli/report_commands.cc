@@ -53,7 +53,7 @@ std::string percent(int64_t part, int64_t whole) {
   return s.str();
 }
 
-enum class Which { kFunnel, kStageTimes, kLeaks, kSpeed, kStalled, kCampaigns };
+enum class Which { kFunnel, kStageTimes, kLeaks, kSpeed, kStalled, kCampaigns, kForecast };
 
 std::string hours(const Durations& d, int64_t ms) {
   if (d.count == 0) return "-";
@@ -147,6 +147,36 @@ int run_report(const ReportArgs& a, Which which) {
     }
     return 0;
   }
+  if (which == Which::kForecast) {
+    std::vector<ForecastGroup> groups = r.reports.forecast(*f, *by);
+    int64_t won = 0, lost = 0;
+    for (const ForecastGroup& g : groups) {
+      won += g.won;
+      lost += g.lost;
+    }
+    const double rate = won + lost > 0 ? static_cast<double>(won) / static_cast<double>(won + lost) : 0;
+    if (a.json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const ForecastGroup& g : groups) {
+        nlohmann::json weeks = nlohmann::json::array();
+        for (const ForecastWeek& w : g.weeks) {
+          weeks.push_back({{"week", w.week}, {"opportunities", w.opportunities}, {"amount_cents", w.amount_cents}});
+        }
+        out.push_back({{"group", g.group}, {"opportunities", g.opportunities}, {"amount_cents", g.amount_cents},
+                       {"won", g.won}, {"lost", g.lost}, {"weeks", weeks}});
+      }
+      std::cout << out.dump() << "\n";
+      return 0;
+    }
+    std::cout << "group\topen opportunities\tpipeline\twon\tlost\tweighted (overall win rate " << percent(won, won + lost)
+              << ")\n";
+    for (const ForecastGroup& g : groups) {
+      std::cout << group_name(g.group) << "\t" << g.opportunities << "\t" << format_money(g.amount_cents) << "\t" << g.won
+                << "\t" << g.lost << "\t"
+                << format_money(static_cast<int64_t>(static_cast<double>(g.amount_cents) * rate)) << "\n";
+    }
+    return 0;
+  }
   if (which == Which::kStalled) {
     const TimePoint now = clock.now();
     Stalled st = r.reports.stalled(*f, now - a.days * kMillisPerDay, *by, a.limit);
@@ -225,7 +255,8 @@ void add_report_commands(CLI::App& app, int* exit_code) {
   auto* speed = rep->add_subcommand("speed", "Speed to lead: time to an owner's first answer, SLA breaches");
   auto* stalled = rep->add_subcommand("stalled", "Leads whose open stage has not moved for --days");
   auto* campaigns = rep->add_subcommand("campaigns", "Campaign evaluation: qualified, won, revenue, cost, ROI");
-  for (auto* c : {funnel, times, leaks, speed, stalled, campaigns}) {
+  auto* forecast = rep->add_subcommand("forecast", "Open opportunities weighted by the win rate, by week of close");
+  for (auto* c : {funnel, times, leaks, speed, stalled, campaigns, forecast}) {
     c->add_option("--db", args->db, "SQLite database file")->capture_default_str();
     c->add_option("--from", args->from, "Captured at or after (date or ISO time)");
     c->add_option("--to", args->to, "Captured before (exclusive)");
@@ -237,7 +268,7 @@ void add_report_commands(CLI::App& app, int* exit_code) {
     c->add_option("--grade", args->grade, "hot, warm, cold or unqualified");
     c->add_flag("--json", args->json, "One JSON document instead of a table");
   }
-  for (auto* c : {funnel, times, speed, stalled}) {
+  for (auto* c : {funnel, times, speed, stalled, forecast}) {
     c->add_option("--by", args->by, "Split by " + std::string(group_by_names()));
   }
   speed->add_option("--start", args->start, "Count from capture or qualification")
@@ -253,6 +284,7 @@ void add_report_commands(CLI::App& app, int* exit_code) {
   times->callback([args, exit_code] { *exit_code = run_report(*args, Which::kStageTimes); });
   speed->callback([args, exit_code] { *exit_code = run_report(*args, Which::kSpeed); });
   stalled->callback([args, exit_code] { *exit_code = run_report(*args, Which::kStalled); });
+  forecast->callback([args, exit_code] { *exit_code = run_report(*args, Which::kForecast); });
   campaigns->callback([args, exit_code] { *exit_code = run_report(*args, Which::kCampaigns); });
 }
 

@@ -107,6 +107,8 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.stage_since.push_back(l.created_at);
     leads_.responded_at.push_back(0);
     leads_.breaches.push_back(0);
+    leads_.amount.push_back(0);
+    leads_.expected_close.push_back(0);
   }
   const auto row = static_cast<uint32_t>(slot);
   leads_.campaign[row] = campaigns_.code(l.source_campaign);
@@ -136,6 +138,11 @@ void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
       if (at == 0 || e.at < at) at = e.at;
     }
     if (*to == Stage::kWon) leads_.revenue[row] = integer_field(e.payload, "revenue_cents");
+    if (*to == Stage::kOpportunity) {
+      leads_.amount[row] = integer_field(e.payload, "amount_cents");
+      auto close = parse_time(string_field(e.payload, "expected_close"));
+      leads_.expected_close[row] = close.ok() ? *close : 0;
+    }
   }
   std::string_view exit = string_field(e.payload, "exit");
   if (exit.empty()) return;
@@ -161,7 +168,7 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 }
 
 size_t LeadProjection::memory_bytes() const {
-  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 2) + sizeof(uint32_t) * 4 + 3 + sizeof(uint16_t);
+  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 4) + sizeof(uint32_t) * 4 + 3 + sizeof(uint16_t);
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
   for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_}) dict += d->size() * 64;

@@ -84,6 +84,10 @@ struct LeadColumns {
   // A new assignment starts it again, as the follow-up clock does.
   std::vector<int64_t> responded_at;
   std::vector<uint16_t> breaches;     // sla_breached events
+  // The latest move to opportunity: its amount (cents) and expected close;
+  // 0 when none.
+  std::vector<int64_t> amount;
+  std::vector<int64_t> expected_close;
 };
 
 struct ExitColumns {

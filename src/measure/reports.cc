@@ -650,4 +650,54 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
   });
 }
 
+std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) const {
+  const RepTeams teams = teams_for(by);
+  return projection_.read([&](const LeadProjection& p) {
+    CompiledFilter match(f, p, campaigns_);
+    const LeadColumns& l = p.leads();
+    Grouper groups(by, p, match, teams);
+    const auto opportunity = static_cast<uint8_t>(funnel_step(Stage::kOpportunity));
+    std::vector<ForecastGroup> per(groups.size());
+    std::vector<std::map<int64_t, ForecastWeek>> weeks(groups.size());  // Monday (days) -> week
+    const size_t n = l.id.size();
+    for (size_t row = 0; row < n; ++row) {
+      if (l.reached[row] < opportunity || !match.lead(l, row, true)) continue;
+      const uint32_t g = groups.of(l, row);
+      ForecastGroup& r = slot(per, g);
+      const auto stage = static_cast<Stage>(l.stage[row]);
+      if (stage == Stage::kWon) {
+        ++r.won;
+      } else if (stage == Stage::kLost) {
+        ++r.lost;
+      } else if (stage == Stage::kOpportunity) {
+        ++r.opportunities;
+        r.amount_cents += l.amount[row];
+        int64_t monday = INT64_MIN;  // no expected close
+        if (l.expected_close[row] != 0) {
+          const int64_t at = l.expected_close[row];
+          const int64_t day = at >= 0 ? at / kMillisPerDay : (at - kMillisPerDay + 1) / kMillisPerDay;
+          monday = day - (((day % 7) + 7 + 3) % 7);
+        }
+        ForecastWeek& w = slot(weeks, g)[monday];
+        ++w.opportunities;
+        w.amount_cents += l.amount[row];
+      }
+    }
+    per.resize(groups.size());
+    weeks.resize(groups.size());
+    std::vector<ForecastGroup> out;
+    for (const auto& [name, g] : groups.by_name()) {
+      ForecastGroup& r = per[g];
+      if (r.opportunities == 0 && r.won == 0 && r.lost == 0 && by != GroupBy::kNone) continue;
+      r.group = name;
+      for (auto& [monday, w] : weeks[g]) {
+        w.week = monday == INT64_MIN ? std::string() : format_date(static_cast<Days>(monday));
+        r.weeks.push_back(std::move(w));
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
 }  // namespace leadloop

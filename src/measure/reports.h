@@ -131,6 +131,23 @@ struct Stalled {
   std::vector<StalledLead> oldest;   // the longest stalled first
 };
 
+// Forecast: the open opportunities (stage opportunity now) with their
+// amounts, weighted by the win rate of the opportunities already closed
+// (won / (won + lost) among leads that reached opportunity), per group and
+// per week of expected close.
+struct ForecastWeek {
+  std::string week;  // the Monday of the expected close ("" without a date)
+  int64_t opportunities = 0;
+  int64_t amount_cents = 0;
+};
+struct ForecastGroup {
+  std::string group;
+  int64_t opportunities = 0;
+  int64_t amount_cents = 0;
+  int64_t won = 0, lost = 0;  // closed opportunities, for the win rate
+  std::vector<ForecastWeek> weeks;  // by week
+};
+
 // One campaign's evaluation: what its leads became, and what it cost.
 struct CampaignResult {
   std::string campaign;
@@ -160,6 +177,7 @@ class Reports {
   // Every campaign with a lead matching the filter (and those named in
   // f.campaigns), by key.
   std::vector<CampaignResult> campaigns(const ReportFilter& f) const;
+  std::vector<ForecastGroup> forecast(const ReportFilter& f, GroupBy by = GroupBy::kNone) const;
 
  private:
   const LeadProjection& projection_;

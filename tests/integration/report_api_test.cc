@@ -243,6 +243,77 @@ TEST_F(ReportApiTest, SpeedToLeadStageTimesAndStalledLeadsOnTheServersClock) {
   EXPECT_EQ(rows[0]["response"]["median_ms"], 4 * 3600000);
 }
 
+// The forecast weighs the open opportunities by the win rate of the closed
+// ones, per week of expected close; leaderboards rank vendors, campaigns
+// and reps. A vendor sees counts without amounts.
+TEST_F(ReportApiTest, ForecastAndLeaderboards) {
+  ASSERT_EQ(post("/api/v1/teams", R"({"key":"emea","region":"EMEA","manager":"mgr-emea"})").status, 201);
+  ASSERT_EQ(post("/api/v1/reps", R"({"key":"e1","team":"emea"})").status, 201);
+  struct Deal {
+    const char* email;
+    const char* campaign;
+    int amount;
+    const char* close;
+    const char* end;  // "won", "lost" or "" (open)
+  };
+  for (const Deal& d : {Deal{"a@x.example", "acme-1", 6000, "2026-12-01", "won"},
+                        Deal{"b@x.example", "acme-1", 4000, "2026-12-03", ""},
+                        Deal{"c@x.example", "web-1", 1000, "2026-12-10", "lost"},
+                        Deal{"w@x.example", "web-1", 2000, "2026-12-20", ""}}) {
+    const int64_t id = capture(d.email, d.campaign);
+    move(id, R"({"to":"qualified"})");
+    if (std::string(d.campaign) == "acme-1") {
+      Reply r = post("/api/v1/leads/" + std::to_string(id) + "/assignment", R"({"rep":"e1"})");
+      ASSERT_EQ(r.status, 200) << r.text;
+    }
+    move(id, R"({"to":"accepted"})");
+    move(id, R"({"to":"working"})");
+    move(id, json{{"to", "opportunity"}, {"amount", d.amount}, {"expected_close", d.close}}.dump());
+    if (std::string(d.end) == "won") move(id, R"({"to":"won","revenue":5000})");
+    if (std::string(d.end) == "lost") move(id, R"({"to":"lost","reason":"price"})");
+  }
+  Reply all = get("/api/v1/reports/forecast");
+  ASSERT_EQ(all.status, 200) << all.text;
+  const json& g = all.body["groups"][0];
+  EXPECT_EQ(g["opportunities"], 2);
+  EXPECT_EQ(g["amount"], 6000.0);
+  EXPECT_EQ(g["closed"], json({{"won", 1}, {"lost", 1}}));
+  EXPECT_EQ(g["win_rate"], 0.5);
+  EXPECT_EQ(g["win_rate_basis"], "overall");
+  EXPECT_EQ(g["weighted"], 3000.0);
+  ASSERT_EQ(g["weeks"].size(), 2u) << all.text;
+  EXPECT_EQ(g["weeks"][0], json({{"week", "2026-11-30"}, {"opportunities", 1}, {"amount", 4000.0}, {"weighted", 2000.0}}));
+  EXPECT_EQ(g["weeks"][1]["week"], "2026-12-14");
+  Reply by = get("/api/v1/reports/forecast?by=campaign&probability=0.2");
+  ASSERT_EQ(by.body["groups"].size(), 2u) << by.text;
+  EXPECT_EQ(by.body["groups"][0]["group"], "acme-1");
+  EXPECT_EQ(by.body["groups"][0]["weighted"], 800.0);
+  EXPECT_EQ(by.body["groups"][0]["win_rate_basis"], "given");
+  EXPECT_EQ(get("/api/v1/reports/forecast?probability=2").status, 422);
+  Reply vendor = get("/api/v1/reports/forecast", acme_);
+  ASSERT_EQ(vendor.status, 200) << vendor.text;
+  EXPECT_EQ(vendor.body["groups"][0]["opportunities"], 1);
+  EXPECT_TRUE(vendor.body["groups"][0]["amount"].is_null());
+
+  Reply vendors = get("/api/v1/reports/leaderboard");
+  ASSERT_EQ(vendors.status, 200) << vendors.text;
+  ASSERT_EQ(vendors.body["rows"].size(), 1u) << "web-1 has no vendor";
+  EXPECT_EQ(vendors.body["rows"][0]["vendor"], "Acme");
+  EXPECT_EQ(vendors.body["rows"][0]["accepted"], 2);
+  EXPECT_EQ(vendors.body["rows"][0]["rank"], 1);
+  Reply reps = get("/api/v1/reports/leaderboard?of=reps&rank=speed");
+  ASSERT_EQ(reps.status, 200) << reps.text;
+  ASSERT_EQ(reps.body["rows"].size(), 1u) << reps.text;
+  EXPECT_EQ(reps.body["rows"][0]["rep"], "e1");
+  EXPECT_EQ(reps.body["rows"][0]["team"], "emea");
+  EXPECT_EQ(reps.body["rows"][0]["assigned"], 2);
+  EXPECT_EQ(reps.body["rows"][0]["won"], 1);
+  EXPECT_EQ(reps.body["rows"][0]["conversion"], 0.5);
+  EXPECT_EQ(get("/api/v1/reports/leaderboard?of=campaigns").body["rows"].size(), 2u);
+  EXPECT_EQ(get("/api/v1/reports/leaderboard?of=planets").status, 422);
+  EXPECT_EQ(get("/api/v1/reports/leaderboard?of=vendors&rank=speed").status, 422);
+}
+
 // The raw history for BI tools: every event, in commit order, with the
 // stage codes in their own columns; narrowed by type, time and scope; the
 // CLI writes the same file.

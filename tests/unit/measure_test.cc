@@ -172,6 +172,38 @@ class SqlTwin {
     return rows(sql, 2);
   }
 
+  // group -> {open opportunities, their amount, won, lost} and
+  // "group|week" -> {open opportunities, amount}, over the leads that
+  // reached opportunity; the amount and close of the latest move there.
+  std::pair<std::map<std::string, std::vector<int64_t>>, std::map<std::string, std::vector<int64_t>>> forecast(
+      const std::string& where, const std::string& group) {
+    const std::string with =
+        "WITH steps(name, k) AS (VALUES ('captured',0),('qualified',1),('assigned',2),('accepted',3),"
+        "('working',4),('opportunity',5),('won',6)), "
+        "ev(lead_id, st) AS (SELECT lead_id, json_extract(payload, '$.to') FROM lead_events "
+        "WHERE type = 'stage_changed' UNION ALL SELECT id, stage FROM leads), "
+        "reach AS (SELECT l.id AS id, " + group + " AS g, l.stage AS stage, MAX(COALESCE(s.k, 0)) AS k FROM leads l "
+        "LEFT JOIN campaigns c ON c.key = l.source_campaign "
+        "JOIN ev ON ev.lead_id = l.id LEFT JOIN steps s ON s.name = ev.st WHERE " + where + " GROUP BY l.id), "
+        "opp AS (SELECT lead_id, json_extract(payload, '$.amount_cents') AS amount, "
+        "json_extract(payload, '$.expected_close') AS close, MAX(id) FROM lead_events WHERE type = 'stage_changed' "
+        "AND json_extract(payload, '$.to') = 'opportunity' GROUP BY lead_id) ";
+    std::map<std::string, std::vector<int64_t>> groups, weeks;
+    for (auto& [g, v] : rows(with + "SELECT g, SUM(stage = 'opportunity'), SUM(CASE WHEN stage = 'opportunity' THEN "
+                                    "COALESCE(amount, 0) ELSE 0 END), SUM(stage = 'won'), SUM(stage = 'lost') "
+                                    "FROM reach LEFT JOIN opp ON opp.lead_id = reach.id WHERE k >= 5 GROUP BY g",
+                             4)) {
+      groups[g] = v;
+    }
+    for (auto& [g, v] : rows(with + "SELECT g || '|' || COALESCE(date(close, '-6 days', 'weekday 1'), ''), count(*), "
+                                    "SUM(COALESCE(amount, 0)) FROM reach LEFT JOIN opp ON opp.lead_id = reach.id "
+                                    "WHERE stage = 'opportunity' GROUP BY 1",
+                             2)) {
+      weeks[g] = v;
+    }
+    return {groups, weeks};
+  }
+
   // (group|stage) -> (count, oldest since) of leads in an open funnel stage
   // unchanged since before `before`.
   std::map<std::string, std::pair<int64_t, int64_t>> stalled(const std::string& where, const std::string& group,
@@ -250,6 +282,16 @@ SpeedByGroup speed_twin(SqlTwin& twin, const std::string& where, const std::stri
   }
   if (whole && out.empty()) out[""] = std::vector<int64_t>(6, 0);
   return out;
+}
+
+std::pair<std::map<std::string, std::vector<int64_t>>, std::map<std::string, std::vector<int64_t>>> forecast_of(
+    const Reports& r, const ReportFilter& f, GroupBy by) {
+  std::map<std::string, std::vector<int64_t>> groups, weeks;
+  for (const ForecastGroup& g : r.forecast(f, by)) {
+    groups[g.group] = {g.opportunities, g.amount_cents, g.won, g.lost};
+    for (const ForecastWeek& w : g.weeks) weeks[g.group + "|" + w.week] = {w.opportunities, w.amount_cents};
+  }
+  return {groups, weeks};
 }
 
 std::map<std::string, std::pair<int64_t, int64_t>> stalled_of(const Reports& r, const ReportFilter& f, GroupBy by,
@@ -332,6 +374,10 @@ void expect_twins_agree_once(const Reports& reports, const std::string& path, co
                 speed_twin(twin, c.where, "''", from_qualified, true))
           << when << ": speed to lead, " << c.name << (from_qualified ? " from qualification" : "");
     }
+    auto mine_forecast = forecast_of(reports, c.filter, GroupBy::kNone);
+    auto sql_forecast = twin.forecast(c.where, "''");
+    if (sql_forecast.first.empty()) sql_forecast.first[""] = {0, 0, 0, 0};
+    EXPECT_EQ(mine_forecast, sql_forecast) << when << ": forecast, " << c.name;
     for (TimePoint before : {now, now - 7 * kMillisPerDay, now - 60 * kMillisPerDay}) {
       EXPECT_EQ(stalled_of(reports, c.filter, GroupBy::kNone, before), twin.stalled(c.where, "''", before))
           << when << ": stalled, " << c.name;
@@ -343,6 +389,7 @@ void expect_twins_agree_once(const Reports& reports, const std::string& path, co
       << when << ": speed to lead by owner";
   EXPECT_EQ(speed_of(reports, {}, GroupBy::kRegion, true), speed_twin(twin, "1", "l.region", true, false))
       << when << ": speed to lead by region";
+  EXPECT_EQ(forecast_of(reports, {}, GroupBy::kRegion), twin.forecast("1", "l.region")) << when << ": forecast by region";
   EXPECT_EQ(stalled_of(reports, {}, GroupBy::kOwner, now - 3 * kMillisPerDay),
             twin.stalled("1", "l.owner", now - 3 * kMillisPerDay))
       << when << ": stalled by owner";
@@ -459,6 +506,9 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
     EXPECT_GT(speed[0].response.median_ms, 0);
     EXPECT_GT(speed[0].breached, 0);
     EXPECT_GT(reports.stalled({}, svc.clock.now() - 7 * kMillisPerDay).total, 0);
+    auto pipeline = reports.forecast({});
+    ASSERT_EQ(pipeline.size(), 1u);
+    EXPECT_GT(pipeline[0].won, 0);
     auto times = reports.stage_times({});
     ASSERT_EQ(times.size(), 1u);
     EXPECT_GT(times[0].steps[0].second.count, 0);
