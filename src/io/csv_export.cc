@@ -12,6 +12,16 @@ constexpr const char* kHeader =
     "id,email,phone,first_name,last_name,company,title,industry,employees,country,region,"
     "source_campaign,stage,grade,owner,consent_email,consent_phone,consent_mail,created_at,"
     "updated_at,last_touch_at,attributes\r\n";
+// Ends a row and hands the text to the sink once a chunk is full; false
+// when the sink wants no more.
+bool end_row(std::string& buf, const std::function<bool(std::string_view)>& sink) {
+  buf += "\r\n";
+  if (buf.size() < kChunkBytes) return true;
+  const bool open = sink(buf);
+  buf.clear();
+  return open;
+}
+
 }  // namespace
 
 Status export_leads_csv(Store& store, const LeadFilter& filter,
@@ -45,11 +55,7 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
       nlohmann::json a(l.attributes);
       append_csv_field(buf, a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
-    buf += "\r\n";
-    if (buf.size() >= kChunkBytes) {
-      open = sink(buf);
-      buf.clear();
-    }
+    open = end_row(buf, sink);
     return open;
   });
   if (!st.ok()) return st;
@@ -86,12 +92,8 @@ Status export_events_csv(Store& store, const EventFilter& filter, const std::fun
     }
     buf += ',';
     append_csv_field(buf, e.payload);
-    buf += "\r\n";
     ++n;
-    if (buf.size() >= kChunkBytes) {
-      open = sink(buf);
-      buf.clear();
-    }
+    open = end_row(buf, sink);
     return open;
   });
   if (!st.ok()) return st;
