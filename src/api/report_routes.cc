@@ -342,6 +342,28 @@ void get_forecast(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200, {{"period", period_json(*f)}, {"by", req.get_param_value("by")}, {"groups", rows}});
 }
 
+// Revenue of won leads credited to the campaigns that touched them.
+void get_attribution(RouteContext& ctx, const Request& req, Response& res) {
+  auto f = report_filter(ctx, req);
+  if (!f.ok()) return send_error(res, f.status());
+  const bool amounts = ctx.services.policy.sees_revenue(ctx.principal);
+  auto money_or_null = [&](double cents) { return amounts ? Json(std::round(cents) / 100.0) : Json(nullptr); };
+  Json rows = Json::array();
+  double total = 0;
+  for (const Attribution& a : ctx.services.reports.attribution(*f)) {
+    total += static_cast<double>(a.first_cents);
+    // Credit to a campaign the caller may not see stays in the total only.
+    auto campaign = ctx.services.campaigns.find(a.campaign);
+    if (!campaign || !ctx.services.policy.can_see_campaign(ctx.principal, *campaign)) continue;
+    rows.push_back({{"campaign", a.campaign},
+                    {"deals", a.deals},
+                    {"first_touch", money_or_null(static_cast<double>(a.first_cents))},
+                    {"last_touch", money_or_null(static_cast<double>(a.last_cents))},
+                    {"linear", money_or_null(a.linear_cents)}});
+  }
+  send_json(res, 200, {{"period", period_json(*f)}, {"revenue", money_or_null(total)}, {"campaigns", rows}});
+}
+
 // Leaderboards for contests and incentives: vendors or campaigns by the
 // leads sales accepted; reps by follow-up speed or conversion.
 void get_leaderboard(RouteContext& ctx, const Request& req, Response& res) {
@@ -418,6 +440,7 @@ std::vector<Route> report_routes() {
       {{"GET", "/api/v1/reports/stalled", true}, get_stalled},
       {{"GET", "/api/v1/reports/forecast", true}, get_forecast},
       {{"GET", "/api/v1/reports/leaderboard", true}, get_leaderboard},
+      {{"GET", "/api/v1/reports/attribution", true}, get_attribution},
       {{"GET", "/api/v1/reports/campaigns", true}, get_campaign_report},
   };
 }

@@ -79,6 +79,7 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/reports/stalled", kReports},
     {"GET", "/api/v1/reports/forecast", kReports},
     {"GET", "/api/v1/reports/leaderboard", kReports},
+    {"GET", "/api/v1/reports/attribution", kReports},
     {"GET", "/api/v1/reports/campaigns", kReports},
     {"GET", "/api/v1/goals", kReports},
     {"POST", "/api/v1/goals", kCapture},

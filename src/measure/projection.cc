@@ -77,6 +77,16 @@ Status LeadProjection::load() {
       }
     }));
   }
+  // Touch points from the touches table (its rows mirror the touched and
+  // recaptured events, without parsing their JSON).
+  LEADLOOP_RETURN_IF_ERROR(store_.scan_lead_touches([&](int64_t lead_id, std::string_view campaign, TimePoint at) {
+    if (campaign.empty() || lead_id < 0 || static_cast<size_t>(lead_id) >= row_by_id_.size()) return;
+    const int32_t row = row_by_id_[lead_id];
+    if (row < 0) return;
+    touches_.row.push_back(static_cast<uint32_t>(row));
+    touches_.campaign.push_back(campaigns_.code(campaign));
+    touches_.at.push_back(at);
+  }));
   lock.unlock();
   // From here on every commit is applied as it happens. A commit between
   // the scans and this line would be missed: load before serving.
@@ -123,6 +133,15 @@ uint32_t LeadProjection::row_for(const Lead& l) {
 }
 
 void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
+  if (e.type == event_type::kTouched || e.type == event_type::kRecaptured) {
+    // Live only: at load the touches table gives the same points.
+    std::string_view campaign = string_field(e.payload, "campaign");
+    if (campaign.empty()) return;
+    touches_.row.push_back(row);
+    touches_.campaign.push_back(campaigns_.code(campaign));
+    touches_.at.push_back(e.at);
+    return;
+  }
   if (e.type == event_type::kSlaBreached) {
     if (leads_.breaches[row] < UINT16_MAX) ++leads_.breaches[row];
     return;
@@ -172,7 +191,9 @@ size_t LeadProjection::memory_bytes() const {
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
   for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_}) dict += d->size() * 64;
-  return leads_.id.capacity() * per_lead + exits_.row.capacity() * per_exit + row_by_id_.capacity() * 4 + dict;
+  const size_t per_touch = sizeof(uint32_t) * 2 + sizeof(int64_t);
+  return leads_.id.capacity() * per_lead + exits_.row.capacity() * per_exit + touches_.row.capacity() * per_touch +
+         row_by_id_.capacity() * 4 + dict;
 }
 
 }  // namespace leadloop

@@ -97,6 +97,14 @@ struct ExitColumns {
   std::vector<int64_t> at;
 };
 
+// Every touch point of a lead after its capture: a logged touch or a
+// re-capture, with its campaign (for the attribution of revenue).
+struct TouchColumns {
+  std::vector<uint32_t> row;
+  std::vector<uint32_t> campaign;  // codes in campaigns
+  std::vector<int64_t> at;
+};
+
 class LeadProjection final : public CommitObserver {
  public:
   explicit LeadProjection(Store& store) : store_(store) {}
@@ -121,6 +129,7 @@ class LeadProjection final : public CommitObserver {
   // Guarded by mu_: read inside read().
   const LeadColumns& leads() const { return leads_; }
   const ExitColumns& exits() const { return exits_; }
+  const TouchColumns& touches() const { return touches_; }
   const Dictionary& campaigns() const { return campaigns_; }
   const Dictionary& regions() const { return regions_; }
   const Dictionary& owners() const { return owners_; }
@@ -136,6 +145,7 @@ class LeadProjection final : public CommitObserver {
   mutable std::shared_mutex mu_;
   LeadColumns leads_;
   ExitColumns exits_;
+  TouchColumns touches_;
   std::vector<int32_t> row_by_id_;  // -1: no such lead
   Dictionary campaigns_, regions_, owners_, exit_reasons_;
   bool observing_ = false;

@@ -700,4 +700,91 @@ std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) 
   });
 }
 
+std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
+  return projection_.read([&](const LeadProjection& p) {
+    CompiledFilter match(f, p, campaigns_);
+    const LeadColumns& l = p.leads();
+    const TouchColumns& t = p.touches();
+    const auto won = static_cast<uint8_t>(funnel_step(Stage::kWon));
+    // The won leads of the filter, numbered; each starts with its capture
+    // as its first and last touch point.
+    struct Deal {
+      uint32_t row;
+      int64_t won_at;
+      uint32_t points = 1;
+      uint32_t first_campaign, last_campaign;
+      int64_t first_at, last_at;
+    };
+    std::vector<Deal> deals;
+    std::vector<int32_t> deal_of(l.id.size(), -1);
+    for (size_t row = 0; row < l.id.size(); ++row) {
+      if (l.reached[row] < won || !match.lead(l, row, true)) continue;
+      deal_of[row] = static_cast<int32_t>(deals.size());
+      const int64_t won_at = l.reached_at[won][row] != 0 ? l.reached_at[won][row] : INT64_MAX;
+      deals.push_back({static_cast<uint32_t>(row), won_at, 1, l.campaign[row], l.campaign[row], l.created_at[row],
+                       l.created_at[row]});
+    }
+    auto counts = [&](size_t i) {
+      const int32_t d = deal_of[t.row[i]];
+      return d >= 0 && t.at[i] <= deals[static_cast<size_t>(d)].won_at ? d : -1;
+    };
+    // Pass 1: how many touch points each deal has, and its first and last
+    // (ties: the capture first, then commit order).
+    for (size_t i = 0; i < t.row.size(); ++i) {
+      const int32_t d = counts(i);
+      if (d < 0) continue;
+      Deal& deal = deals[static_cast<size_t>(d)];
+      ++deal.points;
+      if (t.at[i] < deal.first_at) {
+        deal.first_at = t.at[i];
+        deal.first_campaign = t.campaign[i];
+      }
+      if (t.at[i] >= deal.last_at) {
+        deal.last_at = t.at[i];
+        deal.last_campaign = t.campaign[i];
+      }
+    }
+    // Pass 2: the credits.
+    std::vector<Attribution> by_code(p.campaigns().size());
+    std::vector<int32_t> touched_by(p.campaigns().size(), -1);  // deal last counted for a campaign
+    auto touch = [&](uint32_t campaign, size_t d) {
+      if (touched_by[campaign] != static_cast<int32_t>(d)) {
+        touched_by[campaign] = static_cast<int32_t>(d);
+        ++by_code[campaign].deals;
+      }
+    };
+    for (size_t d = 0; d < deals.size(); ++d) {
+      const Deal& deal = deals[d];
+      const int64_t revenue = l.revenue[deal.row];
+      by_code[deal.first_campaign].first_cents += revenue;
+      by_code[deal.last_campaign].last_cents += revenue;
+      by_code[l.campaign[deal.row]].linear_cents += static_cast<double>(revenue) / deal.points;
+      touch(l.campaign[deal.row], d);
+    }
+    // Deals counted per campaign once: touch points come in commit order,
+    // not by deal, so count them with a set per campaign.
+    std::vector<std::vector<uint32_t>> seen_deals(p.campaigns().size());
+    for (size_t i = 0; i < t.row.size(); ++i) {
+      const int32_t d = counts(i);
+      if (d < 0) continue;
+      const Deal& deal = deals[static_cast<size_t>(d)];
+      by_code[t.campaign[i]].linear_cents += static_cast<double>(l.revenue[deal.row]) / deal.points;
+      if (t.campaign[i] != l.campaign[deal.row]) seen_deals[t.campaign[i]].push_back(static_cast<uint32_t>(d));
+    }
+    std::vector<Attribution> out;
+    for (uint32_t c = 1; c < by_code.size(); ++c) {
+      auto& seen = seen_deals[c];
+      std::sort(seen.begin(), seen.end());
+      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+      // Deals it touched after their capture by another campaign.
+      by_code[c].deals += static_cast<int64_t>(seen.size());
+      if (by_code[c].deals == 0) continue;
+      by_code[c].campaign = p.campaigns().text(c);
+      out.push_back(std::move(by_code[c]));
+    }
+    std::sort(out.begin(), out.end(), [](const Attribution& a, const Attribution& b) { return a.campaign < b.campaign; });
+    return out;
+  });
+}
+
 }  // namespace leadloop

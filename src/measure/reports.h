@@ -148,6 +148,18 @@ struct ForecastGroup {
   std::vector<ForecastWeek> weeks;  // by week
 };
 
+// Attribution of the revenue of won leads across the campaigns that touched
+// them: the capture (the source campaign), every re-capture and every
+// logged touch up to the win. First touch credits the earliest touch point,
+// last touch the latest, linear every touch point an equal share.
+struct Attribution {
+  std::string campaign;
+  int64_t deals = 0;            // won leads it touched
+  int64_t first_cents = 0;
+  int64_t last_cents = 0;
+  double linear_cents = 0;
+};
+
 // One campaign's evaluation: what its leads became, and what it cost.
 struct CampaignResult {
   std::string campaign;
@@ -178,6 +190,8 @@ class Reports {
   // f.campaigns), by key.
   std::vector<CampaignResult> campaigns(const ReportFilter& f) const;
   std::vector<ForecastGroup> forecast(const ReportFilter& f, GroupBy by = GroupBy::kNone) const;
+  // Every campaign credited with revenue, by key.
+  std::vector<Attribution> attribution(const ReportFilter& f) const;
 
  private:
   const LeadProjection& projection_;

@@ -354,6 +354,11 @@ class Store {
   virtual Result<std::vector<Goal>> list_goals() = 0;
   virtual Result<bool> mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) = 0;
 
+  // Every touch of a lead (not those without one), in commit order: the
+  // lead, the campaign and the time. For the attribution of revenue.
+  virtual Status scan_lead_touches(
+      const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at)>& fn) = 0;
+
   // Every event of one type, in commit order ("stage_changed", "reviewed").
   virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;
   // The events of the leads `f.leads` selects (its limit is ignored), of

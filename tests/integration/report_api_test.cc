@@ -269,7 +269,13 @@ TEST_F(ReportApiTest, ForecastAndLeaderboards) {
     move(id, R"({"to":"accepted"})");
     move(id, R"({"to":"working"})");
     move(id, json{{"to", "opportunity"}, {"amount", d.amount}, {"expected_close", d.close}}.dump());
-    if (std::string(d.end) == "won") move(id, R"({"to":"won","revenue":5000})");
+    if (std::string(d.end) == "won") {
+      // web-1 reached the Acme lead too before the deal closed.
+      Reply touch = post("/api/v1/leads/" + std::to_string(id) + "/touches",
+                         R"({"campaign":"web-1","channel":"email","direction":"outbound","outcome":"connected"})");
+      ASSERT_EQ(touch.status, 201) << touch.text;
+      move(id, R"({"to":"won","revenue":5000})");
+    }
     if (std::string(d.end) == "lost") move(id, R"({"to":"lost","reason":"price"})");
   }
   Reply all = get("/api/v1/reports/forecast");
@@ -295,6 +301,21 @@ TEST_F(ReportApiTest, ForecastAndLeaderboards) {
   EXPECT_EQ(vendor.body["groups"][0]["opportunities"], 1);
   EXPECT_TRUE(vendor.body["groups"][0]["amount"].is_null());
 
+  // Attribution: captured by acme-1, last touched by web-1.
+  Reply credit = get("/api/v1/reports/attribution");
+  ASSERT_EQ(credit.status, 200) << credit.text;
+  EXPECT_EQ(credit.body["revenue"], 5000.0);
+  ASSERT_EQ(credit.body["campaigns"].size(), 2u) << credit.text;
+  EXPECT_EQ(credit.body["campaigns"][0], json({{"campaign", "acme-1"}, {"deals", 1}, {"first_touch", 5000.0},
+                                               {"last_touch", 0.0}, {"linear", 2500.0}}));
+  EXPECT_EQ(credit.body["campaigns"][1], json({{"campaign", "web-1"}, {"deals", 1}, {"first_touch", 0.0},
+                                               {"last_touch", 5000.0}, {"linear", 2500.0}}));
+  Reply vendor_credit = get("/api/v1/reports/attribution", acme_);
+  ASSERT_EQ(vendor_credit.status, 200) << vendor_credit.text;
+  EXPECT_TRUE(vendor_credit.body["revenue"].is_null());
+  ASSERT_EQ(vendor_credit.body["campaigns"].size(), 1u) << "web-1 is not Acme's to see";
+  EXPECT_EQ(vendor_credit.body["campaigns"][0]["campaign"], "acme-1");
+  EXPECT_TRUE(vendor_credit.body["campaigns"][0]["linear"].is_null());
   Reply vendors = get("/api/v1/reports/leaderboard");
   ASSERT_EQ(vendors.status, 200) << vendors.text;
   ASSERT_EQ(vendors.body["rows"].size(), 1u) << "web-1 has no vendor";

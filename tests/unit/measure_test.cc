@@ -204,6 +204,43 @@ class SqlTwin {
     return {groups, weeks};
   }
 
+  // campaign -> (deals, first-touch cents, last-touch cents, linear cents)
+  // of the won leads the filter selects.
+  std::map<std::string, std::tuple<int64_t, int64_t, int64_t, double>> attribution(const std::string& where) {
+    const std::string sql =
+        "WITH steps(name, k) AS (VALUES ('captured',0),('qualified',1),('assigned',2),('accepted',3),"
+        "('working',4),('opportunity',5),('won',6)), "
+        "ev(lead_id, st) AS (SELECT lead_id, json_extract(payload, '$.to') FROM lead_events "
+        "WHERE type = 'stage_changed' UNION ALL SELECT id, stage FROM leads), "
+        "reach AS (SELECT l.id AS id, MAX(COALESCE(s.k, 0)) AS k FROM leads l "
+        "LEFT JOIN campaigns c ON c.key = l.source_campaign "
+        "JOIN ev ON ev.lead_id = l.id LEFT JOIN steps s ON s.name = ev.st WHERE " + where + " GROUP BY l.id), "
+        "wonat AS (SELECT e.lead_id AS id, MIN(e.at) AS at FROM lead_events e JOIN steps s "
+        "ON s.name = json_extract(e.payload, '$.to') WHERE e.type = 'stage_changed' AND s.k >= 6 GROUP BY e.lead_id), "
+        "rev AS (SELECT lead_id, json_extract(payload, '$.revenue_cents') AS cents, MAX(id) FROM lead_events "
+        "WHERE type = 'stage_changed' AND json_extract(payload, '$.to') = 'won' GROUP BY lead_id), "
+        "deal AS (SELECT reach.id AS id, l.source_campaign AS src, l.created_at AS t0, COALESCE(rev.cents, 0) AS cents, "
+        "COALESCE(wonat.at, 9223372036854775807) AS won_at FROM reach JOIN leads l ON l.id = reach.id "
+        "LEFT JOIN rev ON rev.lead_id = reach.id LEFT JOIN wonat ON wonat.id = reach.id WHERE reach.k >= 6), "
+        "tp AS (SELECT id AS lead, src AS campaign, t0 AS at, 0 AS ord FROM deal UNION ALL "
+        "SELECT t.lead_id, t.campaign, t.at, t.id FROM touches t JOIN deal ON deal.id = t.lead_id "
+        "WHERE t.campaign <> '' AND t.at <= deal.won_at), "
+        "ranked AS (SELECT tp.lead AS lead, tp.campaign AS campaign, deal.cents AS cents, "
+        "ROW_NUMBER() OVER (PARTITION BY tp.lead ORDER BY tp.at, tp.ord) AS f, "
+        "ROW_NUMBER() OVER (PARTITION BY tp.lead ORDER BY tp.at DESC, tp.ord DESC) AS b, "
+        "COUNT(*) OVER (PARTITION BY tp.lead) AS n FROM tp JOIN deal ON deal.id = tp.lead) "
+        "SELECT campaign, COUNT(DISTINCT lead), SUM(CASE WHEN f = 1 THEN cents ELSE 0 END), "
+        "SUM(CASE WHEN b = 1 THEN cents ELSE 0 END), SUM(cents * 1.0 / n) FROM ranked GROUP BY campaign";
+    std::map<std::string, std::tuple<int64_t, int64_t, int64_t, double>> out;
+    auto st = db_->prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status().to_string();
+    if (!st.ok()) return out;
+    EXPECT_TRUE((*st)->each_row([&](const sqlite::Stmt& s) {
+                  out[s.text(0)] = {s.int64(1), s.int64(2), s.int64(3), s.real(4)};
+                }).ok());
+    return out;
+  }
+
   // (group|stage) -> (count, oldest since) of leads in an open funnel stage
   // unchanged since before `before`.
   std::map<std::string, std::pair<int64_t, int64_t>> stalled(const std::string& where, const std::string& group,
@@ -374,6 +411,22 @@ void expect_twins_agree_once(const Reports& reports, const std::string& path, co
                 speed_twin(twin, c.where, "''", from_qualified, true))
           << when << ": speed to lead, " << c.name << (from_qualified ? " from qualification" : "");
     }
+    {
+      auto sql = twin.attribution(c.where);
+      auto mine = reports.attribution(c.filter);
+      EXPECT_EQ(mine.size(), sql.size()) << when << ": attribution, " << c.name;
+      for (const Attribution& a : mine) {
+        auto it = sql.find(a.campaign);
+        if (it == sql.end()) {
+          ADD_FAILURE() << when << ": attribution, " << c.name << ": " << a.campaign << " not in the twin";
+          continue;
+        }
+        EXPECT_EQ(a.deals, std::get<0>(it->second)) << when << ": " << c.name << ": " << a.campaign;
+        EXPECT_EQ(a.first_cents, std::get<1>(it->second)) << when << ": " << c.name << ": " << a.campaign;
+        EXPECT_EQ(a.last_cents, std::get<2>(it->second)) << when << ": " << c.name << ": " << a.campaign;
+        EXPECT_NEAR(a.linear_cents, std::get<3>(it->second), 0.01) << when << ": " << c.name << ": " << a.campaign;
+      }
+    }
     auto mine_forecast = forecast_of(reports, c.filter, GroupBy::kNone);
     auto sql_forecast = twin.forecast(c.where, "''");
     if (sql_forecast.first.empty()) sql_forecast.first[""] = {0, 0, 0, 0};
@@ -429,6 +482,18 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
     ASSERT_TRUE(deals.ok());
     ASSERT_FALSE(deals->empty()) << "the demo has leads being worked";
     int64_t cents = 100000;
+    // Another campaign touches the first deal before it is won: linear
+    // attribution splits its revenue, last touch credits that campaign.
+    std::string other;
+    for (const Campaign& c : svc.campaigns->list()) {
+      if (c.key != deals->front().source_campaign) other = c.key;
+    }
+    ASSERT_FALSE(other.empty());
+    TouchInput nudge;
+    nudge.touch.lead_id = deals->front().id;
+    nudge.touch.campaign = other;
+    nudge.touch.outcome = "connected";
+    ASSERT_TRUE(svc.intake->log_touch(nudge, "test").ok());
     for (const Lead& d : *deals) {
       if (d.stage == Stage::kAccepted) {
         TransitionInput work;
@@ -506,6 +571,23 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
     EXPECT_GT(speed[0].response.median_ms, 0);
     EXPECT_GT(speed[0].breached, 0);
     EXPECT_GT(reports.stalled({}, svc.clock.now() - 7 * kMillisPerDay).total, 0);
+    // Won revenue is credited in full by each model, across campaigns
+    // that touched the deals after their capture too.
+    auto credited = reports.attribution({});
+    int64_t first = 0, last = 0;
+    double linear = 0;
+    for (const Attribution& a : credited) {
+      first += a.first_cents;
+      last += a.last_cents;
+      linear += a.linear_cents;
+    }
+    EXPECT_EQ(first, revenue);
+    EXPECT_EQ(last, revenue);
+    EXPECT_NEAR(linear, static_cast<double>(revenue), 0.5);
+    auto nudged = std::find_if(credited.begin(), credited.end(), [&](const Attribution& a) { return a.campaign == other; });
+    ASSERT_NE(nudged, credited.end()) << other << " touched a won deal";
+    EXPECT_GT(nudged->linear_cents, 0);
+    EXPECT_GT(nudged->last_cents, 0);
     auto pipeline = reports.forecast({});
     ASSERT_EQ(pipeline.size(), 1u);
     EXPECT_GT(pipeline[0].won, 0);

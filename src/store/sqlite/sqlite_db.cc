@@ -52,6 +52,8 @@ void Stmt::reset() {
 
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
 
+double Stmt::real(int col) const { return sqlite3_column_double(stmt_, col); }
+
 std::string_view Stmt::text_view(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   if (!p) return {};

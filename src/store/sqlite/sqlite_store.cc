@@ -830,6 +830,15 @@ Status SqliteStore::scan_events(std::string_view type, const std::function<void(
   return (*st)->each_row([&](const Stmt& s) { fn(read_event(s)); });
 }
 
+Status SqliteStore::scan_lead_touches(
+    const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at)>& fn) {
+  auto r = reader();
+  if (!r.ok()) return r.status();
+  auto st = (*r)->cached("SELECT lead_id, campaign, at FROM touches WHERE lead_id IS NOT NULL AND lead_id <> 0 ORDER BY id");
+  if (!st.ok()) return st.status();
+  return (*st)->each_row([&](const Stmt& s) { fn(s.int64(0), s.text_view(1), s.int64(2)); });
+}
+
 Status SqliteStore::scan_lead_events(const EventFilter& f,
                                      const std::function<bool(const LeadEvent&, std::string_view campaign)>& fn) {
   auto r = reader();
