@@ -267,6 +267,9 @@ void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
                 {"cost_per_qualified_lead", per(r.cost_cents, r.qualified)},
                 {"cost_per_won_deal", per(r.cost_cents, r.won)},
                 {"qualified_share", share(r.qualified, r.leads)},
+                {"touches", r.touches},
+                {"touches_without_lead", r.touches_without_lead},
+                {"data_points", r.data_points},
                 {"revenue", revenue ? money(r.revenue_cents) : Json(nullptr)},
                 {"roi", revenue && r.cost_cents > 0
                             ? Json(static_cast<double>(r.revenue_cents - r.cost_cents) / static_cast<double>(r.cost_cents))

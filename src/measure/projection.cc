@@ -77,16 +77,10 @@ Status LeadProjection::load() {
       }
     }));
   }
-  // Touch points from the touches table (its rows mirror the touched and
-  // recaptured events, without parsing their JSON).
-  LEADLOOP_RETURN_IF_ERROR(store_.scan_lead_touches([&](int64_t lead_id, std::string_view campaign, TimePoint at) {
-    if (campaign.empty() || lead_id < 0 || static_cast<size_t>(lead_id) >= row_by_id_.size()) return;
-    const int32_t row = row_by_id_[lead_id];
-    if (row < 0) return;
-    touches_.row.push_back(static_cast<uint32_t>(row));
-    touches_.campaign.push_back(campaigns_.code(campaign));
-    touches_.at.push_back(at);
-  }));
+  LEADLOOP_RETURN_IF_ERROR(store_.scan_touches(
+      [&](int64_t lead_id, std::string_view campaign, TimePoint at, int data_points) {
+        add_touch(lead_id, campaign, at, data_points);
+      }));
   lock.unlock();
   // From here on every commit is applied as it happens. A commit between
   // the scans and this line would be missed: load before serving.
@@ -133,15 +127,6 @@ uint32_t LeadProjection::row_for(const Lead& l) {
 }
 
 void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
-  if (e.type == event_type::kTouched || e.type == event_type::kRecaptured) {
-    // Live only: at load the touches table gives the same points.
-    std::string_view campaign = string_field(e.payload, "campaign");
-    if (campaign.empty()) return;
-    touches_.row.push_back(row);
-    touches_.campaign.push_back(campaigns_.code(campaign));
-    touches_.at.push_back(e.at);
-    return;
-  }
   if (e.type == event_type::kSlaBreached) {
     if (leads_.breaches[row] < UINT16_MAX) ++leads_.breaches[row];
     return;
@@ -176,6 +161,28 @@ void LeadProjection::lead_committed(const Lead& lead, const std::vector<LeadEven
   std::unique_lock lock(mu_);
   const uint32_t row = row_for(lead);
   for (const LeadEvent& e : events) apply_event(row, e);
+}
+
+void LeadProjection::add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points) {
+  if (campaign.empty()) return;
+  const uint32_t code = campaigns_.code(campaign);
+  if (code >= touch_days_.size()) touch_days_.resize(code + 1);
+  const Days day = static_cast<Days>(at >= 0 ? at / kMillisPerDay : (at - kMillisPerDay + 1) / kMillisPerDay);
+  TouchDay& d = touch_days_[code][day];
+  ++d.touches;
+  d.data_points += data_points;
+  if (lead_id <= 0 || static_cast<size_t>(lead_id) >= row_by_id_.size() || row_by_id_[lead_id] < 0) {
+    d.without_lead += lead_id <= 0;
+    return;
+  }
+  touches_.row.push_back(static_cast<uint32_t>(row_by_id_[lead_id]));
+  touches_.campaign.push_back(code);
+  touches_.at.push_back(at);
+}
+
+void LeadProjection::touch_committed(const Touch& touch) {
+  std::unique_lock lock(mu_);
+  add_touch(touch.lead_id, touch.campaign, touch.at, static_cast<int>(touch.data_points.size()));
 }
 
 void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) {

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -105,6 +106,15 @@ struct TouchColumns {
   std::vector<int64_t> at;
 };
 
+// Per campaign and day: the touches it logged (with a lead or not) and the
+// call-guide answers they captured, for the campaign evaluation.
+struct TouchDay {
+  int64_t touches = 0;
+  int64_t without_lead = 0;
+  int64_t data_points = 0;
+};
+using CampaignTouchDays = std::vector<std::map<Days, TouchDay>>;  // by campaign code
+
 class LeadProjection final : public CommitObserver {
  public:
   explicit LeadProjection(Store& store) : store_(store) {}
@@ -118,6 +128,7 @@ class LeadProjection final : public CommitObserver {
 
   void lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) override;
   void lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) override;
+  void touch_committed(const Touch& touch) override;
 
   // Runs fn(projection) under the shared lock; reports read through this.
   template <class F>
@@ -130,6 +141,7 @@ class LeadProjection final : public CommitObserver {
   const LeadColumns& leads() const { return leads_; }
   const ExitColumns& exits() const { return exits_; }
   const TouchColumns& touches() const { return touches_; }
+  const CampaignTouchDays& touch_days() const { return touch_days_; }
   const Dictionary& campaigns() const { return campaigns_; }
   const Dictionary& regions() const { return regions_; }
   const Dictionary& owners() const { return owners_; }
@@ -146,6 +158,8 @@ class LeadProjection final : public CommitObserver {
   LeadColumns leads_;
   ExitColumns exits_;
   TouchColumns touches_;
+  CampaignTouchDays touch_days_;
+  void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points);  // REQUIRES: mu_ held
   std::vector<int32_t> row_by_id_;  // -1: no such lead
   Dictionary campaigns_, regions_, owners_, exit_reasons_;
   bool observing_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <atomic>
 #include <bit>
 #include <thread>
@@ -636,10 +637,25 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
       r.cold += grade == Grade::kCold;
       if (reached >= won) r.revenue_cents += l.revenue[row];
     }
+    // Touches by their day in the period.
+    const CampaignTouchDays& days = p.touch_days();
+    const Days first_day = f.from ? static_cast<Days>(*f.from / kMillisPerDay) : std::numeric_limits<Days>::min();
+    for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
+      if (!match.campaign_ok[c]) continue;
+      CampaignResult& r = by_code[c];
+      for (auto it = days[c].lower_bound(first_day); it != days[c].end(); ++it) {
+        const TimePoint start = static_cast<TimePoint>(it->first) * kMillisPerDay;
+        if (f.to && start >= *f.to) break;
+        if (f.from && start < *f.from) continue;  // a period that starts inside a day counts whole days only
+        r.touches += it->second.touches;
+        r.touches_without_lead += it->second.without_lead;
+        r.data_points += it->second.data_points;
+      }
+    }
     std::vector<CampaignResult> out;
     for (uint32_t c = 1; c < by_code.size(); ++c) {
       const std::string& key = p.campaigns().text(c);
-      if (by_code[c].leads == 0 && !listed(f.campaigns, key)) continue;
+      if (by_code[c].leads == 0 && by_code[c].touches == 0 && !listed(f.campaigns, key)) continue;
       by_code[c].campaign = key;
       if (auto found = campaigns_.find(key)) by_code[c].cost_cents = found->cost_cents;
       out.push_back(std::move(by_code[c]));

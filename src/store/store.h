@@ -288,6 +288,9 @@ class CommitObserver {
   virtual void lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) = 0;
   // A definition's activation re-graded a lead.
   virtual void lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) = 0;
+  // A touch was stored (id and lead_id filled; lead_id 0: a conversation
+  // that produced no lead).
+  virtual void touch_committed(const Touch& touch) { (void)touch; }
 };
 
 class Store {
@@ -354,10 +357,10 @@ class Store {
   virtual Result<std::vector<Goal>> list_goals() = 0;
   virtual Result<bool> mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) = 0;
 
-  // Every touch of a lead (not those without one), in commit order: the
-  // lead, the campaign and the time. For the attribution of revenue.
-  virtual Status scan_lead_touches(
-      const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at)>& fn) = 0;
+  // Every touch, in commit order: its lead (0: none), campaign, time and
+  // number of call-guide answers. For attribution and campaign counts.
+  virtual Status scan_touches(
+      const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points)>& fn) = 0;
 
   // Every event of one type, in commit order ("stage_changed", "reviewed").
   virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;

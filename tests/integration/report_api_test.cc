@@ -126,6 +126,16 @@ TEST_F(ReportApiTest, CampaignEvaluationWithCostRevenueAndRoi) {
   move(a, R"({"to":"working"})");
   move(a, R"({"to":"opportunity","amount":6000,"expected_close":"2026-12-01"})");
   move(a, R"({"to":"won","revenue":5000})");
+  // The fair's conversations: one with a lead (two call-guide answers), one
+  // with nobody who became a lead.
+  ASSERT_EQ(post("/api/v1/leads/" + std::to_string(b) + "/touches",
+                 R"({"campaign":"fair-1","channel":"call","direction":"outbound","outcome":"connected",
+                     "data_points":{"budget":"yes","timeframe":"Q3"}})")
+                .status,
+            201);
+  ASSERT_EQ(post("/api/v1/touches", R"({"campaign":"fair-1","channel":"call","direction":"outbound","outcome":"no_answer"})")
+                .status,
+            201);
   Reply r = get("/api/v1/reports/campaigns");
   ASSERT_EQ(r.status, 200) << r.text;
   json fair;
@@ -143,6 +153,9 @@ TEST_F(ReportApiTest, CampaignEvaluationWithCostRevenueAndRoi) {
   EXPECT_EQ(fair["cost_per_qualified_lead"], 500.0);
   EXPECT_EQ(fair["cost_per_won_deal"], 1000.0);
   EXPECT_DOUBLE_EQ(fair["roi"].get<double>(), 4.0);
+  EXPECT_EQ(fair["touches"], 2);
+  EXPECT_EQ(fair["touches_without_lead"], 1);
+  EXPECT_EQ(fair["data_points"], 2);
   EXPECT_EQ(r.body["campaigns"].size(), 3u) << "web-1 has no leads and is listed all the same";
   // The vendor: its own campaign only, and no revenue or ROI.
   Reply v = get("/api/v1/reports/campaigns", acme_);

@@ -204,6 +204,19 @@ class SqlTwin {
     return {groups, weeks};
   }
 
+  // campaign -> {touches, without a lead, call-guide answers} of the days
+  // that begin in [from, to).
+  std::map<std::string, std::vector<int64_t>> campaign_touches(TimePoint from, TimePoint to) {
+    const std::string sql =
+        "SELECT campaign, count(*), SUM(lead_id IS NULL OR lead_id = 0), SUM(CASE WHEN length(data_points) <= 2 "
+        "THEN 0 ELSE (SELECT count(*) FROM json_each(touches.data_points)) END) FROM touches "
+        "WHERE campaign <> '' AND (at - ((at % 86400000) + 86400000) % 86400000) >= " + std::to_string(from) +
+        " AND (at - ((at % 86400000) + 86400000) % 86400000) < " + std::to_string(to) + " GROUP BY campaign";
+    std::map<std::string, std::vector<int64_t>> out;
+    for (auto& [c, v] : rows(sql, 3)) out[c] = v;
+    return out;
+  }
+
   // campaign -> (deals, first-touch cents, last-touch cents, linear cents)
   // of the won leads the filter selects.
   std::map<std::string, std::tuple<int64_t, int64_t, int64_t, double>> attribution(const std::string& where) {
@@ -443,6 +456,20 @@ void expect_twins_agree_once(const Reports& reports, const std::string& path, co
   EXPECT_EQ(speed_of(reports, {}, GroupBy::kRegion, true), speed_twin(twin, "1", "l.region", true, false))
       << when << ": speed to lead by region";
   EXPECT_EQ(forecast_of(reports, {}, GroupBy::kRegion), twin.forecast("1", "l.region")) << when << ": forecast by region";
+  // Touches per campaign, by their day: everything, and a spring.
+  for (const auto& [from, to] : {std::pair<TimePoint, TimePoint>{INT64_MIN / 2, INT64_MAX / 2},
+                                 {*parse_time("2026-03-01"), *parse_time("2026-06-01")}}) {
+    ReportFilter period;
+    if (from > INT64_MIN / 2) {
+      period.from = from;
+      period.to = to;
+    }
+    std::map<std::string, std::vector<int64_t>> mine;
+    for (const CampaignResult& r : reports.campaigns(period)) {
+      if (r.touches > 0) mine[r.campaign] = {r.touches, r.touches_without_lead, r.data_points};
+    }
+    EXPECT_EQ(mine, twin.campaign_touches(from, to)) << when << ": touches per campaign";
+  }
   EXPECT_EQ(stalled_of(reports, {}, GroupBy::kOwner, now - 3 * kMillisPerDay),
             twin.stalled("1", "l.owner", now - 3 * kMillisPerDay))
       << when << ": stalled by owner";
@@ -588,6 +615,13 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
     ASSERT_NE(nudged, credited.end()) << other << " touched a won deal";
     EXPECT_GT(nudged->linear_cents, 0);
     EXPECT_GT(nudged->last_cents, 0);
+    int64_t touches = 0, answers = 0;
+    for (const CampaignResult& r : reports.campaigns({})) {
+      touches += r.touches;
+      answers += r.data_points;
+    }
+    EXPECT_GT(touches, 0);
+    EXPECT_GT(answers, 0) << "the demo's calls answer call-guide questions";
     auto pipeline = reports.forecast({});
     ASSERT_EQ(pipeline.size(), 1u);
     EXPECT_GT(pipeline[0].won, 0);

@@ -374,7 +374,11 @@ Status SqliteStore::commit(Mutation& m) {
   if (!st.ok()) {
     for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];
   } else if (observer_) {
-    for (const LeadChange& c : m.leads) observer_->lead_committed(c.lead, c.events);
+    for (const LeadChange& c : m.leads) {
+      observer_->lead_committed(c.lead, c.events);
+      for (const Touch& t : c.touches) observer_->touch_committed(t);
+    }
+    for (const Touch& t : m.touches) observer_->touch_committed(t);
   }
   return st;
 }
@@ -830,13 +834,16 @@ Status SqliteStore::scan_events(std::string_view type, const std::function<void(
   return (*st)->each_row([&](const Stmt& s) { fn(read_event(s)); });
 }
 
-Status SqliteStore::scan_lead_touches(
-    const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at)>& fn) {
+Status SqliteStore::scan_touches(
+    const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points)>& fn) {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached("SELECT lead_id, campaign, at FROM touches WHERE lead_id IS NOT NULL AND lead_id <> 0 ORDER BY id");
+  auto st = (*r)->cached(
+      "SELECT COALESCE(lead_id, 0), campaign, at, CASE WHEN length(data_points) <= 2 THEN 0 "
+      "ELSE (SELECT count(*) FROM json_each(touches.data_points)) END FROM touches ORDER BY id");
   if (!st.ok()) return st.status();
-  return (*st)->each_row([&](const Stmt& s) { fn(s.int64(0), s.text_view(1), s.int64(2)); });
+  return (*st)->each_row(
+      [&](const Stmt& s) { fn(s.int64(0), s.text_view(1), s.int64(2), static_cast<int>(s.int64(3))); });
 }
 
 Status SqliteStore::scan_lead_events(const EventFilter& f,
