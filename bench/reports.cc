@@ -354,6 +354,13 @@ std::vector<Row> report_rows() {
   ReportFilter cohort;
   cohort.from = q2;
   cohort.to = q3;
+  // The same kind of segment in the definition's language (region, channel
+  // and stage), evaluated once per distinct combination of those fields.
+  ReportFilter expression;
+  expression.segment =
+      compile_segment(R"(region in ["R1", "R2", "R3"] and campaign.channel in ["telemarketing", "event"] and )"
+                      R"(stage != "captured")")
+          .value();
   ReportFilter segment;
   segment.regions = {"R1", "R2", "R3"};
   segment.grade = Grade::kHot;
@@ -372,6 +379,8 @@ std::vector<Row> report_rows() {
       {"funnel by region", "funnel_region", Kind::kFunnel, {}, GroupBy::kRegion, "true", "l.region"},
       {"funnel of a segment (3 fields)", "funnel_segment", Kind::kFunnel, segment, GroupBy::kNone,
        "l.region IN ('R1','R2','R3') AND l.grade = 'hot' AND c.channel IN ('telemarketing','event')"},
+      {"funnel of a segment expression", "funnel_segment_expression", Kind::kFunnel, expression, GroupBy::kNone,
+       "l.region IN ('R1','R2','R3') AND c.channel IN ('telemarketing','event') AND l.stage <> 'captured'"},
       {"leaks, stage x reason", "leaks_all", Kind::kLeaks, {}},
       {"leaks of a quarter (exit time)", "leaks_quarter_exit_time", Kind::kLeaks, by_event, GroupBy::kNone,
        between("e.at")},

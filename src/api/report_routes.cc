@@ -72,6 +72,11 @@ Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) 
     if (!g) return Status(ErrorCode::kInvalidValue, "grade is hot, warm, cold or unqualified", "grade");
     f.grade = *g;
   }
+  if (req.has_param("segment")) {
+    auto segment = compile_segment(req.get_param_value("segment"));
+    if (!segment.ok()) return segment.status();
+    f.segment = *segment;
+  }
   if (req.has_param("version")) {
     auto v = int_param(req, "version", 0, 1, INT32_MAX);
     if (!v.ok()) return v.status();

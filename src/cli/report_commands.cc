@@ -13,7 +13,7 @@ namespace {
 
 struct ReportArgs {
   std::string db = kDefaultDb;
-  std::string from, to, by, grade, period = "capture", start = "capture";
+  std::string from, to, by, grade, segment, period = "capture", start = "capture";
   int64_t days = 7;
   size_t limit = 20;
   std::vector<std::string> campaigns, channels, vendors, regions, owners;
@@ -43,6 +43,11 @@ Result<ReportFilter> filter_of(const ReportArgs& a) {
     f.grade = *g;
   }
   f.exits_by_event_time = a.period == "event";
+  if (!a.segment.empty()) {
+    auto segment = compile_segment(a.segment);
+    if (!segment.ok()) return segment.status().with_field("--segment");
+    f.segment = *segment;
+  }
   return f;
 }
 
@@ -266,6 +271,7 @@ void add_report_commands(CLI::App& app, int* exit_code) {
     c->add_option("--region", args->regions, "Regions");
     c->add_option("--owner", args->owners, "Rep keys");
     c->add_option("--grade", args->grade, "hot, warm, cold or unqualified");
+    c->add_option("--segment", args->segment, "A condition on lead fields, e.g. 'industry = \"Retail\" and employees >= 50'");
     c->add_flag("--json", args->json, "One JSON document instead of a table");
   }
   for (auto* c : {funnel, times, speed, stalled, forecast}) {

@@ -104,6 +104,9 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.grade.push_back(0);
     leads_.stage.push_back(0);
     leads_.version.push_back(0);
+    leads_.industry.push_back(0);
+    leads_.country.push_back(0);
+    leads_.employees.push_back(INT64_MIN);
     leads_.reached.push_back(0);
     leads_.revenue.push_back(0);
     for (auto& at : leads_.reached_at) at.push_back(0);
@@ -121,6 +124,9 @@ uint32_t LeadProjection::row_for(const Lead& l) {
   leads_.grade[row] = static_cast<uint8_t>(l.grade);
   leads_.stage[row] = static_cast<uint8_t>(l.stage);
   leads_.version[row] = static_cast<uint32_t>(l.definition_version);
+  leads_.industry[row] = industries_.code(l.industry);
+  leads_.country[row] = countries_.code(l.country);
+  leads_.employees[row] = l.employees.value_or(INT64_MIN);
   leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(l.stage)));
   leads_.responded_at[row] = l.first_response_at.value_or(0);
   return row;
@@ -194,10 +200,12 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 }
 
 size_t LeadProjection::memory_bytes() const {
-  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 4) + sizeof(uint32_t) * 4 + 3 + sizeof(uint16_t);
+  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 5) + sizeof(uint32_t) * 6 + 3 + sizeof(uint16_t);
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
-  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_}) dict += d->size() * 64;
+  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_, &industries_, &countries_}) {
+    dict += d->size() * 64;
+  }
   const size_t per_touch = sizeof(uint32_t) * 2 + sizeof(int64_t);
   return leads_.id.capacity() * per_lead + exits_.row.capacity() * per_exit + touches_.row.capacity() * per_touch +
          row_by_id_.capacity() * 4 + dict;

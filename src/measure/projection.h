@@ -75,6 +75,9 @@ struct LeadColumns {
   std::vector<uint8_t> grade;      // Grade
   std::vector<uint8_t> stage;      // Stage
   std::vector<uint32_t> version;   // definition version that graded it; 0: none
+  std::vector<uint32_t> industry;  // codes in industries (segments)
+  std::vector<uint32_t> country;   // codes in countries (segments)
+  std::vector<int64_t> employees;  // INT64_MIN: not known (segments)
   std::vector<uint8_t> reached;    // furthest funnel step reached
   std::vector<int64_t> revenue;    // cents of the latest move to won; 0 if none
   // When the lead first reached each step (a jump past steps reaches them
@@ -146,6 +149,8 @@ class LeadProjection final : public CommitObserver {
   const Dictionary& regions() const { return regions_; }
   const Dictionary& owners() const { return owners_; }
   const Dictionary& exit_reasons() const { return exit_reasons_; }
+  const Dictionary& industries() const { return industries_; }
+  const Dictionary& countries() const { return countries_; }
   // Bytes held by the columns and dictionaries (approximate).
   size_t memory_bytes() const;
 
@@ -161,7 +166,7 @@ class LeadProjection final : public CommitObserver {
   CampaignTouchDays touch_days_;
   void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points);  // REQUIRES: mu_ held
   std::vector<int32_t> row_by_id_;  // -1: no such lead
-  Dictionary campaigns_, regions_, owners_, exit_reasons_;
+  Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_;
   bool observing_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <bit>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 namespace leadloop {
 
@@ -16,10 +17,110 @@ bool listed(const std::vector<std::string>& list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
+constexpr std::string_view kSegmentFields[] = {"industry",     "country",          "region",         "employees",
+                                               "stage",        "owner",            "source_campaign", "campaign.key",
+                                               "campaign.channel", "campaign.vendor", "campaign.owner"};
+
+// A segment's answer per distinct combination of the fields it reads: most
+// leads share their industry, country, region, campaign, owner, stage and
+// size with many others, so the expression runs once per combination. The
+// dictionary-coded fields it reads number each combination (mixed radix);
+// when they are few enough the answers sit in a flat table, one array read
+// per lead, else (or with employees) in a hash map.
+class SegmentMemo {
+ public:
+  SegmentMemo(const Expression& e, const LeadProjection& p, const CampaignCatalog& catalog)
+      : expression_(e), p_(p), catalog_(catalog) {
+    const LeadColumns& l = p.leads();
+    auto reads = [&](std::initializer_list<std::string_view> names) {
+      for (const std::string& input : e.inputs()) {
+        for (std::string_view n : names) {
+          if (input == n) return true;
+        }
+      }
+      return false;
+    };
+    auto dimension = [&](bool read, const std::vector<uint32_t>* column, size_t cardinality, Field field) {
+      if (read) dims_.push_back({column, nullptr, std::max<size_t>(cardinality, 1), 0, field});
+    };
+    dimension(reads({"industry"}), &l.industry, p.industries().size(), Field::kIndustry);
+    dimension(reads({"country"}), &l.country, p.countries().size(), Field::kCountry);
+    dimension(reads({"region"}), &l.region, p.regions().size(), Field::kRegion);
+    dimension(reads({"source_campaign", "campaign.key", "campaign.channel", "campaign.vendor", "campaign.owner"}),
+              &l.campaign, p.campaigns().size(), Field::kCampaign);
+    dimension(reads({"owner"}), &l.owner, p.owners().size(), Field::kOwner);
+    if (reads({"stage"})) dims_.push_back({nullptr, &l.stage, kStageCount, 0, Field::kStage});
+    employees_ = reads({"employees"}) ? &l.employees : nullptr;
+    // Strides over the full product (dictionaries are far smaller than
+    // 2^64 together); a flat table when it has at most 4M entries.
+    uint64_t stride = 1;
+    for (Dim& d : dims_) {
+      d.stride = stride;
+      stride *= d.cardinality;
+    }
+    if (stride <= (uint64_t{1} << 22) && !employees_) flat_.assign(stride, -1);
+  }
+
+  bool matches(const LeadColumns& l, size_t row) {
+    uint64_t index = 0;
+    for (const Dim& d : dims_) index += d.stride * (d.codes ? (*d.codes)[row] : (*d.stages)[row]);
+    if (!flat_.empty()) {
+      int8_t& known = flat_[index];
+      if (known < 0) known = evaluate(l, row) ? 1 : 0;
+      return known == 1;
+    }
+    const std::pair<uint64_t, int64_t> key{index, employees_ ? (*employees_)[row] : 0};
+    auto it = memo_.find(key);
+    if (it != memo_.end()) return it->second;
+    const bool yes = evaluate(l, row);
+    memo_.emplace(key, yes);
+    return yes;
+  }
+
+ private:
+  enum class Field : uint8_t { kIndustry, kCountry, kRegion, kCampaign, kOwner, kStage };
+  struct Dim {
+    const std::vector<uint32_t>* codes;
+    const std::vector<uint8_t>* stages;
+    size_t cardinality;
+    uint64_t stride;
+    Field field;
+  };
+  struct Hash {
+    size_t operator()(const std::pair<uint64_t, int64_t>& k) const {
+      return static_cast<size_t>((k.first * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(k.second));
+    }
+  };
+
+  // The expression on a lead holding this row's values of the fields read.
+  bool evaluate(const LeadColumns& l, size_t row) const {
+    Lead lead;
+    lead.industry = p_.industries().text(l.industry[row]);
+    lead.country = p_.countries().text(l.country[row]);
+    lead.region = p_.regions().text(l.region[row]);
+    lead.source_campaign = p_.campaigns().text(l.campaign[row]);
+    lead.owner = p_.owners().text(l.owner[row]);
+    lead.stage = static_cast<Stage>(l.stage[row]);
+    if (l.employees[row] != INT64_MIN) lead.employees = l.employees[row];
+    std::optional<Campaign> campaign = catalog_.find(lead.source_campaign);
+    return expression_.matches({&lead, campaign ? &*campaign : nullptr, 0});
+  }
+
+  const Expression& expression_;
+  const LeadProjection& p_;
+  const CampaignCatalog& catalog_;
+  std::vector<Dim> dims_;
+  const std::vector<int64_t>* employees_ = nullptr;
+  std::vector<int8_t> flat_;  // -1: not asked yet
+  std::unordered_map<std::pair<uint64_t, int64_t>, bool, Hash> memo_;
+};
+
 // The filter compiled against the projection's dictionaries: one flag per
 // code, so a row is checked with a few array reads.
 struct CompiledFilter {
   const ReportFilter& f;
+  // Not safe to share between threads: scans with a segment use one.
+  mutable std::optional<SegmentMemo> segment;
   std::vector<uint8_t> campaign_ok, region_ok, owner_ok;
   std::vector<uint8_t> scope_campaign, scope_owner;
   std::vector<std::string> channel_of, vendor_of;  // by campaign code
@@ -54,6 +155,7 @@ struct CompiledFilter {
       scope_owner[o] = o != 0 && listed(f.scope_owners, owners.text(o));
     }
     note_constraints();
+    if (f.segment) segment.emplace(*f.segment, p, catalog);
   }
 
   // Whether each column is constrained at all: a report without filters
@@ -80,6 +182,7 @@ struct CompiledFilter {
                       (f.scope_unowned && l.owner[row] == 0);
       if (!in) return false;
     }
+    if (segment && !segment->matches(l, row)) return false;
     return true;
   }
 };
@@ -92,6 +195,27 @@ bool campaign_matches(const ReportFilter& f, const Campaign& c) {
          (f.channels.empty() || listed(f.channels, channel_name(c.channel))) &&
          (f.vendors.empty() || std::any_of(f.vendors.begin(), f.vendors.end(),
                                            [&](const std::string& v) { return same_vendor(c.vendor, v); }));
+}
+
+std::string_view segment_fields() {
+  return "industry, country, region, employees, stage, owner, source_campaign and campaign.key, .channel, .vendor, "
+         ".owner";
+}
+
+Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text) {
+  auto compiled = Expression::compile(text);
+  if (auto* error = std::get_if<ExprError>(&compiled)) {
+    return Status(ErrorCode::kInvalidValue,
+                  "segment, column " + std::to_string(error->pos.column) + ": " + error->message, "segment");
+  }
+  auto e = std::make_shared<const Expression>(std::get<Expression>(std::move(compiled)));
+  for (const std::string& input : e->inputs()) {
+    if (std::find(std::begin(kSegmentFields), std::end(kSegmentFields), input) == std::end(kSegmentFields)) {
+      return Status(ErrorCode::kInvalidValue,
+                    "a segment reads " + std::string(segment_fields()) + "; not '" + input + "'", "segment");
+    }
+  }
+  return e;
 }
 
 std::optional<GroupBy> parse_group_by(std::string_view name) {
@@ -216,9 +340,9 @@ Durations durations_counted(const ValueParts& parts, const std::vector<uint32_t>
 std::atomic<size_t> parallel_from{200000};
 std::atomic<bool> parallel_forced{false};
 
-int scan_parts(size_t n, GroupBy by) {
+int scan_parts(size_t n, GroupBy by, const ReportFilter& f) {
   static const unsigned cores = std::thread::hardware_concurrency();
-  if (by == GroupBy::kCaptureWeek || n < parallel_from.load(std::memory_order_relaxed)) return 1;
+  if (by == GroupBy::kCaptureWeek || f.segment || n < parallel_from.load(std::memory_order_relaxed)) return 1;
   return cores >= 2 || parallel_forced.load(std::memory_order_relaxed) ? 2 : 1;
 }
 
@@ -408,7 +532,7 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
     // (part, group, step) -> durations from the step before, and their
     // bucket counts, kept as they are collected.
     const size_t n = l.id.size();
-    const int parts = scan_parts(n, by);
+    const int parts = scan_parts(n, by, f);
     const size_t width = kFunnelStepCount;
     DurationBuffers took;
     auto slot_of = [&](int part, size_t g) { return (g * 2 + static_cast<size_t>(part)) * width; };

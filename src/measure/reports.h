@@ -7,10 +7,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "definition/expr.h"
 #include "engine/campaign_catalog.h"
 #include "measure/projection.h"
 
@@ -36,7 +38,17 @@ struct ReportFilter {
   // Leaks: count exits in the period by their own time instead of the
   // lead's capture time.
   bool exits_by_event_time = false;
+  // A segment in the definition's expression language over the fields the
+  // projection keeps (segment_fields()), e.g.
+  //   industry in ["Software", "Retail"] and employees >= 50
+  std::shared_ptr<const Expression> segment;
 };
+
+// The fields a segment may read, for messages: "industry, country, ...".
+std::string_view segment_fields();
+// Compiles a segment; kInvalidValue (field "segment") with the compiler's
+// message, or naming a field reports cannot read.
+Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text);
 
 // Whether a campaign passes the filter's campaign, channel and vendor lists.
 bool campaign_matches(const ReportFilter& f, const Campaign& c);

@@ -105,8 +105,16 @@ TEST_F(ReportApiTest, FunnelAndLeaksAreCurrentFilteredAndScoped) {
   EXPECT_EQ(steps("?campaign=web-1", acme_), std::vector<int64_t>(7, 0));
   EXPECT_EQ(steps("", viewer_), (std::vector<int64_t>{3, 3, 1, 1, 1, 0, 0}));
 
+  // A segment in the definition's language (URL-encoded).
+  EXPECT_EQ(steps("?segment=campaign.vendor%20%3D%20%22Acme%22"), (std::vector<int64_t>{2, 2, 1, 1, 1, 0, 0}));
+  EXPECT_EQ(steps("?segment=industry%20%3D%20%22retail%22"), std::vector<int64_t>(7, 0));
+  Reply title = get("/api/v1/reports/funnel?segment=title%20matches%20%22VP%22");
+  EXPECT_EQ(title.status, 422);
+  EXPECT_EQ(title.body["error"]["field"], "segment") << title.text;
+
   // Bad filters are named.
-  for (const char* bad : {"?by=colour", "?grade=lukewarm", "?channel=pigeon", "?team=nope", "?from=yesterday"}) {
+  for (const char* bad : {"?by=colour", "?grade=lukewarm", "?channel=pigeon", "?team=nope", "?from=yesterday",
+                          "?segment=industry%20%3D"}) {
     Reply r = get(std::string("/api/v1/reports/funnel") + bad);
     EXPECT_EQ(r.status, 422) << bad << ": " << r.text;
   }

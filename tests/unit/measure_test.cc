@@ -381,6 +381,19 @@ std::vector<Case> cases(const std::string& region, const std::string& campaign) 
   ReportFilter nobody;
   nobody.owners = {"nobody-at-all"};
   out.push_back({"a segment matching nothing", nobody, "l.owner = 'nobody-at-all'"});
+  // Segments in the definition's language, on lead fields.
+  ReportFilter sized;
+  sized.segment = compile_segment(R"(industry in ["software", "finance", "retail"] and employees >= 50)").value();
+  out.push_back({"a segment on industry and size", sized,
+                 "l.industry IN ('software','finance','retail') AND l.employees >= 50"});
+  ReportFilter channel_region;
+  channel_region.segment =
+      compile_segment(R"(campaign.channel = "telemarketing" or (region = ")" + region + R"(" and stage != "captured"))")
+          .value();
+  channel_region.from = *parse_time("2026-02-01");
+  out.push_back({"a segment on campaign and region, and a period", channel_region,
+                 "(c.channel = 'telemarketing' OR (l.region = '" + region + "' AND l.stage <> 'captured')) AND "
+                 "l.created_at >= " + std::to_string(*channel_region.from)});
   return out;
 }
 
@@ -673,6 +686,18 @@ TEST(Measure, PercentilesAreByNearestRank) {
       EXPECT_EQ(durations_of(v), sorted_durations(v)) << n << " values, shape " << shape;
     }
   }
+}
+
+TEST(Measure, SegmentsReadTheProjectionsFieldsOnly) {
+  EXPECT_TRUE(compile_segment(R"(industry = "retail" and employees >= 50 and campaign.vendor = "CallPro")").ok());
+  auto title = compile_segment(R"(title matches "VP")");
+  ASSERT_FALSE(title.ok());
+  EXPECT_EQ(title.status().field(), "segment");
+  EXPECT_NE(title.status().message().find("not 'title'"), std::string::npos) << title.status().message();
+  auto broken = compile_segment("industry = ");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().field(), "segment");
+  EXPECT_NE(broken.status().message().find("column"), std::string::npos) << broken.status().message();
 }
 
 TEST(Measure, AFunnelStepCountsLeadsThatWentFurther) {
