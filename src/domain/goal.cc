@@ -6,7 +6,7 @@
 namespace leadloop {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, GoalMetric>, 7> kMetrics = {{
+constexpr std::array<std::pair<std::string_view, GoalMetric>, 9> kMetrics = {{
     {"leads", GoalMetric::kLeads},
     {"qualified_leads", GoalMetric::kQualifiedLeads},
     {"hot_leads", GoalMetric::kHotLeads},
@@ -14,6 +14,8 @@ constexpr std::array<std::pair<std::string_view, GoalMetric>, 7> kMetrics = {{
     {"opportunities", GoalMetric::kOpportunities},
     {"won_deals", GoalMetric::kWonDeals},
     {"revenue", GoalMetric::kRevenue},
+    {"touches", GoalMetric::kTouches},
+    {"data_points", GoalMetric::kDataPoints},
 }};
 }  // namespace
 
@@ -32,7 +34,7 @@ std::optional<GoalMetric> parse_goal_metric(std::string_view name) {
 }
 
 std::string_view goal_metric_names() {
-  return "leads, qualified_leads, hot_leads, accepted_leads, opportunities, won_deals or revenue";
+  return "leads, qualified_leads, hot_leads, accepted_leads, opportunities, won_deals, revenue, touches or data_points";
 }
 
 bool goal_active(const Goal& g) {

@@ -23,6 +23,8 @@ enum class GoalMetric : uint8_t {
   kOpportunities,   // reached opportunity
   kWonDeals,        // won
   kRevenue,         // revenue of the won deals, in cents
+  kTouches,         // touches the scope's campaigns logged in the period
+  kDataPoints,      // call-guide answers those touches captured
 };
 std::string_view goal_metric_name(GoalMetric m);
 std::optional<GoalMetric> parse_goal_metric(std::string_view name);

@@ -86,10 +86,16 @@ int64_t Goals::actual(const Goal& g) const {
   if (!g.vendor.empty()) f.vendors = {g.vendor};
   if (!g.region.empty()) f.regions = {g.region};
   if (!g.rep.empty()) f.owners = {g.rep};
-  if (g.metric == GoalMetric::kRevenue) {
-    int64_t cents = 0;
-    for (const CampaignResult& r : reports_.campaigns(f)) cents += r.revenue_cents;
-    return cents;
+  if (g.metric == GoalMetric::kRevenue || g.metric == GoalMetric::kTouches || g.metric == GoalMetric::kDataPoints) {
+    // Touches count by their day in the period, for the scope's campaigns
+    // (a region or rep in the scope does not narrow them).
+    int64_t sum = 0;
+    for (const CampaignResult& r : reports_.campaigns(f)) {
+      sum += g.metric == GoalMetric::kRevenue ? r.revenue_cents
+             : g.metric == GoalMetric::kTouches ? r.touches
+                                                : r.data_points;
+    }
+    return sum;
   }
   if (g.metric == GoalMetric::kHotLeads) f.grade = Grade::kHot;
   const std::vector<Funnel> funnel = reports_.funnel(f);
@@ -103,7 +109,9 @@ int64_t Goals::actual(const Goal& g) const {
     case GoalMetric::kAcceptedLeads: return reached(Stage::kAccepted);
     case GoalMetric::kOpportunities: return reached(Stage::kOpportunity);
     case GoalMetric::kWonDeals: return reached(Stage::kWon);
-    case GoalMetric::kRevenue: break;
+    case GoalMetric::kRevenue:
+    case GoalMetric::kTouches:
+    case GoalMetric::kDataPoints: break;
   }
   return 0;
 }

@@ -763,14 +763,16 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
     }
     // Touches by their day in the period.
     const CampaignTouchDays& days = p.touch_days();
-    const Days first_day = f.from ? static_cast<Days>(*f.from / kMillisPerDay) : std::numeric_limits<Days>::min();
+    // Whole days: every day the period touches (its first day from
+    // midnight, its last up to the day that holds `to`).
+    const Days first_day = f.from ? static_cast<Days>((*f.from >= 0 ? *f.from : *f.from - kMillisPerDay + 1) / kMillisPerDay)
+                                  : std::numeric_limits<Days>::min();
     for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
       if (!match.campaign_ok[c]) continue;
       CampaignResult& r = by_code[c];
       for (auto it = days[c].lower_bound(first_day); it != days[c].end(); ++it) {
         const TimePoint start = static_cast<TimePoint>(it->first) * kMillisPerDay;
         if (f.to && start >= *f.to) break;
-        if (f.from && start < *f.from) continue;  // a period that starts inside a day counts whole days only
         r.touches += it->second.touches;
         r.touches_without_lead += it->second.without_lead;
         r.data_points += it->second.data_points;

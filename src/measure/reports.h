@@ -181,8 +181,9 @@ struct CampaignResult {
   int64_t accepted = 0, opportunities = 0, won = 0;  // reached those steps
   int64_t revenue_cents = 0;  // of won leads
   int64_t cost_cents = 0;     // the campaign's cost
-  // Its touches in the period (by the touch's day; the lead filters do not
-  // apply): all, those that produced no lead, and the call-guide answers.
+  // Its touches in the period (by the touch's day: every day the period
+  // touches counts whole; the lead filters do not apply): all, those that
+  // produced no lead, and the call-guide answers.
   int64_t touches = 0, touches_without_lead = 0, data_points = 0;
 };
 

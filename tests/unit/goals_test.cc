@@ -165,6 +165,35 @@ TEST_F(GoalsTest, TheFigureCountsThePeriodAndScopeOnly) {
   EXPECT_EQ(goals_->actual(qualified), 0);
 }
 
+TEST_F(GoalsTest, TouchAndDataPointGoalsCountTheCampaignsConversations) {
+  capture(1, "tm-1");
+  svc_->clock.advance(kMillisPerDay);
+  Goal touches = goal(GoalMetric::kTouches, 10, svc_->clock.now(), 10);
+  touches.campaign = "tm-1";
+  Goal answers = touches;
+  answers.metric = GoalMetric::kDataPoints;
+  auto lead = svc_->store->list_leads(LeadFilter{});
+  ASSERT_TRUE(lead.ok() && !lead->empty());
+  for (int64_t id : {lead->front().id, int64_t{0}, int64_t{0}}) {  // one with the lead, two without
+    TouchInput t;
+    t.touch.lead_id = id;
+    t.touch.campaign = "tm-1";
+    t.touch.outcome = "connected";
+    t.touch.data_points = {{"budget", "yes"}, {"timeframe", "Q3"}};
+    ASSERT_TRUE(svc_->intake->log_touch(t, "caller-1").ok());
+  }
+  TouchInput elsewhere;
+  elsewhere.touch.campaign = "web-1";
+  elsewhere.touch.outcome = "connected";
+  ASSERT_TRUE(svc_->intake->log_touch(elsewhere, "caller-1").ok());
+  EXPECT_EQ(goals_->actual(touches), 3);
+  EXPECT_EQ(goals_->actual(answers), 6);
+  open();  // loaded from the touches table: the same
+  EXPECT_EQ(goals_->actual(touches), 3);
+  EXPECT_EQ(goals_->actual(answers), 6);
+  EXPECT_EQ(parse_goal_metric("data_points"), GoalMetric::kDataPoints);
+}
+
 TEST_F(GoalsTest, AGoalFallingBehindSendsOneMessageAcrossChecksAndRestarts) {
   Goal g = goal(GoalMetric::kLeads, 100, svc_->clock.now(), 10);
   auto made = goals_->create(g, "user:maria");

@@ -205,12 +205,13 @@ class SqlTwin {
   }
 
   // campaign -> {touches, without a lead, call-guide answers} of the days
-  // that begin in [from, to).
+  // [the day of from, to).
   std::map<std::string, std::vector<int64_t>> campaign_touches(TimePoint from, TimePoint to) {
     const std::string sql =
         "SELECT campaign, count(*), SUM(lead_id IS NULL OR lead_id = 0), SUM(CASE WHEN length(data_points) <= 2 "
         "THEN 0 ELSE (SELECT count(*) FROM json_each(touches.data_points)) END) FROM touches "
-        "WHERE campaign <> '' AND (at - ((at % 86400000) + 86400000) % 86400000) >= " + std::to_string(from) +
+        "WHERE campaign <> '' AND (at - ((at % 86400000) + 86400000) % 86400000) >= " +
+        std::to_string(from - (((from % 86400000) + 86400000) % 86400000)) +
         " AND (at - ((at % 86400000) + 86400000) % 86400000) < " + std::to_string(to) + " GROUP BY campaign";
     std::map<std::string, std::vector<int64_t>> out;
     for (auto& [c, v] : rows(sql, 3)) out[c] = v;
