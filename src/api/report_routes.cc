@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <sstream>
 
 #include "api/request.h"
 #include "api/routes.h"
@@ -19,21 +18,6 @@ namespace {
 
 using httplib::Request;
 using httplib::Response;
-
-// Every value of a repeatable parameter, also comma-separated:
-// ?channel=web&channel=event or ?channel=web,event.
-std::vector<std::string> list_param(const Request& req, const char* name) {
-  std::vector<std::string> out;
-  const size_t n = req.get_param_value_count(name);
-  for (size_t i = 0; i < n; ++i) {
-    std::stringstream parts(req.get_param_value(name, i));
-    std::string part;
-    while (std::getline(parts, part, ',')) {
-      if (!part.empty()) out.push_back(part);
-    }
-  }
-  return out;
-}
 
 Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) {
   ReportFilter f;

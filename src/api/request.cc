@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <sstream>
 
 #include "api/errors.h"
 
@@ -90,6 +91,19 @@ Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t
                   "must be between " + std::to_string(min) + " and " + std::to_string(max), name);
   }
   return v;
+}
+
+std::vector<std::string> list_param(const httplib::Request& req, const char* name) {
+  std::vector<std::string> out;
+  const size_t n = req.get_param_value_count(name);
+  for (size_t i = 0; i < n; ++i) {
+    std::stringstream parts(req.get_param_value(name, i));
+    std::string part;
+    while (std::getline(parts, part, ',')) {
+      if (!part.empty()) out.push_back(part);
+    }
+  }
+  return out;
 }
 
 bool bool_param(const httplib::Request& req, const char* name) {

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/codec.h"
 #include "store/store.h"
@@ -32,6 +33,9 @@ Status check_fields(const Json& body, std::initializer_list<std::pair<const char
 Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t fallback,
                           int64_t min, int64_t max);
 bool bool_param(const httplib::Request& req, const char* name);
+// Every value of a repeatable parameter, also comma-separated:
+// ?channel=web&channel=event or ?channel=web,event.
+std::vector<std::string> list_param(const httplib::Request& req, const char* name);
 
 // campaign, stage, grade, owner, region, created_from, created_to, q,
 // cursor, limit.

@@ -3,7 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <sstream>
+#include <functional>
 
 #include "api/errors.h"
 #include "api/request.h"
@@ -347,27 +347,32 @@ void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200, {{"import", *id}, {"errors", list}, {"next_after_line", next}});
 }
 
+using CsvSink = std::function<bool(std::string_view)>;
+
+// Answers with a CSV file written in chunks as `write` produces them.
+void stream_csv(Response& res, const std::string& filename, std::function<Status(const CsvSink&)> write) {
+  res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  res.set_chunked_content_provider("text/csv; charset=utf-8", [write = std::move(write)](size_t, httplib::DataSink& sink) {
+    // Runs outside httplib's handler guard: nothing may escape.
+    try {
+      Status st = write([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+      if (st.ok()) sink.done();
+      return st.ok();
+    } catch (...) {
+      return false;
+    }
+  });
+}
+
 void get_export(RouteContext& ctx, const Request& req, Response& res) {
   auto filter = lead_filter(req, 0, INT32_MAX);
   if (!filter.ok()) return send_error(res, filter.status());
   LeadFilter f = *filter;
   if (!req.has_param("limit")) f.limit = 0;
   ctx.services.policy.lead_scope(ctx.principal).restrict(f);
-  Store* store = &ctx.services.store;
-  res.set_header("Content-Disposition", "attachment; filename=\"leads.csv\"");
-  res.set_chunked_content_provider(
-      "text/csv; charset=utf-8", [store, f](size_t, httplib::DataSink& sink) {
-        // Runs outside httplib's handler guard: nothing may escape.
-        try {
-          Status st = export_leads_csv(*store, f, [&](std::string_view chunk) {
-            return sink.write(chunk.data(), chunk.size());
-          });
-          if (st.ok()) sink.done();
-          return st.ok();
-        } catch (...) {
-          return false;
-        }
-      });
+  stream_csv(res, "leads.csv", [store = &ctx.services.store, f](const CsvSink& sink) {
+    return export_leads_csv(*store, f, sink);
+  });
 }
 
 // The raw history for any BI tool: every event of the leads the caller may
@@ -385,25 +390,9 @@ void get_events_export(RouteContext& ctx, const Request& req, Response& res) {
     if (!t.ok()) return send_error(res, t.status().with_field(name));
     (std::string_view(name) == "from" ? f.from : f.to) = *t;
   }
-  const size_t types = req.get_param_value_count("type");
-  for (size_t i = 0; i < types; ++i) {
-    std::stringstream parts(req.get_param_value("type", i));
-    std::string type;
-    while (std::getline(parts, type, ',')) {
-      if (!type.empty()) f.types.push_back(type);
-    }
-  }
-  Store* store = &ctx.services.store;
-  res.set_header("Content-Disposition", "attachment; filename=\"events.csv\"");
-  res.set_chunked_content_provider("text/csv; charset=utf-8", [store, f](size_t, httplib::DataSink& sink) {
-    // Runs outside httplib's handler guard: nothing may escape.
-    try {
-      Status st = export_events_csv(*store, f, [&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
-      if (st.ok()) sink.done();
-      return st.ok();
-    } catch (...) {
-      return false;
-    }
+  f.types = list_param(req, "type");
+  stream_csv(res, "events.csv", [store = &ctx.services.store, f](const CsvSink& sink) {
+    return export_events_csv(*store, f, sink);
   });
 }
 

@@ -69,8 +69,8 @@ int list_goals(const GoalArgs& a) {
     std::cout << g.id << "\t" << g.name << "\t" << goal_metric_name(g.metric) << "\t"
               << amount(g, static_cast<double>(g.target)) << "\t" << amount(g, static_cast<double>(p.actual)) << "\t"
               << amount(g, std::round(p.expected)) << "\t" << (p.projected ? amount(g, std::round(*p.projected)) : "-")
-              << "\t" << p.status << "\t" << format_date(static_cast<Days>(g.starts_at / kMillisPerDay)) << " .. "
-              << format_date(static_cast<Days>((g.ends_at - 1) / kMillisPerDay)) << "\n";
+              << "\t" << p.status << "\t" << format_date(day_of(g.starts_at)) << " .. "
+              << format_date(day_of(g.ends_at - 1)) << "\n";
   }
   return 0;
 }

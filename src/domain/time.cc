@@ -71,6 +71,13 @@ std::string format_time(TimePoint t) {
   return buf;
 }
 
+Days day_of(TimePoint t) { return static_cast<Days>(floor_div(t, kMillisPerDay)); }
+
+Days monday_of(TimePoint t) {
+  const Days day = day_of(t);
+  return day - static_cast<Days>(((day % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
+}
+
 std::string format_date(Days d) {
   int y;
   unsigned mo, da;

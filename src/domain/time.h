@@ -20,6 +20,10 @@ constexpr TimePoint kMillisPerHour = 60 * kMillisPerMinute;
 constexpr TimePoint kMillisPerDay = 24 * kMillisPerHour;
 
 Days days_from_civil(int year, unsigned month, unsigned day);
+// The day a time falls on (UTC; rounded down, also before 1970), and the
+// Monday of its week.
+Days day_of(TimePoint t);
+Days monday_of(TimePoint t);
 void civil_from_days(Days days, int* year, unsigned* month, unsigned* day);
 
 // "2026-11-23T08:15:00.000Z"

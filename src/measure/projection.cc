@@ -173,8 +173,7 @@ void LeadProjection::add_touch(int64_t lead_id, std::string_view campaign, TimeP
   if (campaign.empty()) return;
   const uint32_t code = campaigns_.code(campaign);
   if (code >= touch_days_.size()) touch_days_.resize(code + 1);
-  const Days day = static_cast<Days>(at >= 0 ? at / kMillisPerDay : (at - kMillisPerDay + 1) / kMillisPerDay);
-  TouchDay& d = touch_days_[code][day];
+  TouchDay& d = touch_days_[code][day_of(at)];
   ++d.touches;
   d.data_points += data_points;
   if (lead_id <= 0 || static_cast<size_t>(lead_id) >= row_by_id_.size() || row_by_id_[lead_id] < 0) {

@@ -414,11 +414,9 @@ class Grouper {
     if (column_) return by_code_[(*column_)[row]];
     if (by_ == GroupBy::kGrade) return by_code_[l.grade[row]];
     if (by_ != GroupBy::kCaptureWeek) return 0;
-    const int64_t day = l.created_at[row] >= 0 ? l.created_at[row] / kMillisPerDay
-                                               : (l.created_at[row] - kMillisPerDay + 1) / kMillisPerDay;
-    const int64_t monday = day - (((day % 7) + 7 + 3) % 7);
+    const Days monday = monday_of(l.created_at[row]);
     auto it = week_group_.find(monday);
-    if (it == week_group_.end()) it = week_group_.emplace(monday, group(format_date(static_cast<Days>(monday)))).first;
+    if (it == week_group_.end()) it = week_group_.emplace(monday, group(format_date(monday))).first;
     return it->second;
   }
 
@@ -439,7 +437,7 @@ class Grouper {
   std::map<std::string, uint32_t> number_;
   std::vector<uint32_t> by_code_;  // dictionary code -> group
   const std::vector<uint32_t>* column_ = nullptr;
-  std::map<int64_t, uint32_t> week_group_;  // Monday (days) -> group
+  std::map<Days, uint32_t> week_group_;  // Monday -> group
 };
 
 // Buffers for the durations a report collects, one per (group, step),
@@ -535,7 +533,9 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
     const int parts = scan_parts(n, by, f);
     const size_t width = kFunnelStepCount;
     DurationBuffers took;
-    auto slot_of = [&](int part, size_t g) { return (g * 2 + static_cast<size_t>(part)) * width; };
+    // Slice `part` of group g: its buffers, and the first of its counts.
+    auto set_of = [](int part, size_t g) { return g * 2 + static_cast<size_t>(part); };
+    auto slot_of = [&](int part, size_t g) { return set_of(part, g) * width; };
     took.group(groups.size() * 2, width);  // sized before the threads start
     std::vector<std::vector<uint32_t>> counts((groups.size() + 1) * 2 * width);
     const int64_t* qualified_at = l.reached_at[1].data();
@@ -550,7 +550,7 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
         if (g != current) {
           current = g;
           if (parts == 1 && slot_of(0, g) + width > counts.size()) counts.resize(slot_of(0, g) + width);
-          mine = took.group(slot_of(part, g) / width, width);
+          mine = took.group(set_of(part, g), width);
           mine_counts = &counts[slot_of(part, g)];
         }
         int64_t before = l.created_at[row];
@@ -568,10 +568,10 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
     scan_rows(n, parts, scan);
     // The values of both slices, and their counts summed.
     auto finish = [&](size_t g, size_t s) {
-      ValueParts values = {&took.group(slot_of(0, g) / width, width)[s]};
+      ValueParts values = {&took.group(set_of(0, g), width)[s]};
       std::vector<uint32_t>& c0 = counts[slot_of(0, g) + s];
       if (parts == 2) {
-        values.push_back(&took.group(slot_of(1, g) / width, width)[s]);
+        values.push_back(&took.group(set_of(1, g), width)[s]);
         const std::vector<uint32_t>& c1 = counts[slot_of(1, g) + s];
         if (c0.empty() && !c1.empty()) c0.assign(kBuckets, 0);
         for (size_t i = 0; i < c1.size(); ++i) c0[i] += c1[i];
@@ -588,7 +588,7 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
     }
     auto size_of = [&](size_t job) {
       size_t n = 0;
-      for (int part = 0; part < parts; ++part) n += took.group(slot_of(part, job / width) / width, width)[job % width].size();
+      for (int part = 0; part < parts; ++part) n += took.group(set_of(part, job / width), width)[job % width].size();
       return n;
     };
     std::vector<uint8_t> side(jobs.size(), 0);
@@ -765,8 +765,7 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
     const CampaignTouchDays& days = p.touch_days();
     // Whole days: every day the period touches (its first day from
     // midnight, its last up to the day that holds `to`).
-    const Days first_day = f.from ? static_cast<Days>((*f.from >= 0 ? *f.from : *f.from - kMillisPerDay + 1) / kMillisPerDay)
-                                  : std::numeric_limits<Days>::min();
+    const Days first_day = f.from ? day_of(*f.from) : std::numeric_limits<Days>::min();
     for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
       if (!match.campaign_ok[c]) continue;
       CampaignResult& r = by_code[c];
@@ -815,11 +814,7 @@ std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) 
         ++r.opportunities;
         r.amount_cents += l.amount[row];
         int64_t monday = INT64_MIN;  // no expected close
-        if (l.expected_close[row] != 0) {
-          const int64_t at = l.expected_close[row];
-          const int64_t day = at >= 0 ? at / kMillisPerDay : (at - kMillisPerDay + 1) / kMillisPerDay;
-          monday = day - (((day % 7) + 7 + 3) % 7);
-        }
+        if (l.expected_close[row] != 0) monday = monday_of(l.expected_close[row]);
         ForecastWeek& w = slot(weeks, g)[monday];
         ++w.opportunities;
         w.amount_cents += l.amount[row];
@@ -888,20 +883,13 @@ std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
     }
     // Pass 2: the credits.
     std::vector<Attribution> by_code(p.campaigns().size());
-    std::vector<int32_t> touched_by(p.campaigns().size(), -1);  // deal last counted for a campaign
-    auto touch = [&](uint32_t campaign, size_t d) {
-      if (touched_by[campaign] != static_cast<int32_t>(d)) {
-        touched_by[campaign] = static_cast<int32_t>(d);
-        ++by_code[campaign].deals;
-      }
-    };
     for (size_t d = 0; d < deals.size(); ++d) {
       const Deal& deal = deals[d];
       const int64_t revenue = l.revenue[deal.row];
       by_code[deal.first_campaign].first_cents += revenue;
       by_code[deal.last_campaign].last_cents += revenue;
       by_code[l.campaign[deal.row]].linear_cents += static_cast<double>(revenue) / deal.points;
-      touch(l.campaign[deal.row], d);
+      ++by_code[l.campaign[deal.row]].deals;  // its source campaign touched it
     }
     // Deals counted per campaign once: touch points come in commit order,
     // not by deal, so count them with a set per campaign.

@@ -52,6 +52,11 @@ void Stmt::reset() {
 
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
 
+std::optional<int64_t> Stmt::optional_int64(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return int64(col);
+}
+
 double Stmt::real(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string_view Stmt::text_view(int col) const {

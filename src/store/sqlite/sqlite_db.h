@@ -45,6 +45,7 @@ class Stmt {
   Status each_row(const std::function<void(const Stmt&)>& fn);
 
   int64_t int64(int col) const;
+  std::optional<int64_t> optional_int64(int col) const;  // nullopt for NULL
   double real(int col) const;
   std::string text(int col) const;
   std::string_view text_view(int col) const;  // valid until the next step

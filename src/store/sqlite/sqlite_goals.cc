@@ -14,11 +14,6 @@ constexpr const char* kGoalColumns =
     "id, name, metric, target, starts_at, ends_at, campaign, vendor, region, rep, curve, created_by, created_at, "
     "client_approved_by, client_approved_at, vendor_approved_by, vendor_approved_at, behind_at";
 
-std::optional<TimePoint> optional_time(const Stmt& s, int col) {
-  if (s.is_null(col)) return std::nullopt;
-  return s.int64(col);
-}
-
 std::string curve_text(const std::vector<int>& curve) {
   std::string out;
   for (int p : curve) out += (out.empty() ? "" : ",") + std::to_string(p);
@@ -50,10 +45,10 @@ Goal read_goal(const Stmt& s) {
   g.created_by = s.text(11);
   g.created_at = s.int64(12);
   g.client_approved_by = s.text(13);
-  g.client_approved_at = optional_time(s, 14);
+  g.client_approved_at = s.optional_int64(14);
   g.vendor_approved_by = s.text(15);
-  g.vendor_approved_at = optional_time(s, 16);
-  g.behind_at = optional_time(s, 17);
+  g.vendor_approved_at = s.optional_int64(16);
+  g.behind_at = s.optional_int64(17);
   return g;
 }
 
@@ -133,15 +128,7 @@ Result<bool> SqliteStore::mark_goal_behind(int64_t goal_id, TimePoint at, Outbox
     LEADLOOP_RETURN_IF_ERROR((*mark)->run());
     if (writer_->changes() == 0) return Status();
     marked = true;
-    auto out = writer_->cached("INSERT INTO outbox (kind, recipient, lead_id, at, payload) VALUES (?,?,?,?,?)");
-    if (!out.ok()) return out.status();
-    Stmt& s = **out;
-    s.bind(1, message.kind);
-    s.bind(2, message.recipient);
-    s.bind(3, message.lead_id);
-    s.bind(4, message.at);
-    s.bind(5, message.payload);
-    return s.run();
+    return insert_outbox(message);
   });
   if (!st.ok()) return st;
   return marked;

@@ -74,10 +74,6 @@ void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std:
   s.bind(i++, l.decay_at);
 }
 
-std::optional<int64_t> optional_int64(const Stmt& s, int col) {
-  if (s.is_null(col)) return std::nullopt;
-  return s.int64(col);
-}
 
 Lead read_lead(const Stmt& s) {
   Lead l;
@@ -111,11 +107,11 @@ Lead read_lead(const Stmt& s) {
   l.definition_version = s.int64(27);
   l.score = static_cast<int>(s.int64(28));
   l.grading = s.text(29);
-  l.assigned_at = optional_int64(s, 30);
-  l.first_response_at = optional_int64(s, 31);
-  l.sla_due_at = optional_int64(s, 32);
+  l.assigned_at = s.optional_int64(30);
+  l.first_response_at = s.optional_int64(31);
+  l.sla_due_at = s.optional_int64(32);
   l.sla_level = static_cast<int>(s.int64(33));
-  l.decay_at = optional_int64(s, 34);
+  l.decay_at = s.optional_int64(34);
   return l;
 }
 
@@ -1027,19 +1023,22 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
 
 // ---- routing and follow-up ---------------------------------------------------
 
+Status SqliteStore::insert_outbox(OutboxMessage& o) {
+  auto st = writer_->cached("INSERT INTO outbox (kind, recipient, lead_id, at, payload) VALUES (?,?,?,?,?)");
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  s.bind(1, o.kind);
+  s.bind(2, o.recipient);
+  s.bind(3, o.lead_id);
+  s.bind(4, o.at);
+  s.bind(5, o.payload);
+  LEADLOOP_RETURN_IF_ERROR(s.run());
+  o.id = writer_->last_insert_rowid();
+  return Status();
+}
+
 Status SqliteStore::apply_extras(Mutation& m) {
-  for (OutboxMessage& o : m.outbox) {
-    auto st = writer_->cached("INSERT INTO outbox (kind, recipient, lead_id, at, payload) VALUES (?,?,?,?,?)");
-    if (!st.ok()) return st.status();
-    Stmt& s = **st;
-    s.bind(1, o.kind);
-    s.bind(2, o.recipient);
-    s.bind(3, o.lead_id);
-    s.bind(4, o.at);
-    s.bind(5, o.payload);
-    LEADLOOP_RETURN_IF_ERROR(s.run());
-    o.id = writer_->last_insert_rowid();
-  }
+  for (OutboxMessage& o : m.outbox) LEADLOOP_RETURN_IF_ERROR(insert_outbox(o));
   for (const RepAssignment& a : m.assignments) {
     auto st = writer_->cached("UPDATE reps SET last_assignment = max(last_assignment, ?) WHERE key = ?");
     if (!st.ok()) return st.status();
@@ -1144,7 +1143,7 @@ Result<FeedbackLink> SqliteStore::get_feedback_link(int64_t id) {
   (*st)->bind(1, id);
   std::optional<FeedbackLink> found;
   LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) {
-    found = FeedbackLink{s.int64(0), s.int64(1), s.text(2), s.text(3), s.int64(4), s.int64(5), optional_int64(s, 6)};
+    found = FeedbackLink{s.int64(0), s.int64(1), s.text(2), s.text(3), s.int64(4), s.int64(5), s.optional_int64(6)};
   }));
   if (!found) return Status(ErrorCode::kNotFound, "no feedback link " + std::to_string(id), "token");
   return *found;

@@ -115,6 +115,7 @@ class SqliteStore final : public Store {
   Status insert_event(LeadEvent& e);
   Status insert_touch(Touch& t);
   Status apply_extras(Mutation& m);  // outbox, assignments, feedback links
+  Status insert_outbox(OutboxMessage& o);  // REQUIRES: write_mu_ held, in a transaction
 
   std::string path_;
   std::mutex write_mu_;  // guards writer_

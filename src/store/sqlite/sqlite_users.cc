@@ -12,11 +12,6 @@ constexpr const char* kUserColumns =
     "id, login, name, password_hash, roles, vendor, rep, team, created_at, disabled_at, failed_logins, "
     "locked_until, last_login_at";
 
-std::optional<TimePoint> optional_time(const Stmt& s, int col) {
-  if (s.is_null(col)) return std::nullopt;
-  return s.int64(col);
-}
-
 User read_user(const Stmt& s) {
   User u;
   u.id = s.int64(0);
@@ -26,10 +21,10 @@ User read_user(const Stmt& s) {
   u.roles = s.text(4);
   u.binding = {s.text(5), s.text(6), s.text(7)};
   u.created_at = s.int64(8);
-  u.disabled_at = optional_time(s, 9);
+  u.disabled_at = s.optional_int64(9);
   u.failed_logins = static_cast<int>(s.int64(10));
-  u.locked_until = optional_time(s, 11);
-  u.last_login_at = optional_time(s, 12);
+  u.locked_until = s.optional_int64(11);
+  u.last_login_at = s.optional_int64(12);
   return u;
 }
 
@@ -41,7 +36,7 @@ SessionRecord read_session(const Stmt& s) {
   r.csrf = s.text(3);
   r.created_at = s.int64(4);
   r.expires_at = s.int64(5);
-  r.revoked_at = optional_time(s, 6);
+  r.revoked_at = s.optional_int64(6);
   return r;
 }
 
