@@ -15,6 +15,7 @@
 #include "engine/follow_up.h"
 #include "engine/privacy.h"
 #include "engine/router.h"
+#include "lifecycle_fixture.h"
 #include "measure/reports.h"
 #include "store/sqlite/sqlite_db.h"
 #include "test_db.h"
@@ -382,7 +383,8 @@ std::vector<Case> cases(const std::string& region, const std::string& campaign) 
   ReportFilter nobody;
   nobody.owners = {"nobody-at-all"};
   out.push_back({"a segment matching nothing", nobody, "l.owner = 'nobody-at-all'"});
-  // Segments in the definition's language, on lead fields.
+  // Segments in the definition's language, on lead fields. An empty field
+  // is missing there, and a comparison with a missing value is false.
   ReportFilter sized;
   sized.segment = compile_segment(R"(industry in ["software", "finance", "retail"] and employees >= 50)").value();
   out.push_back({"a segment on industry and size", sized,
@@ -393,7 +395,7 @@ std::vector<Case> cases(const std::string& region, const std::string& campaign) 
           .value();
   channel_region.from = *parse_time("2026-02-01");
   out.push_back({"a segment on campaign and region, and a period", channel_region,
-                 "(c.channel = 'telemarketing' OR (l.region = '" + region + "' AND l.stage <> 'captured')) AND "
+                 "(c.channel = 'telemarketing' OR (l.region <> '' AND l.region = '" + region + "' AND l.stage <> 'captured')) AND "
                  "l.created_at >= " + std::to_string(*channel_region.from)});
   return out;
 }
@@ -664,6 +666,134 @@ TEST_P(MeasureTwins, ProjectionReportsEqualTheirSqlTwinsLoadedAndLive) {
 
 INSTANTIATE_TEST_SUITE_P(SeedsAndSizes, MeasureTwins,
                          ::testing::Values(std::pair<uint64_t, int>{3, 300}, std::pair<uint64_t, int>{11, 900}));
+
+// Two life stories counted by hand, on the lifecycle's own services:
+//  - a lead that re-enters the funnel: given to e1 at capture, unanswered,
+//    breached and sent back to the queue (exit sla_breach), given to e2 an
+//    hour later, accepted by e2;
+//  - a reopened opportunity: accepted, worked, an opportunity, lost, then
+//    recycled, accepted again, a new opportunity, and won.
+// Each counts once per step it reached (at the first time it reached it);
+// each exit counts where it happened; the pipeline has the current amount;
+// and the SQL twins agree on every report.
+TEST(Measure, ALeadReenteringTheFunnelAndAReopenedOpportunityCountOnceAndLeakEachTime) {
+  TempDir dir;
+  testing::LifecycleServices svc(dir.file("lives.db"));
+  LeadProjection live(*svc.store);
+  ASSERT_TRUE(live.load().ok());
+  Reports reports(live, *svc.campaigns);
+  auto move = [&](int64_t id, Stage to, const std::string& actor, TransitionInput in = {}) {
+    in.to = to;
+    auto moved = svc.lifecycle->transition(id, in, actor);
+    ASSERT_TRUE(moved.ok()) << stage_name(to) << ": " << moved.status().to_string();
+  };
+
+  // The re-entering lead: nobody else in emea can take it when e1 is late.
+  svc.put_rep("e2", "emea", 50, /*away=*/true);
+  svc.put_rep("e3", "emea", 50, /*away=*/true);
+  const Lead again = svc.hot("again@example.com");
+  ASSERT_EQ(again.owner, "e1");
+  ASSERT_EQ(again.stage, Stage::kAssigned);
+  svc.clock.advance(6 * kMillisPerHour);
+  auto ran = svc.follow_up->run_due();
+  ASSERT_TRUE(ran.ok());
+  ASSERT_EQ(ran->requeued, 1);
+  ASSERT_EQ(svc.get(again.id).stage, Stage::kQualified);
+  svc.clock.advance(kMillisPerHour);
+  svc.put_rep("e2", "emea", 50, /*away=*/false);
+  AssignRequest to_e2;
+  to_e2.lead_ids = {again.id};
+  to_e2.rep = "e2";
+  auto given = svc.dispatch->assign(to_e2, "user:mgr-emea");
+  ASSERT_TRUE(given.ok() && given->front().error.ok());
+  svc.clock.advance(2 * kMillisPerHour);
+  move(again.id, Stage::kAccepted, "rep:e2");  // 9 h after its capture
+
+  // The reopened opportunity.
+  const Lead deal = svc.hot("deal@example.com");
+  const TimePoint c = svc.clock.now();
+  svc.clock.advance(kMillisPerHour);
+  move(deal.id, Stage::kAccepted, "rep:e1");  // c + 1h
+  svc.clock.advance(kMillisPerHour);
+  move(deal.id, Stage::kWorking, "rep:e1");  // c + 2h
+  svc.clock.advance(kMillisPerHour);
+  TransitionInput first_offer;
+  first_offer.amount_cents = 500000;
+  first_offer.expected_close = c + 30 * kMillisPerDay;
+  move(deal.id, Stage::kOpportunity, "rep:e1", first_offer);  // c + 3h
+  svc.clock.advance(kMillisPerDay);
+  TransitionInput lost;
+  lost.reason = "no_budget";
+  move(deal.id, Stage::kLost, "rep:e1", lost);
+  {
+    auto pipeline = reports.forecast({});
+    ASSERT_EQ(pipeline.size(), 1u);
+    EXPECT_EQ(pipeline[0].opportunities, 0);
+    EXPECT_EQ(pipeline[0].lost, 1);
+  }
+  svc.clock.advance(kMillisPerDay);
+  move(deal.id, Stage::kRecycled, "user:maria");
+  svc.clock.advance(kMillisPerDay);
+  move(deal.id, Stage::kAccepted, "rep:e1");
+  move(deal.id, Stage::kWorking, "rep:e1");
+  svc.clock.advance(kMillisPerDay);
+  TransitionInput second_offer;
+  second_offer.amount_cents = 800000;
+  second_offer.expected_close = c + 40 * kMillisPerDay;
+  move(deal.id, Stage::kOpportunity, "rep:e1", second_offer);
+  {
+    auto pipeline = reports.forecast({});
+    ASSERT_EQ(pipeline.size(), 1u);
+    EXPECT_EQ(pipeline[0].opportunities, 1) << "reopened, it is in the pipeline again";
+    EXPECT_EQ(pipeline[0].amount_cents, 800000) << "at its new amount";
+    EXPECT_EQ(pipeline[0].lost, 0) << "and no longer counted lost";
+    ASSERT_EQ(pipeline[0].weeks.size(), 1u);
+    EXPECT_EQ(pipeline[0].weeks[0].week, format_date(static_cast<Days>(monday_of(c + 40 * kMillisPerDay))));
+  }
+  svc.clock.advance(kMillisPerDay);
+  TransitionInput won;
+  won.revenue_cents = 900000;
+  move(deal.id, Stage::kWon, "rep:e1", won);
+
+  // Funnel: both leads once per step; only the deal went past accepted.
+  EXPECT_EQ(funnel_counts(reports, {}), (FunnelCounts{{"", {2, 2, 2, 2, 1, 1, 1}}}));
+  // Leaks: one exit each, where it happened; none for the win.
+  EXPECT_EQ(leak_counts(reports, {}), (LeakCounts{{"assigned|sla_breach", 1}, {"opportunity|lost:no_budget", 1}}));
+  // Stage times from the first time each step was reached: the first
+  // assignment counts, not the second; the first opportunity, not the
+  // reopened one.
+  auto times = reports.stage_times({});
+  ASSERT_EQ(times.size(), 1u);
+  auto step = [&](Stage s) {
+    for (const auto& [stage, d] : times[0].steps) {
+      if (stage == s) return d;
+    }
+    return Durations{};
+  };
+  EXPECT_EQ(step(Stage::kAccepted), (Durations{2, kMillisPerHour, 9 * kMillisPerHour}));
+  EXPECT_EQ(step(Stage::kOpportunity), (Durations{1, kMillisPerHour, kMillisPerHour}));
+  EXPECT_EQ(step(Stage::kWon), (Durations{1, 5 * kMillisPerDay, 5 * kMillisPerDay}));
+  // Speed to lead: the re-entering lead waited nine hours from capture for
+  // its first answer and breached once; the deal was answered in an hour.
+  auto speed = reports.speed_to_lead({});
+  ASSERT_EQ(speed.size(), 1u);
+  EXPECT_EQ(speed[0].assigned, 2);
+  EXPECT_EQ(speed[0].responded, 2);
+  EXPECT_EQ(speed[0].breached, 1);
+  EXPECT_EQ(speed[0].response, (Durations{2, kMillisPerHour, 9 * kMillisPerHour}));
+  // The pipeline closed as won; revenue is the won amount, in full to the
+  // campaign that brought the deal.
+  auto pipeline = reports.forecast({});
+  ASSERT_EQ(pipeline.size(), 1u);
+  EXPECT_EQ(pipeline[0].won, 1);
+  EXPECT_EQ(pipeline[0].lost, 0);
+  EXPECT_EQ(pipeline[0].opportunities, 0);
+  auto credited = reports.attribution({});
+  ASSERT_EQ(credited.size(), 1u);
+  EXPECT_EQ(credited[0].first_cents, 900000);
+  EXPECT_EQ(credited[0].last_cents, 900000);
+  expect_twins_agree(reports, svc.path, "two life stories", svc.clock.now());
+}
 
 TEST(Measure, PercentilesAreByNearestRank) {
   std::vector<int64_t> none;
