@@ -35,6 +35,8 @@ Json goal_json(const GoalView& v) {
           {"name", g.name},
           {"metric", goal_metric_name(g.metric)},
           {"target", amount_json(g, static_cast<double>(g.target))},
+          {"unit", revenue_goal(g) ? "currency" : g.metric == GoalMetric::kSpeedToLead ? "minutes" : "count"},
+          {"at_most", lower_is_better(g.metric)},
           {"starts_at", format_time(g.starts_at)},
           {"ends_at", format_time(g.ends_at)},
           {"scope",

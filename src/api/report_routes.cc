@@ -259,6 +259,7 @@ void get_campaign_report(RouteContext& ctx, const Request& req, Response& res) {
                 {"touches", r.touches},
                 {"touches_without_lead", r.touches_without_lead},
                 {"data_points", r.data_points},
+                {"attended", r.attended},
                 {"revenue", revenue ? money(r.revenue_cents) : Json(nullptr)},
                 {"roi", revenue && r.cost_cents > 0
                             ? Json(static_cast<double>(r.revenue_cents - r.cost_cents) / static_cast<double>(r.cost_cents))

@@ -33,6 +33,7 @@ std::string amount(const Goal& g, double v) {
     s << format_money(static_cast<int64_t>(std::llround(v)));
   } else {
     s << std::fixed << std::setprecision(v == std::floor(v) ? 0 : 1) << v;
+    if (g.metric == GoalMetric::kSpeedToLead) s << " min";
   }
   return s.str();
 }
@@ -140,7 +141,9 @@ void add_goal_commands(CLI::App& app, int* exit_code) {
   add->add_option("--name", args->name, "What the goal is called")->required();
   add->add_option("--metric", args->metric, std::string("What it counts: ") + std::string(goal_metric_names()))
       ->capture_default_str();
-  add->add_option("--target", args->target, "The target (an amount for revenue)")->required();
+  add->add_option("--target", args->target,
+                  "The target (an amount for revenue; at most so many minutes for speed_to_lead)")
+      ->required();
   add->add_option("--from", args->from, "The period's first day (or ISO time)")->required();
   add->add_option("--to", args->to, "The period's end (exclusive)")->required();
   add->add_option("--campaign", args->campaign, "Only this campaign's leads");

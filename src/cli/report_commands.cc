@@ -79,18 +79,22 @@ void print_campaigns(const std::vector<CampaignResult>& rows, bool json) {
     for (const CampaignResult& r : rows) {
       out.push_back({{"campaign", r.campaign}, {"leads", r.leads}, {"qualified", r.qualified},
                      {"accepted", r.accepted}, {"opportunities", r.opportunities}, {"won", r.won},
-                     {"revenue_cents", r.revenue_cents}, {"cost_cents", r.cost_cents}});
+                     {"revenue_cents", r.revenue_cents}, {"cost_cents", r.cost_cents}, {"touches", r.touches},
+                     {"touches_without_lead", r.touches_without_lead}, {"data_points", r.data_points},
+                     {"attended", r.attended}});
     }
     std::cout << out.dump() << "\n";
     return;
   }
-  std::cout << "campaign\tleads\tqualified\taccepted\topportunities\twon\trevenue\tcost\tcost/qualified\tROI\n";
+  std::cout << "campaign\tleads\tqualified\taccepted\topportunities\twon\trevenue\tcost\tcost/qualified\tROI"
+               "\ttouches\tdata points\tattended\n";
   for (const CampaignResult& r : rows) {
     auto money = [](int64_t cents) { return format_money(cents); };
     std::cout << r.campaign << "\t" << r.leads << "\t" << r.qualified << "\t" << r.accepted << "\t" << r.opportunities
               << "\t" << r.won << "\t" << money(r.revenue_cents) << "\t" << money(r.cost_cents) << "\t"
               << (r.qualified ? money(r.cost_cents / r.qualified) : "-") << "\t"
-              << (r.cost_cents ? percent(r.revenue_cents - r.cost_cents, r.cost_cents) : "-") << "\n";
+              << (r.cost_cents ? percent(r.revenue_cents - r.cost_cents, r.cost_cents) : "-") << "\t" << r.touches
+              << "\t" << r.data_points << "\t" << r.attended << "\n";
   }
 }
 

@@ -6,7 +6,7 @@
 namespace leadloop {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, GoalMetric>, 9> kMetrics = {{
+constexpr std::array<std::pair<std::string_view, GoalMetric>, 11> kMetrics = {{
     {"leads", GoalMetric::kLeads},
     {"qualified_leads", GoalMetric::kQualifiedLeads},
     {"hot_leads", GoalMetric::kHotLeads},
@@ -16,6 +16,8 @@ constexpr std::array<std::pair<std::string_view, GoalMetric>, 9> kMetrics = {{
     {"revenue", GoalMetric::kRevenue},
     {"touches", GoalMetric::kTouches},
     {"data_points", GoalMetric::kDataPoints},
+    {"attendees", GoalMetric::kAttendees},
+    {"speed_to_lead", GoalMetric::kSpeedToLead},
 }};
 }  // namespace
 
@@ -27,6 +29,7 @@ std::string_view goal_metric_name(GoalMetric m) {
 }
 
 std::optional<GoalMetric> parse_goal_metric(std::string_view name) {
+  if (name == "registrations") return GoalMetric::kLeads;
   for (const auto& [n, metric] : kMetrics) {
     if (n == name) return metric;
   }
@@ -34,8 +37,11 @@ std::optional<GoalMetric> parse_goal_metric(std::string_view name) {
 }
 
 std::string_view goal_metric_names() {
-  return "leads, qualified_leads, hot_leads, accepted_leads, opportunities, won_deals, revenue, touches or data_points";
+  return "leads (or registrations), qualified_leads, hot_leads, accepted_leads, opportunities, won_deals, revenue, "
+         "touches, data_points, attendees or speed_to_lead";
 }
+
+bool lower_is_better(GoalMetric m) { return m == GoalMetric::kSpeedToLead; }
 
 bool goal_active(const Goal& g) {
   return g.client_approved_at.has_value() && (g.vendor.empty() || g.vendor_approved_at.has_value());

@@ -25,9 +25,14 @@ enum class GoalMetric : uint8_t {
   kRevenue,         // revenue of the won deals, in cents
   kTouches,         // touches the scope's campaigns logged in the period
   kDataPoints,      // call-guide answers those touches captured
+  kAttendees,       // touches with outcome `attended` (events, webinars)
+  kSpeedToLead,     // median minutes from capture to first answer: a ceiling
 };
 std::string_view goal_metric_name(GoalMetric m);
+// Also takes `registrations`, the events' word for leads captured.
 std::optional<GoalMetric> parse_goal_metric(std::string_view name);
+// A ceiling: the goal is met at or below its target (speed to lead).
+bool lower_is_better(GoalMetric m);
 // "leads, qualified_leads, ..." for messages.
 std::string_view goal_metric_names();
 

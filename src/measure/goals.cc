@@ -23,14 +23,24 @@ GoalProgress goal_progress(const Goal& g, int64_t actual, TimePoint now) {
   p.actual = actual;
   const double length = static_cast<double>(g.ends_at - g.starts_at);
   p.elapsed = length > 0 ? std::clamp(static_cast<double>(now - g.starts_at) / length, 0.0, 1.0) : 1.0;
-  p.expected = static_cast<double>(g.target) * expected_share(g.curve, p.elapsed);
-  if (p.elapsed > 0) p.projected = static_cast<double>(actual) / p.elapsed;
+  if (lower_is_better(g.metric)) {
+    // A ceiling holds all period long: expected and projected are the
+    // target and the figure now; at risk within 25% over it.
+    p.expected = static_cast<double>(g.target);
+    p.projected = static_cast<double>(actual);
+  } else {
+    p.expected = static_cast<double>(g.target) * expected_share(g.curve, p.elapsed);
+    if (p.elapsed > 0) p.projected = static_cast<double>(actual) / p.elapsed;
+  }
+  const bool within = lower_is_better(g.metric) ? actual <= g.target : actual >= g.target;
   if (!goal_active(g)) {
     p.status = "awaiting_approval";
   } else if (now < g.starts_at) {
     p.status = "not_started";
   } else if (now >= g.ends_at) {
-    p.status = actual >= g.target ? "met" : "missed";
+    p.status = within ? "met" : "missed";
+  } else if (lower_is_better(g.metric)) {
+    p.status = within ? "on_track" : static_cast<double>(actual) <= 1.25 * p.expected ? "at_risk" : "behind";
   } else if (static_cast<double>(actual) >= p.expected) {
     p.status = "on_track";
   } else if (static_cast<double>(actual) >= 0.8 * p.expected) {
@@ -86,14 +96,23 @@ int64_t Goals::actual(const Goal& g) const {
   if (!g.vendor.empty()) f.vendors = {g.vendor};
   if (!g.region.empty()) f.regions = {g.region};
   if (!g.rep.empty()) f.owners = {g.rep};
-  if (g.metric == GoalMetric::kRevenue || g.metric == GoalMetric::kTouches || g.metric == GoalMetric::kDataPoints) {
+  if (g.metric == GoalMetric::kSpeedToLead) {
+    // Minutes, to the nearest; the leads still waiting count their wait.
+    const Durations d = reports_.response_or_wait(f, clock_.now());
+    return (d.median_ms + kMillisPerMinute / 2) / kMillisPerMinute;
+  }
+  if (g.metric == GoalMetric::kRevenue || g.metric == GoalMetric::kTouches || g.metric == GoalMetric::kDataPoints ||
+      g.metric == GoalMetric::kAttendees) {
     // Touches count by their day in the period, for the scope's campaigns
     // (a region or rep in the scope does not narrow them).
     int64_t sum = 0;
     for (const CampaignResult& r : reports_.campaigns(f)) {
-      sum += g.metric == GoalMetric::kRevenue ? r.revenue_cents
-             : g.metric == GoalMetric::kTouches ? r.touches
-                                                : r.data_points;
+      switch (g.metric) {
+        case GoalMetric::kRevenue: sum += r.revenue_cents; break;
+        case GoalMetric::kTouches: sum += r.touches; break;
+        case GoalMetric::kDataPoints: sum += r.data_points; break;
+        default: sum += r.attended; break;
+      }
     }
     return sum;
   }
@@ -111,7 +130,9 @@ int64_t Goals::actual(const Goal& g) const {
     case GoalMetric::kWonDeals: return reached(Stage::kWon);
     case GoalMetric::kRevenue:
     case GoalMetric::kTouches:
-    case GoalMetric::kDataPoints: break;
+    case GoalMetric::kDataPoints:
+    case GoalMetric::kAttendees:
+    case GoalMetric::kSpeedToLead: break;
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "measure/projection.h"
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 
 namespace leadloop {
@@ -44,6 +45,15 @@ int64_t integer_field(std::string_view json, std::string_view key) {
 
 }  // namespace
 
+bool is_attended(std::string_view outcome) {
+  constexpr std::string_view kAttended = "attended";
+  if (outcome.size() != kAttended.size()) return false;
+  for (size_t i = 0; i < outcome.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(outcome[i])) != kAttended[i]) return false;
+  }
+  return true;
+}
+
 uint32_t Dictionary::code(std::string_view text) {
   auto it = codes_.find(text);
   if (it != codes_.end()) return it->second;
@@ -78,8 +88,8 @@ Status LeadProjection::load() {
     }));
   }
   LEADLOOP_RETURN_IF_ERROR(store_.scan_touches(
-      [&](int64_t lead_id, std::string_view campaign, TimePoint at, int data_points) {
-        add_touch(lead_id, campaign, at, data_points);
+      [&](int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, std::string_view outcome) {
+        add_touch(lead_id, campaign, at, data_points, is_attended(outcome));
       }));
   lock.unlock();
   // From here on every commit is applied as it happens. A commit between
@@ -169,13 +179,15 @@ void LeadProjection::lead_committed(const Lead& lead, const std::vector<LeadEven
   for (const LeadEvent& e : events) apply_event(row, e);
 }
 
-void LeadProjection::add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points) {
+void LeadProjection::add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points,
+                               bool attended) {
   if (campaign.empty()) return;
   const uint32_t code = campaigns_.code(campaign);
   if (code >= touch_days_.size()) touch_days_.resize(code + 1);
   TouchDay& d = touch_days_[code][day_of(at)];
   ++d.touches;
   d.data_points += data_points;
+  d.attended += attended;
   if (lead_id <= 0 || static_cast<size_t>(lead_id) >= row_by_id_.size() || row_by_id_[lead_id] < 0) {
     d.without_lead += lead_id <= 0;
     return;
@@ -187,7 +199,8 @@ void LeadProjection::add_touch(int64_t lead_id, std::string_view campaign, TimeP
 
 void LeadProjection::touch_committed(const Touch& touch) {
   std::unique_lock lock(mu_);
-  add_touch(touch.lead_id, touch.campaign, touch.at, static_cast<int>(touch.data_points.size()));
+  add_touch(touch.lead_id, touch.campaign, touch.at, static_cast<int>(touch.data_points.size()),
+            is_attended(touch.outcome));
 }
 
 void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) {

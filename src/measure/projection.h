@@ -109,12 +109,18 @@ struct TouchColumns {
   std::vector<int64_t> at;
 };
 
-// Per campaign and day: the touches it logged (with a lead or not) and the
-// call-guide answers they captured, for the campaign evaluation.
+// Whether a touch's outcome records a person at an event or webinar:
+// `attended`, in any case.
+bool is_attended(std::string_view outcome);
+
+// Per campaign and day: the touches it logged (with a lead or not), the
+// call-guide answers they captured and the attendances (outcome
+// `attended`), for the campaign evaluation and goals.
 struct TouchDay {
   int64_t touches = 0;
   int64_t without_lead = 0;
   int64_t data_points = 0;
+  int64_t attended = 0;
 };
 using CampaignTouchDays = std::vector<std::map<Days, TouchDay>>;  // by campaign code
 
@@ -164,7 +170,8 @@ class LeadProjection final : public CommitObserver {
   ExitColumns exits_;
   TouchColumns touches_;
   CampaignTouchDays touch_days_;
-  void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points);  // REQUIRES: mu_ held
+  // REQUIRES: mu_ held.
+  void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, bool attended);
   std::vector<int32_t> row_by_id_;  // -1: no such lead
   Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_;
   bool observing_ = false;

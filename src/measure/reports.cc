@@ -657,6 +657,27 @@ std::vector<SpeedToLead> Reports::speed_to_lead(const ReportFilter& f, GroupBy b
   });
 }
 
+Durations Reports::response_or_wait(const ReportFilter& f, TimePoint now) const {
+  return projection_.read([&](const LeadProjection& p) {
+    CompiledFilter match(f, p, campaigns_);
+    const LeadColumns& l = p.leads();
+    const auto assigned = static_cast<uint8_t>(funnel_step(Stage::kAssigned));
+    DurationBuffers took;
+    std::vector<int64_t>& values = took.at(0);
+    const size_t n = l.id.size();
+    for (size_t row = 0; row < n; ++row) {
+      if (l.reached[row] < assigned || !match.lead(l, row, true)) continue;
+      TimePoint answered = l.responded_at[row];
+      if (answered == 0) {
+        if (!is_open_stage(static_cast<Stage>(l.stage[row]))) continue;  // closed unanswered: no wait left
+        answered = now;
+      }
+      values.push_back(std::max<int64_t>(0, answered - l.created_at[row]));
+    }
+    return durations_of(values);
+  });
+}
+
 Stalled Reports::stalled(const ReportFilter& f, TimePoint before, GroupBy by, size_t limit) const {
   const RepTeams teams = teams_for(by);
   return projection_.read([&](const LeadProjection& p) {
@@ -775,6 +796,7 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
         r.touches += it->second.touches;
         r.touches_without_lead += it->second.without_lead;
         r.data_points += it->second.data_points;
+        r.attended += it->second.attended;
       }
     }
     std::vector<CampaignResult> out;

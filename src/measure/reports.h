@@ -183,8 +183,9 @@ struct CampaignResult {
   int64_t cost_cents = 0;     // the campaign's cost
   // Its touches in the period (by the touch's day: every day the period
   // touches counts whole; the lead filters do not apply): all, those that
-  // produced no lead, and the call-guide answers.
-  int64_t touches = 0, touches_without_lead = 0, data_points = 0;
+  // produced no lead, the call-guide answers, and the attendances (touches
+  // with outcome `attended`: people at an event or webinar).
+  int64_t touches = 0, touches_without_lead = 0, data_points = 0, attended = 0;
 };
 
 class Reports {
@@ -200,6 +201,10 @@ class Reports {
   // its capture.
   std::vector<SpeedToLead> speed_to_lead(const ReportFilter& f, GroupBy by = GroupBy::kNone,
                                          bool from_qualification = false) const;
+  // From capture to the first answer, of each lead that went to a rep; a
+  // lead still open and unanswered counts its wait so far (to `now`), so a
+  // silent desk cannot look fast. For speed-to-lead goals.
+  Durations response_or_wait(const ReportFilter& f, TimePoint now) const;
   // Leads whose stage began before `before`; `limit` of them listed.
   Stalled stalled(const ReportFilter& f, TimePoint before, GroupBy by = GroupBy::kNone, size_t limit = 50) const;
   // Every campaign with a lead matching the filter (and those named in

@@ -357,10 +357,11 @@ class Store {
   virtual Result<std::vector<Goal>> list_goals() = 0;
   virtual Result<bool> mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) = 0;
 
-  // Every touch, in commit order: its lead (0: none), campaign, time and
-  // number of call-guide answers. For attribution and campaign counts.
-  virtual Status scan_touches(
-      const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points)>& fn) = 0;
+  // Every touch, in commit order: its lead (0: none), campaign, time,
+  // number of call-guide answers and outcome. For attribution and campaign
+  // counts.
+  virtual Status scan_touches(const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
+                                                       int data_points, std::string_view outcome)>& fn) = 0;
 
   // Every event of one type, in commit order ("stage_changed", "reviewed").
   virtual Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) = 0;

@@ -146,5 +146,42 @@ TEST_F(GoalApiTest, BadGoalsAreNamedByField) {
   EXPECT_EQ(get(marketing_, "/api/v1/goals/999").status, 404);
 }
 
+TEST_F(GoalApiTest, AttendeeAndSpeedToLeadGoals) {
+  ASSERT_EQ(post(admin_, "/api/v1/campaigns", R"({"key":"webinar-1","channel":"webinar"})").status, 201);
+  Reply attendees = post(marketing_, "/api/v1/goals",
+                         R"({"name":"webinar seats","metric":"attendees","target":4,"starts_at":"2026-03-02",
+                             "ends_at":"2026-03-09","campaign":"webinar-1"})");
+  ASSERT_EQ(attendees.status, 201) << attendees.text;
+  const std::string path = "/api/v1/goals/" + std::to_string(attendees.body["id"].get<int64_t>());
+  for (const char* outcome : {"attended", "no_show", "Attended"}) {
+    Reply t = post(admin_, "/api/v1/touches",
+                   json{{"campaign", "webinar-1"}, {"outcome", outcome}}.dump());
+    ASSERT_EQ(t.status, 201) << t.text;
+  }
+  Reply seen = get(marketing_, path);
+  ASSERT_EQ(seen.status, 200) << seen.text;
+  EXPECT_EQ(seen.body["progress"]["actual"], 2);
+  EXPECT_EQ(seen.body["unit"], "count");
+  EXPECT_EQ(seen.body["at_most"], false);
+  Reply report = get(marketing_, "/api/v1/reports/campaigns?campaign=webinar-1");
+  ASSERT_EQ(report.status, 200) << report.text;
+  ASSERT_EQ(report.body["campaigns"].size(), 1u);
+  EXPECT_EQ(report.body["campaigns"][0]["attended"], 2);
+  // Registrations are leads; speed to lead is a ceiling in minutes.
+  Reply registrations = post(marketing_, "/api/v1/goals",
+                             R"({"name":"sign-ups","metric":"registrations","target":50,"starts_at":"2026-03-02",
+                                 "ends_at":"2026-03-09"})");
+  ASSERT_EQ(registrations.status, 201) << registrations.text;
+  EXPECT_EQ(registrations.body["metric"], "leads");
+  Reply speed = post(marketing_, "/api/v1/goals",
+                     R"({"name":"answer fast","metric":"speed_to_lead","target":15,"starts_at":"2026-03-02",
+                         "ends_at":"2026-03-09"})");
+  ASSERT_EQ(speed.status, 201) << speed.text;
+  EXPECT_EQ(speed.body["unit"], "minutes");
+  EXPECT_EQ(speed.body["at_most"], true);
+  EXPECT_EQ(speed.body["target"], 15);
+  EXPECT_EQ(speed.body["progress"]["expected"], 15);
+}
+
 }  // namespace
 }  // namespace leadloop

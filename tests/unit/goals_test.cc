@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lifecycle_fixture.h"
 #include "test_db.h"
 
 namespace leadloop {
@@ -192,6 +193,79 @@ TEST_F(GoalsTest, TouchAndDataPointGoalsCountTheCampaignsConversations) {
   EXPECT_EQ(goals_->actual(touches), 3);
   EXPECT_EQ(goals_->actual(answers), 6);
   EXPECT_EQ(parse_goal_metric("data_points"), GoalMetric::kDataPoints);
+}
+
+TEST_F(GoalsTest, AttendeeGoalsCountTheAttendedTouchesOfTheCampaigns) {
+  capture(2, "web-1");
+  svc_->clock.advance(kMillisPerDay);
+  Goal g = goal(GoalMetric::kAttendees, 50, svc_->clock.now(), 10);
+  g.campaign = "web-1";
+  auto leads = svc_->store->list_leads(LeadFilter{});
+  ASSERT_TRUE(leads.ok() && leads->size() == 2u);
+  // A registered lead came; another did not show, then came late (a
+  // second attendance); one person walked in without registering.
+  for (auto [id, outcome] : {std::pair<int64_t, std::string>{(*leads)[0].id, "attended"},
+                             {(*leads)[1].id, "no_show"}, {0, "Attended"}, {(*leads)[1].id, "ATTENDED"}}) {
+    TouchInput t;
+    t.touch.lead_id = id;
+    t.touch.campaign = "web-1";
+    t.touch.channel = Medium::kEvent;
+    t.touch.outcome = outcome;
+    auto logged = svc_->intake->log_touch(t, "desk");
+    ASSERT_TRUE(logged.ok()) << logged.status().to_string();
+  }
+  EXPECT_EQ(goals_->actual(g), 3);
+  open();  // loaded from the touches table: the same
+  EXPECT_EQ(goals_->actual(g), 3);
+  auto rows = reports_->campaigns({});
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.front().attended, 3);
+  EXPECT_EQ(parse_goal_metric("attendees"), GoalMetric::kAttendees);
+  EXPECT_EQ(parse_goal_metric("registrations"), GoalMetric::kLeads) << "the events' word for leads";
+}
+
+// Speed to lead is a ceiling: the median minutes from capture to the first
+// answer, where a lead still waiting counts its wait so far; on track at or
+// under the target, at risk up to 25% over, behind beyond (one message).
+TEST(GoalCeiling, ASpeedToLeadGoalCountsTheLeadsStillWaiting) {
+  TempDir dir;
+  testing::LifecycleServices svc(dir.file("speed.db"));
+  LeadProjection projection(*svc.store);
+  ASSERT_TRUE(projection.load().ok());
+  Reports reports(projection, *svc.campaigns);
+  Goals goals(*svc.store, svc.clock, reports);
+  auto made = goals.create(goal(GoalMetric::kSpeedToLead, 30, svc.clock.now(), 10), "user:olivia");
+  ASSERT_TRUE(made.ok());
+  ASSERT_TRUE(goals.approve(made->id, GoalSide::kClient, "user:sam").ok());
+  auto status = [&] { return goals.view(made->id)->progress; };
+  EXPECT_EQ(status().actual, 0) << "nobody waiting yet";
+  EXPECT_EQ(status().status, "on_track");
+
+  const Lead a = svc.hot("a@example.com");
+  ASSERT_FALSE(a.owner.empty());
+  svc.clock.advance(10 * kMillisPerMinute);
+  TransitionInput accept;
+  accept.to = Stage::kAccepted;
+  ASSERT_TRUE(svc.lifecycle->transition(a.id, accept, "rep:" + a.owner).ok());
+  const Lead b = svc.hot("b@example.com");
+  svc.hot("c@example.com");
+  svc.clock.advance(20 * kMillisPerMinute);  // 10, 20, 20
+  EXPECT_EQ(status().actual, 20);
+  EXPECT_EQ(status().status, "on_track");
+  EXPECT_DOUBLE_EQ(status().expected, 30);
+  svc.clock.advance(15 * kMillisPerMinute);  // 10, 35, 35
+  EXPECT_EQ(status().actual, 35);
+  EXPECT_EQ(status().status, "at_risk");
+  EXPECT_EQ(*goals.check_behind(), 0);
+  svc.clock.advance(15 * kMillisPerMinute);  // 10, 50, 50
+  EXPECT_EQ(status().status, "behind");
+  EXPECT_EQ(*goals.check_behind(), 1);
+  ASSERT_TRUE(svc.lifecycle->transition(b.id, accept, "rep:" + svc.get(b.id).owner).ok());
+  svc.clock.advance(kMillisPerHour);  // 10, 50 answered, 110 waiting
+  EXPECT_EQ(status().actual, 50);
+  EXPECT_EQ(*goals.check_behind(), 0) << "one message";
+  svc.clock.advance(10 * kMillisPerDay);
+  EXPECT_EQ(status().status, "missed");
 }
 
 TEST_F(GoalsTest, AGoalFallingBehindSendsOneMessageAcrossChecksAndRestarts) {

@@ -830,16 +830,16 @@ Status SqliteStore::scan_events(std::string_view type, const std::function<void(
   return (*st)->each_row([&](const Stmt& s) { fn(read_event(s)); });
 }
 
-Status SqliteStore::scan_touches(
-    const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points)>& fn) {
+Status SqliteStore::scan_touches(const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
+                                                         int data_points, std::string_view outcome)>& fn) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
       "SELECT COALESCE(lead_id, 0), campaign, at, CASE WHEN length(data_points) <= 2 THEN 0 "
-      "ELSE (SELECT count(*) FROM json_each(touches.data_points)) END FROM touches ORDER BY id");
+      "ELSE (SELECT count(*) FROM json_each(touches.data_points)) END, outcome FROM touches ORDER BY id");
   if (!st.ok()) return st.status();
   return (*st)->each_row(
-      [&](const Stmt& s) { fn(s.int64(0), s.text_view(1), s.int64(2), static_cast<int>(s.int64(3))); });
+      [&](const Stmt& s) { fn(s.int64(0), s.text_view(1), s.int64(2), static_cast<int>(s.int64(3)), s.text_view(4)); });
 }
 
 Status SqliteStore::scan_lead_events(const EventFilter& f,

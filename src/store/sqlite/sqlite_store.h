@@ -67,9 +67,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Goal>> list_goals() override;
   Result<bool> mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) override;
   Status scan_events(std::string_view type, const std::function<void(const LeadEvent&)>& fn) override;
-  Status scan_touches(
-      const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points)>& fn)
-      override;
+  Status scan_touches(const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
+                                               int data_points, std::string_view outcome)>& fn) override;
   Status scan_lead_events(const EventFilter& f,
                           const std::function<bool(const LeadEvent&, std::string_view campaign)>& fn) override;
 
