@@ -1,6 +1,7 @@
 // The DuckDB twin of the reports benchmark (bench/reports.cc): exports the
 // programme from the SQLite file to CSV with the sqlite3 CLI (the payload
-// fields of stage changes become plain columns there), loads it into an
+// fields of stage changes become plain columns there; the touches go as
+// they are, call-guide answers as JSON text), loads it into an
 // in-memory DuckDB with 2 threads, asks each report's question warm, best of
 // R, and prints one JSON document on stdout; progress goes to stderr.
 //
@@ -9,9 +10,11 @@
 // The queries file is written by reports.cc, which owns the list of reports:
 //   {"reports": [{"key": "...", "kind": KIND, "where": SQL, "group": SQL, "before": ms}]}
 // KIND is one of funnel, leaks, speed_to_lead, stalled, stage_times,
-// campaigns. `where` and `group` are the SQL fragments the SQLite twin uses,
-// over the aliases l (leads), c (campaigns) and e (the stage change);
-// `before` is the stalled report's limit. The output:
+// campaigns, campaign_touches, attribution, forecast, leaderboard_vendors,
+// leaderboard_reps. `where` and `group` are the SQL fragments the SQLite
+// twin uses, over the aliases l (leads), c (campaigns) and e (the stage
+// change), or t (a touch) for campaign_touches; `before` is the stalled
+// report's limit. The output:
 //   {"duckdb": "v1.x", "package": "1.x-r.y", "threads": 2, "export_ms", "load_ms",
 //    "rows": {table: count}, "runs": R,
 //    "reports": {key: {"best_ms": ms, "figures": canonical figures}}}
@@ -24,8 +27,17 @@
 //   stage_times:   {"group|step": [count, median ms, p90 ms]}
 //   campaigns:     {campaign: [leads, qualified, hot, warm, cold, accepted,
 //                              opportunities, won, revenue cents, cost cents]}
+//   campaign_touches: {campaign: [touches, touches without a lead, data points]}
+//   attribution:   {campaign: [won deals it touched, first-touch cents,
+//                              last-touch cents, linear cents rounded]}
+//   forecast:      {"groups": {group: [open, amount cents, won, lost, weighted cents]},
+//                   "weeks": {"group|Monday": [open, amount cents, weighted cents]}}
+//   leaderboard_vendors: ["vendor|leads|qualified|accepted|won", ... in rank order]
+//   leaderboard_reps:    ["rep|assigned|responded|breached|median|p90|accepted|won", ...]
 // Medians and p90s are by nearest rank (the ceil(n * p / 100)-th smallest),
-// computed in SQL with window functions.
+// computed in SQL with window functions. Sums of fractions of cents (linear
+// credit, weighted amounts) are rounded to the cent here, as the API shows
+// them.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -57,15 +69,22 @@ const kTables = [
     name: 'stage_changes',
     select: "SELECT id, lead_id, at, json_extract(payload, '$.from') AS from_stage, "
           + "json_extract(payload, '$.to') AS to_stage, json_extract(payload, '$.exit') AS exit_reason, "
-          + "json_extract(payload, '$.revenue_cents') AS revenue_cents "
+          + "json_extract(payload, '$.revenue_cents') AS revenue_cents, "
+          + "json_extract(payload, '$.amount_cents') AS amount_cents, "
+          + "json_extract(payload, '$.expected_close') AS expected_close "
           + "FROM lead_events WHERE type = 'stage_changed'",
     columns: { id: 'BIGINT', lead_id: 'BIGINT', at: 'BIGINT', from_stage: 'VARCHAR', to_stage: 'VARCHAR',
-               exit_reason: 'VARCHAR', revenue_cents: 'BIGINT' },
+               exit_reason: 'VARCHAR', revenue_cents: 'BIGINT', amount_cents: 'BIGINT', expected_close: 'VARCHAR' },
   },
   {
     name: 'sla_breaches',
     select: "SELECT lead_id, at FROM lead_events WHERE type = 'sla_breached'",
     columns: { lead_id: 'BIGINT', at: 'BIGINT' },
+  },
+  {
+    name: 'touches',
+    select: 'SELECT id, lead_id, campaign, at, data_points FROM touches',
+    columns: { id: 'BIGINT', lead_id: 'BIGINT', campaign: 'VARCHAR', at: 'BIGINT', data_points: 'VARCHAR' },
   },
   {
     name: 'campaigns',
@@ -205,6 +224,93 @@ const kQuestions = {
       'count(*) FILTER (WHERE k >= 3), count(*) FILTER (WHERE k >= 5), count(*) FILTER (WHERE k >= 6), ' +
       'COALESCE(SUM(cents) FILTER (WHERE k >= 6), 0), COALESCE(MAX(cost), 0) FROM a GROUP BY campaign',
     figures: (rows) => Object.fromEntries(rows.map(([campaign, ...v]) => [campaign ?? '', numbers(v)])),
+  },
+  campaign_touches: {
+    sql: (q) =>
+      'SELECT t.campaign, count(*), count(*) FILTER (WHERE t.lead_id IS NULL OR t.lead_id = 0), ' +
+      'SUM(CASE WHEN length(t.data_points) <= 2 THEN 0 ELSE len(json_keys(t.data_points)) END) FROM touches t ' +
+      `WHERE COALESCE(t.campaign, '') <> '' AND (${q.where}) GROUP BY t.campaign`,
+    figures: (rows) => Object.fromEntries(rows.map(([campaign, ...v]) => [campaign, numbers(v)])),
+  },
+  attribution: {
+    sql: (q) =>
+      `WITH ${kSteps}, ${kReach}, ` +
+      'wins AS (SELECT e.lead_id, arg_max_null(e.revenue_cents, e.id) AS cents, MIN(e.at) AS won_at ' +
+      "FROM stage_changes e WHERE e.to_stage = 'won' GROUP BY e.lead_id), " +
+      'deal AS (SELECT l.id AS id, l.source_campaign AS src, l.created_at AS t0, COALESCE(w.cents, 0) AS cents, ' +
+      `COALESCE(w.won_at, 9223372036854775807) AS won_at FROM ${kLeads} ` +
+      'LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id ' +
+      `LEFT JOIN wins w ON w.lead_id = l.id WHERE (${q.where}) AND ${kFurthest} >= 6), ` +
+      'tp AS (SELECT id AS lead, src AS campaign, t0 AS point_at, 0 AS ord FROM deal UNION ALL ' +
+      'SELECT t.lead_id, t.campaign, t.at, t.id FROM deal JOIN touches t ON t.lead_id = deal.id ' +
+      "WHERE COALESCE(t.campaign, '') <> '' AND t.at <= deal.won_at), " +
+      'ranked AS (SELECT tp.lead AS lead, tp.campaign AS campaign, deal.cents AS cents, ' +
+      'ROW_NUMBER() OVER (PARTITION BY tp.lead ORDER BY tp.point_at, tp.ord) AS f, ' +
+      'ROW_NUMBER() OVER (PARTITION BY tp.lead ORDER BY tp.point_at DESC, tp.ord DESC) AS b, ' +
+      'COUNT(*) OVER (PARTITION BY tp.lead) AS n FROM tp JOIN deal ON deal.id = tp.lead) ' +
+      'SELECT campaign, COUNT(DISTINCT lead), COALESCE(SUM(cents) FILTER (WHERE f = 1), 0), ' +
+      'COALESCE(SUM(cents) FILTER (WHERE b = 1), 0), SUM(cents / n) FROM ranked GROUP BY campaign',
+    figures: (rows) => Object.fromEntries(rows.map(([campaign, deals, first, last, linear]) =>
+      [campaign, [Number(deals), Number(first), Number(last), Math.round(Number(linear))]])),
+  },
+  forecast: {
+    sql: (q) =>
+      `WITH ${kSteps}, ${kReach}, ` +
+      'opp AS (SELECT lead_id, arg_max_null(amount_cents, id) AS amount, arg_max_null(expected_close, id) AS close ' +
+      "FROM stage_changes WHERE to_stage = 'opportunity' GROUP BY lead_id), " +
+      `a AS (SELECT ${q.group} AS g, l.stage AS stage, COALESCE(opp.amount, 0) AS amount, ` +
+      "COALESCE(strftime(date_trunc('week', CAST(left(opp.close, 10) AS DATE)), '%Y-%m-%d'), '') AS week " +
+      `FROM ${kLeads} LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id ` +
+      `LEFT JOIN opp ON opp.lead_id = l.id WHERE (${q.where}) AND ${kFurthest} >= 5), ` +
+      "per AS (SELECT g, count(*) FILTER (WHERE stage = 'opportunity') AS open_now, " +
+      "COALESCE(SUM(amount) FILTER (WHERE stage = 'opportunity'), 0) AS amount, " +
+      "count(*) FILTER (WHERE stage = 'won') AS won, count(*) FILTER (WHERE stage = 'lost') AS lost " +
+      'FROM a GROUP BY g HAVING open_now + won + lost > 0), ' +
+      'rate AS (SELECT g, CASE WHEN won + lost >= 10 THEN won::DOUBLE / (won + lost) ' +
+      'WHEN all_won + all_lost > 0 THEN all_won::DOUBLE / (all_won + all_lost) END AS r ' +
+      'FROM per, (SELECT SUM(won) AS all_won, SUM(lost) AS all_lost FROM per)) ' +
+      "SELECT 'group', per.g, open_now, amount, won, lost, amount::DOUBLE * rate.r " +
+      'FROM per JOIN rate ON rate.g IS NOT DISTINCT FROM per.g ' +
+      "UNION ALL SELECT 'week', a.g || '|' || week, count(*), SUM(amount), 0, 0, SUM(amount)::DOUBLE * MAX(rate.r) " +
+      "FROM a JOIN rate ON rate.g IS NOT DISTINCT FROM a.g WHERE stage = 'opportunity' GROUP BY a.g, week",
+    figures: (rows) => {
+      const out = { groups: {}, weeks: {} };
+      for (const [what, key, open, amount, won, lost, weighted] of rows) {
+        const w = weighted === null ? null : Math.round(Number(weighted));
+        if (what === 'group') out.groups[key ?? ''] = [Number(open), Number(amount), Number(won), Number(lost), w];
+        else out.weeks[key] = [Number(open), Number(amount), w];
+      }
+      return out;
+    },
+  },
+  leaderboard_vendors: {
+    sql: (q) =>
+      `WITH ${kSteps}, ${kReach}, ` +
+      `a AS (SELECT ${q.group} AS g, ${kFurthest} AS k FROM ${kLeads} ` +
+      'LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id ' +
+      `WHERE (${q.where}) AND COALESCE(${q.group}, '') <> '') ` +
+      'SELECT g, count(*), count(*) FILTER (WHERE k >= 1), count(*) FILTER (WHERE k >= 3) AS accepted, ' +
+      'count(*) FILTER (WHERE k >= 6) FROM a GROUP BY g ORDER BY accepted DESC, g',
+    figures: (rows) => rows.map(([g, ...v]) => [g, ...numbers(v)].join('|')),
+  },
+  leaderboard_reps: {
+    sql: (q) =>
+      `WITH ${kSteps}, ${kReach}, ` +
+      'breached AS (SELECT lead_id AS id, count(*) AS n FROM sla_breaches GROUP BY lead_id), ' +
+      `a AS (SELECT ${q.group} AS g, b.id IS NOT NULL AS breached, CASE WHEN l.first_response_at IS NOT NULL ` +
+      `THEN GREATEST(0, l.first_response_at - l.created_at) END AS took, ${kFurthest} AS k FROM ${kLeads} ` +
+      'LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id ' +
+      `LEFT JOIN breached b ON b.id = l.id WHERE (${q.where}) AND ${kFurthest} >= 2 ` +
+      `AND COALESCE(${q.group}, '') <> ''), ` +
+      'ranked AS (SELECT g, breached, took, k, ROW_NUMBER() OVER (PARTITION BY g, took IS NULL ORDER BY took) AS rn, ' +
+      'COUNT(took) OVER (PARTITION BY g) AS n FROM a), ' +
+      'per AS (SELECT g, count(*) AS assigned, count(took) AS responded, ' +
+      'count(*) FILTER (WHERE breached) AS breached, ' +
+      `${nearestRank('took', 50)} AS median, ${nearestRank('took', 90)} AS p90, ` +
+      'count(*) FILTER (WHERE k >= 3) AS accepted, count(*) FILTER (WHERE k >= 6) AS won FROM ranked GROUP BY g) ' +
+      'SELECT g, assigned, responded, breached, median, p90, accepted, won FROM per ' +
+      'ORDER BY won::DOUBLE / assigned::DOUBLE DESC, g',
+    figures: (rows) => rows.map(([g, ...v]) => [g, ...numbers(v)].join('|')),
   },
 };
 

@@ -9,8 +9,14 @@
 //     assigned when it gets an owner, sla_breached when the owner is late,
 //     touched as the owner works it; about 9 events per lead. The lead's
 //     columns follow (owner, assigned_at, first_response_at: the owner's
-//     first accept, reject or touch). Nothing is written at or after the end
-//     of the period, so the latest leads are still on their way;
+//     first accept, reject or touch). Each touched event has its row in the
+//     touches table, committed with it: mostly under the lead's campaign,
+//     some under another (attribution's touch points), connected calls with
+//     call-guide answers; and about 0.3 conversations per lead that produced
+//     no lead (touch rows with lead_id 0, no event). A move to opportunity
+//     carries an amount and mostly an expected close, a move to won its
+//     revenue. Nothing is written at or after the end of the period, so the
+//     latest leads are still on their way;
 //  2. load the projection (time, bytes per lead and per event, peak RSS);
 //  3. run each report warm, best of R, on the projection and as SQL on the
 //     file (SQLite), the SQL doing the whole job (percentiles included);
@@ -27,6 +33,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -37,6 +44,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -46,6 +54,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/codec.h"
 #include "engine/campaign_catalog.h"
 #include "measure/reports.h"
 #include "store/sqlite/sqlite_db.h"
@@ -107,13 +116,73 @@ using EventCounts = std::array<int64_t, std::size(kWrittenTypes)>;
 // A JSON string of text that needs no escapes (names, keys, reasons).
 std::string json_text(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+std::string campaign_key(int c) { return "c" + std::to_string(c); }
+
+// The call guide's questions, and the answers a prospect gives.
+constexpr const char* kGuideQuestions[] = {"budget", "timeline", "decision_maker", "current_system"};
+constexpr const char* kGuideAnswers[] = {"yes", "no", "unknown", "this_quarter", "next_year"};
+constexpr const char* kCallOutcomes[] = {"connected", "voicemail", "no_answer"};
+constexpr const char* kMailOutcomes[] = {"sent", "replied"};
+
+// One to three answers to the call guide (a question asked twice keeps its
+// last answer).
+void answer_guide(Dice& d, Attributes& data_points) {
+  for (int n = 1 + d.pick(3); n > 0; --n) data_points[kGuideQuestions[d.pick(4)]] = kGuideAnswers[d.pick(5)];
+}
+
+// A touch the lead's owner logs: mostly under the lead's own campaign,
+// sometimes under a campaign drawn at random (a nurture mail, an event
+// invitation: the other touch points attribution credits). A call or a
+// mail; a connected call captures answers to the call guide.
+Touch logged_touch(Dice& d, const std::string& source_campaign, TimePoint at) {
+  Touch t;
+  t.campaign = d.chance(0.85) ? source_campaign : campaign_key(d.pick(kCampaigns));
+  const bool call = d.chance(0.6);
+  t.channel = call ? Medium::kCall : Medium::kEmail;
+  t.direction = d.chance(0.85) ? Direction::kOutbound : Direction::kInbound;
+  t.outcome = call ? kCallOutcomes[d.pick(3)] : kMailOutcomes[d.pick(2)];
+  if (t.outcome == "connected") answer_guide(d, t.data_points);
+  t.actor = "bench";
+  t.at = at;
+  return t;
+}
+
+// A conversation that produced no lead (lead_id 0): a call of an event or
+// telemarketing campaign at any time of the period; a prospect who says no
+// has often answered a question or two first.
+Touch conversation(Dice& d) {
+  Touch t;
+  // c2, c4, c11, c13, ...: the campaigns of the event and telemarketing channels.
+  t.campaign = campaign_key(9 * d.pick(kCampaigns / 9) + (d.chance(0.5) ? 2 : 4));
+  t.channel = Medium::kCall;
+  t.direction = Direction::kOutbound;
+  t.outcome = d.chance(0.6) ? "not_interested" : "no_answer";
+  if (t.outcome == "not_interested" && d.chance(0.7)) answer_guide(d, t.data_points);
+  t.actor = "bench";
+  t.at = kStart + d.below(kEnd - kStart);
+  return t;
+}
+
+// The payload of a touched event, as the engine writes it (Intake::log_touch).
+std::string touched_payload(const Touch& t) {
+  auto payload = to_json(t);
+  payload.erase("id");
+  payload.erase("lead");
+  return dump_json(payload);
+}
+
 // One lead's history as the engine writes it, each event after the one
 // before and none at or after kEnd: the first that would be closes the
 // walk, and the lead stays where it stood. Every change to the lead's
 // columns comes with the event that makes it, so they always agree.
+// `details` draws what the walk's own dice leave open (the touches'
+// campaigns, media, outcomes and answers; the deals' amounts and close
+// dates), so the events, their times and the funnel are the same with or
+// without them.
 class LeadWalk {
  public:
-  LeadWalk(LeadChange& c, EventCounts& counts) : c_(c), l_(c.lead), counts_(counts), t_(c.lead.created_at) {
+  LeadWalk(LeadChange& c, EventCounts& counts, Dice& details)
+      : c_(c), l_(c.lead), counts_(counts), details_(details), t_(c.lead.created_at) {
     write(kCapturedEvent, 0, "{}");
   }
   Grade grade() const { return l_.grade; }
@@ -127,14 +196,29 @@ class LeadWalk {
   }
 
   // A lifecycle move; a move out of assigned is the owner's answer.
-  void move(Stage to, TimePoint delay, const std::string& exit = "", int64_t revenue_cents = 0) {
+  // `deal`: more payload fields (",\"amount_cents\":...").
+  void move(Stage to, TimePoint delay, const std::string& exit = "", int64_t revenue_cents = 0,
+            const std::string& deal = "") {
     std::string p = "{\"from\":" + json_text(stage_name(l_.stage)) + ",\"to\":" + json_text(stage_name(to));
     if (!exit.empty()) p += ",\"exit\":" + json_text(exit);
     if (revenue_cents) p += ",\"revenue_cents\":" + std::to_string(revenue_cents);
+    p += deal;
     if (!l_.owner.empty()) p += ",\"owner\":" + json_text(l_.owner);
     if (!write(kMoveEvent, delay, p + "}")) return;
     if (l_.stage == Stage::kAssigned) respond();
     l_.stage = to;
+  }
+
+  // Becomes an opportunity with an amount ($5k .. $200k) and, nine times
+  // in ten, an expected close: a date one to twelve weeks out. The revenue
+  // it closes at, if won, is drawn at the win.
+  void open_deal(TimePoint delay) {
+    std::string deal = ",\"amount_cents\":" + std::to_string(500000 + details_.below(19500000));
+    if (details_.chance(0.9)) {
+      const TimePoint close = static_cast<TimePoint>(day_of(t_ + delay) + 7 + details_.pick(78)) * kMillisPerDay;
+      deal += ",\"expected_close\":" + json_text(format_time(close));
+    }
+    move(Stage::kOpportunity, delay, "", 0, deal);
   }
 
   // A rep gets the lead: its follow-up clock starts again. From a pool it
@@ -170,24 +254,39 @@ class LeadWalk {
     l_.assigned_at.reset();
   }
 
-  // A call, a mail, a meeting: for the owner, an answer.
+  // A call or a mail logged by the owner, for whom it is an answer: a
+  // touched event and its row in the touches table, in the same commit. Its
+  // call-guide answers become the lead's latest ones.
   void touch(TimePoint delay) {
-    if (!write(kTouchEvent, delay, "{}")) return;
+    if (!advance(delay)) return;
+    Touch t = logged_touch(details_, l_.source_campaign, t_);
+    record(kTouchEvent, touched_payload(t));
+    for (const auto& [question, answer] : t.data_points) l_.data_points[question] = answer;
+    c_.touches.push_back(std::move(t));
     ++l_.touch_count;
     l_.last_touch_at = t_;
     respond();
   }
 
  private:
-  bool write(Written type, TimePoint delay, std::string payload) {
+  // Moves the walk's clock on; false, and the walk is over, when that
+  // reaches kEnd.
+  bool advance(TimePoint delay) {
     if (!open_ || t_ + delay >= kEnd) {
       open_ = false;
       return false;
     }
     t_ += delay;
+    return true;
+  }
+  void record(Written type, std::string payload) {
     c_.events.push_back({0, 0, std::string(kWrittenTypes[type]), t_, "bench", std::move(payload)});
     ++counts_[type];
     l_.updated_at = t_;
+  }
+  bool write(Written type, TimePoint delay, std::string payload) {
+    if (!advance(delay)) return false;
+    record(type, std::move(payload));
     return true;
   }
   void respond() {
@@ -197,6 +296,7 @@ class LeadWalk {
   LeadChange& c_;
   Lead& l_;
   EventCounts& counts_;
+  Dice& details_;
   TimePoint t_;
   bool open_ = true;
   std::string team_;
@@ -213,7 +313,7 @@ void work(LeadWalk& w, Dice& d) {
   w.move(Stage::kWorking, d.within(kMinute, 2 * kDay));
   for (int n = 3 + d.pick(11); n > 0; --n) w.touch(d.within(2 * kHour, 5 * kDay));
   if (d.chance(0.45)) {
-    w.move(Stage::kOpportunity, d.within(kHour, 5 * kDay));
+    w.open_deal(d.within(kHour, 5 * kDay));
     for (int n = 1 + d.pick(5); n > 0; --n) w.touch(d.within(kHour, 7 * kDay));
     const TimePoint close = d.within(kDay, 30 * kDay);
     if (d.chance(0.45)) {
@@ -281,7 +381,7 @@ void walk(LeadWalk& w, Dice& d, int region) {
 void put_campaigns(SqliteStore& store, Dice& d) {
   for (int c = 0; c < kCampaigns; ++c) {
     Campaign k;
-    k.key = "c" + std::to_string(c);
+    k.key = campaign_key(c);
     k.name = k.key;
     k.channel = parse_channel(kChannels[c % 9]).value();
     if (c % 10 == 4) k.vendor = "Vendor " + std::to_string(c % 7);
@@ -291,18 +391,27 @@ void put_campaigns(SqliteStore& store, Dice& d) {
   }
 }
 
-// Writes the programme; returns how many events of each type.
-EventCounts generate(SqliteStore& store, int64_t leads, uint64_t seed) {
+// What the generator wrote: events of each type, and the conversations
+// without a lead (touch rows; those with a lead are the touched events).
+struct Generated {
+  EventCounts events{};
+  int64_t conversations = 0;
+};
+
+// Writes the programme.
+Generated generate(SqliteStore& store, int64_t leads, uint64_t seed) {
   Dice d(seed);
+  Dice details(seed + 1);
   put_campaigns(store, d);
-  EventCounts counts{};
+  Generated out;
+  EventCounts& counts = out.events;
   Mutation m;
   for (int64_t i = 0; i < leads; ++i) {
     LeadChange c;
     Lead& l = c.lead;
     l.email = "lead" + std::to_string(i) + "@example.com";
     l.email_key = l.email;
-    l.source_campaign = "c" + std::to_string(d.pick(kCampaigns));
+    l.source_campaign = campaign_key(d.pick(kCampaigns));
     const int region = d.pick(kRegions);
     l.region = "R" + std::to_string(region);
     l.created_at = l.updated_at = kStart + d.below(kEnd - kStart);
@@ -312,10 +421,14 @@ EventCounts generate(SqliteStore& store, int64_t leads, uint64_t seed) {
     // A regraded lead was captured with another grade.
     l.grade = regraded ? static_cast<Grade>(1 + (static_cast<int>(grade) + d.pick(3)) % 4) : grade;
     l.definition_version = 1;
-    LeadWalk w(c, counts);
+    LeadWalk w(c, counts, details);
     if (regraded) w.regrade(grade, d.within(kMinute, 2 * kDay));
     walk(w, d, region);
     m.leads.push_back(std::move(c));
+    if (details.chance(0.3)) {
+      m.touches.push_back(conversation(details));
+      ++out.conversations;
+    }
     if (m.leads.size() == 20000 || i + 1 == leads) {
       check(store.commit(m));
       m = Mutation();
@@ -323,20 +436,25 @@ EventCounts generate(SqliteStore& store, int64_t leads, uint64_t seed) {
     }
   }
   std::fprintf(stderr, "\n");
-  return counts;
+  return out;
 }
 
 using Json = nlohmann::json;
 
 // One row of the table: a report asked of the projection, and the same
 // question for both SQL twins (SQLite here, DuckDB in bench/duckdb_twin.mjs)
-// as SQL fragments over l (leads), c (campaigns) and e (a stage change).
+// as SQL fragments over l (leads), c (campaigns) and e (a stage change);
+// the campaigns' touch counts filter t (a touch) instead.
 // A new row is one more entry in report_rows(); a new kind of report is one
 // more Kind, answered in ask(), figures_of(), Twin::ask() and the script's
 // kQuestions.
-enum class Kind : uint8_t { kFunnel, kLeaks, kSpeedToLead, kStalled, kStageTimes, kCampaigns };
-constexpr const char* kKindNames[] = {"funnel",  "leaks",       "speed_to_lead",
-                                      "stalled", "stage_times", "campaigns"};  // as the script knows them
+enum class Kind : uint8_t {
+  kFunnel, kLeaks, kSpeedToLead, kStalled, kStageTimes, kCampaigns, kCampaignTouches, kAttribution, kForecast,
+  kVendorBoard, kRepBoard
+};
+constexpr const char* kKindNames[] = {  // as the script knows them
+    "funnel",      "leaks",       "speed_to_lead", "stalled",  "stage_times",         "campaigns",
+    "campaign_touches", "attribution", "forecast", "leaderboard_vendors", "leaderboard_reps"};
 
 struct Row {
   const char* name;  // as printed
@@ -372,6 +490,14 @@ std::vector<Row> report_rows() {
   auto between = [&](const char* column) {
     return std::string(column) + " >= " + std::to_string(q2) + " AND " + column + " < " + std::to_string(q3);
   };
+  // Touches count by whole days: a period from 09:00 to 15:00 counts its
+  // first and last days whole.
+  ReportFilter touch_days;
+  touch_days.from = q2 + 9 * kHour;
+  touch_days.to = q3 + 15 * kHour;
+  const std::string touch_day = "(t.at - ((t.at % 86400000) + 86400000) % 86400000)";  // midnight before t.at
+  const std::string touch_days_where = touch_day + " >= " + std::to_string(q2) + " AND " + touch_day + " < " +
+                                       std::to_string(*touch_days.to);
   return {
       {"funnel, all leads", "funnel_all", Kind::kFunnel, {}},
       {"funnel by channel, capture cohort", "funnel_channel_cohort", Kind::kFunnel, cohort, GroupBy::kChannel,
@@ -389,13 +515,80 @@ std::vector<Row> report_rows() {
        kEnd - 14 * kMillisPerDay},
       {"stage times (median, p90)", "stage_times", Kind::kStageTimes, {}},
       {"campaigns: ROI per campaign", "campaigns", Kind::kCampaigns, {}},
+      {"campaign touches, days of a quarter", "campaign_touches", Kind::kCampaignTouches, touch_days,
+       GroupBy::kNone, touch_days_where},
+      {"attribution: first, last, linear", "attribution", Kind::kAttribution, {}},
+      {"forecast by campaign, weekly", "forecast_campaign", Kind::kForecast, {}, GroupBy::kCampaign, "true",
+       "l.source_campaign"},
+      {"leaderboard: vendors, a quarter", "leaderboard_vendors", Kind::kVendorBoard, cohort, GroupBy::kVendor,
+       between("l.created_at"), "c.vendor"},
+      {"leaderboard: reps by conversion", "leaderboard_reps", Kind::kRepBoard, {}, GroupBy::kOwner, "true",
+       "l.owner"},
   };
+}
+
+// The campaign evaluation read for its touch counts.
+struct CampaignTouches {
+  std::vector<CampaignResult> rows;
+};
+
+// Leaderboards, ranked as GET /api/v1/reports/leaderboard ranks them
+// (api/report_routes.cc composes them from the funnel and speed to lead).
+struct VendorBoard {
+  std::vector<Funnel> rows;  // one funnel per vendor, the most accepted first
+};
+struct RepRow {
+  SpeedToLead speed;
+  int64_t accepted = 0, won = 0;
+};
+struct RepBoard {
+  std::vector<RepRow> rows;  // by conversion (won / assigned), highest first
+};
+
+// The steps leaderboards count, as indexes into Funnel::steps.
+constexpr size_t step_index(Stage s) { return static_cast<size_t>(kFunnelStepOf[static_cast<size_t>(s)]); }
+constexpr size_t kQualifiedStep = step_index(Stage::kQualified), kAcceptedStep = step_index(Stage::kAccepted),
+                 kWonStep = step_index(Stage::kWon);
+
+// Vendors by the leads sales accepted (ties in name order); leads of
+// campaigns no vendor runs are left out.
+VendorBoard vendor_board(const Reports& reports, const ReportFilter& f) {
+  VendorBoard board;
+  for (Funnel& fu : reports.funnel(f, GroupBy::kVendor)) {
+    if (!fu.group.empty()) board.rows.push_back(std::move(fu));
+  }
+  std::stable_sort(board.rows.begin(), board.rows.end(), [](const Funnel& a, const Funnel& b) {
+    return a.steps[kAcceptedStep].reached > b.steps[kAcceptedStep].reached;
+  });
+  return board;
+}
+
+// Reps (the leads' current owners) by conversion: speed to lead per owner,
+// with the leads of theirs that reached accepted and won (ties in name order).
+RepBoard rep_board(const Reports& reports, const ReportFilter& f) {
+  std::map<std::string, Funnel> funnels;
+  for (Funnel& fu : reports.funnel(f, GroupBy::kOwner)) funnels[fu.group] = std::move(fu);
+  RepBoard board;
+  for (SpeedToLead& s : reports.speed_to_lead(f, GroupBy::kOwner)) {
+    if (s.group.empty()) continue;  // nobody's
+    const Funnel& fu = funnels[s.group];
+    const int64_t accepted = fu.steps.empty() ? 0 : fu.steps[kAcceptedStep].reached;
+    const int64_t won = fu.steps.empty() ? 0 : fu.steps[kWonStep].reached;
+    board.rows.push_back({std::move(s), accepted, won});
+  }
+  auto conversion = [](const RepRow& r) {
+    return static_cast<double>(r.won) / static_cast<double>(r.speed.assigned);
+  };
+  std::stable_sort(board.rows.begin(), board.rows.end(),
+                   [&](const RepRow& a, const RepRow& b) { return conversion(a) > conversion(b); });
+  return board;
 }
 
 // What Leadloop answers; the figures all three answers compare in are
 // described at figures_of() and in bench/duckdb_twin.mjs.
 using Answer = std::variant<std::vector<Funnel>, Leaks, std::vector<SpeedToLead>, Stalled, std::vector<StageTimes>,
-                            std::vector<CampaignResult>>;
+                            std::vector<CampaignResult>, CampaignTouches, std::vector<Attribution>,
+                            std::vector<ForecastGroup>, VendorBoard, RepBoard>;
 
 Answer ask(const Reports& reports, const Row& row) {
   switch (row.kind) {
@@ -405,6 +598,11 @@ Answer ask(const Reports& reports, const Row& row) {
     case Kind::kStalled: return reports.stalled(row.filter, row.before, row.by);
     case Kind::kStageTimes: return reports.stage_times(row.filter, row.by);
     case Kind::kCampaigns: return reports.campaigns(row.filter);
+    case Kind::kCampaignTouches: return CampaignTouches{reports.campaigns(row.filter)};
+    case Kind::kAttribution: return reports.attribution(row.filter);
+    case Kind::kForecast: return reports.forecast(row.filter, row.by);
+    case Kind::kVendorBoard: return vendor_board(reports, row.filter);
+    case Kind::kRepBoard: return rep_board(reports, row.filter);
   }
   std::abort();
 }
@@ -471,6 +669,90 @@ Json figures_of(const std::vector<CampaignResult>& campaigns) {
   return out;
 }
 
+// campaign touches: {campaign: [touches, touches without a lead, data
+// points]}, the campaigns with touches in the period's days
+Json figures_of(const CampaignTouches& touches) {
+  Json out = Json::object();
+  for (const CampaignResult& r : touches.rows) {
+    if (r.touches > 0) out[r.campaign] = {r.touches, r.touches_without_lead, r.data_points};
+  }
+  return out;
+}
+
+// attribution: {campaign: [won deals it touched, first-touch cents,
+//                          last-touch cents, linear cents]}; the linear
+// credit is a sum of fractions of cents, compared rounded to the cent as
+// the API shows it (each engine adds in its own order).
+Json figures_of(const std::vector<Attribution>& credits) {
+  Json out = Json::object();
+  for (const Attribution& a : credits) {
+    out[a.campaign] = {a.deals, a.first_cents, a.last_cents, std::llround(a.linear_cents)};
+  }
+  return out;
+}
+
+// The win rate GET /api/v1/reports/forecast weighs a group's open amounts
+// by: won / (won + lost) of the group once it has ten closed
+// opportunities, of all groups before; none without any.
+std::optional<double> win_rate(int64_t won, int64_t lost, int64_t all_won, int64_t all_lost) {
+  if (won + lost >= 10) return static_cast<double>(won) / static_cast<double>(won + lost);
+  if (all_won + all_lost > 0) return static_cast<double>(all_won) / static_cast<double>(all_won + all_lost);
+  return std::nullopt;
+}
+
+// forecast: {"groups": {group: [open opportunities, amount cents, won, lost,
+//                               weighted cents]},
+//            "weeks": {"group|Monday of the expected close": [open
+//                      opportunities, amount cents, weighted cents]}};
+// weighted: the amount times the group's win rate, rounded to the cent
+// (null without a rate); "" for the week of opportunities without a date.
+Json figures_of(const std::vector<ForecastGroup>& groups) {
+  int64_t won = 0, lost = 0;
+  for (const ForecastGroup& g : groups) {
+    won += g.won;
+    lost += g.lost;
+  }
+  Json out = {{"groups", Json::object()}, {"weeks", Json::object()}};
+  for (const ForecastGroup& g : groups) {
+    const std::optional<double> rate = win_rate(g.won, g.lost, won, lost);
+    auto weighted = [&](int64_t cents) {
+      return rate ? Json(std::llround(static_cast<double>(cents) * *rate)) : Json(nullptr);
+    };
+    out["groups"][g.group] = {g.opportunities, g.amount_cents, g.won, g.lost, weighted(g.amount_cents)};
+    for (const ForecastWeek& w : g.weeks) {
+      out["weeks"][g.group + "|" + w.week] = {w.opportunities, w.amount_cents, weighted(w.amount_cents)};
+    }
+  }
+  return out;
+}
+
+// leaderboard of vendors: ["vendor|leads|qualified|accepted|won", ...] in rank order
+Json figures_of(const VendorBoard& board) {
+  Json out = Json::array();
+  for (const Funnel& f : board.rows) {
+    out.push_back(f.group + "|" + std::to_string(f.leads) + "|" + std::to_string(f.steps[kQualifiedStep].reached) +
+                  "|" + std::to_string(f.steps[kAcceptedStep].reached) + "|" +
+                  std::to_string(f.steps[kWonStep].reached));
+  }
+  return out;
+}
+
+// leaderboard of reps: ["rep|assigned|responded|breached|median ms|p90 ms|
+//                        accepted|won", ...] in rank order
+Json figures_of(const RepBoard& board) {
+  Json out = Json::array();
+  for (const RepRow& r : board.rows) {
+    const SpeedToLead& s = r.speed;
+    std::string row = s.group;
+    for (int64_t v :
+         {s.assigned, s.responded, s.breached, s.response.median_ms, s.response.p90_ms, r.accepted, r.won}) {
+      row += "|" + std::to_string(v);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 Json figures(const Answer& answer) {
   return std::visit([](const auto& a) { return figures_of(a); }, answer);
 }
@@ -516,6 +798,11 @@ struct Twin {
       case Kind::kStalled: return stalled(row.where, row.group, row.before);
       case Kind::kStageTimes: return stage_times(row.where, row.group);
       case Kind::kCampaigns: return campaigns(row.where);
+      case Kind::kCampaignTouches: return campaign_touches(row.where);
+      case Kind::kAttribution: return attribution(row.where);
+      case Kind::kForecast: return forecast(row.where, row.group);
+      case Kind::kVendorBoard: return vendor_board(row.where, row.group);
+      case Kind::kRepBoard: return rep_board(row.where, row.group);
     }
     std::abort();
   }
@@ -647,6 +934,137 @@ struct Twin {
     each(sql, [&](const sqlite::Stmt& s) {
       Json& r = out[s.text(0)];
       for (int i = 1; i <= 10; ++i) r.push_back(s.int64(i));
+    });
+    return out;
+  }
+
+  // Per campaign, from the touches table: its touches of the period's days
+  // (`where`, over t), those without a lead, and their call-guide answers.
+  Json campaign_touches(const std::string& where) {
+    const std::string sql =
+        "SELECT t.campaign, count(*), SUM(t.lead_id IS NULL OR t.lead_id = 0), SUM(CASE WHEN length(t.data_points) "
+        "<= 2 THEN 0 ELSE (SELECT count(*) FROM json_each(t.data_points)) END) FROM touches t "
+        "WHERE t.campaign <> '' AND (" + where + ") GROUP BY t.campaign";
+    Json out = Json::object();
+    each(sql, [&](const sqlite::Stmt& s) { out[s.text(0)] = {s.int64(1), s.int64(2), s.int64(3)}; });
+    return out;
+  }
+
+  // The won leads (furthest step won) and their touch points: the capture
+  // (the source campaign, first on equal times) and every touch with a
+  // campaign up to the first move to won, in commit order on equal times.
+  // Per campaign: the deals it touched, and the revenue (of the latest move
+  // to won) of those whose first and last touch point is its own; linear:
+  // each deal's revenue split equally over its touch points.
+  Json attribution(const std::string& where) {
+    const std::string sql =
+        std::string("WITH ") + kStepsSql + ", " + kReachSql + ", "
+        "revenue AS (SELECT lead_id, json_extract(payload, '$.revenue_cents') AS cents, MAX(id) FROM lead_events "
+        "WHERE type = 'stage_changed' AND json_extract(payload, '$.to') = 'won' GROUP BY lead_id), "
+        "wins AS (SELECT lead_id, MIN(at) AS at FROM lead_events "
+        "WHERE type = 'stage_changed' AND json_extract(payload, '$.to') = 'won' GROUP BY lead_id), "
+        "deal AS (SELECT l.id AS id, l.source_campaign AS src, l.created_at AS t0, "
+        "COALESCE(revenue.cents, 0) AS cents, COALESCE(wins.at, 9223372036854775807) AS won_at FROM " + kLeadsSql +
+        " LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id "
+        "LEFT JOIN revenue ON revenue.lead_id = l.id LEFT JOIN wins ON wins.lead_id = l.id "
+        "WHERE (" + where + ") AND " + kFurthestSql + " >= 6), "
+        "tp AS (SELECT id AS lead, src AS campaign, t0 AS at, 0 AS ord FROM deal UNION ALL "
+        "SELECT t.lead_id, t.campaign, t.at, t.id FROM deal JOIN touches t ON t.lead_id = deal.id "
+        "WHERE t.campaign <> '' AND t.at <= deal.won_at), "
+        "ranked AS (SELECT tp.lead AS lead, tp.campaign AS campaign, deal.cents AS cents, "
+        "ROW_NUMBER() OVER (PARTITION BY tp.lead ORDER BY tp.at, tp.ord) AS f, "
+        "ROW_NUMBER() OVER (PARTITION BY tp.lead ORDER BY tp.at DESC, tp.ord DESC) AS b, "
+        "COUNT(*) OVER (PARTITION BY tp.lead) AS n FROM tp JOIN deal ON deal.id = tp.lead) "
+        "SELECT campaign, COUNT(DISTINCT lead), SUM(CASE WHEN f = 1 THEN cents ELSE 0 END), "
+        "SUM(CASE WHEN b = 1 THEN cents ELSE 0 END), SUM(cents * 1.0 / n) FROM ranked GROUP BY campaign";
+    Json out = Json::object();
+    each(sql, [&](const sqlite::Stmt& s) {
+      out[s.text(0)] = {s.int64(1), s.int64(2), s.int64(3), std::llround(s.real(4))};
+    });
+    return out;
+  }
+
+  // Over the leads that reached opportunity, per group: those open now (in
+  // opportunity) with the amount of their latest move there, the won and
+  // the lost, and the open amount weighted by the win rate (the group's
+  // from ten closed, the overall one before); the same per group and
+  // Monday of the expected close.
+  Json forecast(const std::string& where, const std::string& group) {
+    const std::string sql =
+        std::string("WITH ") + kStepsSql + ", " + kReachSql + ", "
+        "opp AS (SELECT lead_id, json_extract(payload, '$.amount_cents') AS amount, "
+        "json_extract(payload, '$.expected_close') AS close, MAX(id) FROM lead_events "
+        "WHERE type = 'stage_changed' AND json_extract(payload, '$.to') = 'opportunity' GROUP BY lead_id), "
+        "a AS (SELECT " + group + " AS g, l.stage AS stage, COALESCE(opp.amount, 0) AS amount, "
+        "COALESCE(date(opp.close, '-6 days', 'weekday 1'), '') AS week FROM " + kLeadsSql +
+        " LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id "
+        "LEFT JOIN opp ON opp.lead_id = l.id WHERE (" + where + ") AND " + kFurthestSql + " >= 5), "
+        "per AS (SELECT g, SUM(stage = 'opportunity') AS open_now, SUM(CASE WHEN stage = 'opportunity' THEN amount "
+        "ELSE 0 END) AS amount, SUM(stage = 'won') AS won, SUM(stage = 'lost') AS lost FROM a GROUP BY g "
+        "HAVING open_now + won + lost > 0), "
+        "rate AS (SELECT g, CASE WHEN won + lost >= 10 THEN won * 1.0 / (won + lost) "
+        "WHEN all_won + all_lost > 0 THEN all_won * 1.0 / (all_won + all_lost) END AS r "
+        "FROM per, (SELECT SUM(won) AS all_won, SUM(lost) AS all_lost FROM per)) "
+        "SELECT 'group', per.g, open_now, amount, won, lost, amount * rate.r FROM per JOIN rate ON rate.g IS per.g "
+        "UNION ALL SELECT 'week', a.g || '|' || week, count(*), SUM(amount), 0, 0, SUM(amount) * MAX(rate.r) "
+        "FROM a JOIN rate ON rate.g IS a.g WHERE stage = 'opportunity' GROUP BY a.g, week";
+    Json out = {{"groups", Json::object()}, {"weeks", Json::object()}};
+    each(sql, [&](const sqlite::Stmt& s) {
+      const Json weighted = s.is_null(6) ? Json(nullptr) : Json(std::llround(s.real(6)));
+      if (s.text(0) == "group") {
+        out["groups"][s.text(1)] = {s.int64(2), s.int64(3), s.int64(4), s.int64(5), weighted};
+      } else {
+        out["weeks"][s.text(1)] = {s.int64(2), s.int64(3), weighted};
+      }
+    });
+    return out;
+  }
+
+  // Per vendor: its campaigns' leads and those that reached qualified,
+  // accepted and won; the most accepted first, ties by name.
+  Json vendor_board(const std::string& where, const std::string& group) {
+    const std::string sql =
+        std::string("WITH ") + kStepsSql + ", " + kReachSql + ", "
+        "a AS (SELECT " + group + " AS g, " + kFurthestSql + " AS k FROM " + kLeadsSql +
+        " LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id "
+        "WHERE (" + where + ") AND COALESCE(" + group + ", '') <> '') "
+        "SELECT g, count(*), SUM(k >= 1), SUM(k >= 3) AS accepted, SUM(k >= 6) FROM a GROUP BY g "
+        "ORDER BY accepted DESC, g";
+    Json out = Json::array();
+    each(sql, [&](const sqlite::Stmt& s) {
+      std::string row = s.text(0);
+      for (int i = 1; i <= 4; ++i) row += "|" + std::to_string(s.int64(i));
+      out.push_back(std::move(row));
+    });
+    return out;
+  }
+
+  // Per rep (the current owner), over the leads that reached assigned: as
+  // speed to lead (answered, breached, median and p90 from capture), and
+  // those that reached accepted and won; by conversion (won / assigned),
+  // highest first, ties by name.
+  Json rep_board(const std::string& where, const std::string& group) {
+    const std::string sql =
+        std::string("WITH ") + kStepsSql + ", " + kReachSql + ", "
+        "breached AS (SELECT lead_id AS id, count(*) AS n FROM lead_events WHERE type = 'sla_breached' "
+        "GROUP BY lead_id), "
+        "a AS (SELECT " + group + " AS g, b.id IS NOT NULL AS breached, CASE WHEN l.first_response_at IS NOT NULL "
+        "THEN MAX(0, l.first_response_at - l.created_at) END AS took, " + kFurthestSql + " AS k FROM " + kLeadsSql +
+        " LEFT JOIN steps ls ON ls.name = l.stage LEFT JOIN reach r ON r.id = l.id "
+        "LEFT JOIN breached b ON b.id = l.id WHERE (" + where + ") AND " + kFurthestSql + " >= 2 AND " + group +
+        " <> ''), "
+        "ranked AS (SELECT g, breached, took, k, ROW_NUMBER() OVER (PARTITION BY g, took IS NULL ORDER BY took) AS rn, "
+        "COUNT(took) OVER (PARTITION BY g) AS n FROM a), "
+        "per AS (SELECT g, count(*) AS assigned, count(took) AS responded, SUM(breached) AS breached, " +
+        nearest_rank_sql("took", 50) + " AS median, " + nearest_rank_sql("took", 90) + " AS p90, "
+        "SUM(k >= 3) AS accepted, SUM(k >= 6) AS won FROM ranked GROUP BY g) "
+        "SELECT g, assigned, responded, breached, median, p90, accepted, won FROM per "
+        "ORDER BY won * 1.0 / assigned DESC, g";
+    Json out = Json::array();
+    each(sql, [&](const sqlite::Stmt& s) {
+      std::string row = s.text(0);
+      for (int i = 1; i <= 7; ++i) row += "|" + std::to_string(s.int64(i));
+      out.push_back(std::move(row));
     });
     return out;
   }
@@ -796,10 +1214,12 @@ void print_duckdb_note(const DuckdbRun& duckdb) {
   const Json& o = duckdb.out;
   const Json rows = o.value("rows", Json::object());
   std::printf("DuckDB %s (@duckdb/node-api %s, in memory, %d threads) on a CSV export of the file: export %.0f ms "
-              "(sqlite3 CLI), load %.0f ms (%lld leads, %lld stage changes, %lld SLA breaches, %lld campaigns)\n",
+              "(sqlite3 CLI), load %.0f ms (%lld leads, %lld stage changes, %lld SLA breaches, %lld touches, "
+              "%lld campaigns)\n",
               o.value("duckdb", "?").c_str(), o.value("package", "?").c_str(), o.value("threads", 0),
               o.value("export_ms", 0.0), o.value("load_ms", 0.0), rows.value("leads", 0LL),
-              rows.value("stage_changes", 0LL), rows.value("sla_breaches", 0LL), rows.value("campaigns", 0LL));
+              rows.value("stage_changes", 0LL), rows.value("sla_breaches", 0LL), rows.value("touches", 0LL),
+              rows.value("campaigns", 0LL));
 }
 
 int run(int argc, char** argv) {
@@ -822,7 +1242,7 @@ int run(int argc, char** argv) {
   }
   auto store = std::move(SqliteStore::open(db, Durability::kProcess)).value();
   auto t = std::chrono::steady_clock::now();
-  int64_t events = 0;
+  int64_t events = 0, conversations = 0;
   std::string by_type;
   if (reuse) {
     // The file of an earlier run: count what it holds.
@@ -832,18 +1252,23 @@ int run(int argc, char** argv) {
       events += s.int64(1);
       by_type += (by_type.empty() ? "" : ", ") + std::to_string(s.int64(1)) + " " + s.text(0);
     }));
+    st = std::move(file->prepare("SELECT count(*) FROM touches WHERE lead_id IS NULL")).value();
+    check(st->each_row([&](const sqlite::Stmt& s) { conversations = s.int64(0); }));
     by_type += " (reused " + db + ")";
   } else {
-    const EventCounts counts = generate(*store, leads, 42);
-    for (size_t i = 0; i < counts.size(); ++i) {
-      events += counts[i];
-      by_type += (i ? ", " : "") + std::to_string(counts[i]) + " " + std::string(kWrittenTypes[i]);
+    const Generated written = generate(*store, leads, 42);
+    for (size_t i = 0; i < written.events.size(); ++i) {
+      events += written.events[i];
+      by_type += (i ? ", " : "") + std::to_string(written.events[i]) + " " + std::string(kWrittenTypes[i]);
     }
+    conversations = written.conversations;
   }
   std::printf("== reports: %lld leads, %lld events, %d campaigns, %d regions, %d reps, %d days (%s in %.1f s)\n"
-              "   events: %s\n",
+              "   events: %s\n"
+              "   touch rows: one per touched event, and %lld conversations without a lead\n",
               static_cast<long long>(leads), static_cast<long long>(events), kCampaigns, kRegions, kReps, kDays,
-              reuse ? "counted" : "generated", ms_since(t) / 1000, by_type.c_str());
+              reuse ? "counted" : "generated", ms_since(t) / 1000, by_type.c_str(),
+              static_cast<long long>(conversations));
   ManualClock clock(kStart);
   CampaignCatalog catalog(*store, clock);
   check(catalog.load());
