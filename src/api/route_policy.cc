@@ -82,6 +82,8 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/reports/attribution", kReports},
     {"GET", "/api/v1/reports/campaigns", kReports},
     {"GET", "/api/v1/goals", kReports},
+    // The live stream says only that the leads changed.
+    {"GET", "/api/v1/stream", kReports},
     {"POST", "/api/v1/goals", kCapture},
     {"GET", "/api/v1/goals/{id}", kReports},
     {"POST", "/api/v1/goals/{id}/approvals", kCapture},

@@ -448,6 +448,8 @@ const std::vector<Route>& route_table() {
     for (auto& r : privacy_routes()) routes.push_back(std::move(r));
     for (auto& r : audit_routes()) routes.push_back(std::move(r));
     for (auto& r : access_routes()) routes.push_back(std::move(r));
+    for (auto& r : stream_routes()) routes.push_back(std::move(r));
+    for (auto& r : web_routes()) routes.push_back(std::move(r));
     for (auto& r : report_routes()) routes.push_back(std::move(r));
     for (auto& r : goal_routes()) routes.push_back(std::move(r));
     return routes;

@@ -66,6 +66,10 @@ std::vector<Route> privacy_routes();
 // record, the status and where from, and appends it. A failed append is
 // logged, never thrown: the request has already been answered.
 std::vector<Route> audit_routes();
+// The web app's page and assets, public (web_routes.cc).
+std::vector<Route> web_routes();
+// Server-sent events when the leads change (stream_routes.cc).
+std::vector<Route> stream_routes();
 bool audited_route(const RouteInfo& route);
 void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const httplib::Request& req,
                   const httplib::Response& res);

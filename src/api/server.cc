@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "api/change_feed.h"
 #include "api/errors.h"
 #include "engine/privacy.h"
 #include "api/request.h"
@@ -398,6 +399,10 @@ void ApiServer::serve() {
   ticker.join();
 }
 
-void ApiServer::stop() { stop_requested_ = true; }
+void ApiServer::stop() {
+  stop_requested_ = true;
+  // Live streams end now, not at their next heartbeat.
+  services_.changes.close();
+}
 
 }  // namespace leadloop::api

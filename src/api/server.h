@@ -30,6 +30,8 @@ class Server;
 
 namespace leadloop::api {
 
+class ChangeFeed;
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
@@ -55,6 +57,8 @@ struct ServerConfig {
   // (docs/privacy.md), checked with the timers at most once an hour of the
   // services' clock; 0: off.
   int retention_days = 0;
+  // The built web app (web/dist): its page at "/" and its assets.
+  std::string web_dir;
 };
 
 struct Services {
@@ -75,6 +79,7 @@ struct Services {
   Policy& policy;
   Reports& reports;
   Goals& goals;
+  ChangeFeed& changes;  // the live stream's news of changed leads
 };
 
 // One entry of the route table, as documented in openapi.json.

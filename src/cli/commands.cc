@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "access/role.h"
+#include "api/change_feed.h"
 #include "api/server.h"
 #include "cli/progress.h"
 #include "cli/runtime.h"
@@ -54,6 +56,7 @@ struct ServeArgs {
   double logins_per_minute = 30;
   bool behind_tls = false;
   int retention_days = 0;
+  std::string web_dir = LEADLOOP_WEB_DIR;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -99,6 +102,7 @@ int run_serve(const ServeArgs& a) {
   config.logins_per_minute = a.logins_per_minute;
   config.behind_tls = a.behind_tls;
   config.retention_days = a.retention_days;
+  config.web_dir = a.web_dir;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
@@ -111,9 +115,16 @@ int run_serve(const ServeArgs& a) {
                  r.projection.read([](const LeadProjection& p) { return p.exits().row.size(); }),
                  r.projection.read([](const LeadProjection& p) { return p.memory_bytes() >> 20; }), ms.count());
   }
+  if (!std::filesystem::exists(a.web_dir + "/index.html")) {
+    spdlog::warn("no web app in {} (run `make build`, or pass --web-dir): / answers 503, the API works",
+                 a.web_dir);
+  }
+  // Live streams hold a server thread each: at most half of them.
+  api::ChangeFeed changes(*r.store, r.projection, std::max(1, a.threads / 2));
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
-                                           r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals},
+                                           r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
+                                           changes},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -502,6 +513,8 @@ void add_commands(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(0, 36500));
   s->add_option("--manual-clock", serve->manual_clock,
                 "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
+  s->add_option("--web-dir", serve->web_dir, "Directory of the built web app (index.html and its assets)")
+      ->capture_default_str();
   s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });
 
   auto imp = std::make_shared<ImportArgs>();
