@@ -54,6 +54,25 @@ bool is_attended(std::string_view outcome) {
   return true;
 }
 
+TouchDay& TouchDays::at(Days day) {
+  if (days_.empty() && far_.empty()) {
+    first_ = day;
+    days_.resize(1);
+    return days_[0];
+  }
+  if (days_.empty()) return far_[day];
+  const Days last = first_ + static_cast<Days>(days_.size()) - 1;
+  if (day >= first_ && day <= last) return days_[static_cast<size_t>(day - first_)];
+  if (std::max(day, last) - std::min(day, first_) >= kMaxSpan) return far_[day];
+  if (day > last) {
+    days_.resize(static_cast<size_t>(day - first_) + 1);
+  } else {
+    days_.insert(days_.begin(), static_cast<size_t>(first_ - day), TouchDay{});
+    first_ = day;
+  }
+  return days_[static_cast<size_t>(day - first_)];
+}
+
 uint32_t Dictionary::code(std::string_view text) {
   auto it = codes_.find(text);
   if (it != codes_.end()) return it->second;
@@ -121,6 +140,8 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.revenue.push_back(0);
     for (auto& at : leads_.reached_at) at.push_back(0);
     leads_.reached_at[0].back() = l.created_at;
+    leads_.timed_steps.push_back(0);
+    leads_.step_took.push_back({});
     leads_.stage_since.push_back(l.created_at);
     leads_.responded_at.push_back(0);
     leads_.breaches.push_back(0);
@@ -157,6 +178,7 @@ void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
       int64_t& at = leads_.reached_at[s][row];
       if (at == 0 || e.at < at) at = e.at;
     }
+    if (step > 0) time_steps(row);
     if (*to == Stage::kWon) leads_.revenue[row] = integer_field(e.payload, "revenue_cents");
     if (*to == Stage::kOpportunity) {
       leads_.amount[row] = integer_field(e.payload, "amount_cents");
@@ -173,6 +195,20 @@ void LeadProjection::apply_event(uint32_t row, const LeadEvent& e) {
   exits_.at.push_back(e.at);
 }
 
+void LeadProjection::time_steps(uint32_t row) {
+  uint8_t timed = 0;
+  int64_t before = leads_.reached_at[0][row];
+  for (int s = 1; s < kFunnelStepCount; ++s) {
+    const int64_t at = leads_.reached_at[s][row];
+    if (at == 0) break;
+    const int64_t took = std::max<int64_t>(0, at - before);
+    leads_.step_took[row][s - 1] = took >= kStepTookLong ? kStepTookLong : static_cast<uint32_t>(took);
+    timed = static_cast<uint8_t>(s);
+    before = at;
+  }
+  leads_.timed_steps[row] = timed;
+}
+
 void LeadProjection::lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) {
   std::unique_lock lock(mu_);
   const uint32_t row = row_for(lead);
@@ -184,7 +220,7 @@ void LeadProjection::add_touch(int64_t lead_id, std::string_view campaign, TimeP
   if (campaign.empty()) return;
   const uint32_t code = campaigns_.code(campaign);
   if (code >= touch_days_.size()) touch_days_.resize(code + 1);
-  TouchDay& d = touch_days_[code][day_of(at)];
+  TouchDay& d = touch_days_[code].at(day_of(at));
   ++d.touches;
   d.data_points += data_points;
   d.attended += attended;
@@ -212,7 +248,8 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 }
 
 size_t LeadProjection::memory_bytes() const {
-  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 5) + sizeof(uint32_t) * 6 + 3 + sizeof(uint16_t);
+  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 5) + sizeof(uint32_t) * 6 + 3 + sizeof(uint16_t) +
+                          1 + sizeof(uint32_t) * (kFunnelStepCount - 1);
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
   for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_, &industries_, &countries_}) {

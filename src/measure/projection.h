@@ -66,6 +66,8 @@ class Dictionary {
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> codes_;
 };
 
+inline constexpr uint32_t kStepTookLong = UINT32_MAX;
+
 struct LeadColumns {
   std::vector<int64_t> id;
   std::vector<int64_t> created_at;
@@ -83,6 +85,12 @@ struct LeadColumns {
   // When the lead first reached each step (a jump past steps reaches them
   // at once); 0: not reached. Step 0 (captured) is the capture time.
   std::array<std::vector<int64_t>, kFunnelStepCount> reached_at;
+  // The same, compact, for the stage-times scan: the steps timed (1..k
+  // have a reached_at), and per step 1..6 the milliseconds from the step
+  // before (at least 0), or kStepTookLong when that does not fit in 32 bits
+  // (about 50 days; then reached_at says).
+  std::vector<uint8_t> timed_steps;
+  std::vector<std::array<uint32_t, kFunnelStepCount - 1>> step_took;
   std::vector<int64_t> stage_since;   // the latest stage change (capture before any)
   // The current owner's first answer (accept, reject or touch); 0: none.
   // A new assignment starts it again, as the follow-up clock does.
@@ -122,7 +130,33 @@ struct TouchDay {
   int64_t data_points = 0;
   int64_t attended = 0;
 };
-using CampaignTouchDays = std::vector<std::map<Days, TouchDay>>;  // by campaign code
+// One campaign's touches by day: a flat array from its first day on (one
+// array step per touch at load, no tree), and a map for the odd day more
+// than kMaxSpan days away from the others (a mistyped year).
+class TouchDays {
+ public:
+  static constexpr Days kMaxSpan = 40000;  // about 110 years
+  TouchDay& at(Days day);
+  // fn(day, counts) for each day in [from, to] with touches, in day order.
+  template <class F>
+  void each(Days from, Days to, F&& fn) const {
+    for (const auto& [day, counts] : far_) {
+      if (day >= from && day <= to && day < first_) fn(day, counts);
+    }
+    const Days begin = std::max(from, first_);
+    const Days end = std::min<Days>(to, first_ + static_cast<Days>(days_.size()) - 1);
+    for (Days day = begin; day <= end; ++day) fn(day, days_[static_cast<size_t>(day - first_)]);
+    for (const auto& [day, counts] : far_) {
+      if (day >= from && day <= to && day >= first_) fn(day, counts);
+    }
+  }
+
+ private:
+  Days first_ = 0;
+  std::vector<TouchDay> days_;  // days_[i]: day first_ + i
+  std::map<Days, TouchDay> far_;
+};
+using CampaignTouchDays = std::vector<TouchDays>;  // by campaign code
 
 class LeadProjection final : public CommitObserver {
  public:
@@ -163,6 +197,7 @@ class LeadProjection final : public CommitObserver {
  private:
   uint32_t row_for(const Lead& lead);  // REQUIRES: mu_ held exclusively
   void apply_event(uint32_t row, const LeadEvent& e);
+  void time_steps(uint32_t row);  // step_took and timed_steps from reached_at
 
   Store& store_;
   mutable std::shared_mutex mu_;

@@ -1,6 +1,7 @@
 #include "measure/reports.h"
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <limits>
 #include <atomic>
@@ -41,7 +42,7 @@ class SegmentMemo {
       return false;
     };
     auto dimension = [&](bool read, const std::vector<uint32_t>* column, size_t cardinality, Field field) {
-      if (read) dims_.push_back({column, nullptr, std::max<size_t>(cardinality, 1), 0, field});
+      if (read) dims_.push_back({column->data(), nullptr, std::max<size_t>(cardinality, 1), 0, field});
     };
     dimension(reads({"industry"}), &l.industry, p.industries().size(), Field::kIndustry);
     dimension(reads({"country"}), &l.country, p.countries().size(), Field::kCountry);
@@ -49,7 +50,7 @@ class SegmentMemo {
     dimension(reads({"source_campaign", "campaign.key", "campaign.channel", "campaign.vendor", "campaign.owner"}),
               &l.campaign, p.campaigns().size(), Field::kCampaign);
     dimension(reads({"owner"}), &l.owner, p.owners().size(), Field::kOwner);
-    if (reads({"stage"})) dims_.push_back({nullptr, &l.stage, kStageCount, 0, Field::kStage});
+    if (reads({"stage"})) dims_.push_back({nullptr, l.stage.data(), kStageCount, 0, Field::kStage});
     employees_ = reads({"employees"}) ? &l.employees : nullptr;
     // Strides over the full product (dictionaries are far smaller than
     // 2^64 together); a flat table when it has at most 4M entries.
@@ -63,7 +64,7 @@ class SegmentMemo {
 
   bool matches(const LeadColumns& l, size_t row) {
     uint64_t index = 0;
-    for (const Dim& d : dims_) index += d.stride * (d.codes ? (*d.codes)[row] : (*d.stages)[row]);
+    for (const Dim& d : dims_) index += d.stride * (d.codes ? d.codes[row] : d.stages[row]);
     if (!flat_.empty()) {
       int8_t& known = flat_[index];
       if (known < 0) known = evaluate(l, row) ? 1 : 0;
@@ -80,8 +81,8 @@ class SegmentMemo {
  private:
   enum class Field : uint8_t { kIndustry, kCountry, kRegion, kCampaign, kOwner, kStage };
   struct Dim {
-    const std::vector<uint32_t>* codes;
-    const std::vector<uint8_t>* stages;
+    const uint32_t* codes;  // the column's data (stable while the report reads)
+    const uint8_t* stages;
     size_t cardinality;
     uint64_t stride;
     Field field;
@@ -92,18 +93,23 @@ class SegmentMemo {
     }
   };
 
-  // The expression on a lead holding this row's values of the fields read.
-  bool evaluate(const LeadColumns& l, size_t row) const {
-    Lead lead;
+  // The expression on a lead holding this row's values of the fields read
+  // (one scratch lead, and each campaign looked up once).
+  bool evaluate(const LeadColumns& l, size_t row) {
+    Lead& lead = scratch_;
     lead.industry = p_.industries().text(l.industry[row]);
     lead.country = p_.countries().text(l.country[row]);
     lead.region = p_.regions().text(l.region[row]);
     lead.source_campaign = p_.campaigns().text(l.campaign[row]);
     lead.owner = p_.owners().text(l.owner[row]);
     lead.stage = static_cast<Stage>(l.stage[row]);
+    lead.employees.reset();
     if (l.employees[row] != INT64_MIN) lead.employees = l.employees[row];
-    std::optional<Campaign> campaign = catalog_.find(lead.source_campaign);
-    return expression_.matches({&lead, campaign ? &*campaign : nullptr, 0});
+    const uint32_t code = l.campaign[row];
+    if (code >= campaign_of_.size()) campaign_of_.resize(code + 1);
+    auto& campaign = campaign_of_[code];
+    if (!campaign) campaign = catalog_.find(lead.source_campaign).value_or(Campaign{});
+    return expression_.matches({&lead, campaign->key.empty() ? nullptr : &*campaign, 0});
   }
 
   const Expression& expression_;
@@ -112,6 +118,8 @@ class SegmentMemo {
   std::vector<Dim> dims_;
   const std::vector<int64_t>* employees_ = nullptr;
   std::vector<int8_t> flat_;  // -1: not asked yet
+  Lead scratch_;
+  std::vector<std::optional<Campaign>> campaign_of_;  // by campaign code; an empty key: none
   std::unordered_map<std::pair<uint64_t, int64_t>, bool, Hash> memo_;
 };
 
@@ -119,8 +127,8 @@ class SegmentMemo {
 // code, so a row is checked with a few array reads.
 struct CompiledFilter {
   const ReportFilter& f;
-  // Not safe to share between threads: scans with a segment use one.
-  mutable std::optional<SegmentMemo> segment;
+  // One per scan slice: a memo is not safe to share between threads.
+  mutable std::array<std::optional<SegmentMemo>, 2> segment;
   std::vector<uint8_t> campaign_ok, region_ok, owner_ok;
   std::vector<uint8_t> scope_campaign, scope_owner;
   std::vector<std::string> channel_of, vendor_of;  // by campaign code
@@ -155,7 +163,9 @@ struct CompiledFilter {
       scope_owner[o] = o != 0 && listed(f.scope_owners, owners.text(o));
     }
     note_constraints();
-    if (f.segment) segment.emplace(*f.segment, p, catalog);
+    if (f.segment) {
+      for (auto& memo : segment) memo.emplace(*f.segment, p, catalog);
+    }
   }
 
   // Whether each column is constrained at all: a report without filters
@@ -167,7 +177,8 @@ struct CompiledFilter {
     by_owner = std::find(owner_ok.begin(), owner_ok.end(), 0) != owner_ok.end();
   }
 
-  [[gnu::always_inline]] bool lead(const LeadColumns& l, size_t row, bool by_capture_time) const {
+  // `part`: the scan slice asking (0 or 1), for its own segment memo.
+  [[gnu::always_inline]] bool lead(const LeadColumns& l, size_t row, bool by_capture_time, int part = 0) const {
     if (by_capture_time) {
       if (f.from && l.created_at[row] < *f.from) return false;
       if (f.to && l.created_at[row] >= *f.to) return false;
@@ -182,7 +193,7 @@ struct CompiledFilter {
                       (f.scope_unowned && l.owner[row] == 0);
       if (!in) return false;
     }
-    if (segment && !segment->matches(l, row)) return false;
+    if (segment[part] && !segment[part]->matches(l, row)) return false;
     return true;
   }
 };
@@ -251,6 +262,31 @@ constexpr size_t kBuckets = kExactBelow + (64 - kSubBits - 1) * (size_t{1} << kS
          static_cast<size_t>((v >> shift) - (uint64_t{1} << kSubBits));
 }
 
+// The smallest value of bucket b (b <= kBuckets; kBuckets: past the last).
+inline int64_t bucket_low(size_t b) {
+  if (b < kExactBelow) return static_cast<int64_t>(b);
+  if (b >= kBuckets) return INT64_MAX;
+  const size_t i = b - kExactBelow;
+  const int top = static_cast<int>(i >> kSubBits) + kSubBits + 1;
+  const uint64_t sub = (uint64_t{1} << kSubBits) + (i & ((size_t{1} << kSubBits) - 1));
+  return static_cast<int64_t>(sub << (top - kSubBits));
+}
+
+// The bucket holding the value of `rank` (0-based) among the counted
+// values, and the rank inside it.
+size_t bucket_of_rank(const std::vector<uint32_t>& counts, size_t rank, size_t* inside) {
+  size_t before = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (rank < before + counts[i]) {
+      *inside = rank - before;
+      return i;
+    }
+    before += counts[i];
+  }
+  *inside = 0;
+  return counts.size() - 1;
+}
+
 // The values may come in several vectors (one per scan slice); `counted`:
 // the bucket counts of all of them when the caller kept them as it
 // collected the values (kBuckets entries), or null.
@@ -280,21 +316,8 @@ std::pair<int64_t, int64_t> select_two(const ValueParts& parts, size_t a, size_t
     }
   }
   const std::vector<uint32_t>& counts = counted ? *counted : own;
-  // The bucket of each rank, and the rank inside it.
-  auto bucket_of = [&](size_t rank, size_t* inside) {
-    size_t before = 0;
-    for (size_t i = 0; i < counts.size(); ++i) {
-      if (rank < before + counts[i]) {
-        *inside = rank - before;
-        return i;
-      }
-      before += counts[i];
-    }
-    *inside = 0;
-    return counts.size() - 1;
-  };
   size_t in_a = 0, in_b = 0;
-  const size_t bucket_a = bucket_of(a, &in_a), bucket_b = bucket_of(b, &in_b);
+  const size_t bucket_a = bucket_of_rank(counts, a, &in_a), bucket_b = bucket_of_rank(counts, b, &in_b);
   // Buckets 1..63 hold one value each: no second pass for those.
   const bool exact_a = bucket_a > 0 && bucket_a < kExactBelow, exact_b = bucket_b > 0 && bucket_b < kExactBelow;
   if (exact_a && exact_b) return {static_cast<int64_t>(bucket_a), static_cast<int64_t>(bucket_b)};
@@ -340,9 +363,9 @@ Durations durations_counted(const ValueParts& parts, const std::vector<uint32_t>
 std::atomic<size_t> parallel_from{200000};
 std::atomic<bool> parallel_forced{false};
 
-int scan_parts(size_t n, GroupBy by, const ReportFilter& f) {
+int scan_parts(size_t n, GroupBy by) {
   static const unsigned cores = std::thread::hardware_concurrency();
-  if (by == GroupBy::kCaptureWeek || f.segment || n < parallel_from.load(std::memory_order_relaxed)) return 1;
+  if (by == GroupBy::kCaptureWeek || n < parallel_from.load(std::memory_order_relaxed)) return 1;
   return cores >= 2 || parallel_forced.load(std::memory_order_relaxed) ? 2 : 1;
 }
 
@@ -440,47 +463,244 @@ class Grouper {
   std::map<Days, uint32_t> week_group_;  // Monday -> group
 };
 
-// Buffers for the durations a report collects, one per (group, step),
-// kept per thread and reused: at a million leads a report then neither
-// faults in fresh pages nor regrows its vectors on every call. Cleared
-// (capacity kept) on each use; released when a call needed more than
-// kKeepValues in all, so an odd large report does not pin its memory.
-class DurationBuffers {
- public:
-  static constexpr size_t kKeepValues = 8u << 20;  // 64 MB per thread at most
-  DurationBuffers() : pool_(local()) {
-    for (auto& v : pool_) v.clear();
-  }
-  ~DurationBuffers() {
-    size_t held = 0;
-    for (const auto& v : pool_) held += v.capacity();
-    if (held > kKeepValues) pool_.clear();
-  }
-  DurationBuffers(const DurationBuffers&) = delete;
-  DurationBuffers& operator=(const DurationBuffers&) = delete;
-  std::vector<int64_t>& at(size_t i) {
-    if (i >= pool_.size()) pool_.resize(i + 1);
-    return pool_[i];
-  }
-  // The `width` buffers of group g, side by side.
-  std::vector<int64_t>* group(size_t g, size_t width) {
-    if ((g + 1) * width > pool_.size()) pool_.resize((g + 1) * width);
-    return &pool_[g * width];
-  }
-
- private:
-  static std::vector<std::vector<int64_t>>& local() {
-    thread_local std::vector<std::vector<int64_t>> pool;
-    return pool;
-  }
-  std::vector<std::vector<int64_t>>& pool_;
-};
-
 // Grows a per-group vector to the grouper's size.
 template <class T>
 T& slot(std::vector<T>& v, uint32_t g) {
   if (g >= v.size()) v.resize(g + 1);
   return v[g];
+}
+
+// The sinks of the passes of percentiles() below. A window is a range of
+// buckets, kept whole.
+struct KeptRange {
+  size_t first = kBuckets, last = kBuckets;  // buckets, inclusive; kBuckets (no bucket): none
+  bool empty() const { return first == kBuckets; }
+  // One unsigned compare, rarely true: a branch the scan predicts well.
+  bool holds(size_t bucket) const { return bucket - first <= last - first; }
+};
+struct Window {
+  KeptRange a, b;  // around the median and the p90; b empty when a covers both
+};
+constexpr Window kKeepAll = {{0, kBuckets - 1}, {}};
+using Kept = std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>>;  // by slot: in a, in b
+
+// The sample pass: bucket counts only; the scan's own counters stay put.
+struct SampleCounter {
+  static constexpr bool counting = false;
+  std::vector<std::vector<uint32_t>>& counts;  // by slot: kBuckets counts, or empty
+  [[gnu::always_inline]] void operator()(size_t slot, int64_t v) {
+    if (slot >= counts.size()) counts.resize(slot + 1);
+    std::vector<uint32_t>& c = counts[slot];
+    if (c.empty()) c.assign(kBuckets, 0);
+    ++c[log_bucket(v)];
+  }
+};
+
+// The full pass: every value counted; those in the slot's window kept.
+// Its per-slot state sits in one flat array, so a value costs a bucket,
+// an increment and two compares.
+class CountKeeper {
+ public:
+  static constexpr bool counting = true;
+  CountKeeper(std::vector<std::vector<uint32_t>>& counts, const std::vector<Window>& windows, Kept& kept)
+      : counts_(counts), windows_(windows), kept_(kept) {
+    grow(counts_.size());
+  }
+  [[gnu::always_inline]] void operator()(size_t slot, int64_t v) {
+    if (slot >= size_) grow(slot + 1);
+    Slot& s = slots_[slot];
+    if (s.counts == nullptr) {
+      counts_[slot].assign(kBuckets, 0);
+      s.counts = counts_[slot].data();
+    }
+    const size_t bucket = log_bucket(v);
+    ++s.counts[bucket];
+    if (s.window.a.holds(bucket)) {
+      kept_[slot].first.push_back(v);
+    } else if (s.window.b.holds(bucket)) {
+      kept_[slot].second.push_back(v);
+    }
+  }
+
+ private:
+  struct Slot {
+    uint32_t* counts = nullptr;
+    Window window;
+  };
+  void grow(size_t size) {
+    size = std::max(size, counts_.size());
+    counts_.resize(size);
+    kept_.resize(size);
+    const size_t known = slots_.size();
+    slots_.resize(size);
+    for (size_t i = known; i < size; ++i) {
+      slots_[i].counts = counts_[i].empty() ? nullptr : counts_[i].data();
+      slots_[i].window = i < windows_.size() ? windows_[i] : kKeepAll;
+    }
+    size_ = size;
+  }
+  std::vector<std::vector<uint32_t>>& counts_;
+  const std::vector<Window>& windows_;
+  Kept& kept_;
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+// The rare extra pass, for a rank that fell outside its window: the
+// values of exactly that bucket.
+struct BucketKeeper {
+  static constexpr bool counting = false;
+  const std::vector<Window>& windows;
+  Kept& kept;
+  [[gnu::always_inline]] void operator()(size_t slot, int64_t v) {
+    if (slot >= windows.size()) return;
+    const Window& w = windows[slot];
+    const size_t bucket = log_bucket(v);
+    if (w.a.holds(bucket)) {
+      kept[slot].first.push_back(v);
+    } else if (w.b.holds(bucket)) {
+      kept[slot].second.push_back(v);
+    }
+  }
+};
+
+// The median and p90 of many sets of durations (slots: group x step, or
+// groups) over a scan of n rows in `parts` slices, exact, without keeping
+// every value:
+//  1. a sample of the rows (1 in 32, in runs of 256) counts each slot's
+//     values into log-linear buckets, which says about where each rank
+//     will fall;
+//  2. the full scan counts every value into buckets and keeps only those
+//     in the buckets near where the sample put the two ranks (a few
+//     percent of them);
+//  3. each rank's bucket is now known exactly; when it is one the scan
+//     kept (nearly always), the rank is picked among the kept values, else
+//     one more scan keeps exactly that bucket's values.
+// Each pass calls scan(part, begin, end, sink), and the scan calls
+// sink(slot, value) for every value (>= 0) of its rows; sink.counting is
+// true for the full pass only (for the scan's own counters). Slots are
+// numbered from 0; `slots`: how many are known before the scan (a single
+// slice may find more).
+template <class Scan>
+std::vector<Durations> percentiles(size_t n, int parts, size_t slots, Scan&& scan) {
+  auto rank_of = [](int64_t count, int64_t percent) {  // nearest rank, 0-based
+    return static_cast<size_t>((count * percent + 99) / 100) - 1;
+  };
+  // 1. The sample, and the windows it suggests.
+  constexpr size_t kRun = 256, kEvery = 32 * kRun;
+  std::vector<Window> windows(slots, kKeepAll);
+  if (n >= 4 * kEvery) {
+    std::vector<std::vector<uint32_t>> sample(slots);
+    SampleCounter sink{sample};
+    for (size_t begin = 0; begin < n; begin += kEvery) scan(0, begin, std::min(n, begin + kRun), sink);
+    windows.resize(std::max(windows.size(), sample.size()), kKeepAll);
+    for (size_t i = 0; i < sample.size(); ++i) {
+      const std::vector<uint32_t>& c = sample[i];
+      int64_t m = 0;
+      for (uint32_t x : c) m += x;
+      if (m < 64) continue;  // too few to say: keep them all (a small slot)
+      auto range = [&](int64_t percent) {
+        // Four standard deviations of the sample's rank either side, and
+        // then some.
+        const double p = static_cast<double>(percent) / 100;
+        const auto spread = static_cast<int64_t>(4 * std::sqrt(static_cast<double>(m) * p * (1 - p)) + 4 +
+                                                 static_cast<double>(m) / 100);
+        const auto centre = static_cast<int64_t>(rank_of(m, percent));
+        size_t unused = 0;
+        KeptRange r;
+        r.first = bucket_of_rank(c, static_cast<size_t>(std::max<int64_t>(0, centre - spread)), &unused);
+        r.last = bucket_of_rank(c, static_cast<size_t>(std::min<int64_t>(m - 1, centre + spread)), &unused);
+        // The end buckets open up: values past the sample's may be there.
+        if (r.last == c.size() - 1) r.last = kBuckets - 1;
+        return r;
+      };
+      Window& w = windows[i];
+      w.a = range(50);
+      w.b = range(90);
+      if (w.b.first <= w.a.last + 1) {  // they meet: one range (b never starts before a)
+        w.a.last = std::max(w.a.last, w.b.last);
+        w.b = {};
+      }
+    }
+  }
+  // 2. The full scan.
+  std::array<std::vector<std::vector<uint32_t>>, 2> counts;
+  std::array<Kept, 2> kept;
+  for (int part = 0; part < 2; ++part) {  // sized before the threads start
+    counts[static_cast<size_t>(part)].resize(windows.size());
+    kept[static_cast<size_t>(part)].resize(windows.size());
+  }
+  scan_rows(n, parts, [&](int part, size_t begin, size_t end) {
+    CountKeeper sink(counts[static_cast<size_t>(part)], windows, kept[static_cast<size_t>(part)]);
+    scan(part, begin, end, sink);
+  });
+  const size_t total = std::max(counts[0].size(), counts[1].size());
+  counts[0].resize(total);
+  kept[0].resize(total);
+  windows.resize(total, kKeepAll);
+  for (size_t i = 0; i < counts[1].size(); ++i) {
+    if (!counts[1][i].empty()) {
+      if (counts[0][i].empty()) counts[0][i].assign(kBuckets, 0);
+      for (size_t b = 0; b < kBuckets; ++b) counts[0][i][b] += counts[1][i][b];
+    }
+    auto& [a, b] = kept[0][i];
+    a.insert(a.end(), kept[1][i].first.begin(), kept[1][i].first.end());
+    b.insert(b.end(), kept[1][i].second.begin(), kept[1][i].second.end());
+  }
+  // 3. Each rank from the kept values of its window.
+  std::vector<Durations> out(total);
+  std::vector<Window> missing(total);  // the buckets a rank fell in, outside its window
+  std::vector<std::array<size_t, 2>> missing_inside(total);
+  bool extra_pass = false;
+  auto pick = [](std::vector<int64_t>& v, size_t k) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+  };
+  for (size_t i = 0; i < total; ++i) {
+    const std::vector<uint32_t>& c = counts[0][i];
+    if (c.empty()) continue;
+    Durations& d = out[i];
+    for (uint32_t x : c) d.count += x;
+    for (size_t which = 0; which < 2; ++which) {
+      const size_t rank = rank_of(d.count, which == 0 ? 50 : 90);
+      int64_t& value = which == 0 ? d.median_ms : d.p90_ms;
+      size_t inside = 0;
+      const size_t bucket = bucket_of_rank(c, rank, &inside);
+      if (bucket < kExactBelow) {  // one value per bucket (the values are >= 0)
+        value = static_cast<int64_t>(bucket);
+        continue;
+      }
+      bool found = false;
+      for (int r = 0; r < 2 && !found; ++r) {
+        const KeptRange& range = r == 0 ? windows[i].a : windows[i].b;
+        if (!range.holds(bucket)) continue;
+        size_t below = 0;  // values in the buckets before the window
+        for (size_t x = 0; x < range.first; ++x) below += c[x];
+        value = pick(r == 0 ? kept[0][i].first : kept[0][i].second, rank - below);
+        found = true;
+      }
+      if (!found) {
+        (which == 0 ? missing[i].a : missing[i].b) = KeptRange{bucket, bucket};
+        missing_inside[i][which] = inside;
+        extra_pass = true;
+      }
+    }
+  }
+  if (extra_pass) {
+    Kept exact(total);
+    scan_rows(n, 1, [&](int, size_t begin, size_t end) {
+      BucketKeeper sink{missing, exact};
+      scan(0, begin, end, sink);
+    });
+    for (size_t i = 0; i < total; ++i) {
+      const Window& w = missing[i];
+      // Both ranks in one bucket: its values went to the first list.
+      const bool same = !w.a.empty() && !w.b.empty() && w.a.first == w.b.first;
+      if (!w.a.empty()) out[i].median_ms = pick(exact[i].first, missing_inside[i][0]);
+      if (!w.b.empty()) out[i].p90_ms = pick(same ? exact[i].first : exact[i].second, missing_inside[i][1]);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -495,17 +715,26 @@ std::vector<Funnel> Reports::funnel(const ReportFilter& f, GroupBy by) const {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     Grouper groups(by, p, match, teams);
-    std::vector<std::array<int64_t, kFunnelStepCount>> furthest(groups.size());
+    // furthest[part][group][step]: the leads whose furthest step it is.
+    std::array<std::vector<std::array<int64_t, kFunnelStepCount>>, 2> furthest;
+    for (auto& counts : furthest) counts.resize(groups.size());  // sized before the threads start
     const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (!match.lead(l, row, true)) continue;
-      ++slot(furthest, groups.of(l, row))[l.reached[row]];
+    const int parts = scan_parts(n, by);
+    scan_rows(n, parts, [&](int part, size_t begin, size_t end) {
+      auto& mine = furthest[static_cast<size_t>(part)];
+      for (size_t row = begin; row < end; ++row) {
+        if (!match.lead(l, row, true, part)) continue;
+        ++slot(mine, groups.of(l, row))[l.reached[row]];
+      }
+    });
+    furthest[0].resize(groups.size());
+    for (size_t g = 0; g < furthest[1].size(); ++g) {
+      for (int s = 0; s < kFunnelStepCount; ++s) furthest[0][g][s] += furthest[1][g][s];
     }
-    furthest.resize(groups.size());
     // Groups with leads, in name order (the whole funnel always).
     std::vector<Funnel> out;
     for (const auto& [name, g] : groups.by_name()) {
-      const auto& counts = furthest[g];
+      const auto& counts = furthest[0][g];
       Funnel fu;
       fu.group = name;
       int64_t at_least = 0;
@@ -521,103 +750,47 @@ std::vector<Funnel> Reports::funnel(const ReportFilter& f, GroupBy by) const {
   });
 }
 
+std::vector<Durations> scanned_durations(const std::vector<int64_t>& values, const std::vector<uint32_t>& slot_of,
+                                         int parts) {
+  return percentiles(values.size(), parts, 0, [&](int, size_t begin, size_t end, auto& sink) {
+    for (size_t row = begin; row < end; ++row) sink(slot_of[row], values[row]);
+  });
+}
+
 std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) const {
   const RepTeams teams = teams_for(by);
   return projection_.read([&](const LeadProjection& p) {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     Grouper groups(by, p, match, teams);
-    // (part, group, step) -> durations from the step before, and their
-    // bucket counts, kept as they are collected.
+    // Slots: group x step, from the compact step times (4 bytes a step).
+    constexpr size_t kSteps = kFunnelStepCount - 1;  // qualified .. won
     const size_t n = l.id.size();
-    const int parts = scan_parts(n, by, f);
-    const size_t width = kFunnelStepCount;
-    DurationBuffers took;
-    // Slice `part` of group g: its buffers, and the first of its counts.
-    auto set_of = [](int part, size_t g) { return g * 2 + static_cast<size_t>(part); };
-    auto slot_of = [&](int part, size_t g) { return set_of(part, g) * width; };
-    took.group(groups.size() * 2, width);  // sized before the threads start
-    std::vector<std::vector<uint32_t>> counts((groups.size() + 1) * 2 * width);
-    const int64_t* qualified_at = l.reached_at[1].data();
-    auto scan = [&](int part, size_t begin, size_t end) {
-      std::vector<int64_t>* mine = nullptr;  // the current group's buffers
-      std::vector<uint32_t>* mine_counts = nullptr;
-      uint32_t current = UINT32_MAX;
-      for (size_t row = begin; row < end; ++row) {
-        if (qualified_at[row] == 0) continue;  // no step after capture: nothing to time
-        if (!match.lead(l, row, true)) continue;
-        const uint32_t g = groups.of(l, row);
-        if (g != current) {
-          current = g;
-          if (parts == 1 && slot_of(0, g) + width > counts.size()) counts.resize(slot_of(0, g) + width);
-          mine = took.group(set_of(part, g), width);
-          mine_counts = &counts[slot_of(part, g)];
-        }
-        int64_t before = l.created_at[row];
-        for (size_t s = 1; s < width; ++s) {
-          const int64_t at = l.reached_at[s][row];
-          if (at == 0) break;
-          const int64_t d = std::max<int64_t>(0, at - before);
-          mine[s].push_back(d);
-          if (mine_counts[s].empty()) mine_counts[s].assign(kBuckets, 0);
-          ++mine_counts[s][log_bucket(d)];
-          before = at;
-        }
-      }
+    auto took = [&](size_t row, size_t s) -> int64_t {  // s: 0 for qualified
+      const uint32_t t = l.step_took[row][s];
+      if (t != kStepTookLong) return t;
+      return std::max<int64_t>(0, l.reached_at[s + 1][row] - l.reached_at[s][row]);
     };
-    scan_rows(n, parts, scan);
-    // The values of both slices, and their counts summed.
-    auto finish = [&](size_t g, size_t s) {
-      ValueParts values = {&took.group(set_of(0, g), width)[s]};
-      std::vector<uint32_t>& c0 = counts[slot_of(0, g) + s];
-      if (parts == 2) {
-        values.push_back(&took.group(set_of(1, g), width)[s]);
-        const std::vector<uint32_t>& c1 = counts[slot_of(1, g) + s];
-        if (c0.empty() && !c1.empty()) c0.assign(kBuckets, 0);
-        for (size_t i = 0; i < c1.size(); ++i) c0[i] += c1[i];
-      }
-      return durations_counted(values, c0.empty() ? nullptr : &c0);
-    };
-    // Each (group, step) is finished on its own: with two slices, the
-    // jobs are shared between two threads by their number of values.
-    const size_t group_count = groups.size();
-    std::vector<Durations> done(group_count * width);
-    std::vector<size_t> jobs;
-    for (size_t g = 0; g < group_count; ++g) {
-      for (size_t s = 1; s < width; ++s) jobs.push_back(g * width + s);
-    }
-    auto size_of = [&](size_t job) {
-      size_t n = 0;
-      for (int part = 0; part < parts; ++part) n += took.group(set_of(part, job / width), width)[job % width].size();
-      return n;
-    };
-    std::vector<uint8_t> side(jobs.size(), 0);
-    if (parts == 2) {
-      std::vector<size_t> order(jobs.size());
-      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return size_of(jobs[x]) > size_of(jobs[y]); });
-      size_t load[2] = {0, 0};
-      for (size_t i : order) {
-        side[i] = load[1] < load[0] ? 1 : 0;
-        load[side[i]] += size_of(jobs[i]);
-      }
-    }
-    scan_rows(jobs.size(), parts, [&](int part, size_t, size_t) {
-      for (size_t i = 0; i < jobs.size(); ++i) {
-        if (side[i] == part) done[jobs[i]] = finish(jobs[i] / width, jobs[i] % width);
-      }
-    });
+    const std::vector<Durations> done =
+        percentiles(n, scan_parts(n, by), groups.size() * kSteps, [&](int part, size_t begin, size_t end, auto& sink) {
+          for (size_t row = begin; row < end; ++row) {
+            const size_t k = l.timed_steps[row];
+            if (k == 0 || !match.lead(l, row, true, part)) continue;
+            const size_t first = groups.of(l, row) * kSteps;
+            for (size_t s = 0; s < k; ++s) sink(first + s, took(row, s));
+          }
+        });
     std::vector<StageTimes> out;
     for (const auto& [name, g] : groups.by_name()) {
-      StageTimes t;
-      t.group = name;
+      StageTimes st;
+      st.group = name;
       bool any = by == GroupBy::kNone;
-      for (size_t s = 1; s < width; ++s) {
-        const Durations& d = done[g * width + s];
+      for (size_t s = 0; s < kSteps; ++s) {
+        const Durations d = g * kSteps + s < done.size() ? done[g * kSteps + s] : Durations{};
         any = any || d.count > 0;
-        t.steps.emplace_back(kFunnelSteps[s], d);
+        st.steps.emplace_back(kFunnelSteps[s + 1], d);
       }
-      if (any) out.push_back(std::move(t));
+      if (any) out.push_back(std::move(st));
     }
     return out;
   });
@@ -630,28 +803,40 @@ std::vector<SpeedToLead> Reports::speed_to_lead(const ReportFilter& f, GroupBy b
     const LeadColumns& l = p.leads();
     Grouper groups(by, p, match, teams);
     const auto assigned = static_cast<uint8_t>(funnel_step(Stage::kAssigned));
-    const int start_step = from_qualification ? funnel_step(Stage::kQualified) : 0;
-    std::vector<SpeedToLead> per(groups.size());
-    DurationBuffers took;  // group -> response times
+    const auto start_step = static_cast<size_t>(from_qualification ? funnel_step(Stage::kQualified) : 0);
+    std::array<std::vector<SpeedToLead>, 2> per;  // per slice, by group
+    for (auto& v : per) v.resize(groups.size());  // sized before the threads start
     const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (l.reached[row] < assigned || !match.lead(l, row, true)) continue;
-      const uint32_t g = groups.of(l, row);
-      SpeedToLead& r = slot(per, g);
-      ++r.assigned;
-      r.breached += l.breaches[row] > 0;
-      if (l.responded_at[row] == 0) continue;
-      ++r.responded;
-      const int64_t start = l.reached_at[start_step][row] != 0 ? l.reached_at[start_step][row] : l.created_at[row];
-      took.at(g).push_back(std::max<int64_t>(0, l.responded_at[row] - start));
+    const std::vector<Durations> response =
+        percentiles(n, scan_parts(n, by), groups.size(), [&](int part, size_t begin, size_t end, auto& sink) {
+          auto& mine = per[static_cast<size_t>(part)];
+          for (size_t row = begin; row < end; ++row) {
+            if (l.reached[row] < assigned || !match.lead(l, row, true, part)) continue;
+            const uint32_t g = groups.of(l, row);
+            if constexpr (std::remove_reference_t<decltype(sink)>::counting) {
+              SpeedToLead& r = slot(mine, g);
+              ++r.assigned;
+              r.breached += l.breaches[row] > 0;
+              r.responded += l.responded_at[row] != 0;
+            }
+            if (l.responded_at[row] == 0) continue;
+            const int64_t start = l.reached_at[start_step][row] != 0 ? l.reached_at[start_step][row] : l.created_at[row];
+            sink(g, std::max<int64_t>(0, l.responded_at[row] - start));
+          }
+        });
+    per[0].resize(groups.size());
+    for (size_t g = 0; g < per[1].size(); ++g) {
+      per[0][g].assigned += per[1][g].assigned;
+      per[0][g].breached += per[1][g].breached;
+      per[0][g].responded += per[1][g].responded;
     }
-    per.resize(groups.size());
     std::vector<SpeedToLead> out;
     for (const auto& [name, g] : groups.by_name()) {
-      if (per[g].assigned == 0 && by != GroupBy::kNone) continue;
-      per[g].group = name;
-      per[g].response = durations_of(took.at(g));
-      out.push_back(std::move(per[g]));
+      SpeedToLead& r = per[0][g];
+      if (r.assigned == 0 && by != GroupBy::kNone) continue;
+      r.group = name;
+      if (g < response.size()) r.response = response[g];
+      out.push_back(std::move(r));
     }
     return out;
   });
@@ -662,19 +847,20 @@ Durations Reports::response_or_wait(const ReportFilter& f, TimePoint now) const 
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     const auto assigned = static_cast<uint8_t>(funnel_step(Stage::kAssigned));
-    DurationBuffers took;
-    std::vector<int64_t>& values = took.at(0);
     const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (l.reached[row] < assigned || !match.lead(l, row, true)) continue;
-      TimePoint answered = l.responded_at[row];
-      if (answered == 0) {
-        if (!is_open_stage(static_cast<Stage>(l.stage[row]))) continue;  // closed unanswered: no wait left
-        answered = now;
-      }
-      values.push_back(std::max<int64_t>(0, answered - l.created_at[row]));
-    }
-    return durations_of(values);
+    const std::vector<Durations> d =
+        percentiles(n, scan_parts(n, GroupBy::kNone), 1, [&](int part, size_t begin, size_t end, auto& sink) {
+          for (size_t row = begin; row < end; ++row) {
+            if (l.reached[row] < assigned || !match.lead(l, row, true, part)) continue;
+            TimePoint answered = l.responded_at[row];
+            if (answered == 0) {
+              if (!is_open_stage(static_cast<Stage>(l.stage[row]))) continue;  // closed unanswered: no wait left
+              answered = now;
+            }
+            sink(0, std::max<int64_t>(0, answered - l.created_at[row]));
+          }
+        });
+    return d.front();
   });
 }
 
@@ -787,17 +973,17 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
     // Whole days: every day the period touches (its first day from
     // midnight, its last up to the day that holds `to`).
     const Days first_day = f.from ? day_of(*f.from) : std::numeric_limits<Days>::min();
+    // The last day that starts before `to`.
+    const Days last_day = f.to ? day_of(*f.to - 1) : std::numeric_limits<Days>::max();
     for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
       if (!match.campaign_ok[c]) continue;
       CampaignResult& r = by_code[c];
-      for (auto it = days[c].lower_bound(first_day); it != days[c].end(); ++it) {
-        const TimePoint start = static_cast<TimePoint>(it->first) * kMillisPerDay;
-        if (f.to && start >= *f.to) break;
-        r.touches += it->second.touches;
-        r.touches_without_lead += it->second.without_lead;
-        r.data_points += it->second.data_points;
-        r.attended += it->second.attended;
-      }
+      days[c].each(first_day, last_day, [&](Days, const TouchDay& d) {
+        r.touches += d.touches;
+        r.touches_without_lead += d.without_lead;
+        r.data_points += d.data_points;
+        r.attended += d.attended;
+      });
     }
     std::vector<CampaignResult> out;
     for (uint32_t c = 1; c < by_code.size(); ++c) {
@@ -888,10 +1074,13 @@ std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
       return d >= 0 && t.at[i] <= deals[static_cast<size_t>(d)].won_at ? d : -1;
     };
     // Pass 1: how many touch points each deal has, and its first and last
-    // (ties: the capture first, then commit order).
+    // (ties: the capture first, then commit order); the touches that count
+    // are kept, so pass 2 reads those few only.
+    std::vector<std::pair<uint32_t, int32_t>> hits;  // (touch, deal)
     for (size_t i = 0; i < t.row.size(); ++i) {
       const int32_t d = counts(i);
       if (d < 0) continue;
+      hits.emplace_back(static_cast<uint32_t>(i), d);
       Deal& deal = deals[static_cast<size_t>(d)];
       ++deal.points;
       if (t.at[i] < deal.first_at) {
@@ -916,9 +1105,7 @@ std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
     // Deals counted per campaign once: touch points come in commit order,
     // not by deal, so count them with a set per campaign.
     std::vector<std::vector<uint32_t>> seen_deals(p.campaigns().size());
-    for (size_t i = 0; i < t.row.size(); ++i) {
-      const int32_t d = counts(i);
-      if (d < 0) continue;
+    for (const auto& [i, d] : hits) {
       const Deal& deal = deals[static_cast<size_t>(d)];
       by_code[t.campaign[i]].linear_cents += static_cast<double>(l.revenue[deal.row]) / deal.points;
       if (t.campaign[i] != l.campaign[deal.row]) seen_deals[t.campaign[i]].push_back(static_cast<uint32_t>(d));

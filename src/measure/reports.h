@@ -75,6 +75,11 @@ struct Durations {
 };
 // Reorders `values` in part to find the percentiles.
 Durations durations_of(std::vector<int64_t>& values);
+// The percentiles of each slot as the large scans find them (a sample,
+// then one pass keeping the values near the ranks), over rows whose value
+// is values[row] (>= 0) in slot slot_of[row], in `parts` slices. For tests.
+std::vector<Durations> scanned_durations(const std::vector<int64_t>& values, const std::vector<uint32_t>& slot_of,
+                                         int parts);
 
 // Reports that collect durations over at least this many leads (default
 // 200,000) scan in two threads when the machine has two cores. Tests set a
