@@ -8,14 +8,23 @@ LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup build build-asan run test test-unit test-asan test-integration bench format clean
+.PHONY: all setup web build build-asan run test test-unit test-asan test-integration test-web bench format clean
 
 all: build
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
+# The web app (web/, docs/web.md): npm packages when node_modules is missing
+# or older than package-lock.json, then type-checked and bundled by esbuild
+# into web/dist.
+web: setup
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; fi
+	@npx tsc -p web/tsconfig.json
+	@node web/build.mjs
+
+build: setup web
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
@@ -40,7 +49,11 @@ test-integration: build
 	@echo "== integration tests (real server on 127.0.0.1, real SQLite files)"
 	@ctest --test-dir $(BUILD) -L integration --output-on-failure -j$(JOBS)
 
-test: test-unit test-asan test-integration
+test-web: build
+	@echo "== web tests (Playwright in Debian's chromium against the real server)"
+	@LEADLOOP_BIN=$(BUILD)/src/leadloop npx playwright test
+
+test: test-unit test-asan test-integration test-web
 
 bench: build
 	@bash bench/run.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Leadloop builds, runs and tests with.
 # Idempotent: installs only what is missing; safe to run on every `make`.
-# The npm packages (package.json: the DuckDB twin of the benchmarks) are not
-# installed here, since the tests do not need them: bench/run.sh runs `npm ci`.
+# The npm packages (package.json: the web app's build and browser tests, the
+# DuckDB twin of the benchmarks) are installed by `make web` with `npm ci`;
+# the browser tests drive Debian's chromium (Playwright downloads none).
 # The list is pinned to Debian 12 (bookworm); the versions we build and test
 # with are recorded in scripts/packages.lock and checked (warning only, since
 # Debian security updates replace point releases in the archive).
@@ -17,7 +18,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm
+  nodejs npm chromium
 )
 
 missing=()

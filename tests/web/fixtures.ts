@@ -1,0 +1,62 @@
+// What every browser test gets: the server's address, an admin API client
+// for the figures the page must match, a sign-in helper, and a guard that
+// fails the test on any script dialog (an XSS would open one) or a
+// Content-Security-Policy violation.
+import { APIRequestContext, expect, Page, request, test as base } from '@playwright/test';
+import { kPassword } from './server';
+
+export interface Leadloop {
+  url: string;
+  api: APIRequestContext;
+  // GET path as the admin token; the parsed JSON.
+  get<T = any>(path: string): Promise<T>;
+  post<T = any>(path: string, body: unknown): Promise<T>;
+}
+
+export const test = base.extend<{ leadloop: Leadloop; guarded: Page }>({
+  leadloop: async ({}, use) => {
+    const url = process.env.LEADLOOP_URL!;
+    const api = await request.newContext({
+      baseURL: url,
+      extraHTTPHeaders: { Authorization: `Bearer ${process.env.LEADLOOP_TOKEN}` },
+    });
+    const get = async (path: string) => {
+      const r = await api.get(path);
+      expect(r.status(), `GET ${path}: ${await r.text()}`).toBe(200);
+      return r.json();
+    };
+    const post = async (path: string, body: unknown) => {
+      const r = await api.post(path, { data: body });
+      expect(r.status(), `POST ${path}: ${await r.text()}`).toBeLessThan(300);
+      return r.json();
+    };
+    await use({ url, api, get, post });
+    await api.dispose();
+  },
+  guarded: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('dialog', (d) => {
+      problems.push(`a ${d.type()} dialog opened: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await use(page);
+    expect(problems, 'dialogs, CSP violations or script errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+export async function signIn(page: Page, url: string, login = 'admin', password = kPassword) {
+  await page.goto(url + '/sign-in');
+  await page.getByLabel('Login').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+}
+
+const kCount = new Intl.NumberFormat('en-US');
+export const count = (n: number) => kCount.format(n);

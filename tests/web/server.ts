@@ -1,0 +1,59 @@
+// The server the browser tests run against: `leadloop serve` on a free
+// 127.0.0.1 port over a fresh demo database in a temp dir, serving the
+// built web app from web/dist. global_setup.ts starts it and leaves its
+// address and an admin token in the environment for the tests.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const kRoot = resolve(__dirname, '../..');
+export const kBin = resolve(kRoot, process.env.LEADLOOP_BIN ?? 'build/release/src/leadloop');
+export const kPassword = 'leadloop-demo';
+
+export interface Started {
+  url: string;
+  token: string;
+  pid: number;
+  dir: string;
+}
+
+function cli(args: string[]): string {
+  return execFileSync(kBin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+export async function startServer(): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), 'leadloop-web-'));
+  const db = join(dir, 'web.db');
+  cli(['demo', '--db', db, '--seed', '42', '--leads', '600']);
+  const token = cli(['token', 'create', '--db', db, '--role', 'admin', '--label', 'web-tests']);
+  const server = spawn(
+    kBin,
+    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', join(kRoot, 'web/dist'), '--threads', '16'],
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: false },
+  );
+  let log = '';
+  server.stderr.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20000)));
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error('leadloop serve did not start in 30 s:\n' + log)), 30_000);
+    server.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`leadloop serve exited with ${code}:\n${log}`));
+    });
+  });
+  server.stdout.removeAllListeners('data');
+  server.stdout.resume();
+  server.stderr.removeAllListeners('data');
+  server.stderr.resume();
+  server.unref();
+  return { url, token, pid: server.pid!, dir };
+}

@@ -1,0 +1,27 @@
+// Builds the web app into web/dist: index.html, app.js (one bundle with
+// Preact, minified) and app.css. `node web/build.mjs`; `make build` runs it.
+import { build } from 'esbuild';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = dirname(fileURLToPath(import.meta.url));
+const dist = join(web, 'dist');
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+await build({
+  entryPoints: [join(web, 'src/main.tsx')],
+  outfile: join(dist, 'app.js'),
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+await copyFile(join(web, 'src/app.css'), join(dist, 'app.css'));
+await copyFile(join(web, 'index.html'), join(dist, 'index.html'));

@@ -1,0 +1,128 @@
+// The overview: goals, the funnel, the leaks and speed to lead, under one set
+// of filters, kept current by the live stream.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, get, Session } from '../api';
+import { Filters, filtersFromUrl, filtersToUrl, reportQuery } from '../filters';
+import { followChanges } from '../live';
+import { Campaign, FunnelReport, GoalList, LeakReport, SpeedReport } from '../reports';
+import { FilterBar } from '../panels/filter_bar';
+import { FunnelPanel } from '../panels/funnel';
+import { GoalsPanel } from '../panels/goals';
+import { LeaksPanel } from '../panels/leaks';
+import { SpeedPanel } from '../panels/speed';
+
+export interface OverviewData {
+  funnel: FunnelReport;
+  leaks: LeakReport;
+  speed: SpeedReport;
+  goals: GoalList;
+}
+
+async function load(f: Filters): Promise<OverviewData> {
+  const q = reportQuery(f);
+  const [funnel, leaks, speed, goals] = await Promise.all([
+    get<FunnelReport>('/api/v1/reports/funnel' + q),
+    get<LeakReport>('/api/v1/reports/leaks' + q),
+    get<SpeedReport>('/api/v1/reports/speed-to-lead' + q),
+    get<GoalList>('/api/v1/goals'),
+  ]);
+  return { funnel, leaks, speed, goals };
+}
+
+// Where the filter values come from: the campaigns the caller may see (with
+// their channels and vendors) and the regions that have leads.
+export interface Choices {
+  campaigns: Campaign[];
+  regions: string[];
+}
+
+async function loadChoices(): Promise<Choices> {
+  const [campaigns, byRegion] = await Promise.all([
+    get<{ campaigns: Campaign[] }>('/api/v1/campaigns'),
+    get<FunnelReport>('/api/v1/reports/funnel?by=region'),
+  ]);
+  return {
+    campaigns: campaigns.campaigns,
+    regions: byRegion.groups.map((g) => g.group).filter((r) => r !== ''),
+  };
+}
+
+export function Overview({ session }: { session: Session }) {
+  const [filters, setFilters] = useState<Filters>(() => filtersFromUrl(location.search));
+  const [choices, setChoices] = useState<Choices>({ campaigns: [], regions: [] });
+  const [data, setData] = useState<OverviewData | null>(null);
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [live, setLive] = useState(false);
+  const [updated, setUpdated] = useState('');
+  const current = useRef(filters);
+  current.current = filters;
+
+  const refresh = useCallback(async () => {
+    const asked = current.current;
+    try {
+      const d = await load(asked);
+      if (asked !== current.current) return; // the filters changed meanwhile
+      setData(d);
+      setError(null);
+      setUpdated(new Date().toLocaleTimeString('en-GB'));
+    } catch (e) {
+      if (asked !== current.current) return;
+      setData(null); // no figures of other filters under these
+      setError(e instanceof ApiError ? { message: e.message, field: e.body.field } : { message: String(e) });
+    }
+  }, []);
+
+  useEffect(() => {
+    loadChoices()
+      .then(setChoices)
+      .catch(() => undefined);
+  }, []);
+
+  // The URL follows at once, so a reload right after a change keeps it.
+  const change = (f: Filters) => {
+    history.replaceState(null, '', location.pathname + filtersToUrl(f));
+    setFilters(f);
+  };
+
+  useEffect(() => {
+    void refresh();
+  }, [filters, refresh]);
+
+  useEffect(() => {
+    const handle = followChanges(refresh, setLive);
+    return () => handle.close();
+  }, [refresh]);
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>Overview</h1>
+        <p class="live" role="status" aria-live="polite">
+          <span class={live ? 'dot on' : 'dot'} aria-hidden="true" />
+          {live ? 'Live' : 'Reconnecting'}
+          {updated && <> · updated {updated}</>}
+        </p>
+      </div>
+      <FilterBar filters={filters} choices={choices} onChange={change} segmentError={error?.field === 'segment' ? error.message : ''} />
+      {error && error.field !== 'segment' && (
+        <p role="alert" class="error">
+          {error.message}
+        </p>
+      )}
+      {data ? (
+        <div class="panels">
+          <GoalsPanel goals={data.goals} filters={filters} />
+          <FunnelPanel funnel={data.funnel} />
+          <LeaksPanel leaks={data.leaks} />
+          <SpeedPanel speed={data.speed} />
+        </div>
+      ) : (
+        <p class="loading">{error ? 'No figures for these filters.' : 'Loading the figures…'}</p>
+      )}
+      <p class="scope-note">
+        Figures for {session.login}'s scope{session.vendor ? ` (vendor ${session.vendor})` : ''}
+        {session.rep ? ` (rep ${session.rep})` : ''}{session.team ? ` (team ${session.team})` : ''}.
+      </p>
+    </>
+  );
+}
