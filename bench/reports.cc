@@ -1301,8 +1301,9 @@ int run(int argc, char** argv) {
   if (!twins) return 0;
   const DuckdbRun duckdb = run_duckdb(db, rows, duckdb_runs);
   const bool all_agree = print_table(rows, mine, sqlite, duckdb);
-  std::printf("(warm, best of %d for Leadloop (1 thread; stage times 2), %d for SQLite, %d for DuckDB (2 threads))\n", runs, sql_runs,
-              duckdb_runs);
+  std::printf("(warm, best of %d for Leadloop (scans of 200k rows or more in 2 threads), %d for SQLite, %d for DuckDB "
+              "(2 threads))\n",
+              runs, sql_runs, duckdb_runs);
   print_duckdb_note(duckdb);
   return all_agree ? 0 : 1;
 }

@@ -1069,27 +1069,53 @@ std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
       deals.push_back({static_cast<uint32_t>(row), won_at, 1, l.campaign[row], l.campaign[row], l.created_at[row],
                        l.created_at[row]});
     }
-    auto counts = [&](size_t i) {
-      const int32_t d = deal_of[t.row[i]];
-      return d >= 0 && t.at[i] <= deals[static_cast<size_t>(d)].won_at ? d : -1;
+    // Pass 1, over the touches in two slices: how many touch points each
+    // deal has, and its first and last (ties: the capture first, then
+    // commit order); the touches that count are kept, so pass 2 reads those
+    // few only. Each slice keeps its own figures per deal, merged in commit
+    // order (slice 0 first).
+    struct Seen {
+      uint32_t points = 0;
+      uint32_t first_campaign = 0, last_campaign = 0;
+      int64_t first_at = INT64_MAX, last_at = INT64_MIN;
     };
-    // Pass 1: how many touch points each deal has, and its first and last
-    // (ties: the capture first, then commit order); the touches that count
-    // are kept, so pass 2 reads those few only.
-    std::vector<std::pair<uint32_t, int32_t>> hits;  // (touch, deal)
-    for (size_t i = 0; i < t.row.size(); ++i) {
-      const int32_t d = counts(i);
-      if (d < 0) continue;
-      hits.emplace_back(static_cast<uint32_t>(i), d);
-      Deal& deal = deals[static_cast<size_t>(d)];
-      ++deal.points;
-      if (t.at[i] < deal.first_at) {
-        deal.first_at = t.at[i];
-        deal.first_campaign = t.campaign[i];
+    std::array<std::vector<Seen>, 2> seen;
+    std::array<std::vector<std::pair<uint32_t, int32_t>>, 2> hits;  // (touch, deal)
+    const int parts = scan_parts(t.row.size(), GroupBy::kNone);
+    for (int part = 0; part < parts; ++part) seen[static_cast<size_t>(part)].resize(deals.size());
+    scan_rows(t.row.size(), parts, [&](int part, size_t begin, size_t end) {
+      std::vector<Seen>& mine = seen[static_cast<size_t>(part)];
+      auto& kept = hits[static_cast<size_t>(part)];
+      for (size_t i = begin; i < end; ++i) {
+        const int32_t d = deal_of[t.row[i]];
+        if (d < 0 || t.at[i] > deals[static_cast<size_t>(d)].won_at) continue;
+        kept.emplace_back(static_cast<uint32_t>(i), d);
+        Seen& s = mine[static_cast<size_t>(d)];
+        ++s.points;
+        if (t.at[i] < s.first_at) {
+          s.first_at = t.at[i];
+          s.first_campaign = t.campaign[i];
+        }
+        if (t.at[i] >= s.last_at) {
+          s.last_at = t.at[i];
+          s.last_campaign = t.campaign[i];
+        }
       }
-      if (t.at[i] >= deal.last_at) {
-        deal.last_at = t.at[i];
-        deal.last_campaign = t.campaign[i];
+    });
+    for (int part = 0; part < parts; ++part) {
+      for (size_t d = 0; d < deals.size(); ++d) {
+        const Seen& s = seen[static_cast<size_t>(part)][d];
+        if (s.points == 0) continue;
+        Deal& deal = deals[d];
+        deal.points += s.points;
+        if (s.first_at < deal.first_at) {
+          deal.first_at = s.first_at;
+          deal.first_campaign = s.first_campaign;
+        }
+        if (s.last_at >= deal.last_at) {
+          deal.last_at = s.last_at;
+          deal.last_campaign = s.last_campaign;
+        }
       }
     }
     // Pass 2: the credits.
@@ -1104,19 +1130,39 @@ std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
     }
     // Deals counted per campaign once: touch points come in commit order,
     // not by deal, so count them with a set per campaign.
-    std::vector<std::vector<uint32_t>> seen_deals(p.campaigns().size());
-    for (const auto& [i, d] : hits) {
-      const Deal& deal = deals[static_cast<size_t>(d)];
-      by_code[t.campaign[i]].linear_cents += static_cast<double>(l.revenue[deal.row]) / deal.points;
-      if (t.campaign[i] != l.campaign[deal.row]) seen_deals[t.campaign[i]].push_back(static_cast<uint32_t>(d));
+    // The deals each campaign touched after their capture by another:
+    // a bit per (campaign, deal) when that is at most 64M bits, else a
+    // sorted list per campaign.
+    const size_t campaigns = p.campaigns().size();
+    const size_t words = (deals.size() + 63) / 64;
+    const bool bitmap = campaigns * words <= (size_t{1} << 20);
+    std::vector<uint64_t> touched_bits(bitmap ? campaigns * words : 0);
+    std::vector<std::vector<uint32_t>> touched_lists(bitmap ? 0 : campaigns);
+    for (const auto& part : hits) {  // in commit order
+      for (const auto& [i, d] : part) {
+        const Deal& deal = deals[static_cast<size_t>(d)];
+        const uint32_t c = t.campaign[i];
+        by_code[c].linear_cents += static_cast<double>(l.revenue[deal.row]) / deal.points;
+        if (c == l.campaign[deal.row]) continue;
+        const auto deal_number = static_cast<size_t>(d);
+        if (bitmap) {
+          touched_bits[c * words + deal_number / 64] |= uint64_t{1} << (deal_number % 64);
+        } else {
+          touched_lists[c].push_back(static_cast<uint32_t>(deal_number));
+        }
+      }
     }
     std::vector<Attribution> out;
     for (uint32_t c = 1; c < by_code.size(); ++c) {
-      auto& seen = seen_deals[c];
-      std::sort(seen.begin(), seen.end());
-      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-      // Deals it touched after their capture by another campaign.
-      by_code[c].deals += static_cast<int64_t>(seen.size());
+      int64_t touched = 0;
+      if (bitmap) {
+        for (size_t w = 0; w < words; ++w) touched += std::popcount(touched_bits[c * words + w]);
+      } else {
+        auto& list = touched_lists[c];
+        std::sort(list.begin(), list.end());
+        touched = std::unique(list.begin(), list.end()) - list.begin();
+      }
+      by_code[c].deals += touched;
       if (by_code[c].deals == 0) continue;
       by_code[c].campaign = p.campaigns().text(c);
       out.push_back(std::move(by_code[c]));
