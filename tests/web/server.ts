@@ -3,7 +3,7 @@
 // built web app from web/dist. global_setup.ts starts it and leaves its
 // address and an admin token in the environment for the tests.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -53,7 +53,11 @@ export async function startServer(): Promise<Started> {
   server.stdout.removeAllListeners('data');
   server.stdout.resume();
   server.stderr.removeAllListeners('data');
-  server.stderr.resume();
+  // The server's log (every request, with its time) beside the test output.
+  mkdirSync(join(kRoot, 'build'), { recursive: true });
+  const logFile = createWriteStream(join(kRoot, 'build/web-tests-server.log'));
+  logFile.write(log);
+  server.stderr.pipe(logFile);
   server.unref();
   return { url, token, pid: server.pid!, dir };
 }
