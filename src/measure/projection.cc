@@ -136,6 +136,8 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.industry.push_back(0);
     leads_.country.push_back(0);
     leads_.employees.push_back(INT64_MIN);
+    leads_.title.push_back(0);
+    leads_.extras.emplace_back();
     leads_.reached.push_back(0);
     leads_.revenue.push_back(0);
     for (auto& at : leads_.reached_at) at.push_back(0);
@@ -158,6 +160,21 @@ uint32_t LeadProjection::row_for(const Lead& l) {
   leads_.industry[row] = industries_.code(l.industry);
   leads_.country[row] = countries_.code(l.country);
   leads_.employees[row] = l.employees.value_or(INT64_MIN);
+  leads_.title[row] = titles_.code(l.title);
+  auto& extras = leads_.extras[row];
+  extras.clear();
+  std::string field;
+  for (const auto& [prefix, values] : {std::pair<std::string_view, const Attributes*>{"attributes.", &l.attributes},
+                                       std::pair<std::string_view, const Attributes*>{"data.", &l.data_points}}) {
+    for (const auto& [name, value] : *values) {
+      if (value.empty()) continue;  // missing, as in the definition's language
+      field.assign(prefix);
+      field += name;
+      extras.emplace_back(extra_fields_.code(field), extra_values_.code(value));
+    }
+  }
+  std::sort(extras.begin(), extras.end());
+  if (extras.empty()) extras.shrink_to_fit();
   leads_.reached[row] = static_cast<uint8_t>(std::max(static_cast<int>(leads_.reached[row]), funnel_step(l.stage)));
   leads_.responded_at[row] = l.first_response_at.value_or(0);
   return row;
@@ -249,15 +266,19 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 
 size_t LeadProjection::memory_bytes() const {
   const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 5) + sizeof(uint32_t) * 6 + 3 + sizeof(uint16_t) +
-                          1 + sizeof(uint32_t) * (kFunnelStepCount - 1);
+                          1 + sizeof(uint32_t) * (kFunnelStepCount - 1) + sizeof(uint32_t) +
+                          sizeof(std::vector<std::pair<uint32_t, uint32_t>>);
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
-  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_, &industries_, &countries_}) {
+  size_t extras = 0;
+  for (const auto& e : leads_.extras) extras += e.capacity() * sizeof(e[0]);
+  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_, &industries_, &countries_, &titles_,
+                              &extra_fields_, &extra_values_}) {
     dict += d->size() * 64;
   }
   const size_t per_touch = sizeof(uint32_t) * 2 + sizeof(int64_t);
   return leads_.id.capacity() * per_lead + exits_.row.capacity() * per_exit + touches_.row.capacity() * per_touch +
-         row_by_id_.capacity() * 4 + dict;
+         row_by_id_.capacity() * 4 + dict + extras;
 }
 
 }  // namespace leadloop

@@ -80,6 +80,11 @@ struct LeadColumns {
   std::vector<uint32_t> industry;  // codes in industries (segments)
   std::vector<uint32_t> country;   // codes in countries (segments)
   std::vector<int64_t> employees;  // INT64_MIN: not known (segments)
+  std::vector<uint32_t> title;     // codes in titles (segments)
+  // The lead's free attributes and latest call-guide answers, for
+  // segments: (field, value) codes in extra_fields ("attributes.budget",
+  // "data.timeframe") and extra_values, sorted by field; empty for most.
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> extras;
   std::vector<uint8_t> reached;    // furthest funnel step reached
   std::vector<int64_t> revenue;    // cents of the latest move to won; 0 if none
   // When the lead first reached each step (a jump past steps reaches them
@@ -191,6 +196,9 @@ class LeadProjection final : public CommitObserver {
   const Dictionary& exit_reasons() const { return exit_reasons_; }
   const Dictionary& industries() const { return industries_; }
   const Dictionary& countries() const { return countries_; }
+  const Dictionary& titles() const { return titles_; }
+  const Dictionary& extra_fields() const { return extra_fields_; }
+  const Dictionary& extra_values() const { return extra_values_; }
   // Bytes held by the columns and dictionaries (approximate).
   size_t memory_bytes() const;
 
@@ -208,7 +216,8 @@ class LeadProjection final : public CommitObserver {
   // REQUIRES: mu_ held.
   void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, bool attended);
   std::vector<int32_t> row_by_id_;  // -1: no such lead
-  Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_;
+  Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_, titles_;
+  Dictionary extra_fields_, extra_values_;
   bool observing_ = false;
 };
 

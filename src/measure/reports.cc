@@ -18,16 +18,20 @@ bool listed(const std::vector<std::string>& list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-constexpr std::string_view kSegmentFields[] = {"industry",     "country",          "region",         "employees",
-                                               "stage",        "owner",            "source_campaign", "campaign.key",
-                                               "campaign.channel", "campaign.vendor", "campaign.owner"};
+constexpr std::string_view kSegmentFields[] = {"industry",         "country",        "region",         "employees",
+                                               "stage",            "owner",          "source_campaign", "title",
+                                               "campaign.key",     "campaign.channel", "campaign.vendor", "campaign.owner"};
+// And any attributes.<name> (or attr.<name>) and data.<name>.
+constexpr std::string_view kSegmentPrefixes[] = {"attributes.", "data."};
 
 // A segment's answer per distinct combination of the fields it reads: most
-// leads share their industry, country, region, campaign, owner, stage and
-// size with many others, so the expression runs once per combination. The
-// dictionary-coded fields it reads number each combination (mixed radix);
-// when they are few enough the answers sit in a flat table, one array read
-// per lead, else (or with employees) in a hash map.
+// leads share their industry, country, region, campaign, owner, stage,
+// title, attributes and size with many others, so the expression runs once
+// per combination. The dictionary-coded fields it reads number each
+// combination (mixed radix); when they are few enough the answers sit in a
+// flat table, one array read per lead, else (or with employees) in a hash
+// map; when the combinations cannot be numbered in 64 bits, by the codes
+// themselves.
 class SegmentMemo {
  public:
   SegmentMemo(const Expression& e, const LeadProjection& p, const CampaignCatalog& catalog)
@@ -41,30 +45,44 @@ class SegmentMemo {
       }
       return false;
     };
-    auto dimension = [&](bool read, const std::vector<uint32_t>* column, size_t cardinality, Field field) {
-      if (read) dims_.push_back({column->data(), nullptr, std::max<size_t>(cardinality, 1), 0, field});
+    auto dimension = [&](bool read, const std::vector<uint32_t>* column, size_t cardinality) {
+      if (read) dims_.push_back({Kind::kCodes, column->data(), nullptr, -1, {}, std::max<size_t>(cardinality, 1), 0});
     };
-    dimension(reads({"industry"}), &l.industry, p.industries().size(), Field::kIndustry);
-    dimension(reads({"country"}), &l.country, p.countries().size(), Field::kCountry);
-    dimension(reads({"region"}), &l.region, p.regions().size(), Field::kRegion);
+    dimension(reads({"industry"}), &l.industry, p.industries().size());
+    dimension(reads({"country"}), &l.country, p.countries().size());
+    dimension(reads({"region"}), &l.region, p.regions().size());
     dimension(reads({"source_campaign", "campaign.key", "campaign.channel", "campaign.vendor", "campaign.owner"}),
-              &l.campaign, p.campaigns().size(), Field::kCampaign);
-    dimension(reads({"owner"}), &l.owner, p.owners().size(), Field::kOwner);
-    if (reads({"stage"})) dims_.push_back({nullptr, l.stage.data(), kStageCount, 0, Field::kStage});
+              &l.campaign, p.campaigns().size());
+    dimension(reads({"owner"}), &l.owner, p.owners().size());
+    dimension(reads({"title"}), &l.title, p.titles().size());
+    if (reads({"stage"})) dims_.push_back({Kind::kStages, nullptr, l.stage.data(), -1, {}, kStageCount, 0});
+    for (const std::string& input : e.inputs()) {
+      for (std::string_view prefix : kSegmentPrefixes) {
+        if (input.starts_with(prefix)) {
+          dims_.push_back({Kind::kExtra, nullptr, nullptr, p.extra_fields().find(input), input,
+                           std::max<size_t>(p.extra_values().size(), 1), 0});
+        }
+      }
+    }
+    extras_ = l.extras.data();
     employees_ = reads({"employees"}) ? &l.employees : nullptr;
-    // Strides over the full product (dictionaries are far smaller than
-    // 2^64 together); a flat table when it has at most 4M entries.
+    // Strides over the full product; a flat table when it has at most 4M
+    // entries, codes as the key when it overflows 64 bits.
     uint64_t stride = 1;
     for (Dim& d : dims_) {
       d.stride = stride;
-      stride *= d.cardinality;
+      if (__builtin_mul_overflow(stride, static_cast<uint64_t>(d.cardinality), &stride)) numbered_ = false;
     }
-    if (stride <= (uint64_t{1} << 22) && !employees_) flat_.assign(stride, -1);
+    if (numbered_ && stride <= (uint64_t{1} << 22) && !employees_) flat_.assign(stride, -1);
   }
 
   bool matches(const LeadColumns& l, size_t row) {
+    if (!numbered_) return by_codes(l, row);
     uint64_t index = 0;
-    for (const Dim& d : dims_) index += d.stride * (d.codes ? d.codes[row] : d.stages[row]);
+    for (const Dim& d : dims_) {
+      index += d.stride * (d.kind == Kind::kCodes ? d.codes[row] : d.kind == Kind::kStages ? d.stages[row]
+                                                                                             : extra_value(d, row));
+    }
     if (!flat_.empty()) {
       int8_t& known = flat_[index];
       if (known < 0) known = evaluate(l, row) ? 1 : 0;
@@ -79,19 +97,48 @@ class SegmentMemo {
   }
 
  private:
-  enum class Field : uint8_t { kIndustry, kCountry, kRegion, kCampaign, kOwner, kStage };
+  enum class Kind : uint8_t { kCodes, kStages, kExtra };
   struct Dim {
+    Kind kind;
     const uint32_t* codes;  // the column's data (stable while the report reads)
     const uint8_t* stages;
+    int64_t field;          // kExtra: the code in extra_fields; -1: no lead has it
+    std::string name;       // kExtra: "attributes.budget"
     size_t cardinality;
     uint64_t stride;
-    Field field;
   };
   struct Hash {
     size_t operator()(const std::pair<uint64_t, int64_t>& k) const {
       return static_cast<size_t>((k.first * 0x9E3779B97F4A7C15ULL) ^ static_cast<uint64_t>(k.second));
     }
   };
+
+  // The row's value code of an extra field; 0 when it lacks it.
+  uint32_t extra_value(const Dim& d, size_t row) const {
+    for (const auto& [field, v] : extras_[row]) {
+      if (static_cast<int64_t>(field) == d.field) return v;
+    }
+    return 0;
+  }
+  // The row's code for a dimension.
+  uint32_t value(const Dim& d, size_t row) const {
+    return d.kind == Kind::kCodes ? d.codes[row] : d.kind == Kind::kStages ? d.stages[row] : extra_value(d, row);
+  }
+
+  // The memo keyed by the codes themselves (bytes of a string).
+  bool by_codes(const LeadColumns& l, size_t row) {
+    key_.clear();
+    for (const Dim& d : dims_) {
+      const uint32_t v = value(d, row);
+      key_.append(reinterpret_cast<const char*>(&v), sizeof(v));
+    }
+    if (employees_) key_.append(reinterpret_cast<const char*>(&(*employees_)[row]), sizeof(int64_t));
+    auto it = by_codes_.find(key_);
+    if (it != by_codes_.end()) return it->second;
+    const bool yes = evaluate(l, row);
+    by_codes_.emplace(key_, yes);
+    return yes;
+  }
 
   // The expression on a lead holding this row's values of the fields read
   // (one scratch lead, and each campaign looked up once).
@@ -102,9 +149,20 @@ class SegmentMemo {
     lead.region = p_.regions().text(l.region[row]);
     lead.source_campaign = p_.campaigns().text(l.campaign[row]);
     lead.owner = p_.owners().text(l.owner[row]);
+    lead.title = p_.titles().text(l.title[row]);
     lead.stage = static_cast<Stage>(l.stage[row]);
     lead.employees.reset();
     if (l.employees[row] != INT64_MIN) lead.employees = l.employees[row];
+    lead.attributes.clear();
+    lead.data_points.clear();
+    for (const Dim& d : dims_) {
+      if (d.kind != Kind::kExtra) continue;
+      const uint32_t v = value(d, row);
+      if (v == 0) continue;
+      const bool attribute = d.name.starts_with(kSegmentPrefixes[0]);
+      const std::string key = d.name.substr(attribute ? kSegmentPrefixes[0].size() : kSegmentPrefixes[1].size());
+      (attribute ? lead.attributes : lead.data_points)[key] = p_.extra_values().text(v);
+    }
     const uint32_t code = l.campaign[row];
     if (code >= campaign_of_.size()) campaign_of_.resize(code + 1);
     auto& campaign = campaign_of_[code];
@@ -116,11 +174,15 @@ class SegmentMemo {
   const LeadProjection& p_;
   const CampaignCatalog& catalog_;
   std::vector<Dim> dims_;
+  const std::vector<std::pair<uint32_t, uint32_t>>* extras_ = nullptr;  // by row
   const std::vector<int64_t>* employees_ = nullptr;
+  bool numbered_ = true;
   std::vector<int8_t> flat_;  // -1: not asked yet
   Lead scratch_;
   std::vector<std::optional<Campaign>> campaign_of_;  // by campaign code; an empty key: none
   std::unordered_map<std::pair<uint64_t, int64_t>, bool, Hash> memo_;
+  std::string key_;
+  std::unordered_map<std::string, bool> by_codes_;
 };
 
 // The filter compiled against the projection's dictionaries: one flag per
@@ -209,8 +271,8 @@ bool campaign_matches(const ReportFilter& f, const Campaign& c) {
 }
 
 std::string_view segment_fields() {
-  return "industry, country, region, employees, stage, owner, source_campaign and campaign.key, .channel, .vendor, "
-         ".owner";
+  return "industry, country, region, employees, stage, owner, title, source_campaign, campaign.key, .channel, "
+         ".vendor, .owner, attributes.<name> and data.<name>";
 }
 
 Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text) {
@@ -221,7 +283,10 @@ Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text)
   }
   auto e = std::make_shared<const Expression>(std::get<Expression>(std::move(compiled)));
   for (const std::string& input : e->inputs()) {
-    if (std::find(std::begin(kSegmentFields), std::end(kSegmentFields), input) == std::end(kSegmentFields)) {
+    const bool prefixed = std::any_of(std::begin(kSegmentPrefixes), std::end(kSegmentPrefixes),
+                                      [&](std::string_view p) { return input.starts_with(p); });
+    if (!prefixed &&
+        std::find(std::begin(kSegmentFields), std::end(kSegmentFields), input) == std::end(kSegmentFields)) {
       return Status(ErrorCode::kInvalidValue,
                     "a segment reads " + std::string(segment_fields()) + "; not '" + input + "'", "segment");
     }

@@ -108,9 +108,10 @@ TEST_F(ReportApiTest, FunnelAndLeaksAreCurrentFilteredAndScoped) {
   // A segment in the definition's language (URL-encoded).
   EXPECT_EQ(steps("?segment=campaign.vendor%20%3D%20%22Acme%22"), (std::vector<int64_t>{2, 2, 1, 1, 1, 0, 0}));
   EXPECT_EQ(steps("?segment=industry%20%3D%20%22retail%22"), std::vector<int64_t>(7, 0));
-  Reply title = get("/api/v1/reports/funnel?segment=title%20matches%20%22VP%22");
-  EXPECT_EQ(title.status, 422);
-  EXPECT_EQ(title.body["error"]["field"], "segment") << title.text;
+  // Personal fields are not segment material.
+  Reply email = get("/api/v1/reports/funnel?segment=email%20%3D%20%22a%40acme.example%22");
+  EXPECT_EQ(email.status, 422);
+  EXPECT_EQ(email.body["error"]["field"], "segment") << email.text;
 
   // Bad filters are named.
   for (const char* bad : {"?by=colour", "?grade=lukewarm", "?channel=pigeon", "?team=nope", "?from=yesterday",
@@ -119,6 +120,18 @@ TEST_F(ReportApiTest, FunnelAndLeaksAreCurrentFilteredAndScoped) {
     EXPECT_EQ(r.status, 422) << bad << ": " << r.text;
   }
   EXPECT_EQ(get("/api/v1/reports/leaks?period=sometimes").status, 422);
+
+  // Title and free attributes are segment material, current at once.
+  Reply vp = post("/api/v1/leads", json{{"email", "vp@web.example"},
+                                        {"source_campaign", "web-1"},
+                                        {"title", "VP Sales"},
+                                        {"attributes", {{"budget", "confirmed"}}}}
+                                       .dump());
+  ASSERT_EQ(vp.status, 201) << vp.text;
+  EXPECT_EQ(steps("?segment=title%20matches%20%22VP%22"), (std::vector<int64_t>{1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(steps("?segment=attributes.budget%20%3D%20%22confirmed%22%20and%20campaign.channel%20%3D%20%22web%22"),
+            (std::vector<int64_t>{1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(steps("?segment=attr.budget%20%3D%20%22none%22"), std::vector<int64_t>(7, 0));
 }
 
 // Campaigns judged on qualified leads and return: cost per qualified lead,

@@ -394,6 +394,13 @@ std::vector<Case> cases(const std::string& region, const std::string& campaign) 
       compile_segment(R"(campaign.channel = "telemarketing" or (region = ")" + region + R"(" and stage != "captured"))")
           .value();
   channel_region.from = *parse_time("2026-02-01");
+  ReportFilter free_fields;
+  free_fields.segment = compile_segment(R"(title in ["VP Sales", "CFO", "CTO"] or )"
+                                        R"((attributes.budget = "confirmed" and data.decision_maker = "yes"))")
+                            .value();
+  out.push_back({"a segment on title, an attribute and a call-guide answer", free_fields,
+                 "(l.title IN ('VP Sales','CFO','CTO') OR (json_extract(l.attributes, '$.budget') = 'confirmed' AND "
+                 "json_extract(l.data_points, '$.decision_maker') = 'yes'))"});
   out.push_back({"a segment on campaign and region, and a period", channel_region,
                  "(c.channel = 'telemarketing' OR (l.region <> '' AND l.region = '" + region + "' AND l.stage <> 'captured')) AND "
                  "l.created_at >= " + std::to_string(*channel_region.from)});
@@ -860,10 +867,11 @@ TEST(Measure, SampledPercentilesAreExact) {
 
 TEST(Measure, SegmentsReadTheProjectionsFieldsOnly) {
   EXPECT_TRUE(compile_segment(R"(industry = "retail" and employees >= 50 and campaign.vendor = "CallPro")").ok());
-  auto title = compile_segment(R"(title matches "VP")");
-  ASSERT_FALSE(title.ok());
-  EXPECT_EQ(title.status().field(), "segment");
-  EXPECT_NE(title.status().message().find("not 'title'"), std::string::npos) << title.status().message();
+  EXPECT_TRUE(compile_segment(R"(title matches "VP" and attr.budget = "confirmed" and data.timeframe exists)").ok());
+  auto email = compile_segment(R"(email = "a@example.com")");
+  ASSERT_FALSE(email.ok());
+  EXPECT_EQ(email.status().field(), "segment");
+  EXPECT_NE(email.status().message().find("not 'email'"), std::string::npos) << email.status().message();
   auto broken = compile_segment("industry = ");
   ASSERT_FALSE(broken.ok());
   EXPECT_EQ(broken.status().field(), "segment");
