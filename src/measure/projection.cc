@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <thread>
 
 namespace leadloop {
 
@@ -99,17 +100,28 @@ Status LeadProjection::load() {
     row_for(l);
     return true;
   }));
+  // The touches on a second reader, while this thread reads the events:
+  // they write apart (touch columns and the campaign dictionary; lead and
+  // exit columns and the reason dictionary), and both only read row_by_id_.
+  Status touches;
+  std::thread touch_reader([&] {
+    touches = store_.scan_touches(
+        [&](int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, std::string_view outcome) {
+          add_touch(lead_id, campaign, at, data_points, is_attended(outcome));
+        });
+  });
+  Status events;
   for (std::string_view type : {event_type::kStageChanged, event_type::kSlaBreached}) {
-    LEADLOOP_RETURN_IF_ERROR(store_.scan_events(type, [&](const LeadEvent& e) {
+    events = store_.scan_events(type, [&](const LeadEvent& e) {
       if (e.lead_id >= 0 && static_cast<size_t>(e.lead_id) < row_by_id_.size() && row_by_id_[e.lead_id] >= 0) {
         apply_event(static_cast<uint32_t>(row_by_id_[e.lead_id]), e);
       }
-    }));
+    });
+    if (!events.ok()) break;
   }
-  LEADLOOP_RETURN_IF_ERROR(store_.scan_touches(
-      [&](int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, std::string_view outcome) {
-        add_touch(lead_id, campaign, at, data_points, is_attended(outcome));
-      }));
+  touch_reader.join();
+  LEADLOOP_RETURN_IF_ERROR(events);
+  LEADLOOP_RETURN_IF_ERROR(touches);
   lock.unlock();
   // From here on every commit is applied as it happens. A commit between
   // the scans and this line would be missed: load before serving.
