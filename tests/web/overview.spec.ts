@@ -50,6 +50,20 @@ test('the funnel shows the figures of GET /api/v1/reports/funnel for the same fi
   await page.reload();
   await expect(page.getByLabel('Region')).toHaveValue('EMEA');
   await expectFunnel(page, filtered);
+
+  // A rep's leads (the owner filter), from the reps the API lists.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  const byOwner = await leadloop.get('/api/v1/reports/funnel?by=owner');
+  const rep = byOwner.groups.find((g: any) => g.group !== '' && g.leads > 0).group;
+  await page.getByLabel('Rep').selectOption(rep);
+  await expectFunnel(page, await leadloop.get('/api/v1/reports/funnel?owner=' + encodeURIComponent(rep)));
+});
+
+test('a viewer reads the overview without the rep filter of the sales floor', async ({ guarded: page, leadloop }) => {
+  await signIn(page, leadloop.url, 'viewer');
+  await expect(page.locator('tr[data-stage="captured"] .reached')).toBeVisible();
+  await expect(page.getByLabel('Region')).toBeVisible();
+  await expect(page.getByLabel('Rep')).toHaveCount(0);
 });
 
 test('a lead captured through the API shows in the open overview within 1 s', async ({

@@ -10,6 +10,7 @@ export interface Filters {
   channel: string;
   vendor: string;
   region: string;
+  owner: string; // a rep's key
   grade: string;
   segment: string;
 }
@@ -22,6 +23,7 @@ export const kEmptyFilters: Filters = {
   channel: '',
   vendor: '',
   region: '',
+  owner: '',
   grade: '',
   segment: '',
 };
@@ -73,7 +75,7 @@ export function reportQuery(f: Filters, extra: Record<string, string> = {}): str
   const { from, to } = periodRange(f);
   if (from) params.set('from', from);
   if (to) params.set('to', to);
-  for (const k of ['campaign', 'channel', 'vendor', 'region', 'grade', 'segment'] as const) {
+  for (const k of ['campaign', 'channel', 'vendor', 'region', 'owner', 'grade', 'segment'] as const) {
     if (f[k].trim()) params.set(k, f[k].trim());
   }
   const s = params.toString();

@@ -60,6 +60,12 @@ export interface GoalList {
   goals: Goal[];
 }
 
+export interface Rep {
+  key: string;
+  name: string;
+  team: string | null;
+}
+
 export interface Campaign {
   key: string;
   name: string;

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, Session } from '../api';
 import { Filters, filtersFromUrl, filtersToUrl, reportQuery } from '../filters';
 import { followChanges } from '../live';
-import { Campaign, FunnelReport, GoalList, LeakReport, SpeedReport } from '../reports';
+import { Campaign, FunnelReport, GoalList, LeakReport, Rep, SpeedReport } from '../reports';
 import { FilterBar } from '../panels/filter_bar';
 import { FunnelPanel } from '../panels/funnel';
 import { GoalsPanel } from '../panels/goals';
@@ -30,26 +30,30 @@ async function load(f: Filters): Promise<OverviewData> {
 }
 
 // Where the filter values come from: the campaigns the caller may see (with
-// their channels and vendors) and the regions that have leads.
+// their channels and vendors), the regions that have leads, and the reps
+// (for the sales side only: the others get 403 and no rep filter).
 export interface Choices {
   campaigns: Campaign[];
   regions: string[];
+  reps: Rep[];
 }
 
 async function loadChoices(): Promise<Choices> {
-  const [campaigns, byRegion] = await Promise.all([
+  const [campaigns, byRegion, reps] = await Promise.all([
     get<{ campaigns: Campaign[] }>('/api/v1/campaigns'),
     get<FunnelReport>('/api/v1/reports/funnel?by=region'),
+    get<{ reps: Rep[] }>('/api/v1/reps').catch(() => ({ reps: [] as Rep[] })),
   ]);
   return {
     campaigns: campaigns.campaigns,
     regions: byRegion.groups.map((g) => g.group).filter((r) => r !== ''),
+    reps: reps.reps,
   };
 }
 
 export function Overview({ session }: { session: Session }) {
   const [filters, setFilters] = useState<Filters>(() => filtersFromUrl(location.search));
-  const [choices, setChoices] = useState<Choices>({ campaigns: [], regions: [] });
+  const [choices, setChoices] = useState<Choices>({ campaigns: [], regions: [], reps: [] });
   const [data, setData] = useState<OverviewData | null>(null);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [live, setLive] = useState(false);

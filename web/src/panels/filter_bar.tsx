@@ -82,6 +82,13 @@ export function FilterBar({ filters, choices, onChange, segmentError }: Props) {
       {select('channel', 'Channel', 'All channels', channels.map((c) => ({ value: c, text: label(c) })))}
       {select('vendor', 'Vendor', 'All vendors', vendors.map((v) => ({ value: v, text: v })))}
       {select('region', 'Region', 'All regions', choices.regions.map((r) => ({ value: r, text: r })))}
+      {(choices.reps.length > 0 || draft.owner) &&
+        select(
+          'owner',
+          'Rep',
+          'All reps',
+          choices.reps.map((r) => ({ value: r.key, text: r.name === r.key ? r.key : `${r.name} (${r.key})` })),
+        )}
       {select('grade', 'Grade', 'All grades', kGrades.map((g) => ({ value: g, text: label(g) })))}
       <div class="field segment">
         <label for="f-segment">Segment</label>

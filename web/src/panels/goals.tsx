@@ -1,7 +1,7 @@
 // Goals: progress against the target, where it should be by now, where it
 // will end at this rate, and the status in words (not colour alone). Each
 // goal keeps its own period and scope; the filters hide goals whose scope
-// names another campaign, vendor or region, or whose period misses the
+// names another campaign, vendor, region or rep, or whose period misses the
 // filtered one.
 import { amount, label, share } from '../format';
 import { Filters, periodRange } from '../filters';
@@ -9,7 +9,12 @@ import { Goal, GoalList } from '../reports';
 
 function matches(g: Goal, f: Filters): boolean {
   const same = (scope: string | null, want: string) => !want || !scope || scope.toLowerCase() === want.toLowerCase();
-  if (!same(g.scope.campaign, f.campaign) || !same(g.scope.vendor, f.vendor) || !same(g.scope.region, f.region)) {
+  if (
+    !same(g.scope.campaign, f.campaign) ||
+    !same(g.scope.vendor, f.vendor) ||
+    !same(g.scope.region, f.region) ||
+    !same(g.scope.rep, f.owner)
+  ) {
     return false;
   }
   const { from, to } = periodRange(f);
