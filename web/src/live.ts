@@ -1,10 +1,14 @@
 // Live figures: the server's event stream (GET /api/v1/stream) says when the
 // leads changed; the page then reads its reports again. Refreshes never
-// overlap: changes during one make exactly one more.
+// overlap: changes during one make exactly one more. The browser reconnects
+// a dropped stream by itself; one refused outright (429 when too many
+// streams are open) is tried again here after a pause.
 
 export interface LiveHandle {
   close(): void;
 }
+
+const kRetryMs = 3000;
 
 export function followChanges(refresh: () => Promise<void>, onState: (live: boolean) => void): LiveHandle {
   let running = false;
@@ -24,15 +28,34 @@ export function followChanges(refresh: () => Promise<void>, onState: (live: bool
       running = false;
     }
   };
-  const source = new EventSource('/api/v1/stream');
+
+  let source: EventSource | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   let opened = false;
-  // After a reconnect the page may have missed changes: read again.
-  source.addEventListener('ready', () => {
-    onState(true);
-    if (opened) void run();
-    opened = true;
-  });
-  source.addEventListener('change', () => void run());
-  source.addEventListener('error', () => onState(false));
-  return { close: () => source.close() };
+  let closed = false;
+  const connect = () => {
+    source = new EventSource('/api/v1/stream');
+    // After a reconnect the page may have missed changes: read again.
+    source.addEventListener('ready', () => {
+      onState(true);
+      if (opened) void run();
+      opened = true;
+    });
+    source.addEventListener('change', () => void run());
+    source.addEventListener('error', () => {
+      onState(false);
+      if (source?.readyState === EventSource.CLOSED && !closed) {
+        source = null;
+        retry = setTimeout(connect, kRetryMs);
+      }
+    });
+  };
+  connect();
+  return {
+    close: () => {
+      closed = true;
+      clearTimeout(retry);
+      source?.close();
+    },
+  };
 }
