@@ -18,15 +18,17 @@ TOKEN=$("$BIN" token create --db "$DB" --role admin --label make-run)
 cat <<MSG
 
   Leadloop is starting on http://$LISTEN
+  Dashboard: http://$LISTEN/  (sign in as admin, password leadloop-demo)
   Admin API token: $TOKEN
-  Demo sign-in (POST /api/v1/session): admin, maria (marketing), sam (sales manager),
-  rep (sales rep), vendor (a telemarketing vendor), viewer; password: leadloop-demo
+  Demo users (the dashboard, or POST /api/v1/session): admin, maria (marketing),
+  sam (sales manager), rep (sales rep), vendor (a telemarketing vendor), viewer;
+  password: leadloop-demo
 
   Try:  curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/leads?limit=5
   The signed lead definition: http://$LISTEN/definition
   Reps and their open leads: curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/reps
   SLA breach messages:       curl -H "Authorization: Bearer $TOKEN" http://$LISTEN/api/v1/outbox
-  Docs: docs/quickstart.md, docs/api.md, docs/definition.md, docs/lifecycle.md, docs/security.md. Stop with Ctrl-C.
+  Docs: docs/quickstart.md, docs/web.md, docs/api.md, docs/definition.md, docs/lifecycle.md, docs/security.md. Stop with Ctrl-C.
 
 MSG
 exec "$BIN" serve --db "$DB" --listen "$LISTEN"
