@@ -46,7 +46,9 @@ class SegmentMemo {
       return false;
     };
     auto dimension = [&](bool read, const std::vector<uint32_t>* column, size_t cardinality) {
-      if (read) dims_.push_back({Kind::kCodes, column->data(), nullptr, -1, {}, std::max<size_t>(cardinality, 1), 0});
+      if (read) {
+        dims_.push_back({Kind::kCodes, column->data(), nullptr, -1, false, {}, std::max<size_t>(cardinality, 1), 0});
+      }
     };
     dimension(reads({"industry"}), &l.industry, p.industries().size());
     dimension(reads({"country"}), &l.country, p.countries().size());
@@ -55,11 +57,12 @@ class SegmentMemo {
               &l.campaign, p.campaigns().size());
     dimension(reads({"owner"}), &l.owner, p.owners().size());
     dimension(reads({"title"}), &l.title, p.titles().size());
-    if (reads({"stage"})) dims_.push_back({Kind::kStages, nullptr, l.stage.data(), -1, {}, kStageCount, 0});
+    if (reads({"stage"})) dims_.push_back({Kind::kStages, nullptr, l.stage.data(), -1, false, {}, kStageCount, 0});
     for (const std::string& input : e.inputs()) {
       for (std::string_view prefix : kSegmentPrefixes) {
         if (input.starts_with(prefix)) {
-          dims_.push_back({Kind::kExtra, nullptr, nullptr, p.extra_fields().find(input), input,
+          dims_.push_back({Kind::kExtra, nullptr, nullptr, p.extra_fields().find(input),
+                           prefix == kSegmentPrefixes[0], input.substr(prefix.size()),
                            std::max<size_t>(p.extra_values().size(), 1), 0});
         }
       }
@@ -79,10 +82,7 @@ class SegmentMemo {
   bool matches(const LeadColumns& l, size_t row) {
     if (!numbered_) return by_codes(l, row);
     uint64_t index = 0;
-    for (const Dim& d : dims_) {
-      index += d.stride * (d.kind == Kind::kCodes ? d.codes[row] : d.kind == Kind::kStages ? d.stages[row]
-                                                                                             : extra_value(d, row));
-    }
+    for (const Dim& d : dims_) index += d.stride * value(d, row);
     if (!flat_.empty()) {
       int8_t& known = flat_[index];
       if (known < 0) known = evaluate(l, row) ? 1 : 0;
@@ -103,7 +103,8 @@ class SegmentMemo {
     const uint32_t* codes;  // the column's data (stable while the report reads)
     const uint8_t* stages;
     int64_t field;          // kExtra: the code in extra_fields; -1: no lead has it
-    std::string name;       // kExtra: "attributes.budget"
+    bool attribute;         // kExtra: attributes.<key>, else data.<key>
+    std::string key;        // kExtra: "budget"
     size_t cardinality;
     uint64_t stride;
   };
@@ -121,7 +122,7 @@ class SegmentMemo {
     return 0;
   }
   // The row's code for a dimension.
-  uint32_t value(const Dim& d, size_t row) const {
+  [[gnu::always_inline]] uint32_t value(const Dim& d, size_t row) const {
     return d.kind == Kind::kCodes ? d.codes[row] : d.kind == Kind::kStages ? d.stages[row] : extra_value(d, row);
   }
 
@@ -159,9 +160,7 @@ class SegmentMemo {
       if (d.kind != Kind::kExtra) continue;
       const uint32_t v = value(d, row);
       if (v == 0) continue;
-      const bool attribute = d.name.starts_with(kSegmentPrefixes[0]);
-      const std::string key = d.name.substr(attribute ? kSegmentPrefixes[0].size() : kSegmentPrefixes[1].size());
-      (attribute ? lead.attributes : lead.data_points)[key] = p_.extra_values().text(v);
+      (d.attribute ? lead.attributes : lead.data_points)[d.key] = p_.extra_values().text(v);
     }
     const uint32_t code = l.campaign[row];
     if (code >= campaign_of_.size()) campaign_of_.resize(code + 1);
@@ -309,11 +308,9 @@ std::string_view group_by_names() { return "campaign, channel, vendor, region, o
 
 namespace {
 
-// The values of two ranks (0-based) at once, without sorting: one pass
-// counts the values into log-linear buckets (exact below 64, then 32 per
-// power of two, so a bucket spans about 3% of its values), a second pass
-// keeps only the values of the two buckets the ranks fall in, and those few
-// are ordered. REQUIRES: a <= b < values.size(); values >= 0.
+// Log-linear buckets for durations (>= 0), for the percentiles below:
+// exact below 64, then 32 per power of two, so a bucket spans about 3% of
+// its values.
 constexpr int kSubBits = 5;
 constexpr size_t kExactBelow = size_t{1} << (kSubBits + 1);  // 64
 constexpr size_t kBuckets = kExactBelow + (64 - kSubBits - 1) * (size_t{1} << kSubBits);
@@ -325,16 +322,6 @@ constexpr size_t kBuckets = kExactBelow + (64 - kSubBits - 1) * (size_t{1} << kS
   const int shift = top - kSubBits;
   return kExactBelow + static_cast<size_t>(top - kSubBits - 1) * (size_t{1} << kSubBits) +
          static_cast<size_t>((v >> shift) - (uint64_t{1} << kSubBits));
-}
-
-// The smallest value of bucket b (b <= kBuckets; kBuckets: past the last).
-inline int64_t bucket_low(size_t b) {
-  if (b < kExactBelow) return static_cast<int64_t>(b);
-  if (b >= kBuckets) return INT64_MAX;
-  const size_t i = b - kExactBelow;
-  const int top = static_cast<int>(i >> kSubBits) + kSubBits + 1;
-  const uint64_t sub = (uint64_t{1} << kSubBits) + (i & ((size_t{1} << kSubBits) - 1));
-  return static_cast<int64_t>(sub << (top - kSubBits));
 }
 
 // The bucket holding the value of `rank` (0-based) among the counted
@@ -350,76 +337,6 @@ size_t bucket_of_rank(const std::vector<uint32_t>& counts, size_t rank, size_t* 
   }
   *inside = 0;
   return counts.size() - 1;
-}
-
-// The values may come in several vectors (one per scan slice); `counted`:
-// the bucket counts of all of them when the caller kept them as it
-// collected the values (kBuckets entries), or null.
-using ValueParts = std::vector<std::vector<int64_t>*>;
-
-std::pair<int64_t, int64_t> select_two(const ValueParts& parts, size_t a, size_t b,
-                                       const std::vector<uint32_t>* counted) {
-  size_t total = 0;
-  for (const auto* v : parts) total += v->size();
-  if (total < 4096 && !counted) {
-    std::vector<int64_t>& values = *parts.front();
-    for (size_t i = 1; i < parts.size(); ++i) values.insert(values.end(), parts[i]->begin(), parts[i]->end());
-    auto at_a = values.begin() + static_cast<std::ptrdiff_t>(a);
-    std::nth_element(values.begin(), at_a, values.end());
-    const int64_t value_a = *at_a;
-    if (b == a) return {value_a, value_a};
-    // Everything after a is at least value_a: b is found among those.
-    auto at_b = values.begin() + static_cast<std::ptrdiff_t>(b);
-    std::nth_element(at_a + 1, at_b, values.end());
-    return {value_a, *at_b};
-  }
-  std::vector<uint32_t> own;
-  if (!counted) {
-    own.assign(kBuckets, 0);
-    for (const auto* part : parts) {
-      for (int64_t v : *part) ++own[log_bucket(v)];
-    }
-  }
-  const std::vector<uint32_t>& counts = counted ? *counted : own;
-  size_t in_a = 0, in_b = 0;
-  const size_t bucket_a = bucket_of_rank(counts, a, &in_a), bucket_b = bucket_of_rank(counts, b, &in_b);
-  // Buckets 1..63 hold one value each: no second pass for those.
-  const bool exact_a = bucket_a > 0 && bucket_a < kExactBelow, exact_b = bucket_b > 0 && bucket_b < kExactBelow;
-  if (exact_a && exact_b) return {static_cast<int64_t>(bucket_a), static_cast<int64_t>(bucket_b)};
-  std::vector<int64_t> of_a, of_b;
-  if (!exact_a) of_a.reserve(counts[bucket_a]);
-  if (!exact_b && bucket_b != bucket_a) of_b.reserve(counts[bucket_b]);
-  for (const auto* part : parts) {
-    for (int64_t v : *part) {
-      const size_t bucket = log_bucket(v);
-      if (bucket == bucket_a && !exact_a) {
-        of_a.push_back(v);
-      } else if (bucket == bucket_b && !exact_b) {
-        of_b.push_back(v);
-      }
-    }
-  }
-  auto pick = [](std::vector<int64_t>& v, size_t k) {
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    return v[k];
-  };
-  const int64_t value_a = exact_a ? static_cast<int64_t>(bucket_a) : pick(of_a, in_a);
-  const int64_t value_b = exact_b ? static_cast<int64_t>(bucket_b) : pick(bucket_b == bucket_a ? of_a : of_b, in_b);
-  return {value_a, value_b};
-}
-
-}  // namespace
-
-namespace {
-
-Durations durations_counted(const ValueParts& parts, const std::vector<uint32_t>* counts) {
-  Durations d;
-  for (const auto* v : parts) d.count += static_cast<int64_t>(v->size());
-  if (d.count == 0) return d;
-  // Nearest rank: the ceil(n * p / 100)-th smallest value.
-  auto rank = [&](int64_t percent) { return static_cast<size_t>((d.count * percent + 99) / 100) - 1; };
-  std::tie(d.median_ms, d.p90_ms) = select_two(parts, rank(50), rank(90), counts);
-  return d;
 }
 
 // How many slices a scan of n leads runs in: two threads when the machine
@@ -454,8 +371,6 @@ void set_parallel_scan_threshold(size_t rows) {
   parallel_from.store(rows, std::memory_order_relaxed);
   parallel_forced.store(true, std::memory_order_relaxed);
 }
-
-Durations durations_of(std::vector<int64_t>& values) { return durations_counted({&values}, nullptr); }
 
 namespace {
 
@@ -813,6 +728,13 @@ std::vector<Funnel> Reports::funnel(const ReportFilter& f, GroupBy by) const {
     }
     return out;
   });
+}
+
+Durations durations_of(const std::vector<int64_t>& values) {
+  return percentiles(values.size(), 1, 1, [&](int, size_t begin, size_t end, auto& sink) {
+           for (size_t row = begin; row < end; ++row) sink(0, values[row]);
+         })
+      .front();
 }
 
 std::vector<Durations> scanned_durations(const std::vector<int64_t>& values, const std::vector<uint32_t>& slot_of,

@@ -73,8 +73,9 @@ struct Durations {
   int64_t p90_ms = 0;
   friend bool operator==(const Durations&, const Durations&) = default;
 };
-// Reorders `values` in part to find the percentiles.
-Durations durations_of(std::vector<int64_t>& values);
+// The count, median and p90 (nearest rank) of `values`, as the reports
+// find them.
+Durations durations_of(const std::vector<int64_t>& values);
 // The percentiles of each slot as the large scans find them (a sample,
 // then one pass keeping the values near the ranks), over rows whose value
 // is values[row] (>= 0) in slot slot_of[row], in `parts` slices. For tests.
