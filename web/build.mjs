@@ -1,12 +1,14 @@
 // Builds the web app into web/dist: index.html, app.js (one bundle with
-// Preact, minified) and app.css. `node web/build.mjs`; `make build` runs it.
+// Preact, minified) and app.css (one bundle of the styles). `node web/build.mjs`; `make build` runs it.
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const web = dirname(fileURLToPath(import.meta.url));
-const dist = join(web, 'dist');
+// LEADLOOP_WEB_OUT builds elsewhere (a second checkout's tests, or two
+// people building at once); the server reads it with --web-dir.
+const dist = process.env.LEADLOOP_WEB_OUT ?? join(web, 'dist');
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
@@ -23,5 +25,12 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await copyFile(join(web, 'src/app.css'), join(dist, 'app.css'));
+// One stylesheet: app.css and the page styles it @imports (src/styles/).
+await build({
+  entryPoints: [join(web, 'src/app.css')],
+  outfile: join(dist, 'app.css'),
+  bundle: true,
+  minify: true,
+  logLevel: 'warning',
+});
 await copyFile(join(web, 'index.html'), join(dist, 'index.html'));

@@ -25,7 +25,10 @@ constexpr const char* kPagePolicy =
 
 // The app's routes (web/src/routes.ts): each answers with the same page,
 // which draws the route.
-constexpr std::array kPageRoutes = std::to_array<std::string_view>({"/", "/sign-in", "/overview"});
+constexpr std::array kPageRoutes = std::to_array<std::string_view>(
+    {"/", "/sign-in", "/overview", "/campaigns", "/campaigns/{key}", "/desk", "/leads",
+     "/leads/{id}", "/definitions", "/definitions/{version}", "/accuracy", "/goals",
+     "/leaderboards", "/admin"});
 
 struct AssetType {
   std::string_view extension;

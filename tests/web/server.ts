@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 export const kRoot = resolve(__dirname, '../..');
 export const kBin = resolve(kRoot, process.env.LEADLOOP_BIN ?? 'build/release/src/leadloop');
 export const kPassword = 'leadloop-demo';
+// The built app (web/build.mjs; LEADLOOP_WEB_OUT there).
+export const kWebDir = resolve(kRoot, process.env.LEADLOOP_WEB_DIR ?? 'web/dist');
 
 export interface Started {
   url: string;
@@ -36,7 +38,7 @@ export async function startServer(): Promise<Started> {
   const token = cli(['token', 'create', '--db', db, '--role', 'admin', '--label', 'web-tests']);
   const server = spawn(
     kBin,
-    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', join(kRoot, 'web/dist'), '--threads', '16'],
+    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', kWebDir, '--threads', '16'],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: false },
   );
   let log = '';
@@ -62,7 +64,7 @@ export async function startServer(): Promise<Started> {
   server.stderr.removeAllListeners('data');
   // The server's log (every request, with its time) beside the test output.
   mkdirSync(join(kRoot, 'build'), { recursive: true });
-  const logFile = createWriteStream(join(kRoot, 'build/web-tests-server.log'));
+  const logFile = createWriteStream(resolve(kRoot, process.env.LEADLOOP_SERVER_LOG ?? 'build/web-tests-server.log'));
   logFile.write(log);
   server.stderr.pipe(logFile);
   server.unref();

@@ -36,7 +36,9 @@ export function FilterBar({ filters, choices, onChange, segmentError }: Props) {
   const channels = unique(choices.campaigns.map((c) => c.channel));
   const vendors = unique(choices.campaigns.map((c) => c.vendor));
   const select = (key: keyof Filters, text: string, all: string, options: { value: string; text: string }[]) => (
-    <div class="field">
+    // Keyed: the rep field appears once the reps are read, and without a key
+    // Preact would reuse the field after it (a focused Grade became Rep).
+    <div class="field" key={key}>
       <label for={'f-' + key}>{text}</label>
       <select id={'f-' + key} value={draft[key]} onChange={pick(key)}>
         <option value="">{all}</option>
