@@ -1,22 +1,7 @@
 // axe-core on each page (no serious or critical finding), a screenshot of
 // each under the test output, and the overview at a phone's 375 px width
 // without sideways scrolling of the page.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page, TestInfo } from '@playwright/test';
-import { expect, signIn, test } from './fixtures';
-
-async function scan(page: Page, testInfo: TestInfo, name: string) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  await testInfo.attach(`axe-${name}.json`, { body: JSON.stringify(result.violations, null, 2), contentType: 'application/json' });
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad, `axe findings on ${name}`).toEqual([]);
-}
-
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
-}
+import { expect, scan, shoot, signIn, test } from './fixtures';
 
 test('sign-in: no serious accessibility findings; screenshot', async ({ guarded: page, leadloop }, testInfo) => {
   await page.goto(leadloop.url + '/sign-in');

@@ -2,7 +2,8 @@
 // for the figures the page must match, a sign-in helper, and a guard that
 // fails the test on any script dialog (an XSS would open one) or a
 // Content-Security-Policy violation.
-import { APIRequestContext, expect, Page, request, test as base } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { APIRequestContext, expect, Page, request, test as base, TestInfo } from '@playwright/test';
 import { kPassword } from './server';
 
 export interface Leadloop {
@@ -60,3 +61,19 @@ export async function signIn(page: Page, url: string, login = 'admin', password 
 
 const kCount = new Intl.NumberFormat('en-US');
 export const count = (n: number) => kCount.format(n);
+
+// axe-core on the page as it is: no serious or critical WCAG 2.1 A/AA
+// finding. The findings go into the test's attachments.
+export async function scan(page: Page, testInfo: TestInfo, name: string) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  await testInfo.attach(`axe-${name}.json`, { body: JSON.stringify(result.violations, null, 2), contentType: 'application/json' });
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe findings on ${name}`).toEqual([]);
+}
+
+// A full-page screenshot under the test's output (build/web-tests/...).
+export async function shoot(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
