@@ -1,11 +1,292 @@
-// Campaign (issue 9; being built).
-import { Session } from '../api';
+// One campaign: its facts (GET /api/v1/campaigns/{key}), its figures (its row
+// of the campaign report), its funnel per capture week as a chart with the
+// same numbers in a table, and what sales made of its leads
+// (GET /api/v1/campaigns/{key}/feedback). A campaign the caller may not see
+// is "not found", as the API says.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { get, Session } from '../api';
+import { count, label, share } from '../format';
+import { FunnelReport } from '../reports';
+import { pathOf } from '../routes';
+import { Chart, ChartSeries } from '../chart';
+import { CampaignFacts, CampaignReport, CampaignRow, Feedback, money, Problem, problemOf } from '../campaign_shared';
 
-export function CampaignPage({ session }: { session: Session; campaignKey: string }) {
-  void session;
+// The steps shown per week, in the chart and the table.
+const kSteps: { stage: string; label: string }[] = [
+  { stage: 'captured', label: 'Leads' },
+  { stage: 'qualified', label: 'Qualified' },
+  { stage: 'accepted', label: 'Accepted' },
+  { stage: 'won', label: 'Won' },
+];
+
+interface Data {
+  facts: CampaignFacts;
+  row: CampaignRow | null;
+  weeks: FunnelReport;
+}
+
+async function load(key: string): Promise<Data> {
+  const k = encodeURIComponent(key);
+  // The facts first: a campaign out of scope answers 404 here, and nothing else is asked.
+  const facts = await get<CampaignFacts>(`/api/v1/campaigns/${k}`);
+  const [report, weeks] = await Promise.all([
+    get<CampaignReport>(`/api/v1/reports/campaigns?campaign=${k}`),
+    get<FunnelReport>(`/api/v1/reports/funnel?campaign=${k}&by=week`),
+  ]);
+  return { facts, row: report.campaigns.find((c) => c.campaign === key) ?? null, weeks };
+}
+
+const reached = (g: FunnelReport['groups'][number], stage: string) => g.steps.find((s) => s.stage === stage)?.reached ?? 0;
+
+export function CampaignPage({ session, campaignKey }: { session: Session; campaignKey: string }) {
+  const [data, setData] = useState<Data | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+  const [feedbackProblem, setFeedbackProblem] = useState<Problem | null>(null);
+  const readsFeedback = !session.roles.every((r) => r === 'viewer');
+
+  useEffect(() => {
+    setData(null);
+    setProblem(null);
+    setFeedback(null);
+    setFeedbackProblem(null);
+    load(campaignKey)
+      .then((d) => {
+        setData(d);
+        if (readsFeedback) {
+          get<Feedback>(`/api/v1/campaigns/${encodeURIComponent(campaignKey)}/feedback`)
+            .then(setFeedback)
+            .catch((e) => setFeedbackProblem(problemOf(e)));
+        }
+      })
+      .catch((e) => setProblem(problemOf(e)));
+  }, [campaignKey]);
+
+  if (problem) {
+    return (
+      <>
+        <div class="page-head">
+          <h1>{problem.status === 404 ? 'Campaign not found' : 'Campaign'}</h1>
+        </div>
+        <p role="alert" class="error">
+          {problem.message}
+        </p>
+        <p>
+          <a href={pathOf('campaigns')}>Back to the campaigns</a>
+        </p>
+      </>
+    );
+  }
+  if (!data) {
+    return (
+      <>
+        <div class="page-head">
+          <h1>Campaign</h1>
+        </div>
+        <p class="loading">Loading the campaign…</p>
+      </>
+    );
+  }
+  const { facts, row } = data;
   return (
-    <section>
-      <h1>Campaign</h1>
+    <>
+      <div class="page-head">
+        <h1>{facts.name}</h1>
+        <p class="sub">
+          <a href={pathOf('campaigns')}>All campaigns</a>
+        </p>
+      </div>
+      <div class="panels">
+        <section class="panel" aria-labelledby="facts-h">
+          <h2 id="facts-h">The campaign</h2>
+          <dl class="figures small campaign-facts">
+            <Fact name="Key" value={facts.key} />
+            <Fact name="Channel" value={label(facts.channel)} />
+            <Fact name="Vendor" value={facts.vendor ?? 'in-house'} />
+            <Fact name="Owner" value={facts.owner ?? '–'} />
+            <Fact name="Runs" value={`${facts.starts_on ?? '–'} to ${facts.ends_on ?? '–'}`} />
+            <Fact name="Cost" value={`${money(facts.cost)} ${facts.currency}`} />
+          </dl>
+        </section>
+        {row && <Figures row={row} />}
+      </div>
+      <WeeksPanel weeks={data.weeks} />
+      {readsFeedback && <FeedbackPanel feedback={feedback} problem={feedbackProblem} />}
+    </>
+  );
+}
+
+function Fact({ name, value, id }: { name: string; value: string; id?: string }) {
+  return (
+    <div data-fact={id}>
+      <dt>{name}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function Figures({ row }: { row: CampaignRow }) {
+  return (
+    <section class="panel" aria-labelledby="figures-h">
+      <h2 id="figures-h">Its figures</h2>
+      <dl class="figures campaign-figures">
+        <Fact id="leads" name="Leads" value={count(row.leads)} />
+        <Fact id="qualified" name="Qualified" value={count(row.qualified)} />
+        <Fact id="accepted" name="Accepted" value={count(row.accepted)} />
+        <Fact id="opportunities" name="Opportunities" value={count(row.opportunities)} />
+        <Fact id="won" name="Won" value={count(row.won)} />
+        <Fact id="revenue" name="Revenue" value={money(row.revenue)} />
+        <Fact id="cpl" name="Cost per lead" value={money(row.cost_per_lead)} />
+        <Fact id="cpql" name="Cost per qualified lead" value={money(row.cost_per_qualified_lead)} />
+        <Fact id="cpwd" name="Cost per won deal" value={money(row.cost_per_won_deal)} />
+        <Fact id="roi" name="ROI" value={share(row.roi)} />
+        <Fact id="touches" name="Touches" value={count(row.touches)} />
+        <Fact id="attended" name="Attended" value={count(row.attended)} />
+      </dl>
+    </section>
+  );
+}
+
+function WeeksPanel({ weeks }: { weeks: FunnelReport }) {
+  const groups = weeks.groups;
+  const x = useMemo(() => groups.map((g) => Date.parse(g.group + 'T00:00:00Z') / 1000), [weeks]);
+  const series: ChartSeries[] = useMemo(
+    () => kSteps.map((s) => ({ label: s.label, values: groups.map((g) => reached(g, s.stage)) })),
+    [weeks],
+  );
+  return (
+    <section class="panel weeks" aria-labelledby="weeks-h">
+      <h2 id="weeks-h">Funnel by capture week</h2>
+      <p class="sub">Leads captured each week (the Monday) and how many of them went on to each step.</p>
+      {groups.length === 0 ? (
+        <p>No lead captured yet.</p>
+      ) : (
+        <div class="weeks-body">
+          <Chart
+            label={`Chart of leads, qualified, accepted and won per capture week over ${groups.length} weeks; the table has the numbers.`}
+            x={x}
+            series={series}
+          />
+          <div class="table-wrap weeks-scroll" tabIndex={0} role="region" aria-label="Funnel by capture week, table">
+            <table class="weeks-table">
+              <caption class="sr-only">Funnel by capture week</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Week of</th>
+                  {kSteps.map((s) => (
+                    <th scope="col" class="num" key={s.stage}>
+                      {s.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {groups.map((g) => (
+                  <tr key={g.group} data-week={g.group}>
+                    <th scope="row">{g.group}</th>
+                    {kSteps.map((s) => (
+                      <td class="num" key={s.stage} data-stage={s.stage}>
+                        {count(reached(g, s.stage))}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; problem: Problem | null }) {
+  return (
+    <section class="panel feedback" aria-labelledby="feedback-h">
+      <h2 id="feedback-h">What sales made of its leads</h2>
+      {problem ? (
+        <p role="alert" class="error">
+          {problem.message}
+        </p>
+      ) : !feedback ? (
+        <p class="loading">Loading the feedback…</p>
+      ) : (
+        <>
+          <dl class="figures small feedback-figures">
+            <Fact id="answered" name="Answered" value={count(feedback.answered)} />
+            <Fact id="accepted" name="Accepted" value={count(feedback.accepted)} />
+            <Fact id="rejected" name="Rejected" value={count(feedback.rejected)} />
+            <Fact id="accepted_share" name="Accepted of answered" value={share(feedback.accepted_share)} />
+            <Fact id="won" name="Won now" value={count(feedback.outcomes.won)} />
+            <Fact id="lost" name="Lost now" value={count(feedback.outcomes.lost)} />
+          </dl>
+          <h3 class="sub-h">Reasons for rejection</h3>
+          {feedback.reject_reasons.length === 0 ? (
+            <p>No lead rejected.</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="reasons-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Reason</th>
+                    <th scope="col" class="num">
+                      Leads
+                    </th>
+                    <th scope="col" class="num">
+                      Share of rejected
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {feedback.reject_reasons.map((r) => (
+                    <tr key={r.code} data-reason={r.code}>
+                      <th scope="row">{r.label}</th>
+                      <td class="num">{count(r.count)}</td>
+                      <td class="num">{share(r.share)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h3 class="sub-h">Latest answers</h3>
+          {feedback.recent.length === 0 ? (
+            <p>No answer from sales yet.</p>
+          ) : (
+            <div class="table-wrap">
+              <table class="recent-table">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Lead</th>
+                    <th scope="col">Answer</th>
+                    <th scope="col">Reason</th>
+                    <th scope="col">By</th>
+                    <th scope="col">Note</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {feedback.recent.map((a, i) => (
+                    <tr key={i} class="answer">
+                      <td>{a.at.slice(0, 16).replace('T', ' ')}</td>
+                      <td class="lead">
+                        <a href={pathOf('lead', { id: a.lead })}>#{a.lead}</a>
+                      </td>
+                      <td class="to">{label(a.to)}</td>
+                      <td class="reason">{a.reason ? label(a.reason) : '–'}</td>
+                      <td class="actor">
+                        {a.actor}
+                        {a.on_behalf_of ? ` for ${a.on_behalf_of}` : ''}
+                      </td>
+                      <td class="note">{a.note ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
     </section>
   );
 }

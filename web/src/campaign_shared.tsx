@@ -1,0 +1,238 @@
+// What the campaigns, campaign, goals and leaderboards pages share: the
+// report answers they read (docs/reports.md, docs/feedback-links.md), the
+// capture period kept in the URL, money as people read it, and a header cell
+// that sorts its table.
+import { ApiError } from './api';
+import { Filters, kEmptyFilters, kPeriods, periodRange } from './filters';
+
+export interface CampaignRow {
+  campaign: string;
+  name: string;
+  channel: string;
+  vendor: string | null;
+  currency: string;
+  leads: number;
+  qualified: number;
+  grades: { hot: number; warm: number; cold: number };
+  accepted: number;
+  opportunities: number;
+  won: number;
+  cost: number;
+  cost_per_lead: number | null;
+  cost_per_qualified_lead: number | null;
+  cost_per_won_deal: number | null;
+  qualified_share: number | null;
+  touches: number;
+  touches_without_lead: number;
+  data_points: number;
+  attended: number;
+  revenue: number | null;
+  roi: number | null;
+}
+export interface CampaignReport {
+  campaigns: CampaignRow[];
+}
+
+export interface CampaignFacts {
+  key: string;
+  name: string;
+  channel: string;
+  owner: string | null;
+  vendor: string | null;
+  cost: number;
+  currency: string;
+  starts_on: string | null;
+  ends_on: string | null;
+  created_at: string;
+}
+
+export type AttributionModel = 'first_touch' | 'last_touch' | 'linear';
+export const kModels: { key: AttributionModel; label: string }[] = [
+  { key: 'first_touch', label: 'First touch' },
+  { key: 'last_touch', label: 'Last touch' },
+  { key: 'linear', label: 'Linear' },
+];
+export interface AttributionRow {
+  campaign: string;
+  deals: number;
+  first_touch: number | null;
+  last_touch: number | null;
+  linear: number | null;
+}
+export interface AttributionReport {
+  revenue: number | null;
+  campaigns: AttributionRow[];
+}
+
+export interface Feedback {
+  campaign: string;
+  leads: number;
+  answered: number;
+  accepted: number;
+  rejected: number;
+  accepted_share: number | null;
+  reject_reasons: { code: string; label: string; count: number; share: number }[];
+  outcomes: { working: number; opportunity: number; won: number; lost: number; revenue: number };
+  recent: {
+    lead: number;
+    at: string;
+    actor: string;
+    on_behalf_of: string | null;
+    to: string;
+    reason: string | null;
+    note: string | null;
+  }[];
+}
+
+// An error as the page shows it: the server's message and the field at fault.
+export interface Problem {
+  status: number;
+  message: string;
+  field?: string;
+}
+export function problemOf(e: unknown): Problem {
+  if (e instanceof ApiError) return { status: e.status, message: e.message, field: e.body.field ?? undefined };
+  return { status: 0, message: String(e instanceof Error ? e.message : e) };
+}
+
+const kMoney = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// 12000 -> "12,000"; null (a vendor's view, no cost base) -> "–".
+export const money = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kMoney.format(x));
+
+// The capture period: a preset of filters.ts or custom dates, in the URL as
+// ?period=30d or ?period=custom&from=2026-01-01&to=2026-04-01.
+export interface Period {
+  period: string;
+  from: string;
+  to: string;
+}
+
+export function periodFromUrl(search: string): Period {
+  const q = new URLSearchParams(search);
+  const period = q.get('period') ?? 'all';
+  return {
+    period: kPeriods.some((p) => p.key === period) ? period : 'all',
+    from: q.get('from') ?? '',
+    to: q.get('to') ?? '',
+  };
+}
+
+// The report parameters from and to of a period (to exclusive).
+export function periodParams(p: Period): { from: string; to: string } {
+  const f: Filters = { ...kEmptyFilters, period: p.period, from: p.from, to: p.to };
+  return periodRange(f);
+}
+
+// Writes these values into the page's URL (others kept; '' or a default
+// removes the parameter), without a new history entry.
+export function setUrlParams(values: Record<string, string>, defaults: Record<string, string> = {}) {
+  const q = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(values)) {
+    if (!v || v === defaults[k]) q.delete(k);
+    else q.set(k, v);
+  }
+  const s = q.toString();
+  history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
+}
+
+export function periodToUrl(p: Period) {
+  const custom = p.period === 'custom';
+  setUrlParams({ period: p.period, from: custom ? p.from : '', to: custom ? p.to : '' }, { period: 'all' });
+}
+
+// The period's choice: a preset, or two dates once "Custom dates" is chosen.
+export function PeriodPicker({ id, value, onChange }: { id: string; value: Period; onChange: (p: Period) => void }) {
+  return (
+    <div class="period-picker">
+      <div class="field">
+        <label for={id}>Capture period</label>
+        <select id={id} value={value.period} onChange={(e) => onChange({ ...value, period: e.currentTarget.value })}>
+          {kPeriods.map((p) => (
+            <option key={p.key} value={p.key}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {value.period === 'custom' && (
+        <>
+          <div class="field">
+            <label for={id + '-from'}>From</label>
+            <input
+              id={id + '-from'}
+              type="date"
+              value={value.from}
+              onChange={(e) => onChange({ ...value, from: e.currentTarget.value })}
+            />
+          </div>
+          <div class="field">
+            <label for={id + '-to'}>To (exclusive)</label>
+            <input
+              id={id + '-to'}
+              type="date"
+              value={value.to}
+              onChange={(e) => onChange({ ...value, to: e.currentTarget.value })}
+            />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+export interface Sort {
+  key: string;
+  dir: 'ascending' | 'descending';
+}
+
+// A column header that sorts the table: a button inside the th, the order
+// said by aria-sort. A first click sorts figures high to low, text A to Z.
+export function SortHeader({
+  col,
+  label,
+  sort,
+  numeric,
+  onSort,
+}: {
+  col: string;
+  label: string;
+  sort: Sort;
+  numeric?: boolean;
+  onSort: (s: Sort) => void;
+}) {
+  const active = sort.key === col;
+  const first = numeric ? 'descending' : 'ascending';
+  const next: Sort['dir'] = active ? (sort.dir === 'ascending' ? 'descending' : 'ascending') : first;
+  return (
+    <th scope="col" aria-sort={active ? sort.dir : undefined} class={numeric ? 'num' : undefined}>
+      <button type="button" class="sort" data-col={col} onClick={() => onSort({ key: col, dir: next })}>
+        {label}
+        <span aria-hidden="true" class="sort-mark">
+          {active ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ''}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+// Rows in the order of a sort; missing figures (null) always last.
+export function sortRows<T>(rows: T[], sort: Sort, value: (row: T, key: string) => number | string | null): T[] {
+  const sign = sort.dir === 'ascending' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = value(a, sort.key);
+    const y = value(b, sort.key);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    if (typeof x === 'string' || typeof y === 'string') return sign * String(x).localeCompare(String(y));
+    return sign * (x - y);
+  });
+}
+
+// Field errors of a form: the server's message under the named field.
+export function FieldError({ id, problem, field }: { id: string; problem: Problem | null; field: string }) {
+  if (!problem || problem.field !== field) return null;
+  return (
+    <p id={id} class="field-error" role="alert">
+      {problem.message}
+    </p>
+  );
+}
