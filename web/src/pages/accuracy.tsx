@@ -1,11 +1,230 @@
-// Definition accuracy (issue 9; being built).
-import { Session } from '../api';
+// How the grades on record held up (GET /api/v1/definition/accuracy): per
+// grade outcomes, the precision of hot and warm, the misses, and the
+// "was this a lead?" review of each disagreement (POST
+// /api/v1/definition/reviews). The period lives in the URL.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, get, post, Session } from '../api';
+import { count, label, share, title } from '../format';
+import { pathOf } from '../routes';
+import { Accuracy as Report, Disagreement, mayReview, when } from '../definition_types';
+import { kOutcomeNote, OutcomesTable } from '../definition_outcomes';
+import { Period, periodFromUrl, PeriodPicker, periodQuery, periodWords, setPeriodInUrl } from '../definition_period';
+
+const kKindWords: Record<string, string> = {
+  hot_rejected: 'Hot, but rejected',
+  cold_converted: 'Cold, but converted',
+};
+
+function QueueRow({ d, canAnswer, onAnswered }: { d: Disagreement; canAnswer: boolean; onAnswered: () => Promise<void> }) {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const answer = async (wasLead: boolean) => {
+    setBusy(true);
+    setError('');
+    try {
+      await post('/api/v1/definition/reviews', note.trim() ? { lead: d.lead, was_lead: wasLead, note: note.trim() } : { lead: d.lead, was_lead: wasLead });
+      await onAnswered();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+  const noteId = `note-${d.lead}`;
+  return (
+    <tr data-lead={d.lead} data-kind={d.kind}>
+      <th scope="row">
+        <a href={pathOf('lead', { id: d.lead })}>Lead {d.lead}</a>
+      </th>
+      <td class="grade">
+        <span class={`grade-tag ${d.grade}`}>{title(d.grade)}</span>
+      </td>
+      <td class="kind">{kKindWords[d.kind] ?? label(d.kind)}</td>
+      <td class="outcome">{label(d.outcome)}</td>
+      <td class="grading">{d.grading}</td>
+      {canAnswer && (
+        <td class="answer-cell">
+          <div class="review-form">
+            <label for={noteId}>Note on lead {d.lead} (optional)</label>
+            <input id={noteId} type="text" value={note} maxLength={500} onInput={(e) => setNote(e.currentTarget.value)} />
+            <div class="actions">
+              <button type="button" onClick={() => answer(true)} disabled={busy} aria-describedby={noteId}>
+                Was a lead
+              </button>
+              <button type="button" class="secondary" onClick={() => answer(false)} disabled={busy}>
+                Not a lead
+              </button>
+            </div>
+            {error && (
+              <p role="alert" class="error">
+                {error}
+              </p>
+            )}
+          </div>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function Queue({ items, canAnswer, onAnswered }: { items: Disagreement[]; canAnswer: boolean; onAnswered: () => Promise<void> }) {
+  if (items.length === 0) return <p class="empty">Nothing to review: every disagreement of the period has an answer.</p>;
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Review queue">
+      <table class="review-queue">
+        <thead>
+          <tr>
+            <th scope="col">Lead</th>
+            <th scope="col">Grade</th>
+            <th scope="col">Disagreement</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Why the definition said so</th>
+            {canAnswer && <th scope="col">Was this a lead?</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((d) => (
+            <QueueRow key={d.lead} d={d} canAnswer={canAnswer} onAnswered={onAnswered} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Reviewed({ items }: { items: Disagreement[] }) {
+  if (items.length === 0) return <p class="empty">No disagreement of the period has been answered yet.</p>;
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Reviewed disagreements">
+      <table class="reviewed">
+        <thead>
+          <tr>
+            <th scope="col">Lead</th>
+            <th scope="col">Grade</th>
+            <th scope="col">Disagreement</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Note</th>
+            <th scope="col">Reviewer</th>
+            <th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((d) => (
+            <tr key={d.lead} data-lead={d.lead}>
+              <th scope="row">
+                <a href={pathOf('lead', { id: d.lead })}>Lead {d.lead}</a>
+              </th>
+              <td>
+                <span class={`grade-tag ${d.grade}`}>{title(d.grade)}</span>
+              </td>
+              <td>{kKindWords[d.kind] ?? label(d.kind)}</td>
+              <td>{label(d.outcome)}</td>
+              <td class="answer">{d.answer ? (d.answer.was_lead ? 'Was a lead' : 'Not a lead') : '–'}</td>
+              <td class="note">{d.answer?.note || '–'}</td>
+              <td class="reviewer">{d.answer?.reviewer ?? '–'}</td>
+              <td class="at">{when(d.answer?.at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function Accuracy({ session }: { session: Session }) {
-  void session;
+  const [period, setPeriod] = useState<Period>(() => periodFromUrl(location.search));
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const canAnswer = mayReview(session);
+
+  const read = useCallback(async (p: Period) => {
+    try {
+      const r = await get<Report>('/api/v1/definition/accuracy' + periodQuery(p));
+      setReport(r);
+      setError(null);
+    } catch (e) {
+      setReport(null);
+      setError(e instanceof ApiError ? { message: e.message, field: e.body.field } : { message: String(e) });
+    }
+  }, []);
+
+  useEffect(() => {
+    setReport(null);
+    void read(period);
+  }, [period, read]);
+
+  const change = (p: Period) => {
+    setPeriodInUrl(p);
+    setPeriod(p);
+  };
+
   return (
-    <section>
-      <h1>Definition accuracy</h1>
-    </section>
+    <div class="accuracy-page">
+      <div class="page-head">
+        <h1>Definition accuracy</h1>
+        <p class="sub">How the grades on record held up against what sales did with the leads.</p>
+      </div>
+      <PeriodPicker id="acc" period={period} onChange={change} />
+      {error && (
+        <p role="alert" class="error">
+          {error.field ? `${error.field}: ` : ''}
+          {error.message}
+        </p>
+      )}
+      {!report && !error && <p class="loading">Reading the report…</p>}
+      {report && (
+        <>
+          <p class="sub accuracy-period">{periodWords(report.from, report.to)}.</p>
+          <div class="panels">
+            <section class="panel precision" aria-labelledby="precision-h">
+              <h2 id="precision-h">Precision</h2>
+              <dl class="figures">
+                {(['hot', 'warm'] as const).map((g) => (
+                  <div key={g} data-grade={g}>
+                    <dt>{title(g)} accepted</dt>
+                    <dd class="big precision-accepted">{share(report.precision[g]?.accepted)}</dd>
+                    <dt>{title(g)} to opportunity</dt>
+                    <dd class="precision-opportunity">{share(report.precision[g]?.opportunity)}</dd>
+                  </div>
+                ))}
+                <div>
+                  <dt>Misses: cold or unqualified that converted</dt>
+                  <dd class="big misses">{count(report.misses)}</dd>
+                </div>
+                <div>
+                  <dt>Answers: was a lead</dt>
+                  <dd class="answers-was">{count(report.answers.was_lead)}</dd>
+                  <dt>Answers: not a lead</dt>
+                  <dd class="answers-not">{count(report.answers.not_a_lead)}</dd>
+                </div>
+              </dl>
+              <p class="sub">Precision: the share of the grade's leads that sales accepted, and that reached opportunity. “–” when the grade has no leads.</p>
+            </section>
+            <section class="panel by-grade" aria-labelledby="by-grade-h">
+              <h2 id="by-grade-h">Outcomes by grade</h2>
+              <OutcomesTable name="Outcomes by grade" sides={[{ key: 'record', label: '', byGrade: report.by_grade }]} />
+              <p class="sub">{kOutcomeNote}</p>
+            </section>
+          </div>
+          <section class="panel queue" aria-labelledby="queue-h">
+            <h2 id="queue-h">
+              Was this a lead? <span class="queue-count">{count(report.review_queue.length)}</span> to review
+            </h2>
+            <p class="sub">
+              Hot leads sales rejected without an opportunity, and cold or unqualified leads that converted.
+              {canAnswer ? '' : ' Your role can read the queue; admin, marketing and sales managers answer it.'}
+            </p>
+            <Queue items={report.review_queue} canAnswer={canAnswer} onAnswered={() => read(period)} />
+          </section>
+          <section class="panel reviewed-panel" aria-labelledby="reviewed-h">
+            <h2 id="reviewed-h">
+              Reviewed <span class="reviewed-count">{count(report.reviewed.length)}</span>
+            </h2>
+            <Reviewed items={report.reviewed} />
+          </section>
+        </>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,88 @@
+// The period of a backtest or an accuracy report: leads captured from `from`
+// up to (not including) `to`; either left empty takes the API's default
+// (the 14 days before now). The period lives in the URL (?from=&to=).
+import { useState } from 'preact/hooks';
+import { query } from './api';
+
+export interface Period {
+  from: string; // YYYY-MM-DD or ''
+  to: string;
+}
+
+const kDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export function periodFromUrl(search: string): Period {
+  const q = new URLSearchParams(search);
+  const take = (k: string) => {
+    const v = q.get(k) ?? '';
+    return kDate.test(v) ? v : '';
+  };
+  return { from: take('from'), to: take('to') };
+}
+
+export const periodQuery = (p: Period) => query({ from: p.from, to: p.to });
+
+// Keeps the other query parameters of the page (such as ?compare=).
+export function setPeriodInUrl(p: Period) {
+  const q = new URLSearchParams(location.search);
+  for (const k of ['from', 'to'] as const) {
+    if (p[k]) q.set(k, p[k]);
+    else q.delete(k);
+  }
+  const s = q.toString();
+  history.replaceState(null, '', location.pathname + (s ? '?' + s : '') + location.hash);
+}
+
+const day = (offset: number) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+
+const kPresets: { label: string; period: () => Period }[] = [
+  { label: 'Last 14 days', period: () => ({ from: '', to: '' }) },
+  { label: 'Last 90 days', period: () => ({ from: day(-90), to: '' }) },
+  { label: 'Last year', period: () => ({ from: day(-365), to: '' }) },
+  { label: 'Everything', period: () => ({ from: '2000-01-01', to: '' }) },
+];
+
+export function PeriodPicker({ id, period, onChange }: { id: string; period: Period; onChange: (p: Period) => void }) {
+  const [from, setFrom] = useState(period.from);
+  const [to, setTo] = useState(period.to);
+  const apply = (p: Period) => {
+    setFrom(p.from);
+    setTo(p.to);
+    onChange(p);
+  };
+  return (
+    <form
+      class="period"
+      aria-label="Period"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply({ from, to });
+      }}
+    >
+      <div class="field">
+        <label for={`${id}-from`}>From</label>
+        <input id={`${id}-from`} type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for={`${id}-to`}>To (not included)</label>
+        <input id={`${id}-to`} type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+      </div>
+      <div class="actions">
+        <button type="submit">Apply</button>
+      </div>
+      <div class="presets" role="group" aria-label="Quick periods">
+        {kPresets.map((p) => (
+          <button key={p.label} type="button" class="secondary" onClick={() => apply(p.period())}>
+            {p.label}
+          </button>
+        ))}
+      </div>
+    </form>
+  );
+}
+
+// "2026-01-01T00:00:00.000Z" .. "2026-12-01T01:09:42.377Z" as the API used it.
+export function periodWords(from: string, to: string): string {
+  const d = (iso: string) => iso.slice(0, 10) + ' ' + iso.slice(11, 16);
+  return `Leads captured from ${d(from)} up to ${d(to)} UTC`;
+}
