@@ -78,6 +78,14 @@ test('the definitions page renders every rule of GET /api/v1/definition, its ver
   for (const r of d.reject_reasons) await expect(doc.locator(`li[data-reason="${r.code}"]`)).toContainText(r.label);
   await expectApprovals(page, active.approvals, 'yes');
 
+  // Examples: the first leads of each grade that this version graded.
+  for (const g of ['hot', 'warm', 'cold', 'unqualified']) {
+    const { leads } = await leadloop.get(`/api/v1/leads?grade=${g}&limit=20`);
+    const mine = leads.filter((l: any) => l.definition_version === active.version && l.grading).slice(0, 2);
+    await expect(doc.locator(`.example-leads li[data-grade="${g}"]`)).toHaveCount(mine.length);
+    for (const l of mine) await expect(doc.locator(`.example-leads li[data-lead="${l.id}"] .summary`)).toHaveText(l.grading.summary);
+  }
+
   const rows = page.locator('table.versions tbody tr');
   await expect(rows).toHaveCount(versions.length);
   for (const v of versions) {

@@ -58,6 +58,8 @@ export function DiffPanel({ version, versions }: { version: number; versions: Ve
     };
   }, [other, version]);
 
+  const hashOf = (n: number) => versions.find((x) => x.version === n)?.hash;
+
   const choose = (v: number) => {
     const q = new URLSearchParams(location.search);
     q.set('compare', String(v));
@@ -94,6 +96,12 @@ export function DiffPanel({ version, versions }: { version: number; versions: Ve
                 From version {diff.from} to version {diff.to}:{' '}
                 {diff.changes.length === 0 ? 'no differences.' : `${diff.changes.length} difference${diff.changes.length === 1 ? '' : 's'}.`}
               </p>
+              {diff.changes.length === 0 && hashOf(diff.from) !== hashOf(diff.to) && (
+                <p class="sub diff-hidden">
+                  The two versions have different content hashes, so something differs that the rule comparison does not
+                  list (such as the wording of a score signal): compare the documents below.
+                </p>
+              )}
               {diff.changes.length > 0 && (
                 <div class="table-wrap" tabIndex={0} role="region" aria-label="Differences table">
                   <table class="diff-table">

@@ -176,7 +176,7 @@ export function Accuracy({ session }: { session: Session }) {
       {report && (
         <>
           <p class="sub accuracy-period">{periodWords(report.from, report.to)}.</p>
-          <div class="panels">
+          <div class="accuracy-panels">
             <section class="panel precision" aria-labelledby="precision-h">
               <h2 id="precision-h">Precision</h2>
               <dl class="figures">

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, Session } from '../api';
 import { navigate, pathOf } from '../routes';
 import { mayWrite, Version, VersionSummary, versionPath } from '../definition_types';
+import { Examples } from '../definition_examples';
 import { DefinitionView, SignedBy, VersionFacts, VersionList } from '../definition_view';
 
 interface Loaded {
@@ -88,6 +89,7 @@ export function Definitions({ session }: { session: Session }) {
           <h3>Signed by</h3>
           <SignedBy v={active} />
           <DefinitionView doc={active.definition} headingLevel={3} />
+          <Examples version={active.version} />
         </section>
       ) : (
         <section class="panel">
