@@ -150,7 +150,9 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   expect(edited.hash).not.toBe(draft.hash);
   expect(edited.approvals).toEqual([]);
 
-  await maria.reload(); // Sam's page shows it at once, Maria's after a reload
+  // Sam's page shows it at once; Maria's, which reads an open draft again
+  // every 5 s, without a reload.
+  await expect(maria.locator('.current-hash')).toHaveText(short(edited.hash), { timeout: 12_000 });
   for (const p of [maria, sam]) {
     await expect(p.locator('.current-hash')).toHaveText(short(edited.hash));
     await expectApprovals(p, signed.approvals, 'no');
@@ -301,6 +303,9 @@ test('a viewer reads the accuracy review but cannot answer it', async ({ guarded
   await expect(page.getByRole('button', { name: 'Was a lead' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Not a lead' })).toHaveCount(0);
   await page.setViewportSize({ width: 375, height: 800 });
+  await expect(page.locator('.queue-count')).toHaveText(count(report.review_queue.length));
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(sideways, 'sideways scroll at 375 px').toBeLessThanOrEqual(0);
   await scan(page, testInfo, 'accuracy-viewer-375');
   await shoot(page, testInfo, 'accuracy-viewer-375');
 });

@@ -2,7 +2,7 @@
 // voided, approving the current hash for the caller's side, and activating
 // once marketing and sales both signed it.
 import { useState } from 'preact/hooks';
-import { ApiError, post, Session } from './api';
+import { ApiError, get, post, Session } from './api';
 import { count } from './format';
 import { Approval, mayWrite, shortHash, signingSide, Version, versionPath, when } from './definition_types';
 import { SignedBy } from './definition_view';
@@ -38,6 +38,11 @@ export function SignOffPanel({
       onChanged(r);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
+      // Edited meanwhile (409 on the hash): show the content as it is now.
+      if (e instanceof ApiError && e.status === 409)
+        await get<Version>(versionPath(v.version))
+          .then(onChanged)
+          .catch(() => undefined);
     } finally {
       setBusy(false);
     }
