@@ -2,6 +2,7 @@
 // report answers they read (docs/reports.md, docs/feedback-links.md), the
 // capture period kept in the URL, money as people read it, and a header cell
 // that sorts its table.
+import { ComponentChildren } from 'preact';
 import { ApiError } from './api';
 import { Filters, kEmptyFilters, kPeriods, periodRange } from './filters';
 
@@ -234,5 +235,15 @@ export function FieldError({ id, problem, field }: { id: string; problem: Proble
     <p id={id} class="field-error" role="alert">
       {problem.message}
     </p>
+  );
+}
+
+// A wide table's box, scrolled sideways on a narrow screen: a named region
+// that takes the focus, so the keyboard can scroll it too.
+export function TableBox({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
   );
 }

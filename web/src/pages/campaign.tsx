@@ -9,7 +9,7 @@ import { count, label, share } from '../format';
 import { FunnelReport } from '../reports';
 import { pathOf } from '../routes';
 import { Chart, ChartSeries } from '../chart';
-import { CampaignFacts, CampaignReport, CampaignRow, Feedback, money, Problem, problemOf } from '../campaign_shared';
+import { CampaignFacts, CampaignReport, CampaignRow, Feedback, money, Problem, problemOf, TableBox } from '../campaign_shared';
 
 // The steps shown per week, in the chart and the table.
 const kSteps: { stage: string; label: string }[] = [
@@ -224,7 +224,7 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
           {feedback.reject_reasons.length === 0 ? (
             <p>No lead rejected.</p>
           ) : (
-            <div class="table-wrap">
+            <TableBox label="Reasons for rejection">
               <table class="reasons-table">
                 <thead>
                   <tr>
@@ -247,7 +247,7 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableBox>
           )}
           <h3 class="sub-h">Latest answers</h3>
           {feedback.recent.length === 0 ? (
