@@ -99,15 +99,7 @@ export function TokensTab({ choices }: { choices: BindingChoices }) {
                     <td class="row-actions">
                       {!t.revoked_at &&
                         (confirming === t.id ? (
-                          <span class="confirm" role="group" aria-label={`Confirm revoking token ${t.id}`}>
-                            <span>Revoke token {t.id}? Whatever uses it stops working at once.</span>
-                            <button type="button" class="danger" onClick={() => void revoke(t)}>
-                              Yes, revoke
-                            </button>
-                            <button type="button" class="secondary" onClick={() => setConfirming(null)}>
-                              Cancel
-                            </button>
-                          </span>
+                          <ConfirmRevoke id={t.id} onYes={() => void revoke(t)} onNo={() => setConfirming(null)} />
                         ) : (
                           <button type="button" class="secondary" aria-label={`Revoke token ${t.id}`} onClick={() => setConfirming(t.id)}>
                             Revoke
@@ -130,6 +122,23 @@ export function TokensTab({ choices }: { choices: BindingChoices }) {
         }}
       />
     </>
+  );
+}
+
+// Revoking cannot be undone: ask first, with the focus on Cancel.
+function ConfirmRevoke({ id, onYes, onNo }: { id: number; onYes: () => void; onNo: () => void }) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <span class="confirm" role="group" aria-label={`Confirm revoking token ${id}`}>
+      <span>Revoke token {id}? Whatever uses it stops working at once.</span>
+      <button type="button" class="danger" onClick={onYes}>
+        Yes, revoke
+      </button>
+      <button type="button" class="secondary" ref={cancel} onClick={onNo}>
+        Cancel
+      </button>
+    </span>
   );
 }
 

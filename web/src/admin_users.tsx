@@ -1,7 +1,7 @@
 // The users tab: everyone who may sign in, with roles, binding and state;
 // add a user, change one (name, roles, binding), disable or enable them, or
 // set a new password (GET/POST /api/v1/users, PUT /api/v1/users/{login}).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, put } from './api';
 import { BindingFields, FormAlert, RoleBoxes, TextField } from './admin_fields';
 import {
@@ -222,6 +222,9 @@ function EditUser({
   const [error, setError] = useState<FormError | null>(null);
   const [pwError, setPwError] = useState<FormError | null>(null);
   const path = '/api/v1/users/' + encodeURIComponent(user.login);
+  // Opened from a row's Edit: the keyboard goes on here.
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => box.current?.focus(), []);
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -246,7 +249,7 @@ function EditUser({
   };
 
   return (
-    <section class="panel edit-user" aria-labelledby="edit-user-h">
+    <section class="panel edit-user" aria-labelledby="edit-user-h" tabIndex={-1} ref={box}>
       <div class="panel-head">
         <h2 id="edit-user-h">Change {user.login}</h2>
         <button type="button" class="secondary" onClick={onClose}>
