@@ -153,6 +153,7 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   // Sam's page shows it at once; Maria's, which reads an open draft again
   // every 5 s, without a reload.
   await expect(maria.locator('.current-hash')).toHaveText(short(edited.hash), { timeout: 12_000 });
+  await expect(maria.getByLabel('Document (JSON)')).toHaveValue(/\(edited\)/); // her untouched editor follows
   for (const p of [maria, sam]) {
     await expect(p.locator('.current-hash')).toHaveText(short(edited.hash));
     await expectApprovals(p, signed.approvals, 'no');

@@ -2,12 +2,24 @@
 // server (POST /api/v1/definition/check) with every problem listed by its
 // path, then saved whole (PUT /api/v1/definition/versions/{v}), which
 // changes the hash and voids the draft's approvals.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post, put } from './api';
 import { CheckResult, shortHash, Version, versionPath } from './definition_types';
 
 export function DraftEditor({ v, onSaved }: { v: Version; onSaved: (v: Version) => void }) {
   const [text, setText] = useState(() => JSON.stringify(v.definition, null, 2));
+  // The content the text started from: when someone else saves the draft
+  // meanwhile, an untouched text follows; an edited one is warned.
+  const [base, setBase] = useState({ hash: v.hash, text });
+  const reset = (to: Version) => {
+    const t = JSON.stringify(to.definition, null, 2);
+    setText(t);
+    setBase({ hash: to.hash, text: t });
+  };
+  useEffect(() => {
+    if (v.hash !== base.hash && text === base.text) reset(v);
+  }, [v.hash]);
+  const stale = v.hash !== base.hash;
   const [issues, setIssues] = useState<CheckResult['issues']>([]);
   const [error, setError] = useState('');
   const [note, setNote] = useState('');
@@ -57,6 +69,7 @@ export function DraftEditor({ v, onSaved }: { v: Version; onSaved: (v: Version) 
     if (c?.result.valid) {
       try {
         const saved = await put<Version>(versionPath(v.version), c.doc);
+        reset(saved);
         setNote(`Saved. The hash is now ${shortHash(saved.hash)}; earlier approvals are void.`);
         onSaved(saved);
       } catch (e) {
@@ -74,6 +87,15 @@ export function DraftEditor({ v, onSaved }: { v: Version; onSaved: (v: Version) 
         The whole document as JSON (docs/definition.md). Saving replaces the draft, changes its hash and voids every
         approval.
       </p>
+      {stale && (
+        <p role="alert" class="stale">
+          Someone saved this draft since you began editing (the hash is now {shortHash(v.hash)}): saving replaces their
+          content.{' '}
+          <button type="button" class="secondary" onClick={() => reset(v)}>
+            Load the current content
+          </button>
+        </p>
+      )}
       <div class="field">
         <label for="draft-doc">Document (JSON)</label>
         <textarea

@@ -15,6 +15,34 @@ const kKindWords: Record<string, string> = {
   cold_converted: 'Cold, but converted',
 };
 
+// The lead, its grade on record, the kind of disagreement and the outcome:
+// the first cells of both the queue and the reviewed list.
+function DisagreementCells({ d }: { d: Disagreement }) {
+  return (
+    <>
+      <th scope="row">
+        <a href={pathOf('lead', { id: d.lead })}>Lead {d.lead}</a>
+      </th>
+      <td class="grade">
+        <span class={`grade-tag ${d.grade}`}>{title(d.grade)}</span>
+      </td>
+      <td class="kind">{kKindWords[d.kind] ?? label(d.kind)}</td>
+      <td class="outcome">{label(d.outcome)}</td>
+    </>
+  );
+}
+
+function DisagreementHeads() {
+  return (
+    <>
+      <th scope="col">Lead</th>
+      <th scope="col">Grade</th>
+      <th scope="col">Disagreement</th>
+      <th scope="col">Outcome</th>
+    </>
+  );
+}
+
 function QueueRow({ d, canAnswer, onAnswered }: { d: Disagreement; canAnswer: boolean; onAnswered: () => Promise<void> }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -33,14 +61,7 @@ function QueueRow({ d, canAnswer, onAnswered }: { d: Disagreement; canAnswer: bo
   const noteId = `note-${d.lead}`;
   return (
     <tr data-lead={d.lead} data-kind={d.kind}>
-      <th scope="row">
-        <a href={pathOf('lead', { id: d.lead })}>Lead {d.lead}</a>
-      </th>
-      <td class="grade">
-        <span class={`grade-tag ${d.grade}`}>{title(d.grade)}</span>
-      </td>
-      <td class="kind">{kKindWords[d.kind] ?? label(d.kind)}</td>
-      <td class="outcome">{label(d.outcome)}</td>
+      <DisagreementCells d={d} />
       <td class="grading">{d.grading}</td>
       {canAnswer && (
         <td class="answer-cell">
@@ -74,10 +95,7 @@ function Queue({ items, canAnswer, onAnswered }: { items: Disagreement[]; canAns
       <table class="review-queue">
         <thead>
           <tr>
-            <th scope="col">Lead</th>
-            <th scope="col">Grade</th>
-            <th scope="col">Disagreement</th>
-            <th scope="col">Outcome</th>
+            <DisagreementHeads />
             <th scope="col">Why the definition said so</th>
             {canAnswer && <th scope="col">Was this a lead?</th>}
           </tr>
@@ -99,10 +117,7 @@ function Reviewed({ items }: { items: Disagreement[] }) {
       <table class="reviewed">
         <thead>
           <tr>
-            <th scope="col">Lead</th>
-            <th scope="col">Grade</th>
-            <th scope="col">Disagreement</th>
-            <th scope="col">Outcome</th>
+            <DisagreementHeads />
             <th scope="col">Answer</th>
             <th scope="col">Note</th>
             <th scope="col">Reviewer</th>
@@ -112,14 +127,7 @@ function Reviewed({ items }: { items: Disagreement[] }) {
         <tbody>
           {items.map((d) => (
             <tr key={d.lead} data-lead={d.lead}>
-              <th scope="row">
-                <a href={pathOf('lead', { id: d.lead })}>Lead {d.lead}</a>
-              </th>
-              <td>
-                <span class={`grade-tag ${d.grade}`}>{title(d.grade)}</span>
-              </td>
-              <td>{kKindWords[d.kind] ?? label(d.kind)}</td>
-              <td>{label(d.outcome)}</td>
+              <DisagreementCells d={d} />
               <td class="answer">{d.answer ? (d.answer.was_lead ? 'Was a lead' : 'Not a lead') : '–'}</td>
               <td class="note">{d.answer?.note || '–'}</td>
               <td class="reviewer">{d.answer?.reviewer ?? '–'}</td>
