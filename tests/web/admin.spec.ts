@@ -38,8 +38,10 @@ test('the users table is GET /api/v1/users; a user made on the page signs in wit
     await expect(row.locator('.name')).toHaveText(u.name);
     await expect(row.locator('.roles')).toHaveText(rolesText(u.roles));
     await expect(row.locator('.binding')).toHaveText(bindingText(u));
-    await expect(row.locator('.state')).toHaveText(u.disabled ? 'Disabled' : 'Active');
+    await expect(row.locator('.state')).toHaveText(u.disabled ? 'Disabled' : u.locked_until ? /^Locked until/ : 'Active');
+    await expect(row.locator('.last')).toHaveText(u.last_login_at ? `${u.last_login_at.slice(0, 10)} ${u.last_login_at.slice(11, 19)} UTC` : '–');
   }
+  expect(users.find((u: any) => u.login === 'admin').last_login_at).not.toBeNull();
 
   // The server's validation, under the field it names.
   const login = unique('mgr');

@@ -200,6 +200,7 @@ function NewToken({ choices, onCreated }: { choices: BindingChoices; onCreated: 
       setLabel('');
       setDays('');
       setRoles([]);
+      setBinding({ vendor: '', rep: '', team: '' });
       await onCreated(t);
     } catch (err) {
       setError(formError(err));
