@@ -50,16 +50,22 @@ export function CampaignPage({ session, campaignKey }: { session: Session; campa
     setProblem(null);
     setFeedback(null);
     setFeedbackProblem(null);
+    // Answers for a campaign left meanwhile are dropped.
+    let current = true;
     load(campaignKey)
       .then((d) => {
+        if (!current) return;
         setData(d);
         if (readsFeedback) {
           get<Feedback>(`/api/v1/campaigns/${encodeURIComponent(campaignKey)}/feedback`)
-            .then(setFeedback)
-            .catch((e) => setFeedbackProblem(problemOf(e)));
+            .then((f) => current && setFeedback(f))
+            .catch((e) => current && setFeedbackProblem(problemOf(e)));
         }
       })
-      .catch((e) => setProblem(problemOf(e)));
+      .catch((e) => current && setProblem(problemOf(e)));
+    return () => {
+      current = false;
+    };
   }, [campaignKey]);
 
   if (problem) {

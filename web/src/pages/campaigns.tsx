@@ -3,7 +3,7 @@
 // credits it (GET /api/v1/reports/attribution), over a capture period kept
 // in the URL. Columns sort; a name opens the campaign's page. Marketing and
 // admin create campaigns here.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
 import { count, share } from '../format';
 import { pathOf } from '../routes';
@@ -102,12 +102,18 @@ export function Campaigns({ session }: { session: Session }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const mayCreate = session.roles.some((r) => r === 'admin' || r === 'marketing');
 
+  // Only the answer for the latest period asked is shown: an earlier answer
+  // arriving late would put another period's figures under this one.
+  const asked = useRef<Period | null>(null);
   const refresh = useCallback(async (p: Period) => {
+    asked.current = p;
     try {
       const d = await load(p);
+      if (asked.current !== p) return;
       setData(d);
       setProblem(null);
     } catch (e) {
+      if (asked.current !== p) return;
       setData(null);
       setProblem(problemOf(e));
     }
@@ -236,7 +242,7 @@ export function Campaigns({ session }: { session: Session }) {
           </p>
         </section>
       )}
-      {mayCreate && <CampaignForm onCreated={() => void refresh(period)} />}
+      {mayCreate && <CampaignForm onCreated={() => void refresh(asked.current ?? period)} />}
     </>
   );
 }
