@@ -258,6 +258,15 @@ test('the audit viewer shows GET /api/v1/audit, its filters narrow it as the API
   await expect(page.getByLabel('Actor (exact)')).toHaveValue('user:admin');
   await expectAuditRows(page, mine.entries);
 
+  // An entry's record is a link to its entries.
+  const signIns = first.entries.filter((e: any) => e.record === 'user:admin');
+  expect(signIns.length).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('link', { name: 'Only entries about user:admin' }).first().click();
+  await expect(page).toHaveURL(/record=user%3Aadmin/);
+  await expect(page.getByLabel('Record (exact)')).toHaveValue('user:admin');
+  await expectAuditRows(page, (await leadloop.get('/api/v1/audit?limit=50&record=user:admin')).entries);
+
   // A period the API reads: from tomorrow on, nothing.
   const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
   await page.getByRole('button', { name: 'Clear' }).click();

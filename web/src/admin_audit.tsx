@@ -29,7 +29,7 @@ export function auditFromUrl(search: string): { filters: AuditFilters; cursor: s
 }
 
 function auditUrl(f: AuditFilters, cursor: string): string {
-  return location.pathname + query({ tab: 'audit', ...f, cursor });
+  return '/admin' + query({ tab: 'audit', ...f, cursor });
 }
 
 // The API's parameters: the filters, the page size (50 unless chosen), the cursor.
@@ -242,10 +242,22 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
                 {e.id}
               </th>
               <td class="at">{when(e.at)}</td>
-              <td class="actor">{e.actor}</td>
+              <td class="actor">
+                <a href={auditUrl({ ...kEmpty, actor: e.actor }, '')} aria-label={`Only entries of ${e.actor}`}>
+                  {e.actor}
+                </a>
+              </td>
               <td class="role">{e.role || '–'}</td>
               <td class="action">{e.action}</td>
-              <td class="record">{e.record || '–'}</td>
+              <td class="record">
+                {e.record ? (
+                  <a href={auditUrl({ ...kEmpty, record: e.record }, '')} aria-label={`Only entries about ${e.record}`}>
+                    {e.record}
+                  </a>
+                ) : (
+                  '–'
+                )}
+              </td>
               <td class="outcome">
                 {e.status} {outcome(e.status)}
               </td>
