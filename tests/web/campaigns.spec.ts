@@ -149,12 +149,12 @@ test('a campaign page charts its funnel by week, with the same numbers in a tabl
     await expect(page.locator(`tr[data-reason="${r.code}"] th`)).toHaveText(r.label);
     await expect(page.locator(`tr[data-reason="${r.code}"] td`).first()).toHaveText(count(r.count));
   }
-  const answers = page.locator('.recent-table tr.answer');
+  const answers = page.locator('.recent-table tr.recent-answer');
   await expect(answers).toHaveCount(feedback.recent.length);
   for (const [i, a] of feedback.recent.entries()) {
-    await expect(answers.nth(i).locator('.lead')).toHaveText(`#${a.lead}`);
-    await expect(answers.nth(i).locator('.to')).toHaveText(a.to);
-    await expect(answers.nth(i).locator('.actor')).toContainText(a.actor);
+    await expect(answers.nth(i).locator('.ans-lead')).toHaveText(`#${a.lead}`);
+    await expect(answers.nth(i).locator('.ans-to')).toHaveText(a.to);
+    await expect(answers.nth(i).locator('.ans-actor')).toContainText(a.actor);
   }
 
   await scan(page, testInfo, 'campaign');

@@ -259,7 +259,7 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
           {feedback.recent.length === 0 ? (
             <p>No answer from sales yet.</p>
           ) : (
-            <div class="table-wrap">
+            <TableBox label="Latest answers">
               <table class="recent-table">
                 <thead>
                   <tr>
@@ -273,23 +273,23 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
                 </thead>
                 <tbody>
                   {feedback.recent.map((a, i) => (
-                    <tr key={i} class="answer">
+                    <tr key={i} class="recent-answer">
                       <td>{a.at.slice(0, 16).replace('T', ' ')}</td>
-                      <td class="lead">
+                      <td class="ans-lead">
                         <a href={pathOf('lead', { id: a.lead })}>#{a.lead}</a>
                       </td>
-                      <td class="to">{label(a.to)}</td>
-                      <td class="reason">{a.reason ? label(a.reason) : '–'}</td>
-                      <td class="actor">
+                      <td class="ans-to">{label(a.to)}</td>
+                      <td class="ans-reason">{a.reason ? label(a.reason) : '–'}</td>
+                      <td class="ans-actor">
                         {a.actor}
                         {a.on_behalf_of ? ` for ${a.on_behalf_of}` : ''}
                       </td>
-                      <td class="note">{a.note ?? ''}</td>
+                      <td class="ans-note">{a.note ?? ''}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableBox>
           )}
         </>
       )}

@@ -236,7 +236,7 @@ export function Campaigns({ session }: { session: Session }) {
               </table>
             </div>
           )}
-          <p class="sub note">
+          <p class="sub campaigns-note">
             Amounts in each campaign's currency{currencies(rows)}. Cost per qualified: cost / qualified leads. ROI is (revenue − cost) / cost. Attribution credits
             the revenue of won leads to every campaign that touched them (docs/reports.md).
           </p>
