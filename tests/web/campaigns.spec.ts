@@ -161,7 +161,9 @@ test('a campaign page charts its funnel by week, with the same numbers in a tabl
   await shoot(page, testInfo, 'campaign');
   await page.setViewportSize({ width: 375, height: 800 });
   await expect(canvas).toBeVisible();
+  await expect.poll(async () => (await canvas.boundingBox())!.width).toBeLessThanOrEqual(375);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await scan(page, testInfo, 'campaign-375');
   await shoot(page, testInfo, 'campaign-375');
 });
 
@@ -196,6 +198,19 @@ test('a vendor sees only its own campaigns, and another vendor\'s campaign is no
   expect([...shown].sort()).toEqual(mine.map((c: any) => c.key).sort());
   // Amounts the vendor may not see are dashes, not zeros.
   await expect(page.locator('tr[data-campaign] [data-col="revenue"]').first()).toHaveText('–');
+
+  // Its own campaign's page: the chart, the weeks of the API as the vendor, its feedback.
+  const own = mine[0].key;
+  await page.locator(`tr[data-campaign="${own}"] th a`).click();
+  await expect(page.getByRole('heading', { level: 1, name: mine[0].name })).toBeVisible();
+  await expect(page.locator('.chart canvas')).toBeVisible();
+  const weeks = await page.evaluate(
+    async (key) => (await (await fetch(`/api/v1/reports/funnel?campaign=${key}&by=week`)).json()).groups,
+    own,
+  );
+  await expect(page.locator('tr[data-week]')).toHaveCount(weeks.length);
+  await expect(page.locator('.campaign-figures [data-fact="revenue"] dd')).toHaveText('–');
+  await expect(page.locator('.feedback-figures [data-fact="answered"] dd')).toBeVisible();
 
   const all = (await leadloop.get('/api/v1/campaigns')).campaigns;
   const other = all.find((c: any) => !mine.some((m: any) => m.key === c.key));

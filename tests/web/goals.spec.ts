@@ -73,6 +73,11 @@ test('a goal set by marketing waits for the client side, then counts once approv
   await expect(li.locator('[data-side="client"]')).toContainText('approved by user:maria');
   await expect(li.getByRole('button')).toHaveCount(0);
   await shoot(page, testInfo, 'goals');
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.getByText('New goal').click();
+  await scan(page, testInfo, 'goals-375');
+  await shoot(page, testInfo, 'goals-375');
 });
 
 async function vendorPage(browser: Browser, url: string) {
