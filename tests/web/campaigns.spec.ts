@@ -69,6 +69,13 @@ test('the campaigns table shows GET /api/v1/reports/campaigns, sorts, and keeps 
   await page.reload();
   await expect(page.getByLabel('From')).toHaveValue('2026-03-01');
   for (const r of period.campaigns.slice(0, 3)) await expectRow(page, r);
+  // The header's link to the page without parameters: the page follows its URL.
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Campaigns' }).click();
+  await expect(page).toHaveURL(/\/campaigns$/);
+  await expect(page.getByLabel('Capture period')).toHaveValue('all');
+  for (const r of (await leadloop.get('/api/v1/reports/campaigns')).campaigns.slice(0, 2)) await expectRow(page, r);
+  await page.goBack();
+  await expect(page.getByLabel('From')).toHaveValue('2026-03-01');
 
   await scan(page, testInfo, 'campaigns');
   await shoot(page, testInfo, 'campaigns');

@@ -3,6 +3,7 @@
 // capture period kept in the URL, money as people read it, and a header cell
 // that sorts its table.
 import { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { ApiError } from './api';
 import { Filters, kEmptyFilters, kPeriods, periodRange } from './filters';
 
@@ -246,4 +247,14 @@ export function TableBox({ label, children }: { label: string; children: Compone
       {children}
     </div>
   );
+}
+
+// Calls `read` when the URL changes under the page (back, forward, a link to
+// the same page with other parameters), so the page's state follows its URL.
+export function useUrlChanges(read: (search: string) => void) {
+  useEffect(() => {
+    const on = () => read(location.search);
+    addEventListener('popstate', on);
+    return () => removeEventListener('popstate', on);
+  }, [read]);
 }

@@ -27,6 +27,7 @@ import {
   Sort,
   SortHeader,
   sortRows,
+  useUrlChanges,
 } from '../campaign_shared';
 import { CampaignForm } from '../campaign_form';
 
@@ -88,16 +89,33 @@ const kColumns: Column[] = [
 
 const kModelKeys = kModels.map((m) => m.key) as string[];
 
+function modelFromUrl(search: string): AttributionModel {
+  const m = new URLSearchParams(search).get('model') ?? '';
+  return (kModelKeys.includes(m) ? m : 'first_touch') as AttributionModel;
+}
+
+function sortFromUrl(search: string): Sort {
+  const q = new URLSearchParams(search);
+  return { key: q.get('sort') ?? 'name', dir: q.get('dir') === 'descending' ? 'descending' : 'ascending' };
+}
+
 export function Campaigns({ session }: { session: Session }) {
   const [period, setPeriod] = useState<Period>(() => periodFromUrl(location.search));
-  const [model, setModel] = useState<AttributionModel>(() => {
-    const m = new URLSearchParams(location.search).get('model') ?? '';
-    return (kModelKeys.includes(m) ? m : 'first_touch') as AttributionModel;
-  });
-  const [sort, setSort] = useState<Sort>(() => {
-    const q = new URLSearchParams(location.search);
-    return { key: q.get('sort') ?? 'name', dir: q.get('dir') === 'descending' ? 'descending' : 'ascending' };
-  });
+  const [model, setModel] = useState<AttributionModel>(() => modelFromUrl(location.search));
+  const [sort, setSort] = useState<Sort>(() => sortFromUrl(location.search));
+  useUrlChanges(
+    useCallback((search: string) => {
+      setPeriod((p) => {
+        const next = periodFromUrl(search);
+        return next.period === p.period && next.from === p.from && next.to === p.to ? p : next;
+      });
+      setModel(modelFromUrl(search));
+      setSort((s) => {
+        const next = sortFromUrl(search);
+        return next.key === s.key && next.dir === s.dir ? s : next;
+      });
+    }, []),
+  );
   const [data, setData] = useState<Data | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const mayCreate = session.roles.some((r) => r === 'admin' || r === 'marketing');

@@ -1,11 +1,11 @@
 // Leaderboards (GET /api/v1/reports/leaderboard, docs/reports.md): vendors
 // and campaigns ranked by the leads sales accepted, reps by conversion,
 // follow-up speed or accepted leads, over a capture period kept in the URL.
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
 import { count, hours, share } from '../format';
 import { pathOf } from '../routes';
-import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, Problem, problemOf, setUrlParams, TableBox } from '../campaign_shared';
+import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, Problem, problemOf, setUrlParams, TableBox, useUrlChanges } from '../campaign_shared';
 
 interface SourceRow {
   vendor?: string;
@@ -41,6 +41,11 @@ const kRanks = [
   { key: 'accepted', label: 'Accepted leads' },
 ];
 
+function rankFromUrl(search: string): string {
+  const r = new URLSearchParams(search).get('rank') ?? '';
+  return kRanks.some((k) => k.key === r) ? r : 'conversion';
+}
+
 interface Data {
   vendors: Board<SourceRow>;
   campaigns: Board<SourceRow>;
@@ -62,10 +67,16 @@ async function load(p: Period, rank: string): Promise<Data> {
 export function Leaderboards({ session }: { session: Session }) {
   void session;
   const [period, setPeriod] = useState<Period>(() => periodFromUrl(location.search));
-  const [rank, setRank] = useState(() => {
-    const r = new URLSearchParams(location.search).get('rank') ?? '';
-    return kRanks.some((k) => k.key === r) ? r : 'conversion';
-  });
+  const [rank, setRank] = useState(() => rankFromUrl(location.search));
+  useUrlChanges(
+    useCallback((search: string) => {
+      setPeriod((p) => {
+        const next = periodFromUrl(search);
+        return next.period === p.period && next.from === p.from && next.to === p.to ? p : next;
+      });
+      setRank(rankFromUrl(search));
+    }, []),
+  );
   const [data, setData] = useState<Data | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
 
