@@ -195,7 +195,12 @@ test('the leaderboards show GET /api/v1/reports/leaderboard for each board, rank
   await page.goto(leadloop.url + '/leaderboards');
   await expectSourceBoard(page, 'vendors', await leadloop.get('/api/v1/reports/leaderboard?of=vendors'));
   await expectSourceBoard(page, 'campaigns', await leadloop.get('/api/v1/reports/leaderboard?of=campaigns'));
-  await expectRepBoard(page, await leadloop.get('/api/v1/reports/leaderboard?of=reps'));
+  const repBoard = await leadloop.get('/api/v1/reports/leaderboard?of=reps');
+  await expectRepBoard(page, repBoard);
+  // The sales side reads the reps' names (GET /api/v1/reps).
+  const people = (await leadloop.get('/api/v1/reps')).reps;
+  const first = people.find((p: any) => p.key === repBoard.rows[0].rep);
+  await expect(page.locator(`[data-board="reps"] tr[data-row="${first.key}"] th`)).toContainText(first.name);
   await scan(page, testInfo, 'leaderboards');
   await shoot(page, testInfo, 'leaderboards');
 

@@ -51,17 +51,26 @@ interface Data {
   campaigns: Board<SourceRow>;
   reps: Board<RepRow>;
   names: Map<string, string>;
+  // Rep names, for the callers who may list the reps (the sales side).
+  repNames: Map<string, string>;
 }
 
 async function load(p: Period, rank: string): Promise<Data> {
   const range = periodParams(p);
-  const [vendors, campaigns, reps, list] = await Promise.all([
+  const [vendors, campaigns, reps, list, people] = await Promise.all([
     get<Board<SourceRow>>('/api/v1/reports/leaderboard' + query({ of: 'vendors', ...range })),
     get<Board<SourceRow>>('/api/v1/reports/leaderboard' + query({ of: 'campaigns', ...range })),
     get<Board<RepRow>>('/api/v1/reports/leaderboard' + query({ of: 'reps', rank, ...range })),
     get<{ campaigns: { key: string; name: string }[] }>('/api/v1/campaigns'),
+    get<{ reps: { key: string; name: string }[] }>('/api/v1/reps').catch(() => ({ reps: [] })),
   ]);
-  return { vendors, campaigns, reps, names: new Map(list.campaigns.map((c) => [c.key, c.name])) };
+  return {
+    vendors,
+    campaigns,
+    reps,
+    names: new Map(list.campaigns.map((c) => [c.key, c.name])),
+    repNames: new Map(people.reps.map((r) => [r.key, r.name])),
+  };
 }
 
 export function Leaderboards({ session }: { session: Session }) {
@@ -136,7 +145,7 @@ export function Leaderboards({ session }: { session: Session }) {
         <div class="panels boards">
           <SourceBoard id="vendors" title="Vendors by accepted leads" what="Vendor" board={data.vendors} names={data.names} />
           <SourceBoard id="campaigns" title="Campaigns by accepted leads" what="Campaign" board={data.campaigns} names={data.names} />
-          <RepBoard board={data.reps} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
+          <RepBoard board={data.reps} names={data.repNames} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
         </div>
       )}
     </>
@@ -222,7 +231,7 @@ function SourceBoard({
   );
 }
 
-function RepBoard({ board, rankLabel }: { board: Board<RepRow>; rankLabel: string }) {
+function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Map<string, string>; rankLabel: string }) {
   return (
     <section class="panel board reps-board" aria-labelledby="reps-h" data-board="reps">
       <h2 id="reps-h">Reps by {rankLabel.toLowerCase()}</h2>
@@ -269,8 +278,12 @@ function RepBoard({ board, rankLabel }: { board: Board<RepRow>; rankLabel: strin
                 <tr key={r.rep} data-row={r.rep}>
                   <td class="num rank">{r.rank}</td>
                   <th scope="row" class="who">
-                    {r.rep}
-                    {r.team && <span class="cell-sub">{r.team}</span>}
+                    {names.get(r.rep) ?? r.rep}
+                    <span class="cell-sub">
+                      {names.has(r.rep) ? r.rep : ''}
+                      {names.has(r.rep) && r.team ? ' · ' : ''}
+                      {r.team ?? ''}
+                    </span>
                   </th>
                   <td class="num" data-col="conversion">
                     {share(r.conversion)}
