@@ -128,12 +128,27 @@ test('a campaign page charts its funnel by week, with the same numbers in a tabl
 }, testInfo) => {
   const report = await leadloop.get('/api/v1/reports/campaigns');
   const campaign = [...report.campaigns].sort((a: any, b: any) => b.leads - a.leads)[0];
+  const day = (offset: number) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  const goal = await leadloop.post('/api/v1/goals', {
+    name: `Campaign goal ${Date.now()}`,
+    metric: 'leads',
+    target: 50,
+    starts_at: day(-30),
+    ends_at: day(30),
+    campaign: campaign.campaign,
+  });
   await openCampaigns(page, leadloop.url);
   await page.locator(`tr[data-campaign="${campaign.campaign}"] th a`).click();
   await expect(page).toHaveURL(new RegExp(`/campaigns/${campaign.campaign}$`));
   await expect(page.getByRole('heading', { level: 1, name: campaign.name })).toBeVisible();
   await expect(page.locator('.campaign-figures [data-fact="leads"] dd')).toHaveText(count(campaign.leads));
   await expect(page.locator('.campaign-figures [data-fact="won"] dd')).toHaveText(count(campaign.won));
+
+  const shownGoal = page.locator(`.campaign-goals li[data-goal="${goal.id}"]`);
+  await expect(shownGoal.locator('.goal-name')).toHaveText(goal.name);
+  await expect(shownGoal.locator('.status')).toHaveText(
+    (await leadloop.get(`/api/v1/goals/${goal.id}`)).progress.status.replaceAll('_', ' '),
+  );
 
   const canvas = page.locator('.chart canvas');
   await expect(canvas).toBeVisible();

@@ -5,8 +5,8 @@
 // is "not found", as the API says.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, Session } from '../api';
-import { count, label, share } from '../format';
-import { FunnelReport } from '../reports';
+import { amount, count, label, share } from '../format';
+import { FunnelReport, Goal, GoalList } from '../reports';
 import { pathOf } from '../routes';
 import { Chart, ChartSeries } from '../chart';
 import { CampaignFacts, CampaignReport, CampaignRow, Feedback, money, Problem, problemOf, TableBox } from '../campaign_shared';
@@ -23,17 +23,24 @@ interface Data {
   facts: CampaignFacts;
   row: CampaignRow | null;
   weeks: FunnelReport;
+  goals: Goal[];
 }
 
 async function load(key: string): Promise<Data> {
   const k = encodeURIComponent(key);
   // The facts first: a campaign out of scope answers 404 here, and nothing else is asked.
   const facts = await get<CampaignFacts>(`/api/v1/campaigns/${k}`);
-  const [report, weeks] = await Promise.all([
+  const [report, weeks, goals] = await Promise.all([
     get<CampaignReport>(`/api/v1/reports/campaigns?campaign=${k}`),
     get<FunnelReport>(`/api/v1/reports/funnel?campaign=${k}&by=week`),
+    get<GoalList>('/api/v1/goals'),
   ]);
-  return { facts, row: report.campaigns.find((c) => c.campaign === key) ?? null, weeks };
+  return {
+    facts,
+    row: report.campaigns.find((c) => c.campaign === key) ?? null,
+    weeks,
+    goals: goals.goals.filter((g) => g.scope.campaign === key),
+  };
 }
 
 const reached = (g: FunnelReport['groups'][number], stage: string) => g.steps.find((s) => s.stage === stage)?.reached ?? 0;
@@ -115,6 +122,7 @@ export function CampaignPage({ session, campaignKey }: { session: Session; campa
           </dl>
         </section>
         {row && <Figures row={row} />}
+        <CampaignGoals goals={data.goals} />
       </div>
       <WeeksPanel weeks={data.weeks} />
       {readsFeedback && <FeedbackPanel feedback={feedback} problem={feedbackProblem} />}
@@ -293,6 +301,35 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
           )}
         </>
       )}
+    </section>
+  );
+}
+
+function CampaignGoals({ goals }: { goals: Goal[] }) {
+  return (
+    <section class="panel" aria-labelledby="cgoals-h">
+      <h2 id="cgoals-h">Its goals</h2>
+      {goals.length === 0 ? (
+        <p>
+          No goal names this campaign. <a href={pathOf('goals')}>Set one on the goals page</a>.
+        </p>
+      ) : (
+        <ul class="campaign-goals">
+          {goals.map((g) => (
+            <li key={g.id} data-goal={g.id}>
+              <span class="goal-name">{g.name}</span>{' '}
+              <span class={'status ' + g.progress.status}>{label(g.progress.status)}</span>
+              <span class="cell-sub">
+                {amount(g.progress.actual, g.unit)} of {amount(g.target, g.unit)} · {g.starts_at.slice(0, 10)} to{' '}
+                {g.ends_at.slice(0, 10)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p class="sub">
+        <a href={pathOf('goals')}>All goals</a>
+      </p>
     </section>
   );
 }
