@@ -163,15 +163,29 @@ function Figures({ row }: { row: CampaignRow }) {
 
 function WeeksPanel({ weeks }: { weeks: FunnelReport }) {
   const groups = weeks.groups;
-  const x = useMemo(() => groups.map((g) => Date.parse(g.group + 'T00:00:00Z') / 1000), [weeks]);
-  const series: ChartSeries[] = useMemo(
-    () => kSteps.map((s) => ({ label: s.label, values: groups.map((g) => reached(g, s.stage)) })),
-    [weeks],
-  );
+  // The chart has every week from the first to the last, a week without a
+  // capture at 0 (the report lists only weeks with leads, as does the table).
+  const { x, series } = useMemo(() => {
+    const at = new Map(groups.map((g) => [Date.parse(g.group + 'T00:00:00Z') / 1000, g]));
+    const times = [...at.keys()].sort((a, b) => a - b);
+    const x: number[] = [];
+    for (let t = times[0]; times.length && t <= times[times.length - 1]; t += 7 * 86400) x.push(t);
+    const series: ChartSeries[] = kSteps.map((s) => ({
+      label: s.label,
+      values: x.map((t) => {
+        const g = at.get(t);
+        return g ? reached(g, s.stage) : 0;
+      }),
+    }));
+    return { x, series };
+  }, [weeks]);
   return (
     <section class="panel weeks" aria-labelledby="weeks-h">
       <h2 id="weeks-h">Funnel by capture week</h2>
-      <p class="sub">Leads captured each week (the Monday) and how many of them went on to each step.</p>
+      <p class="sub">
+        Leads captured each week (from its Monday) and how many of them went on to each step; the table lists the
+        weeks with leads.
+      </p>
       {groups.length === 0 ? (
         <p>No lead captured yet.</p>
       ) : (
