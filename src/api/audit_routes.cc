@@ -20,12 +20,8 @@ using httplib::Response;
 // full. Every path holding "export", and every privacy route (subject
 // access), is audited as well.
 constexpr std::string_view kAuditedReads[] = {
-    "/api/v1/leads",
-    "/api/v1/leads/{id}",
-    "/api/v1/leads/{id}/timeline",
-    "/api/v1/queue",
-    "/api/v1/outbox",
-    "/api/v1/imports/{id}/errors",
+    "/api/v1/leads", "/api/v1/leads/{id}", "/api/v1/leads/{id}/timeline",
+    "/api/v1/queue", "/api/v1/outbox",     "/api/v1/imports/{id}/errors",
 };
 
 // The collection a path parameter names -> the record kind in the log.
@@ -34,8 +30,8 @@ struct RecordKind {
   std::string_view kind;
 };
 constexpr RecordKind kRecordKinds[] = {
-    {"leads", "lead"},     {"campaigns", "campaign"}, {"versions", "definition"}, {"reps", "rep"},
-    {"teams", "team"},     {"imports", "import"},
+    {"leads", "lead"}, {"campaigns", "campaign"}, {"versions", "definition"}, {"reps", "rep"},
+    {"teams", "team"}, {"imports", "import"},     {"users", "user"},          {"tokens", "token"},
 };
 
 std::string_view kind_of(std::string_view collection) {
@@ -76,8 +72,9 @@ std::vector<std::string> path_params(const Request& req) {
 // The values of all others (a search text, a file name) are left out: the
 // log is append-only, so personal data written to it could never be erased.
 constexpr std::string_view kQueryValuesKept[] = {
-    "campaign", "stage",  "grade", "owner", "region", "created_from", "created_to", "unowned", "cursor",
-    "limit",    "dry_run", "mapping", "after_line", "recipient", "from", "to", "version",
+    "campaign",   "stage",     "grade",  "owner", "region",  "created_from",
+    "created_to", "unowned",   "cursor", "limit", "dry_run", "mapping",
+    "after_line", "recipient", "from",   "to",    "version",
 };
 
 Json query_detail(const Request& req) {
@@ -144,7 +141,8 @@ bool audited_route(const RouteInfo& route) {
   for (std::string_view path : kAuditedReads) {
     if (route.path == path) return true;
   }
-  return route.path.find("export") != std::string::npos || route.path.starts_with("/api/v1/privacy/");
+  return route.path.find("export") != std::string::npos ||
+         route.path.starts_with("/api/v1/privacy/");
 }
 
 std::string audit_record(const RouteInfo& route, const Request& req, const Response& res) {
@@ -155,7 +153,8 @@ std::string audit_record(const RouteInfo& route, const Request& req, const Respo
   if (!location.starts_with("/api/v1/")) return {};
   std::string_view rest = std::string_view(location).substr(std::string_view("/api/v1/").size());
   size_t slash = rest.find('/');
-  if (slash == std::string_view::npos || rest.find('/', slash + 1) != std::string_view::npos) return {};
+  if (slash == std::string_view::npos || rest.find('/', slash + 1) != std::string_view::npos)
+    return {};
   std::string_view kind = kind_of(rest.substr(0, slash));
   if (kind.empty()) return {};
   return std::string(kind) + ":" + std::string(rest.substr(slash + 1));
@@ -171,8 +170,8 @@ void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const 
   // The request has been answered and its write committed: a failed audit
   // row is reported loudly, but does not undo or fail the request.
   if (Status st = store.append_audit(entry); !st.ok()) {
-    spdlog::error("audit log: could not record {} {} by {}: {}", route.method, route.path, entry.actor,
-                  st.to_string());
+    spdlog::error("audit log: could not record {} {} by {}: {}", route.method, route.path,
+                  entry.actor, st.to_string());
   }
 }
 

@@ -188,6 +188,14 @@ ApiServer::ApiServer(Services services, ServerConfig config)
   s.set_keep_alive_max_count(1000);
   s.set_read_timeout(60, 0);
   s.set_write_timeout(60, 0);
+  // SO_REUSEADDR only: a restarted server takes its port back at once, but a
+  // second server on a port in use fails to bind. httplib's default adds
+  // SO_REUSEPORT, under which two servers share the port and the kernel
+  // splits the requests between them (and their databases).
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
 
   for (const Route& route : route_table()) {
     const Route* r = &route;

@@ -41,9 +41,11 @@ GoalProgress goal_progress(const Goal& g, int64_t actual, TimePoint now) {
     p.status = within ? "met" : "missed";
   } else if (lower_is_better(g.metric)) {
     p.status = within ? "on_track" : static_cast<double>(actual) <= 1.25 * p.expected ? "at_risk" : "behind";
-  } else if (static_cast<double>(actual) >= p.expected) {
+  } else if (static_cast<double>(actual) >= std::floor(p.expected)) {
+    // Whole units: 0.4 leads due in a goal's first hour is none due yet,
+    // so a new goal is not behind (nor messaged) before one unit is late.
     p.status = "on_track";
-  } else if (static_cast<double>(actual) >= 0.8 * p.expected) {
+  } else if (static_cast<double>(actual) >= 0.8 * std::floor(p.expected)) {
     p.status = "at_risk";
   } else {
     p.status = "behind";

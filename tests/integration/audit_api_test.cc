@@ -157,6 +157,27 @@ TEST_F(AuditApiTest, OnlyAdminsReadTheLogAndTokenlessRequestsAreNotRecorded) {
   EXPECT_EQ(get("/api/v1/audit?from=not-a-time").status, 422);
 }
 
+// Users and tokens are records too: their creation names the new one (from
+// Location), a change or a revocation the one in the path.
+TEST_F(AuditApiTest, UsersAndTokensAreNamedRecords) {
+  const int64_t before = last_id();
+  ASSERT_EQ(post("/api/v1/users", R"({"login":"lee","name":"Lee","password":"a-long-password","roles":["viewer"]})")
+                .status,
+            201);
+  ASSERT_EQ(send("PUT", "/api/v1/users/lee", R"({"disabled":true})").status, 200);
+  Reply token = post("/api/v1/tokens", R"({"label":"sync","roles":["viewer"]})");
+  ASSERT_EQ(token.status, 201) << token.text;
+  const std::string id = std::to_string(token.body["id"].get<int64_t>());
+  ASSERT_EQ(post("/api/v1/tokens/" + id + "/revoke", "{}").status, 200);
+  json rows = entries_after(before);
+  ASSERT_EQ(rows.size(), 4u) << rows.dump();
+  EXPECT_EQ(rows[0]["record"], "user:lee");
+  EXPECT_EQ(rows[1]["record"], "user:lee");
+  EXPECT_EQ(rows[2]["record"], "token:" + id);
+  EXPECT_EQ(rows[3]["record"], "token:" + id);
+  EXPECT_EQ(rows.dump().find("a-long-password"), std::string::npos);
+}
+
 TEST_F(AuditApiTest, AFeedbackLinkAnswerIsOnRecordUnderTheLinkNotItsToken) {
   Reply link = post("/api/v1/leads/" + std::to_string(lead_id_) + "/feedback-links", R"({"rep":"Rita"})");
   ASSERT_EQ(link.status, 201) << link.text;

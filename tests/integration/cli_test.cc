@@ -101,6 +101,22 @@ TEST(Cli, OnlyOneProcessCapturesIntoADatabase) {
   EXPECT_EQ(run_cli({"demo", "--db", db, "--leads", "5"}).exit_code, 0);
 }
 
+// A second server on a port in use fails with a message; it does not share
+// the port (SO_REUSEPORT would let the kernel split requests between two
+// servers and their databases).
+TEST(Cli, SecondServerOnATakenPortFailsToStart) {
+  TempDir dir;
+  testing::ServerProcess first(dir.file("first.db"));
+  CliResult second =
+      run_cli({"serve", "--db", dir.file("second.db"), "--listen", "127.0.0.1:" + std::to_string(first.port())});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos)
+      << second.err;
+  auto r = first.client()->Get("/api/v1/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST(Cli, NewerDatabaseIsRefusedWithAClearMessage) {
   TempDir dir;
   const std::string db = dir.file("future.db");

@@ -50,6 +50,12 @@ TEST(GoalPace, StatusFollowsThePace) {
   EXPECT_DOUBLE_EQ(*half.projected, 100);
   EXPECT_EQ(goal_progress(g, 40, 5 * kMillisPerDay).status, "at_risk");   // 80% of 50
   EXPECT_EQ(goal_progress(g, 39, 5 * kMillisPerDay).status, "behind");
+  // Whole units: an hour in, 0.42 leads are due, which is none yet.
+  GoalProgress first_hour = goal_progress(g, 0, kMillisPerDay / 24);
+  EXPECT_NEAR(first_hour.expected, 0.4167, 1e-3);
+  EXPECT_EQ(first_hour.status, "on_track");
+  EXPECT_EQ(goal_progress(g, 0, kMillisPerDay / 8).status, "behind");           // 1.25 due, none came
+  EXPECT_EQ(goal_progress(g, 4, kMillisPerDay * 11 / 20).status, "at_risk");  // 5.5 due, 4 came
   EXPECT_EQ(goal_progress(g, 100, 10 * kMillisPerDay).status, "met");
   EXPECT_EQ(goal_progress(g, 99, 11 * kMillisPerDay).status, "missed");
   // A vendor in the scope: the vendor must approve too.
