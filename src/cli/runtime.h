@@ -75,6 +75,9 @@ struct Runtime {
 // Opens (creating if needed, with its folder) and migrates the database, and
 // loads campaigns, the active definition, the routing roster, the dedup
 // index and the feedback link key.
-Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock);
+// `durability` as SqliteStore::open: kFull for everything people rely on;
+// the demo generator takes kProcess (synced at checkpoints and at the end).
+Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock,
+                                              Durability durability = Durability::kFull);
 
 }  // namespace leadloop::cli
