@@ -112,7 +112,8 @@ bool bool_param(const httplib::Request& req, const char* name) {
   return v.empty() || v == "1" || v == "true" || v == "yes";
 }
 
-Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit) {
+Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit,
+                               TimePoint now) {
   LeadFilter f;
   f.campaign = req.get_param_value("campaign");
   f.owner = req.get_param_value("owner");
@@ -121,6 +122,13 @@ Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, i
   f.contactable = req.get_param_value("contactable");
   if (!f.contactable.empty() && f.contactable != "email" && f.contactable != "phone" && f.contactable != "mail") {
     return Status(ErrorCode::kInvalidValue, "contactable is email, phone or mail", "contactable");
+  }
+  if (req.has_param("follow_up")) {
+    if (req.get_param_value("follow_up") != "overdue") {
+      return Status(ErrorCode::kInvalidValue, "follow_up is overdue (leads past their follow-up SLA)",
+                    "follow_up");
+    }
+    f.overdue_at = now;
   }
   if (req.has_param("stage")) {
     auto s = parse_stage(req.get_param_value("stage"));

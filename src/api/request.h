@@ -38,8 +38,9 @@ bool bool_param(const httplib::Request& req, const char* name);
 std::vector<std::string> list_param(const httplib::Request& req, const char* name);
 
 // campaign, stage, grade, owner, region, created_from, created_to, q,
-// cursor, limit.
-Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit);
+// contactable, follow_up (overdue: past its SLA at `now`), cursor, limit.
+Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit,
+                               TimePoint now);
 
 // part / whole as a JSON number, or null when whole is 0.
 Json share(int64_t part, int64_t whole);

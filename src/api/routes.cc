@@ -164,7 +164,7 @@ void get_lead(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 void get_leads(RouteContext& ctx, const Request& req, Response& res) {
-  auto filter = lead_filter(req, 50, 1000);
+  auto filter = lead_filter(req, 50, 1000, ctx.services.clock.now());
   if (!filter.ok()) return send_error(res, filter.status());
   ctx.services.policy.lead_scope(ctx.principal).restrict(*filter);
   auto leads = ctx.services.store.list_leads(*filter);
@@ -365,7 +365,7 @@ void stream_csv(Response& res, const std::string& filename, std::function<Status
 }
 
 void get_export(RouteContext& ctx, const Request& req, Response& res) {
-  auto filter = lead_filter(req, 0, INT32_MAX);
+  auto filter = lead_filter(req, 0, INT32_MAX, ctx.services.clock.now());
   if (!filter.ok()) return send_error(res, filter.status());
   LeadFilter f = *filter;
   if (!req.has_param("limit")) f.limit = 0;
@@ -378,7 +378,7 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
 // The raw history for any BI tool: every event of the leads the caller may
 // see, filtered by the lead filters, the event types and the event time.
 void get_events_export(RouteContext& ctx, const Request& req, Response& res) {
-  auto filter = lead_filter(req, 0, INT32_MAX);
+  auto filter = lead_filter(req, 0, INT32_MAX, ctx.services.clock.now());
   if (!filter.ok()) return send_error(res, filter.status());
   EventFilter f;
   f.leads = *filter;

@@ -86,6 +86,10 @@ struct LeadFilter {
   // Only leads that may be contacted on this channel ("email", "phone",
   // "mail"): consent not denied.
   std::string contactable;
+  // Only leads past their follow-up SLA at this time: with an owner in
+  // stage assigned, no first response, and the deadline passed or already
+  // breached (docs/lifecycle.md, "Follow-up SLAs"). Unset: no such filter.
+  std::optional<TimePoint> overdue_at;
   // The caller's scope (access/policy.h), when not everything: leads of
   // these owners, of these campaigns, or without an owner.
   bool scoped = false;

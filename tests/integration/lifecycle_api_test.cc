@@ -165,6 +165,52 @@ TEST_F(LifecycleApiTest, AnAcceptedLeadIsNeverEscalated) {
   EXPECT_TRUE(events_of(lead["id"], "sla_breached").empty());
 }
 
+// The lead desk's list of leads past their follow-up SLA: due or breached,
+// owned, unanswered; an answer takes a lead off it.
+TEST_F(LifecycleApiTest, FollowUpOverdueListsTheLeadsPastTheirSlaUntilTheOwnerResponds) {
+  const int64_t late = capture("vp1@example.de")["id"];
+  const int64_t answered = capture("vp2@example.de")["id"];
+  const int64_t touched = capture("vp3@example.de")["id"];
+  capture("manager@example.de", "Manager");  // warm: nurtured, nobody's desk
+  auto overdue = [&](const std::string& more = "") {
+    Reply r = get("/api/v1/leads?follow_up=overdue" + more);
+    EXPECT_EQ(r.status, 200) << r.text;
+    std::vector<int64_t> ids;
+    for (const auto& l : r.body["leads"]) ids.push_back(l["id"]);
+    return ids;
+  };
+  EXPECT_TRUE(overdue().empty());
+
+  set_clock("2026-03-02T10:00:00Z");
+  const std::string lead = "/api/v1/leads/";
+  const std::string accept = lead + std::to_string(answered) + "/transitions";
+  ASSERT_EQ(post("admin", accept, R"({"to":"accepted"})").status, 200);
+  EXPECT_TRUE(overdue().empty());  // due at 13:00
+
+  set_clock("2026-03-02T13:00:00Z");  // breached
+  EXPECT_EQ(overdue(), (std::vector<int64_t>{late, touched}));
+  // With the other filters: round-robin gave the second lead to e2.
+  EXPECT_EQ(get(lead + std::to_string(answered)).body["owner"], "e2");
+  EXPECT_EQ(overdue("&owner=e1"), (std::vector<int64_t>{late, touched}));
+  EXPECT_TRUE(overdue("&owner=e2").empty());
+  EXPECT_EQ(overdue("&limit=1"), (std::vector<int64_t>{late}));
+  EXPECT_EQ(overdue("&cursor=" + std::to_string(late)), (std::vector<int64_t>{touched}));
+
+  // In a rep's scope too (the scope's parameters come before the filter's).
+  Reply mine = get("/api/v1/leads?follow_up=overdue&owner=e1", "sales_rep");
+  ASSERT_EQ(mine.status, 200) << mine.text;
+  EXPECT_EQ(mine.body["leads"].size(), 2u);
+
+  Reply t = post("admin", lead + std::to_string(touched) + "/touches",
+                 R"({"campaign":"web-1","channel":"call","outcome":"no_answer"})");
+  ASSERT_EQ(t.status, 201) << t.text;
+  EXPECT_EQ(overdue(), (std::vector<int64_t>{late}));
+
+  Reply bad = get("/api/v1/leads?follow_up=late");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.body["error"]["field"], "follow_up");
+}
+
 TEST_F(LifecycleApiTest, TheQueueHoldsLeadsNobodyCanTakeUntilTheyAreAssignedInBulk) {
   for (const char* rep : {"e1", "e2"}) {
     Reply r = reply_of(server_->client(tokens_["sales_manager"])

@@ -226,6 +226,14 @@ FilterSql filter_sql(const LeadFilter& f) {
     if (f.scope_unowned) any += std::string(any.empty() ? "" : " OR ") + "owner = ''";
     q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + "(" + (any.empty() ? "0" : any) + ")";
   }
+  if (f.overdue_at) {
+    // Only leads with a running timer are candidates: the subquery reads
+    // the small partial index leads_sla_due instead of scanning the table.
+    q.add("id IN (SELECT id FROM leads WHERE sla_due_at IS NOT NULL"
+          " AND (sla_level > 0 OR sla_due_at <= ?))"
+          " AND stage = 'assigned' AND owner <> '' AND first_response_at IS NULL",
+          *f.overdue_at);
+  }
   if (f.stage) q.add("stage = ?", std::string(stage_name(*f.stage)));
   if (f.grade) q.add("grade = ?", std::string(grade_name(*f.grade)));
   if (!f.owner.empty()) q.add("owner = ?", f.owner);

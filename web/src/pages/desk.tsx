@@ -1,11 +1,512 @@
-// Lead desk (issue 9; being built).
-import { Session } from '../api';
+// The lead desk: the leads nobody is working — waiting for an owner (the
+// queue), past their follow-up SLA, stalled in a stage — each list sortable,
+// and bulk assignment of the selected leads to a rep or by the routing rules.
+import { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError, get, post, query, Session } from '../api';
+import { count, label, title } from '../format';
+import { Campaign } from '../reports';
+import { pathOf } from '../routes';
+import { Column, DeskTable } from '../desk_table';
+import { age, gradeRank, Lead, LeadPage, leadName, moment, RepLoad } from '../lead_types';
+
+interface StalledLead {
+  id: number;
+  stage: string;
+  owner: string | null;
+  region: string | null;
+  campaign: string;
+  since: string;
+  days: number;
+}
+interface StalledReport {
+  days: number;
+  stalled: number;
+  leads: StalledLead[];
+}
+
+interface AssignResult {
+  lead: number;
+  owner?: string;
+  error?: { code: string; message: string; field?: string | null };
+}
+interface AssignAnswer {
+  assigned: number;
+  refused: number;
+  results: AssignResult[];
+}
+
+// One list of the desk: its rows, where the next page starts, and its state.
+interface List<R> {
+  rows: R[];
+  next: string | number | null;
+  loading: boolean;
+  error: string;
+}
+const kNoList = { rows: [], next: null, loading: true, error: '' };
+const kPage = 100;
+const kStalledDays = [3, 7, 14, 30, 90];
+
+interface DeskOptions {
+  campaign: string;
+  days: string;
+}
+function optionsFromUrl(): DeskOptions {
+  const p = new URLSearchParams(location.search);
+  const days = p.get('days') ?? '14';
+  return { campaign: p.get('campaign') ?? '', days: kStalledDays.includes(Number(days)) ? days : '14' };
+}
+
+const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
+
+function LeadLink({ id, name }: { id: number; name: string }) {
+  return <a href={pathOf('lead', { id })}>{name}</a>;
+}
+
+function leadCell(l: Lead) {
+  return (
+    <>
+      <LeadLink id={l.id} name={leadName(l)} />
+      {l.company && leadName(l) !== l.company && <span class="cell-sub">{l.company}</span>}
+    </>
+  );
+}
+
+const kQueueColumns: Column<Lead>[] = [
+  { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
+  { key: 'age', label: 'Waiting', value: (l) => Date.parse(l.created_at) * -1, show: (l) => age(l.created_at), num: true },
+  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => (l.grade ? label(l.grade) : '–') },
+  { key: 'score', label: 'Score', value: (l) => l.score, num: true },
+  { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
+  { key: 'region', label: 'Region', value: (l) => l.region ?? '' },
+  { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => label(l.stage) },
+];
+
+const kOverdueColumns: Column<Lead>[] = [
+  { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
+  { key: 'owner', label: 'Owner', value: (l) => l.owner ?? '' },
+  {
+    key: 'due',
+    label: 'Follow-up due',
+    value: (l) => Date.parse(l.follow_up.due_at ?? l.assigned_at ?? l.created_at),
+    show: (l) => (
+      <>
+        {l.follow_up.breached ? 'Breached' : moment(l.follow_up.due_at)}
+        {l.follow_up.breached && <span class="cell-sub">reassigned {moment(l.follow_up.due_at)}</span>}
+      </>
+    ),
+  },
+  { key: 'age', label: 'Assigned', value: (l) => -Date.parse(l.assigned_at ?? l.created_at), show: (l) => age(l.assigned_at) + ' ago', num: true },
+  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => (l.grade ? label(l.grade) : '–') },
+  { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
+];
+
+const kStalledColumns: Column<StalledLead>[] = [
+  { key: 'lead', label: 'Lead', value: (l) => l.id, show: (l) => <LeadLink id={l.id} name={`Lead ${l.id}`} /> },
+  { key: 'days', label: 'Stalled', value: (l) => l.days, show: (l) => `${Math.floor(l.days)} days`, num: true },
+  { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => title(l.stage) },
+  { key: 'owner', label: 'Owner', value: (l) => l.owner ?? '', show: (l) => l.owner ?? 'nobody' },
+  { key: 'campaign', label: 'Campaign', value: (l) => l.campaign },
+  { key: 'region', label: 'Region', value: (l) => l.region ?? '' },
+];
+
+function repText(r: RepLoad): string {
+  const load = r.capacity > 0 ? `${r.open_leads}/${r.capacity} open` : `${r.open_leads} open, no cap`;
+  return `${r.name} (${r.key}) — ${load}${r.away ? ', away' : ''}${r.active ? '' : ', inactive'}`;
+}
 
 export function Desk({ session }: { session: Session }) {
-  void session;
+  const [opts, setOpts] = useState<DeskOptions>(optionsFromUrl);
+  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
+  const [reps, setReps] = useState<RepLoad[] | null>(null);
+  const [repsError, setRepsError] = useState('');
+  const [queue, setQueue] = useState<List<Lead>>(kNoList);
+  const [overdue, setOverdue] = useState<List<Lead>>(kNoList);
+  const [stalled, setStalled] = useState<List<StalledLead>>(kNoList);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+
+  const loadReps = useCallback(() => {
+    get<{ reps: RepLoad[] }>('/api/v1/reps')
+      .then((r) => {
+        setReps(r.reps);
+        setRepsError('');
+      })
+      .catch((e) => setRepsError(message(e)));
+  }, []);
+
+  const loadLists = useCallback((o: DeskOptions) => {
+    const campaign = o.campaign || undefined;
+    get<LeadPage>('/api/v1/queue' + query({ campaign, limit: kPage }))
+      .then((p) => setQueue({ rows: p.leads, next: p.next_cursor, loading: false, error: '' }))
+      .catch((e) => setQueue({ rows: [], next: null, loading: false, error: message(e) }));
+    get<LeadPage>('/api/v1/leads' + query({ follow_up: 'overdue', campaign, limit: kPage }))
+      .then((p) => setOverdue({ rows: p.leads, next: p.next_cursor, loading: false, error: '' }))
+      .catch((e) => setOverdue({ rows: [], next: null, loading: false, error: message(e) }));
+    get<StalledReport>('/api/v1/reports/stalled' + query({ days: o.days, campaign, limit: kPage }))
+      .then((r) =>
+        setStalled({ rows: r.leads, next: r.stalled > r.leads.length ? r.stalled : null, loading: false, error: '' }),
+      )
+      .catch((e) => setStalled({ rows: [], next: null, loading: false, error: message(e) }));
+  }, []);
+
+  useEffect(() => {
+    get<{ campaigns: Campaign[] }>('/api/v1/campaigns')
+      .then((c) => setCampaigns(c.campaigns))
+      .catch(() => undefined);
+    loadReps();
+  }, [loadReps]);
+
+  useEffect(() => {
+    setQueue(kNoList);
+    setOverdue(kNoList);
+    setStalled(kNoList);
+    setSelected(new Set());
+    loadLists(opts);
+  }, [opts, loadLists]);
+
+  const change = (key: keyof DeskOptions) => (e: Event) => {
+    const next = { ...opts, [key]: (e.currentTarget as HTMLSelectElement).value };
+    history.replaceState(null, '', location.pathname + query({ campaign: next.campaign, days: next.days === '14' ? '' : next.days }));
+    setOpts(next);
+  };
+
+  // The next page of the queue or the overdue list, after the rows shown.
+  const more = async (which: 'queue' | 'overdue') => {
+    const list = which === 'queue' ? queue : overdue;
+    const set = which === 'queue' ? setQueue : setOverdue;
+    const path =
+      which === 'queue'
+        ? '/api/v1/queue' + query({ campaign: opts.campaign, limit: kPage, cursor: list.next })
+        : '/api/v1/leads' + query({ follow_up: 'overdue', campaign: opts.campaign, limit: kPage, cursor: list.next });
+    set({ ...list, loading: true });
+    try {
+      const p = await get<LeadPage>(path);
+      set({ rows: [...list.rows, ...p.leads], next: p.next_cursor, loading: false, error: '' });
+    } catch (e) {
+      set({ ...list, loading: false, error: message(e) });
+    }
+  };
+  const moreStalled = async () => {
+    setStalled({ ...stalled, loading: true });
+    try {
+      const limit = Math.min(1000, stalled.rows.length + kPage);
+      const r = await get<StalledReport>('/api/v1/reports/stalled' + query({ days: opts.days, campaign: opts.campaign, limit }));
+      setStalled({ rows: r.leads, next: r.stalled > r.leads.length && limit < 1000 ? r.stalled : null, loading: false, error: '' });
+    } catch (e) {
+      setStalled({ ...stalled, loading: false, error: message(e) });
+    }
+  };
+
+  const select = (ids: number[], on: boolean) => {
+    const next = new Set(selected);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    setSelected(next);
+  };
+
+  // What the page knows of each selected lead: its name and owner.
+  const known = new Map<number, { name: string; owner: string | null }>();
+  for (const l of stalled.rows) known.set(l.id, { name: `Lead ${l.id}`, owner: l.owner });
+  for (const l of [...queue.rows, ...overdue.rows]) known.set(l.id, { name: leadName(l), owner: l.owner });
+
+  const done = () => {
+    loadLists(opts);
+    loadReps();
+  };
+
   return (
-    <section>
-      <h1>Lead desk</h1>
+    <>
+      <div class="page-head">
+        <h1>Lead desk</h1>
+        <p class="sub">Leads nobody is working on: give them an owner.</p>
+      </div>
+      <form class="filters desk-filters" aria-label="Desk filters" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="d-campaign">Campaign</label>
+          <select id="d-campaign" value={opts.campaign} onChange={change('campaign')}>
+            <option value="">All campaigns</option>
+            {campaigns.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.name === c.key ? c.key : `${c.name} (${c.key})`}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="d-days">Stalled for more than</label>
+          <select id="d-days" value={opts.days} onChange={change('days')}>
+            {kStalledDays.map((d) => (
+              <option key={d} value={String(d)}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+
+      <BulkAssign selected={selected} known={known} reps={reps} onDone={done} onClear={() => setSelected(new Set())} />
+
+      <div class="desk-lists">
+        <section class="panel" aria-labelledby="queue-h">
+          <h2 id="queue-h">Waiting for an owner</h2>
+          <p class="sub">The queue (GET /api/v1/queue), oldest first.</p>
+          <ListBody list={queue} what="leads waiting">
+            <DeskTable
+              name="Waiting for an owner"
+              rows={queue.rows}
+              columns={kQueueColumns}
+              idOf={(l) => l.id}
+              labelOf={leadName}
+              selected={selected}
+              onSelect={select}
+              initialSort={{ key: 'age', up: false }}
+              empty="No lead is waiting for an owner."
+            />
+          </ListBody>
+          {queue.next !== null && !queue.error && (
+            <button type="button" class="secondary" disabled={queue.loading} onClick={() => void more('queue')}>
+              Show {kPage} more
+            </button>
+          )}
+        </section>
+
+        <section class="panel" aria-labelledby="overdue-h">
+          <h2 id="overdue-h">Past their follow-up SLA</h2>
+          <p class="sub">Assigned, the deadline passed, and the owner has not answered yet.</p>
+          <ListBody list={overdue} what="leads past their SLA">
+            <DeskTable
+              name="Past their follow-up SLA"
+              rows={overdue.rows}
+              columns={kOverdueColumns}
+              idOf={(l) => l.id}
+              labelOf={leadName}
+              selected={selected}
+              onSelect={select}
+              initialSort={{ key: 'due', up: true }}
+              empty="No lead is past its follow-up SLA."
+            />
+          </ListBody>
+          {overdue.next !== null && !overdue.error && (
+            <button type="button" class="secondary" disabled={overdue.loading} onClick={() => void more('overdue')}>
+              Show {kPage} more
+            </button>
+          )}
+        </section>
+
+        <section class="panel" aria-labelledby="stalled-h">
+          <h2 id="stalled-h">Stalled</h2>
+          <p class="sub">
+            In an open stage with no change for more than {opts.days} days, longest first
+            {stalled.next !== null && !stalled.loading && ` (${count(stalled.rows.length)} of ${count(Number(stalled.next))} shown)`}.
+          </p>
+          <ListBody list={stalled} what="stalled leads">
+            <DeskTable
+              name="Stalled"
+              rows={stalled.rows}
+              columns={kStalledColumns}
+              idOf={(l) => l.id}
+              labelOf={(l) => `${title(l.stage)}, ${l.campaign}`}
+              selected={selected}
+              onSelect={select}
+              initialSort={{ key: 'days', up: false }}
+              empty="No lead has stalled that long."
+            />
+          </ListBody>
+          {stalled.next !== null && !stalled.error && (
+            <button type="button" class="secondary" disabled={stalled.loading} onClick={() => void moreStalled()}>
+              Show {kPage} more
+            </button>
+          )}
+        </section>
+
+        <RepsPanel reps={reps} error={repsError} />
+      </div>
+      <p class="scope-note">
+        Leads in {session.login}'s scope{session.team ? ` (team ${session.team})` : ''}.
+      </p>
+    </>
+  );
+}
+
+function ListBody<R>({ list, what, children }: { list: List<R>; what: string; children: ComponentChildren }) {
+  if (list.error)
+    return (
+      <p role="alert" class="error">
+        {list.error}
+      </p>
+    );
+  if (list.loading && list.rows.length === 0) return <p class="loading">Loading the {what}…</p>;
+  return <>{children}</>;
+}
+
+function RepsPanel({ reps, error }: { reps: RepLoad[] | null; error: string }) {
+  return (
+    <section class="panel" aria-labelledby="reps-h">
+      <h2 id="reps-h">Reps</h2>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {!reps && !error && <p class="loading">Loading the reps…</p>}
+      {reps && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Reps table">
+          <table class="reps-table">
+            <thead>
+              <tr>
+                <th scope="col">Rep</th>
+                <th scope="col">Team</th>
+                <th scope="col" class="num">
+                  Open leads
+                </th>
+                <th scope="col" class="num">
+                  Capacity
+                </th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {reps.map((r) => (
+                <tr key={r.key} data-rep={r.key}>
+                  <th scope="row">
+                    {r.name}
+                    {r.name !== r.key && <span class="cell-sub">{r.key}</span>}
+                  </th>
+                  <td>{r.team ?? '–'}</td>
+                  <td class="num">{count(r.open_leads)}</td>
+                  <td class="num">{r.capacity > 0 ? count(r.capacity) : 'no cap'}</td>
+                  <td>{!r.active ? 'inactive' : r.away ? 'away' : 'available'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface BulkProps {
+  selected: Set<number>;
+  known: Map<number, { name: string; owner: string | null }>;
+  reps: RepLoad[] | null;
+  onDone: () => void;
+  onClear: () => void;
+}
+
+// Assign the selected leads: to a rep, or as the routing rules say. Leads
+// with an owner are reassignments, which need a reason.
+function BulkAssign({ selected, known, reps, onDone, onClear }: BulkProps) {
+  const [rep, setRep] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; field?: string | null } | null>(null);
+  const [answer, setAnswer] = useState<{ results: AssignResult[]; names: Map<number, string> } | null>(null);
+
+  const ids = [...selected];
+  const owned = ids.filter((id) => known.get(id)?.owner);
+  const needsReason = owned.length > 0 && !reason.trim();
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (ids.length === 0) return setError({ message: 'Select the leads to assign first.', field: 'leads' });
+    if (needsReason) {
+      return setError({
+        message: `${owned.length === 1 ? 'One selected lead has' : `${owned.length} selected leads have`} an owner: say why it is taken from them.`,
+        field: 'reason',
+      });
+    }
+    setBusy(true);
+    setError(null);
+    const names = new Map(ids.map((id) => [id, known.get(id)?.name ?? `Lead ${id}`]));
+    try {
+      const body: { leads: number[]; rep?: string; reason?: string } = { leads: ids };
+      if (rep) body.rep = rep;
+      if (reason.trim()) body.reason = reason.trim();
+      const a = await post<AssignAnswer>('/api/v1/assignments', body);
+      setAnswer({ results: a.results, names });
+      setReason('');
+      onClear();
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? { message: err.message, field: err.body.field } : { message: String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const assigned = answer?.results.filter((r) => !r.error).length ?? 0;
+  return (
+    <section class="panel bulk" aria-labelledby="bulk-h">
+      <h2 id="bulk-h">Assign the selected leads</h2>
+      <form class="bulk-form" onSubmit={submit}>
+        <p class="bulk-count" aria-live="polite">
+          {ids.length === 0 ? 'No lead selected.' : `${count(ids.length)} selected`}
+          {owned.length > 0 && ` (${count(owned.length)} with an owner: a reassignment)`}
+        </p>
+        <div class="field">
+          <label for="b-rep">Assign to</label>
+          <select id="b-rep" value={rep} onChange={(e) => setRep((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">Let the routing rules choose</option>
+            {(reps ?? [])
+              .filter((r) => r.active)
+              .map((r) => (
+                <option key={r.key} value={r.key}>
+                  {repText(r)}
+                </option>
+              ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="b-reason">Reason{owned.length > 0 ? ' (needed: taking leads from their owner)' : ' (optional)'}</label>
+          <input
+            id="b-reason"
+            value={reason}
+            maxLength={500}
+            aria-invalid={error?.field === 'reason' ? 'true' : undefined}
+            aria-describedby={error ? 'b-error' : undefined}
+            onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+        <div class="form-buttons">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Assigning…' : `Assign ${ids.length === 1 ? '1 lead' : `${count(ids.length)} leads`}`}
+          </button>
+          <button type="button" class="secondary" disabled={ids.length === 0} onClick={onClear}>
+            Clear the selection
+          </button>
+        </div>
+        {error && (
+          <p id="b-error" role="alert" class="error">
+            {error.message}
+          </p>
+        )}
+      </form>
+      {answer && (
+        <div class="bulk-results">
+          <p role="status">
+            {count(assigned)} assigned, {count(answer.results.length - assigned)} refused.
+          </p>
+          <ul aria-label="Assignment results">
+            {answer.results.map((r) => (
+              <li key={r.lead} class={r.error ? 'refused' : 'assigned'}>
+                <a href={pathOf('lead', { id: r.lead })}>{answer.names.get(r.lead) ?? `Lead ${r.lead}`}</a>{' '}
+                {r.error ? (
+                  <>
+                    <strong>refused</strong>: {r.error.message}
+                  </>
+                ) : (
+                  <>
+                    <strong>assigned</strong> to {r.owner}
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }
