@@ -66,7 +66,9 @@ std::vector<DefinitionChange> diff_definitions(const Definition& from, const Def
   auto score = [](const Definition& d) {
     Items items;
     for (const auto& s : d.score) {
-      items.emplace_back(s.rule.when, (s.points > 0 ? "+" : "") + std::to_string(s.points) + " when " + s.rule.when);
+      const std::string says = s.rule.says == s.rule.when ? "" : "  (says: " + s.rule.says + ")";
+      items.emplace_back(s.rule.when,
+                         (s.points > 0 ? "+" : "") + std::to_string(s.points) + " when " + s.rule.when + says);
     }
     return items;
   };
@@ -90,6 +92,28 @@ std::vector<DefinitionChange> diff_definitions(const Definition& from, const Def
     return items;
   };
   diff_items("call_guide", guide(from), guide(to), out);
+  for (Grade g : kRuledGrades) {
+    const int i = ruled_grade_index(g);
+    diff_value("routing.by_grade." + std::string(grade_name(g)),
+               std::string(grade_action_name(from.routing.by_grade[i])),
+               std::string(grade_action_name(to.routing.by_grade[i])), out);
+  }
+  // Routing rules are tried in order, so a rule is known by its place too.
+  auto routing = [](const Definition& d) {
+    Items items;
+    for (size_t i = 0; i < d.routing.rules.size(); ++i) {
+      const RoutingRule& r = d.routing.rules[i];
+      const std::string says = r.rule.says == r.rule.when ? "" : "  (says: " + r.rule.says + ")";
+      const std::string to = r.rep.empty() ? "team " + r.team : "rep " + r.rep;
+      items.emplace_back(std::to_string(i + 1) + ". " + r.rule.when,
+                         std::to_string(i + 1) + ". when " + r.rule.when + " -> " + to + says);
+    }
+    return items;
+  };
+  diff_items("routing.rules", routing(from), routing(to), out);
+  diff_value("routing.reassign_after_hours", std::to_string(from.routing.reassign_after_hours),
+             std::to_string(to.routing.reassign_after_hours), out);
+  diff_value("routing.nurture_programme", from.routing.nurture_programme, to.routing.nurture_programme, out);
   return out;
 }
 

@@ -1126,10 +1126,10 @@ TEST(DefinitionDiff, RuleByRuleBetweenTheFixtureAndItsDraft) {
       "grades.warm removed: [attributes.timeframe_days <= 180  (says: buying within six months)] "
       "-> []\n"
       "grades.warm added: [] -> [attributes.timeframe_days <= 90  (says: buying within 90 days)]\n"
-      "score changed: [+40 when title matches \"VP|Director|Head|Chief\"] -> "
-      "[+30 when title matches \"VP|Director|Head|Chief\"]\n"
-      "score removed: [-30 when attributes.competitor exists] -> []\n"
-      "score added: [] -> [+15 when data.decision_maker = \"yes\"]\n"
+      "score changed: [+40 when title matches \"VP|Director|Head|Chief\"  (says: senior title)] -> "
+      "[+30 when title matches \"VP|Director|Head|Chief\"  (says: senior title)]\n"
+      "score removed: [-30 when attributes.competitor exists  (says: uses a competitor)] -> []\n"
+      "score added: [] -> [+15 when data.decision_maker = \"yes\"  (says: confirmed decision maker on the call)]\n"
       "sla_hours.hot changed: [4] -> [2]\n"
       "reject_reasons added: [] -> [duplicate: Already being worked by sales]\n");
   EXPECT_TRUE(diff_definitions(*from, *from).empty());
@@ -1165,6 +1165,17 @@ TEST(DefinitionDiff, EachKindOfEdit) {
       {{"the name", "name: Acme test definition", "name: Acme v2"},
        "name changed: [Acme test definition] -> [Acme v2]\n"},
       {{"a comment", "grades:", "# reviewed\ngrades:"}, ""},
+      {{"only the words of a score signal", "says: senior title", "says: senior job title"},
+       "score changed: [+40 when title matches \"VP|Director|Head|Chief\"  (says: senior title)] -> "
+       "[+40 when title matches \"VP|Director|Head|Chief\"  (says: senior job title)]\n"},
+      {{"routing", "decay:\n",
+        "routing:\n  by_grade:\n    hot: assign\n    warm: queue\n    cold: recycle\n  rules:\n"
+        "    - when: employees >= 15000\n      says: key accounts\n      rep: ann\n"
+        "  reassign_after_hours: 24\n  nurture_programme: drip\ndecay:\n"},
+       "routing.by_grade.warm changed: [nurture] -> [queue]\n"
+       "routing.rules added: [] -> [1. when employees >= 15000 -> rep ann  (says: key accounts)]\n"
+       "routing.reassign_after_hours changed: [0] -> [24]\n"
+       "routing.nurture_programme changed: [nurture] -> [drip]\n"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.edit.what);
