@@ -142,6 +142,9 @@ test('a touch logged on the page is in the timeline; accept moves the lead; the 
 }, testInfo) => {
   const lead = await newLead(leadloop, 'Accepted', { title: 'VP Sales', attributes: { budget: 'confirmed' } });
   await leadloop.post(`/api/v1/leads/${lead.id}/assignment`, { rep: 'rep-apac-3' });
+  // The same person again with another title (a conflict), and a consent wish with a note.
+  await leadloop.post('/api/v1/leads', { email: lead.email, title: 'CFO', source_campaign: 'event-saas-summit' });
+  await leadloop.post(`/api/v1/leads/${lead.id}/consent`, { email: 'denied', source: 'phone call', note: 'No mail, please.' });
   await signIn(page, leadloop.url);
   await page.goto(`${leadloop.url}/leads/${lead.id}`);
   await expect(page.locator('.badge.stage')).toHaveText('Stage: assigned');
@@ -154,6 +157,12 @@ test('a touch logged on the page is in the timeline; accept moves the lead; the 
   await expect(page.locator('.score-total')).toHaveText(String(now.score));
   expect(reasons.reduce((s: number, r: any) => s + r.points, 0)).toBe(now.score);
   await expect(page.getByRole('list', { name: 'Grade reasons' }).getByRole('listitem')).toHaveCount(now.grading.reasons.length);
+  await expect(page.locator('.timeline > li[data-type="recaptured"]')).toContainText('title: kept “VP Sales”, offered “CFO”');
+  await expect(page.locator('.timeline > li[data-type="consent_changed"]')).toContainText(
+    'Consent changed: email unknown → denied (source: phone call)',
+  );
+  await expect(page.locator('.thread')).toContainText('No mail, please.');
+  await expect(page.locator('.consent-denied')).toHaveText('denied');
 
   await page.getByLabel('Channel').selectOption('call');
   await page.getByLabel('Outcome').fill('connected');
@@ -165,13 +174,18 @@ test('a touch logged on the page is in the timeline; accept moves the lead; the 
   const touched = page.locator('.timeline > li[data-type="touched"]').last();
   await expect(touched).toContainText('Outbound call: connected');
   await expect(touched).toContainText('Asked for a demo next week. <b>not bold</b>');
-  expect(timeline.events.filter((e: any) => e.type === 'touched').length).toBe(1);
+  await expect(page.locator('.timeline > li[data-type="touched"]')).toHaveCount(
+    timeline.events.filter((e: any) => e.type === 'touched').length,
+  );
 
+  // Accepted by the admin for the rep: both show.
+  await page.getByLabel('On behalf of').fill('rep-apac-3');
   await page.getByRole('button', { name: 'Accept', exact: true }).click();
   await expect(page.locator('.badge.stage')).toHaveText('Stage: accepted');
   expect((await leadloop.get(`/api/v1/leads/${lead.id}`)).stage).toBe('accepted');
   await expect(page.locator('.timeline > li').last()).toContainText('Stage assigned → accepted');
   await expect(page.locator('.thread li').first()).toContainText('assigned → accepted');
+  await expect(page.locator('.thread li').first()).toContainText('user:admin for rep-apac-3');
   await scan(page, testInfo, 'lead');
   await shoot(page, testInfo, 'lead');
 

@@ -25,6 +25,7 @@ interface Loaded {
 
 const kSalesSide = ['admin', 'marketing', 'sales_manager', 'sales_rep'];
 const kLeadWorkers = [...kSalesSide, 'vendor'];
+const kManagers = ['admin', 'marketing', 'sales_manager'];
 const kChannels = ['call', 'email', 'mail', 'meeting', 'visit', 'webinar', 'event', 'web', 'social', 'other'];
 
 type Problem = { message: string; field?: string | null } | null;
@@ -114,7 +115,7 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
         <Fields lead={lead} />
         <Grade lead={lead} />
         <FollowUp lead={lead} />
-        {may(kSalesSide) && <Moves lead={lead} reasons={reasons} onDone={changed} />}
+        {may(kSalesSide) && <Moves lead={lead} reasons={reasons} forOthers={may(kManagers)} onDone={changed} />}
         {may(kLeadWorkers) && <LogTouch lead={lead} onDone={changed} />}
         <section class="panel" aria-labelledby="thread-h">
           <h2 id="thread-h">Feedback and notes</h2>
@@ -294,14 +295,16 @@ function FollowUp({ lead }: { lead: Lead }) {
 interface MoveProps {
   lead: Lead;
   reasons: RejectReason[];
+  forOthers: boolean; // may enter feedback on behalf of a rep
   onDone: (what: string) => Promise<void>;
 }
 
 const kAnswerable = (stage: string) => (kMoves[stage] ?? []).includes('accepted');
 
 // Accept, reject with a reason, and the other moves the stage allows.
-function Moves({ lead, reasons, onDone }: MoveProps) {
+function Moves({ lead, reasons, forOthers, onDone }: MoveProps) {
   const [reason, setReason] = useState('');
+  const [behalf, setBehalf] = useState('');
   const [note, setNote] = useState('');
   const [to, setTo] = useState('');
   const [moveReason, setMoveReason] = useState('');
@@ -319,6 +322,7 @@ function Moves({ lead, reasons, onDone }: MoveProps) {
       await post(`/api/v1/leads/${lead.id}/transitions`, body);
       setReason('');
       setNote('');
+      setBehalf('');
       setTo('');
       setMoveReason('');
       setAmount('');
@@ -330,7 +334,11 @@ function Moves({ lead, reasons, onDone }: MoveProps) {
       setBusy(false);
     }
   };
-  const withNote = (b: Record<string, unknown>) => (note.trim() ? { ...b, note: note.trim() } : b);
+  const withNote = (b: Record<string, unknown>) => {
+    const out: Record<string, unknown> = note.trim() ? { ...b, note: note.trim() } : { ...b };
+    if (behalf.trim()) out.on_behalf_of = behalf.trim();
+    return out;
+  };
   const accept = () => void send(withNote({ to: 'accepted' }), 'Accepted.');
   const reject = (e: Event) => {
     e.preventDefault();
@@ -359,6 +367,18 @@ function Moves({ lead, reasons, onDone }: MoveProps) {
         <label for="m-note">Note (goes with any move below)</label>
         <textarea id="m-note" rows={2} maxLength={4000} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
       </div>
+      {forOthers && (
+        <div class="field">
+          <label for="m-behalf">On behalf of (the rep who gave this feedback; optional)</label>
+          <input
+            id="m-behalf"
+            value={behalf}
+            maxLength={200}
+            aria-invalid={bad('on_behalf_of')}
+            onInput={(e) => setBehalf((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+      )}
       {answerable ? (
         <div class="answer">
           <button type="button" disabled={busy} onClick={accept}>
