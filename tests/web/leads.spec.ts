@@ -91,6 +91,14 @@ test('search and filters give the API rows; Next and Previous give its pages', a
   await page.getByLabel('Search').fill('no-such-lead-anywhere');
   await page.getByLabel('Search').press('Enter');
   await expect(page.getByText('No leads match these filters.')).toBeVisible();
+
+  // A phone: the table scrolls in its panel, the page does not.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expectRows(page, ids(first));
+  await page.setViewportSize({ width: 375, height: 800 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(wide).toBeLessThanOrEqual(0);
+  await shoot(page, testInfo, 'leads-375');
 });
 
 test('a sales rep rejects their own lead on its page and the overview leak table counts it', async ({
