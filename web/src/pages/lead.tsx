@@ -35,7 +35,7 @@ const problemOf = (e: unknown): Problem =>
 export function LeadPage({ session, id }: { session: Session; id: string }) {
   const [data, setData] = useState<Loaded | null>(null);
   const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
-  const [reasons, setReasons] = useState<RejectReason[]>([]);
+  const [reasons, setReasons] = useState<RejectReason[] | null>(null); // null: being read
   const [notice, setNotice] = useState('');
 
   const load = useCallback(async () => {
@@ -294,7 +294,7 @@ function FollowUp({ lead }: { lead: Lead }) {
 
 interface MoveProps {
   lead: Lead;
-  reasons: RejectReason[];
+  reasons: RejectReason[] | null;
   forOthers: boolean; // may enter feedback on behalf of a rep
   onDone: (what: string) => Promise<void>;
 }
@@ -343,7 +343,7 @@ function Moves({ lead, reasons, forOthers, onDone }: MoveProps) {
   const reject = (e: Event) => {
     e.preventDefault();
     if (!reason) return setProblem({ message: 'Choose the reason for the rejection.', field: 'reason' });
-    void send(withNote({ to: 'rejected', reason }), `Rejected: ${reasons.find((r) => r.code === reason)?.label ?? reason}.`);
+    void send(withNote({ to: 'rejected', reason }), `Rejected: ${reasons?.find((r) => r.code === reason)?.label ?? reason}.`);
   };
   const move = (e: Event) => {
     e.preventDefault();
@@ -387,19 +387,31 @@ function Moves({ lead, reasons, forOthers, onDone }: MoveProps) {
           <form class="reject" aria-label="Reject" onSubmit={reject}>
             <div class="field">
               <label for="m-reason">Reject reason</label>
-              <select
-                id="m-reason"
-                value={reason}
-                aria-invalid={bad('reason')}
-                onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}
-              >
-                <option value="">Choose a reason…</option>
-                {reasons.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
+              {reasons === null || reasons.length > 0 ? (
+                <select
+                  id="m-reason"
+                  value={reason}
+                  aria-invalid={bad('reason')}
+                  disabled={reasons === null}
+                  onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value)}
+                >
+                  <option value="">{reasons === null ? 'Reading the reasons…' : 'Choose a reason…'}</option>
+                  {(reasons ?? []).map((r) => (
+                    <option key={r.code} value={r.code}>
+                      {r.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                // No active definition lists the reasons: any reason goes.
+                <input
+                  id="m-reason"
+                  value={reason}
+                  maxLength={200}
+                  aria-invalid={bad('reason')}
+                  onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)}
+                />
+              )}
             </div>
             <button type="submit" class="danger" disabled={busy}>
               Reject
