@@ -129,3 +129,19 @@ test('the stalled list is the API report, sorts by its columns, and a reassignme
   expect(wide).toBeLessThanOrEqual(0);
   await shoot(page, testInfo, 'desk-375');
 });
+
+test("a team's sales manager is offered the team's reps only", async ({ guarded: page, leadloop }) => {
+  const users = await leadloop.get('/api/v1/users');
+  const team = users.users.find((u: any) => u.login === 'sam').team;
+  expect(team).toBeTruthy();
+  const reps = (await leadloop.get('/api/v1/reps')).reps.filter((r: any) => r.active && r.team === team);
+  await signIn(page, leadloop.url, 'sam');
+  await page.goto(leadloop.url + '/desk');
+  const options = page.getByLabel('Assign to').locator('option');
+  await expect(options).toHaveCount(reps.length + 1);
+  expect(await options.evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([
+    '',
+    ...reps.map((r: any) => r.key),
+  ]);
+  await expect(page.getByRole('region', { name: 'Waiting for an owner table' })).toBeVisible();
+});

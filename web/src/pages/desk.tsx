@@ -246,7 +246,14 @@ export function Desk({ session }: { session: Session }) {
         </div>
       </form>
 
-      <BulkAssign selected={selected} known={known} reps={reps} onDone={done} onClear={() => setSelected(new Set())} />
+      <BulkAssign
+        selected={selected}
+        known={known}
+        reps={reps}
+        team={teamOf(session)}
+        onDone={done}
+        onClear={() => setSelected(new Set())}
+      />
 
       <div class="desk-lists">
         <section class="panel" aria-labelledby="queue-h">
@@ -388,7 +395,14 @@ function RepsPanel({ reps, error }: { reps: RepLoad[] | null; error: string }) {
   );
 }
 
+// A sales manager bound to a team assigns to its reps only (the API says
+// so too); admins and marketing to anyone.
+function teamOf(s: Session): string {
+  return s.team && !s.roles.includes('admin') && !s.roles.includes('marketing') ? s.team : '';
+}
+
 interface BulkProps {
+  team: string; // only this team's reps are offered; '' for all
   selected: Set<number>;
   known: Map<number, { name: string; owner: string | null }>;
   reps: RepLoad[] | null;
@@ -398,7 +412,7 @@ interface BulkProps {
 
 // Assign the selected leads: to a rep, or as the routing rules say. Leads
 // with an owner are reassignments, which need a reason.
-function BulkAssign({ selected, known, reps, onDone, onClear }: BulkProps) {
+function BulkAssign({ selected, known, reps, team, onDone, onClear }: BulkProps) {
   const [rep, setRep] = useState('');
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -451,7 +465,7 @@ function BulkAssign({ selected, known, reps, onDone, onClear }: BulkProps) {
           <select id="b-rep" value={rep} onChange={(e) => setRep((e.currentTarget as HTMLSelectElement).value)}>
             <option value="">Let the routing rules choose</option>
             {(reps ?? [])
-              .filter((r) => r.active)
+              .filter((r) => r.active && (!team || r.team === team))
               .map((r) => (
                 <option key={r.key} value={r.key}>
                   {repText(r)}
