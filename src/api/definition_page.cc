@@ -45,7 +45,7 @@ std::string definition_page(const DefinitionRecord* record, const Definition* d,
 
   h += "<h2>Signed by</h2><ul>";
   for (const auto& a : approvals) {
-    if (a.hash != record->hash) continue;
+    if (a.hash != record->hash || !a.counts()) continue;
     h += "<li><strong>" + html_escape(a.side) + "</strong>: " + html_escape(a.actor) + " (" + html_escape(a.role) + "), " +
          html_escape(format_time(a.at)) + "</li>";
   }

@@ -63,15 +63,24 @@ void send_rejected(Response& res, const DefinitionRejected& r) {
 }
 
 Json approval_json(const DefinitionApproval& a) {
-  return {{"side", a.side}, {"actor", a.actor}, {"role", a.role}, {"hash", a.hash}, {"at", format_time(a.at)}};
+  Json j = {{"side", a.side}, {"actor", a.actor}, {"role", a.role}, {"hash", a.hash}, {"at", format_time(a.at)}};
+  if (a.voided_at) {
+    j["voided_at"] = format_time(*a.voided_at);
+    j["voided_by"] = a.voided_by;
+  }
+  return j;
 }
 
 Json record_json(RouteContext& ctx, const DefinitionRecord& r, bool with_document) {
   Json approvals = Json::array();
+  Json voided = Json::array();
   Json signed_sides = Json::array();
   if (auto list = ctx.services.store.list_approvals(r.version); list.ok()) {
     for (const auto& a : *list) {
-      if (a.hash != r.hash) continue;
+      if (!a.counts() || a.hash != r.hash) {
+        voided.push_back(approval_json(a));
+        continue;
+      }
       approvals.push_back(approval_json(a));
       if (std::find(signed_sides.begin(), signed_sides.end(), a.side) == signed_sides.end()) {
         signed_sides.push_back(a.side);
@@ -89,6 +98,7 @@ Json record_json(RouteContext& ctx, const DefinitionRecord& r, bool with_documen
             {"activated_at", r.activated_at ? Json(format_time(*r.activated_at)) : Json(nullptr)},
             {"activated_by", r.activated_by.empty() ? Json(nullptr) : Json(r.activated_by)},
             {"approvals", approvals},
+            {"voided_approvals", voided},
             {"signed_by", signed_sides}};
   if (r.activated_at) {
     j["leads_regraded"] = r.leads_regraded;

@@ -81,7 +81,12 @@ int run_show(const DefinitionArgs& a) {
   auto approvals = (*rt)->store->list_approvals(r.version);
   if (!approvals.ok()) return fail(approvals.status());
   for (const auto& ap : *approvals) {
-    if (ap.hash != r.hash) continue;
+    if (ap.hash != r.hash || !ap.counts()) {
+      std::cout << "voided: " << ap.side << " by " << ap.actor << " " << format_time(ap.at) << " (hash "
+                << ap.hash.substr(0, 12) << "; edited " << (ap.voided_at ? format_time(*ap.voided_at) : "") << " by "
+                << ap.voided_by << ")\n";
+      continue;
+    }
     std::cout << "signed for " << ap.side << " by " << ap.actor << " (" << ap.role << ") " << format_time(ap.at) << "\n";
   }
   std::cout << "\n" << r.source << (r.source.ends_with("\n") ? "" : "\n");

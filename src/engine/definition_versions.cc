@@ -71,7 +71,7 @@ Status DefinitionVersions::approve(int64_t version, const std::string& hash, std
   if (hash.empty()) {
     return Status(ErrorCode::kMissingField, "say which content you approve: its hash", "hash");
   }
-  return store_.add_approval({version, hash, std::string(side), actor, role, clock_.now()});
+  return store_.add_approval({version, hash, std::string(side), actor, role, clock_.now(), std::nullopt, ""});
 }
 
 Result<DefinitionRecord> DefinitionVersions::activate(int64_t version, const std::string& actor) {
@@ -86,7 +86,7 @@ Result<DefinitionRecord> DefinitionVersions::activate(int64_t version, const std
   if (!approvals.ok()) return approvals.status();
   auto signed_by = [&](std::string_view side) {
     return std::any_of(approvals->begin(), approvals->end(),
-                       [&](const DefinitionApproval& a) { return a.side == side && a.hash == r.hash; });
+                       [&](const DefinitionApproval& a) { return a.counts() && a.side == side && a.hash == r.hash; });
   };
   std::vector<std::string> missing;
   if (!signed_by(kMarketingSide)) missing.emplace_back(kMarketingSide);

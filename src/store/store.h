@@ -239,6 +239,11 @@ struct DefinitionApproval {
   std::string actor;  // who approved (user or token label)
   std::string role;   // the role they held
   TimePoint at = 0;
+  // Set when an edit of the draft voided it (the edit's time and author):
+  // it no longer counts, even for a content that comes back to its hash.
+  std::optional<TimePoint> voided_at;
+  std::string voided_by;
+  bool counts() const { return !voided_at.has_value(); }
 };
 
 // A lead's grading after an activation; the event is there when its grade

@@ -192,6 +192,23 @@ TEST_F(DefinitionApiTest, AnEditVoidsApprovals) {
   EXPECT_TRUE(edited.body["approvals"].empty()) << edited.text;
   std::string new_hash = edited.body["hash"];
   EXPECT_NE(new_hash, hash);
+  // The voided approvals stay on record with the hash they signed and the edit.
+  ASSERT_EQ(edited.body["voided_approvals"].size(), 2u) << edited.text;
+  for (const auto& a : edited.body["voided_approvals"]) {
+    EXPECT_EQ(a["hash"], hash);
+    EXPECT_EQ(a["voided_at"], edited.body["updated_at"]);
+    EXPECT_EQ(a["voided_by"], edited.body["updated_by"]);
+  }
+  EXPECT_TRUE(edited.body["signed_by"].empty());
+  // Back to the first content: the same hash, and still not signed.
+  Reply back = put("marketing", "/api/v1/definition/versions/1", kV1);
+  ASSERT_EQ(back.status, 200) << back.text;
+  EXPECT_EQ(back.body["hash"], hash);
+  EXPECT_TRUE(back.body["approvals"].empty()) << back.text;
+  EXPECT_TRUE(back.body["signed_by"].empty()) << back.text;
+  EXPECT_EQ(activate(v).status, 409);
+  edited = put("marketing", "/api/v1/definition/versions/1", kV2);
+  ASSERT_EQ(edited.status, 200) << edited.text;
 
   Reply r = activate(v);
   EXPECT_EQ(r.status, 409) << r.text;
@@ -201,7 +218,10 @@ TEST_F(DefinitionApiTest, AnEditVoidsApprovals) {
   EXPECT_EQ(stale.body["error"]["field"], "hash");
 
   EXPECT_EQ(approve("marketing", v, new_hash).status, 201);
-  EXPECT_EQ(approve("sales_manager", v, new_hash).status, 201);
+  Reply both = approve("sales_manager", v, new_hash);
+  EXPECT_EQ(both.status, 201);
+  EXPECT_EQ(both.body["signed_by"].size(), 2u) << both.text;
+  EXPECT_EQ(both.body["approvals"].size(), 2u) << both.text;
   EXPECT_EQ(activate(v).status, 200);
   // Active versions never change.
   Reply frozen = put("marketing", "/api/v1/definition/versions/1", kV1);

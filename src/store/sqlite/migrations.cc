@@ -283,6 +283,12 @@ CREATE TABLE goals (
   behind_at INTEGER
 );
 )sql"},
+      {7, R"sql(
+-- An edit of a draft voids its approvals but keeps them, so both sides can
+-- see what they had signed and that it no longer counts.
+ALTER TABLE definition_approvals ADD COLUMN voided_at INTEGER;
+ALTER TABLE definition_approvals ADD COLUMN voided_by TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return kMigrations;
 }

@@ -919,11 +919,14 @@ Status SqliteStore::put_definition(DefinitionRecord& d) {
     s.bind(7, d.version);
     LEADLOOP_RETURN_IF_ERROR(s.run());
     // Approvals sign a content hash; an edit voids them all, even one that
-    // comes back to the same content.
-    auto del = writer_->cached("DELETE FROM definition_approvals WHERE version = ?");
-    if (!del.ok()) return del.status();
-    (*del)->bind(1, d.version);
-    return (*del)->run();
+    // comes back to the same content. They stay on record, marked.
+    auto voided = writer_->cached(
+        "UPDATE definition_approvals SET voided_at = ?, voided_by = ? WHERE version = ? AND voided_at IS NULL");
+    if (!voided.ok()) return voided.status();
+    (*voided)->bind(1, d.updated_at);
+    (*voided)->bind(2, d.updated_by);
+    (*voided)->bind(3, d.version);
+    return (*voided)->run();
   });
 }
 
@@ -976,12 +979,15 @@ Result<std::vector<DefinitionApproval>> SqliteStore::list_approvals(int64_t vers
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
-      "SELECT version, hash, side, actor, role, at FROM definition_approvals WHERE version = ? ORDER BY at, side");
+      "SELECT version, hash, side, actor, role, at, voided_at, voided_by FROM definition_approvals WHERE version = ? "
+      "ORDER BY at, side");
   if (!st.ok()) return st.status();
   (*st)->bind(1, version);
   std::vector<DefinitionApproval> out;
   LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) {
-    out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5)});
+    DefinitionApproval a{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5), std::nullopt, s.text(7)};
+    if (!s.is_null(6)) a.voided_at = s.int64(6);
+    out.push_back(std::move(a));
   }));
   return out;
 }
