@@ -222,14 +222,20 @@ void post_touch(RouteContext& ctx, const Request& req, Response& res) {
   auto in = parse_touch(req.body);
   if (!in.ok()) return send_error(res, in.status());
   // A touch without a lead is a conversation that did not become one:
-  // counted for its campaign.
+  // counted for its campaign. One on a lead defaults to the lead's campaign.
   if (in->touch.lead_id != 0) {
     // A lead out of scope is answered as one that does not exist.
-    if (auto seen = visible_lead(ctx, in->touch.lead_id); !seen.ok()) {
+    auto seen = visible_lead(ctx, in->touch.lead_id);
+    if (!seen.ok()) {
       if (seen.status().code() != ErrorCode::kNotFound) return send_error(res, seen.status());
       return send_error(res, Status(ErrorCode::kInvalidValue, "no lead with id " + std::to_string(in->touch.lead_id),
                                     "lead"));
     }
+    if (in->touch.campaign.empty()) in->touch.campaign = seen->source_campaign;
+  }
+  if (in->touch.campaign.empty()) {
+    return send_error(res, Status(ErrorCode::kMissingField,
+                                  "a touch without a lead needs the key of its campaign", "campaign"));
   }
   if (!in->touch.campaign.empty()) {
     if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);

@@ -521,10 +521,8 @@ Result<TouchInput> parse_touch(std::string_view json) {
                     std::string(key));
     }
   }
+  // No campaign: the routes take the lead's own, or refuse a touch without a lead.
   t.campaign = std::string(trim(t.campaign));
-  if (t.campaign.empty()) {
-    return Status(ErrorCode::kMissingField, "a touch needs the key of its campaign", "campaign");
-  }
   LEADLOOP_RETURN_IF_ERROR(validate_touch(t));
   return in;
 }

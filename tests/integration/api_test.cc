@@ -81,7 +81,7 @@ TEST_F(ApiTest, HealthNeedsNoToken) {
   Reply r = reply_of(server_->client()->Get("/api/v1/health"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body["status"], "ok");
-  EXPECT_EQ(r.body["schema_version"], 6);
+  EXPECT_EQ(r.body["schema_version"], 7);
 }
 
 TEST_F(ApiTest, EveryOtherRouteRequiresAValidToken) {
@@ -316,6 +316,14 @@ TEST_F(ApiTest, TouchesAttachToLeadsOrStandAlone) {
   expect_error(post("/api/v1/touches", R"({"lead":987654,"campaign":"tm-1"})"), 422,
                "invalid_value", "lead");
   expect_error(post("/api/v1/touches", R"({"outcome":"x"})"), 422, "missing_field", "campaign");
+  // On a lead, the campaign defaults to the lead's own (both routes).
+  Reply own = post("/api/v1/touches", R"({"lead":)" + std::to_string(id) + R"(,"outcome":"voicemail"})");
+  ASSERT_EQ(own.status, 201) << own.text;
+  EXPECT_EQ(own.body["campaign"], "tm-1");
+  Reply on_lead = post("/api/v1/leads/" + std::to_string(id) + "/touches", R"({"outcome":"voicemail"})");
+  ASSERT_EQ(on_lead.status, 201) << on_lead.text;
+  EXPECT_EQ(on_lead.body["campaign"], "tm-1");
+  EXPECT_EQ(on_lead.body["channel"], "call");
   expect_error(post("/api/v1/touches", R"({"campaign":"tm-1","direction":"sideways"})"), 422,
                "invalid_value", "direction");
 }
