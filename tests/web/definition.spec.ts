@@ -9,6 +9,8 @@ const kShare = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractio
 const share = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kShare.format(x));
 const rate = (part: number, whole: number) => share(whole > 0 ? part / whole : null);
 const short = (hash: string) => hash.slice(0, 12);
+// The page's time format (definition_types.ts `when`).
+const at = (iso: string) => iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC';
 // A period that holds every demo lead (they are months old).
 const kPeriod = 'from=2025-01-01';
 
@@ -36,6 +38,23 @@ async function expectApprovals(page: Page, approvals: any[], valid: 'yes' | 'no'
     const row = page.locator(`table.approvals tr[data-side="${a.side}"][data-valid="${valid}"]`).filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
     await expect(row).toContainText(a.actor);
+  }
+}
+
+// Every row of the approvals table that no longer counts, exactly as the
+// version's `voided_approvals`: who, side, hash, when signed, and the edit
+// (time and author) that voided it.
+async function expectVoided(page: Page, voided: any[]) {
+  await expect(page.locator('table.approvals tr[data-valid="no"]')).toHaveCount(voided.length);
+  for (const a of voided) {
+    const row = page
+      .locator(`table.approvals tr[data-side="${a.side}"][data-valid="no"]`)
+      .filter({ hasText: a.actor })
+      .filter({ hasText: short(a.hash) });
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('.signed-at')).toHaveText(at(a.at));
+    await expect(row.locator('.voided-by')).toHaveText(a.voided_by);
+    await expect(row.locator('.voided-at')).toHaveText(at(a.voided_at));
   }
 }
 
@@ -111,14 +130,14 @@ test('a viewer reads the definition with no draft to create', async ({ guarded: 
   await expect(page.getByRole('button', { name: /New draft/ })).toHaveCount(0);
 });
 
-test('marketing and sales sign a draft in two browsers; an edit voids both approvals; both sign again and it is activated', async ({
+test('marketing and sales sign a draft in two browsers; an edit voids both approvals, listed as the API keeps them even in a fresh browser; both sign again and it is activated', async ({
   browser,
   leadloop,
 }, testInfo) => {
   const { draft, doc } = await createDraft(leadloop);
   const path = `${leadloop.url}/definitions/${draft.version}`;
   const maria = await signedInPage(browser, leadloop.url, 'maria');
-  const sam = await signedInPage(browser, leadloop.url, 'sam');
+  let sam = await signedInPage(browser, leadloop.url, 'sam');
   for (const p of [maria, sam]) {
     await p.goto(path);
     await expect(p.locator('.current-hash')).toHaveText(short(draft.hash));
@@ -134,14 +153,17 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   const signed = await leadloop.get(`/api/v1/definition/versions/${draft.version}`);
   expect(signed.signed_by.sort()).toEqual(['marketing', 'sales']);
   expect(signed.approvals.map((a: any) => a.actor).sort()).toEqual(['user:maria', 'user:sam']);
+  expect(signed.voided_approvals).toEqual([]);
   await maria.reload();
   for (const p of [maria, sam]) {
     await expectApprovals(p, signed.approvals, 'yes');
+    await expectVoided(p, signed.voided_approvals);
     await expect(p.locator('.signoff-status')).toHaveText(/Signed by marketing and sales/);
   }
   await shoot(maria, testInfo, 'definition-signed');
 
-  // Sam edits the draft in his page: the hash changes and both approvals go.
+  // Sam edits the draft in his page: the hash changes and both approvals are
+  // voided, kept by the server under voided_approvals with the edit.
   doc.score[0].says = doc.score[0].says + ' (edited)';
   await sam.getByLabel('Document (JSON)').fill(JSON.stringify(doc, null, 2));
   await sam.getByRole('button', { name: 'Save draft' }).click();
@@ -149,14 +171,27 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   const edited = await leadloop.get(`/api/v1/definition/versions/${draft.version}`);
   expect(edited.hash).not.toBe(draft.hash);
   expect(edited.approvals).toEqual([]);
+  expect(edited.updated_by).toBe('user:sam');
+  expect(edited.voided_approvals.map((a: any) => a.actor).sort()).toEqual(['user:maria', 'user:sam']);
+  for (const a of edited.voided_approvals) {
+    expect(a.hash).toBe(draft.hash);
+    expect(a.voided_by).toBe(edited.updated_by);
+    expect(a.voided_at).toBe(edited.updated_at);
+  }
 
-  // Sam's page shows it at once; Maria's, which reads an open draft again
-  // every 5 s, without a reload.
+  // Maria's page, which reads an open draft again every 5 s, follows without
+  // a reload.
   await expect(maria.locator('.current-hash')).toHaveText(short(edited.hash), { timeout: 12_000 });
   await expect(maria.getByLabel('Document (JSON)')).toHaveValue(/\(edited\)/); // her untouched editor follows
+  // Sam opens the draft in a fresh browser (no storage of his own): the voided
+  // approvals come from the server, not from what a browser saw before.
+  await sam.context().close();
+  sam = await signedInPage(browser, leadloop.url, 'sam');
+  await sam.goto(path);
   for (const p of [maria, sam]) {
     await expect(p.locator('.current-hash')).toHaveText(short(edited.hash));
-    await expectApprovals(p, signed.approvals, 'no');
+    await expectVoided(p, edited.voided_approvals);
+    await expect(p.locator('table.approvals tr[data-valid="no"] .voided-by')).toHaveText(['user:sam', 'user:sam']);
     await expect(p.locator('table.approvals tr[data-valid="yes"]')).toHaveCount(0);
     await expect(p.locator('.signoff-status')).toHaveText(/Needs sign-off from marketing and sales/);
     await expect(p.locator('.edited-note')).toContainText('voided');
@@ -181,6 +216,7 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   expect(now.hash).toBe(edited.hash);
   await expect(maria.locator('.activation-result')).toContainText(`${count(now.leads_regraded)} open leads were graded again`);
   await expect(maria.locator('table.approvals tr[data-valid="yes"]')).toHaveCount(2);
+  await expectVoided(maria, now.voided_approvals); // still on record once active
   await maria.context().close();
   await sam.context().close();
 });

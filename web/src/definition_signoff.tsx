@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, get, post, Session } from './api';
 import { count } from './format';
-import { Approval, mayWrite, shortHash, signingSide, Version, versionPath, when } from './definition_types';
+import { mayWrite, shortHash, signingSide, Version, versionPath, when } from './definition_types';
 import { SignedBy } from './definition_view';
 
 const kSides = ['marketing', 'sales'] as const;
@@ -12,12 +12,10 @@ const kSides = ['marketing', 'sales'] as const;
 export function SignOffPanel({
   session,
   v,
-  voided,
   onChanged,
 }: {
   session: Session;
   v: Version;
-  voided: Approval[];
   onChanged: (v: Version) => void;
 }) {
   const [busy, setBusy] = useState(false);
@@ -27,6 +25,7 @@ export function SignOffPanel({
   const draft = v.state === 'draft';
   const missing = kSides.filter((s) => !v.signed_by.includes(s));
   const edited = v.updated_at !== v.created_at;
+  const voided = v.voided_approvals ?? [];
 
   const run = async (what: () => Promise<Version>, said: (r: Version) => string) => {
     setBusy(true);
@@ -79,11 +78,10 @@ export function SignOffPanel({
           Edited {when(v.updated_at)} by {v.updated_by}: approvals given before that edit were voided.
         </p>
       )}
-      <SignedBy v={v} voided={voided} />
+      <SignedBy v={v} />
       {voided.length > 0 && (
         <p class="sub voided-note">
-          Voided approvals are those this browser saw for earlier content of this draft; the server keeps only approvals of
-          the current hash.
+          Voided approvals are kept on record but no longer count: each side signs the current content again.
         </p>
       )}
       {draft && (

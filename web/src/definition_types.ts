@@ -1,7 +1,6 @@
 // The lead definition as the API answers it (docs/definition.md): versions,
 // their documents and approvals, the diff, the backtest and the accuracy
-// report; who may do what; and the approvals this browser has seen, so a
-// page can say which ones an edit voided (the server drops them).
+// report; and who may do what.
 import { Session } from './api';
 
 export interface Rule {
@@ -49,6 +48,9 @@ export interface Approval {
   role: string;
   hash: string;
   at: string;
+  // Set when an edit of the draft voided the approval: the edit's time and author.
+  voided_at?: string;
+  voided_by?: string;
 }
 
 export type VersionState = 'draft' | 'active' | 'retired';
@@ -65,6 +67,8 @@ export interface VersionSummary {
   activated_at: string | null;
   activated_by: string | null;
   approvals: Approval[];
+  // Approvals that no longer count (voided by an edit, or of another hash), kept on record.
+  voided_approvals?: Approval[];
   signed_by: string[];
   leads_regraded?: number;
   grades_changed?: number;
@@ -162,25 +166,3 @@ export function when(iso: string | null | undefined): string {
 }
 
 export const versionPath = (v: number | string) => `/api/v1/definition/versions/${encodeURIComponent(String(v))}`;
-
-// The approvals this browser saw on a version, kept in localStorage: an edit
-// removes a draft's approvals on the server, so only what was seen before
-// can be shown as voided. Returns the remembered ones for other hashes.
-export function rememberApprovals(v: VersionSummary): Approval[] {
-  const key = `leadloop.definition.approvals.${v.version}`;
-  let seen: Approval[] = [];
-  try {
-    seen = JSON.parse(localStorage.getItem(key) ?? '[]') as Approval[];
-    if (!Array.isArray(seen)) seen = [];
-  } catch {
-    seen = [];
-  }
-  const same = (a: Approval, b: Approval) => a.side === b.side && a.actor === b.actor && a.hash === b.hash;
-  for (const a of v.approvals) if (!seen.some((s) => same(s, a))) seen.push(a);
-  try {
-    localStorage.setItem(key, JSON.stringify(seen.slice(-50)));
-  } catch {
-    // storage full or refused: only this view loses the history
-  }
-  return seen.filter((a) => a.hash !== v.hash);
-}

@@ -223,11 +223,23 @@ export function stateWords(v: VersionSummary): string {
   return unique.length ? `${base}, approved by ${unique.join(' and ')}` : `${base}, not approved yet`;
 }
 
+// What became of an approval that no longer counts: the edit that voided
+// it, or (kept from before that was recorded) only that it signed other content.
+function VoidedBy({ a }: { a: Approval }) {
+  if (!a.voided_at) return <>Voided: approved other content</>;
+  return (
+    <>
+      Voided by the edit of <span class="voided-by">{a.voided_by || 'someone'}</span>,{' '}
+      <span class="voided-at">{when(a.voided_at)}</span>
+    </>
+  );
+}
+
 export function ApprovalRows({ approvals, current, voided }: { approvals: Approval[]; current: string; voided?: boolean }) {
   return (
     <>
       {approvals.map((a, i) => {
-        const valid = !voided && a.hash === current;
+        const valid = !voided && !a.voided_at && a.hash === current;
         return (
           <tr key={i} data-side={a.side} data-valid={valid ? 'yes' : 'no'}>
             <th scope="row">{title(a.side)}</th>
@@ -239,10 +251,8 @@ export function ApprovalRows({ approvals, current, voided }: { approvals: Approv
                 {shortHash(a.hash)}
               </code>
             </td>
-            <td>{when(a.at)}</td>
-            <td class={valid ? 'approval-ok' : 'approval-void'}>
-              {valid ? 'Valid: the current content' : 'Voided: approved an older content'}
-            </td>
+            <td class="signed-at">{when(a.at)}</td>
+            <td class={valid ? 'approval-ok' : 'approval-void'}>{valid ? 'Valid: the current content' : <VoidedBy a={a} />}</td>
           </tr>
         );
       })}
@@ -294,8 +304,10 @@ export function VersionFacts({ v }: { v: Version | VersionSummary }) {
   );
 }
 
-// Who signed a version: side, person, the hash they signed, when.
-export function SignedBy({ v, voided = [] }: { v: VersionSummary; voided?: Approval[] }) {
+// Who signed a version: side, person, the hash they signed, when; then the
+// approvals that no longer count (voided_approvals), with the edit that voided them.
+export function SignedBy({ v }: { v: VersionSummary }) {
+  const voided = v.voided_approvals ?? [];
   if (v.approvals.length === 0 && voided.length === 0) return <p class="no-approvals">Nobody has approved this content yet.</p>;
   return (
     <div class="table-wrap" tabIndex={0} role="region" aria-label="Approvals">

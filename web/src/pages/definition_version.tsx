@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, Session } from '../api';
 import { kRoutes } from '../routes';
 import { count } from '../format';
-import { Approval, mayWrite, rememberApprovals, Version, VersionSummary, versionPath } from '../definition_types';
+import { mayWrite, Version, VersionSummary, versionPath } from '../definition_types';
 import { DefinitionView, SignedBy, VersionFacts } from '../definition_view';
 import { DiffPanel } from '../definition_diff';
 import { BacktestPanel } from '../definition_backtest';
@@ -15,16 +15,15 @@ import { DraftEditor } from '../definition_editor';
 
 const kPollMs = 5000;
 
-const fingerprint = (v: VersionSummary) => `${v.state}|${v.hash}|${v.updated_at}|${JSON.stringify(v.approvals)}`;
+const fingerprint = (v: VersionSummary) =>
+  `${v.state}|${v.hash}|${v.updated_at}|${JSON.stringify(v.approvals)}|${JSON.stringify(v.voided_approvals ?? [])}`;
 
 export function DefinitionVersion({ session, version }: { session: Session; version: string }) {
   const [v, setV] = useState<Version | null>(null);
   const [versions, setVersions] = useState<VersionSummary[]>([]);
-  const [voided, setVoided] = useState<Approval[]>([]);
   const [error, setError] = useState('');
 
   const show = (next: Version) => {
-    setVoided(next.state === 'draft' ? rememberApprovals(next) : []);
     setV(next);
     get<{ versions: VersionSummary[] }>('/api/v1/definition/versions')
       .then((r) => setVersions(r.versions))
@@ -110,7 +109,7 @@ export function DefinitionVersion({ session, version }: { session: Session; vers
           </>
         )}
       </section>
-      {draft && <SignOffPanel session={session} v={v} voided={voided} onChanged={show} />}
+      {draft && <SignOffPanel session={session} v={v} onChanged={show} />}
       {draft && mayWrite(session) && <DraftEditor key={v.version} v={v} onSaved={show} />}
       <DiffPanel key={`${v.version}:${v.hash}:${versions.length}`} version={v.version} versions={versions} />
       {v.state !== 'active' && <BacktestPanel key={`${v.version}:${v.hash}`} version={v.version} />}
