@@ -154,13 +154,22 @@ Lead make_lead(Rng& rng, const CampaignSeed& c, int64_t serial) {
   const Place& place = rng.pick(kPlaces);
   l.first_name = std::string(rng.pick(kFirst));
   l.last_name = std::string(rng.pick(kLast));
+  // Past the first 9,000 people a middle initial: 40 first names x 40 last
+  // names x 9,216 companies would otherwise repeat a name at a company (a
+  // duplicate by name) a few hundred thousand times in a million-lead demo.
+  if (serial >= 9000) l.first_name += std::string(" ") + static_cast<char>('A' + serial % 26) + ".";
   std::string stem(rng.pick(kCompanyStem));
   std::string kind(rng.pick(kCompanyKind));
   l.company = stem + " " + kind + " " + std::string(rng.pick(kCompanySuffix));
   std::string domain = ascii_lower(stem) + ascii_lower(kind) + ".example";
   l.email = ascii_lower(l.first_name) + "." + ascii_lower(l.last_name) + std::to_string(serial) + "@" + domain;
   if (c.channel == Channel::kTelemarketing || rng.chance(0.6)) {
-    l.phone = std::string(place.phone_prefix) + std::to_string(1000 + (serial * 7919) % 9000);
+    // Four digits for the first 9,000 people; then the block number in front
+    // of them, so a big demo has no two people sharing a number (which the
+    // phone match would merge: a million-lead demo made only 299k leads).
+    const int64_t block = serial / 9000;
+    l.phone = std::string(place.phone_prefix) + (block > 0 ? std::to_string(block) : "") +
+              std::to_string(1000 + (serial * 7919) % 9000);
   }
   if (c.channel == Channel::kTelemarketing && rng.chance(0.15)) l.email.clear();  // phone-only call list
   l.title = std::string(rng.pick(kTitles));
