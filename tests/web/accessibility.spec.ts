@@ -43,7 +43,7 @@ test('the overview works by keyboard alone', async ({ guarded: page, leadloop })
   await page.keyboard.type('leadloop-demo');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-  await page.getByLabel('Grade').focus();
+  await page.getByLabel('Grade', { exact: true }).focus();
   await page.keyboard.press('ArrowDown');
   await expect(page).toHaveURL(/grade=hot/);
 });

@@ -18,16 +18,16 @@ test('the funnel shows the figures of GET /api/v1/reports/funnel for the same fi
   await signIn(page, leadloop.url);
   await expectFunnel(page, await leadloop.get('/api/v1/reports/funnel'));
 
-  await page.getByLabel('Region').selectOption('EMEA');
-  await page.getByLabel('Grade').selectOption('warm');
+  await page.getByLabel('Region', { exact: true }).selectOption('EMEA');
+  await page.getByLabel('Grade', { exact: true }).selectOption('warm');
   await expect(page).toHaveURL(/region=EMEA/);
   const filtered = await leadloop.get('/api/v1/reports/funnel?region=EMEA&grade=warm');
   expect(filtered.groups[0].leads).toBeGreaterThan(0);
   await expectFunnel(page, filtered);
 
   const segment = 'employees >= 50';
-  await page.getByLabel('Segment').fill(segment);
-  await page.getByLabel('Segment').press('Enter');
+  await page.getByLabel('Segment', { exact: true }).fill(segment);
+  await page.getByLabel('Segment', { exact: true }).press('Enter');
   const segmented = await leadloop.get(
     '/api/v1/reports/funnel?region=EMEA&grade=warm&segment=' + encodeURIComponent(segment),
   );
@@ -38,32 +38,32 @@ test('the funnel shows the figures of GET /api/v1/reports/funnel for the same fi
   await expect(page.locator('.leaks .sub')).toHaveText(`${count(leaks.exits)} exits from the funnel`);
 
   // A broken expression is named at the field, not a blank page.
-  await page.getByLabel('Segment').fill('employees >=');
+  await page.getByLabel('Segment', { exact: true }).fill('employees >=');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.locator('#f-segment-error')).toContainText('segment');
   await expect(page.locator('tr[data-stage]')).toHaveCount(0);
 
   // The filters live in the URL: a reload keeps them.
-  await page.getByLabel('Segment').fill('');
+  await page.getByLabel('Segment', { exact: true }).fill('');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).not.toHaveURL(/segment=/);
   await page.reload();
-  await expect(page.getByLabel('Region')).toHaveValue('EMEA');
+  await expect(page.getByLabel('Region', { exact: true })).toHaveValue('EMEA');
   await expectFunnel(page, filtered);
 
   // A rep's leads (the owner filter), from the reps the API lists.
   await page.getByRole('button', { name: 'Clear' }).click();
   const byOwner = await leadloop.get('/api/v1/reports/funnel?by=owner');
   const rep = byOwner.groups.find((g: any) => g.group !== '' && g.leads > 0).group;
-  await page.getByLabel('Rep').selectOption(rep);
+  await page.getByLabel('Rep', { exact: true }).selectOption(rep);
   await expectFunnel(page, await leadloop.get('/api/v1/reports/funnel?owner=' + encodeURIComponent(rep)));
 });
 
 test('a viewer reads the overview without the rep filter of the sales floor', async ({ guarded: page, leadloop }) => {
   await signIn(page, leadloop.url, 'viewer');
   await expect(page.locator('tr[data-stage="captured"] .reached')).toBeVisible();
-  await expect(page.getByLabel('Region')).toBeVisible();
-  await expect(page.getByLabel('Rep')).toHaveCount(0);
+  await expect(page.getByLabel('Region', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Rep', { exact: true })).toHaveCount(0);
 });
 
 test('a lead captured through the API shows in the open overview within 1 s', async ({
@@ -95,17 +95,19 @@ test('a campaign named like markup shows as text', async ({ guarded: page, leadl
   // The overview shows no lead names yet (the lead pages will); campaign
   // names are user-supplied text it does show, in the campaign filter.
   const evil = '<img src=x onerror=alert(1)>';
-  await leadloop.post('/api/v1/campaigns', { key: 'xss-test', name: evil, channel: 'web' });
+  // A key of its own per run: a retry runs on the same server.
+  const key = `xss-test-${Date.now()}`;
+  await leadloop.post('/api/v1/campaigns', { key, name: evil, channel: 'web' });
   await leadloop.post('/api/v1/leads', {
-    email: 'xss@example.com',
+    email: `${key}@example.com`,
     first_name: evil,
     last_name: evil,
-    source_campaign: 'xss-test',
+    source_campaign: key,
   });
   await signIn(page, leadloop.url);
-  const option = page.locator('#f-campaign option[value="xss-test"]');
-  await expect(option).toHaveText(`${evil} (xss-test)`);
-  await page.getByLabel('Campaign').selectOption('xss-test');
+  const option = page.locator(`#f-campaign option[value="${key}"]`);
+  await expect(option).toHaveText(`${evil} (${key})`);
+  await page.getByLabel('Campaign', { exact: true }).selectOption(key);
   await expect(page.locator('tr[data-stage="captured"] .reached')).toHaveText('1');
   expect(await page.locator('img').count()).toBe(0);
 });
@@ -146,7 +148,7 @@ test('goals show the progress, expected, projected and status of GET /api/v1/goa
   // sets one for EMEA), not those of the whole programme.
   const emea = page.getByRole('heading', { name: 'EMEA speed to lead' });
   await expect(emea).toBeVisible();
-  await page.getByLabel('Region').selectOption('APAC');
+  await page.getByLabel('Region', { exact: true }).selectOption('APAC');
   await expect(emea).toHaveCount(0);
   await expect(page.locator(`li[data-goal="${ids[0]}"]`)).toBeVisible();
 });
