@@ -2,9 +2,7 @@
 // report answers they read (docs/reports.md, docs/feedback-links.md), the
 // capture period kept in the URL, money as people read it, and a header cell
 // that sorts its table.
-import { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { ApiError } from './api';
 import { Filters, kEmptyFilters, kPeriods, periodRange } from './filters';
 
 export interface CampaignRow {
@@ -86,16 +84,9 @@ export interface Feedback {
   }[];
 }
 
-// An error as the page shows it: the server's message and the field at fault.
-export interface Problem {
-  status: number;
-  message: string;
-  field?: string;
-}
-export function problemOf(e: unknown): Problem {
-  if (e instanceof ApiError) return { status: e.status, message: e.message, field: e.body.field ?? undefined };
-  return { status: 0, message: String(e instanceof Error ? e.message : e) };
-}
+export { problemOf } from './ui/states';
+export type { Problem } from './ui/states';
+import type { Problem } from './ui/states';
 
 const kMoney = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 // 12000 -> "12,000"; null (a vendor's view, no cost base) -> "–".
@@ -182,52 +173,8 @@ export function PeriodPicker({ id, value, onChange }: { id: string; value: Perio
   );
 }
 
-export interface Sort {
-  key: string;
-  dir: 'ascending' | 'descending';
-}
-
-// A column header that sorts the table: a button inside the th, the order
-// said by aria-sort. A first click sorts figures high to low, text A to Z.
-export function SortHeader({
-  col,
-  label,
-  sort,
-  numeric,
-  onSort,
-}: {
-  col: string;
-  label: string;
-  sort: Sort;
-  numeric?: boolean;
-  onSort: (s: Sort) => void;
-}) {
-  const active = sort.key === col;
-  const first = numeric ? 'descending' : 'ascending';
-  const next: Sort['dir'] = active ? (sort.dir === 'ascending' ? 'descending' : 'ascending') : first;
-  return (
-    <th scope="col" aria-sort={active ? sort.dir : undefined} class={numeric ? 'num' : undefined}>
-      <button type="button" class="sort" data-col={col} onClick={() => onSort({ key: col, dir: next })}>
-        {label}
-        <span aria-hidden="true" class="sort-mark">
-          {active ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ''}
-        </span>
-      </button>
-    </th>
-  );
-}
-
-// Rows in the order of a sort; missing figures (null) always last.
-export function sortRows<T>(rows: T[], sort: Sort, value: (row: T, key: string) => number | string | null): T[] {
-  const sign = sort.dir === 'ascending' ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const x = value(a, sort.key);
-    const y = value(b, sort.key);
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    if (typeof x === 'string' || typeof y === 'string') return sign * String(x).localeCompare(String(y));
-    return sign * (x - y);
-  });
-}
+export { SortHeader, sortRows, TableBox } from './ui/table';
+export type { Sort } from './ui/table';
 
 // Field errors of a form: the server's message under the named field.
 export function FieldError({ id, problem, field }: { id: string; problem: Problem | null; field: string }) {
@@ -236,16 +183,6 @@ export function FieldError({ id, problem, field }: { id: string; problem: Proble
     <p id={id} class="field-error" role="alert">
       {problem.message}
     </p>
-  );
-}
-
-// A wide table's box, scrolled sideways on a narrow screen: a named region
-// that takes the focus, so the keyboard can scroll it too.
-export function TableBox({ label, children }: { label: string; children: ComponentChildren }) {
-  return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
-      {children}
-    </div>
   );
 }
 

@@ -30,6 +30,7 @@ import {
   useUrlChanges,
 } from '../campaign_shared';
 import { CampaignForm } from '../campaign_form';
+import { Loading, ProblemAlert } from '../ui/states';
 
 interface Data {
   report: CampaignReport;
@@ -187,13 +188,8 @@ export function Campaigns({ session }: { session: Session }) {
           ))}
         </fieldset>
       </form>
-      {problem && (
-        <p role="alert" class="error">
-          {problem.message}
-          {problem.field ? ` (${problem.field})` : ''}
-        </p>
-      )}
-      {!data && !problem && <p class="loading">Loading the campaigns…</p>}
+      <ProblemAlert problem={problem} />
+      {!data && !problem && <Loading>Loading the campaigns…</Loading>}
       {data && (
         <section class="panel" aria-labelledby="campaigns-h">
           <h2 id="campaigns-h">Campaigns by what their leads became</h2>

@@ -1,11 +1,13 @@
 // Leaderboards (GET /api/v1/reports/leaderboard, docs/reports.md): vendors
 // and campaigns ranked by the leads sales accepted, reps by conversion,
 // follow-up speed or accepted leads, over a capture period kept in the URL.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
 import { count, hours, share } from '../format';
 import { pathOf } from '../routes';
-import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, Problem, problemOf, setUrlParams, TableBox, useUrlChanges } from '../campaign_shared';
+import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, setUrlParams, useUrlChanges } from '../campaign_shared';
+import { Loading, ProblemAlert, useLoad } from '../ui/states';
+import { NumCells, NumCol, NumHeaders, TableBox } from '../ui/table';
 
 interface SourceRow {
   vendor?: string;
@@ -86,26 +88,7 @@ export function Leaderboards({ session }: { session: Session }) {
       setRank(rankFromUrl(search));
     }, []),
   );
-  const [data, setData] = useState<Data | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    load(period, rank)
-      .then((d) => {
-        if (!current) return;
-        setData(d);
-        setProblem(null);
-      })
-      .catch((e) => {
-        if (!current) return;
-        setData(null);
-        setProblem(problemOf(e));
-      });
-    return () => {
-      current = false;
-    };
-  }, [period, rank]);
+  const { data, problem } = useLoad(() => load(period, rank), [period, rank]);
 
   const changePeriod = (p: Period) => {
     periodToUrl(p);
@@ -134,13 +117,8 @@ export function Leaderboards({ session }: { session: Session }) {
           </select>
         </div>
       </form>
-      {problem && (
-        <p role="alert" class="error">
-          {problem.message}
-          {problem.field ? ` (${problem.field})` : ''}
-        </p>
-      )}
-      {!data && !problem && <p class="loading">Loading the leaderboards…</p>}
+      <ProblemAlert problem={problem} />
+      {!data && !problem && <Loading>Loading the leaderboards…</Loading>}
       {data && (
         <div class="panels boards">
           <SourceBoard id="vendors" title="Vendors by accepted leads" what="Vendor" board={data.vendors} names={data.names} />
@@ -151,6 +129,25 @@ export function Leaderboards({ session }: { session: Session }) {
     </>
   );
 }
+
+const kSourceCols: NumCol<SourceRow>[] = [
+  { col: 'accepted', label: 'Accepted', cell: (r) => count(r.accepted) },
+  { col: 'leads', label: 'Leads', cell: (r) => count(r.leads) },
+  { col: 'qualified', label: 'Qualified', cell: (r) => count(r.qualified) },
+  { col: 'accepted_share', label: 'Accepted share', cell: (r) => share(r.accepted_share) },
+  { col: 'won', label: 'Won', cell: (r) => count(r.won) },
+];
+
+const kRepCols: NumCol<RepRow>[] = [
+  { col: 'conversion', label: 'Conversion', cell: (r) => share(r.conversion) },
+  { col: 'median', label: 'Median answer', cell: (r) => hours(r.response.median_hours) },
+  { col: 'accepted', label: 'Accepted', cell: (r) => count(r.accepted) },
+  { col: 'won', label: 'Won', cell: (r) => count(r.won) },
+  { col: 'assigned', label: 'Assigned', cell: (r) => count(r.assigned) },
+  { col: 'responded', label: 'Answered', cell: (r) => count(r.responded) },
+  { col: 'p90', label: 'p90 answer', cell: (r) => hours(r.response.p90_hours) },
+  { col: 'sla_breached', label: 'SLA breaches', cell: (r) => count(r.sla_breached) },
+];
 
 function SourceBoard({
   id,
@@ -179,21 +176,7 @@ function SourceBoard({
                   Rank
                 </th>
                 <th scope="col">{what}</th>
-                <th scope="col" class="num">
-                  Accepted
-                </th>
-                <th scope="col" class="num">
-                  Leads
-                </th>
-                <th scope="col" class="num">
-                  Qualified
-                </th>
-                <th scope="col" class="num">
-                  Accepted share
-                </th>
-                <th scope="col" class="num">
-                  Won
-                </th>
+                <NumHeaders cols={kSourceCols} />
               </tr>
             </thead>
             <tbody>
@@ -205,21 +188,7 @@ function SourceBoard({
                     <th scope="row" class="who">
                       {r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house'}
                     </th>
-                    <td class="num" data-col="accepted">
-                      {count(r.accepted)}
-                    </td>
-                    <td class="num" data-col="leads">
-                      {count(r.leads)}
-                    </td>
-                    <td class="num" data-col="qualified">
-                      {count(r.qualified)}
-                    </td>
-                    <td class="num" data-col="accepted_share">
-                      {share(r.accepted_share)}
-                    </td>
-                    <td class="num" data-col="won">
-                      {count(r.won)}
-                    </td>
+                    <NumCells cols={kSourceCols} row={r} />
                   </tr>
                 );
               })}
@@ -247,30 +216,7 @@ function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Ma
                   Rank
                 </th>
                 <th scope="col">Rep</th>
-                <th scope="col" class="num">
-                  Conversion
-                </th>
-                <th scope="col" class="num">
-                  Median answer
-                </th>
-                <th scope="col" class="num">
-                  Accepted
-                </th>
-                <th scope="col" class="num">
-                  Won
-                </th>
-                <th scope="col" class="num">
-                  Assigned
-                </th>
-                <th scope="col" class="num">
-                  Answered
-                </th>
-                <th scope="col" class="num">
-                  p90 answer
-                </th>
-                <th scope="col" class="num">
-                  SLA breaches
-                </th>
+                <NumHeaders cols={kRepCols} />
               </tr>
             </thead>
             <tbody>
@@ -285,30 +231,7 @@ function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Ma
                       {r.team ?? ''}
                     </span>
                   </th>
-                  <td class="num" data-col="conversion">
-                    {share(r.conversion)}
-                  </td>
-                  <td class="num" data-col="median">
-                    {hours(r.response.median_hours)}
-                  </td>
-                  <td class="num" data-col="accepted">
-                    {count(r.accepted)}
-                  </td>
-                  <td class="num" data-col="won">
-                    {count(r.won)}
-                  </td>
-                  <td class="num" data-col="assigned">
-                    {count(r.assigned)}
-                  </td>
-                  <td class="num" data-col="responded">
-                    {count(r.responded)}
-                  </td>
-                  <td class="num" data-col="p90">
-                    {hours(r.response.p90_hours)}
-                  </td>
-                  <td class="num" data-col="sla_breached">
-                    {count(r.sla_breached)}
-                  </td>
+                  <NumCells cols={kRepCols} row={r} />
                 </tr>
               ))}
             </tbody>
