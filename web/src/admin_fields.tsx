@@ -3,27 +3,9 @@
 // (vendor, rep, team) as choices from the API.
 import { ComponentChildren } from 'preact';
 import { Binding, BindingChoices, FormError, kRoles, kRoleText, Role } from './admin_types';
+import { Field, FieldError } from './ui/field';
 
-// The error message under a field, when the server named that field.
-export function FieldError({ id, error, field }: { id: string; error: FormError | null; field: string }) {
-  if (!error || error.field !== field) return null;
-  return (
-    <p id={id + '-error'} class="error field-error">
-      {error.message}
-    </p>
-  );
-}
-
-// A form's error that names no field of the form (or every error, when
-// `all`): said once, above the buttons.
-export function FormAlert({ error, fields }: { error: FormError | null; fields: string[] }) {
-  if (!error || (error.field && fields.includes(error.field))) return null;
-  return (
-    <p role="alert" class="error">
-      {error.message}
-    </p>
-  );
-}
+export { FormAlert } from './ui/field';
 
 interface InputProps {
   id: string;
@@ -39,29 +21,20 @@ interface InputProps {
 }
 
 export function TextField(p: InputProps) {
-  const bad = p.error?.field === p.field;
-  const described = [p.hint ? p.id + '-hint' : '', bad ? p.id + '-error' : ''].filter(Boolean).join(' ');
   return (
-    <div class="field">
-      <label for={p.id}>{p.label}</label>
-      <input
-        id={p.id}
-        // The input types' attribute unions want one literal type here.
-        {...({ type: p.type ?? 'text' } as { type: 'text' })}
-        value={p.value}
-        autocomplete={p.autocomplete ?? 'off'}
-        required={p.required}
-        aria-invalid={bad ? 'true' : undefined}
-        aria-describedby={described || undefined}
-        onInput={(e) => p.onInput((e.currentTarget as HTMLInputElement).value)}
-      />
-      {p.hint && (
-        <span id={p.id + '-hint'} class="hint">
-          {p.hint}
-        </span>
+    <Field id={p.id} label={p.label} field={p.field} problem={p.error} note={p.hint}>
+      {(c) => (
+        <input
+          {...c}
+          // The input types' attribute unions want one literal type here.
+          {...({ type: p.type ?? 'text' } as { type: 'text' })}
+          value={p.value}
+          autocomplete={p.autocomplete ?? 'off'}
+          required={p.required}
+          onInput={(e) => p.onInput((e.currentTarget as HTMLInputElement).value)}
+        />
       )}
-      <FieldError id={p.id} error={p.error} field={p.field} />
-    </div>
+    </Field>
   );
 }
 
@@ -93,7 +66,7 @@ export function RoleBoxes({
           {kRoleText[r]}
         </label>
       ))}
-      <FieldError id={id} error={error} field="roles" />
+      <FieldError id={id} problem={error} field="roles" />
     </fieldset>
   );
 }
@@ -115,21 +88,14 @@ function Choice({
   error: FormError | null;
   children: ComponentChildren;
 }) {
-  const bad = error?.field === field;
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select
-        id={id}
-        value={value}
-        aria-invalid={bad ? 'true' : undefined}
-        aria-describedby={bad ? id + '-error' : undefined}
-        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
-      >
-        {children}
-      </select>
-      <FieldError id={id} error={error} field={field} />
-    </div>
+    <Field id={id} label={label} field={field} problem={error}>
+      {(c) => (
+        <select {...c} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+          {children}
+        </select>
+      )}
+    </Field>
   );
 }
 

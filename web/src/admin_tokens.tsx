@@ -226,7 +226,7 @@ function NewToken({ choices, onCreated }: { choices: BindingChoices; onCreated: 
         />
         <RoleBoxes id="nt-roles" roles={roles} onChange={setRoles} error={error} />
         <BindingFields id="nt" roles={roles} binding={binding} choices={choices} onChange={setBinding} error={error} />
-        <FormAlert error={error} fields={['label', 'expires_in_days', 'roles', 'vendor', 'rep', 'team']} />
+        <FormAlert problem={error} fields={['label', 'expires_in_days', 'roles', 'vendor', 'rep', 'team']} />
         <div class="actions">
           <button type="submit" disabled={busy}>
             Create token

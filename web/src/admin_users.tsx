@@ -193,7 +193,7 @@ function NewUser({ choices, onCreated }: { choices: BindingChoices; onCreated: (
         />
         <RoleBoxes id="nu-roles" roles={roles} onChange={setRoles} error={error} />
         <BindingFields id="nu" roles={roles} binding={binding} choices={choices} onChange={setBinding} error={error} />
-        <FormAlert error={error} fields={['login', 'name', 'password', 'roles', 'vendor', 'rep', 'team']} />
+        <FormAlert problem={error} fields={['login', 'name', 'password', 'roles', 'vendor', 'rep', 'team']} />
         <div class="actions">
           <button type="submit" disabled={busy}>
             Add user
@@ -261,7 +261,7 @@ function EditUser({
         <TextField id="eu-name" field="name" label="Name" value={name} onInput={setName} error={error} />
         <RoleBoxes id="eu-roles" roles={roles} onChange={setRoles} error={error} />
         <BindingFields id="eu" roles={roles} binding={binding} choices={choices} onChange={setBinding} error={error} />
-        <FormAlert error={error} fields={['name', 'roles', 'vendor', 'rep', 'team']} />
+        <FormAlert problem={error} fields={['name', 'roles', 'vendor', 'rep', 'team']} />
         <div class="actions">
           <button type="submit">Save changes</button>
         </div>
@@ -278,7 +278,7 @@ function EditUser({
           error={pwError}
           hint="12 characters or more"
         />
-        <FormAlert error={pwError} fields={['password']} />
+        <FormAlert problem={pwError} fields={['password']} />
         <div class="actions">
           <button type="submit">Set password</button>
         </div>

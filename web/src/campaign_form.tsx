@@ -3,7 +3,9 @@
 // it names.
 import { useState } from 'preact/hooks';
 import { post } from './api';
-import { CampaignFacts, FieldError, Problem, problemOf } from './campaign_shared';
+import { CampaignFacts } from './campaign_shared';
+import { Field as FieldBox, FormAlert } from './ui/field';
+import { Problem, problemOf } from './ui/states';
 
 const kChannels = ['telemarketing', 'email', 'web', 'webinar', 'event', 'direct_mail', 'social', 'referral', 'partner'];
 const kFields = ['key', 'name', 'channel', 'owner', 'vendor', 'cost', 'currency', 'starts_on', 'ends_on'] as const;
@@ -56,23 +58,18 @@ export function CampaignForm({ onCreated }: { onCreated: (c: CampaignFacts) => v
     }
   };
 
-  const input = (f: Field, type = 'text', extra: Record<string, unknown> = {}) => {
-    const bad = problem?.field === f;
-    return (
-      <div class="field" key={f}>
-        <label for={'nc-' + f}>{kLabels[f]}</label>
+  const input = (f: Field, type = 'text', extra: Record<string, unknown> = {}) => (
+    <FieldBox key={f} id={'nc-' + f} label={kLabels[f]} field={f} problem={problem}>
+      {(c) => (
         <input
-          id={'nc-' + f}
+          {...c}
           value={values[f]}
-          aria-invalid={bad ? 'true' : undefined}
-          aria-describedby={bad ? 'nc-' + f + '-error' : undefined}
           onInput={(e) => setValues({ ...values, [f]: e.currentTarget.value })}
           {...({ type, ...extra } as Record<string, unknown>)}
         />
-        <FieldError id={'nc-' + f + '-error'} problem={problem} field={f} />
-      </div>
-    );
-  };
+      )}
+    </FieldBox>
+  );
 
   return (
     <details class="panel create">
@@ -80,22 +77,17 @@ export function CampaignForm({ onCreated }: { onCreated: (c: CampaignFacts) => v
       <form class="form-grid" onSubmit={submit} noValidate>
         {input('key', 'text', { required: true, maxLength: 64, autocomplete: 'off' })}
         {input('name')}
-        <div class="field">
-          <label for="nc-channel">Channel</label>
-          <select
-            id="nc-channel"
-            value={values.channel}
-            aria-invalid={problem?.field === 'channel' ? 'true' : undefined}
-            onChange={(e) => setValues({ ...values, channel: e.currentTarget.value })}
-          >
-            {kChannels.map((c) => (
-              <option key={c} value={c}>
-                {c.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-          <FieldError id="nc-channel-error" problem={problem} field="channel" />
-        </div>
+        <FieldBox id="nc-channel" label="Channel" field="channel" problem={problem}>
+          {(c) => (
+            <select {...c} value={values.channel} onChange={(e) => setValues({ ...values, channel: e.currentTarget.value })}>
+              {kChannels.map((x) => (
+                <option key={x} value={x}>
+                  {x.replace('_', ' ')}
+                </option>
+              ))}
+            </select>
+          )}
+        </FieldBox>
         {input('owner')}
         {input('vendor')}
         {input('cost', 'text', { inputMode: 'decimal' })}
@@ -108,11 +100,7 @@ export function CampaignForm({ onCreated }: { onCreated: (c: CampaignFacts) => v
           </button>
         </div>
       </form>
-      {problem && !kFields.includes(problem.field as Field) && (
-        <p role="alert" class="error">
-          {problem.message}
-        </p>
-      )}
+      <FormAlert problem={problem} fields={kFields} />
       {created && (
         <p role="status" class="ok">
           {created}

@@ -86,7 +86,6 @@ export interface Feedback {
 
 export { problemOf } from './ui/states';
 export type { Problem } from './ui/states';
-import type { Problem } from './ui/states';
 
 const kMoney = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 // 12000 -> "12,000"; null (a vendor's view, no cost base) -> "–".
@@ -175,16 +174,6 @@ export function PeriodPicker({ id, value, onChange }: { id: string; value: Perio
 
 export { SortHeader, sortRows, TableBox } from './ui/table';
 export type { Sort } from './ui/table';
-
-// Field errors of a form: the server's message under the named field.
-export function FieldError({ id, problem, field }: { id: string; problem: Problem | null; field: string }) {
-  if (!problem || problem.field !== field) return null;
-  return (
-    <p id={id} class="field-error" role="alert">
-      {problem.message}
-    </p>
-  );
-}
 
 // Calls `read` when the URL changes under the page (back, forward, a link to
 // the same page with other parameters), so the page's state follows its URL.

@@ -4,7 +4,8 @@
 // refusal is shown under the field it names.
 import { useState } from 'preact/hooks';
 import { post, Session } from './api';
-import { FieldError, Problem, problemOf } from './campaign_shared';
+import { Problem, problemOf } from './ui/states';
+import { Field, FormAlert } from './ui/field';
 import { Goal } from './reports';
 
 export const kMetrics: { key: string; label: string }[] = [
@@ -105,8 +106,6 @@ export function GoalForm({
     }
   };
 
-  const bad = (f: string) => (problem?.field === f ? 'true' : undefined);
-  const described = (f: string) => (problem?.field === f ? `ng-${f}-error` : undefined);
   const set = (f: string) => (e: { currentTarget: HTMLInputElement | HTMLSelectElement }) =>
     setV({ ...v, [f]: e.currentTarget.value });
 
@@ -114,145 +113,101 @@ export function GoalForm({
     <details class="panel create goal-create">
       <summary>New goal</summary>
       <form class="form-grid" onSubmit={submit} noValidate>
-        <div class="field wide">
-          <label for="ng-name">Goal name</label>
-          <input id="ng-name" value={v.name} onInput={set('name')} aria-invalid={bad('name')} aria-describedby={described('name')} />
-          <FieldError id="ng-name-error" problem={problem} field="name" />
-        </div>
-        <div class="field">
-          <label for="ng-metric">Metric</label>
-          <select id="ng-metric" value={v.metric} onChange={set('metric')} aria-invalid={bad('metric')} aria-describedby={described('metric')}>
-            {kMetrics.map((m) => (
-              <option key={m.key} value={m.key}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-          <FieldError id="ng-metric-error" problem={problem} field="metric" />
-        </div>
-        <div class="field">
-          <label for="ng-target">Target</label>
-          <input
-            id="ng-target"
-            inputMode="decimal"
-            value={v.target}
-            onInput={set('target')}
-            aria-invalid={bad('target')}
-            aria-describedby={described('target')}
-          />
-          <FieldError id="ng-target-error" problem={problem} field="target" />
-        </div>
-        <div class="field">
-          <label for="ng-starts">Starts on</label>
-          <input
-            id="ng-starts"
-            type="date"
-            value={v.starts_at}
-            onInput={set('starts_at')}
-            aria-invalid={bad('starts_at')}
-            aria-describedby={described('starts_at')}
-          />
-          <FieldError id="ng-starts_at-error" problem={problem} field="starts_at" />
-        </div>
-        <div class="field">
-          <label for="ng-ends">Ends before</label>
-          <input
-            id="ng-ends"
-            type="date"
-            value={v.ends_at}
-            onInput={set('ends_at')}
-            aria-invalid={bad('ends_at')}
-            aria-describedby={described('ends_at')}
-          />
-          <FieldError id="ng-ends_at-error" problem={problem} field="ends_at" />
-        </div>
-        <div class="field">
-          <label for="ng-campaign">Campaign</label>
-          <select id="ng-campaign" value={v.campaign} onChange={set('campaign')} aria-invalid={bad('campaign')} aria-describedby={described('campaign')}>
-            <option value="">Any campaign</option>
-            {choices.campaigns.map((c) => (
-              <option key={c.key} value={c.key}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-          <FieldError id="ng-campaign-error" problem={problem} field="campaign" />
-        </div>
-        <div class="field">
-          <label for="ng-vendor">Vendor</label>
-          {ownVendor ? (
-            <input id="ng-vendor" value={ownVendor} readOnly aria-describedby="ng-vendor-note" />
-          ) : (
-            <select id="ng-vendor" value={v.vendor} onChange={set('vendor')} aria-invalid={bad('vendor')} aria-describedby={described('vendor')}>
-              <option value="">No vendor</option>
-              {vendors.map((x) => (
-                <option key={x} value={x}>
-                  {x}
+        <Field id="ng-name" label="Goal name" field="name" problem={problem} wide>
+          {(c) => <input {...c} value={v.name} onInput={set('name')} />}
+        </Field>
+        <Field id="ng-metric" label="Metric" field="metric" problem={problem}>
+          {(c) => (
+            <select {...c} value={v.metric} onChange={set('metric')}>
+              {kMetrics.map((m) => (
+                <option key={m.key} value={m.key}>
+                  {m.label}
                 </option>
               ))}
             </select>
           )}
-          {ownVendor && (
-            <p id="ng-vendor-note" class="hint">
-              Your vendor's goals only.
-            </p>
-          )}
-          <FieldError id="ng-vendor-error" problem={problem} field="vendor" />
-        </div>
-        <div class="field">
-          <label for="ng-region">Region</label>
-          <select id="ng-region" value={v.region} onChange={set('region')} aria-invalid={bad('region')} aria-describedby={described('region')}>
-            <option value="">Any region</option>
-            {choices.regions.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-          <FieldError id="ng-region-error" problem={problem} field="region" />
-        </div>
-        <div class="field">
-          <label for="ng-rep">Rep</label>
-          {choices.reps.length ? (
-            <select id="ng-rep" value={v.rep} onChange={set('rep')} aria-invalid={bad('rep')} aria-describedby={described('rep')}>
-              <option value="">Any rep</option>
-              {choices.reps.map((r) => (
-                <option key={r.key} value={r.key}>
-                  {r.name}
+        </Field>
+        <Field id="ng-target" label="Target" field="target" problem={problem}>
+          {(c) => <input {...c} inputMode="decimal" value={v.target} onInput={set('target')} />}
+        </Field>
+        <Field id="ng-starts" label="Starts on" field="starts_at" problem={problem}>
+          {(c) => <input {...c} type="date" value={v.starts_at} onInput={set('starts_at')} />}
+        </Field>
+        <Field id="ng-ends" label="Ends before" field="ends_at" problem={problem}>
+          {(c) => <input {...c} type="date" value={v.ends_at} onInput={set('ends_at')} />}
+        </Field>
+        <Field id="ng-campaign" label="Campaign" field="campaign" problem={problem}>
+          {(c) => (
+            <select {...c} value={v.campaign} onChange={set('campaign')}>
+              <option value="">Any campaign</option>
+              {choices.campaigns.map((x) => (
+                <option key={x.key} value={x.key}>
+                  {x.name}
                 </option>
               ))}
             </select>
-          ) : (
-            <input id="ng-rep" value={v.rep} onInput={set('rep')} aria-invalid={bad('rep')} aria-describedby={described('rep')} />
           )}
-          <FieldError id="ng-rep-error" problem={problem} field="rep" />
-        </div>
-        <div class="field">
-          <label for="ng-curve">Pace curve (optional)</label>
-          <input
-            id="ng-curve"
-            value={v.curve}
-            placeholder="20, 55, 100"
-            onInput={set('curve')}
-            aria-invalid={bad('curve')}
-            aria-describedby={problem?.field === 'curve' ? 'ng-curve-error' : 'ng-curve-note'}
-          />
-          <p id="ng-curve-note" class="hint">
-            Cumulative % at the end of equal slices; empty for linear.
-          </p>
-          <FieldError id="ng-curve-error" problem={problem} field="curve" />
-        </div>
+        </Field>
+        <Field id="ng-vendor" label="Vendor" field="vendor" problem={problem} note={ownVendor ? "Your vendor's goals only." : undefined}>
+          {(c) =>
+            ownVendor ? (
+              <input {...c} value={ownVendor} readOnly />
+            ) : (
+              <select {...c} value={v.vendor} onChange={set('vendor')}>
+                <option value="">No vendor</option>
+                {vendors.map((x) => (
+                  <option key={x} value={x}>
+                    {x}
+                  </option>
+                ))}
+              </select>
+            )
+          }
+        </Field>
+        <Field id="ng-region" label="Region" field="region" problem={problem}>
+          {(c) => (
+            <select {...c} value={v.region} onChange={set('region')}>
+              <option value="">Any region</option>
+              {choices.regions.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="ng-rep" label="Rep" field="rep" problem={problem}>
+          {(c) =>
+            choices.reps.length ? (
+              <select {...c} value={v.rep} onChange={set('rep')}>
+                <option value="">Any rep</option>
+                {choices.reps.map((r) => (
+                  <option key={r.key} value={r.key}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input {...c} value={v.rep} onInput={set('rep')} />
+            )
+          }
+        </Field>
+        <Field
+          id="ng-curve"
+          label="Pace curve (optional)"
+          field="curve"
+          problem={problem}
+          note="Cumulative % at the end of equal slices; empty for linear."
+        >
+          {(c) => <input {...c} value={v.curve} placeholder="20, 55, 100" onInput={set('curve')} />}
+        </Field>
         <div class="form-actions">
           <button type="submit" disabled={busy}>
             Set goal
           </button>
         </div>
       </form>
-      {problem && !kFields.includes(problem.field ?? '') && (
-        <p role="alert" class="error">
-          {problem.message}
-        </p>
-      )}
+      <FormAlert problem={problem} fields={kFields} />
       {created && (
         <p role="status" class="ok">
           {created}
