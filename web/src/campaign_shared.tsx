@@ -93,11 +93,9 @@ export const money = (x: number | null | undefined) => (x === null || x === unde
 
 // The capture period: a preset of filters.ts or custom dates, in the URL as
 // ?period=30d or ?period=custom&from=2026-01-01&to=2026-04-01.
-export interface Period {
-  period: string;
-  from: string;
-  to: string;
-}
+export { PeriodPicker } from './ui/period';
+export type { Period } from './ui/period';
+import type { Period } from './ui/period';
 
 export function periodFromUrl(search: string): Period {
   const q = new URLSearchParams(search);
@@ -130,46 +128,6 @@ export function setUrlParams(values: Record<string, string>, defaults: Record<st
 export function periodToUrl(p: Period) {
   const custom = p.period === 'custom';
   setUrlParams({ period: p.period, from: custom ? p.from : '', to: custom ? p.to : '' }, { period: 'all' });
-}
-
-// The period's choice: a preset, or two dates once "Custom dates" is chosen.
-export function PeriodPicker({ id, value, onChange }: { id: string; value: Period; onChange: (p: Period) => void }) {
-  return (
-    <div class="period-picker">
-      <div class="field">
-        <label for={id}>Capture period</label>
-        <select id={id} value={value.period} onChange={(e) => onChange({ ...value, period: e.currentTarget.value })}>
-          {kPeriods.map((p) => (
-            <option key={p.key} value={p.key}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      {value.period === 'custom' && (
-        <>
-          <div class="field">
-            <label for={id + '-from'}>From</label>
-            <input
-              id={id + '-from'}
-              type="date"
-              value={value.from}
-              onChange={(e) => onChange({ ...value, from: e.currentTarget.value })}
-            />
-          </div>
-          <div class="field">
-            <label for={id + '-to'}>To (exclusive)</label>
-            <input
-              id={id + '-to'}
-              type="date"
-              value={value.to}
-              onChange={(e) => onChange({ ...value, to: e.currentTarget.value })}
-            />
-          </div>
-        </>
-      )}
-    </div>
-  );
 }
 
 export { SortHeader, sortRows, TableBox } from './ui/table';

@@ -2,9 +2,10 @@
 // custom dates apply with the Apply button (or Enter), so a half-typed
 // expression is never sent.
 import { useEffect, useState } from 'preact/hooks';
-import { Filters, kEmptyFilters, kGrades, kPeriods } from '../filters';
+import { Filters, kEmptyFilters, kGrades } from '../filters';
 import { label } from '../format';
 import type { Choices } from '../pages/overview';
+import { PeriodPicker } from '../ui/period';
 
 interface Props {
   filters: Filters;
@@ -53,28 +54,17 @@ export function FilterBar({ filters, choices, onChange, segmentError }: Props) {
 
   return (
     <form class="filters" aria-label="Filters" onSubmit={apply}>
-      <div class="field">
-        <label for="f-period">Period (capture)</label>
-        <select id="f-period" value={draft.period} onChange={pick('period')}>
-          {kPeriods.map((p) => (
-            <option key={p.key} value={p.key}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      {draft.period === 'custom' && (
-        <>
-          <div class="field">
-            <label for="f-from">From</label>
-            <input id="f-from" type="date" value={draft.from} onChange={type('from')} />
-          </div>
-          <div class="field">
-            <label for="f-to">To (exclusive)</label>
-            <input id="f-to" type="date" value={draft.to} onChange={type('to')} />
-          </div>
-        </>
-      )}
+      <PeriodPicker
+        id="f-period"
+        label="Period (capture)"
+        value={{ period: draft.period, from: draft.from, to: draft.to }}
+        onChange={(p) => {
+          // A preset applies at once; custom dates with the Apply button.
+          const next = { ...draft, ...p };
+          setDraft(next);
+          if (p.period !== draft.period) onChange(next);
+        }}
+      />
       {select(
         'campaign',
         'Campaign',
