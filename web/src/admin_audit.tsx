@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, query } from './api';
 import { AuditEntry, AuditPage, FormError, formError, when } from './admin_types';
 import { LoadFailure } from './admin_load';
+import { TableBox } from './ui/table';
 
 export interface AuditFilters {
   actor: string;
@@ -220,7 +221,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
   if (entries.length === 0) return <p class="empty">No entries match these filters.</p>;
   // Focusable, so the keyboard can scroll a table wider than the screen.
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit entries">
+    <TableBox label="Audit entries">
       <table class="audit">
         <thead>
           <tr>
@@ -267,6 +268,6 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }

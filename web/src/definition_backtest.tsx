@@ -8,6 +8,7 @@ import { pathOf } from './routes';
 import { Backtest, versionPath } from './definition_types';
 import { kOutcomeNote, OutcomesTable } from './definition_outcomes';
 import { Period, periodFromUrl, PeriodPicker, periodQuery, periodWords, setPeriodInUrl } from './definition_period';
+import { TableBox } from './ui/table';
 
 const kPage = 100;
 
@@ -83,7 +84,7 @@ export function BacktestPanel({ version }: { version: number }) {
                   {result.changes_truncated && (
                     <p class="sub">The server lists the first {count(result.changes.length)} of them, in lead order.</p>
                   )}
-                  <div class="table-wrap" tabIndex={0} role="region" aria-label="Changed leads">
+                  <TableBox label="Changed leads">
                     <table class="changes">
                       <thead>
                         <tr>
@@ -104,7 +105,7 @@ export function BacktestPanel({ version }: { version: number }) {
                         ))}
                       </tbody>
                     </table>
-                  </div>
+                  </TableBox>
                   {result.changes.length > shown && (
                     <button type="button" class="secondary" onClick={() => setShown(shown + kPage)}>
                       Show {Math.min(kPage, result.changes.length - shown)} more

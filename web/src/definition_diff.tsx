@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, query } from './api';
 import { Diff, VersionSummary } from './definition_types';
+import { TableBox } from './ui/table';
 
 const kChangeWords = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
 
@@ -103,7 +104,7 @@ export function DiffPanel({ version, versions }: { version: number; versions: Ve
                 </p>
               )}
               {diff.changes.length > 0 && (
-                <div class="table-wrap" tabIndex={0} role="region" aria-label="Differences table">
+                <TableBox label="Differences table">
                   <table class="diff-table">
                     <thead>
                       <tr>
@@ -126,7 +127,7 @@ export function DiffPanel({ version, versions }: { version: number; versions: Ve
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableBox>
               )}
             </>
           )}

@@ -3,6 +3,7 @@
 // acceptance and conversion rates they give.
 import { count, label, share, title } from './format';
 import { gradeOrder, Outcomes } from './definition_types';
+import { TableBox } from './ui/table';
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
@@ -39,7 +40,7 @@ export function OutcomesTable({ name, sides }: { name: string; sides: { key: str
   const grades = gradeOrder(Object.assign({}, ...sides.map((s) => s.byGrade)));
   const two = sides.length > 1;
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={name}>
+    <TableBox label={name}>
       <table class="outcomes">
         <thead>
           <tr>
@@ -85,7 +86,7 @@ export function OutcomesTable({ name, sides }: { name: string; sides: { key: str
           </tbody>
         ))}
       </table>
-    </div>
+    </TableBox>
   );
 }
 

@@ -6,6 +6,7 @@ import { Fragment } from 'preact';
 import { pathOf } from './routes';
 import { label, title } from './format';
 import { Approval, DefinitionDoc, kRuledGrades, Rule, shortHash, Version, VersionSummary, when } from './definition_types';
+import { TableBox } from './ui/table';
 
 function RuleItem({ rule, id }: { rule: Rule; id: string }) {
   return (
@@ -113,7 +114,7 @@ export function DefinitionView({ doc, headingLevel = 2 }: { doc: DefinitionDoc; 
       <section class="def-section" aria-label="Score">
         <H>Score (0 to 100)</H>
         {doc.score && doc.score.length > 0 ? (
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Score signals">
+          <TableBox label="Score signals">
             <table class="score">
               <thead>
                 <tr>
@@ -140,7 +141,7 @@ export function DefinitionView({ doc, headingLevel = 2 }: { doc: DefinitionDoc; 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableBox>
         ) : (
           <p>No score signals: every lead scores 0.</p>
         )}
@@ -310,7 +311,7 @@ export function SignedBy({ v }: { v: VersionSummary }) {
   const voided = v.voided_approvals ?? [];
   if (v.approvals.length === 0 && voided.length === 0) return <p class="no-approvals">Nobody has approved this content yet.</p>;
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Approvals">
+    <TableBox label="Approvals">
       <table class="approvals">
         <thead>
           <tr>
@@ -326,14 +327,14 @@ export function SignedBy({ v }: { v: VersionSummary }) {
           <ApprovalRows approvals={voided} current={v.hash} voided />
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
 
 export function VersionList({ versions }: { versions: VersionSummary[] }) {
   if (versions.length === 0) return <p>No versions yet.</p>;
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Versions">
+    <TableBox label="Versions">
       <table class="versions">
         <thead>
           <tr>
@@ -373,6 +374,6 @@ export function VersionList({ versions }: { versions: VersionSummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }

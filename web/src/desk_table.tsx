@@ -3,6 +3,7 @@
 // checkbox, and a box that selects every row shown.
 import { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { TableBox } from './ui/table';
 
 export interface Column<R> {
   key: string;
@@ -40,7 +41,7 @@ export function DeskTable<R>({ name, rows, columns, idOf, labelOf, selected, onS
   const ids = shown.map(idOf);
   const all = ids.length > 0 && ids.every((id) => selected.has(id));
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={`${name} table`}>
+    <TableBox label={`${name} table`}>
       <table class="desk-table">
         <thead>
           <tr>
@@ -100,6 +101,6 @@ export function DeskTable<R>({ name, rows, columns, idOf, labelOf, selected, onS
           )}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }

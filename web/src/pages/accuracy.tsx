@@ -9,6 +9,7 @@ import { pathOf } from '../routes';
 import { Accuracy as Report, Disagreement, mayReview, when } from '../definition_types';
 import { kOutcomeNote, OutcomesTable } from '../definition_outcomes';
 import { Period, periodFromUrl, PeriodPicker, periodQuery, periodWords, setPeriodInUrl } from '../definition_period';
+import { TableBox } from '../ui/table';
 
 const kKindWords: Record<string, string> = {
   hot_rejected: 'Hot, but rejected',
@@ -91,7 +92,7 @@ function QueueRow({ d, canAnswer, onAnswered }: { d: Disagreement; canAnswer: bo
 function Queue({ items, canAnswer, onAnswered }: { items: Disagreement[]; canAnswer: boolean; onAnswered: () => Promise<void> }) {
   if (items.length === 0) return <p class="empty">Nothing to review: every disagreement of the period has an answer.</p>;
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Review queue">
+    <TableBox label="Review queue">
       <table class="review-queue">
         <thead>
           <tr>
@@ -106,14 +107,14 @@ function Queue({ items, canAnswer, onAnswered }: { items: Disagreement[]; canAns
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
 
 function Reviewed({ items }: { items: Disagreement[] }) {
   if (items.length === 0) return <p class="empty">No disagreement of the period has been answered yet.</p>;
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label="Reviewed disagreements">
+    <TableBox label="Reviewed disagreements">
       <table class="reviewed">
         <thead>
           <tr>
@@ -136,7 +137,7 @@ function Reviewed({ items }: { items: Disagreement[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
 

@@ -9,6 +9,7 @@ import { Campaign } from '../reports';
 import { pathOf } from '../routes';
 import { Column, DeskTable } from '../desk_table';
 import { age, gradeRank, Lead, LeadPage, leadName, moment, RepLoad } from '../lead_types';
+import { TableBox } from '../ui/table';
 
 interface StalledLead {
   id: number;
@@ -359,7 +360,7 @@ function RepsPanel({ reps, error }: { reps: RepLoad[] | null; error: string }) {
       )}
       {!reps && !error && <p class="loading">Loading the reps…</p>}
       {reps && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Reps table">
+        <TableBox label="Reps table">
           <table class="reps-table">
             <thead>
               <tr>
@@ -389,7 +390,7 @@ function RepsPanel({ reps, error }: { reps: RepLoad[] | null; error: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       )}
     </section>
   );

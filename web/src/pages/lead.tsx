@@ -8,6 +8,7 @@ import { label, title } from '../format';
 import { pathOf } from '../routes';
 import { FeedbackThread, Timeline } from '../lead_timeline';
 import { age, kMoves, Lead, leadName, moment, Timeline as TimelineData } from '../lead_types';
+import { TableBox } from '../ui/table';
 
 interface RejectReason {
   code: string;
@@ -217,7 +218,7 @@ function Grade({ lead }: { lead: Lead }) {
             {g.reasons.length === 0 && <li>No reasons given.</li>}
           </ul>
           <h3>Score</h3>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Score reasons">
+          <TableBox label="Score reasons">
             <table class="score-table">
               <thead>
                 <tr>
@@ -251,7 +252,7 @@ function Grade({ lead }: { lead: Lead }) {
                 </tr>
               </tfoot>
             </table>
-          </div>
+          </TableBox>
           {sum !== lead.score && (
             <p class="error">The listed points add up to {sum}, but the lead's score is {lead.score}.</p>
           )}

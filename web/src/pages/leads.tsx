@@ -9,6 +9,7 @@ import { count, label } from '../format';
 import { Campaign, FunnelReport, Rep } from '../reports';
 import { pathOf } from '../routes';
 import { day, kStages, LeadPage, leadName } from '../lead_types';
+import { TableBox } from '../ui/table';
 
 interface ListFilters {
   q: string;
@@ -194,7 +195,7 @@ export function Leads({ session }: { session: Session }) {
                 : ''}
           </p>
         </div>
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Leads table">
+        <TableBox label="Leads table">
           <table class="lead-table" aria-busy={loading ? 'true' : undefined}>
             <thead>
               <tr>
@@ -235,7 +236,7 @@ export function Leads({ session }: { session: Session }) {
               )}
             </tbody>
           </table>
-        </div>
+        </TableBox>
         <nav class="pager" aria-label="Pages">
           <button type="button" class="secondary" disabled={back.length === 0 || loading} onClick={previous}>
             Previous

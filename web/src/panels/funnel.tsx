@@ -2,6 +2,7 @@
 // and the share of all leads, with a bar per step.
 import { count, share, title } from '../format';
 import { FunnelReport } from '../reports';
+import { TableBox } from '../ui/table';
 
 export function FunnelPanel({ funnel }: { funnel: FunnelReport }) {
   const steps = funnel.groups[0]?.steps ?? [];
@@ -9,7 +10,7 @@ export function FunnelPanel({ funnel }: { funnel: FunnelReport }) {
   return (
     <section class="panel funnel" aria-labelledby="funnel-h">
       <h2 id="funnel-h">Funnel</h2>
-      <div class="table-wrap" tabIndex={0} role="region" aria-label="Funnel table">
+      <TableBox label="Funnel table">
         <table>
           <thead>
             <tr>
@@ -42,7 +43,7 @@ export function FunnelPanel({ funnel }: { funnel: FunnelReport }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { count, label, share, title } from '../format';
 import { LeakReport } from '../reports';
+import { TableBox } from '../ui/table';
 
 const kFirstRows = 12;
 
@@ -13,7 +14,7 @@ export function LeaksPanel({ leaks }: { leaks: LeakReport }) {
     <section class="panel leaks" aria-labelledby="leaks-h">
       <h2 id="leaks-h">Leaks</h2>
       <p class="sub">{count(leaks.exits)} exits from the funnel</p>
-      <div class="table-wrap" tabIndex={0} role="region" aria-label="Leaks table">
+      <TableBox label="Leaks table">
         <table>
           <thead>
             <tr>
@@ -43,7 +44,7 @@ export function LeaksPanel({ leaks }: { leaks: LeakReport }) {
             )}
           </tbody>
         </table>
-      </div>
+      </TableBox>
       {leaks.leaks.length > kFirstRows && (
         <button type="button" class="secondary" onClick={() => setAll(!all)} aria-expanded={all}>
           {all ? 'Show the first rows' : `Show all ${leaks.leaks.length} rows`}
