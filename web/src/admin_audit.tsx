@@ -7,6 +7,7 @@ import { get, query } from './api';
 import { AuditEntry, AuditPage, FormError, formError, when } from './admin_types';
 import { LoadFailure } from './admin_load';
 import { TableBox } from './ui/table';
+import { Loading } from './ui/states';
 
 export interface AuditFilters {
   actor: string;
@@ -201,8 +202,8 @@ export function AuditTab({ actors }: { actors: string[] }) {
           {error.message}
         </p>
       )}
-      {error && <p class="loading">No entries for these filters.</p>}
-      {!error && !page && <p class="loading">Loading the audit log…</p>}
+      {error && <Loading>No entries for these filters.</Loading>}
+      {!error && !page && <Loading>Loading the audit log…</Loading>}
       {page && <AuditTable entries={page.entries} />}
       <nav class="pager" aria-label="Audit pages">
         <button type="button" class="secondary" disabled={!cursor} onClick={previous}>

@@ -6,6 +6,7 @@ import { get, post } from './api';
 import { BindingFields, FormAlert, RoleBoxes, TextField } from './admin_fields';
 import { ApiToken, Binding, BindingChoices, bindingFor, bindingText, FormError, formError, Role, rolesText, when } from './admin_types';
 import { LoadFailure } from './admin_load';
+import { ErrorAlert, Loading } from './ui/states';
 
 function stateText(t: ApiToken): string {
   if (t.revoked_at) return `Revoked ${when(t.revoked_at)}`;
@@ -47,7 +48,7 @@ export function TokensTab({ choices }: { choices: BindingChoices }) {
   };
 
   if (failure) return <LoadFailure error={failure} what="the tokens" />;
-  if (!tokens) return <p class="loading">Loading the tokens…</p>;
+  if (!tokens) return <Loading>Loading the tokens…</Loading>;
   return (
     <>
       <p role="status" class="said">
@@ -60,11 +61,7 @@ export function TokensTab({ choices }: { choices: BindingChoices }) {
           {tokens.length === 1 ? '1 token' : `${tokens.length} tokens`}, {tokens.filter((t) => stateText(t) === 'Active').length} active.
           Secrets are never shown again after creation.
         </p>
-        {rowError && (
-          <p role="alert" class="error">
-            {rowError.message}
-          </p>
-        )}
+        <ErrorAlert error={rowError} />
         {tokens.length === 0 ? (
           <p>No tokens yet.</p>
         ) : (

@@ -17,6 +17,7 @@ import {
   when,
 } from './admin_types';
 import { LoadFailure } from './admin_load';
+import { Loading } from './ui/states';
 
 const kNoBinding: Binding = { vendor: '', rep: '', team: '' };
 
@@ -58,7 +59,7 @@ export function UsersTab({ choices, self }: { choices: BindingChoices; self: str
   };
 
   if (failure) return <LoadFailure error={failure} what="the users" />;
-  if (!users) return <p class="loading">Loading the users…</p>;
+  if (!users) return <Loading>Loading the users…</Loading>;
   const edited = users.find((u) => u.login === editing);
   return (
     <>

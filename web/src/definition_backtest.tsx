@@ -9,6 +9,7 @@ import { Backtest, versionPath } from './definition_types';
 import { kOutcomeNote, OutcomesTable } from './definition_outcomes';
 import { Period, periodFromUrl, PeriodPicker, periodQuery, periodWords, setPeriodInUrl } from './definition_period';
 import { TableBox } from './ui/table';
+import { Loading } from './ui/states';
 
 const kPage = 100;
 
@@ -56,7 +57,7 @@ export function BacktestPanel({ version }: { version: number }) {
           {error.message}
         </p>
       )}
-      {!result && !error && <p class="loading">Running the backtest…</p>}
+      {!result && !error && <Loading>Running the backtest…</Loading>}
       {result && (
         <>
           <p class="sub backtest-period">

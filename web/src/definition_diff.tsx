@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, query } from './api';
 import { Diff, VersionSummary } from './definition_types';
 import { TableBox } from './ui/table';
+import { Loading } from './ui/states';
 
 const kChangeWords = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
 
@@ -90,7 +91,7 @@ export function DiffPanel({ version, versions }: { version: number; versions: Ve
               {error}
             </p>
           )}
-          {!diff && !error && <p class="loading">Comparing…</p>}
+          {!diff && !error && <Loading>Comparing…</Loading>}
           {diff && (
             <>
               <p class="sub diff-summary">

@@ -10,6 +10,7 @@ import { Accuracy as Report, Disagreement, mayReview, when } from '../definition
 import { kOutcomeNote, OutcomesTable } from '../definition_outcomes';
 import { Period, periodFromUrl, PeriodPicker, periodQuery, periodWords, setPeriodInUrl } from '../definition_period';
 import { TableBox } from '../ui/table';
+import { Loading } from '../ui/states';
 
 const kKindWords: Record<string, string> = {
   hot_rejected: 'Hot, but rejected',
@@ -181,7 +182,7 @@ export function Accuracy({ session }: { session: Session }) {
           {error.message}
         </p>
       )}
-      {!report && !error && <p class="loading">Reading the report…</p>}
+      {!report && !error && <Loading>Reading the report…</Loading>}
       {report && (
         <>
           <p class="sub accuracy-period">{periodWords(report.from, report.to)}.</p>

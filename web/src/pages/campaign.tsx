@@ -10,6 +10,7 @@ import { FunnelReport, Goal, GoalList } from '../reports';
 import { pathOf } from '../routes';
 import { Chart, ChartSeries } from '../chart';
 import { CampaignFacts, CampaignReport, CampaignRow, Feedback, money, Problem, problemOf, TableBox } from '../campaign_shared';
+import { Loading } from '../ui/states';
 
 // The steps shown per week, in the chart and the table.
 const kSteps: { stage: string; label: string }[] = [
@@ -96,7 +97,7 @@ export function CampaignPage({ session, campaignKey }: { session: Session; campa
         <div class="page-head">
           <h1>Campaign</h1>
         </div>
-        <p class="loading">Loading the campaign…</p>
+        <Loading>Loading the campaign…</Loading>
       </>
     );
   }
@@ -237,7 +238,7 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
           {problem.message}
         </p>
       ) : !feedback ? (
-        <p class="loading">Loading the feedback…</p>
+        <Loading>Loading the feedback…</Loading>
       ) : (
         <>
           <dl class="figures small feedback-figures">

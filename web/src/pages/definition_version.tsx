@@ -12,6 +12,7 @@ import { DiffPanel } from '../definition_diff';
 import { BacktestPanel } from '../definition_backtest';
 import { SignOffPanel } from '../definition_signoff';
 import { DraftEditor } from '../definition_editor';
+import { Loading } from '../ui/states';
 
 const kPollMs = 5000;
 
@@ -83,7 +84,7 @@ export function DefinitionVersion({ session, version }: { session: Session; vers
     return (
       <>
         {head}
-        <p class="loading">Loading version {version}…</p>
+        <Loading>Loading version {version}…</Loading>
       </>
     );
 

@@ -8,6 +8,7 @@ import { navigate, pathOf } from '../routes';
 import { mayWrite, Version, VersionSummary, versionPath } from '../definition_types';
 import { Examples } from '../definition_examples';
 import { DefinitionView, SignedBy, VersionFacts, VersionList } from '../definition_view';
+import { Loading } from '../ui/states';
 
 interface Loaded {
   active: Version | null;
@@ -67,7 +68,7 @@ export function Definitions({ session }: { session: Session }) {
     return (
       <>
         <h1>Lead definition</h1>
-        <p class="loading">Loading the definition…</p>
+        <Loading>Loading the definition…</Loading>
       </>
     );
 

@@ -10,6 +10,7 @@ import { pathOf } from '../routes';
 import { Column, DeskTable } from '../desk_table';
 import { age, gradeRank, Lead, LeadPage, leadName, moment, RepLoad } from '../lead_types';
 import { TableBox } from '../ui/table';
+import { Loading } from '../ui/states';
 
 interface StalledLead {
   id: number;
@@ -345,7 +346,7 @@ function ListBody<R>({ list, what, children }: { list: List<R>; what: string; ch
         {list.error}
       </p>
     );
-  if (list.loading && list.rows.length === 0) return <p class="loading">Loading the {what}…</p>;
+  if (list.loading && list.rows.length === 0) return <Loading>Loading the {what}…</Loading>;
   return <>{children}</>;
 }
 
@@ -358,7 +359,7 @@ function RepsPanel({ reps, error }: { reps: RepLoad[] | null; error: string }) {
           {error}
         </p>
       )}
-      {!reps && !error && <p class="loading">Loading the reps…</p>}
+      {!reps && !error && <Loading>Loading the reps…</Loading>}
       {reps && (
         <TableBox label="Reps table">
           <table class="reps-table">

@@ -9,6 +9,7 @@ import { amount, label, share } from '../format';
 import { FunnelReport, Goal, Rep } from '../reports';
 import { Problem, problemOf } from '../campaign_shared';
 import { GoalChoices, GoalForm, kMetrics } from '../goal_form';
+import { ErrorAlert, Loading } from '../ui/states';
 
 interface Approval {
   by: string | null;
@@ -71,12 +72,8 @@ export function Goals({ session }: { session: Session }) {
         {asOf && <p class="sub">As of {asOf.slice(0, 16).replace('T', ' ')} UTC</p>}
       </div>
       {maySet && <GoalForm session={session} choices={choices} onCreated={() => void refresh()} />}
-      {problem && (
-        <p role="alert" class="error">
-          {problem.message}
-        </p>
-      )}
-      {!goals && !problem && <p class="loading">Loading the goals…</p>}
+      <ErrorAlert error={problem} />
+      {!goals && !problem && <Loading>Loading the goals…</Loading>}
       {goals && (
         <>
           <section class="panel goals-section" aria-labelledby="pending-h">
@@ -225,11 +222,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
           )}
         </div>
       )}
-      {problem && (
-        <p role="alert" class="error">
-          {problem.message}
-        </p>
-      )}
+      <ErrorAlert error={problem} />
       <p class="sub small">
         Set by {g.created_by} at {when(g.created_at)}
         {g.behind_at ? ` · fell behind at ${when(g.behind_at)}` : ''}

@@ -9,6 +9,7 @@ import { pathOf } from '../routes';
 import { FeedbackThread, Timeline } from '../lead_timeline';
 import { age, kMoves, Lead, leadName, moment, Timeline as TimelineData } from '../lead_types';
 import { TableBox } from '../ui/table';
+import { ErrorAlert, Loading } from '../ui/states';
 
 interface RejectReason {
   code: string;
@@ -79,7 +80,7 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
       </section>
     );
   }
-  if (!data) return <p class="loading">Loading lead {id}…</p>;
+  if (!data) return <Loading>Loading lead {id}…</Loading>;
 
   const { lead, timeline } = data;
   const may = (roles: string[]) => session.roles.some((r) => roles.includes(r));
@@ -464,11 +465,7 @@ function Moves({ lead, reasons, forOthers, onDone }: MoveProps) {
           </button>
         </form>
       )}
-      {problem && (
-        <p role="alert" class="error">
-          {problem.message}
-        </p>
-      )}
+      <ErrorAlert error={problem} />
     </section>
   );
 }
@@ -544,11 +541,7 @@ function LogTouch({ lead, onDone }: { lead: Lead; onDone: (what: string) => Prom
             {busy ? 'Logging…' : 'Log the touch'}
           </button>
         </div>
-        {problem && (
-          <p role="alert" class="error">
-            {problem.message}
-          </p>
-        )}
+        <ErrorAlert error={problem} />
       </form>
     </section>
   );

@@ -10,6 +10,7 @@ import { Campaign, FunnelReport, Rep } from '../reports';
 import { pathOf } from '../routes';
 import { day, kStages, LeadPage, leadName } from '../lead_types';
 import { TableBox } from '../ui/table';
+import { ErrorAlert } from '../ui/states';
 
 interface ListFilters {
   q: string;
@@ -179,11 +180,7 @@ export function Leads({ session }: { session: Session }) {
           </button>
         </div>
       </form>
-      {error && (
-        <p role="alert" class="error">
-          {error.message}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <section class="panel" aria-labelledby="list-h">
         <div class="list-head">
           <h2 id="list-h">Page {pageNo}</h2>

@@ -10,6 +10,7 @@ import { FunnelPanel } from '../panels/funnel';
 import { GoalsPanel } from '../panels/goals';
 import { LeaksPanel } from '../panels/leaks';
 import { SpeedPanel } from '../panels/speed';
+import { Loading } from '../ui/states';
 
 export interface OverviewData {
   funnel: FunnelReport;
@@ -121,7 +122,7 @@ export function Overview({ session }: { session: Session }) {
           <SpeedPanel speed={data.speed} />
         </div>
       ) : (
-        <p class="loading">{error ? 'No figures for these filters.' : 'Loading the figures…'}</p>
+        <Loading>{error ? 'No figures for these filters.' : 'Loading the figures…'}</Loading>
       )}
       <p class="scope-note">
         Figures for {session.login}'s scope{session.vendor ? ` (vendor ${session.vendor})` : ''}

@@ -2,6 +2,7 @@
 // control marked aria-invalid and described by the error), and the form's
 // error that names none of its fields.
 import { ComponentChildren } from 'preact';
+import { ErrorAlert } from './states';
 
 // What a form shows of a refusal: the server's message and the field it names.
 export interface FieldProblem {
@@ -69,10 +70,6 @@ export function Field({
 
 // A form's error that names none of `fields`: said once, under the form.
 export function FormAlert({ problem, fields }: { problem: FieldProblem | null; fields: readonly string[] }) {
-  if (!problem || (problem.field && fields.includes(problem.field))) return null;
-  return (
-    <p role="alert" class="error">
-      {problem.message}
-    </p>
-  );
+  if (problem?.field && fields.includes(problem.field)) return null;
+  return <ErrorAlert error={problem} />;
 }

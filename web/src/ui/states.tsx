@@ -27,6 +27,16 @@ export function ProblemAlert({ problem }: { problem: Problem | null }) {
   );
 }
 
+// The server's message alone, said once.
+export function ErrorAlert({ error }: { error: { message: string } | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" class="error">
+      {error.message}
+    </p>
+  );
+}
+
 export function Loading({ children }: { children: ComponentChildren }) {
   return <p class="loading">{children}</p>;
 }
