@@ -42,6 +42,18 @@ test('the page allows only its own scripts, styles and connections', async ({ le
   }
   const js = await leadloop.api.get('/assets/app.js');
   expect(js.headers()['content-type']).toContain('text/javascript');
+  // Sent gzipped, and a 304 without a body once the browser has this build.
+  const plain = await leadloop.api.get('/assets/app.js', { headers: { 'Accept-Encoding': 'identity' } });
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+  const zipped = await leadloop.api.get('/assets/app.js', { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(zipped.headers()['content-encoding']).toBe('gzip');
+  expect(await zipped.text()).toBe(await plain.text());
+  const tag = plain.headers()['etag'];
+  expect(tag).toMatch(/^"[0-9a-f]{16}"$/);
+  expect(zipped.headers()['etag']).toBe(tag);
+  const again = await leadloop.api.get('/assets/app.js', { headers: { 'If-None-Match': tag } });
+  expect(again.status()).toBe(304);
+  expect(await again.text()).toBe('');
   expect((await leadloop.api.get('/assets/..%2Fweb.db')).status()).toBe(404);
   expect((await leadloop.api.get('/assets/nothing.js')).status()).toBe(404);
 });
