@@ -8,7 +8,7 @@ LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup web build build-asan run test test-unit test-asan test-integration test-web bench format clean
+.PHONY: all setup web build build-asan run test test-unit test-asan test-integration test-web bench bench-web format clean
 
 all: build
 
@@ -57,6 +57,10 @@ test: test-unit test-asan test-integration test-web
 
 bench: build
 	@bash bench/run.sh
+
+# The web app on the 1M-lead demo: overview paint, lead list paging (bench/web.mjs).
+bench-web: build
+	@node bench/web.mjs --leads $${WEB_LEADS:-1000000}
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
