@@ -3,7 +3,7 @@
 // checkbox, and a box that selects every row shown.
 import { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { TableBox } from './ui/table';
+import { Sort, SortHeader, TableBox } from './ui/table';
 
 export interface Column<R> {
   key: string;
@@ -21,7 +21,7 @@ interface Props<R> {
   labelOf: (r: R) => string; // the row's name, for its checkbox
   selected: Set<number>;
   onSelect: (ids: number[], on: boolean) => void;
-  initialSort?: { key: string; up: boolean };
+  initialSort?: Sort;
   empty: string;
 }
 
@@ -31,12 +31,12 @@ function compare(a: string | number, b: string | number): number {
 }
 
 export function DeskTable<R>({ name, rows, columns, idOf, labelOf, selected, onSelect, initialSort, empty }: Props<R>) {
-  const [sort, setSort] = useState(initialSort ?? { key: columns[0].key, up: true });
+  const [sort, setSort] = useState<Sort>(initialSort ?? { key: columns[0].key, dir: 'ascending' });
   const col = columns.find((c) => c.key === sort.key) ?? columns[0];
   // A stable sort: ties keep the server's order (oldest first).
   const shown = rows
     .map((r, i) => ({ r, i }))
-    .sort((x, y) => (sort.up ? 1 : -1) * compare(col.value(x.r), col.value(y.r)) || x.i - y.i)
+    .sort((x, y) => (sort.dir === 'ascending' ? 1 : -1) * compare(col.value(x.r), col.value(y.r)) || x.i - y.i)
     .map((x) => x.r);
   const ids = shown.map(idOf);
   const all = ids.length > 0 && ids.every((id) => selected.has(id));
@@ -55,21 +55,7 @@ export function DeskTable<R>({ name, rows, columns, idOf, labelOf, selected, onS
               />
             </th>
             {columns.map((c) => (
-              <th
-                key={c.key}
-                scope="col"
-                class={c.num ? 'num' : undefined}
-                aria-sort={sort.key === c.key ? (sort.up ? 'ascending' : 'descending') : undefined}
-              >
-                <button
-                  type="button"
-                  class="desk-sort"
-                  onClick={() => setSort({ key: c.key, up: sort.key === c.key ? !sort.up : true })}
-                >
-                  {c.label}
-                  {sort.key === c.key && <span aria-hidden="true">{sort.up ? ' ▲' : ' ▼'}</span>}
-                </button>
-              </th>
+              <SortHeader key={c.key} col={c.key} label={c.label} sort={sort} numeric={c.num} first="ascending" onSort={setSort} />
             ))}
           </tr>
         </thead>

@@ -270,7 +270,7 @@ export function Desk({ session }: { session: Session }) {
               labelOf={leadName}
               selected={selected}
               onSelect={select}
-              initialSort={{ key: 'age', up: false }}
+              initialSort={{ key: 'age', dir: 'descending' }}
               empty="No lead is waiting for an owner."
             />
           </ListBody>
@@ -293,7 +293,7 @@ export function Desk({ session }: { session: Session }) {
               labelOf={leadName}
               selected={selected}
               onSelect={select}
-              initialSort={{ key: 'due', up: true }}
+              initialSort={{ key: 'due', dir: 'ascending' }}
               empty="No lead is past its follow-up SLA."
             />
           </ListBody>
@@ -319,7 +319,7 @@ export function Desk({ session }: { session: Session }) {
               labelOf={(l) => `${title(l.stage)}, ${l.campaign}`}
               selected={selected}
               onSelect={select}
-              initialSort={{ key: 'days', up: false }}
+              initialSort={{ key: 'days', dir: 'descending' }}
               empty="No lead has stalled that long."
             />
           </ListBody>

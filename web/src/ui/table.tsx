@@ -19,22 +19,24 @@ export interface Sort {
 }
 
 // A column header that sorts the table: a button inside the th, the order
-// said by aria-sort. A first click sorts figures high to low, text A to Z.
+// said by aria-sort. A first click sorts figures high to low, text A to Z
+// (unless `first` says otherwise).
 export function SortHeader({
   col,
   label,
   sort,
   numeric,
+  first = numeric ? 'descending' : 'ascending',
   onSort,
 }: {
   col: string;
   label: string;
   sort: Sort;
   numeric?: boolean;
+  first?: Sort['dir'];
   onSort: (s: Sort) => void;
 }) {
   const active = sort.key === col;
-  const first = numeric ? 'descending' : 'ascending';
   const next: Sort['dir'] = active ? (sort.dir === 'ascending' ? 'descending' : 'ascending') : first;
   return (
     <th scope="col" aria-sort={active ? sort.dir : undefined} class={numeric ? 'num' : undefined}>
