@@ -296,6 +296,21 @@ TEST_F(ApiTest, ListFiltersAndCursorPagination) {
   expect_error(get("/api/v1/leads?cursor=abc"), 422, "invalid_value", "cursor");
 }
 
+// Browsers offer brotli, which httplib would run at quality 11 (over 100 ms
+// for a page of leads): answers are gzip, or plain.
+TEST_F(ApiTest, AnswersAreGzipEvenWhenBrotliIsOffered) {
+  auto c = server_->client(token_);
+  c->set_decompress(false);
+  auto zipped = c->Get("/api/v1/campaigns", {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  ASSERT_TRUE(zipped);
+  EXPECT_EQ(zipped->status, 200);
+  EXPECT_EQ(zipped->get_header_value("Content-Encoding"), "gzip");
+  auto brotli_only = c->Get("/api/v1/campaigns", {{"Accept-Encoding", "br"}});
+  ASSERT_TRUE(brotli_only);
+  EXPECT_EQ(brotli_only->get_header_value("Content-Encoding"), "");
+  EXPECT_GE(nlohmann::json::parse(brotli_only->body)["campaigns"].size(), 2u) << brotli_only->body;
+}
+
 TEST_F(ApiTest, TouchesAttachToLeadsOrStandAlone) {
   Reply lead = post("/api/v1/leads", R"({"email":"touch@me.example","source_campaign":"tm-1"})");
   int64_t id = lead.body["id"];
