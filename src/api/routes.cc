@@ -7,6 +7,8 @@
 
 #include "api/errors.h"
 #include "api/request.h"
+#include "domain/normalize.h"
+#include "engine/dedup_index.h"
 #include "io/csv_export.h"
 
 namespace leadloop::api {
@@ -163,9 +165,28 @@ void get_lead(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200, to_json(*lead));
 }
 
+// A search for a whole email address finds that person through the dedup
+// index (in any case, as deduplication matches it) instead of scanning every
+// row for the text: one lead, or none.
+Status resolve_email_search(RouteContext& ctx, LeadFilter& f) {
+  const std::string q(trim(f.q));
+  if (q.find('@') == std::string::npos || !is_valid_email(q)) return Status();
+  const std::string key = email_key(q);
+  int64_t id = ctx.services.intake.find_key(KeyKind::kEmail, key);
+  if (id != 0) {
+    auto lead = ctx.services.store.get_lead(id);
+    if (!lead.ok() && lead.status().code() != ErrorCode::kNotFound) return lead.status();
+    if (!lead.ok() || lead->email_key != key) id = 0;
+  }
+  f.q.clear();
+  f.id = id;
+  return Status();
+}
+
 void get_leads(RouteContext& ctx, const Request& req, Response& res) {
   auto filter = lead_filter(req, 50, 1000, ctx.services.clock.now());
   if (!filter.ok()) return send_error(res, filter.status());
+  if (Status st = resolve_email_search(ctx, *filter); !st.ok()) return send_error(res, st);
   ctx.services.policy.lead_scope(ctx.principal).restrict(*filter);
   auto leads = ctx.services.store.list_leads(*filter);
   if (!leads.ok()) return send_error(res, leads.status());
@@ -374,6 +395,7 @@ void get_export(RouteContext& ctx, const Request& req, Response& res) {
   auto filter = lead_filter(req, 0, INT32_MAX, ctx.services.clock.now());
   if (!filter.ok()) return send_error(res, filter.status());
   LeadFilter f = *filter;
+  if (Status st = resolve_email_search(ctx, f); !st.ok()) return send_error(res, st);
   if (!req.has_param("limit")) f.limit = 0;
   ctx.services.policy.lead_scope(ctx.principal).restrict(f);
   stream_csv(res, "leads.csv", [store = &ctx.services.store, f](const CsvSink& sink) {
@@ -388,6 +410,7 @@ void get_events_export(RouteContext& ctx, const Request& req, Response& res) {
   if (!filter.ok()) return send_error(res, filter.status());
   EventFilter f;
   f.leads = *filter;
+  if (Status st = resolve_email_search(ctx, f.leads); !st.ok()) return send_error(res, st);
   f.leads.limit = 0;
   ctx.services.policy.lead_scope(ctx.principal).restrict(f.leads);
   for (const char* name : {"from", "to"}) {

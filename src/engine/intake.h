@@ -71,6 +71,13 @@ class Intake {
   // between a read and its write.
   std::unique_lock<std::mutex> lock_writes() const { return std::unique_lock(mu_); }
 
+  // The lead holding this identity key, or 0: a candidate (the index keeps
+  // hashes), for the caller to confirm against the lead's own key.
+  int64_t find_key(KeyKind k, const std::string& key) const {
+    std::lock_guard lock(mu_);
+    return index_.find(k, key);
+  }
+
   // Drops a lead's identity keys from the dedup index once its personal
   // data is erased: a new capture of the person makes a new lead.
   // REQUIRES: the caller holds lock_writes().

@@ -81,6 +81,9 @@ struct LeadFilter {
   std::optional<TimePoint> created_from;  // inclusive
   std::optional<TimePoint> created_to;    // exclusive
   std::string q;                          // text in email, name, company, phone
+  // Only this lead (0: none): a search for a whole email address, resolved
+  // through the dedup index by the API instead of a scan for the text.
+  std::optional<int64_t> id;
   std::vector<Stage> stages;              // any of these (with `stage`, both apply)
   bool unowned = false;                   // only leads without an owner
   // Only leads that may be contacted on this channel ("email", "phone",

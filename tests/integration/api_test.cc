@@ -285,6 +285,17 @@ TEST_F(ApiTest, ListFiltersAndCursorPagination) {
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(get("/api/v1/leads?q=list.example&region=EMEA&limit=100").body["leads"].size(), 12u);
   EXPECT_EQ(get("/api/v1/leads?q=Pager%2017").body["leads"].size(), 1u);
+  // A whole address is the person (any case, as deduplication matches it),
+  // found through the dedup index; a part of one is still a substring.
+  Reply exact = get("/api/v1/leads?q=%20PAGE17%40List.Example%20");
+  ASSERT_EQ(exact.body["leads"].size(), 1u) << exact.text;
+  EXPECT_EQ(exact.body["leads"][0]["email"], "page17@list.example");
+  EXPECT_EQ(get("/api/v1/leads?q=page17%40list.example&region=NA").body["leads"].size(), 0u);  // 17 is EMEA
+  EXPECT_EQ(get("/api/v1/leads?q=nobody%40list.example").body["leads"].size(), 0u);
+  EXPECT_EQ(get("/api/v1/leads?q=age1").body["leads"].size(), 11u);  // page1, page10-19
+  EXPECT_EQ(get("/api/v1/exports/leads.csv?q=page17%40list.example").text.find("page17@list.example") !=
+                std::string::npos,
+            true);
   EXPECT_EQ(get("/api/v1/leads?created_from=2000-01-01&q=list.example&limit=100").body["leads"].size(), 25u);
   EXPECT_EQ(get("/api/v1/leads?created_to=2000-01-01").body["leads"].size(), 0u);
   EXPECT_EQ(get("/api/v1/leads?stage=captured&q=list.example&limit=100").body["leads"].size(), 25u);

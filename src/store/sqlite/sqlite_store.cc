@@ -240,6 +240,7 @@ FilterSql filter_sql(const LeadFilter& f) {
   if (!f.region.empty()) q.add("region = ?", f.region);
   if (f.created_from) q.add("created_at >= ?", *f.created_from);
   if (f.created_to) q.add("created_at < ?", *f.created_to);
+  if (f.id) q.add("id = ?", *f.id);
   if (!f.q.empty()) {
     std::string p = like_pattern(f.q);
     q.where += std::string(q.where.empty() ? " WHERE " : " AND ") +
