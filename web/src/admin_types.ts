@@ -2,6 +2,7 @@
 // (docs/security.md; GET/POST /api/v1/users, /tokens, /audit), and the
 // shared pieces of its forms: roles, bindings, field errors.
 import { ApiError } from './api';
+import { utc } from './format';
 
 export const kRoles = ['admin', 'marketing', 'sales_manager', 'sales_rep', 'vendor', 'viewer'] as const;
 export type Role = (typeof kRoles)[number];
@@ -89,13 +90,8 @@ export function bindingText(b: Binding): string {
 
 export const rolesText = (roles: string[]) => roles.map((r) => kRoleText[r as Role] ?? r).join(', ');
 
-// "2026-12-01T01:10:00.234Z" -> "2026-12-01 01:10:00 UTC": one form on every
-// screen, whatever the browser's zone.
-export function when(iso: string | null | undefined): string {
-  if (!iso) return '–';
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]} UTC` : iso;
-}
+// "2026-12-01T01:10:00.234Z" -> "2026-12-01 01:10:00 UTC" (format.ts).
+export const when = (iso: string | null | undefined) => utc(iso, true);
 
 // An error of a form: the server's message, and the field it names.
 export interface FormError {

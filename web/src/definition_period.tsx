@@ -3,6 +3,7 @@
 // (the 14 days before now). The period lives in the URL (?from=&to=).
 import { useState } from 'preact/hooks';
 import { query } from './api';
+import { dayFrom } from './format';
 
 export interface Period {
   from: string; // YYYY-MM-DD or ''
@@ -33,12 +34,10 @@ export function setPeriodInUrl(p: Period) {
   history.replaceState(null, '', location.pathname + (s ? '?' + s : '') + location.hash);
 }
 
-const day = (offset: number) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-
 const kPresets: { label: string; period: () => Period }[] = [
   { label: 'Last 14 days', period: () => ({ from: '', to: '' }) },
-  { label: 'Last 90 days', period: () => ({ from: day(-90), to: '' }) },
-  { label: 'Last year', period: () => ({ from: day(-365), to: '' }) },
+  { label: 'Last 90 days', period: () => ({ from: dayFrom(-90), to: '' }) },
+  { label: 'Last year', period: () => ({ from: dayFrom(-365), to: '' }) },
   { label: 'Everything', period: () => ({ from: '2000-01-01', to: '' }) },
 ];
 

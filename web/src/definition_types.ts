@@ -2,6 +2,7 @@
 // their documents and approvals, the diff, the backtest and the accuracy
 // report; and who may do what.
 import { Session } from './api';
+import { utc } from './format';
 
 export interface Rule {
   when: string;
@@ -159,10 +160,7 @@ export function signingSide(s: Session): 'marketing' | 'sales' | null {
 
 export const shortHash = (h: string) => h.slice(0, 12);
 
-// "2026-03-16T10:30:00.000Z" -> "2026-03-16 10:30 UTC"
-export function when(iso: string | null | undefined): string {
-  if (!iso) return '–';
-  return iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC';
-}
+// "2026-03-16T10:30:00.000Z" -> "2026-03-16 10:30 UTC" (format.ts).
+export const when = (iso: string | null | undefined) => utc(iso);
 
 export const versionPath = (v: number | string) => `/api/v1/definition/versions/${encodeURIComponent(String(v))}`;

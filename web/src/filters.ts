@@ -1,6 +1,7 @@
 // The overview's filters: the report filters of docs/reports.md. They live
 // in the page's URL (?campaign=...&region=...), so a view can be reloaded
 // and shared.
+import { dayFrom } from './format';
 
 export interface Filters {
   period: string; // a preset of kPeriods, or 'custom'
@@ -56,17 +57,12 @@ export function filtersToUrl(f: Filters): string {
   return s ? '?' + s : '';
 }
 
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 // The capture period as the reports take it: from inclusive, to exclusive.
 export function periodRange(f: Filters, today = new Date()): { from: string; to: string } {
   if (f.period === 'custom') return { from: f.from, to: f.to };
   const preset = kPeriods.find((p) => p.key === f.period);
   if (!preset || preset.days === 0) return { from: '', to: '' };
-  const from = new Date(today.getTime() - preset.days * 86400000);
-  return { from: isoDay(from), to: '' };
+  return { from: dayFrom(-preset.days, today), to: '' };
 }
 
 // The query string of a report for these filters (with `extra` first).

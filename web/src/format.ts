@@ -20,6 +20,18 @@ export function amount(x: number | null | undefined, unit: string): string {
   return kDecimal.format(x);
 }
 
+// "2026-03-16T10:30:00.000Z" -> "2026-03-16 10:30 UTC" (with seconds:
+// "... 10:30:00 UTC"): one form on every screen, whatever the browser's
+// zone; '–' for none.
+export function utc(iso: string | null | undefined, seconds = false): string {
+  if (!iso) return '–';
+  return iso.slice(0, 10) + ' ' + iso.slice(11, seconds ? 19 : 16) + ' UTC';
+}
+
+// The UTC date `offset` days from `today` (negative: before), "YYYY-MM-DD".
+export const dayFrom = (offset: number, today = new Date()) =>
+  new Date(today.getTime() + offset * 86400000).toISOString().slice(0, 10);
+
 // "captured" -> "Captured", "rejected:no_budget" -> "rejected: no budget"
 export const label = (s: string) => s.replaceAll('_', ' ').replace(':', ': ');
 export const title = (s: string) => {

@@ -4,6 +4,7 @@
 // refusal is shown under the field it names.
 import { useState } from 'preact/hooks';
 import { post, Session } from './api';
+import { dayFrom } from './format';
 import { Problem, problemOf } from './ui/states';
 import { Field, FormAlert } from './ui/field';
 import { Goal } from './reports';
@@ -28,8 +29,6 @@ export interface GoalChoices {
   reps: { key: string; name: string }[];
 }
 
-const day = (offset: number) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-
 const kFields = ['name', 'metric', 'target', 'starts_at', 'ends_at', 'campaign', 'vendor', 'region', 'rep', 'curve'];
 
 // "20, 55, 100" -> [20, 55, 100]; null when it is not a list of whole numbers.
@@ -52,8 +51,8 @@ export function GoalForm({
     name: '',
     metric: 'qualified_leads',
     target: '',
-    starts_at: day(0),
-    ends_at: day(90),
+    starts_at: dayFrom(0),
+    ends_at: dayFrom(90),
     campaign: '',
     vendor: '',
     region: '',

@@ -5,7 +5,7 @@
 // goals get the form.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, post, Session } from '../api';
-import { amount, label, share } from '../format';
+import { amount, label, share, utc } from '../format';
 import { FunnelReport, Goal, Rep } from '../reports';
 import { Problem, problemOf } from '../campaign_shared';
 import { GoalChoices, GoalForm, kMetrics } from '../goal_form';
@@ -119,7 +119,6 @@ function paceText(g: FullGoal): string {
   return 'curve ' + g.curve.map((p) => p + '%').join(' → ');
 }
 
-const when = (t: string | null) => (t ? t.slice(0, 16).replace('T', ' ') : '');
 
 function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Session; onChanged: () => Promise<void> }) {
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -188,7 +187,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
           Client side:{' '}
           {g.approvals.client.by ? (
             <>
-              approved by {g.approvals.client.by} at {when(g.approvals.client.at)}
+              approved by {g.approvals.client.by} at {utc(g.approvals.client.at)}
             </>
           ) : (
             <strong>pending</strong>
@@ -199,7 +198,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
             Vendor {g.scope.vendor}:{' '}
             {g.approvals.vendor.by ? (
               <>
-                approved by {g.approvals.vendor.by} at {when(g.approvals.vendor.at)}
+                approved by {g.approvals.vendor.by} at {utc(g.approvals.vendor.at)}
               </>
             ) : (
               <strong>pending</strong>
@@ -224,8 +223,8 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
       )}
       <ErrorAlert error={problem} />
       <p class="sub small">
-        Set by {g.created_by} at {when(g.created_at)}
-        {g.behind_at ? ` · fell behind at ${when(g.behind_at)}` : ''}
+        Set by {g.created_by} at {utc(g.created_at)}
+        {g.behind_at ? ` · fell behind at ${utc(g.behind_at)}` : ''}
       </p>
     </li>
   );
