@@ -29,11 +29,12 @@ void diff_items(const std::string& section, const Items& from, const Items& to,
   }
 }
 
+// "  (says: ...)" when a rule's words differ from its condition, else "".
+std::string says_of(const Rule& r) { return r.says == r.when ? "" : "  (says: " + r.says + ")"; }
+
 Items rule_items(const std::vector<Rule>& rules) {
   Items items;
-  for (const auto& r : rules) {
-    items.emplace_back(r.when, r.says == r.when ? r.when : r.when + "  (says: " + r.says + ")");
-  }
+  for (const auto& r : rules) items.emplace_back(r.when, r.when + says_of(r));
   return items;
 }
 
@@ -66,9 +67,8 @@ std::vector<DefinitionChange> diff_definitions(const Definition& from, const Def
   auto score = [](const Definition& d) {
     Items items;
     for (const auto& s : d.score) {
-      const std::string says = s.rule.says == s.rule.when ? "" : "  (says: " + s.rule.says + ")";
-      items.emplace_back(s.rule.when,
-                         (s.points > 0 ? "+" : "") + std::to_string(s.points) + " when " + s.rule.when + says);
+      items.emplace_back(s.rule.when, (s.points > 0 ? "+" : "") + std::to_string(s.points) +
+                                          " when " + s.rule.when + says_of(s.rule));
     }
     return items;
   };
@@ -88,7 +88,8 @@ std::vector<DefinitionChange> diff_definitions(const Definition& from, const Def
   diff_items("reject_reasons", reasons(from), reasons(to), out);
   auto guide = [](const Definition& d) {
     Items items;
-    for (const auto& q : d.call_guide) items.emplace_back(q.key, q.key + " (" + q.type + "): " + q.question);
+    for (const auto& q : d.call_guide)
+      items.emplace_back(q.key, q.key + " (" + q.type + "): " + q.question);
     return items;
   };
   diff_items("call_guide", guide(from), guide(to), out);
@@ -103,17 +104,18 @@ std::vector<DefinitionChange> diff_definitions(const Definition& from, const Def
     Items items;
     for (size_t i = 0; i < d.routing.rules.size(); ++i) {
       const RoutingRule& r = d.routing.rules[i];
-      const std::string says = r.rule.says == r.rule.when ? "" : "  (says: " + r.rule.says + ")";
       const std::string to = r.rep.empty() ? "team " + r.team : "rep " + r.rep;
-      items.emplace_back(std::to_string(i + 1) + ". " + r.rule.when,
-                         std::to_string(i + 1) + ". when " + r.rule.when + " -> " + to + says);
+      items.emplace_back(
+          std::to_string(i + 1) + ". " + r.rule.when,
+          std::to_string(i + 1) + ". when " + r.rule.when + " -> " + to + says_of(r.rule));
     }
     return items;
   };
   diff_items("routing.rules", routing(from), routing(to), out);
   diff_value("routing.reassign_after_hours", std::to_string(from.routing.reassign_after_hours),
              std::to_string(to.routing.reassign_after_hours), out);
-  diff_value("routing.nurture_programme", from.routing.nurture_programme, to.routing.nurture_programme, out);
+  diff_value("routing.nurture_programme", from.routing.nurture_programme,
+             to.routing.nurture_programme, out);
   return out;
 }
 
