@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -66,10 +67,12 @@ int run_serve(const ServeArgs& a) {
   }
   api::ServerConfig config;
   config.host = a.listen.substr(0, colon);
-  try {
-    config.port = std::stoi(a.listen.substr(colon + 1));
-  } catch (...) {
-    return fail(Status(ErrorCode::kInvalidValue, "the port is not a number", "--listen"));
+  const std::string_view port_text = std::string_view(a.listen).substr(colon + 1);
+  auto [end, err] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), config.port);
+  if (err != std::errc() || end != port_text.data() + port_text.size() || config.port < 0 ||
+      config.port > 65535) {
+    return fail(Status(ErrorCode::kInvalidValue, "the port is not a number from 0 to 65535",
+                       "--listen"));
   }
   config.max_body_bytes = a.max_body;
   config.threads = a.threads;

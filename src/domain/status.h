@@ -38,7 +38,7 @@ enum class ErrorCode {
 // "invalid_json", "missing_field", ...
 std::string_view error_code_name(ErrorCode code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(ErrorCode code, std::string message, std::string field = {})
@@ -70,7 +70,7 @@ class Status {
 
 // A value or the reason there is none. REQUIRES: a Status given is not ok.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT

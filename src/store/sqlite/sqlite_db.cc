@@ -160,7 +160,10 @@ Status in_transaction(SqliteDb& db, const std::function<Status()>& body) {
   LEADLOOP_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
   Status st = body();
   if (st.ok()) st = db.exec("COMMIT");
-  if (!st.ok()) db.exec("ROLLBACK");
+  // The first failure is the one to report. SQLite may already have rolled
+  // back by itself (a full disk, an interrupt), and then ROLLBACK fails with
+  // "no transaction is active", which says nothing new.
+  if (!st.ok()) (void)db.exec("ROLLBACK");
   return st;
 }
 
