@@ -65,4 +65,19 @@ bool Policy::can_see_campaign(const Principal& p, const Campaign& c) const {
 
 bool Policy::sees_revenue(const Principal& p) const { return p.roles.any_of(kProgrammeRoles); }
 
+void Policy::redact_money(const Principal& p, Json& object) const {
+  if (sees_revenue(p) || !object.is_object()) return;
+  for (std::string_view key : kMoneyPayloadKeys) object.erase(std::string(key));
+}
+
+// The roles that work individual leads (a viewer reads figures only).
+constexpr RoleSet kLeadRowRoles = {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep,
+                                   Role::kVendor};
+// The programme's own side: may lift an opt-out a person asked for.
+constexpr RoleSet kConsentGranters = {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kSalesRep};
+
+bool Policy::sees_lead_rows(const Principal& p) const { return p.roles.any_of(kLeadRowRoles); }
+
+bool Policy::may_lift_opt_out(const Principal& p) const { return p.roles.any_of(kConsentGranters); }
+
 }  // namespace leadloop

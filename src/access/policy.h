@@ -12,9 +12,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "access/tokens.h"
+#include "domain/codec.h"
 #include "engine/campaign_catalog.h"
 #include "engine/router.h"
 
@@ -40,8 +42,18 @@ class Policy {
   // Vendors see their vendor's campaigns only; viewers see campaigns for
   // reports; everyone else every campaign.
   bool can_see_campaign(const Principal& p, const Campaign& c) const;
-  // Whether deal amounts and revenue may be shown (not to vendors).
+  // Whether deal amounts and revenue may be shown (not to vendors). Every
+  // answer that carries money asks this one question.
   bool sees_revenue(const Principal& p) const;
+  // Drops the keys that carry money (kMoneyPayloadKeys, domain/event.h) from an event payload or
+  // any JSON object unless the caller sees revenue.
+  void redact_money(const Principal& p, Json& object) const;
+  // Whether individual leads (ids, rows) may be listed to the caller: every
+  // role that works leads; a viewer gets figures only.
+  bool sees_lead_rows(const Principal& p) const;
+  // Whether the caller may grant consent or set it back to unknown, which
+  // lifts an opt-out: not a vendor, which may only record a denial.
+  bool may_lift_opt_out(const Principal& p) const;
 
  private:
   const CampaignCatalog& campaigns_;

@@ -11,6 +11,9 @@ namespace {
 constexpr std::string_view kSessionPrefix = "lls_";
 constexpr std::string_view kSessionDomain = "leadloop session v1";
 constexpr size_t kMaxPasswordBytes = 1024;
+// Past this many (login, address) pairs tracked, those not locked are
+// forgotten, so a spray of addresses cannot grow the table without bound.
+constexpr size_t kMaxTrackedPairs = 100000;
 
 Status bad_login() {
   return Status(ErrorCode::kUnauthorized,
@@ -105,11 +108,47 @@ Result<User> UserDirectory::change(std::string_view login, const UserChange& c) 
     end_sessions = end_sessions || *c.disabled;
   }
   LEADLOOP_RETURN_IF_ERROR(store_.put_user(*u));
+  if (c.password) clear_locks(u->id);  // a new password clears every lock
   if (end_sessions) LEADLOOP_RETURN_IF_ERROR(store_.revoke_sessions(u->id, 0, clock_.now()));
   return u;
 }
 
-Result<SignedIn> UserDirectory::login(std::string_view login, std::string_view password) {
+bool UserDirectory::locked_from(const LockKey& k, TimePoint now) const {
+  std::lock_guard lock(locks_mu_);
+  auto it = locks_.find(k);
+  return it != locks_.end() && it->second.locked_until > now;
+}
+
+void UserDirectory::note_failure(const LockKey& k, TimePoint now) {
+  std::lock_guard lock(locks_mu_);
+  if (locks_.size() >= kMaxTrackedPairs) {
+    std::erase_if(locks_, [&](const auto& kv) { return kv.second.locked_until <= now; });
+  }
+  AddressLock& l = locks_[k];
+  if (++l.failures >= policy_.max_failures) {
+    l.failures = 0;
+    l.locked_until = now + policy_.lock_millis;
+  }
+}
+
+void UserDirectory::clear_locks(int64_t user_id) {
+  std::lock_guard lock(locks_mu_);
+  std::erase_if(locks_, [&](const auto& kv) { return kv.first.first == user_id; });
+}
+
+std::optional<TimePoint> UserDirectory::locked_until(int64_t user_id) const {
+  const TimePoint now = clock_.now();
+  std::lock_guard lock(locks_mu_);
+  std::optional<TimePoint> latest;
+  for (auto it = locks_.lower_bound({user_id, ""}); it != locks_.end() && it->first.first == user_id; ++it) {
+    if (it->second.locked_until > now && (!latest || it->second.locked_until > *latest)) {
+      latest = it->second.locked_until;
+    }
+  }
+  return latest;
+}
+
+Result<SignedIn> UserDirectory::login(std::string_view login, std::string_view password, std::string_view address) {
   auto u = store_.find_user(login);
   if (!u.ok() && u.status().code() != ErrorCode::kNotFound) return u.status();
   // The hash is checked first, whatever the account's state, so an unknown,
@@ -122,9 +161,12 @@ Result<SignedIn> UserDirectory::login(std::string_view login, std::string_view p
   if (!u.ok()) return bad_login();
   const TimePoint now = clock_.now();
   if (u->disabled_at) return bad_login();
+  // A lock stored by an earlier version holds from everywhere until it ends.
   if (u->locked_until && *u->locked_until > now) return bad_login();
+  const LockKey where{u->id, std::string(address)};
+  if (locked_from(where, now)) return bad_login();
   if (!matches) {
-    LEADLOOP_RETURN_IF_ERROR(store_.note_login(u->id, false, now, policy_.max_failures, policy_.lock_millis).status());
+    note_failure(where, now);
     return bad_login();
   }
   // Read again after the success is noted: an admin may have disabled the
@@ -135,6 +177,11 @@ Result<SignedIn> UserDirectory::login(std::string_view login, std::string_view p
   if (!u.ok()) return u.status();
   if (u->disabled_at || u->password_hash != verified_hash) return bad_login();
   if (u->locked_until && *u->locked_until > now) return bad_login();
+  if (locked_from(where, now)) return bad_login();  // parallel failures locked it meanwhile
+  {
+    std::lock_guard lock(locks_mu_);
+    locks_.erase(where);
+  }
 
   SignedIn s;
   s.secret = random_secret(kSessionPrefix);

@@ -1,10 +1,13 @@
 // UserDirectory: people who sign in with a password, and their sessions.
 // Passwords are stored as argon2id hashes (libsodium crypto_pwhash_str);
 // a session's cookie secret is stored as a keyed hash, with the CSRF token
-// the session's writes must echo. Consecutive failed logins lock the
-// account for a while. Thread-safe (the store serialises writes).
+// the session's writes must echo. Consecutive failed logins from one
+// address lock the account for a while from that address only, so nobody
+// can lock a person out from elsewhere. Thread-safe (the store serialises
+// writes; the per-address locks are guarded by a mutex).
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -58,7 +61,11 @@ class UserDirectory {
 
   // kUnauthorized, with one message whatever went wrong (unknown login,
   // wrong password, disabled, locked), so the answer reveals nothing.
-  Result<SignedIn> login(std::string_view login, std::string_view password);
+  // Failures count per login and `address` (the client's): max_failures in
+  // a row from one address lock the login from that address only.
+  Result<SignedIn> login(std::string_view login, std::string_view password, std::string_view address = "");
+  // Until when a user is locked out from some address; nullopt if from none.
+  std::optional<TimePoint> locked_until(int64_t user_id) const;
   // The principal of a live session; kUnauthorized otherwise.
   Result<Principal> verify_session(std::string_view secret);
   Status logout(const Principal& p);
@@ -72,6 +79,19 @@ class UserDirectory {
   // Verified against for unknown logins, so they take as long; made once.
   std::once_flag dummy_once_;
   std::string dummy_hash_;
+
+  // Failures in a row of one login from one address, and the lock they
+  // earned. In memory: a restart forgets them (a lock lasts minutes).
+  struct AddressLock {
+    int failures = 0;
+    TimePoint locked_until = 0;
+  };
+  using LockKey = std::pair<int64_t, std::string>;  // user id, address
+  bool locked_from(const LockKey& k, TimePoint now) const;
+  void note_failure(const LockKey& k, TimePoint now);
+  void clear_locks(int64_t user_id);
+  mutable std::mutex locks_mu_;
+  std::map<LockKey, AddressLock> locks_;  // guarded by locks_mu_
 };
 
 // "user:<login>" name rules: 1-64 of [a-z0-9._@-], case-insensitive.

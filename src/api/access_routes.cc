@@ -29,13 +29,16 @@ void add_binding(Json& j, const AccessBinding& b) {
   j["team"] = b.team;
 }
 
-Json user_json(const User& u, TimePoint now) {
+// `locked`: the latest lock from any address (UserDirectory::locked_until).
+Json user_json(const User& u, TimePoint now, std::optional<TimePoint> locked = std::nullopt) {
+  std::optional<TimePoint> until = u.locked_until && *u.locked_until > now ? u.locked_until : std::nullopt;
+  if (locked && (!until || *locked > *until)) until = locked;
   Json j = {{"login", u.login},
             {"name", u.name},
             {"roles", roles_json(parse_roles(u.roles).value_or(RoleSet{}))},
             {"created_at", format_time(u.created_at)},
             {"disabled", u.disabled_at.has_value()},
-            {"locked_until", u.locked_until && *u.locked_until > now ? optional_time(u.locked_until) : Json(nullptr)},
+            {"locked_until", optional_time(until)},
             {"last_login_at", optional_time(u.last_login_at)}};
   add_binding(j, u.binding);
   return j;
@@ -102,7 +105,8 @@ void post_session(RouteContext& ctx, const Request& req, Response& res) {
   for (const char* f : {"login", "password"}) {
     if (!body->contains(f)) return send_error(res, Status(ErrorCode::kMissingField, std::string(f) + " is required", f));
   }
-  auto s = ctx.services.users.login((*body)["login"].get<std::string>(), (*body)["password"].get<std::string>());
+  auto s = ctx.services.users.login((*body)["login"].get<std::string>(), (*body)["password"].get<std::string>(),
+                                    req.remote_addr);
   if (!s.ok()) return send_error(res, s.status());
   const TimePoint now = ctx.services.clock.now();
   res.set_header("Set-Cookie",
@@ -149,7 +153,7 @@ void get_users(RouteContext& ctx, const Request&, Response& res) {
   if (!users.ok()) return send_error(res, users.status());
   Json list = Json::array();
   const TimePoint now = ctx.services.clock.now();
-  for (const User& u : *users) list.push_back(user_json(u, now));
+  for (const User& u : *users) list.push_back(user_json(u, now, ctx.services.users.locked_until(u.id)));
   send_json(res, 200, {{"users", list}});
 }
 

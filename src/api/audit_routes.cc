@@ -5,6 +5,7 @@
 
 #include <string_view>
 
+#include "access/pseudonym.h"
 #include "api/errors.h"
 #include "api/request.h"
 #include "api/routes.h"
@@ -39,6 +40,28 @@ std::string_view kind_of(std::string_view collection) {
     if (k.collection == collection) return k.kind;
   }
   return {};
+}
+
+// Whether a path value has the form of an id or a key (digits, letters,
+// "_", ".", "-"; at most 64): written as it is. Anything else (an email, a
+// phone, a name with spaces) could name a person and is written as a
+// pseudonym (access/pseudonym.h).
+bool id_like(std::string_view value) {
+  if (value.empty() || value.size() > 64) return false;
+  for (char c : value) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                    c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The value as the log may hold it: as it is, or its pseudonym ("#..."),
+// or "(withheld)" when the key cannot be read.
+std::string loggable(Store& store, std::string_view value) {
+  if (id_like(value)) return std::string(value);
+  auto p = audit_pseudonym(store, value);
+  return p.ok() ? *p : "(withheld)";
 }
 
 // "kind:value" for the first path parameter that follows a known
@@ -160,10 +183,25 @@ std::string audit_record(const RouteInfo& route, const Request& req, const Respo
   return std::string(kind) + ":" + std::string(rest.substr(slash + 1));
 }
 
+// The record as the log may hold it: the value after "kind:" through
+// loggable(); a sign-in that failed names its login by pseudonym only (a
+// mistyped password in the login field must not stay on record).
+std::string loggable_record(Store& store, const RouteInfo& route, const std::string& record, int status) {
+  const size_t colon = record.find(':');
+  if (colon == std::string::npos) return record;
+  const std::string_view value = std::string_view(record).substr(colon + 1);
+  const bool sign_in = route.method == "POST" && route.path == "/api/v1/session";
+  if (sign_in && status == 201) return record;  // who signed in stays named, as every actor
+  if (!sign_in) return record.substr(0, colon + 1) + loggable(store, value);
+  auto p = audit_pseudonym(store, value);
+  return record.substr(0, colon + 1) + (p.ok() ? *p : "(withheld)");
+}
+
 void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const Request& req,
                   const Response& res) {
   entry.action = route.method + " " + route.path;
   if (entry.record.empty()) entry.record = audit_record(route, req, res);
+  entry.record = loggable_record(store, route, entry.record, res.status > 0 ? res.status : 200);
   entry.remote = req.remote_addr;
   entry.status = res.status > 0 ? res.status : 200;  // a streamed export sets it later
   if (!req.params.empty()) entry.detail = dump_json(Json{{"query", query_detail(req)}});

@@ -251,6 +251,14 @@ void get_diff(RouteContext& ctx, const Request& req, Response& res) {
 
 // ---- backtest and accuracy ------------------------------------------------
 
+// Whether a row about lead `id` may be listed to the caller: never to a
+// viewer (figures only), and only a lead in scope to a team's manager.
+bool lists_lead(const RouteContext& ctx, int64_t id) {
+  if (!ctx.services.policy.sees_lead_rows(ctx.principal)) return false;
+  if (ctx.services.policy.lead_scope(ctx.principal).all) return true;
+  return visible_lead(ctx, id).ok();
+}
+
 void get_backtest(RouteContext& ctx, const Request& req, Response& res) {
   auto v = path_id(req, 1, "definition version");
   if (!v.ok()) return send_error(res, v.status());
@@ -263,6 +271,7 @@ void get_backtest(RouteContext& ctx, const Request& req, Response& res) {
   const BacktestResult& b = run->result;
   Json changes = Json::array();
   for (const auto& c : b.changes) {
+    if (!lists_lead(ctx, c.lead_id)) continue;
     changes.push_back({{"lead", c.lead_id}, {"from", grade_name(c.from)}, {"to", grade_name(c.to)}});
   }
   send_json(res, 200,
@@ -298,10 +307,15 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
   if (!r.ok()) return send_error(res, r.status());
   const auto& hot = r->by_grade[static_cast<size_t>(Grade::kHot)];
   const auto& warm = r->by_grade[static_cast<size_t>(Grade::kWarm)];
+  // The counts are for everyone who reads the report; the rows name leads.
   Json queue = Json::array();
-  for (const auto& d : r->queue) queue.push_back(disagreement_json(d));
+  for (const auto& d : r->queue) {
+    if (lists_lead(ctx, d.lead_id)) queue.push_back(disagreement_json(d));
+  }
   Json answered = Json::array();
-  for (const auto& d : r->answered) answered.push_back(disagreement_json(d));
+  for (const auto& d : r->answered) {
+    if (lists_lead(ctx, d.lead_id)) answered.push_back(disagreement_json(d));
+  }
   send_json(res, 200,
             {{"from", format_time(period->from)},
              {"to", format_time(period->to)},
@@ -312,6 +326,7 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
                 {{"accepted", share(warm.accepted, warm.leads)}, {"opportunity", share(warm.opportunities, warm.leads)}}}}},
              {"misses", r->misses},
              {"review_queue", queue},
+             {"review_queue_total", r->queue.size()},
              {"reviewed", answered},
              {"answers", {{"was_lead", r->answered_was_lead}, {"not_a_lead", r->answered_not_lead}}}});
 }

@@ -235,8 +235,13 @@ void get_campaign_feedback(RouteContext& ctx, const Request& req, Response& res)
                        {"count", r.count},
                        {"share", share(r.count, f->rejected)}});
   }
+  // The answers name leads: a caller who sees some leads only (a rep, a
+  // team's manager) gets those of its own scope; the counts stay whole.
+  const bool every_lead = ctx.services.policy.lead_scope(ctx.principal).all;
   Json recent = Json::array();
-  for (const auto& a : f->recent) recent.push_back(feedback_answer_json(a));
+  for (const auto& a : f->recent) {
+    if (every_lead || visible_lead(ctx, a.lead_id).ok()) recent.push_back(feedback_answer_json(a));
+  }
   send_json(res, 200,
             {{"campaign", key},
              {"leads", f->leads},

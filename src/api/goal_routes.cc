@@ -64,9 +64,11 @@ Json goal_json(const GoalView& v) {
 }
 
 // A vendor sees the goals of its vendor; a rep the goals of nobody in
-// particular and their own; everyone else every goal.
+// particular and their own; everyone else every goal. A revenue goal is
+// money: only for those who see revenue (not a vendor).
 bool can_see_goal(const RouteContext& ctx, const Goal& g) {
   const Principal& p = ctx.principal;
+  if (revenue_goal(g) && !ctx.services.policy.sees_revenue(p)) return false;
   if (p.has(Role::kAdmin) || p.has(Role::kMarketing) || p.has(Role::kSalesManager) || p.has(Role::kViewer)) {
     return true;
   }
@@ -107,6 +109,9 @@ void post_goal(RouteContext& ctx, const Request& req, Response& res) {
     return send_error(res, Status(ErrorCode::kInvalidValue, "metric is " + std::string(goal_metric_names()), "metric"));
   }
   g.metric = *metric;
+  if (revenue_goal(g) && !ctx.services.policy.sees_revenue(ctx.principal)) {
+    return send_error(res, Status(ErrorCode::kForbidden, "revenue goals are not for vendors", "metric"));
+  }
   if (!b.contains("target")) return send_error(res, Status(ErrorCode::kMissingField, "target is required", "target"));
   const double target = b["target"].get<double>();
   const double scaled = revenue_goal(g) ? std::round(target * 100) : target;

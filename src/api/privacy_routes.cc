@@ -120,6 +120,18 @@ Result<ConsentInput> parse_consent_input(const Request& req) {
   return in;
 }
 
+// A caller who may not lift an opt-out (a vendor) records denials only:
+// granting a channel, or setting it back to unknown, is refused.
+Status require_denials_only(const RouteContext& ctx, const ConsentInput& in) {
+  if (ctx.services.policy.may_lift_opt_out(ctx.principal)) return Status();
+  for (auto [name, value] : {std::pair{"email", in.email}, std::pair{"phone", in.phone}, std::pair{"mail", in.mail}}) {
+    if (value && *value != Consent::kDenied) {
+      return Status(ErrorCode::kForbidden, "a vendor records an opt-out (denied), never lifts one", name);
+    }
+  }
+  return Status();
+}
+
 void post_consent(RouteContext& ctx, const Request& req, Response& res) {
   auto id = path_id(req, 1, "lead");
   if (!id.ok()) return send_error(res, id.status());
@@ -128,6 +140,7 @@ void post_consent(RouteContext& ctx, const Request& req, Response& res) {
   if (auto seen = visible_lead(ctx, *id); !seen.ok()) return send_error(res, seen.status().with_field("id"));
   auto in = parse_consent_input(req);
   if (!in.ok()) return send_error(res, in.status());
+  if (Status st = require_denials_only(ctx, *in); !st.ok()) return send_error(res, st);
   ConsentDesk desk(ctx.services.store, ctx.services.clock, ctx.services.intake,
                    ctx.services.definitions.active(), &ctx.services.router);
   auto answer = desk.set(*id, *in, ctx.principal.actor());

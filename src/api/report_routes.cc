@@ -184,7 +184,9 @@ void get_stalled(RouteContext& ctx, const Request& req, Response& res) {
                       {"oldest_since", format_time(g.oldest_since)},
                       {"oldest_days", static_cast<double>(now - g.oldest_since) / kMillisPerDay}});
   }
+  // A viewer gets the figures, never the leads themselves.
   Json leads = Json::array();
+  if (!ctx.services.policy.sees_lead_rows(ctx.principal)) st.oldest.clear();
   for (const StalledLead& l : st.oldest) {
     leads.push_back({{"id", l.id},
                      {"stage", stage_name(l.stage)},

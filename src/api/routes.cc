@@ -76,9 +76,7 @@ void restrict_capture(const RouteContext& ctx, std::vector<Result<Lead>>& batch)
 // for a vendor.
 Json event_json(const RouteContext& ctx, const LeadEvent& e) {
   Json j = to_json(e);
-  if (!ctx.services.policy.sees_revenue(ctx.principal) && j.contains("payload") && j["payload"].is_object()) {
-    for (const char* key : {"amount", "revenue", "amount_cents", "revenue_cents"}) j["payload"].erase(key);
-  }
+  if (j.contains("payload")) ctx.services.policy.redact_money(ctx.principal, j["payload"]);
   return j;
 }
 
@@ -166,20 +164,24 @@ void get_lead(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 // A search for a whole email address finds that person through the dedup
-// index (in any case, as deduplication matches it) instead of scanning every
-// row for the text: one lead, or none.
+// index (in any case, as deduplication matches it) instead of scanning for
+// the text: the one lead of theirs the caller may see, or none. A caller who
+// sees several (each party has its own lead of the person) gets the scan.
 Status resolve_email_search(RouteContext& ctx, LeadFilter& f) {
   const std::string q(trim(f.q));
   if (q.find('@') == std::string::npos || !is_valid_email(q)) return Status();
   const std::string key = email_key(q);
-  int64_t id = ctx.services.intake.find_key(KeyKind::kEmail, key);
-  if (id != 0) {
+  std::vector<int64_t> seen;
+  for (int64_t id : ctx.services.intake.find_keys(KeyKind::kEmail, key)) {
     auto lead = ctx.services.store.get_lead(id);
     if (!lead.ok() && lead.status().code() != ErrorCode::kNotFound) return lead.status();
-    if (!lead.ok() || lead->email_key != key) id = 0;
+    if (lead.ok() && lead->email_key == key && ctx.services.policy.can_see_lead(ctx.principal, *lead)) {
+      seen.push_back(id);
+    }
   }
+  if (seen.size() > 1) return Status();
   f.q.clear();
-  f.id = id;
+  f.id = seen.empty() ? 0 : seen.front();
   return Status();
 }
 
@@ -337,12 +339,16 @@ void post_import(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, report->record.dry_run ? 200 : 201, body);
 }
 
-// An import the caller may see: a vendor's own campaigns' only.
+// An import the caller may see: every import for those who see every
+// lead; else a vendor's into its own campaigns and the caller's own (a
+// team's manager: its rejected rows are no other team's business).
 Result<ImportRecord> visible_import(const RouteContext& ctx, int64_t id) {
   auto rec = ctx.services.store.get_import(id);
   if (!rec.ok()) return rec.status();
+  if (ctx.services.policy.lead_scope(ctx.principal).all) return rec;
   auto only = capture_campaigns(ctx);
-  if (only && !listed(*only, rec->campaign)) {
+  const bool own_campaign = only && listed(*only, rec->campaign);
+  if (!own_campaign && rec->actor != ctx.principal.actor()) {
     return Status(ErrorCode::kNotFound, "no import with id " + std::to_string(id), "id");
   }
   return rec;
@@ -420,8 +426,9 @@ void get_events_export(RouteContext& ctx, const Request& req, Response& res) {
     (std::string_view(name) == "from" ? f.from : f.to) = *t;
   }
   f.types = list_param(req, "type");
-  stream_csv(res, "events.csv", [store = &ctx.services.store, f](const CsvSink& sink) {
-    return export_events_csv(*store, f, sink);
+  const bool with_money = ctx.services.policy.sees_revenue(ctx.principal);
+  stream_csv(res, "events.csv", [store = &ctx.services.store, f, with_money](const CsvSink& sink) {
+    return export_events_csv(*store, f, sink, nullptr, with_money);
   });
 }
 

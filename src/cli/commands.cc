@@ -200,11 +200,11 @@ int run_import(const ImportArgs& a) {
     out << "line,column,field,code,reason\r\n";
     for (const ImportError& e : report->errors) {
       std::string row = std::to_string(e.line) + "," + (e.column ? std::to_string(e.column) : "") + ",";
-      append_csv_field(row, e.field);
+      append_csv_cell(row, e.field);
       row += ",";
-      append_csv_field(row, e.code);
+      append_csv_cell(row, e.code);
       row += ",";
-      append_csv_field(row, e.reason);
+      append_csv_cell(row, e.reason);
       out << row << "\r\n";
     }
     std::cout << "rejected rows: " << path << "\n";

@@ -29,6 +29,11 @@ inline constexpr std::string_view kErased = "erased";
 inline constexpr std::string_view kConsentChanged = "consent_changed";
 }  // namespace event_type
 
+// Payload keys that carry deal money (an opportunity's amount, a won deal's
+// revenue): shown only to callers who see revenue (access/policy.h), in
+// timelines and the events export alike.
+inline constexpr std::string_view kMoneyPayloadKeys[] = {"amount", "revenue", "amount_cents", "revenue_cents"};
+
 struct LeadEvent {
   int64_t id = 0;  // global, increasing in commit order
   int64_t lead_id = 0;

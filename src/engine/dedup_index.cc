@@ -1,5 +1,6 @@
 #include "engine/dedup_index.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace leadloop {
@@ -32,7 +33,12 @@ void DedupIndex::add(int64_t id, const std::string& email_key, const std::string
                      const std::string& name_key) {
   const std::string* keys[kKeyKinds] = {&email_key, &phone_key, &name_key};
   for (int k = 0; k < kKeyKinds; ++k) {
-    if (!keys[k]->empty()) maps_[static_cast<size_t>(k)].emplace(hash(*keys[k]), id);
+    if (keys[k]->empty()) continue;
+    const uint64_t h = hash(*keys[k]);
+    auto [it, added] = maps_[static_cast<size_t>(k)].emplace(h, id);
+    if (added || it->second == id) continue;
+    std::vector<int64_t>& more = others_[static_cast<size_t>(k)][h];
+    if (std::find(more.begin(), more.end(), id) == more.end()) more.push_back(id);
   }
 }
 
@@ -41,10 +47,33 @@ void DedupIndex::remove(int64_t id, const std::string& email_key, const std::str
   const std::string* keys[kKeyKinds] = {&email_key, &phone_key, &name_key};
   for (int k = 0; k < kKeyKinds; ++k) {
     if (keys[k]->empty()) continue;
+    const uint64_t h = hash(*keys[k]);
     auto& map = maps_[static_cast<size_t>(k)];
-    auto it = map.find(hash(*keys[k]));
-    if (it != map.end() && it->second == id) map.erase(it);
+    auto& rest = others_[static_cast<size_t>(k)];
+    auto more = rest.find(h);
+    if (more != rest.end()) std::erase(more->second, id);
+    auto it = map.find(h);
+    if (it != map.end() && it->second == id) {
+      if (more != rest.end() && !more->second.empty()) {
+        it->second = more->second.front();
+        more->second.erase(more->second.begin());
+      } else {
+        map.erase(it);
+      }
+    }
+    if (more != rest.end() && more->second.empty()) rest.erase(more);
   }
+}
+
+std::vector<int64_t> DedupIndex::find_all(KeyKind k, const std::string& key) const {
+  std::vector<int64_t> out;
+  const int64_t first = find(k, key);
+  if (first == 0) return out;
+  out.push_back(first);
+  const auto& rest = others_[static_cast<size_t>(k)];
+  auto more = rest.find(hash(key));
+  if (more != rest.end()) out.insert(out.end(), more->second.begin(), more->second.end());
+  return out;
 }
 
 int64_t DedupIndex::find(KeyKind k, const std::string& key) const {

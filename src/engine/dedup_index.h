@@ -1,5 +1,7 @@
 // DedupIndex maps every identity key (email, phone, company+name) to the
-// first lead that had it. Keys are held as 64-bit hashes (16 bytes an entry,
+// first lead that had it, and keeps any later lead with the same key (a
+// vendor's own lead of a person another party already has, or a hash
+// collision) as a further candidate. Keys are held as 64-bit hashes (16 bytes an entry,
 // ~50 MB for a million leads with all three keys); a hit is a candidate that
 // the caller confirms against the lead's real key, so a hash collision can
 // never merge two different people. Rebuilt from the store at start, updated
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/lead.h"
 
@@ -25,20 +28,26 @@ const std::string& lead_key(const Lead& l, KeyKind k);
 class DedupIndex {
  public:
   void reserve(size_t leads);
-  // Adds the lead's keys; keys already taken keep their first lead.
+  // Adds the lead's keys; keys already taken keep their first lead, and
+  // this one becomes a further candidate for them.
   void add(int64_t id, const std::string& email_key, const std::string& phone_key,
            const std::string& name_key);
   void add(const Lead& l) { add(l.id, l.email_key, l.phone_key, l.name_key); }
-  // Removes the entries of these keys that point at lead `id`.
+  // Removes the entries of these keys that point at lead `id` (a further
+  // candidate then becomes the first).
   void remove(int64_t id, const std::string& email_key, const std::string& phone_key,
               const std::string& name_key);
   // The lead holding this key of kind k, or 0; a candidate to confirm.
   int64_t find(KeyKind k, const std::string& key) const;
+  // Every lead holding this key of kind k, the first first; candidates.
+  std::vector<int64_t> find_all(KeyKind k, const std::string& key) const;
   size_t size() const;
 
  private:
   static uint64_t hash(std::string_view key);
   std::array<absl::flat_hash_map<uint64_t, int64_t>, kKeyKinds> maps_;
+  // Later holders of a hash already in maps_, in the order they came: rare.
+  std::array<absl::flat_hash_map<uint64_t, std::vector<int64_t>>, kKeyKinds> others_;
 };
 
 }  // namespace leadloop

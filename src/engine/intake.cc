@@ -166,9 +166,16 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   batch.reserve(inputs.size());
   std::vector<LeadKeys> keys_before;  // of the stored leads loaded, for the index update
 
-  // The change that already holds a lead matching `in` on key kind k, or that
-  // lead loaded from the store; SIZE_MAX if none. Candidates come from
-  // hashes, so each is confirmed on the real key.
+  // A stored lead the caller may merge into: a caller restricted to some
+  // leads (a vendor) never merges into, reads or learns of another party's
+  // lead of the same person; its capture makes (or finds) its own lead.
+  auto mergeable = [&](const Lead& stored) { return !ctx.may_merge_into || ctx.may_merge_into(stored); };
+
+  // The change that already holds a lead matching `in` on key kind k, or
+  // the first mergeable stored lead with that key, loaded; SIZE_MAX if none.
+  // Candidates come from hashes, so each is confirmed on the real key. A
+  // stored lead the caller may not merge into is never loaded, so every
+  // lead in this batch is mergeable.
   auto find_target = [&](const Lead& in, KeyKind k) -> Result<size_t> {
     const std::string& key = lead_key(in, k);
     if (key.empty()) return SIZE_MAX;
@@ -176,21 +183,22 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     if (hit && lead_key(m.leads[static_cast<size_t>(hit - 1)].lead, k) == key) {
       return static_cast<size_t>(hit - 1);
     }
-    int64_t id = index_.find(k, key);
-    if (id == 0 || change_of_lead.count(id)) return SIZE_MAX;  // in the batch: checked above
-    auto existing = store_.get_lead(id);
-    if (!existing.ok()) return existing.status();
-    if (lead_key(*existing, k) != key) return SIZE_MAX;
-    size_t target = m.leads.size();
-    change_of_lead.emplace(id, target);
-    keys_before.push_back({id, existing->email_key, existing->phone_key, existing->name_key});
-    batch.add(static_cast<int64_t>(target + 1), existing->email_key, existing->phone_key,
-              existing->name_key);
-    m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
-    return target;
+    for (int64_t id : index_.find_all(k, key)) {
+      if (change_of_lead.count(id)) continue;  // in the batch: checked above
+      auto existing = store_.get_lead(id);
+      if (!existing.ok()) return existing.status();
+      if (lead_key(*existing, k) != key || !mergeable(*existing)) continue;
+      size_t target = m.leads.size();
+      change_of_lead.emplace(id, target);
+      keys_before.push_back({id, existing->email_key, existing->phone_key, existing->name_key});
+      batch.add(static_cast<int64_t>(target + 1), existing->email_key, existing->phone_key,
+                existing->name_key);
+      m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
+      return target;
+    }
+    return SIZE_MAX;
   };
 
-  bool refused_merge = false;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].ok()) continue;
     Lead& in = *inputs[i];
@@ -223,14 +231,6 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
       continue;
     }
 
-    if (ctx.may_merge_into && m.leads[target].lead.id != 0 && !ctx.may_merge_into(m.leads[target].lead)) {
-      out[i].status = CaptureStatus::kRejected;
-      out[i].error = Status(ErrorCode::kConflict,
-                            "this person is already a lead of a campaign you do not work; nothing was changed",
-                            std::string(matched_on == "company_name" ? "company" : matched_on));
-      refused_merge = true;
-      continue;
-    }
     LeadChange& c = m.leads[target];
     const ConsentFlags consent_before = c.lead.consent;
     MergeReport report = merge_lead(c.lead, in);
@@ -261,32 +261,6 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     change_of[i] = target;
     out[i].status = CaptureStatus::kMerged;
     out[i].matched_on = std::string(matched_on);
-  }
-
-  // Stored leads loaded for a merge the caller may not make stay as they
-  // are: out of the mutation.
-  if (refused_merge) {
-    std::vector<size_t> moved(m.leads.size(), SIZE_MAX);
-    std::vector<LeadChange> kept;
-    kept.reserve(m.leads.size());
-    for (size_t j = 0; j < m.leads.size(); ++j) {
-      if (m.leads[j].events.empty()) continue;
-      moved[j] = kept.size();
-      kept.push_back(std::move(m.leads[j]));
-    }
-    m.leads = std::move(kept);
-    for (size_t& c : change_of) {
-      if (c != SIZE_MAX) c = moved[c];
-    }
-    for (auto it = change_of_lead.begin(); it != change_of_lead.end();) {
-      if (moved[it->second] == SIZE_MAX) {
-        it = change_of_lead.erase(it);
-      } else {
-        it->second = moved[it->second];
-        ++it;
-      }
-    }
-    std::erase_if(keys_before, [&](const LeadKeys& k) { return !change_of_lead.count(k.id); });
   }
 
   if (!ctx.dry_run && !m.leads.empty()) {

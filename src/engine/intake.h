@@ -27,10 +27,12 @@ struct CaptureContext {
   std::string via;    // "api", "import:<id>", "demo"
   bool dry_run = false;  // validate and find duplicates, store nothing
   bool return_leads = false;  // fill CaptureOutcome::lead (costs a copy each)
-  // When set, a duplicate of a stored lead this returns false for is not
-  // merged: the row is rejected (kConflict) and the stored lead is left
-  // untouched and unshown (a vendor may not write into, or read, another
-  // vendor's lead by capturing the same person).
+  // When set, a stored lead this returns false for is no duplicate to this
+  // capture: it is neither merged into nor shown, and the capture makes a
+  // lead of its own (or merges into the caller's own lead of the person),
+  // answered exactly as a capture of a new person would be. So a vendor can
+  // neither write into, read, nor learn of another party's lead of the
+  // same person (docs/security.md, "Capturing a person another party has").
   std::function<bool(const Lead&)> may_merge_into = nullptr;
 };
 
@@ -76,6 +78,12 @@ class Intake {
   int64_t find_key(KeyKind k, const std::string& key) const {
     std::lock_guard lock(mu_);
     return index_.find(k, key);
+  }
+  // Every lead holding this identity key (several when parties each have
+  // their own lead of the person), the first first; candidates as above.
+  std::vector<int64_t> find_keys(KeyKind k, const std::string& key) const {
+    std::lock_guard lock(mu_);
+    return index_.find_all(k, key);
   }
 
   // Drops a lead's identity keys from the dedup index once its personal

@@ -44,13 +44,25 @@ std::string blank_out(std::string text, const std::vector<std::string>& needles)
   return text;
 }
 
-void drop_mentions(Attributes& map, const std::vector<std::string>& needles) {
-  std::erase_if(map, [&](const auto& kv) { return mentions(kv.second, needles) || mentions(kv.first, needles); });
+// The value every erased answer takes: the question stays (touches and
+// data points are counted), the person's answer goes.
+constexpr std::string_view kErasedValue = "[erased]";
+
+// Data points keep their questions, never their answers; a question that
+// names the person goes whole.
+void erase_answers(Attributes& data_points, const std::vector<std::string>& needles) {
+  std::erase_if(data_points, [&](const auto& kv) { return mentions(kv.first, needles); });
+  for (auto& [question, answer] : data_points) answer = kErasedValue;
 }
 
 // The person's identifying values, lower case: `wide` also holds the
-// first and last name alone, which only the person's own rows are checked
-// for (alone, a first name would match other people's rows).
+// first and last name alone and every value of their attributes and data
+// points, which only the person's own rows are checked for (alone, a first
+// name or a short answer would match other people's rows); `narrow` holds
+// those of the attribute values long enough to name them alone.
+constexpr size_t kMinValueNeedle = 3;   // "yes", "no" are nobody's
+constexpr size_t kMinNarrowNeedle = 8;  // "12 Rue X", "@janedoe" name one person
+
 struct Needles {
   std::vector<std::string> narrow;
   std::vector<std::string> wide;
@@ -79,6 +91,13 @@ void add_needles(const Lead& l, Needles& n) {
   }
   add(n.wide, l.first_name);
   add(n.wide, l.last_name);
+  for (const Attributes* map : {&l.attributes, &l.data_points}) {
+    for (const auto& [key, value] : *map) {
+      if (value == kErasedValue || trim(value).size() < kMinValueNeedle) continue;
+      add(n.wide, value);
+      if (trim(value).size() >= kMinNarrowNeedle) add(n.narrow, value);
+    }
+  }
 }
 
 // The grading without the inputs it quoted (`email = "..."`).
@@ -187,7 +206,7 @@ Result<ErasureReport> Privacy::erase_leads(std::vector<Lead> leads, const std::v
   e.redact_message = [&](const std::string& payload) { return redact_with(payload, wide); };
   e.redact_touch = [&](Touch& t) {
     t.notes.clear();
-    drop_mentions(t.data_points, wide);
+    erase_answers(t.data_points, wide);
   };
   e.redact_import_error = [&](const std::string& text) { return blank_out(text, wide); };
   std::vector<Lead> before = leads;
@@ -201,8 +220,10 @@ Result<ErasureReport> Privacy::erase_leads(std::vector<Lead> leads, const std::v
     l.email_key.clear();
     l.phone_key.clear();
     l.name_key.clear();
-    drop_mentions(l.attributes, wide);
-    drop_mentions(l.data_points, wide);
+    // Personal by rule, not by matching (docs/privacy.md, "Erasure"): every
+    // free attribute (a street, a handle, a profile) and every answer.
+    l.attributes.clear();
+    erase_answers(l.data_points, wide);
     l.grading = redact_grading(l.grading);
     l.updated_at = now;
     if (is_open_stage(l.stage)) {

@@ -1,8 +1,9 @@
 // Privacy answers a person's requests about the data Leadloop holds on them:
 // subject access (everything about the person, as JSON) and erasure (the
-// person's email, phone and name replaced by a tombstone in current state,
-// events, touches, messages and rejected import rows, while stage, grade,
-// campaign and firmographics stay for the reports). Retention erases closed
+// person's email, phone and name replaced by a tombstone, every free
+// attribute and every answer gone, in current state, events, touches,
+// messages and rejected import rows, while stage, grade, campaign and
+// firmographics stay for the reports; the rule is in docs/privacy.md). Retention erases closed
 // leads the same way once a period has passed. Thread-safe (writes go
 // through the intake's write lock).
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/event.h"
 #include "io/csv_reader.h"
 
 namespace leadloop {
@@ -24,6 +25,21 @@ bool end_row(std::string& buf, const std::function<bool(std::string_view)>& sink
 
 }  // namespace
 
+bool formula_like(std::string_view value) {
+  if (value.empty()) return false;
+  const char c = value.front();
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+void append_csv_cell(std::string& out, std::string_view value, char delimiter) {
+  if (!formula_like(value)) return append_csv_field(out, value, delimiter);
+  std::string quoted;
+  quoted.reserve(value.size() + 1);
+  quoted += '\'';
+  quoted += value;
+  append_csv_field(out, quoted, delimiter);
+}
+
 Status export_leads_csv(Store& store, const LeadFilter& filter,
                         const std::function<bool(std::string_view)>& sink) {
   std::string buf = kHeader;
@@ -32,7 +48,7 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
     buf += std::to_string(l.id);
     for (const auto& f : lead_text_fields()) {
       buf += ',';
-      append_csv_field(buf, l.*(f.member));
+      append_csv_cell(buf, l.*(f.member));
       if (f.name == "industry") {
         buf += ',';
         if (l.employees) buf += std::to_string(*l.employees);
@@ -43,7 +59,7 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
     buf += ',';
     buf += grade_name(l.grade);
     buf += ',';
-    append_csv_field(buf, l.owner);
+    append_csv_cell(buf, l.owner);
     for (Consent c : {l.consent.email, l.consent.phone, l.consent.mail}) {
       buf += ',';
       buf += consent_name(c);
@@ -53,7 +69,7 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
     buf += ',';
     if (!l.attributes.empty()) {
       nlohmann::json a(l.attributes);
-      append_csv_field(buf, a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      append_csv_cell(buf, a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     open = end_row(buf, sink);
     return open;
@@ -64,7 +80,7 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
 }
 
 Status export_events_csv(Store& store, const EventFilter& filter, const std::function<bool(std::string_view)>& sink,
-                         int64_t* written) {
+                         int64_t* written, bool with_money) {
   std::string buf = "event_id,lead_id,campaign,type,at,actor,from,to,exit,reason,payload\r\n";
   bool open = true;
   int64_t n = 0;
@@ -73,13 +89,13 @@ Status export_events_csv(Store& store, const EventFilter& filter, const std::fun
     buf += ',';
     buf += std::to_string(e.lead_id);
     buf += ',';
-    append_csv_field(buf, campaign);
+    append_csv_cell(buf, campaign);
     buf += ',';
-    append_csv_field(buf, e.type);
+    append_csv_cell(buf, e.type);
     buf += ',';
     buf += format_time(e.at);
     buf += ',';
-    append_csv_field(buf, e.actor);
+    append_csv_cell(buf, e.actor);
     // Top-level string fields only: a consent change's nested from/to
     // are not stages.
     auto payload = nlohmann::json::parse(e.payload, nullptr, false);
@@ -87,11 +103,16 @@ Status export_events_csv(Store& store, const EventFilter& filter, const std::fun
       buf += ',';
       if (payload.is_object()) {
         auto it = payload.find(key);
-        if (it != payload.end() && it->is_string()) append_csv_field(buf, it->get_ref<const std::string&>());
+        if (it != payload.end() && it->is_string()) append_csv_cell(buf, it->get_ref<const std::string&>());
       }
     }
     buf += ',';
-    append_csv_field(buf, e.payload);
+    if (with_money || !payload.is_object()) {
+      append_csv_cell(buf, e.payload);
+    } else {
+      for (std::string_view key : kMoneyPayloadKeys) payload.erase(std::string(key));
+      append_csv_cell(buf, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     ++n;
     open = end_row(buf, sink);
     return open;

@@ -1,7 +1,8 @@
 // Writes leads, or their events, as CSV (RFC 4180, UTF-8, header row),
 // streaming in chunks so a million leads never sit in memory. The lead
 // columns round-trip: a file this writes imports back with the default
-// mapping. The event columns are the raw history for any BI tool.
+// mapping. The event columns are the raw history for any BI tool. Every
+// text cell is neutralised against formula injection (append_csv_cell).
 #pragma once
 
 #include <functional>
@@ -20,8 +21,18 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
 // the payload's top-level from, to, exit and reason (stage names, grades,
 // exit reasons such as rejected:no_budget; empty when the event has
 // none) and the whole payload as JSON. In commit order. Returns the
-// number of events written in *written when given.
+// number of events written in *written when given. Without `with_money`
+// the payloads lose their deal amounts and revenue (kMoneyPayloadKeys: for a
+// caller who may not see them).
 Status export_events_csv(Store& store, const EventFilter& filter, const std::function<bool(std::string_view)>& sink,
-                         int64_t* written = nullptr);
+                         int64_t* written = nullptr, bool with_money = true);
+
+// Appends one CSV cell (quoted as RFC 4180 needs) that a spreadsheet will
+// not run as a formula: a value starting with = + - @ tab or CR gets a
+// leading single quote (OWASP, CSV injection). The importer takes the quote
+// off again (csv_mapping.h), so an export imports back unchanged.
+void append_csv_cell(std::string& out, std::string_view value, char delimiter = ',');
+// Whether a cell would be read as a formula (starts with = + - @ tab CR).
+bool formula_like(std::string_view value);
 
 }  // namespace leadloop

@@ -6,6 +6,7 @@
 
 #include "domain/codec.h"
 #include "domain/normalize.h"
+#include "io/csv_export.h"
 
 namespace leadloop {
 
@@ -360,12 +361,25 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
   return m;
 }
 
+namespace {
+
+// A cell an export neutralised against formula injection ("'=1+2",
+// csv_export.h) reads back as it was written.
+bool neutralised_cell(const std::string& cell) {
+  return cell.size() > 1 && cell[0] == '\'' && formula_like(std::string_view(cell).substr(1));
+}
+
+}  // namespace
+
 Result<Lead> map_record(const ColumnMapping& m, const std::vector<std::string>& fields) {
   Lead lead;
   std::string full_name;
+  std::string unquoted;
   for (size_t i = 0; i < m.columns.size() && i < fields.size(); ++i) {
     const ColumnTarget& t = m.columns[i];
-    const std::string& v = fields[i];
+    const bool quoted = neutralised_cell(fields[i]);
+    if (quoted) unquoted = fields[i].substr(1);
+    const std::string& v = quoted ? unquoted : fields[i];
     switch (t.kind) {
       case TargetKind::kTextField:
         for (const auto& f : lead_text_fields()) {

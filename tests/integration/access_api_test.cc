@@ -118,6 +118,21 @@ TEST_F(AccessApiTest, EveryRouteTimesEveryRoleMatchesTheTable) {
   ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"tm-1","channel":"telemarketing","vendor":"CallPro"})").status,
             201);
   const int64_t lead = capture(admin, "ann@example.com", "tm-1");
+  // Another party's lead, won with revenue: no vendor answer may name it or
+  // its money, no viewer answer any lead.
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"web-9","channel":"web"})").status, 201);
+  const int64_t other = capture(admin, "other-party@example.net", "web-9");
+  for (const char* body : {R"({"to":"qualified"})", R"({"to":"working"})", R"({"to":"accepted"})",
+                           R"({"to":"opportunity","amount":5123,"expected_close":"2026-12-01"})",
+                           R"({"to":"won","revenue":4817})"}) {
+    post(admin, "/api/v1/leads/" + std::to_string(other) + "/transitions", body);
+  }
+  ASSERT_EQ(get(admin, "/api/v1/leads/" + std::to_string(other)).body["stage"], "won");
+  // What an answer to `role` may not hold.
+  const std::map<std::string, std::vector<std::string>> kNever = {
+      {"vendor", {"other-party@", "web-9", "4817", "5123", "revenue_cents", "amount_cents"}},
+      {"viewer", {"other-party@", "ann@example.com", "\"email\""}},
+  };
 
   auto expected = expected_routes();
   std::set<std::string> served;
@@ -152,6 +167,15 @@ TEST_F(AccessApiTest, EveryRouteTimesEveryRoleMatchesTheTable) {
       if (allowed.count(role)) {
         EXPECT_NE(r.status, 403) << action << " as " << role << ": " << r.text;
         EXPECT_NE(r.status, 401) << action << " as " << role << ": " << r.text;
+        // What the answer holds, not only whether there is one.
+        const bool document = (action.starts_with("GET /api/v1/definition") && action.find("accuracy") == std::string::npos) ||
+                              action == "GET /api/v1/openapi.json";
+        if (kNever.count(role) && !document) {
+          for (const std::string& word : kNever.at(role)) {
+            EXPECT_EQ(r.text.find(word), std::string::npos) << action << " as " << role << " holds " << word << ": "
+                                                             << r.text.substr(0, 2000);
+          }
+        }
       } else {
         EXPECT_EQ(r.status, 403) << action << " as " << role << ": " << r.text;
         if (r.status == 403) {
@@ -248,22 +272,52 @@ TEST_F(AccessApiTest, TwoVendorsNeverSeeEachOthersLeads) {
     EXPECT_EQ(file.status, 403) << file.text;
   }
   // Capturing a person Acme already has neither reads nor writes Acme's lead,
-  // also as a dry run, in bulk or by file.
+  // nor tells Globex that Acme has them: the answer is the one a new person
+  // gets (docs/security.md, "Capturing a person another party has"), also as
+  // a dry run, in bulk or by file, and Globex gets a lead of its own.
   Reply timeline_before = get(admin, "/api/v1/leads/" + std::to_string(acme_leads[1]) + "/timeline");
-  for (const char* query : {"", "?dry_run=true"}) {
-    Reply same = post(globex, std::string("/api/v1/leads") + query,
-                      R"({"email":"acme1@example.com","phone":"+1 555 0100","source_campaign":"globex-1"})");
-    EXPECT_EQ(same.status, 409) << same.text;
-    EXPECT_EQ(same.text.find("acme-1"), std::string::npos) << same.text;
-    EXPECT_FALSE(same.body.contains("id"));
+  // The answer but for what the caller sent and the clock.
+  auto without_email = [](json body) {
+    if (body.contains("lead")) {
+      for (const char* key : {"email", "created_at", "updated_at"}) body["lead"].erase(key);
+    }
+    return body;
+  };
+  {
+    Reply known = post(globex, "/api/v1/leads?dry_run=true",
+                       R"({"email":"acme1@example.com","phone":"+1 555 0100","source_campaign":"globex-1"})");
+    Reply fresh = post(globex, "/api/v1/leads?dry_run=true",
+                       R"({"email":"fresh1@example.com","phone":"+1 555 0100","source_campaign":"globex-1"})");
+    EXPECT_EQ(known.status, fresh.status) << known.text;
+    EXPECT_EQ(without_email(known.body), without_email(fresh.body)) << known.text << "\n" << fresh.text;
   }
+  Reply same = post(globex, "/api/v1/leads", R"({"email":"acme1@example.com","source_campaign":"globex-1"})");
+  ASSERT_EQ(same.status, 201) << same.text;
+  EXPECT_EQ(same.body["status"], "created");
+  const int64_t globex_own = same.body["id"].get<int64_t>();
+  EXPECT_NE(globex_own, acme_leads[1]);
+  EXPECT_EQ(same.text.find("acme-1"), std::string::npos) << same.text;
+  EXPECT_EQ(same.body["lead"]["source_campaign"], "globex-1");
+  EXPECT_EQ(get(globex, "/api/v1/leads/" + std::to_string(globex_own)).status, 200);
+  // Searching the email finds Globex's own lead of the person, not Acme's.
+  Reply found = get(globex, "/api/v1/leads?q=ACME1@example.com");
+  ASSERT_EQ(found.body["leads"].size(), 1u) << found.text;
+  EXPECT_EQ(found.body["leads"][0]["id"], globex_own);
+  // Captured again, the person merges into Globex's own lead, not Acme's.
+  Reply again = post(globex, "/api/v1/leads", R"({"email":"ACME1@example.com","source_campaign":"globex-1"})");
+  EXPECT_EQ(again.status, 200) << again.text;
+  EXPECT_EQ(again.body["id"], globex_own);
   Reply same_bulk = post(globex, "/api/v1/leads/bulk",
-                         R"({"leads":[{"email":"ACME1@example.com","source_campaign":"globex-1"}]})");
-  EXPECT_EQ(same_bulk.body["rejected"], 1) << same_bulk.text;
-  EXPECT_EQ(same_bulk.body["results"][0]["error"]["code"], "conflict");
-  EXPECT_FALSE(same_bulk.body["results"][0].contains("id"));
-  Reply same_file = post(globex, "/api/v1/imports?campaign=globex-1", "email\nacme1@example.com\n", "text/csv");
-  EXPECT_EQ(same_file.body["import"]["rejected"], 1) << same_file.text;
+                         R"({"leads":[{"email":"acme2@example.com","source_campaign":"globex-1"},
+                                      {"email":"fresh2@example.com","source_campaign":"globex-1"}]})");
+  EXPECT_EQ(same_bulk.body["created"], 2) << same_bulk.text;
+  EXPECT_EQ(same_bulk.body["rejected"], 0);
+  for (int i : {0, 1}) EXPECT_NE(same_bulk.body["results"][i]["id"], acme_leads[2]);
+  Reply same_file = post(globex, "/api/v1/imports?campaign=globex-1", "email\nacme0@example.com\nfresh3@example.com\n",
+                         "text/csv");
+  EXPECT_EQ(same_file.body["import"]["created"], 2) << same_file.text;
+  EXPECT_EQ(same_file.body["import"]["rejected"], 0);
+  EXPECT_EQ(same_file.body["errors"].size(), 0u);
   EXPECT_EQ(get(admin, "/api/v1/leads/" + std::to_string(acme_leads[1]) + "/timeline").body["events"],
             timeline_before.body["events"])
       << "Acme's lead is untouched";
@@ -288,6 +342,47 @@ TEST_F(AccessApiTest, TwoVendorsNeverSeeEachOthersLeads) {
   Reply acme_feedback = get(acme, "/api/v1/campaigns/acme-1/feedback");
   EXPECT_TRUE(acme_feedback.body["outcomes"]["revenue"].is_null()) << acme_feedback.text;
   EXPECT_EQ(get(admin, "/api/v1/campaigns/acme-1/feedback").body["outcomes"]["revenue"], 4800.0);
+  // Nor in the events export, the reports or the goals.
+  const auto money_free = [](const std::string& text) {
+    for (const char* key : {"amount_cents", "revenue_cents", "\"amount\"", "\"revenue\"", "4800", "5000"}) {
+      if (text.find(key) != std::string::npos) return ::testing::AssertionFailure() << key << " in " << text;
+    }
+    return ::testing::AssertionSuccess();
+  };
+  Reply acme_events = get(acme, "/api/v1/exports/events.csv");
+  ASSERT_EQ(acme_events.status, 200);
+  EXPECT_TRUE(money_free(acme_events.text));
+  EXPECT_NE(acme_events.text.find("opportunity"), std::string::npos) << "the move itself is there";
+  EXPECT_NE(get(admin, "/api/v1/exports/events.csv").text.find("revenue_cents"), std::string::npos);
+  EXPECT_TRUE(money_free(get(acme, "/api/v1/exports/leads.csv").text));
+  for (const char* report : {"/api/v1/reports/campaigns", "/api/v1/reports/attribution",
+                             "/api/v1/reports/forecast?by=campaign", "/api/v1/reports/funnel?by=campaign"}) {
+    Reply r = get(acme, report);
+    ASSERT_EQ(r.status, 200) << report << r.text;
+    for (const char* key : {"4800", "5000"}) {
+      EXPECT_EQ(r.text.find(key), std::string::npos) << report << ": " << key << " in " << r.text;
+    }
+  }
+  EXPECT_TRUE(get(acme, "/api/v1/reports/campaigns").body["campaigns"][0]["revenue"].is_null());
+  EXPECT_EQ(get(admin, "/api/v1/reports/campaigns?campaign=acme-1").body["campaigns"][0]["revenue"], 4800.0);
+  const std::string revenue_goal =
+      R"({"name":"Acme revenue","metric":"revenue","target":10000,"starts_at":"2026-01-01T00:00:00Z",)"
+      R"("ends_at":"2027-01-01T00:00:00Z","vendor":"Acme Calls"})";
+  Reply set_by_vendor = post(acme, "/api/v1/goals", revenue_goal);
+  EXPECT_EQ(set_by_vendor.status, 403) << set_by_vendor.text;
+  Reply set_by_admin = post(admin, "/api/v1/goals", revenue_goal);
+  ASSERT_EQ(set_by_admin.status, 201) << set_by_admin.text;
+  const std::string goal_path = "/api/v1/goals/" + std::to_string(set_by_admin.body["id"].get<int64_t>());
+  EXPECT_EQ(get(acme, goal_path).status, 404);
+  EXPECT_EQ(post(acme, goal_path + "/approvals", R"({"side":"vendor"})").status, 404);
+  Reply acme_goals = get(acme, "/api/v1/goals");
+  ASSERT_EQ(acme_goals.status, 200);
+  EXPECT_EQ(acme_goals.body["goals"].size(), 0u) << acme_goals.text;
+  Reply leads_goal = post(acme, "/api/v1/goals",
+                          R"({"name":"Acme leads","metric":"qualified_leads","target":10,)"
+                          R"("starts_at":"2026-01-01T00:00:00Z","ends_at":"2027-01-01T00:00:00Z"})");
+  EXPECT_EQ(leads_goal.status, 201) << leads_goal.text << " (other goals stay the vendor's to set)";
+  EXPECT_EQ(get(acme, "/api/v1/goals").body["goals"].size(), 1u);
   // Touches count for the vendor's own campaigns only.
   EXPECT_EQ(post(acme, "/api/v1/leads/" + std::to_string(acme_leads[2]) + "/touches",
                  R"({"campaign":"globex-1","channel":"call","direction":"outbound","outcome":"connected"})")
@@ -302,7 +397,9 @@ TEST_F(AccessApiTest, TwoVendorsNeverSeeEachOthersLeads) {
   EXPECT_EQ(get(globex, import_path + "/errors").status, 404);
   // Marketing sees everything.
   Reply all = get(marketing_token, "/api/v1/leads?limit=1000");
-  EXPECT_EQ(all.body["leads"].size(), 10u) << all.text;  // 3 + 3 + the web lead + 2 in bulk + 1 imported
+  // 3 + 3 + the web lead + 2 in bulk + Globex's own of acme1, acme2, fresh2,
+  // acme0, fresh3 + 1 imported by Acme.
+  EXPECT_EQ(all.body["leads"].size(), 15u) << all.text;
 }
 
 TEST_F(AccessApiTest, RepsSeeTheirOwnLeadsAndTeamManagersTheirTeams) {
@@ -356,6 +453,173 @@ TEST_F(AccessApiTest, RepsSeeTheirOwnLeadsAndTeamManagersTheirTeams) {
                           R"({"rep":"n1","reason":"cover"})");
   EXPECT_EQ(other_team.status, 403) << other_team.text;
   EXPECT_EQ(get(emea, "/api/v1/leads/" + std::to_string(lead["n1"])).status, 404);
+}
+
+// A viewer reads figures, never leads: the stalled report and the accuracy
+// review count them but list none. A team's manager lists its team's
+// stalled leads, queue and imports only.
+TEST_F(AccessApiTest, ViewersGetFiguresAndTeamManagersTheirTeamsRowsOnly) {
+  const std::string admin = testing::create_token(db_, "admin");
+  const std::string viewer = testing::create_token(db_, "viewer");
+  const std::string emea = testing::create_token(db_, "sales_manager", {"--team", "emea"});
+  const std::string marketing = testing::create_token(db_, "marketing");
+  start({"--manual-clock", "2026-03-02T09:00:00Z"});
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
+  ASSERT_EQ(post(admin, "/api/v1/teams", R"({"key":"emea","region":"EMEA"})").status, 201);
+  ASSERT_EQ(post(admin, "/api/v1/teams", R"({"key":"na","region":"NA"})").status, 201);
+  for (auto [rep, team] : {std::pair{"e1", "emea"}, std::pair{"n1", "na"}}) {
+    ASSERT_EQ(post(admin, "/api/v1/reps", json{{"key", rep}, {"team", team}}.dump()).status, 201);
+  }
+  std::map<std::string, int64_t> lead;
+  for (const char* who : {"e1", "n1"}) {
+    lead[who] = capture(admin, std::string(who) + "@example.com", "web-1");
+    ASSERT_EQ(post(admin, "/api/v1/leads/" + std::to_string(lead[who]) + "/assignment", json{{"rep", who}}.dump()).status,
+              200);
+  }
+  ASSERT_EQ(post(admin, "/api/v1/clock", R"({"now":"2026-03-12T09:00:00Z"})").status, 200);
+  const std::string stalled = "/api/v1/reports/stalled?days=2&by=owner&segment=" +
+                              httplib::detail::encode_query_param("stage == \"assigned\"");
+  Reply as_admin = get(admin, stalled);
+  ASSERT_EQ(as_admin.status, 200) << as_admin.text;
+  EXPECT_EQ(as_admin.body["stalled"], 2);
+  EXPECT_EQ(as_admin.body["leads"].size(), 2u);
+  Reply as_viewer = get(viewer, stalled);
+  ASSERT_EQ(as_viewer.status, 200) << as_viewer.text;
+  EXPECT_EQ(as_viewer.body["stalled"], 2) << "the figures";
+  EXPECT_EQ(as_viewer.body["leads"].size(), 0u) << "no lead: " << as_viewer.text;
+  Reply as_emea = get(emea, stalled);
+  ASSERT_EQ(as_emea.body["leads"].size(), 1u) << as_emea.text;
+  EXPECT_EQ(as_emea.body["leads"][0]["id"], lead["e1"]);
+  // The accuracy review: counts for the viewer, no lead rows.
+  Reply accuracy = get(viewer, "/api/v1/definition/accuracy");
+  ASSERT_EQ(accuracy.status, 200) << accuracy.text;
+  EXPECT_EQ(accuracy.body["review_queue"].size(), 0u);
+  EXPECT_EQ(accuracy.body["reviewed"].size(), 0u);
+  EXPECT_TRUE(accuracy.body.contains("review_queue_total"));
+  EXPECT_EQ(accuracy.text.find("@example.com"), std::string::npos);
+  // The queue (unassigned leads) holds no other team's lead.
+  const int64_t waiting = capture(admin, "waiting@example.com", "web-1");
+  Reply queue = get(emea, "/api/v1/queue");
+  ASSERT_EQ(queue.status, 200) << queue.text;
+  std::set<int64_t> queued;
+  for (const json& l : queue.body["leads"]) queued.insert(l["id"].get<int64_t>());
+  EXPECT_EQ(queued, std::set<int64_t>{waiting});
+  // Imports: a team's manager reads its own, not marketing's rejected rows.
+  Reply theirs = post(marketing, "/api/v1/imports?campaign=web-1", "email\nnot-an-email\n", "text/csv");
+  ASSERT_EQ(theirs.status, 201) << theirs.text;
+  const std::string theirs_path = "/api/v1/imports/" + std::to_string(theirs.body["import"]["id"].get<int64_t>());
+  EXPECT_EQ(get(emea, theirs_path).status, 404);
+  EXPECT_EQ(get(emea, theirs_path + "/errors").status, 404);
+  EXPECT_EQ(get(admin, theirs_path + "/errors").status, 200);
+  Reply own = post(emea, "/api/v1/imports?campaign=web-1", "email\nalso-not-an-email\n", "text/csv");
+  ASSERT_EQ(own.status, 201) << own.text;
+  const std::string own_path = "/api/v1/imports/" + std::to_string(own.body["import"]["id"].get<int64_t>());
+  Reply own_errors = get(emea, own_path + "/errors");
+  ASSERT_EQ(own_errors.status, 200) << own_errors.text;
+  EXPECT_EQ(own_errors.body["errors"].size(), 1u);
+}
+
+// Consent: a vendor's callers record an opt-out, never lift one.
+TEST_F(AccessApiTest, AVendorRecordsAnOptOutButNeverLiftsOne) {
+  const std::string admin = testing::create_token(db_, "admin");
+  const std::string acme = testing::create_token(db_, "vendor", {"--vendor", "Acme Calls"});
+  start();
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"acme-1","channel":"telemarketing","vendor":"Acme Calls"})")
+                .status,
+            201);
+  const int64_t id = capture(acme, "optout@example.com", "acme-1");
+  const std::string path = "/api/v1/leads/" + std::to_string(id) + "/consent";
+  Reply denied = post(acme, path, R"({"phone":"denied","source":"call"})");
+  ASSERT_EQ(denied.status, 200) << denied.text;
+  EXPECT_EQ(denied.body["consent"]["phone"], "denied") << denied.text;
+  for (const char* lift : {R"({"phone":"granted"})", R"({"phone":"unknown"})", R"({"email":"denied","phone":"granted"})"}) {
+    Reply r = post(acme, path, lift);
+    EXPECT_EQ(r.status, 403) << lift << r.text;
+    EXPECT_EQ(r.body["error"]["code"], "forbidden");
+  }
+  EXPECT_EQ(get(admin, "/api/v1/leads/" + std::to_string(id)).body["consent"]["phone"], "denied");
+  EXPECT_EQ(post(admin, path, R"({"phone":"granted"})").status, 200) << "the programme's own side may";
+}
+
+// The audit log holds no personal data: a path value that is no id and the
+// login of a failed sign-in are written as a keyed hash; who signed in
+// stays named.
+TEST_F(AccessApiTest, TheAuditLogHoldsPseudonymsForLoginsThatFailedAndPathValuesThatAreNoIds) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start();
+  ASSERT_EQ(post(admin, "/api/v1/users", R"({"login":"maria","password":"correct horse battery","roles":"marketing"})")
+                .status,
+            201);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(post("", "/api/v1/session", R"({"login":"Maria","password":"wrong wrong wrong"})").status, 401);
+  }
+  EXPECT_EQ(post("", "/api/v1/session", R"({"login":"jane.doe@example.org","password":"wrong wrong wrong"})").status,
+            401);
+  ASSERT_EQ(post("", "/api/v1/session", R"({"login":"maria","password":"correct horse battery"})").status, 201);
+  EXPECT_EQ(put(admin, "/api/v1/users/ann.lee@example.com", R"({"name":"x"})").status, 404);
+  Reply audit = get(admin, "/api/v1/audit?limit=1000");
+  ASSERT_EQ(audit.status, 200);
+  std::vector<std::string> failed;
+  std::string signed_in, user_path;
+  for (const json& e : audit.body["entries"]) {
+    if (e["action"] == "POST /api/v1/session") {
+      (e["status"] == 201 ? signed_in : failed.emplace_back()) = e["record"].get<std::string>();
+    }
+    if (e["action"] == "PUT /api/v1/users/{login}" && e["status"] == 404) user_path = e["record"];
+  }
+  ASSERT_EQ(failed.size(), 3u) << audit.text;
+  EXPECT_EQ(signed_in, "user:maria");
+  EXPECT_TRUE(failed[0].starts_with("user:#")) << failed[0];
+  EXPECT_EQ(failed[0], failed[1]) << "attempts on one login line up (compared without case)";
+  EXPECT_NE(failed[0], failed[2]);
+  EXPECT_TRUE(user_path.starts_with("user:#")) << user_path;
+  for (const char* word : {"Maria\"", "jane.doe", "ann.lee", "example.org", "example.com"}) {
+    EXPECT_EQ(audit.text.find(word), std::string::npos) << word << " in " << audit.text;
+  }
+}
+
+// Failed sign-ins lock a login from the address they came from only, so
+// nobody can lock a person out from elsewhere.
+TEST_F(AccessApiTest, LockoutCountsPerLoginAndAddress) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start();
+  ASSERT_EQ(post(admin, "/api/v1/users", R"({"login":"maria","password":"correct horse battery","roles":"marketing"})")
+                .status,
+            201);
+  auto sign_in_from = [&](const char* address, const std::string& password) {
+    auto c = server_->client();
+    c->set_interface(address);
+    return reply_of(c->Post("/api/v1/session", json{{"login", "maria"}, {"password", password}}.dump(),
+                            "application/json"));
+  };
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(sign_in_from("127.0.0.2", "guess guess guess").status, 401);
+  EXPECT_EQ(sign_in_from("127.0.0.2", "correct horse battery").status, 401) << "locked from there";
+  Reply elsewhere = sign_in_from("127.0.0.3", "correct horse battery");
+  EXPECT_EQ(elsewhere.status, 201) << "not from elsewhere: " << elsewhere.text;
+  EXPECT_EQ(post("", "/api/v1/session", R"({"login":"maria","password":"correct horse battery"})").status, 201);
+  Reply users = get(admin, "/api/v1/users");
+  EXPECT_FALSE(users.body["users"][0]["locked_until"].is_null()) << users.text;
+}
+
+// Exports neutralise cells a spreadsheet would run as formulas (OWASP).
+TEST_F(AccessApiTest, CsvExportsNeutraliseFormulas) {
+  const std::string admin = testing::create_token(db_, "admin");
+  start();
+  ASSERT_EQ(post(admin, "/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
+  Reply made = post(admin, "/api/v1/leads",
+                    R"js({"email":"formula@example.com","first_name":"=HYPERLINK(\"http://evil\")","last_name":"@SUM(A1)",
+                        "company":"+cmd|' /C calc'!A0","title":"-2+3","source_campaign":"web-1"})js");
+  ASSERT_EQ(made.status, 201) << made.text;
+  Reply csv = get(admin, "/api/v1/exports/leads.csv");
+  ASSERT_EQ(csv.status, 200);
+  for (const char* cell : {"\"'=HYPERLINK(\"\"http://evil\"\")\"", ",'@SUM(A1),", "'+cmd|", ",'-2+3,"}) {
+    EXPECT_NE(csv.text.find(cell), std::string::npos) << cell << " in " << csv.text;
+  }
+  for (const char* raw : {",=HYPERLINK", ",\"=HYPERLINK", ",@SUM", ",+cmd", ",\"+cmd", ",-2+3"}) {
+    EXPECT_EQ(csv.text.find(raw), std::string::npos) << raw << " in " << csv.text;
+  }
+  Reply events = get(admin, "/api/v1/exports/events.csv");
+  EXPECT_EQ(events.text.find(",=HYPERLINK"), std::string::npos);
 }
 
 // Sign in, CSRF on writes, sign out; the cookie's attributes.
@@ -425,10 +689,15 @@ TEST_F(AccessApiTest, SessionsNeedTheCsrfTokenOnWrites) {
   EXPECT_NE(out.header("Set-Cookie").find("Max-Age=0"), std::string::npos);
   EXPECT_EQ(raw("GET", "/api/v1/session", {{"Cookie", cookie}}).status, 401);
   // The sign-ins are on record, with the login they were for.
+  // The one that worked names the login; the two refused carry its
+  // pseudonym (the log keeps no login typed in a failed sign-in).
   Reply audit = get(admin, "/api/v1/audit?record=user:Maria");
-  ASSERT_EQ(audit.body["entries"].size(), 3u) << audit.text;  // the two refused, then the one that worked
-  EXPECT_EQ(audit.body["entries"][0]["status"], 415);
-  EXPECT_EQ(audit.body["entries"][2]["status"], 201);
+  ASSERT_EQ(audit.body["entries"].size(), 1u) << audit.text;
+  EXPECT_EQ(audit.body["entries"][0]["status"], 201);
+  Reply refused = get(admin, "/api/v1/audit?action=POST%20/api/v1/session");
+  ASSERT_GE(refused.body["entries"].size(), 3u) << refused.text;
+  EXPECT_EQ(refused.body["entries"][0]["status"], 415);
+  EXPECT_TRUE(refused.body["entries"][0]["record"].get<std::string>().starts_with("user:#")) << refused.text;
 }
 
 // Five failures lock the account, also against the right password, until

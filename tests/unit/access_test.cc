@@ -106,7 +106,25 @@ TEST_F(UsersTest, ParallelFailuresStillLockTheAccount) {
   EXPECT_FALSE(users_.login("sam", "sales side password").ok()) << "locked";
   auto u = svc_.store->find_user("sam");
   ASSERT_TRUE(u.ok());
-  EXPECT_TRUE(u->locked_until.has_value());
+  EXPECT_TRUE(users_.locked_until(u->id).has_value());
+}
+
+// Failures count per login and address: a guesser locks the login out of
+// its own address only, never out of the person's.
+TEST_F(UsersTest, FailuresFromOneAddressLockThatAddressOnly) {
+  ASSERT_TRUE(users_.add({"maria", "", "correct horse battery", Role::kMarketing, {}}).ok());
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(users_.login("maria", "wrong wrong wrong", "10.0.0.7").ok());
+  EXPECT_FALSE(users_.login("maria", "correct horse battery", "10.0.0.7").ok()) << "locked from there";
+  EXPECT_TRUE(users_.login("maria", "correct horse battery", "10.0.0.8").ok()) << "not from elsewhere";
+  auto u = svc_.store->find_user("maria");
+  ASSERT_TRUE(u.ok());
+  EXPECT_TRUE(users_.locked_until(u->id).has_value());
+  // A new password clears every lock.
+  UserChange new_password;
+  new_password.password = "another good password";
+  ASSERT_TRUE(users_.change("maria", new_password).ok());
+  EXPECT_FALSE(users_.locked_until(u->id).has_value());
+  EXPECT_TRUE(users_.login("maria", "another good password", "10.0.0.7").ok());
 }
 
 TEST_F(UsersTest, DisablingOrNewRolesEndSessionsAndSessionsExpire) {

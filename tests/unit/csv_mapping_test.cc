@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "domain/validate.h"
+#include "io/csv_export.h"
 #include "io/csv_reader.h"
 #include "io/text_encoding.h"
 
@@ -628,6 +629,56 @@ TEST(ExportFiles, AMauticContactExportImports) {
   EXPECT_EQ(lars.email, "");
   EXPECT_EQ(lars.phone_key, "+46812345678");
   EXPECT_EQ(lars.attributes.at("mautic_points"), "0");
+}
+
+}  // namespace
+}  // namespace leadloop
+
+namespace leadloop {
+namespace {
+
+std::vector<std::string> parse_csv_line_for_test(const std::string& line) {
+  CsvReader reader(line, ',');
+  CsvRecord record;
+  Status error;
+  EXPECT_TRUE(reader.next(record, error));
+  EXPECT_TRUE(error.ok()) << error.to_string();
+  return record.fields;
+}
+
+// OWASP CSV injection: a cell a spreadsheet would run as a formula leaves
+// an export with a leading quote, and reads back as it was written.
+TEST(CsvInjection, ExportsNeutraliseFormulasAndImportsTakeTheQuoteOff) {
+  const std::vector<std::string> values = {"=HYPERLINK(\"http://x\")", "+49 30 1234567", "-2+3", "@SUM(A1)",
+                                           "\tcmd",  "\rcmd",        "plain", "a=b", ""};
+  std::string row;
+  for (const std::string& v : values) {
+    if (!row.empty()) row += ',';
+    append_csv_cell(row, v);
+  }
+  EXPECT_EQ(row.find(",="), std::string::npos) << row;
+  EXPECT_NE(row.find("'=HYPERLINK"), std::string::npos) << row;
+  EXPECT_NE(row.find("'+49 30 1234567"), std::string::npos) << row;
+  EXPECT_NE(row.find("'@SUM"), std::string::npos) << row;
+  EXPECT_NE(row.find(",plain,a=b,"), std::string::npos) << row;
+  for (const std::string& v : values) EXPECT_EQ(formula_like(v), !v.empty() && std::string("=+-@\t\r").find(v[0]) != std::string::npos) << v;
+
+  auto m = resolve_mapping(*load_mapping("auto"), {"email", "first_name", "company", "title", "phone", "industry"});
+  ASSERT_TRUE(m.ok()) << m.status().to_string();
+  std::string line;
+  for (const std::string& v :
+       std::vector<std::string>{"a@b.io", "=1+2", "@acme", "-cold", "+49 30 1234567", "'quoted by its owner"}) {
+    if (!line.empty()) line += ',';
+    append_csv_cell(line, v);
+  }
+  auto fields = parse_csv_line_for_test(line);
+  auto lead = map_record(*m, fields);
+  ASSERT_TRUE(lead.ok()) << lead.status().to_string();
+  EXPECT_EQ(lead->first_name, "=1+2");
+  EXPECT_EQ(lead->company, "@acme");
+  EXPECT_EQ(lead->title, "-cold");
+  EXPECT_EQ(lead->phone, "+49 30 1234567");
+  EXPECT_EQ(lead->industry, "'quoted by its owner") << "a quote before no formula is the value's own";
 }
 
 }  // namespace

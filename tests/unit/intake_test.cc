@@ -176,6 +176,54 @@ TEST_F(IntakeTest, DedupIndexIsRebuiltFromTheStoreAtStart) {
   EXPECT_EQ(*reopened.store->count_leads(), 1);
 }
 
+// A caller restricted to some leads (a vendor) neither merges into nor
+// learns of another party's lead of the same person: it gets a lead of its
+// own, which its later captures find, also after a restart.
+TEST_F(IntakeTest, ARestrictedCallerGetsItsOwnLeadOfAPersonAnotherPartyHas) {
+  const int64_t theirs = capture({make_lead("ann@example.com", "web-1")})[0].lead_id;
+  CaptureContext ctx{"vendor", "test", false};
+  ctx.may_merge_into = [](const Lead& l) { return l.source_campaign == "tm-1"; };
+  auto as_vendor = [&](Intake& intake, std::vector<Lead> leads) {
+    std::vector<Result<Lead>> in;
+    for (auto& l : leads) in.emplace_back(std::move(l));
+    auto out = intake.capture(std::move(in), ctx);
+    EXPECT_TRUE(out.ok()) << out.status().to_string();
+    return out.ok() ? std::move(out).value() : std::vector<CaptureOutcome>{};
+  };
+  auto first = as_vendor(*svc->intake, {make_lead("ANN@example.com", "tm-1"), make_lead("ann@example.com", "tm-1")});
+  ASSERT_EQ(first[0].status, CaptureStatus::kCreated);
+  EXPECT_NE(first[0].lead_id, theirs);
+  EXPECT_EQ(first[1].status, CaptureStatus::kMerged) << "the same batch finds the new lead";
+  EXPECT_EQ(first[1].lead_id, first[0].lead_id);
+  auto again = as_vendor(*svc->intake, {make_lead("ann@example.com", "tm-1")});
+  EXPECT_EQ(again[0].status, CaptureStatus::kMerged);
+  EXPECT_EQ(again[0].lead_id, first[0].lead_id);
+  EXPECT_EQ(svc->store->lead_events(theirs)->size(), 1u) << "the other party's lead is untouched";
+  // Everyone else still merges into the first lead of the person.
+  EXPECT_EQ(capture({make_lead("ann@example.com", "web-1")})[0].lead_id, theirs);
+  svc.reset();
+  TestServices reopened(dir.file("intake.db"));
+  auto after = as_vendor(*reopened.intake, {make_lead("ann@example.com", "tm-1")});
+  EXPECT_EQ(after[0].lead_id, first[0].lead_id);
+  EXPECT_EQ(*reopened.store->count_leads(), 2);
+}
+
+// Every holder of a key is a candidate; removing the first makes the next
+// one first.
+TEST(DedupIndex, KeepsEveryHolderOfAKeyAndPromotesTheNextOnRemoval) {
+  DedupIndex index;
+  index.add(1, "a@b.io", "", "");
+  index.add(2, "a@b.io", "", "");
+  index.add(2, "a@b.io", "", "");
+  EXPECT_EQ(index.find(KeyKind::kEmail, "a@b.io"), 1);
+  EXPECT_EQ(index.find_all(KeyKind::kEmail, "a@b.io"), (std::vector<int64_t>{1, 2}));
+  index.remove(1, "a@b.io", "", "");
+  EXPECT_EQ(index.find_all(KeyKind::kEmail, "a@b.io"), std::vector<int64_t>{2});
+  index.remove(2, "a@b.io", "", "");
+  EXPECT_EQ(index.find(KeyKind::kEmail, "a@b.io"), 0);
+  EXPECT_TRUE(index.find_all(KeyKind::kEmail, "a@b.io").empty());
+}
+
 TEST_F(IntakeTest, TouchOnLeadUpdatesLastTouchAndAppendsEvent) {
   auto out = capture({make_lead("t@b.com")});
   TouchInput in;

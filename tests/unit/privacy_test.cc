@@ -20,8 +20,11 @@ using testing::TempDir;
 // The person, in the forms their data takes: as typed, in capitals, as keys.
 constexpr const char* kEmail = "Zebulon.Quagmirexyl@Example-Privacy.COM";
 constexpr const char* kPhone = "+49 30 98765432";
-// Lower-case pieces none of which may be left in the file after erasure.
-const char* const kTraces[] = {"zebulon", "quagmirexyl", "example-privacy", "98765432"};
+// Lower-case pieces none of which may be left in the file after erasure:
+// the contact fields, and values that repeat none of them (a street, a
+// social handle, an answer on a call) but are the person's all the same.
+const char* const kTraces[] = {"zebulon", "quagmirexyl", "example-privacy", "98765432",
+                               "12 rue xylophage", "@zq_handle", "drives a red tractor"};
 
 // Which traces the database file (and its WAL, when there is one) holds,
 // compared without case.
@@ -58,6 +61,8 @@ class PrivacyTest : public ::testing::Test {
     l.country = "DE";
     l.attributes["profile"] = "linkedin.com/in/zebulon-quagmirexyl";
     l.attributes["intent"] = "high";
+    l.attributes["street"] = "12 Rue Xylophage";
+    l.attributes["twitter"] = "@zq_handle";
     return l;
   }
 
@@ -82,7 +87,7 @@ class PrivacyTest : public ::testing::Test {
     svc->clock.advance(5 * kMillisPerHour);
     EXPECT_TRUE(svc->follow_up->run_due().ok());
     touch(l.id, "Zebulon Quagmirexyl asked us to call +49 30 98765432 on Friday",
-          {{"contact", "Zebulon Quagmirexyl"}, {"budget", "yes"}});
+          {{"contact", "Zebulon Quagmirexyl"}, {"budget", "yes"}, {"remark", "drives a red tractor"}});
     Lead again = person();
     again.email = "ZEBULON.QUAGMIREXYL@EXAMPLE-PRIVACY.COM";
     again.source_campaign = "tm-1";
@@ -162,8 +167,11 @@ TEST_F(PrivacyTest, ErasureLeavesNoTraceInTheFileAndKeepsTheCounts) {
   EXPECT_EQ(after.company, "Acme");
   EXPECT_EQ(after.owner, before.owner);
   EXPECT_EQ(after.touch_count, before.touch_count);
-  EXPECT_EQ(after.attributes, (Attributes{{"intent", "high"}}));
-  EXPECT_EQ(after.data_points, (Attributes{{"budget", "yes"}}));
+  // By rule, not by matching: no free attribute stays, every answer goes
+  // while its question stays (data points are counted).
+  EXPECT_EQ(after.attributes, Attributes{});
+  EXPECT_EQ(after.data_points,
+            (Attributes{{"budget", "[erased]"}, {"contact", "[erased]"}, {"remark", "[erased]"}}));
   EXPECT_EQ(*svc->store->count_leads(), 2);
   auto erased = svc->events(id, event_type::kErased);
   ASSERT_EQ(erased.size(), 1u);
