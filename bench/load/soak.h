@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -38,8 +39,12 @@ class RouteStats {
   std::array<std::vector<double>, kRouteCount> take();
   long answers(Route route, int status_class) const;  // 2, 4, 5; 0: no answer
   long total(int status_class) const;
+  // New leads the server acknowledged, so far.
+  void created(long leads) { created_ += leads; }
+  long created() const { return created_; }
 
  private:
+  std::atomic<long> created_{0};
   mutable std::mutex mu_;
   std::array<std::vector<double>, kRouteCount> window_;
   std::array<std::array<long, 6>, kRouteCount> classes_{};
@@ -70,10 +75,11 @@ struct WriteLog {
 // The shared setting of the client threads.
 struct SoakContext {
   Api api;
-  std::string campaign;
+  std::string campaign;       // the load's leads
+  std::string base_campaign;  // the preloaded leads
   uint64_t run = 0;
-  int bulk_size = 100;
-  int import_rows = 100;
+  int bulk_size = 20;
+  int import_rows = 20;
 };
 
 // One client thread's load: `rate` operations per second, drawn from kRoutes
@@ -81,9 +87,10 @@ struct SoakContext {
 void run_worker(const SoakContext& ctx, int index, double rate, Clock::time_point until, RouteStats& stats,
                 WriteLog& log);
 
-// Captures `count` leads in bulk before the load (so reports and exports
-// have data to read); they join `log`. False if the server refused.
-bool preload(const SoakContext& ctx, int count, WriteLog& log);
+// Captures `count` leads in bulk into the base campaign before the load, so
+// the server holds a database of some size; they join `log`. False if the
+// server refused.
+bool preload(const SoakContext& ctx, int count, WriteLog& log, RouteStats& stats);
 
 // Every acknowledged write read back from the API at the end.
 struct CheckResult {
@@ -102,6 +109,7 @@ struct Sample {
   Memory memory;
   long streams = 0;
   long requests = 0;
+  long leads = 0;  // new leads acknowledged so far, the preload included
   long errors_5xx = 0;
   std::array<double, kRouteCount> p99{};  // NaN: no request in the window
 };

@@ -104,12 +104,12 @@ Axis latency_axis(const std::vector<Sample>& samples, double t_max) {
 
 bool write_csv(const std::string& path, const std::vector<Sample>& samples) {
   std::ofstream out(path);
-  out << "t_s,rss_kb,rss_anon_kb,rss_file_kb,streams_open,requests,errors_5xx";
+  out << "t_s,rss_kb,rss_anon_kb,rss_file_kb,leads,streams_open,requests,errors_5xx";
   for (const RouteSpec& r : kRoutes) out << "," << r.name << "_p99_ms";
   out << "\n";
   for (const Sample& s : samples) {
-    out << num(s.t) << "," << s.memory.rss_kb << "," << s.memory.anon_kb << "," << s.memory.file_kb << ","
-        << s.streams << "," << s.requests << "," << s.errors_5xx;
+    out << num(s.t) << "," << s.memory.rss_kb << "," << s.memory.anon_kb << "," << s.memory.file_kb << "," << s.leads
+        << "," << s.streams << "," << s.requests << "," << s.errors_5xx;
     for (double v : s.p99) out << "," << (std::isnan(v) ? "" : num(v));
     out << "\n";
   }

@@ -2,6 +2,7 @@
 // API and compared with the client threads' own logs.
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,45 +20,60 @@ struct Exported {
   std::string email, stage;
 };
 
-// RFC 4180 rows: quoted fields may hold commas, "" and line breaks.
-std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    std::string& field = rows.back().back();
-    if (quoted) {
-      if (c != '"') field += c;
-      else if (i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
-      else quoted = false;
-    } else if (c == '"') {
-      quoted = true;
+// RFC 4180 rows, fed in pieces as the export streams in: quoted fields may
+// hold commas, "" and line breaks. Calls `on_row` with each row's fields.
+class CsvRows {
+ public:
+  explicit CsvRows(std::function<void(const std::vector<std::string>&)> on_row) : on_row_(std::move(on_row)) {}
+
+  void feed(const char* data, size_t n) {
+    for (size_t i = 0; i < n; ++i) take(data[i]);
+  }
+
+ private:
+  void take(char c) {
+    if (quoted_) {
+      if (quote_pending_ && c != '"') {
+        quoted_ = quote_pending_ = false;  // the closing quote; c is outside
+      } else {
+        if (quote_pending_ || c != '"') fields_.back() += c;
+        quote_pending_ = !quote_pending_ && c == '"';
+        return;
+      }
+    }
+    if (c == '"') {
+      quoted_ = true;
     } else if (c == ',') {
-      rows.back().emplace_back();
+      fields_.emplace_back();
     } else if (c == '\n') {
-      rows.emplace_back(1);
+      on_row_(fields_);
+      fields_.assign(1, std::string());
     } else if (c != '\r') {
-      field += c;
+      fields_.back() += c;
     }
   }
-  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
-  return rows;
-}
 
-std::unordered_map<int64_t, Exported> read_export(httplib::Client& client, const std::string& campaign,
-                                                  std::string& error) {
-  std::unordered_map<int64_t, Exported> leads;
-  auto res = client.Get("/api/v1/exports/leads.csv?campaign=" + campaign);
+  std::function<void(const std::vector<std::string>&)> on_row_;
+  std::vector<std::string> fields_{1};
+  bool quoted_ = false, quote_pending_ = false;
+};
+
+// The export of `campaign`, streamed: id -> email and stage.
+void read_export(httplib::Client& client, const std::string& campaign,
+                 std::unordered_map<int64_t, Exported>& leads, std::string& error) {
+  bool header = true;
+  CsvRows rows([&](const std::vector<std::string>& row) {
+    if (!header && row.size() > kStageColumn) leads[std::stoll(row[kIdColumn])] = {row[kEmailColumn], row[kStageColumn]};
+    header = false;
+  });
+  auto res = client.Get("/api/v1/exports/leads.csv?campaign=" + campaign, [&](const char* data, size_t n) {
+    rows.feed(data, n);
+    return true;
+  });
   if (!res || res->status != 200) {
-    error = "the export failed: " + (res ? std::to_string(res->status) : httplib::to_string(res.error()));
-    return leads;
+    error = "the export of " + campaign + " failed: " +
+            (res ? std::to_string(res->status) : httplib::to_string(res.error()));
   }
-  const auto rows = csv_rows(res->body);
-  for (size_t i = 1; i < rows.size(); ++i) {
-    if (rows[i].size() <= kStageColumn) continue;
-    leads[std::stoll(rows[i][kIdColumn])] = {rows[i][kEmailColumn], rows[i][kStageColumn]};
-  }
-  return leads;
 }
 
 void check_leads(const std::vector<WriteLog>& logs, const std::unordered_map<int64_t, Exported>& exported,
@@ -122,7 +138,9 @@ bool CheckResult::ok() const {
 CheckResult check_writes(const SoakContext& ctx, const std::vector<WriteLog>& logs, int timeline_checks) {
   CheckResult r;
   auto client = make_client(ctx.api, 300, true);
-  const auto exported = read_export(*client, ctx.campaign, r.error);
+  std::unordered_map<int64_t, Exported> exported;
+  read_export(*client, ctx.campaign, exported, r.error);
+  if (r.error.empty()) read_export(*client, ctx.base_campaign, exported, r.error);
   if (!r.error.empty()) return r;
   check_leads(logs, exported, r);
   check_imports(*client, logs, exported, r);

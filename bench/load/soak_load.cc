@@ -1,6 +1,7 @@
 // The soak's client threads: the route table, the operations and their log.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -10,14 +11,14 @@
 namespace leadloop::bench {
 
 const RouteSpec kRoutes[kRouteCount] = {
-    {"capture", "POST /api/v1/leads (a new person)", 28},
-    {"bulk", "POST /api/v1/leads/bulk (100 new people)", 3},
-    {"import", "POST /api/v1/imports (CSV, 100 new people)", 2},
+    {"capture", "POST /api/v1/leads (a new person)", 15},
+    {"bulk", "POST /api/v1/leads/bulk (20 new people)", 1},
+    {"import", "POST /api/v1/imports (CSV, 20 new people)", 1},
     {"recapture", "POST /api/v1/leads (a person already captured: merged)", 10},
     {"transition", "POST /api/v1/leads/{id}/transitions", 30},
-    {"report", "GET /api/v1/reports/{funnel,leaks,speed-to-lead,stage-times,stalled,campaigns}", 18},
-    {"export", "GET /api/v1/exports/leads.csv (the soak's campaign)", 1},
-    {"read", "GET /api/v1/leads/{id}", 8},
+    {"report", "GET /api/v1/reports/{funnel,leaks,speed-to-lead,stage-times,stalled,campaigns}", 25},
+    {"export", "GET /api/v1/exports/leads.csv (the load's campaign)", 2},
+    {"read", "GET /api/v1/leads/{id}", 16},
 };
 
 const char* const kPath[] = {"captured", "qualified", "accepted", "working", "opportunity", "won"};
@@ -102,6 +103,7 @@ class Worker {
   }
 
   void acked(int64_t id, std::string email) {
+    stats_.created(1);
     log_.movable.push_back(log_.leads.size());
     log_.leads.push_back({id, std::move(email), 0, 0});
   }
@@ -139,6 +141,7 @@ class Worker {
     const auto record = answer.is_object() ? answer.value("import", nlohmann::json::object()) : nlohmann::json::object();
     log_.imports.push_back({record.value("id", int64_t{-1}), ctx_.run, first, ctx_.import_rows,
                             record.value("created", -1L), record.value("merged", -1L)});
+    stats_.created(std::max(0L, log_.imports.back().created));
   }
 
   void recapture() {
@@ -221,18 +224,19 @@ void run_worker(const SoakContext& ctx, int index, double rate, Clock::time_poin
   }
 }
 
-bool preload(const SoakContext& ctx, int count, WriteLog& log) {
+bool preload(const SoakContext& ctx, int count, WriteLog& log, RouteStats& stats) {
   auto client = make_client(ctx.api, 300, true);
   constexpr int kBatch = 5000;
   const int64_t base = 9000000000;
   for (int first = 0; first < count; first += kBatch) {
     const int n = std::min(kBatch, count - first);
-    auto res = client->Post("/api/v1/leads/bulk", bulk_json(ctx.run, base + first, n, ctx.campaign),
+    auto res = client->Post("/api/v1/leads/bulk", bulk_json(ctx.run, base + first, n, ctx.base_campaign),
                             "application/json");
     if (!res || res->status != 200) return false;
     for (const auto& r : results_of(res->body)) {
       if (r.value("status", "") != "created") continue;
       log.leads.push_back({r.value("id", int64_t{-1}), lead_email(ctx.run, base + first + r.value("index", 0)), 0, 0});
+      stats.created(1);
     }
   }
   return true;
