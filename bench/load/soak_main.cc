@@ -158,7 +158,12 @@ int run(Options o) {
   }
   std::printf("  preloaded %zu leads in %.1f s\n", logs.back().leads.size(), seconds_since(t0));
 
-  StreamOptions so{o.streams, o.ctx.api.token, true, false, std::chrono::milliseconds(5000), 100};
+  StreamOptions so;
+  so.count = o.streams;
+  so.token = o.ctx.api.token;
+  so.reopen = true;
+  so.keep_times = false;
+  so.retry_delay = std::chrono::seconds(5);  // the Retry-After of a refusal
   StreamPool streams(o.ctx.api.server, so);
   streams.start();
   for (int i = 0; i < 200 && streams.counters().ready < o.streams; ++i) {
@@ -170,7 +175,7 @@ int run(Options o) {
   const StreamCounters& sc = streams.counters();
   const bool streams_ok = streams_at_end == o.streams && sc.failed == 0 && streams.refusals() == "none";
   std::printf("  streams: %ld of %d open at the end; %ld change events; %ld ended by the server and reopened; "
-              "refused: %s; failed %ld   load held: %s\n",
+              "refused: %s; failed or no ready in 10 s: %ld   load held: %s\n",
               streams_at_end, o.streams, sc.changes.load(), sc.ended_by_server.load(), streams.refusals().c_str(),
               sc.failed.load(), verdict(streams_ok));
 

@@ -44,15 +44,17 @@ class Loop {
     const auto now = Clock::now();
     int opens = 0;
     for (Slot& s : slots_) {
-      if (s.state == State::kWaiting && s.due <= now && opens++ < options_.opens_per_tick) open_slot(s);
+      if (s.state == State::kWaiting && s.due <= now && opens++ < options_.opens_per_tick) open_slot(s, now);
+      else if ((s.state == State::kConnecting || s.state == State::kReading) && !s.ready && s.due <= now) fail(s);
     }
   }
 
  private:
   uint32_t index(const Slot& s) const { return static_cast<uint32_t>(&s - slots_.data()); }
 
-  void open_slot(Slot& s) {
+  void open_slot(Slot& s, Clock::time_point now) {
     s.reader = SseReader();
+    s.due = now + options_.ready_timeout;
     s.fd = connect_from(sources_.next(), server_);
     if (s.fd < 0) return fail(s);
     s.state = State::kConnecting;
