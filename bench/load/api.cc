@@ -20,7 +20,8 @@ bool create_campaign(const Api& api, const std::string& key) {
   auto res = client->Post("/api/v1/campaigns", body, "application/json");
   if (res && (res->status == 201 || res->status == 200)) return true;
   std::fprintf(stderr, "cannot create campaign %s: %s\n", key.c_str(),
-               res ? (std::to_string(res->status) + " " + res->body).c_str() : httplib::to_string(res.error()).c_str());
+               res ? (std::to_string(res->status) + " " + res->body).c_str()
+                   : httplib::to_string(res.error()).c_str());
   return false;
 }
 

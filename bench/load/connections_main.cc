@@ -34,7 +34,8 @@ struct Options {
   int health = 500;
   int leads = 10000;
   int repeat = 3;
-  int hold_s = 20, open_timeout_s = 30, request_timeout_s = 5, health_deadline_s = 30, capture_timeout_s = 60;
+  int hold_s = 20, open_timeout_s = 30, request_timeout_s = 5, health_deadline_s = 30,
+      capture_timeout_s = 60;
   int server_pid = 0;
 };
 
@@ -78,15 +79,19 @@ struct Capture {
   std::string error;
 };
 
-Capture time_capture(const Options& o, uint64_t run, int64_t first, int count, const std::string& campaign) {
+Capture time_capture(const Options& o, uint64_t run, int64_t first, int count,
+                     const std::string& campaign) {
   const std::string body = bulk_json(run, first, count, campaign);
   auto client = make_client(o.api, o.capture_timeout_s, false);
   const auto t0 = Clock::now();
   auto res = client->Post("/api/v1/leads/bulk", body, "application/json");
   Capture c{seconds_since(t0), -1, ""};
-  if (!res) c.error = "no answer: " + httplib::to_string(res.error());
-  else if (res->status != 200) c.error = "status " + std::to_string(res->status);
-  else c.created = json_number(res->body, "created");
+  if (!res)
+    c.error = "no answer: " + httplib::to_string(res.error());
+  else if (res->status != 200)
+    c.error = "status " + std::to_string(res->status);
+  else
+    c.created = json_number(res->body, "created");
   return c;
 }
 
@@ -96,23 +101,26 @@ Capture median_capture(const Options& o, uint64_t run, int64_t first, const std:
                        std::string& times) {
   std::vector<Capture> all;
   for (int k = 0; k < o.repeat; ++k) {
-    all.push_back(time_capture(o, run, first + static_cast<int64_t>(k) * o.leads, o.leads, campaign));
+    all.push_back(
+        time_capture(o, run, first + static_cast<int64_t>(k) * o.leads, o.leads, campaign));
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s%.3f", k ? " " : "", all.back().seconds);
     times += buf;
     if (!all.back().error.empty()) return all.back();
   }
-  std::sort(all.begin(), all.end(), [](const Capture& a, const Capture& b) { return a.seconds < b.seconds; });
+  std::sort(all.begin(), all.end(),
+            [](const Capture& a, const Capture& b) { return a.seconds < b.seconds; });
   return all[all.size() / 2];
 }
 
 std::string describe(const Capture& c, int leads) {
   char buf[160];
   if (!c.error.empty()) {
-    std::snprintf(buf, sizeof buf, "%d leads  failed after %.3f s (%s)", leads, c.seconds, c.error.c_str());
+    std::snprintf(buf, sizeof buf, "%d leads  failed after %.3f s (%s)", leads, c.seconds,
+                  c.error.c_str());
   } else {
-    std::snprintf(buf, sizeof buf, "%d leads  %.3f s  %.0f leads/s  (%ld created)", leads, c.seconds,
-                  leads / c.seconds, c.created);
+    std::snprintf(buf, sizeof buf, "%d leads  %.3f s  %.0f leads/s  (%ld created)", leads,
+                  c.seconds, leads / c.seconds, c.created);
   }
   return buf;
 }
@@ -128,27 +136,31 @@ double wait_open(const HeldConnections& held, const Options& o) {
 
 void print_hold_state(const HeldConnections& held, const Options& o, const char* when) {
   const HoldCounters& c = held.counters();
-  std::printf("  held connections %s: %ld of %d open (client side); server closed %ld and answered %s; reopened %ld; "
-              "connect errors %ld",
-              when, c.open.load(), o.hold.count, c.closed_by_server.load(), held.answers().c_str(),
-              c.reopened.load(), c.connect_errors.load());
+  std::printf(
+      "  held connections %s: %ld of %d open (client side); server closed %ld and answered %s; "
+      "reopened %ld; "
+      "connect errors %ld",
+      when, c.open.load(), o.hold.count, c.closed_by_server.load(), held.answers().c_str(),
+      c.reopened.load(), c.connect_errors.load());
   if (o.server_pid) std::printf("; server holds %ld descriptors", count_fds(o.server_pid));
   std::printf("\n");
 }
 
 int run(const Options& o) {
   const char* mode = o.hold.slow ? "slow" : "idle";
-  std::printf("connections: %d %s connections held from %d loopback addresses (open file limit %ld); "
-              "health: %d requests, a fresh connection each; bulk capture: %d leads\n",
-              o.hold.count, mode, SourceAddresses::kCount, raise_fd_limit(), o.health, o.leads);
+  std::printf(
+      "connections: %d %s connections held from %d loopback addresses (open file limit %ld); "
+      "health: %d requests, a fresh connection each; bulk capture: %d leads\n",
+      o.hold.count, mode, SourceAddresses::kCount, raise_fd_limit(), o.health, o.leads);
   const uint64_t run_id = new_run_id();
   const std::string campaign = "load-conn-" + std::to_string(run_id);
   if (!create_campaign(o.api, campaign)) return 1;
-  time_health(o, 50, o.health_deadline_s);                 // warm-up
+  time_health(o, 50, o.health_deadline_s);                             // warm-up
   time_capture(o, run_id, 2 * o.repeat * o.leads, o.leads, campaign);  // warm-up
 
   const Health health_before = time_health(o, o.health, o.health_deadline_s);
-  std::printf("  health without held connections: %d requests  %s\n", o.health, describe(health_before).c_str());
+  std::printf("  health without held connections: %d requests  %s\n", o.health,
+              describe(health_before).c_str());
   std::string times_before, times_during;
   const Capture before = median_capture(o, run_id, 0, campaign, times_before);
   std::printf("  bulk capture without held connections, median of %d: %s  (each: %s s)\n", o.repeat,
@@ -158,26 +170,32 @@ int run(const Options& o) {
   const auto hold_start = Clock::now();
   held.start();
   const double open_s = wait_open(held, o);
-  std::printf("  opened %ld of %d %s connections in %.1f s\n", held.counters().open.load(), o.hold.count, mode,
-              open_s);
+  std::printf("  opened %ld of %d %s connections in %.1f s\n", held.counters().open.load(),
+              o.hold.count, mode, open_s);
   std::this_thread::sleep_for(std::chrono::seconds(1));
 
   const Health health = time_health(o, o.health, o.health_deadline_s);
   const bool health_ok = health.summary.failed == 0 && health.summary.p99 <= kHealthP99BarMs;
-  std::printf("  health with %ld held: %d requests  %s   bar p99 <= %.0f ms: %s\n", held.counters().open.load(),
-              o.health, describe(health).c_str(), kHealthP99BarMs, verdict(health_ok));
+  std::printf("  health with %ld held: %d requests  %s   bar p99 <= %.0f ms: %s\n",
+              held.counters().open.load(), o.health, describe(health).c_str(), kHealthP99BarMs,
+              verdict(health_ok));
   const Capture during =
       median_capture(o, run_id, static_cast<int64_t>(o.repeat) * o.leads, campaign, times_during);
   const double ratio = during.seconds / before.seconds;
   const bool capture_ok = during.error.empty() && before.error.empty() && ratio <= kCaptureRatioBar;
   char ratio_text[32] = "-";
-  if (during.error.empty() && before.error.empty()) std::snprintf(ratio_text, sizeof ratio_text, "%.2fx", ratio);
-  std::printf("  bulk capture with %ld held, median of %d: %s  (each: %s s)  ratio %s   bar <= %.1fx: %s\n",
-              held.counters().open.load(), o.repeat, describe(during, o.leads).c_str(), times_during.c_str(),
-              ratio_text, kCaptureRatioBar, verdict(capture_ok));
+  if (during.error.empty() && before.error.empty())
+    std::snprintf(ratio_text, sizeof ratio_text, "%.2fx", ratio);
+  std::printf(
+      "  bulk capture with %ld held, median of %d: %s  (each: %s s)  ratio %s   bar <= %.1fx: %s\n",
+      held.counters().open.load(), o.repeat, describe(during, o.leads).c_str(),
+      times_during.c_str(), ratio_text, kCaptureRatioBar, verdict(capture_ok));
 
-  while (seconds_since(hold_start) < o.hold_s) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  print_hold_state(held, o, ("after " + std::to_string(static_cast<int>(seconds_since(hold_start))) + " s").c_str());
+  while (seconds_since(hold_start) < o.hold_s)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  print_hold_state(
+      held, o,
+      ("after " + std::to_string(static_cast<int>(seconds_since(hold_start))) + " s").c_str());
   const bool held_ok = held.counters().open == o.hold.count;
   std::printf("  bar: all %d connections open at the end: %s\n", o.hold.count, verdict(held_ok));
   held.stop();
@@ -209,10 +227,13 @@ int main(int argc, char** argv) {
   o.capture_timeout_s = static_cast<int>(flags.number("--capture-timeout-s", 60));
   o.server_pid = static_cast<int>(flags.number("--server-pid", 0));
   const std::string problems = flags.problems();
-  if (!problems.empty() || o.api.server.port <= 0 || o.api.token.empty() || !is_loopback(o.api.server.host) ||
-      (mode != "idle" && mode != "slow") || o.hold.count < 1 || o.health < 1 || o.leads < 1 || o.repeat < 1) {
-    std::fprintf(stderr, "%s\nusage: %s --port P --token T [--connections N] [--mode idle|slow] ...\n"
-                 "(the server must be on 127.0.0.0/8)\n", problems.c_str(), argv[0]);
+  if (!problems.empty() || o.api.server.port <= 0 || o.api.token.empty() ||
+      !is_loopback(o.api.server.host) || (mode != "idle" && mode != "slow") || o.hold.count < 1 ||
+      o.health < 1 || o.leads < 1 || o.repeat < 1) {
+    std::fprintf(stderr,
+                 "%s\nusage: %s --port P --token T [--connections N] [--mode idle|slow] ...\n"
+                 "(the server must be on 127.0.0.0/8)\n",
+                 problems.c_str(), argv[0]);
     return 2;
   }
   return run(o);

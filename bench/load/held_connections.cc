@@ -17,7 +17,8 @@ namespace leadloop::bench {
 namespace {
 
 // What a slow client trickles: a request that never reaches its blank line.
-constexpr std::string_view kSlowHeader = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+constexpr std::string_view kSlowHeader =
+    "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
 
 enum class State { kClosed, kConnecting, kOpen };
 
@@ -33,8 +34,12 @@ struct Slot {
 class Loop {
  public:
   Loop(const Endpoint& server, const HoldOptions& options, HoldCounters& counters)
-      : server_(server), options_(options), counters_(counters), slots_(static_cast<size_t>(options.count)),
-        epoll_(epoll_create1(EPOLL_CLOEXEC)), dice_(7) {}
+      : server_(server),
+        options_(options),
+        counters_(counters),
+        slots_(static_cast<size_t>(options.count)),
+        epoll_(epoll_create1(EPOLL_CLOEXEC)),
+        dice_(7) {}
   ~Loop() {
     for (Slot& s : slots_) close_slot(s);
     close(epoll_);
@@ -74,7 +79,8 @@ class Loop {
 
   void on_event(Slot& s, uint32_t what) {
     if (s.state == State::kConnecting) return on_connected(s);
-    if (s.state == State::kOpen && (what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) on_readable(s);
+    if (s.state == State::kOpen && (what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+      on_readable(s);
   }
 
   void on_connected(Slot& s) {
@@ -89,7 +95,8 @@ class Loop {
     s.ever_open = true;
     // Slow clients start at a random point of their interval, so the bytes
     // of N of them are spread over time.
-    s.due = Clock::now() + std::chrono::milliseconds(dice_() % (options_.slow_interval.count() + 1));
+    s.due =
+        Clock::now() + std::chrono::milliseconds(dice_() % (options_.slow_interval.count() + 1));
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP;
     ev.data.u32 = static_cast<uint32_t>(&s - slots_.data());

@@ -25,11 +25,11 @@ struct HoldOptions {
 };
 
 struct HoldCounters {
-  std::atomic<long> open{0};              // connected now
-  std::atomic<long> connects{0};          // connects that succeeded, reopens included
-  std::atomic<long> reopened{0};          // connects after the server ended a connection
-  std::atomic<long> closed_by_server{0};  // EOF or reset without an answer
-  std::atomic<long> connect_errors{0};    // refused, timed out, out of ports or descriptors
+  std::atomic<long> open{0};                      // connected now
+  std::atomic<long> connects{0};                  // connects that succeeded, reopens included
+  std::atomic<long> reopened{0};                  // connects after the server ended a connection
+  std::atomic<long> closed_by_server{0};          // EOF or reset without an answer
+  std::atomic<long> connect_errors{0};            // refused, timed out, out of ports or descriptors
   std::array<std::atomic<long>, 600> answered{};  // by HTTP status
   std::atomic<long> bytes_sent{0};
 };

@@ -13,7 +13,10 @@ Memory read_memory(int pid) {
   std::string key;
   long value = 0;
   while (in >> key) {
-    long* into = key == "VmRSS:" ? &m.rss_kb : key == "RssAnon:" ? &m.anon_kb : key == "RssFile:" ? &m.file_kb : nullptr;
+    long* into = key == "VmRSS:"     ? &m.rss_kb
+                 : key == "RssAnon:" ? &m.anon_kb
+                 : key == "RssFile:" ? &m.file_kb
+                                     : nullptr;
     if (into && in >> value) *into = value;
   }
   return m;

@@ -17,7 +17,17 @@
 namespace leadloop::bench {
 
 // The routes of the mix, each with its share of the operations.
-enum Route : int { kCapture, kBulk, kImport, kRecapture, kTransition, kReport, kExport, kReadLead, kRouteCount };
+enum Route : int {
+  kCapture,
+  kBulk,
+  kImport,
+  kRecapture,
+  kTransition,
+  kReport,
+  kExport,
+  kReadLead,
+  kRouteCount
+};
 
 struct RouteSpec {
   const char* name;  // a CSV column and chart legend
@@ -84,8 +94,8 @@ struct SoakContext {
 
 // One client thread's load: `rate` operations per second, drawn from kRoutes
 // by weight, until `until`.
-void run_worker(const SoakContext& ctx, int index, double rate, Clock::time_point until, RouteStats& stats,
-                WriteLog& log);
+void run_worker(const SoakContext& ctx, int index, double rate, Clock::time_point until,
+                RouteStats& stats, WriteLog& log);
 
 // Captures `count` leads in bulk into the base campaign before the load, so
 // the server holds a database of some size; they join `log`. False if the
@@ -101,7 +111,8 @@ struct CheckResult {
   std::string error;  // the export or a read failed
   bool ok() const;
 };
-CheckResult check_writes(const SoakContext& ctx, const std::vector<WriteLog>& logs, int timeline_checks);
+CheckResult check_writes(const SoakContext& ctx, const std::vector<WriteLog>& logs,
+                         int timeline_checks);
 
 // One sample of the run, every `--sample-s`.
 struct Sample {
@@ -115,6 +126,7 @@ struct Sample {
 };
 // The samples as CSV, and as an SVG chart of RSS and p99 per route over time.
 bool write_csv(const std::string& path, const std::vector<Sample>& samples);
-bool write_svg(const std::string& path, const std::vector<Sample>& samples, double warmup_s, const std::string& title);
+bool write_svg(const std::string& path, const std::vector<Sample>& samples, double warmup_s,
+               const std::string& title);
 
 }  // namespace leadloop::bench

@@ -1,8 +1,7 @@
 // The soak's end: every write the server acknowledged, read back from the
 // API and compared with the client threads' own logs.
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,7 +23,8 @@ struct Exported {
 // hold commas, "" and line breaks. Calls `on_row` with each row's fields.
 class CsvRows {
  public:
-  explicit CsvRows(std::function<void(const std::vector<std::string>&)> on_row) : on_row_(std::move(on_row)) {}
+  explicit CsvRows(std::function<void(const std::vector<std::string>&)> on_row)
+      : on_row_(std::move(on_row)) {}
 
   void feed(const char* data, size_t n) {
     for (size_t i = 0; i < n; ++i) take(data[i]);
@@ -63,28 +63,32 @@ void read_export(httplib::Client& client, const std::string& campaign,
                  std::unordered_map<int64_t, Exported>& leads, std::string& error) {
   bool header = true;
   CsvRows rows([&](const std::vector<std::string>& row) {
-    if (!header && row.size() > kStageColumn) leads[std::stoll(row[kIdColumn])] = {row[kEmailColumn], row[kStageColumn]};
+    if (!header && row.size() > kStageColumn)
+      leads[std::stoll(row[kIdColumn])] = {row[kEmailColumn], row[kStageColumn]};
     header = false;
   });
-  auto res = client.Get("/api/v1/exports/leads.csv?campaign=" + campaign, [&](const char* data, size_t n) {
-    rows.feed(data, n);
-    return true;
-  });
+  auto res =
+      client.Get("/api/v1/exports/leads.csv?campaign=" + campaign, [&](const char* data, size_t n) {
+        rows.feed(data, n);
+        return true;
+      });
   if (!res || res->status != 200) {
-    error = "the export of " + campaign + " failed: " +
-            (res ? std::to_string(res->status) : httplib::to_string(res.error()));
+    error = "the export of " + campaign +
+            " failed: " + (res ? std::to_string(res->status) : httplib::to_string(res.error()));
   }
 }
 
-void check_leads(const std::vector<WriteLog>& logs, const std::unordered_map<int64_t, Exported>& exported,
-                 CheckResult& r) {
+void check_leads(const std::vector<WriteLog>& logs,
+                 const std::unordered_map<int64_t, Exported>& exported, CheckResult& r) {
   for (const WriteLog& log : logs) {
     r.recapture_mismatches += log.recapture_mismatches;
     for (const AckedLead& lead : log.leads) {
       ++r.leads;
       auto it = exported.find(lead.id);
-      if (it == exported.end()) ++r.leads_missing;
-      else if (it->second.email != lead.email || it->second.stage != kPath[lead.stage]) ++r.leads_wrong;
+      if (it == exported.end())
+        ++r.leads_missing;
+      else if (it->second.email != lead.email || it->second.stage != kPath[lead.stage])
+        ++r.leads_wrong;
     }
   }
 }
@@ -111,7 +115,8 @@ void check_imports(httplib::Client& client, const std::vector<WriteLog>& logs,
 
 // Each moved lead's timeline holds one stage_changed per transition
 // answered 2xx; the first `limit` moved leads are read.
-void check_timelines(httplib::Client& client, const std::vector<WriteLog>& logs, int limit, CheckResult& r) {
+void check_timelines(httplib::Client& client, const std::vector<WriteLog>& logs, int limit,
+                     CheckResult& r) {
   for (const WriteLog& log : logs) {
     for (const AckedLead& lead : log.leads) {
       if (lead.transitions == 0 || r.timelines >= limit) continue;
@@ -121,7 +126,8 @@ void check_timelines(httplib::Client& client, const std::vector<WriteLog>& logs,
                                                   : nlohmann::json();
       int moves = 0;
       if (body.is_object() && body.contains("events") && body["events"].is_array()) {
-        for (const auto& e : body["events"]) moves += e.is_object() && e.value("type", "") == "stage_changed";
+        for (const auto& e : body["events"])
+          moves += e.is_object() && e.value("type", "") == "stage_changed";
       }
       r.timelines_wrong += moves != lead.transitions;
     }
@@ -135,7 +141,8 @@ bool CheckResult::ok() const {
          import_rows_missing == 0 && timelines_wrong == 0 && recapture_mismatches == 0;
 }
 
-CheckResult check_writes(const SoakContext& ctx, const std::vector<WriteLog>& logs, int timeline_checks) {
+CheckResult check_writes(const SoakContext& ctx, const std::vector<WriteLog>& logs,
+                         int timeline_checks) {
   CheckResult r;
   auto client = make_client(ctx.api, 300, true);
   std::unordered_map<int64_t, Exported> exported;

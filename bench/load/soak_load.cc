@@ -1,7 +1,6 @@
 // The soak's client threads: the route table, the operations and their log.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -16,7 +15,8 @@ const RouteSpec kRoutes[kRouteCount] = {
     {"import", "POST /api/v1/imports (CSV, 20 new people)", 1},
     {"recapture", "POST /api/v1/leads (a person already captured: merged)", 10},
     {"transition", "POST /api/v1/leads/{id}/transitions", 30},
-    {"report", "GET /api/v1/reports/{funnel,leaks,speed-to-lead,stage-times,stalled,campaigns}", 25},
+    {"report", "GET /api/v1/reports/{funnel,leaks,speed-to-lead,stage-times,stalled,campaigns}",
+     25},
     {"export", "GET /api/v1/exports/leads.csv (the load's campaign)", 2},
     {"read", "GET /api/v1/leads/{id}", 16},
 };
@@ -54,21 +54,27 @@ namespace {
 // API documents (the check at the end then misses those leads).
 nlohmann::json results_of(const std::string& body) {
   const auto answer = nlohmann::json::parse(body, nullptr, false);
-  if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array()) return nlohmann::json::array();
+  if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array())
+    return nlohmann::json::array();
   return answer["results"];
 }
 
-const char* const kReports[] = {"funnel", "leaks", "speed-to-lead", "stage-times", "stalled", "campaigns"};
+const char* const kReports[] = {"funnel",      "leaks",   "speed-to-lead",
+                                "stage-times", "stalled", "campaigns"};
 // The body of the move to kPath[stage]: an opportunity needs an amount and
 // a close date, a win its revenue.
-const char* const kMoveExtras[] = {"", "", "", "", ",\"amount\":48000,\"expected_close\":\"2027-03-31\"",
-                                   ",\"revenue\":51000"};
+const char* const kMoveExtras[] = {
+    "", "", "", "", ",\"amount\":48000,\"expected_close\":\"2027-03-31\"", ",\"revenue\":51000"};
 
 // One client thread: its connection, its dice and its log.
 class Worker {
  public:
   Worker(const SoakContext& ctx, int index, RouteStats& stats, WriteLog& log)
-      : ctx_(ctx), index_(index), stats_(stats), log_(log), client_(make_client(ctx.api, 120, true)),
+      : ctx_(ctx),
+        index_(index),
+        stats_(stats),
+        log_(log),
+        client_(make_client(ctx.api, 120, true)),
         dice_(ctx.run + static_cast<uint64_t>(index)) {
     for (const RouteSpec& r : kRoutes) weights_.push_back(r.weight);
   }
@@ -76,15 +82,24 @@ class Worker {
   void step() {
     std::discrete_distribution<int> pick(weights_.begin(), weights_.end());
     switch (static_cast<Route>(pick(dice_))) {
-      case kCapture: return capture();
-      case kBulk: return bulk();
-      case kImport: return import();
-      case kRecapture: return recapture();
-      case kTransition: return transition();
-      case kReport: return report();
-      case kExport: return export_leads();
-      case kReadLead: return read_lead();
-      case kRouteCount: return;
+      case kCapture:
+        return capture();
+      case kBulk:
+        return bulk();
+      case kImport:
+        return import();
+      case kRecapture:
+        return recapture();
+      case kTransition:
+        return transition();
+      case kReport:
+        return report();
+      case kExport:
+        return export_leads();
+      case kReadLead:
+        return read_lead();
+      case kRouteCount:
+        return;
     }
   }
 
@@ -111,21 +126,25 @@ class Worker {
   void capture() {
     const int64_t person = next_person();
     auto res = timed(kCapture, [&] {
-      return client_->Post("/api/v1/leads", lead_json(ctx_.run, person, ctx_.campaign), "application/json");
+      return client_->Post("/api/v1/leads", lead_json(ctx_.run, person, ctx_.campaign),
+                           "application/json");
     });
-    if (res && res->status == 201) acked(json_number(res->body, "id"), lead_email(ctx_.run, person));
+    if (res && res->status == 201)
+      acked(json_number(res->body, "id"), lead_email(ctx_.run, person));
   }
 
   void bulk() {
     const int64_t first = next_person();
     next_ += ctx_.bulk_size - 1;
     auto res = timed(kBulk, [&] {
-      return client_->Post("/api/v1/leads/bulk", bulk_json(ctx_.run, first, ctx_.bulk_size, ctx_.campaign),
+      return client_->Post("/api/v1/leads/bulk",
+                           bulk_json(ctx_.run, first, ctx_.bulk_size, ctx_.campaign),
                            "application/json");
     });
     if (!res || res->status != 200) return;
     for (const auto& r : results_of(res->body)) {
-      if (r.value("status", "") == "created") acked(r.value("id", int64_t{-1}), lead_email(ctx_.run, first + r.value("index", 0)));
+      if (r.value("status", "") == "created")
+        acked(r.value("id", int64_t{-1}), lead_email(ctx_.run, first + r.value("index", 0)));
     }
   }
 
@@ -138,7 +157,8 @@ class Worker {
     });
     if (!res || res->status != 201) return;
     const auto answer = nlohmann::json::parse(res->body, nullptr, false);
-    const auto record = answer.is_object() ? answer.value("import", nlohmann::json::object()) : nlohmann::json::object();
+    const auto record = answer.is_object() ? answer.value("import", nlohmann::json::object())
+                                           : nlohmann::json::object();
     log_.imports.push_back({record.value("id", int64_t{-1}), ctx_.run, first, ctx_.import_rows,
                             record.value("created", -1L), record.value("merged", -1L)});
     stats_.created(std::max(0L, log_.imports.back().created));
@@ -149,9 +169,11 @@ class Worker {
     const AckedLead& lead = log_.leads[dice_() % log_.leads.size()];
     const int64_t person = person_of(lead.email);
     auto res = timed(kRecapture, [&] {
-      return client_->Post("/api/v1/leads", lead_json(ctx_.run, person, ctx_.campaign), "application/json");
+      return client_->Post("/api/v1/leads", lead_json(ctx_.run, person, ctx_.campaign),
+                           "application/json");
     });
-    if (res && res->status == 200 && json_number(res->body, "id") != lead.id) ++log_.recapture_mismatches;
+    if (res && res->status == 200 && json_number(res->body, "id") != lead.id)
+      ++log_.recapture_mismatches;
   }
 
   void transition() {
@@ -161,7 +183,8 @@ class Worker {
     const int to = lead.stage + 1;
     const std::string body = std::string("{\"to\":\"") + kPath[to] + "\"" + kMoveExtras[to] + "}";
     auto res = timed(kTransition, [&] {
-      return client_->Post("/api/v1/leads/" + std::to_string(lead.id) + "/transitions", body, "application/json");
+      return client_->Post("/api/v1/leads/" + std::to_string(lead.id) + "/transitions", body,
+                           "application/json");
     });
     if (!res || res->status / 100 != 2) return;
     lead.stage = to;
@@ -173,7 +196,8 @@ class Worker {
   }
 
   void report() {
-    const std::string path = std::string("/api/v1/reports/") + kReports[reports_++ % std::size(kReports)];
+    const std::string path =
+        std::string("/api/v1/reports/") + kReports[reports_++ % std::size(kReports)];
     timed(kReport, [&] { return client_->Get(path); });
   }
 
@@ -209,10 +233,11 @@ class Worker {
 
 }  // namespace
 
-void run_worker(const SoakContext& ctx, int index, double rate, Clock::time_point until, RouteStats& stats,
-                WriteLog& log) {
+void run_worker(const SoakContext& ctx, int index, double rate, Clock::time_point until,
+                RouteStats& stats, WriteLog& log) {
   Worker worker(ctx, index, stats, log);
-  const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+  const auto period =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
   auto next = Clock::now();
   while (Clock::now() < until) {
     worker.step();
@@ -230,12 +255,14 @@ bool preload(const SoakContext& ctx, int count, WriteLog& log, RouteStats& stats
   const int64_t base = 9000000000;
   for (int first = 0; first < count; first += kBatch) {
     const int n = std::min(kBatch, count - first);
-    auto res = client->Post("/api/v1/leads/bulk", bulk_json(ctx.run, base + first, n, ctx.base_campaign),
-                            "application/json");
+    auto res =
+        client->Post("/api/v1/leads/bulk", bulk_json(ctx.run, base + first, n, ctx.base_campaign),
+                     "application/json");
     if (!res || res->status != 200) return false;
     for (const auto& r : results_of(res->body)) {
       if (r.value("status", "") != "created") continue;
-      log.leads.push_back({r.value("id", int64_t{-1}), lead_email(ctx.run, base + first + r.value("index", 0)), 0, 0});
+      log.leads.push_back({r.value("id", int64_t{-1}),
+                           lead_email(ctx.run, base + first + r.value("index", 0)), 0, 0});
       stats.created(1);
     }
   }

@@ -25,7 +25,8 @@ std::vector<std::string> SseReader::feed(std::string_view bytes) {
 void SseReader::take_headers() {
   status_ = head_.size() > 12 && head_.rfind("HTTP/1.", 0) == 0 ? std::atoi(head_.c_str() + 9) : -1;
   std::string lower = head_;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   chunked_ = lower.find("transfer-encoding: chunked") != std::string::npos;
 }
 

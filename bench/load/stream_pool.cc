@@ -26,10 +26,15 @@ class Loop {
  public:
   Loop(const Endpoint& server, const StreamOptions& options, StreamCounters& counters,
        std::vector<StreamRecord>& records)
-      : server_(server), options_(options), counters_(counters), records_(records),
-        slots_(static_cast<size_t>(options.count)), epoll_(epoll_create1(EPOLL_CLOEXEC)),
-        request_("GET /api/v1/stream HTTP/1.1\r\nHost: " + server.host + "\r\nAuthorization: Bearer " +
-                 options.token + "\r\nAccept: text/event-stream\r\n\r\n") {}
+      : server_(server),
+        options_(options),
+        counters_(counters),
+        records_(records),
+        slots_(static_cast<size_t>(options.count)),
+        epoll_(epoll_create1(EPOLL_CLOEXEC)),
+        request_("GET /api/v1/stream HTTP/1.1\r\nHost: " + server.host +
+                 "\r\nAuthorization: Bearer " + options.token +
+                 "\r\nAccept: text/event-stream\r\n\r\n") {}
   ~Loop() {
     for (Slot& s : slots_) {
       if (s.fd >= 0) close(s.fd);
@@ -44,8 +49,11 @@ class Loop {
     const auto now = Clock::now();
     int opens = 0;
     for (Slot& s : slots_) {
-      if (s.state == State::kWaiting && s.due <= now && opens++ < options_.opens_per_tick) open_slot(s, now);
-      else if ((s.state == State::kConnecting || s.state == State::kReading) && !s.ready && s.due <= now) fail(s);
+      if (s.state == State::kWaiting && s.due <= now && opens++ < options_.opens_per_tick)
+        open_slot(s, now);
+      else if ((s.state == State::kConnecting || s.state == State::kReading) && !s.ready &&
+               s.due <= now)
+        fail(s);
     }
   }
 
@@ -71,8 +79,8 @@ class Loop {
   }
 
   void on_connected(Slot& s) {
-    if (connect_error(s.fd) != 0 ||
-        send(s.fd, request_.data(), request_.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request_.size())) {
+    if (connect_error(s.fd) != 0 || send(s.fd, request_.data(), request_.size(), MSG_NOSIGNAL) !=
+                                        static_cast<ssize_t>(request_.size())) {
       return fail(s);
     }
     s.state = State::kReading;
@@ -93,7 +101,8 @@ class Loop {
     }
     const int status = s.reader.status();
     if (status != 0 && status != 200) {
-      ++(status > 0 && status < 600 ? counters_.refused[static_cast<size_t>(status)] : counters_.failed);
+      ++(status > 0 && status < 600 ? counters_.refused[static_cast<size_t>(status)]
+                                    : counters_.failed);
       return end(s);
     }
     if (s.reader.finished()) on_end(s, i, at);
@@ -130,9 +139,9 @@ class Loop {
     if (s.fd >= 0) close(s.fd);
     s.fd = -1;
     if (s.ready) --counters_.ready;
-    s.ready = false;
     s.state = options_.reopen ? State::kWaiting : State::kDone;
-    s.due = Clock::now() + options_.retry_delay;
+    s.due = Clock::now() + (s.ready ? options_.reconnect_delay : options_.retry_delay);
+    s.ready = false;
   }
 
   const Endpoint& server_;
@@ -148,7 +157,9 @@ class Loop {
 }  // namespace
 
 StreamPool::StreamPool(Endpoint server, StreamOptions options)
-    : server_(std::move(server)), options_(std::move(options)), records_(static_cast<size_t>(options_.count)) {}
+    : server_(std::move(server)),
+      options_(std::move(options)),
+      records_(static_cast<size_t>(options_.count)) {}
 
 StreamPool::~StreamPool() { stop(); }
 

@@ -2,8 +2,9 @@
 // thread (epoll). Each stream sends its request, reads the answer's status,
 // waits for `ready` and then notes when each `change` event arrives. A stream
 // that is refused (429, 503), ended by the server or without `ready` after
-// `ready_timeout` is counted and, with `reopen`, opened again after
-// `retry_delay`. start() and stop() from one
+// `ready_timeout` is counted and, with `reopen`, opened again: after
+// `reconnect_delay` if it had been ready (as a browser does after `retry:`),
+// after `retry_delay` if not. start() and stop() from one
 // thread; the counters may be read from any thread; the per-stream records
 // only after stop().
 #pragma once
@@ -26,6 +27,7 @@ struct StreamOptions {
   bool reopen = false;
   bool keep_times = true;  // note each change's arrival (the soak only counts)
   std::chrono::milliseconds retry_delay{1000};
+  std::chrono::milliseconds reconnect_delay{1000};
   // A stream with no `ready` this long after its connect started has failed.
   std::chrono::milliseconds ready_timeout{10000};
   int opens_per_tick = 200;
@@ -36,7 +38,7 @@ struct StreamCounters {
   std::atomic<long> readies{0};          // `ready` events, reopens included
   std::atomic<long> changes{0};          // `change` events on all streams
   std::atomic<long> ended_by_server{0};  // after a 200
-  std::atomic<long> failed{0};           // connect errors, closed before an answer, no `ready` in time
+  std::atomic<long> failed{0};  // connect errors, closed before an answer, no `ready` in time
   std::array<std::atomic<long>, 600> refused{};  // answers other than 200, by status
 };
 

@@ -59,8 +59,10 @@ void wait_ready(const StreamPool& pool, const Options& o) {
   while (c.ready + c.failed + refused() < o.streams && seconds_since(t0) < o.open_timeout_s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  std::printf("  streams ready: %ld of %d in %.2f s (refused: %s; failed or no ready in %d s: %ld)\n", c.ready.load(), o.streams,
-              seconds_since(t0), pool.refusals().c_str(), o.open_timeout_s, c.failed.load());
+  std::printf(
+      "  streams ready: %ld of %d in %.2f s (refused: %s; failed or no ready in %d s: %ld)\n",
+      c.ready.load(), o.streams, seconds_since(t0), pool.refusals().c_str(), o.open_timeout_s,
+      c.failed.load());
 }
 
 // Per stream that was ready throughout, per capture: the delay from the
@@ -71,10 +73,13 @@ struct Delays {
   size_t missed = 0, within_bar = 0, before_answer = 0;
 };
 
-Delays delays(const std::vector<StreamRecord>& records, const std::vector<Sent>& sent, Clock::time_point end) {
+Delays delays(const std::vector<StreamRecord>& records, const std::vector<Sent>& sent,
+              Clock::time_point end) {
   Delays d;
   for (const StreamRecord& r : records) {
-    if (r.ready_at == Clock::time_point{} || (r.ended_at != Clock::time_point{} && r.ended_at < end)) continue;
+    if (r.ready_at == Clock::time_point{} ||
+        (r.ended_at != Clock::time_point{} && r.ended_at < end))
+      continue;
     for (size_t k = 0; k < sent.size(); ++k) {
       const auto until = k + 1 < sent.size() ? sent[k + 1].sent : end;
       auto it = std::lower_bound(r.changes.begin(), r.changes.end(), sent[k].sent);
@@ -93,8 +98,10 @@ Delays delays(const std::vector<StreamRecord>& records, const std::vector<Sent>&
 }
 
 int run(const Options& o) {
-  std::printf("streams: %d live streams from %d loopback addresses (open file limit %ld); %d captures, %d ms apart\n",
-              o.streams, SourceAddresses::kCount, raise_fd_limit(), o.captures, o.gap_ms);
+  std::printf(
+      "streams: %d live streams from %d loopback addresses (open file limit %ld); %d captures, %d "
+      "ms apart\n",
+      o.streams, SourceAddresses::kCount, raise_fd_limit(), o.captures, o.gap_ms);
   const uint64_t run_id = new_run_id();
   const std::string campaign = "load-streams-" + std::to_string(run_id);
   if (!create_campaign(o.api, campaign)) return 1;
@@ -128,19 +135,25 @@ int run(const Options& o) {
   const size_t expected = static_cast<size_t>(o.streams) * sent.size();
   const Summary s = summarize(d.ms, d.missed);
   const bool delay_ok = captured == o.captures && d.within_bar == expected;
-  std::printf("  change after a capture: %ld captures x %ld streams open (%ld at the end, %ld never open): %zu of %zu "
-              "within 1 s, %zu missed; %s (%zu before the answer)   bar every stream <= 1 s: %s\n",
-              captured, open, open_at_end, o.streams - open, d.within_bar, expected, d.missed, describe(s).c_str(),
-              d.before_answer, verdict(delay_ok));
-  std::printf("  change after a capture, from the request's start: %s\n", describe(summarize(d.from_sent, d.missed)).c_str());
+  std::printf(
+      "  change after a capture: %ld captures x %ld streams open (%ld at the end, %ld never open): "
+      "%zu of %zu "
+      "within 1 s, %zu missed; %s (%zu before the answer)   bar every stream <= 1 s: %s\n",
+      captured, open, open_at_end, o.streams - open, d.within_bar, expected, d.missed,
+      describe(s).c_str(), d.before_answer, verdict(delay_ok));
+  std::printf("  change after a capture, from the request's start: %s\n",
+              describe(summarize(d.from_sent, d.missed)).c_str());
   // The heap (RssAnon) is what a stream costs; the mapped pages of the
   // SQLite file (RssFile) come and go with the kernel's page cache.
-  const double per_stream_kb = open > 0 ? static_cast<double>(after.anon_kb - before.anon_kb) / open : 0;
+  const double per_stream_kb =
+      open > 0 ? static_cast<double>(after.anon_kb - before.anon_kb) / open : 0;
   const bool memory_ok = open == o.streams && before.anon_kb > 0 && per_stream_kb <= kMemoryBarKb;
-  std::printf("  server memory: heap %ld KB before, %ld KB with %ld streams open: %.1f KB per stream (RSS %ld -> %ld KB)"
-              "   bar <= %.0f KB with all %d open: %s\n",
-              before.anon_kb, after.anon_kb, open, per_stream_kb, before.rss_kb, after.rss_kb, kMemoryBarKb, o.streams,
-              verdict(memory_ok));
+  std::printf(
+      "  server memory: heap %ld KB before, %ld KB with %ld streams open: %.1f KB per stream (RSS "
+      "%ld -> %ld KB)"
+      "   bar <= %.0f KB with all %d open: %s\n",
+      before.anon_kb, after.anon_kb, open, per_stream_kb, before.rss_kb, after.rss_kb, kMemoryBarKb,
+      o.streams, verdict(memory_ok));
   return delay_ok && memory_ok ? 0 : 1;
 }
 
@@ -164,9 +177,12 @@ int main(int argc, char** argv) {
   const std::string problems = flags.problems();
   if (!problems.empty() || o.api.server.port <= 0 || o.api.token.empty() || o.server_pid <= 0 ||
       !is_loopback(o.api.server.host) || o.streams < 1 || o.captures < 1 || o.gap_ms < 200) {
-    std::fprintf(stderr, "%s\nusage: %s --port P --token T --server-pid PID [--streams N] [--captures N] ...\n"
-                 "(the server must be on 127.0.0.0/8; --gap-ms >= 200, as the server merges changes < 100 ms apart)\n",
-                 problems.c_str(), argv[0]);
+    std::fprintf(
+        stderr,
+        "%s\nusage: %s --port P --token T --server-pid PID [--streams N] [--captures N] ...\n"
+        "(the server must be on 127.0.0.0/8; --gap-ms >= 200, as the server merges changes < 100 "
+        "ms apart)\n",
+        problems.c_str(), argv[0]);
     return 2;
   }
   return run(o);
