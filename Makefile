@@ -9,7 +9,7 @@ LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup web build build-asan build-tsan run test test-unit test-asan test-tsan test-integration test-web bench bench-web format clean
+.PHONY: all setup web build build-asan build-tsan run test test-unit test-asan test-tsan test-integration test-web bench bench-load bench-soak bench-web format clean
 
 all: build
 
@@ -74,6 +74,15 @@ test: test-unit test-asan test-tsan test-integration test-web
 
 bench: build
 	@bash bench/run.sh
+
+# The HTTP load tools of issue 17 alone: bulk ingest, 10,000 held
+# connections, 1,000 live streams (bench/load.sh lists the sizes).
+bench-load: build
+	@bash bench/load.sh ingest connections streams
+
+# The soak: SOAK_SECONDS (600) of mixed load; samples and chart in bench/out/.
+bench-soak: build
+	@bash bench/load.sh soak
 
 # The web app on the 1M-lead demo: overview paint, lead list paging (bench/web.mjs).
 bench-web: build
