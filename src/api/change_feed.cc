@@ -28,8 +28,14 @@ void ChangeFeed::changed() {
   {
     std::lock_guard lock(mu_);
     ++generation_;
+    if (on_change_) on_change_();
   }
   cv_.notify_all();
+}
+
+void ChangeFeed::set_on_change(std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  on_change_ = std::move(fn);
 }
 
 uint64_t ChangeFeed::generation() const {

@@ -2,12 +2,14 @@
 // the store and the lead projection as the store's one commit observer:
 // every commit, re-grade and touch goes on to the projection first, then
 // counts as one more change, so a reader woken by it reads the new figures.
-// Thread-safe. The live stream (GET /api/v1/stream) listens to it.
+// Thread-safe. The live stream (GET /api/v1/stream) listens to it: the
+// server's event loop is told of each change by on_change.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -49,6 +51,10 @@ class ChangeFeed final : public CommitObserver {
   // A place, or nullptr when max_listeners already listen.
   std::shared_ptr<Listener> listen();
 
+  // Called after every change, on the committing thread: must be quick and
+  // must not block (the server posts a wake to its loop). Empty: none.
+  void set_on_change(std::function<void()> fn);
+
   // Wakes every waiter for good: the server is stopping.
   void close();
   bool closed() const;
@@ -64,6 +70,7 @@ class ChangeFeed final : public CommitObserver {
   uint64_t generation_ = 0;  // guarded by mu_
   int listeners_ = 0;        // guarded by mu_
   bool closed_ = false;      // guarded by mu_
+  std::function<void()> on_change_;  // guarded by mu_
 };
 
 }  // namespace leadloop::api
