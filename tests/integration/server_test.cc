@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -321,6 +322,53 @@ TEST_F(ServerTest, ManyStreamsEachReceiveTheChangeWithinASecond) {
     slowest = std::max(slowest, ms_since(answered));
   }
   std::cout << "change event on " << kStreams << " streams: last after " << slowest << " ms\n";
+}
+
+// An export is written as the client reads it: a client that stops
+// reading and goes away ends the export on the server, which logs it as
+// cut short, and the server goes on answering.
+TEST_F(ServerTest, AnExportWhoseClientGoesAwayEndsAndIsLoggedCutShort) {
+  start({"--stop-grace-ms", "1000"});
+  add_campaign();
+  // 30,000 leads, about 12 MB of CSV: more than the sockets' buffers hold.
+  for (int batch = 0; batch < 3; ++batch) {
+    std::string body = "[";
+    for (int i = 0; i < 10000; ++i) {
+      body += std::string(i ? "," : "") + R"({"email":"x)" + std::to_string(batch) + "-" + std::to_string(i) +
+              R"(@x.example","source_campaign":"web-1","attributes":{"note":")" + std::string(300, 'n') + "\"}}";
+    }
+    body += "]";
+    auto r = server_->client(token_)->Post("/api/v1/leads/bulk", body, "application/json");
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body.substr(0, 200) : "no reply");
+  }
+  {
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.send_all(get_request("/api/v1/exports/leads.csv", "Authorization: Bearer " + token_ + "\r\n")));
+    ASSERT_NE(c.read(5000, "id,email").find("Transfer-Encoding: chunked"), std::string::npos) << c.text();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }  // the client goes away without reading on
+  const std::string log_file = db_ + ".server.log";
+  bool logged = false;
+  for (int i = 0; i < 50 && !logged; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(log_file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    logged = text.find("GET /api/v1/exports/leads.csv: streamed body cut short") != std::string::npos;
+  }
+  EXPECT_TRUE(logged) << "no 'cut short' line in " << log_file;
+  EXPECT_GE(health_ms(), 0);
+  // A client that reads it all gets it all.
+  auto whole = server_->client(token_)->Get("/api/v1/exports/leads.csv");
+  ASSERT_TRUE(whole && whole->status == 200);
+  EXPECT_EQ(std::count(whole->body.begin(), whole->body.end(), '\n'), 30001);
+  // A reader that stalls does not hold a stop past its grace.
+  RawConnection stalled(server_->port());
+  ASSERT_TRUE(stalled.send_all(get_request("/api/v1/exports/leads.csv", "Authorization: Bearer " + token_ + "\r\n")));
+  ASSERT_NE(stalled.read(5000, "id,email").find("id,email"), std::string::npos);
+  const auto t0 = SteadyClock::now();
+  const int status = server_->terminate();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(ms_since(t0), 2500) << "--stop-grace-ms 1000";
 }
 
 TEST_F(ServerTest, RefusalsHaveTheJsonErrorShape) {

@@ -230,6 +230,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(HttpServer::Impl& server, tcp::socket socket, std::string address)
       : server_(server), stream_(std::move(socket)), address_(std::move(address)) {}
+  ~Connection() {
+    if (channel_) channel_->close();  // a producer never waits for a connection gone
+  }
 
   const std::string& address() const { return address_; }
   void start() { read_request(); }
@@ -399,12 +402,10 @@ void Connection::dispatch() {
       });
     }
     if (res->producer && !head_only) {
-      std::weak_ptr<Connection> weak = self;
-      auto channel = std::make_shared<ChunkChannel>([weak, &s] {
-        net::post(s.loop, [weak] {
-          if (auto c = weak.lock()) c->pump();
-        });
-      });
+      // The channel keeps the connection alive while the producer works,
+      // even when no write is pending; the connection lets go of the
+      // channel once the body is done or the connection closed.
+      auto channel = std::make_shared<ChunkChannel>([self, &s] { net::post(s.loop, [self] { self->pump(); }); });
       std::string head = head_of(*res, status, keep_alive, true, 0);
       net::post(s.loop, [self, head = std::move(head), channel]() mutable {
         self->start_stream(std::move(head), channel);
@@ -597,7 +598,10 @@ void Connection::flush_live() {
 void Connection::close() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
-  if (channel_) channel_->close();
+  if (channel_) {
+    channel_->close();
+    channel_.reset();
+  }
   if (heartbeat_) heartbeat_->cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
