@@ -332,9 +332,9 @@ void Connection::on_header(beast::error_code ec) {
                   server_.limits.header_timeout_ms);
     return close();
   }
-  if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
-      ec == net::error::connection_reset) {
-    return close();
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == net::error::eof ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+    return close();  // the client went away
   }
   if (ec) return refuse(400, "the request is malformed (" + ec.message() + ")");
   body_start_ = SteadyClock::now();
@@ -371,9 +371,9 @@ void Connection::on_body(beast::error_code ec, size_t n) {
                  server_.limits.min_body_rate, body_received_);
     return close();
   }
-  if (ec == bhttp::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
-      ec == net::error::connection_reset) {
-    return close();
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == net::error::eof ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+    return close();  // the client went away
   }
   if (ec) return refuse(400, "the request body is malformed (" + ec.message() + ")");
   read_body();
