@@ -133,17 +133,20 @@ class ServerTest : public ::testing::Test {
     db_ = dir_.file("server.db");
     token_ = testing::create_token(db_);
   }
-  void start(std::vector<std::string> extra = {}) { server_ = std::make_unique<ServerProcess>(db_, extra); }
+  void start(std::vector<std::string> extra = {}) {
+    server_ = std::make_unique<ServerProcess>(db_, extra);
+  }
   void add_campaign() {
-    auto r = server_->client(token_)->Post("/api/v1/campaigns", R"({"key":"web-1","name":"Web","channel":"web"})",
-                                           "application/json");
+    auto r = server_->client(token_)->Post(
+        "/api/v1/campaigns", R"({"key":"web-1","name":"Web","channel":"web"})", "application/json");
     ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no reply");
   }
   // GET /api/v1/health on a fresh connection; its time in ms, or -1.
   int64_t health_ms() {
     const auto t0 = SteadyClock::now();
     auto r = server_->client()->Get("/api/v1/health");
-    if (!r || r->status != 200 || json::parse(r->body, nullptr, false).value("status", "") != "ok") return -1;
+    if (!r || r->status != 200 || json::parse(r->body, nullptr, false).value("status", "") != "ok")
+      return -1;
     return ms_since(t0);
   }
 
@@ -160,13 +163,15 @@ TEST_F(ServerTest, StalledHeadersNeitherBlockHealthNorOutliveTheHeaderDeadline) 
   for (int i = 0; i < 200; ++i) {
     stalled.push_back(std::make_unique<RawConnection>(server_->port()));
     ASSERT_TRUE(stalled.back()->connected());
-    ASSERT_TRUE(stalled.back()->send_all("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: "));
+    ASSERT_TRUE(
+        stalled.back()->send_all("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: "));
   }
   // One more that trickles a byte every 100 ms: the deadline is for the
   // whole header, not renewed by each byte.
   RawConnection trickle(server_->port());
   std::thread trickler([&] {
-    for (int i = 0; i < 40 && trickle.send_all("a"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 40 && trickle.send_all("a"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
   });
   int64_t worst = 0;
   for (int i = 0; i < 5; ++i) {
@@ -191,8 +196,9 @@ TEST_F(ServerTest, BodyBelowTheMinimumRateIsCut) {
   start({"--min-body-rate", "1000"});
   add_campaign();
   RawConnection c(server_->port());
-  ASSERT_TRUE(c.send_all("POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token_ +
-                         "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"));
+  ASSERT_TRUE(
+      c.send_all("POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                 token_ + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"));
   const auto t0 = SteadyClock::now();
   // 20 bytes every 100 ms is 200 B/s: cut after the grace second and the
   // one second's allowance.
@@ -236,8 +242,9 @@ TEST_F(ServerTest, ConnectionsOverThePerAddressCapGet503WithRetryAfter) {
   EXPECT_TRUE(has_header(refused, "X-Content-Type-Options: nosniff")) << refused.head;
   ASSERT_TRUE(refused.body.is_object()) << over.text();
   EXPECT_EQ(refused.body["error"]["code"], "too_many_requests");
-  EXPECT_NE(refused.body["error"]["message"].get<std::string>().find("--max-connections-per-address"),
-            std::string::npos);
+  EXPECT_NE(
+      refused.body["error"]["message"].get<std::string>().find("--max-connections-per-address"),
+      std::string::npos);
   EXPECT_TRUE(over.closed());
   // A place freed is a place to take.
   held.pop_back();
@@ -254,14 +261,17 @@ TEST_F(ServerTest, SigtermExitsAtOnceWhenIdleWithKeepAliveAndStreamsOpen) {
     ASSERT_EQ(parse_answer(idle.back()->read(2000, "}")).status, 200);
   }
   RawConnection stream(server_->port());
-  ASSERT_TRUE(stream.send_all(get_request("/api/v1/stream", "Authorization: Bearer " + token_ + "\r\n")));
-  ASSERT_NE(stream.read(2000, "event: ready").find("event: ready"), std::string::npos) << stream.text();
+  ASSERT_TRUE(
+      stream.send_all(get_request("/api/v1/stream", "Authorization: Bearer " + token_ + "\r\n")));
+  ASSERT_NE(stream.read(2000, "event: ready").find("event: ready"), std::string::npos)
+      << stream.text();
   const auto t0 = SteadyClock::now();
   const int status = server_->terminate();
   const int64_t took = ms_since(t0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_LT(took, 1000) << "an idle server took " << took << " ms to stop";
-  std::cout << "SIGTERM to exit, idle with 3 keep-alive connections and a stream: " << took << " ms\n";
+  std::cout << "SIGTERM to exit, idle with 3 keep-alive connections and a stream: " << took
+            << " ms\n";
   for (auto& c : idle) EXPECT_TRUE(c->closed_within(100));
   EXPECT_TRUE(stream.closed_within(100));
 }
@@ -272,13 +282,15 @@ TEST_F(ServerTest, SigtermLetsARequestInFlightFinish) {
   std::string body = "[";
   for (int i = 0; i < 10000; ++i) {
     body += std::string(i ? "," : "") + R"({"email":"stop)" + std::to_string(i) +
-            R"(@x.example","source_campaign":"web-1","attributes":{"note":")" + std::string(150, 'n') + "\"}}";
+            R"(@x.example","source_campaign":"web-1","attributes":{"note":")" +
+            std::string(150, 'n') + "\"}}";
   }
   body += "]";
   RawConnection c(server_->port());
-  ASSERT_TRUE(c.send_all("POST /api/v1/leads/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token_ +
-                         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                         "\r\n\r\n" + body));
+  ASSERT_TRUE(c.send_all(
+      "POST /api/v1/leads/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token_ +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body));
   // The body is sent: the request is in flight when the signal comes.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   kill(server_->pid(), SIGTERM);
@@ -301,7 +313,8 @@ TEST_F(ServerTest, ManyStreamsEachReceiveTheChangeWithinASecond) {
   std::vector<std::unique_ptr<RawConnection>> streams;
   for (int i = 0; i < kStreams; ++i) {
     streams.push_back(std::make_unique<RawConnection>(server_->port()));
-    ASSERT_TRUE(streams.back()->send_all(get_request("/api/v1/stream", "Authorization: Bearer " + token_ + "\r\n")));
+    ASSERT_TRUE(streams.back()->send_all(
+        get_request("/api/v1/stream", "Authorization: Bearer " + token_ + "\r\n")));
   }
   for (auto& s : streams) {
     ASSERT_NE(s->read(5000, "event: ready").find("event: ready"), std::string::npos) << s->text();
@@ -310,14 +323,16 @@ TEST_F(ServerTest, ManyStreamsEachReceiveTheChangeWithinASecond) {
   const int64_t per_stream_kb = (rss_kb(server_->pid()) - rss_before) / kStreams;
   std::cout << "memory per open stream: " << per_stream_kb << " KB\n";
   EXPECT_LE(per_stream_kb, 100);
-  auto r = server_->client(token_)->Post("/api/v1/leads", R"({"email":"live@x.example","source_campaign":"web-1"})",
+  auto r = server_->client(token_)->Post("/api/v1/leads",
+                                         R"({"email":"live@x.example","source_campaign":"web-1"})",
                                          "application/json");
   ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no reply");
   const auto answered = SteadyClock::now();
   int64_t slowest = 0;
   for (auto& s : streams) {
     const int64_t left = std::max<int64_t>(1, 1000 - ms_since(answered));
-    ASSERT_NE(s->read(static_cast<int>(left), "event: change").find("event: change"), std::string::npos)
+    ASSERT_NE(s->read(static_cast<int>(left), "event: change").find("event: change"),
+              std::string::npos)
         << "a stream had no change event 1 s after the capture";
     slowest = std::max(slowest, ms_since(answered));
   }
@@ -334,8 +349,10 @@ TEST_F(ServerTest, AnExportWhoseClientGoesAwayEndsAndIsLoggedCutShort) {
   for (int batch = 0; batch < 3; ++batch) {
     std::string body = "[";
     for (int i = 0; i < 10000; ++i) {
-      body += std::string(i ? "," : "") + R"({"email":"x)" + std::to_string(batch) + "-" + std::to_string(i) +
-              R"(@x.example","source_campaign":"web-1","attributes":{"note":")" + std::string(300, 'n') + "\"}}";
+      body += std::string(i ? "," : "") + R"({"email":"x)" + std::to_string(batch) + "-" +
+              std::to_string(i) +
+              R"(@x.example","source_campaign":"web-1","attributes":{"note":")" +
+              std::string(300, 'n') + "\"}}";
     }
     body += "]";
     auto r = server_->client(token_)->Post("/api/v1/leads/bulk", body, "application/json");
@@ -343,8 +360,10 @@ TEST_F(ServerTest, AnExportWhoseClientGoesAwayEndsAndIsLoggedCutShort) {
   }
   {
     RawConnection c(server_->port());
-    ASSERT_TRUE(c.send_all(get_request("/api/v1/exports/leads.csv", "Authorization: Bearer " + token_ + "\r\n")));
-    ASSERT_NE(c.read(5000, "id,email").find("Transfer-Encoding: chunked"), std::string::npos) << c.text();
+    ASSERT_TRUE(c.send_all(
+        get_request("/api/v1/exports/leads.csv", "Authorization: Bearer " + token_ + "\r\n")));
+    ASSERT_NE(c.read(5000, "id,email").find("Transfer-Encoding: chunked"), std::string::npos)
+        << c.text();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }  // the client goes away without reading on
   const std::string log_file = db_ + ".server.log";
@@ -353,7 +372,8 @@ TEST_F(ServerTest, AnExportWhoseClientGoesAwayEndsAndIsLoggedCutShort) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::ifstream in(log_file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    logged = text.find("GET /api/v1/exports/leads.csv: streamed body cut short") != std::string::npos;
+    logged =
+        text.find("GET /api/v1/exports/leads.csv: streamed body cut short") != std::string::npos;
   }
   EXPECT_TRUE(logged) << "no 'cut short' line in " << log_file;
   EXPECT_GE(health_ms(), 0);
@@ -363,7 +383,8 @@ TEST_F(ServerTest, AnExportWhoseClientGoesAwayEndsAndIsLoggedCutShort) {
   EXPECT_EQ(std::count(whole->body.begin(), whole->body.end(), '\n'), 30001);
   // A reader that stalls does not hold a stop past its grace.
   RawConnection stalled(server_->port());
-  ASSERT_TRUE(stalled.send_all(get_request("/api/v1/exports/leads.csv", "Authorization: Bearer " + token_ + "\r\n")));
+  ASSERT_TRUE(stalled.send_all(
+      get_request("/api/v1/exports/leads.csv", "Authorization: Bearer " + token_ + "\r\n")));
   ASSERT_NE(stalled.read(5000, "id,email").find("id,email"), std::string::npos);
   const auto t0 = SteadyClock::now();
   const int status = server_->terminate();
@@ -381,11 +402,13 @@ TEST_F(ServerTest, RefusalsHaveTheJsonErrorShape) {
   };
   const std::vector<Case> cases = {
       {"unknown route", get_request("/api/v1/nothing"), 404, "not_found"},
-      {"wrong method", "POST /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404, "not_found"},
-      {"body too large", "POST /api/v1/leads HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n", 413,
-       "payload_too_large"},
+      {"wrong method", "POST /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 404,
+       "not_found"},
+      {"body too large", "POST /api/v1/leads HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n",
+       413, "payload_too_large"},
       {"malformed", "GARBAGE\r\n\r\n", 400, "invalid_value"},
-      {"header too large", get_request("/api/v1/health", "X-Big: " + std::string(40000, 'b') + "\r\n"), 431,
+      {"header too large",
+       get_request("/api/v1/health", "X-Big: " + std::string(40000, 'b') + "\r\n"), 431,
        "payload_too_large"},
   };
   for (const Case& c : cases) {

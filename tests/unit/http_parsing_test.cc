@@ -1,10 +1,9 @@
 // The HTTP layer's own parsers: percent escapes, query strings and form
 // bodies, cookies, path templates; and the request accessors over them.
-#include "api/http/parsing.h"
-
 #include <gtest/gtest.h>
 
 #include "api/http/gzip.h"
+#include "api/http/parsing.h"
 
 namespace leadloop::http {
 namespace {
@@ -16,9 +15,14 @@ TEST(PercentDecode, DecodesEscapesAndPlusOnlyWhenAsked) {
     const char* out;
   };
   const Case cases[] = {
-      {"a%20b", false, "a b"},   {"a+b", true, "a b"},      {"a+b", false, "a+b"},
-      {"%41%6a", false, "Aj"},   {"100%", false, "100%"},   {"%zz%4", false, "%zz%4"},
-      {"%e2%82%ac", true, "\xe2\x82\xac"}, {"", true, ""},
+      {"a%20b", false, "a b"},
+      {"a+b", true, "a b"},
+      {"a+b", false, "a+b"},
+      {"%41%6a", false, "Aj"},
+      {"100%", false, "100%"},
+      {"%zz%4", false, "%zz%4"},
+      {"%e2%82%ac", true, "\xe2\x82\xac"},
+      {"", true, ""},
   };
   for (const Case& c : cases) EXPECT_EQ(percent_decode(c.in, c.plus), c.out) << c.in;
 }
@@ -64,8 +68,9 @@ TEST(MatchPath, MatchesSegmentBySegment) {
   ASSERT_EQ(caps.size(), 2u);
   EXPECT_EQ(caps[0].str(), "/api/v1/leads/42/timeline");
   EXPECT_EQ(caps[1].str(), "42");
-  for (const char* miss : {"/api/v1/leads//timeline", "/api/v1/leads/42", "/api/v1/leads/42/timeline/x",
-                           "/api/v1/leads/4/2/timeline", "/api/v1/lead/42/timeline", ""}) {
+  for (const char* miss :
+       {"/api/v1/leads//timeline", "/api/v1/leads/42", "/api/v1/leads/42/timeline/x",
+        "/api/v1/leads/4/2/timeline", "/api/v1/lead/42/timeline", ""}) {
     EXPECT_FALSE(match_path(t, miss, &caps)) << miss;
   }
   EXPECT_TRUE(match_path(parse_template("/"), "/", &caps));

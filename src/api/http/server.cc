@@ -251,7 +251,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void refuse(int status, const std::string& message);
 
  private:
-  enum class State { kHeader, kIdle, kBody, kHandling, kWriting, kStreaming, kLive, kLinger, kClosed };
+  enum class State {
+    kHeader,
+    kIdle,
+    kBody,
+    kHandling,
+    kWriting,
+    kStreaming,
+    kLive,
+    kLinger,
+    kClosed
+  };
 
   void read_request();
   void read_header();
@@ -302,11 +312,12 @@ void Connection::read_request() {
   // Between requests: idle until the next request's first byte.
   state_ = State::kIdle;
   stream_.expires_after(Millis(server_.limits.idle_timeout_ms));
-  stream_.async_read_some(buffer_.prepare(2048), [self = shared_from_this()](beast::error_code ec, size_t n) {
-    self->buffer_.commit(n);
-    if (ec || self->state_ != State::kIdle) return self->close();
-    self->read_header();
-  });
+  stream_.async_read_some(buffer_.prepare(2048),
+                          [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            self->buffer_.commit(n);
+                            if (ec || self->state_ != State::kIdle) return self->close();
+                            self->read_header();
+                          });
 }
 
 void Connection::read_header() {
@@ -314,8 +325,9 @@ void Connection::read_header() {
   first_ = false;
   // Set once: the whole header must arrive by then, however it trickles.
   stream_.expires_after(Millis(server_.limits.header_timeout_ms));
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
 }
 
 void Connection::on_header(beast::error_code ec) {
@@ -332,8 +344,9 @@ void Connection::on_header(beast::error_code ec) {
                   server_.limits.header_timeout_ms);
     return close();
   }
-  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == net::error::eof ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == net::error::eof || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset) {
     return close();  // the client went away
   }
   if (ec) return refuse(400, "the request is malformed (" + ec.message() + ")");
@@ -355,8 +368,9 @@ void Connection::read_body() {
   const auto allowed = Millis(server_.limits.body_grace_ms) +
                        Millis(static_cast<int64_t>(body_received_) * 1000 / rate + 1000);
   stream_.expires_at(body_start_ + allowed);
-  bhttp::async_read_some(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, size_t n) { self->on_body(ec, n); });
+  bhttp::async_read_some(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t n) { self->on_body(ec, n); });
 }
 
 void Connection::on_body(beast::error_code ec, size_t n) {
@@ -366,13 +380,16 @@ void Connection::on_body(beast::error_code ec, size_t n) {
     return refuse(413, "the request body is larger than the server accepts (see --max-body)");
   }
   if (ec == beast::error::timeout) {
-    spdlog::info("{} {}: body slower than {} B/s after {} bytes: closed", parser_->get().method_string(),
-                 loggable_path(std::string(parser_->get().target().substr(0, parser_->get().target().find('?')))),
-                 server_.limits.min_body_rate, body_received_);
+    spdlog::info(
+        "{} {}: body slower than {} B/s after {} bytes: closed", parser_->get().method_string(),
+        loggable_path(
+            std::string(parser_->get().target().substr(0, parser_->get().target().find('?')))),
+        server_.limits.min_body_rate, body_received_);
     return close();
   }
-  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == net::error::eof ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == net::error::eof || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset) {
     return close();  // the client went away
   }
   if (ec) return refuse(400, "the request body is malformed (" + ec.message() + ")");
@@ -405,7 +422,8 @@ void Connection::dispatch() {
       // The channel keeps the connection alive while the producer works,
       // even when no write is pending; the connection lets go of the
       // channel once the body is done or the connection closed.
-      auto channel = std::make_shared<ChunkChannel>([self, &s] { net::post(s.loop, [self] { self->pump(); }); });
+      auto channel = std::make_shared<ChunkChannel>(
+          [self, &s] { net::post(s.loop, [self] { self->pump(); }); });
       std::string head = head_of(*res, status, keep_alive, true, 0);
       net::post(s.loop, [self, head = std::move(head), channel]() mutable {
         self->start_stream(std::move(head), channel);
@@ -441,13 +459,14 @@ void Connection::write(std::string bytes, std::function<void()> then) {
   writing_ = true;
   stream_.expires_after(Millis(server_.limits.write_timeout_ms) +
                         Millis(static_cast<int64_t>(out_.size()) * 1000 / kMinSendRate));
-  net::async_write(stream_, net::buffer(out_),
-                   [self = shared_from_this(), then = std::move(then)](beast::error_code ec, size_t) {
-                     self->writing_ = false;
-                     self->out_.clear();
-                     if (ec || self->state_ == State::kClosed) return self->close();
-                     then();
-                   });
+  net::async_write(
+      stream_, net::buffer(out_),
+      [self = shared_from_this(), then = std::move(then)](beast::error_code ec, size_t) {
+        self->writing_ = false;
+        self->out_.clear();
+        if (ec || self->state_ == State::kClosed) return self->close();
+        then();
+      });
 }
 
 void Connection::after_answer() {
@@ -473,10 +492,11 @@ void Connection::linger() {
     drain_ = std::make_unique<std::array<char, 16384>>();
     stream_.expires_after(kLinger);
   }
-  stream_.async_read_some(net::buffer(*drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
-    if (ec || self->state_ != State::kLinger) return self->close();
-    self->linger();
-  });
+  stream_.async_read_some(net::buffer(*drain_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec || self->state_ != State::kLinger) return self->close();
+                            self->linger();
+                          });
 }
 
 // ---- streamed bodies (a producer on a worker) ---------------------------------
@@ -548,8 +568,8 @@ void Connection::start_live(std::string head) {
   buffer_.shrink_to_fit();
   // The client sends nothing more: a read that ends means it went away.
   stream_.expires_never();
-  stream_.async_read_some(net::buffer(watch_),
-                          [self = shared_from_this()](beast::error_code, size_t) { self->close(); });
+  stream_.async_read_some(net::buffer(watch_), [self = shared_from_this()](
+                                                   beast::error_code, size_t) { self->close(); });
   flush_live();
   arm_heartbeat();
 }
@@ -579,7 +599,8 @@ void Connection::live_next(bool heartbeat) {
 void Connection::send_live(const std::string& text) {
   live_backlog_ += chunk_of(text);
   if (live_backlog_.size() > kMaxLiveBacklog) {
-    spdlog::info("{}: live stream not read ({} bytes waiting): closed", address_, live_backlog_.size());
+    spdlog::info("{}: live stream not read ({} bytes waiting): closed", address_,
+                 live_backlog_.size());
     return close();
   }
   if (!writing_) flush_live();
@@ -612,7 +633,8 @@ void Connection::close() {
 // ---- the server ------------------------------------------------------------
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+  acceptor.async_accept(
+      [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -676,7 +698,8 @@ void HttpServer::Impl::begin_stop() {
     loop.stop();
     return;
   }
-  spdlog::info("stopping: {} request(s) in flight, up to {} ms", connections.size(), limits.stop_grace_ms);
+  spdlog::info("stopping: {} request(s) in flight, up to {} ms", connections.size(),
+               limits.stop_grace_ms);
   stop_timer.expires_after(Millis(limits.stop_grace_ms));
   stop_timer.async_wait([this](beast::error_code ec) {
     if (ec) return;
@@ -749,7 +772,8 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
   auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
   const std::string where = host + ":" + std::to_string(port);
   if (ec || found.empty()) {
-    return Status(ErrorCode::kIoError, "cannot listen on " + where + " (not an address of this machine)");
+    return Status(ErrorCode::kIoError,
+                  "cannot listen on " + where + " (not an address of this machine)");
   }
   const tcp::endpoint endpoint = found.begin()->endpoint();
   tcp::acceptor& a = impl_->acceptor;
@@ -762,8 +786,8 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
   if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     a.close(ec);
-    return Status(ErrorCode::kIoError,
-                  "cannot listen on " + where + " (address in use, or not an address of this machine)");
+    return Status(ErrorCode::kIoError, "cannot listen on " + where +
+                                           " (address in use, or not an address of this machine)");
   }
   return static_cast<int>(a.local_endpoint().port());
 }

@@ -23,7 +23,7 @@ namespace leadloop::http {
 // be stretched by sending slowly: the header's is set once when the request
 // starts, the body's grows only with the bytes received.
 struct ServerLimits {
-  size_t max_body_bytes = 32u << 20;   // 413 above
+  size_t max_body_bytes = 32u << 20;    // 413 above
   size_t max_header_bytes = 32u << 10;  // 431 above (request line and headers)
   int header_timeout_ms = 10000;        // the whole header, from its first byte (or the accept)
   int idle_timeout_ms = 10000;          // a keep-alive connection between requests
