@@ -1,6 +1,7 @@
 // The HTTP layer's own parsers: percent escapes, query strings and form
 // bodies, cookies, path templates; and the request accessors over them.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "api/http/gzip.h"
 #include "api/http/parsing.h"
@@ -105,6 +106,32 @@ TEST(Gzip, OnlyForOffersAndTextTypes) {
   EXPECT_LT(out.size(), 100u);
   EXPECT_EQ(static_cast<unsigned char>(out[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>(out[1]), 0x8b);
+}
+
+// The pieces of a streamed answer, each flushed, make one gzip member.
+TEST(GzipStream, PiecesInflateToTheWhole) {
+  GzipStream zip;
+  ASSERT_TRUE(zip.ok());
+  std::string whole, zipped;
+  for (int i = 0; i < 50; ++i) {
+    const std::string piece =
+        "row " + std::to_string(i) + "," + std::string(static_cast<size_t>(i * 37), 'x') + "\n";
+    whole += piece;
+    zipped += zip.compress(piece, false);
+  }
+  zipped += zip.compress("", true);
+  z_stream z{};
+  ASSERT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  std::string out(whole.size() + 100, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(zipped.data());
+  z.avail_in = static_cast<uInt>(zipped.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  EXPECT_EQ(out, whole);
+  EXPECT_LT(zipped.size(), whole.size() / 4);
 }
 
 }  // namespace

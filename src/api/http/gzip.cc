@@ -36,4 +36,34 @@ bool gzip(std::string_view body, std::string* out) {
   return rc == Z_STREAM_END;
 }
 
+struct GzipStream::State {
+  z_stream z{};
+};
+
+GzipStream::GzipStream() : state_(std::make_unique<State>()) {
+  ok_ = deflateInit2(&state_->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+GzipStream::~GzipStream() {
+  if (ok_) deflateEnd(&state_->z);
+}
+
+std::string GzipStream::compress(std::string_view piece, bool last) {
+  std::string out;
+  if (!ok_) return out;
+  z_stream& z = state_->z;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
+  z.avail_in = static_cast<uInt>(piece.size());
+  std::array<char, 16384> buf;
+  int rc = Z_OK;
+  do {
+    z.next_out = reinterpret_cast<Bytef*>(buf.data());
+    z.avail_out = static_cast<uInt>(buf.size());
+    rc = deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
+    out.append(buf.data(), buf.size() - z.avail_out);
+  } while (z.avail_out == 0 || (last && rc == Z_OK));
+  if (rc == Z_STREAM_ERROR) ok_ = false;
+  return out;
+}
+
 }  // namespace leadloop::http

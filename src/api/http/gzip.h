@@ -2,6 +2,7 @@
 // the compression itself (zlib). Free functions; safe from any thread.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,24 @@ bool accepts_gzip(std::string_view accept_encoding);
 bool compressible(std::string_view content_type);
 // `body` as a gzip member; false when zlib fails (send it plain then).
 bool gzip(std::string_view body, std::string* out);
+
+// A body compressed piece by piece, for a streamed answer: each piece
+// comes out flushed, so the client can read it at once. One thread at a
+// time.
+class GzipStream {
+ public:
+  GzipStream();
+  ~GzipStream();
+  GzipStream(const GzipStream&) = delete;
+  GzipStream& operator=(const GzipStream&) = delete;
+  bool ok() const { return ok_; }
+  // The compressed bytes of `piece`; with `last`, also the gzip trailer.
+  std::string compress(std::string_view piece, bool last);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  bool ok_ = false;
+};
 
 }  // namespace leadloop::http

@@ -278,8 +278,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void flush_live();
   void arm_heartbeat();
   void linger();
+  // On a producer thread: runs `producer` into the channel, gzipped when
+  // `zip` is set; logs a body cut short.
   static void produce(std::shared_ptr<ChunkChannel> channel, BodyProducer producer,
-                      const std::string& what);
+                      const std::string& what, GzipStream* zip);
 
   HttpServer::Impl& server_;
   beast::tcp_stream stream_;
@@ -424,13 +426,24 @@ void Connection::dispatch() {
       // channel once the body is done or the connection closed.
       auto channel = std::make_shared<ChunkChannel>(
           [self, &s] { net::post(s.loop, [self] { self->pump(); }); });
+      std::shared_ptr<GzipStream> zip;
+      if (accepts_gzip(req->get_header_value("Accept-Encoding")) &&
+          compressible(res->get_header_value("Content-Type"))) {
+        zip = std::make_shared<GzipStream>();
+        if (zip->ok()) {
+          res->set_header("Content-Encoding", "gzip");
+          res->set_header("Vary", "Accept-Encoding");
+        } else {
+          zip.reset();
+        }
+      }
       std::string head = head_of(*res, status, keep_alive, true, 0);
       net::post(s.loop, [self, head = std::move(head), channel]() mutable {
         self->start_stream(std::move(head), channel);
       });
       const std::string what = req->method + " " + loggable_path(req->path);
-      net::post(s.producers, [channel, producer = std::move(res->producer), what] {
-        produce(channel, producer, what);
+      net::post(s.producers, [channel, producer = std::move(res->producer), what, zip] {
+        produce(channel, producer, what, zip.get());
       });
       return;
     }
@@ -502,22 +515,24 @@ void Connection::linger() {
 // ---- streamed bodies (a producer on a worker) ---------------------------------
 
 void Connection::produce(std::shared_ptr<ChunkChannel> channel, BodyProducer producer,
-                         const std::string& what) {
+                         const std::string& what, GzipStream* zip) {
   std::string pending;
   size_t sent = 0;
   bool gone = false;
-  auto flush = [&] {
-    if (pending.empty()) return true;
+  auto flush = [&](bool last) {
+    if (pending.empty() && !(last && zip)) return true;
     sent += pending.size();
-    const bool ok = channel->push(chunk_of(pending));
+    const std::string bytes = zip ? zip->compress(pending, last) : pending;
     pending.clear();
+    if (bytes.empty()) return true;
+    const bool ok = channel->push(chunk_of(bytes));
     gone = gone || !ok;
     return ok;
   };
   const ChunkSink sink = [&](std::string_view piece) {
     if (gone) return false;
     pending.append(piece);
-    return pending.size() < kChunkBytes || flush();
+    return pending.size() < kChunkBytes || flush(false);
   };
   Status st;
   try {
@@ -525,7 +540,7 @@ void Connection::produce(std::shared_ptr<ChunkChannel> channel, BodyProducer pro
   } catch (const std::exception& e) {
     st = Status(ErrorCode::kInternal, std::string("exception: ") + e.what());
   }
-  const bool complete = st.ok() && !gone && flush();
+  const bool complete = st.ok() && !gone && flush(true);
   if (!complete) {
     spdlog::warn("{}: streamed body cut short after {} bytes: {}", what, sent,
                  gone ? std::string("the client went away") : st.to_string());
