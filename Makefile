@@ -32,7 +32,7 @@ build: setup web
 build-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEADLOOP_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target leadloop_domain_tests leadloop_expr_tests leadloop_definition_tests leadloop_unit_tests \
-	  leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests
+	  leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_http_tests
 
 # ThreadSanitizer: the unit tests and the integration tests, whose server is
 # the TSan-built binary. -O1 keeps the build and the run fast enough for CI.

@@ -1,6 +1,5 @@
 #include "api/routes.h"
 
-#include <httplib.h>
 
 #include <algorithm>
 #include <functional>
@@ -15,8 +14,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr int kMaxInlineImportErrors = 1000;
 
@@ -382,19 +381,12 @@ void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
 
 using CsvSink = std::function<bool(std::string_view)>;
 
-// Answers with a CSV file written in chunks as `write` produces them.
+// Answers with a CSV file written in chunks as `write` produces them, on a
+// worker that waits while the client reads slowly; a client that goes away
+// ends the export (the HTTP layer logs it as cut short).
 void stream_csv(Response& res, const std::string& filename, std::function<Status(const CsvSink&)> write) {
   res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  res.set_chunked_content_provider("text/csv; charset=utf-8", [write = std::move(write)](size_t, httplib::DataSink& sink) {
-    // Runs outside httplib's handler guard: nothing may escape.
-    try {
-      Status st = write([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
-      if (st.ok()) sink.done();
-      return st.ok();
-    } catch (...) {
-      return false;
-    }
-  });
+  res.set_chunked_content_provider("text/csv; charset=utf-8", std::move(write));
 }
 
 void get_export(RouteContext& ctx, const Request& req, Response& res) {
