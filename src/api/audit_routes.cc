@@ -197,20 +197,62 @@ std::string loggable_record(Store& store, const RouteInfo& route, const std::str
   return record.substr(0, colon + 1) + (p.ok() ? *p : "(withheld)");
 }
 
-void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const Request& req,
-                  const Response& res) {
+namespace {
+
+AuditEntry audit_entry(Store& store, AuditEntry entry, const RouteInfo& route, const Request& req,
+                       const Response& res) {
   entry.action = route.method + " " + route.path;
   if (entry.record.empty()) entry.record = audit_record(route, req, res);
   entry.record = loggable_record(store, route, entry.record, res.status > 0 ? res.status : 200);
   entry.remote = req.remote_addr;
-  entry.status = res.status > 0 ? res.status : 200;  // a streamed export sets it later
+  entry.status = res.status > 0 ? res.status : 200;
   if (!req.params.empty()) entry.detail = dump_json(Json{{"query", query_detail(req)}});
+  return entry;
+}
+
+void append_audit(Store& store, AuditEntry entry) {
   // The request has been answered and its write committed: a failed audit
   // row is reported loudly, but does not undo or fail the request.
   if (Status st = store.append_audit(entry); !st.ok()) {
-    spdlog::error("audit log: could not record {} {} by {}: {}", route.method, route.path,
-                  entry.actor, st.to_string());
+    spdlog::error("audit log: could not record {} by {}: {}", entry.action, entry.actor,
+                  st.to_string());
   }
+}
+
+}  // namespace
+
+void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const Request& req,
+                  Response& res) {
+  entry = audit_entry(store, std::move(entry), route, req, res);
+  if (!res.producer) return append_audit(store, entry);
+  // A streamed body (an export) is written after the handler returns: its
+  // row is appended when the stream ends, and says whether the client got
+  // all of it ("stream": {"bytes", "complete", "error"}).
+  res.producer = [&store, entry = std::move(entry), inner = std::move(res.producer)](
+                     const http::ChunkSink& sink) mutable {
+    int64_t bytes = 0;
+    bool client_left = false;
+    Status st = inner([&](std::string_view chunk) {
+      if (!sink(chunk)) {
+        client_left = true;
+        return false;
+      }
+      bytes += static_cast<int64_t>(chunk.size());
+      return true;
+    });
+    Json stream = {{"bytes", bytes}, {"complete", st.ok() && !client_left}};
+    if (!st.ok()) {
+      stream["error"] = st.to_string();
+    } else if (client_left) {
+      stream["error"] = "the client went away";
+    }
+    Json detail = Json::parse(entry.detail, nullptr, false);
+    if (!detail.is_object()) detail = Json::object();
+    detail["stream"] = stream;
+    entry.detail = dump_json(detail);
+    append_audit(store, entry);
+    return st;
+  };
 }
 
 std::vector<Route> audit_routes() {

@@ -63,8 +63,10 @@ std::vector<Route> privacy_routes();
 // The audit log (audit_routes.cc): GET /api/v1/audit for admins; whether a
 // route leaves a row (every write, bulk reads and exports of personal
 // data); and record_audit, which completes `entry` (who) with what, which
-// record, the status and where from, and appends it. A failed append is
-// logged, never thrown: the request has already been answered.
+// record, the status and where from, and appends it; for a streamed body
+// (an export) it appends when the stream ends, with the bytes sent and
+// whether it was cut short. A failed append is logged, never thrown: the
+// request has already been answered.
 std::vector<Route> audit_routes();
 // The web app's page and assets, public (web_routes.cc).
 std::vector<Route> web_routes();
@@ -72,6 +74,6 @@ std::vector<Route> web_routes();
 std::vector<Route> stream_routes();
 bool audited_route(const RouteInfo& route);
 void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const http::Request& req,
-                  const http::Response& res);
+                  http::Response& res);
 
 }  // namespace leadloop::api

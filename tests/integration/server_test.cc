@@ -381,6 +381,27 @@ TEST_F(ServerTest, AnExportWhoseClientGoesAwayEndsAndIsLoggedCutShort) {
   auto whole = server_->client(token_)->Get("/api/v1/exports/leads.csv");
   ASSERT_TRUE(whole && whole->status == 200);
   EXPECT_EQ(std::count(whole->body.begin(), whole->body.end(), '\n'), 30001);
+  // Both exports are in the audit log, each row written when its stream
+  // ended: the first cut short, the second complete, with the bytes sent.
+  auto audit = server_->client(token_)->Get(
+      "/api/v1/audit?action=GET%20/api/v1/exports/leads.csv&limit=10");
+  ASSERT_TRUE(audit && audit->status == 200);
+  const auto entries = nlohmann::json::parse(audit->body)["entries"];
+  ASSERT_EQ(entries.size(), 2u) << audit->body;
+  int complete = 0, cut = 0;
+  for (const auto& e : entries) {
+    const auto& stream = e["detail"]["stream"];
+    if (stream["complete"].get<bool>()) {
+      ++complete;
+      EXPECT_EQ(stream["bytes"].get<size_t>(), whole->body.size());
+    } else {
+      ++cut;
+      EXPECT_EQ(stream["error"], "the client went away");
+      EXPECT_LT(stream["bytes"].get<size_t>(), whole->body.size());
+    }
+  }
+  EXPECT_EQ(complete, 1);
+  EXPECT_EQ(cut, 1);
   // A reader that stalls does not hold a stop past its grace.
   RawConnection stalled(server_->port());
   ASSERT_TRUE(stalled.send_all(
