@@ -4,6 +4,7 @@
 #include <charconv>
 #include <optional>
 
+#include "domain/limits.h"
 #include "domain/time.h"
 
 namespace leadloop::expr {
@@ -321,8 +322,28 @@ class Parser {
     return parse_chain(out, "and", Syntax::Kind::kAnd, &Parser::parse_not);
   }
 
+  // Operands and 'not's nest by recursion; this bounds the stack it takes.
+  class Nesting {
+   public:
+    explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
+    ~Nesting() { --depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    bool too_deep() const { return depth_ > limits::kMaxExpressionDepth; }
+
+   private:
+    int& depth_;
+  };
+
+  bool too_deep() {
+    return fail(tok_.offset, "the condition nests deeper than " + std::to_string(limits::kMaxExpressionDepth) +
+                                 " levels" + limits::limit_note("max_expression_depth"));
+  }
+
   bool parse_not(Syntax* out) {
     if (!at_keyword("not")) return parse_predicate(out);
+    Nesting nesting(depth_);
+    if (nesting.too_deep()) return too_deep();
     size_t start = tok_.offset;
     if (!advance()) return false;
     if (tok_.kind == Token::Kind::kEnd)
@@ -400,6 +421,8 @@ class Parser {
   }
 
   bool parse_operand(Syntax* out) {
+    Nesting nesting(depth_);
+    if (nesting.too_deep()) return too_deep();
     size_t start = tok_.offset;
     switch (tok_.kind) {
       case Token::Kind::kLParen: {
@@ -533,6 +556,7 @@ class Parser {
   Token tok_;
   Token prev_;
   bool failed_ = false;
+  int depth_ = 0;
   ParseError error_;
 };
 
@@ -568,6 +592,11 @@ bool is_condition(Syntax::Kind kind) {
 }
 
 std::variant<Syntax, ParseError> parse_condition(std::string_view text) {
+  if (text.size() > limits::kMaxExpressionBytes) {
+    return ParseError{0, "the condition is " + std::to_string(text.size()) + " bytes long, more than " +
+                             std::to_string(limits::kMaxExpressionBytes) +
+                             limits::limit_note("max_expression_bytes")};
+  }
   return Parser(text).parse();
 }
 
