@@ -133,7 +133,7 @@ Constant constant_of(const Syntax& s) {
 bool convert(Constant* c, Type want, int64_t unit) {
   if (c->type == want) return true;
   if (c->type == Type::kNumber && want == Type::kDuration && unit != 0) {
-    c->millis = static_cast<int64_t>(c->number * static_cast<double>(unit));
+    if (!duration_millis(c->number, unit, &c->millis)) return false;
   } else if (c->type != Type::kString) {
     return false;
   } else if (want == Type::kNumber) {

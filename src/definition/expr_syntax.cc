@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <optional>
 
 #include "domain/limits.h"
@@ -223,7 +224,10 @@ class Lexer {
                                   "'; durations use d (days), h (hours), w (weeks) or m (minutes)");
     }
     tok->kind = Token::Kind::kDuration;
-    tok->millis = static_cast<int64_t>(tok->number * static_cast<double>(*millis));
+    if (!duration_millis(tok->number, *millis, &tok->millis)) {
+      return fail(number_start, "'" + std::string(text_.substr(number_start, pos_ - number_start)) +
+                                    "' is longer than 10000 years");
+    }
     return true;
   }
 
@@ -622,7 +626,13 @@ bool parse_duration(std::string_view text, bool bare_is_days, int64_t* millis) {
   std::optional<TimePoint> scale =
       unit.empty() && bare_is_days ? kMillisPerDay : duration_unit(unit);
   if (!scale) return false;
-  *millis = static_cast<int64_t>(n * static_cast<double>(*scale));
+  return duration_millis(n, *scale, millis);
+}
+
+bool duration_millis(double n, int64_t unit_millis, int64_t* millis) {
+  const double v = n * static_cast<double>(unit_millis);
+  if (!(std::fabs(v) <= static_cast<double>(kMaxDurationMillis))) return false;  // also NaN
+  *millis = static_cast<int64_t>(v);
   return true;
 }
 
