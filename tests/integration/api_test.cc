@@ -159,6 +159,18 @@ TEST_F(ApiTest, CaptureGetAndRecaptureMergesWithHistory) {
   EXPECT_EQ(timeline.body["events"][0]["type"], "captured");
   EXPECT_EQ(timeline.body["events"][1]["type"], "recaptured");
   EXPECT_EQ(timeline.body["events"][1]["payload"]["filled"]["phone"], "+1 202 555 0101");
+  EXPECT_EQ(timeline.body["next_cursor"], nullptr);
+  // Paged: one event a page, in order.
+  Reply first = get("/api/v1/leads/" + std::to_string(id) + "/timeline?limit=1");
+  ASSERT_EQ(first.body["events"].size(), 1u);
+  EXPECT_EQ(first.body["events"][0]["type"], "captured");
+  ASSERT_TRUE(first.body["next_cursor"].is_string()) << first.text;
+  Reply second = get("/api/v1/leads/" + std::to_string(id) + "/timeline?limit=1&cursor=" +
+                     first.body["next_cursor"].get<std::string>());
+  ASSERT_EQ(second.body["events"].size(), 1u);
+  EXPECT_EQ(second.body["events"][0]["type"], "recaptured");
+  EXPECT_EQ(second.body["next_cursor"], nullptr);
+  expect_error(get("/api/v1/leads/" + std::to_string(id) + "/timeline?limit=1001"), 422, "invalid_value", "limit");
 
   expect_error(get("/api/v1/leads/999999"), 404, "not_found");
   expect_error(get("/api/v1/leads/abc"), 404, "not_found");
