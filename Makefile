@@ -3,13 +3,16 @@
 BUILD      ?= build/release
 ASAN_BUILD ?= build/asan
 TSAN_BUILD ?= build/tsan
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= lead_codec csv_import definition expression http_request
 JOBS       ?= $(shell nproc)
 DB         ?= data/leadloop.db
 LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup web build build-asan build-tsan run test test-unit test-asan test-tsan test-integration test-web bench bench-load bench-soak bench-web format clean
+.PHONY: all setup web build build-asan build-tsan build-fuzz run test test-unit test-asan test-tsan test-integration test-web test-fuzz fuzz bench bench-load bench-soak bench-web format clean
 
 all: build
 
@@ -42,6 +45,18 @@ build-tsan: setup
 	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target leadloop leadloop_domain_tests leadloop_expr_tests leadloop_definition_tests \
 	  leadloop_unit_tests leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_integration_tests
 
+# The libFuzzer targets (fuzz/, docs/fuzzing.md), built by clang-14 with
+# ASan + UBSan in their own build dir; the GCC builds are not affected.
+build-fuzz: setup
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEADLOOP_FUZZ=ON $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
+
+# Each target for FUZZ_SECONDS, one after another; a crash fails make.
+fuzz: build-fuzz
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh $(FUZZ_TARGETS)
+
+test-fuzz: fuzz
+
 run: build
 	@DB=$(DB) LISTEN=$(LISTEN) BIN=$(BUILD)/src/leadloop bash scripts/run.sh
 
@@ -70,7 +85,7 @@ test-web: build
 	@echo "== web tests (Playwright in Debian's chromium against the real server)"
 	@LEADLOOP_BIN=$(BUILD)/src/leadloop npx playwright test
 
-test: test-unit test-asan test-tsan test-integration test-web
+test: test-unit test-asan test-tsan test-integration test-web test-fuzz
 
 bench: build
 	@bash bench/run.sh

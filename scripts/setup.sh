@@ -19,6 +19,7 @@ packages=(
   libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

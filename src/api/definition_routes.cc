@@ -1,6 +1,7 @@
 // Routes of the lead definition: versions, sign-off, activation, diff,
 // backtest, accuracy review, the published page.
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -9,6 +10,7 @@
 #include "api/request.h"
 #include "api/routes.h"
 #include "definition/diff.h"
+#include "domain/limits.h"
 
 namespace leadloop::api {
 
@@ -202,10 +204,9 @@ void post_approval(RouteContext& ctx, const Request& req, Response& res) {
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
   auto v = path_id(req, 1, "definition version");
   if (!v.ok()) return send_error(res, v.status());
-  auto body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return send_error(res, Status(ErrorCode::kInvalidJson, "the body must be a JSON object with the hash you approve"));
-  }
+  auto parsed = parse_json_object(req.body, "the body must be a JSON object with the hash you approve");
+  if (!parsed.ok()) return send_error(res, parsed.status());
+  Json body = std::move(*parsed);
   auto side = side_of(ctx.principal, body);
   if (!side.ok()) return send_error(res, side.status());
   if (!body.contains("hash") || !body["hash"].is_string()) {
@@ -299,22 +300,58 @@ Json disagreement_json(const Disagreement& d) {
   return j;
 }
 
+// One page of a list of disagreements: those after lead `after`, in lead
+// order, at most `limit`; `next` is the cursor of the page after, or null.
+struct DisagreementPage {
+  Json items = Json::array();
+  Json next = nullptr;
+};
+
+DisagreementPage disagreement_page(std::vector<Disagreement> list, int64_t after, int64_t limit) {
+  std::sort(list.begin(), list.end(), [](const Disagreement& a, const Disagreement& b) { return a.lead_id < b.lead_id; });
+  DisagreementPage page;
+  auto it = std::upper_bound(list.begin(), list.end(), after,
+                             [](int64_t id, const Disagreement& d) { return id < d.lead_id; });
+  for (; it != list.end() && static_cast<int64_t>(page.items.size()) < limit; ++it) {
+    page.items.push_back(disagreement_json(*it));
+  }
+  if (it != list.end()) page.next = std::to_string(std::prev(it)->lead_id);
+  return page;
+}
+
+Result<int64_t> cursor_param(const Request& req, const char* name) {
+  if (!req.has_param(name) || req.get_param_value(name).empty()) return int64_t{0};
+  auto c = int_param(req, name, 0, 0, INT64_MAX);
+  if (!c.ok()) return Status(ErrorCode::kInvalidValue, "not a cursor from a previous page", name);
+  return c;
+}
+
+// The review queue and the reviewed list are paged alike: `limit` for both,
+// `cursor` for the queue, `reviewed_cursor` for the reviewed.
 void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
   auto period = period_params(ctx, req);
   if (!period.ok()) return send_error(res, period.status());
+  auto limit = int_param(req, "limit", 100, 1, limits::kMaxPageSize);
+  if (!limit.ok()) return send_error(res, limit.status());
+  auto cursor = cursor_param(req, "cursor");
+  if (!cursor.ok()) return send_error(res, cursor.status());
+  auto reviewed_cursor = cursor_param(req, "reviewed_cursor");
+  if (!reviewed_cursor.ok()) return send_error(res, reviewed_cursor.status());
   auto r = ctx.services.review.accuracy(*period);
   if (!r.ok()) return send_error(res, r.status());
   const auto& hot = r->by_grade[static_cast<size_t>(Grade::kHot)];
   const auto& warm = r->by_grade[static_cast<size_t>(Grade::kWarm)];
-  // The counts are for everyone who reads the report; the rows name leads.
-  Json queue = Json::array();
-  for (const auto& d : r->queue) {
-    if (lists_lead(ctx, d.lead_id)) queue.push_back(disagreement_json(d));
-  }
-  Json answered = Json::array();
-  for (const auto& d : r->answered) {
-    if (lists_lead(ctx, d.lead_id)) answered.push_back(disagreement_json(d));
-  }
+  // The counts are for everyone who reads the report; the rows name leads,
+  // so they are the caller's own only, then paged.
+  const size_t queued = r->queue.size();
+  const size_t reviewed = r->answered.size();
+  auto visible = [&](std::vector<Disagreement> list) {
+    std::erase_if(list, [&](const Disagreement& d) { return !lists_lead(ctx, d.lead_id); });
+    return list;
+  };
+  DisagreementPage queue = disagreement_page(visible(std::move(r->queue)), *cursor, *limit);
+  DisagreementPage answered =
+      disagreement_page(visible(std::move(r->answered)), *reviewed_cursor, *limit);
   send_json(res, 200,
             {{"from", format_time(period->from)},
              {"to", format_time(period->to)},
@@ -324,18 +361,20 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
                {"warm",
                 {{"accepted", share(warm.accepted, warm.leads)}, {"opportunity", share(warm.opportunities, warm.leads)}}}}},
              {"misses", r->misses},
-             {"review_queue", queue},
-             {"review_queue_total", r->queue.size()},
-             {"reviewed", answered},
+             {"review_queue", std::move(queue.items)},
+             {"review_queue_total", queued},
+             {"next_cursor", std::move(queue.next)},
+             {"reviewed", std::move(answered.items)},
+             {"reviewed_total", reviewed},
+             {"reviewed_next_cursor", std::move(answered.next)},
              {"answers", {{"was_lead", r->answered_was_lead}, {"not_a_lead", r->answered_not_lead}}}});
 }
 
 void post_review(RouteContext& ctx, const Request& req, Response& res) {
   if (Status st = require_json(req); !st.ok()) return send_error(res, st);
-  auto body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return send_error(res, Status(ErrorCode::kInvalidJson, "the body must be a JSON object"));
-  }
+  auto parsed = parse_json_object(req.body);
+  if (!parsed.ok()) return send_error(res, parsed.status());
+  Json body = std::move(*parsed);
   if (!body.contains("lead") || !body["lead"].is_number_integer()) {
     return send_error(res, Status(ErrorCode::kMissingField, "say which lead (its id)", "lead"));
   }

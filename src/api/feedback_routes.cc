@@ -72,10 +72,9 @@ struct LinkRequest {
 };
 
 Result<LinkRequest> parse_link_request(const std::string& text) {
-  auto body = Json::parse(text, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Status(ErrorCode::kInvalidJson, "the body must be a JSON object naming the rep: {\"rep\": \"...\"}");
-  }
+  auto parsed = parse_json_object(text, "the body must be a JSON object naming the rep: {\"rep\": \"...\"}");
+  if (!parsed.ok()) return parsed.status();
+  Json body = std::move(*parsed);
   LinkRequest out;
   for (auto& [key, value] : body.items()) {
     if (key == "rep") {
@@ -152,10 +151,10 @@ Result<LinkAnswer> parse_answer(const Request& req) {
     note = value("note");
   } else {
     LEADLOOP_RETURN_IF_ERROR(require_json(req));
-    auto body = Json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      return Status(ErrorCode::kInvalidJson, "the body must be a JSON object: {\"answer\": \"accept\" or \"reject\"}");
-    }
+    auto parsed =
+        parse_json_object(req.body, "the body must be a JSON object: {\"answer\": \"accept\" or \"reject\"}");
+    if (!parsed.ok()) return parsed.status();
+    Json body = std::move(*parsed);
     for (auto& [key, value] : body.items()) {
       if (key != "answer" && key != "reason" && key != "note") {
         return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);

@@ -35,8 +35,9 @@ void get_subject(RouteContext& ctx, const Request& req, Response& res) {
 
 Result<std::pair<std::string, std::string>> parse_erasure(const Request& req) {
   LEADLOOP_RETURN_IF_ERROR(require_json(req));
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
+  auto parsed = parse_json_object(req.body);
+  if (!parsed.ok()) return parsed.status();
+  Json body = std::move(*parsed);
   for (auto& [key, value] : body.items()) {
     if (key != "email" && key != "phone" && key != "reason") {
       return Status(ErrorCode::kUnknownField, "unknown field '" + key + "'", key);
@@ -74,10 +75,9 @@ constexpr size_t kMaxNoteLength = 4000;
 
 Result<ConsentInput> parse_consent_input(const Request& req) {
   LEADLOOP_RETURN_IF_ERROR(require_json(req));
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
-  }
+  auto parsed = parse_json_object(req.body);
+  if (!parsed.ok()) return parsed.status();
+  Json body = std::move(*parsed);
   ConsentInput in;
   for (auto& [key, value] : body.items()) {
     if (key == "do_not_contact") {

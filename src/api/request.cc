@@ -47,9 +47,7 @@ Result<int64_t> parse_int(std::string_view s, const char* name) {
 
 Result<Json> json_body(const http::Request& req) {
   LEADLOOP_RETURN_IF_ERROR(require_json(req));
-  auto body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
-  return body;
+  return parse_json_object(req.body);
 }
 
 Status check_fields(const Json& body, std::initializer_list<std::pair<const char*, Kind>> fields) {

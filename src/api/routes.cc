@@ -6,6 +6,7 @@
 
 #include "api/errors.h"
 #include "api/request.h"
+#include "domain/limits.h"
 #include "domain/normalize.h"
 #include "engine/dedup_index.h"
 #include "io/csv_export.h"
@@ -203,11 +204,26 @@ void get_timeline(RouteContext& ctx, const Request& req, Response& res) {
   if (!id.ok()) return send_error(res, id.status());
   auto lead = visible_lead(ctx, *id);
   if (!lead.ok()) return send_error(res, lead.status());
+  // Paged like the lead list: `limit` events after the `cursor` event id.
+  auto limit = int_param(req, "limit", limits::kMaxPageSize, 1, limits::kMaxPageSize);
+  if (!limit.ok()) return send_error(res, limit.status());
+  auto after = int_param(req, "cursor", 0, 0, INT64_MAX);
+  if (!after.ok()) return send_error(res, Status(ErrorCode::kInvalidValue, "not a cursor from a previous page", "cursor"));
   auto events = ctx.services.store.lead_events(*id);
   if (!events.ok()) return send_error(res, events.status());
   Json list = Json::array();
-  for (const LeadEvent& e : *events) list.push_back(event_json(ctx, e));
-  send_json(res, 200, {{"lead", *id}, {"stage", stage_name(lead->stage)}, {"events", list}});
+  Json next = nullptr;
+  int64_t last = 0;
+  for (const LeadEvent& e : *events) {
+    if (e.id <= *after) continue;
+    if (static_cast<int64_t>(list.size()) == *limit) {
+      next = std::to_string(last);
+      break;
+    }
+    list.push_back(event_json(ctx, e));
+    last = e.id;
+  }
+  send_json(res, 200, {{"lead", *id}, {"stage", stage_name(lead->stage)}, {"events", list}, {"next_cursor", next}});
 }
 
 // ---- campaigns and touches -------------------------------------------------

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "definition/spelling.h"
+#include "definition/yaml_limits.h"
 #include "domain/codec.h"
 #include "domain/normalize.h"
 
@@ -586,6 +587,10 @@ ParsedDefinition parse_definition(std::string_view text) {
   ParsedDefinition out;
   Checker c(text);
   // reset() rebinds the node; assigning would write into the document.
+  if (auto refused = check_yaml_limits(text, definition_yaml_limits())) {
+    out.issues.push_back({refused->line, refused->column, "", refused->message});
+    return out;
+  }
   YAML::Node root;
   try {
     root.reset(YAML::Load(std::string(text)));

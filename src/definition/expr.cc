@@ -27,6 +27,10 @@ std::string Expression::describe_inputs(const LeadContext& ctx) const {
   return expr::describe(*program_, ctx);
 }
 
+size_t Expression::cost() const {
+  return program_->nodes.size() + program_->patterns.size() * kPatternCost;
+}
+
 const std::string& Expression::source() const { return program_->source; }
 
 const std::vector<std::string>& Expression::inputs() const { return program_->inputs; }

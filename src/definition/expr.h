@@ -60,6 +60,12 @@ class Expression {
   // `title = "VP Sales", data.timeframe = 60d`. Missing ones say "missing".
   std::string describe_inputs(const LeadContext& ctx) const;
 
+  // The work one evaluation may do, for bounds (limits::kMaxSegmentCost):
+  // its compiled steps, a pattern counting as kPatternCost steps (lists are
+  // binary-searched and count as one).
+  size_t cost() const;
+  static constexpr size_t kPatternCost = 16;
+
   // The text as written (trimmed).
   const std::string& source() const;
   // The names of the fields it reads, in order of first use, e.g. "title",

@@ -7,6 +7,7 @@
 
 #include "definition/spelling.h"
 #include "definition/expr_program.h"
+#include "domain/limits.h"
 
 namespace leadloop::expr {
 
@@ -132,7 +133,7 @@ Constant constant_of(const Syntax& s) {
 bool convert(Constant* c, Type want, int64_t unit) {
   if (c->type == want) return true;
   if (c->type == Type::kNumber && want == Type::kDuration && unit != 0) {
-    c->millis = static_cast<int64_t>(c->number * static_cast<double>(unit));
+    if (!duration_millis(c->number, unit, &c->millis)) return false;
   } else if (c->type != Type::kString) {
     return false;
   } else if (want == Type::kNumber) {
@@ -596,10 +597,19 @@ class Compiler {
   }
 
   bool compile_pattern(const Syntax& arg, uint32_t* index) {
+    if (arg.text.size() > limits::kMaxPatternBytes) {
+      return fail(arg.offset, "this pattern is " + std::to_string(arg.text.size()) + " bytes long, more than " +
+                                  std::to_string(limits::kMaxPatternBytes) + limits::limit_note("max_pattern_bytes"));
+    }
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
+    options.set_max_mem(limits::kMaxPatternMemory);
     auto re = std::make_unique<const RE2>(arg.text, options);
+    if (re->error_code() == RE2::ErrorPatternTooLarge) {
+      return fail(arg.offset, "this pattern needs more than " + std::to_string(limits::kMaxPatternMemory >> 10) +
+                                  " KiB to run" + limits::limit_note("max_pattern_memory"));
+    }
     if (!re->ok()) return fail(arg.offset, "this pattern is not valid: " + re->error());
     p_->patterns.push_back(std::move(re));
     *index = static_cast<uint32_t>(p_->patterns.size() - 1);

@@ -2,8 +2,10 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <optional>
 
+#include "domain/limits.h"
 #include "domain/time.h"
 
 namespace leadloop::expr {
@@ -222,7 +224,10 @@ class Lexer {
                                   "'; durations use d (days), h (hours), w (weeks) or m (minutes)");
     }
     tok->kind = Token::Kind::kDuration;
-    tok->millis = static_cast<int64_t>(tok->number * static_cast<double>(*millis));
+    if (!duration_millis(tok->number, *millis, &tok->millis)) {
+      return fail(number_start, "'" + std::string(text_.substr(number_start, pos_ - number_start)) +
+                                    "' is longer than 10000 years");
+    }
     return true;
   }
 
@@ -321,8 +326,28 @@ class Parser {
     return parse_chain(out, "and", Syntax::Kind::kAnd, &Parser::parse_not);
   }
 
+  // Operands and 'not's nest by recursion; this bounds the stack it takes.
+  class Nesting {
+   public:
+    explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
+    ~Nesting() { --depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    bool too_deep() const { return depth_ > limits::kMaxExpressionDepth; }
+
+   private:
+    int& depth_;
+  };
+
+  bool too_deep() {
+    return fail(tok_.offset, "the condition nests deeper than " + std::to_string(limits::kMaxExpressionDepth) +
+                                 " levels" + limits::limit_note("max_expression_depth"));
+  }
+
   bool parse_not(Syntax* out) {
     if (!at_keyword("not")) return parse_predicate(out);
+    Nesting nesting(depth_);
+    if (nesting.too_deep()) return too_deep();
     size_t start = tok_.offset;
     if (!advance()) return false;
     if (tok_.kind == Token::Kind::kEnd)
@@ -400,6 +425,8 @@ class Parser {
   }
 
   bool parse_operand(Syntax* out) {
+    Nesting nesting(depth_);
+    if (nesting.too_deep()) return too_deep();
     size_t start = tok_.offset;
     switch (tok_.kind) {
       case Token::Kind::kLParen: {
@@ -533,6 +560,7 @@ class Parser {
   Token tok_;
   Token prev_;
   bool failed_ = false;
+  int depth_ = 0;
   ParseError error_;
 };
 
@@ -568,6 +596,11 @@ bool is_condition(Syntax::Kind kind) {
 }
 
 std::variant<Syntax, ParseError> parse_condition(std::string_view text) {
+  if (text.size() > limits::kMaxExpressionBytes) {
+    return ParseError{0, "the condition is " + std::to_string(text.size()) + " bytes long, more than " +
+                             std::to_string(limits::kMaxExpressionBytes) +
+                             limits::limit_note("max_expression_bytes")};
+  }
   return Parser(text).parse();
 }
 
@@ -593,7 +626,13 @@ bool parse_duration(std::string_view text, bool bare_is_days, int64_t* millis) {
   std::optional<TimePoint> scale =
       unit.empty() && bare_is_days ? kMillisPerDay : duration_unit(unit);
   if (!scale) return false;
-  *millis = static_cast<int64_t>(n * static_cast<double>(*scale));
+  return duration_millis(n, *scale, millis);
+}
+
+bool duration_millis(double n, int64_t unit_millis, int64_t* millis) {
+  const double v = n * static_cast<double>(unit_millis);
+  if (!(std::fabs(v) <= static_cast<double>(kMaxDurationMillis))) return false;  // also NaN
+  *millis = static_cast<int64_t>(v);
   return true;
 }
 

@@ -83,4 +83,10 @@ SourcePos position_of(std::string_view text, size_t offset, SourcePos origin);
 // plain number counts days. Case-insensitive, no surrounding spaces.
 bool parse_duration(std::string_view text, bool bare_is_days, int64_t* millis);
 
+// n units of `unit_millis` as milliseconds; false when that is not a number
+// or longer than kMaxDurationMillis either way (10,000 years), which keeps
+// date arithmetic on durations far from overflowing.
+inline constexpr int64_t kMaxDurationMillis = int64_t{100} * 36525 * 86400000;  // 100 x 100 years
+bool duration_millis(double n, int64_t unit_millis, int64_t* millis);
+
 }  // namespace leadloop::expr

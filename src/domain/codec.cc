@@ -2,9 +2,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
+#include "domain/limits.h"
 #include "domain/normalize.h"
 
 namespace leadloop {
@@ -71,9 +73,35 @@ Status parse_error(simdjson::error_code err) {
 }
 
 // simdjson wants padding after the buffer; parse() copies when it must.
+// Callers check the limits first (check_json_limits).
 simdjson::simdjson_result<dom::element> parse_doc(std::string_view json) {
   thread_local dom::parser parser;
   return parser.parse(json.data(), json.size(), true);
+}
+
+// The deepest nesting of [ and { outside strings, stopping early past `stop`.
+int json_depth(std::string_view json, int stop) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > stop) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 const char* type_name(dom::element_type t) {
@@ -326,7 +354,29 @@ Json to_json(const Status& s) {
           {"field", s.field().empty() ? Json(nullptr) : Json(s.field())}};
 }
 
+Status check_json_limits(std::string_view json) {
+  if (json.size() > limits::kMaxJsonBytes) {
+    return Status(ErrorCode::kPayloadTooLarge,
+                  "the JSON is " + std::to_string(json.size()) + " bytes, more than " +
+                      std::to_string(limits::kMaxJsonBytes) + limits::limit_note("max_json_bytes"));
+  }
+  if (json_depth(json, limits::kMaxJsonDepth) > limits::kMaxJsonDepth) {
+    return Status(ErrorCode::kInvalidJson, "the JSON nests arrays and objects deeper than " +
+                                               std::to_string(limits::kMaxJsonDepth) + " levels" +
+                                               limits::limit_note("max_json_depth"));
+  }
+  return Status();
+}
+
+Result<Json> parse_json_object(std::string_view json, std::string_view not_object) {
+  LEADLOOP_RETURN_IF_ERROR(check_json_limits(json));
+  Json value = Json::parse(json, nullptr, false);
+  if (value.is_discarded() || !value.is_object()) return Status(ErrorCode::kInvalidJson, std::string(not_object));
+  return value;
+}
+
 Result<Lead> parse_lead(std::string_view json) {
+  LEADLOOP_RETURN_IF_ERROR(check_json_limits(json));
   auto doc = parse_doc(json);
   if (doc.error()) return parse_error(doc.error());
   Lead lead;
@@ -335,6 +385,7 @@ Result<Lead> parse_lead(std::string_view json) {
 }
 
 Result<std::vector<Result<Lead>>> parse_lead_batch(std::string_view json, size_t max_records) {
+  LEADLOOP_RETURN_IF_ERROR(check_json_limits(json));
   auto doc = parse_doc(json);
   if (doc.error()) return parse_error(doc.error());
   dom::element root = doc.value();
@@ -402,6 +453,7 @@ std::string format_money(int64_t cents) {
 }
 
 Result<Campaign> parse_campaign(std::string_view json) {
+  LEADLOOP_RETURN_IF_ERROR(check_json_limits(json));
   auto doc = parse_doc(json);
   if (doc.error()) return parse_error(doc.error());
   dom::element root = doc.value();
@@ -465,6 +517,7 @@ Result<Campaign> parse_campaign(std::string_view json) {
 }
 
 Result<TouchInput> parse_touch(std::string_view json) {
+  LEADLOOP_RETURN_IF_ERROR(check_json_limits(json));
   auto doc = parse_doc(json);
   if (doc.error()) return parse_error(doc.error());
   dom::element root = doc.value();

@@ -39,6 +39,17 @@ Json to_json(const Rep& rep);
 Json to_json(const Team& team);
 Json to_json(const Status& status);     // {"code","message","field"}
 
+// Refuses a JSON text over limits::kMaxJsonBytes (payload_too_large) or
+// nested deeper than limits::kMaxJsonDepth (invalid_json), before a parser
+// sees it: one linear pass, no recursion, so 1,000,000 '[' cost nothing.
+// Every parse of a caller's JSON goes through it.
+Status check_json_limits(std::string_view json);
+
+// A JSON object a caller sent (nlohmann), within the limits above; kInvalidJson with
+// `not_object` as its message when the text is not a JSON object.
+Result<Json> parse_json_object(std::string_view json,
+                               std::string_view not_object = "the body must be a JSON object");
+
 // A lead as sent by a caller: one JSON object.
 Result<Lead> parse_lead(std::string_view json);
 

@@ -12,7 +12,7 @@ namespace {
 ImportError row_error(const CsvRecord& rec, const ColumnMapping& m, const Status& st) {
   ImportError e;
   e.line = rec.line;
-  e.column = m.column_of(st.field());
+  e.column = rec.fault_column > 0 ? rec.fault_column : m.column_of(st.field());
   e.field = st.field();
   e.code = std::string(error_code_name(st.code()));
   e.reason = st.message();

@@ -17,6 +17,7 @@ namespace leadloop {
 struct CsvRecord {
   std::vector<std::string> fields;
   int64_t line = 0;  // 1-based physical line where the record starts
+  int fault_column = 0;  // 1-based column over a limit when next() set an error
 };
 
 class CsvReader {
@@ -25,14 +26,18 @@ class CsvReader {
   explicit CsvReader(std::string_view text, char delimiter = 0);
 
   // Reads the next record into `record`. Returns false at the end. A record
-  // with a structural fault (a quoted field never closed) comes back with
-  // `error` set; reading then resumes after it.
+  // with a structural fault (a quoted field never closed) or over a limit
+  // (limits::kMaxCsvFieldBytes, kMaxCsvRowBytes, kMaxCsvColumns; the error
+  // names the line, column and limit) comes back with `error` set; reading
+  // then resumes after it.
   bool next(CsvRecord& record, Status& error);
 
   char delimiter() const { return delim_; }
   size_t position() const { return pos_; }  // bytes consumed, for progress
 
  private:
+  void read_field(std::string& field, bool& unterminated);
+
   std::string_view text_;
   size_t pos_ = 0;
   int64_t line_ = 1;

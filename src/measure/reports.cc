@@ -10,6 +10,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "domain/limits.h"
+
 namespace leadloop {
 
 namespace {
@@ -281,6 +283,12 @@ Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text)
                   "segment, column " + std::to_string(error->pos.column) + ": " + error->message, "segment");
   }
   auto e = std::make_shared<const Expression>(std::get<Expression>(std::move(compiled)));
+  if (e->cost() > limits::kMaxSegmentCost) {
+    return Status(ErrorCode::kInvalidValue,
+                  "the segment costs " + std::to_string(e->cost()) + " steps per lead, more than " +
+                      std::to_string(limits::kMaxSegmentCost) + limits::limit_note("max_segment_cost"),
+                  "segment");
+  }
   for (const std::string& input : e->inputs()) {
     const bool prefixed = std::any_of(std::begin(kSegmentPrefixes), std::end(kSegmentPrefixes),
                                       [&](std::string_view p) { return input.starts_with(p); });

@@ -159,6 +159,18 @@ TEST_F(ApiTest, CaptureGetAndRecaptureMergesWithHistory) {
   EXPECT_EQ(timeline.body["events"][0]["type"], "captured");
   EXPECT_EQ(timeline.body["events"][1]["type"], "recaptured");
   EXPECT_EQ(timeline.body["events"][1]["payload"]["filled"]["phone"], "+1 202 555 0101");
+  EXPECT_EQ(timeline.body["next_cursor"], nullptr);
+  // Paged: one event a page, in order.
+  Reply first = get("/api/v1/leads/" + std::to_string(id) + "/timeline?limit=1");
+  ASSERT_EQ(first.body["events"].size(), 1u);
+  EXPECT_EQ(first.body["events"][0]["type"], "captured");
+  ASSERT_TRUE(first.body["next_cursor"].is_string()) << first.text;
+  Reply second = get("/api/v1/leads/" + std::to_string(id) + "/timeline?limit=1&cursor=" +
+                     first.body["next_cursor"].get<std::string>());
+  ASSERT_EQ(second.body["events"].size(), 1u);
+  EXPECT_EQ(second.body["events"][0]["type"], "recaptured");
+  EXPECT_EQ(second.body["next_cursor"], nullptr);
+  expect_error(get("/api/v1/leads/" + std::to_string(id) + "/timeline?limit=1001"), 422, "invalid_value", "limit");
 
   expect_error(get("/api/v1/leads/999999"), 404, "not_found");
   expect_error(get("/api/v1/leads/abc"), 404, "not_found");
@@ -219,6 +231,39 @@ TEST_F(ApiTest, OversizedBodyIsRefusedWith413) {
   expect_error(post("/api/v1/leads", big), 413, "payload_too_large");
   expect_error(post("/api/v1/leads/bulk", "[" + big + "]"), 413, "payload_too_large");
   EXPECT_EQ(lead_count(), before);
+}
+
+// Hostile JSON is refused before any parser recurses into it, naming the
+// limit; the server keeps answering.
+TEST_F(ApiTest, AMillionOpenBracketsAreRefusedByName) {
+  const std::string deep(1000000, '[');
+  for (const char* path : {"/api/v1/leads", "/api/v1/leads/bulk", "/api/v1/campaigns"}) {
+    Reply r = post(path, deep);
+    expect_error(r, 400, "invalid_json");
+    EXPECT_NE(r.body["error"]["message"].get<std::string>().find("(limit: max_json_depth)"), std::string::npos)
+        << path << ": " << r.text;
+  }
+  EXPECT_EQ(get("/api/v1/health").status, 200);
+}
+
+TEST_F(ApiTest, CsvFieldsAndRowsOverTheLimitsAreRefusedWithLineAndColumn) {
+  std::string csv = "email,company\nok@example.com,Acme\nbig@example.com," + std::string(300000, 'x') + "\n";
+  Reply r = post("/api/v1/imports?campaign=tm-1&dry_run=true", csv, "text/csv");
+  ASSERT_EQ(r.status, 200) << r.text.substr(0, 500);
+  EXPECT_EQ(r.body["import"]["created"], 1);
+  ASSERT_EQ(r.body["errors"].size(), 1u);
+  EXPECT_EQ(r.body["errors"][0]["line"], 3);
+  EXPECT_EQ(r.body["errors"][0]["column"], 2);
+  EXPECT_EQ(r.body["errors"][0]["code"], "invalid_csv");
+  EXPECT_NE(r.body["errors"][0]["reason"].get<std::string>().find("(limit: max_csv_field_bytes)"), std::string::npos);
+
+  std::string wide = "email";
+  for (int i = 0; i < 100000; ++i) wide += ",c" + std::to_string(i);
+  Reply refused = post("/api/v1/imports?campaign=tm-1&dry_run=true", wide + "\n", "text/csv");
+  expect_error(refused, 422, "invalid_csv");
+  EXPECT_NE(refused.body["error"]["message"].get<std::string>().find("line 1, column 1001"), std::string::npos)
+      << refused.text;
+  EXPECT_NE(refused.body["error"]["message"].get<std::string>().find("(limit: max_csv_columns)"), std::string::npos);
 }
 
 TEST_F(ApiTest, BulkStoresValidRecordsAndReportsEachInvalidOne) {

@@ -401,17 +401,66 @@ TEST_F(DefinitionApiTest, BacktestAndAccuracyMatchAHandCountedSet) {
   EXPECT_EQ(acc.body["review_queue"][1]["kind"], "hot_rejected");
   EXPECT_EQ(acc.body["review_queue"][1]["outcome"], "rejected: no_budget");
 
+  // Both lists are paged in lead order.
+  EXPECT_EQ(acc.body["review_queue_total"], 2);
+  EXPECT_EQ(acc.body["next_cursor"], nullptr);
+  Reply page1 = get("/api/v1/definition/accuracy?limit=1");
+  ASSERT_EQ(page1.status, 200) << page1.text;
+  ASSERT_EQ(page1.body["review_queue"].size(), 1u);
+  EXPECT_EQ(page1.body["review_queue"][0]["lead"], l6);
+  EXPECT_EQ(page1.body["review_queue_total"], 2);
+  ASSERT_EQ(page1.body["next_cursor"], std::to_string(l6));
+  Reply page2 = get("/api/v1/definition/accuracy?limit=1&cursor=" + page1.body["next_cursor"].get<std::string>());
+  ASSERT_EQ(page2.body["review_queue"].size(), 1u);
+  EXPECT_EQ(page2.body["review_queue"][0]["lead"], l8);
+  EXPECT_EQ(page2.body["next_cursor"], nullptr);
+  Reply too_many = get("/api/v1/definition/accuracy?limit=1001");
+  EXPECT_EQ(too_many.status, 422);
+  EXPECT_EQ(too_many.body["error"]["field"], "limit");
+
   Reply answer = post("sales_manager", "/api/v1/definition/reviews",
                       json{{"lead", l8}, {"was_lead", true}, {"note", "budget came in Q3"}}.dump());
   ASSERT_EQ(answer.status, 201) << answer.text;
   acc = get("/api/v1/definition/accuracy");
   ASSERT_EQ(acc.body["review_queue"].size(), 1u);
   ASSERT_EQ(acc.body["reviewed"].size(), 1u);
+  EXPECT_EQ(acc.body["reviewed_total"], 1);
+  EXPECT_EQ(acc.body["reviewed_next_cursor"], nullptr);
   EXPECT_EQ(acc.body["reviewed"][0]["lead"], l8);
   EXPECT_EQ(acc.body["reviewed"][0]["answer"]["was_lead"], true);
   EXPECT_EQ(acc.body["reviewed"][0]["answer"]["note"], "budget came in Q3");
   EXPECT_EQ(acc.body["answers"]["was_lead"], 1);
   EXPECT_EQ(events_of(l8, "reviewed").size(), 1u);
+}
+
+// Hostile documents are refused quickly, naming the limit, and the server
+// keeps answering.
+TEST_F(DefinitionApiTest, ABillionLaughsAndDeepNestingAreRefusedByName) {
+  std::string laughs = "name: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n";
+  const std::string keys = "abcdefghi";
+  for (size_t i = 1; i < keys.size(); ++i) {
+    laughs += keys.substr(i, 1) + ": &" + keys.substr(i, 1) + " [";
+    for (int k = 0; k < 9; ++k) laughs += (k ? ", *" : "*") + keys.substr(i - 1, 1);
+    laughs += "]\n";
+  }
+  Reply check = post("marketing", "/api/v1/definition/check", laughs, "application/yaml");
+  ASSERT_EQ(check.status, 200) << check.text;
+  EXPECT_EQ(check.body["valid"], false);
+  EXPECT_NE(check.body["issues"][0]["message"].get<std::string>().find("(limit: max_yaml_nodes)"), std::string::npos)
+      << check.text;
+  Reply draft = post("marketing", "/api/v1/definition/versions", laughs, "application/yaml");
+  ASSERT_EQ(draft.status, 422) << draft.text;
+  EXPECT_NE(draft.body["error"]["message"].get<std::string>().find("max_yaml_nodes"), std::string::npos);
+
+  Reply deep = post("marketing", "/api/v1/definition/versions", std::string(1000000, '['), "application/json");
+  ASSERT_EQ(deep.status, 422) << deep.text;
+  EXPECT_NE(deep.body["error"]["message"].get<std::string>().find("(limit: max_yaml_depth)"), std::string::npos);
+
+  Reply deep_json = post("sales_manager", "/api/v1/definition/reviews", std::string(1000000, '['));
+  ASSERT_EQ(deep_json.status, 400) << deep_json.text;
+  EXPECT_EQ(deep_json.body["error"]["code"], "invalid_json");
+  EXPECT_NE(deep_json.body["error"]["message"].get<std::string>().find("(limit: max_json_depth)"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/health").status, 200);
 }
 
 TEST_F(DefinitionApiTest, PublishedPageAndDiff) {

@@ -878,6 +878,22 @@ TEST(Measure, SegmentsReadTheProjectionsFieldsOnly) {
   EXPECT_NE(broken.status().message().find("column"), std::string::npos) << broken.status().message();
 }
 
+// A segment runs over every lead of a report: its cost is bounded
+// (limits::kMaxSegmentCost), and the refusal names the limit.
+TEST(Measure, ASegmentOverTheCostBoundIsRefused) {
+  std::string costly = R"(industry = "retail")";
+  for (int i = 0; i < 20; ++i) costly += R"( or title matches "VP)" + std::to_string(i) + R"(")";
+  auto refused = compile_segment(costly);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidValue);
+  EXPECT_EQ(refused.status().field(), "segment");
+  EXPECT_NE(refused.status().message().find("(limit: max_segment_cost)"), std::string::npos)
+      << refused.status().message();
+  std::string wide = R"(industry = "retail")";
+  for (int i = 0; i < 10; ++i) wide += R"( or title matches "VP)" + std::to_string(i) + R"(")";
+  EXPECT_TRUE(compile_segment(wide).ok()) << compile_segment(wide).status().to_string();
+}
+
 TEST(Measure, TouchDaysKeepEveryDayInOrderAndAMistypedYearApart) {
   TouchDays days;
   for (Days d : {20000, 20005, 19990, 20000, 90000, 1000}) ++days.at(d).touches;

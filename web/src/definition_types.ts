@@ -130,8 +130,12 @@ export interface Accuracy {
   by_grade: Record<string, Outcomes>;
   precision: Record<'hot' | 'warm', { accepted: number | null; opportunity: number | null }>;
   misses: number;
-  review_queue: Disagreement[];
-  reviewed: Disagreement[];
+  review_queue: Disagreement[];  // one page (limit, cursor)
+  review_queue_total: number;
+  next_cursor: string | null;
+  reviewed: Disagreement[];  // one page (limit, reviewed_cursor)
+  reviewed_total: number;
+  reviewed_next_cursor: string | null;
   answers: { was_lead: number; not_a_lead: number };
 }
 

@@ -219,7 +219,7 @@ export function Accuracy({ session }: { session: Session }) {
           </div>
           <section class="panel queue" aria-labelledby="queue-h">
             <h2 id="queue-h">
-              Was this a lead? <span class="queue-count">{count(report.review_queue.length)}</span> to review
+              Was this a lead? <span class="queue-count">{count(report.review_queue_total)}</span> to review
             </h2>
             <p class="sub">
               Hot leads sales rejected without an opportunity, and cold or unqualified leads that converted.
@@ -229,7 +229,7 @@ export function Accuracy({ session }: { session: Session }) {
           </section>
           <section class="panel reviewed-panel" aria-labelledby="reviewed-h">
             <h2 id="reviewed-h">
-              Reviewed <span class="reviewed-count">{count(report.reviewed.length)}</span>
+              Reviewed <span class="reviewed-count">{count(report.reviewed_total)}</span>
             </h2>
             <Reviewed items={report.reviewed} />
           </section>
