@@ -1,12 +1,14 @@
 #include "api/routes.h"
 
 #include <httplib.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <functional>
 
 #include "api/errors.h"
 #include "api/request.h"
+#include "domain/budget.h"
 #include "domain/normalize.h"
 #include "engine/dedup_index.h"
 #include "io/csv_export.h"
@@ -382,13 +384,19 @@ void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
 
 using CsvSink = std::function<bool(std::string_view)>;
 
-// Answers with a CSV file written in chunks as `write` produces them.
+// Answers with a CSV file written in chunks as `write` produces them,
+// under the request's budget (the provider runs after the handler has
+// returned). Cut by the budget, the stream ends without its last chunk (a
+// 200 is already sent) and the log says so.
 void stream_csv(Response& res, const std::string& filename, std::function<Status(const CsvSink&)> write) {
   res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  res.set_chunked_content_provider("text/csv; charset=utf-8", [write = std::move(write)](size_t, httplib::DataSink& sink) {
+  res.set_chunked_content_provider("text/csv; charset=utf-8", [write = std::move(write), filename,
+                                                               budget = current_budget()](size_t, httplib::DataSink& sink) {
     // Runs outside httplib's handler guard: nothing may escape.
     try {
+      ScopedBudget scope(budget);
       Status st = write([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+      if (st.code() == ErrorCode::kBudgetExceeded) spdlog::warn("export {} cut short: {}", filename, st.message());
       if (st.ok()) sink.done();
       return st.ok();
     } catch (...) {
