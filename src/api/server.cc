@@ -184,12 +184,15 @@ std::shared_ptr<RequestBudget> request_budget(const ServerConfig& c, const Route
                                          "--request-memory-budget");
 }
 
-// After the handler: a request past its budget is answered with the
-// budget's error, and what it built is dropped. A streamed answer has its
-// own check (stream_csv).
+// After the handler: a request cut by its budget, or a read that ended
+// past it, is answered with the budget's error, and what it built is
+// dropped. A write that was not cut keeps its answer: its work is
+// committed. A streamed answer has its own check (stream_csv).
 void end_budget(httplib::Response& res, const RouteInfo& route) {
-  Status st = check_budget_now();
-  if (st.ok() || res.content_provider_) return;
+  const std::shared_ptr<RequestBudget> budget = current_budget();
+  if (budget == nullptr || res.content_provider_) return;
+  Status st = route.method == "GET" ? check_budget_now() : budget->status();
+  if (st.ok()) return;
   spdlog::warn("{} {} cancelled: {}", route.method, route.path, st.message());
   res = httplib::Response();
   send_error(res, st);

@@ -93,6 +93,11 @@ TEST_F(BudgetApiTest, BacktestPastTheTimeBudgetIsCancelledAndTheServerKeepsAnswe
   Reply accuracy = get(std::string("/api/v1/definition/accuracy?") + kWholePeriod);
   expect_budget_error(accuracy, "time budget of 0.001 s", "--request-time-budget");
   expect_still_serving();
+  // A write that reaches no budget check keeps its answer: it is committed.
+  Reply capture = reply_of(server_->client(admin_)->Post(
+      "/api/v1/leads", R"({"email":"late@budget.example","source_campaign":"email-nurture-spring"})", "application/json"));
+  EXPECT_NE(capture.status, 503) << capture.text;
+  EXPECT_NE(capture.body.dump().find("late@budget.example"), std::string::npos) << capture.text;
   EXPECT_NE(server_log().find("/backtest cancelled: the request ran past its time budget"), std::string::npos)
       << server_log();
 }
