@@ -2,13 +2,14 @@
 # `make test` runs every test suite. Both install what they need.
 BUILD      ?= build/release
 ASAN_BUILD ?= build/asan
+TSAN_BUILD ?= build/tsan
 JOBS       ?= $(shell nproc)
 DB         ?= data/leadloop.db
 LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup web build build-asan run test test-unit test-asan test-integration test-web bench bench-web format clean
+.PHONY: all setup web build build-asan build-tsan run test test-unit test-asan test-tsan test-integration test-web bench bench-load bench-soak bench-web format clean
 
 all: build
 
@@ -31,7 +32,15 @@ build: setup web
 build-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEADLOOP_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target leadloop_domain_tests leadloop_expr_tests leadloop_definition_tests leadloop_unit_tests \
-	  leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests
+	  leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_http_tests
+
+# ThreadSanitizer: the unit tests and the integration tests, whose server is
+# the TSan-built binary. -O1 keeps the build and the run fast enough for CI.
+build-tsan: setup
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+	  -DLEADLOOP_TSAN=ON $(CMAKE_FLAGS) > /dev/null
+	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target leadloop leadloop_domain_tests leadloop_expr_tests leadloop_definition_tests \
+	  leadloop_unit_tests leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_integration_tests
 
 run: build
 	@DB=$(DB) LISTEN=$(LISTEN) BIN=$(BUILD)/src/leadloop bash scripts/run.sh
@@ -45,6 +54,14 @@ test-asan: build-asan
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) -L unit --output-on-failure -j$(JOBS)
 
+test-tsan: build-tsan web
+	@echo "== unit and integration tests under ThreadSanitizer"
+	@rm -f $(TSAN_BUILD)/race.*
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=$(abspath $(TSAN_BUILD))/race \
+	  ctest --test-dir $(TSAN_BUILD) -L 'unit|integration' --output-on-failure -j$(JOBS); rc=$$?; \
+	  for f in $(TSAN_BUILD)/race.*; do [ -f "$$f" ] && { echo "== ThreadSanitizer: $$f"; cat "$$f"; rc=1; }; done; \
+	  exit $$rc
+
 test-integration: build
 	@echo "== integration tests (real server on 127.0.0.1, real SQLite files)"
 	@ctest --test-dir $(BUILD) -L integration --output-on-failure -j$(JOBS)
@@ -53,10 +70,19 @@ test-web: build
 	@echo "== web tests (Playwright in Debian's chromium against the real server)"
 	@LEADLOOP_BIN=$(BUILD)/src/leadloop npx playwright test
 
-test: test-unit test-asan test-integration test-web
+test: test-unit test-asan test-tsan test-integration test-web
 
 bench: build
 	@bash bench/run.sh
+
+# The HTTP load tools of issue 17 alone: bulk ingest, 10,000 held
+# connections, 1,000 live streams (bench/load.sh lists the sizes).
+bench-load: build
+	@bash bench/load.sh ingest connections streams
+
+# The soak: SOAK_SECONDS (600) of mixed load; samples and chart in bench/out/.
+bench-soak: build
+	@bash bench/load.sh soak
 
 # The web app on the 1M-lead demo: overview paint, lead list paging (bench/web.mjs).
 bench-web: build

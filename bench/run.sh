@@ -1,25 +1,15 @@
 #!/usr/bin/env bash
 # `make bench`: starts a server on a fresh database and runs the benchmarks
-# against their SQL twins. LEADS, BATCH, CONNECTIONS override the sizes.
+# against their SQL twins. LEADS, BATCH, CONNECTIONS override the sizes;
+# bench/load.sh lists the sizes of the load tools. SOAK_SECONDS=0 skips the soak.
 set -euo pipefail
 BUILD=${BUILD:-build/release}
-BIN=$BUILD/src/leadloop
-LEADS=${LEADS:-100000}
-BATCH=${BATCH:-10000}
-CONNECTIONS=${CONNECTIONS:-2}
 work=$(mktemp -d /tmp/leadloop-bench.XXXXXX)
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
-db=$work/bench.db
-token=$("$BIN" token create --db "$db" --role admin --label bench)
-"$BIN" serve --db "$db" --listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.log" &
-server=$!
-for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$work/serve.out")
-curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"key":"bench","channel":"web"}' "http://127.0.0.1:$port/api/v1/campaigns" > /dev/null
-"$BUILD/bench/leadloop_bench_ingest" --port "$port" --token "$token" --leads "$LEADS" \
-  --batch "$BATCH" --connections "$CONNECTIONS" --twin-db "$work/twin.db"
-echo
+trap 'rm -rf "$work"' EXIT
+# HTTP: bulk ingest, held connections and live streams, each on its own
+# server; a failed bar is reported at the end, after the other benchmarks.
+load_status=0
+bash bench/load.sh ingest connections streams || load_status=1
 bash bench/import_csv.sh
 echo
 echo "== definition: rule evaluation rate (1,000,000 leads x 10 rules)"
@@ -37,3 +27,6 @@ if [ ! -d node_modules/@duckdb/node-api ] && command -v npm > /dev/null; then
   npm ci --no-audit --no-fund
 fi
 "$BUILD/bench/leadloop_bench_reports" --leads "${REPORT_LEADS:-1000000}" --db "$work/reports.db"
+echo
+if [ "${SOAK_SECONDS:-600}" != 0 ]; then bash bench/load.sh soak || load_status=1; fi
+exit $load_status

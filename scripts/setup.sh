@@ -13,7 +13,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 packages=(
   build-essential cmake make pkg-config git ca-certificates
   libsqlite3-dev sqlite3 python3 bc curl
-  libcpp-httplib-dev libssl-dev zlib1g-dev
+  libboost1.81-dev libcpp-httplib-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libsimdjson-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev

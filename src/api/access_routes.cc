@@ -1,7 +1,6 @@
 // Sessions (sign in and out), users and API tokens (docs/security.md).
 // Signing in is the one public write besides feedback links; everything
 // else here is for admins (route_policy.cc).
-#include <httplib.h>
 
 #include "api/request.h"
 #include "api/routes.h"
@@ -10,8 +9,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 Json roles_json(RoleSet roles) {
   Json out = Json::array();

@@ -14,8 +14,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 // GET routes that read personal data of many people, or of one person in
 // full. Every path holding "export", and every privacy route (subject

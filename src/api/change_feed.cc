@@ -25,21 +25,18 @@ void ChangeFeed::touch_committed(const Touch& touch) {
 }
 
 void ChangeFeed::changed() {
-  {
-    std::lock_guard lock(mu_);
-    ++generation_;
-  }
-  cv_.notify_all();
+  std::lock_guard lock(mu_);
+  ++generation_;
+  if (on_change_) on_change_();
+}
+
+void ChangeFeed::set_on_change(std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  on_change_ = std::move(fn);
 }
 
 uint64_t ChangeFeed::generation() const {
   std::lock_guard lock(mu_);
-  return generation_;
-}
-
-uint64_t ChangeFeed::wait(uint64_t seen, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mu_);
-  cv_.wait_for(lock, timeout, [&] { return generation_ != seen || closed_; });
   return generation_;
 }
 
@@ -56,11 +53,8 @@ std::shared_ptr<ChangeFeed::Listener> ChangeFeed::listen() {
 }
 
 void ChangeFeed::close() {
-  {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-  }
-  cv_.notify_all();
+  std::lock_guard lock(mu_);
+  closed_ = true;
 }
 
 bool ChangeFeed::closed() const {

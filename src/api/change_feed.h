@@ -1,13 +1,13 @@
-// ChangeFeed tells waiting readers that the leads changed. It stands between
+// ChangeFeed tells listeners that the leads changed. It stands between
 // the store and the lead projection as the store's one commit observer:
 // every commit, re-grade and touch goes on to the projection first, then
 // counts as one more change, so a reader woken by it reads the new figures.
-// Thread-safe. The live stream (GET /api/v1/stream) listens to it.
+// Thread-safe. The live stream (GET /api/v1/stream) listens to it: the
+// server's event loop is told of each change by on_change.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -31,9 +31,6 @@ class ChangeFeed final : public CommitObserver {
 
   // How many changes there have been.
   uint64_t generation() const;
-  // Blocks until the generation is not `seen`, close() or `timeout`;
-  // returns the generation then.
-  uint64_t wait(uint64_t seen, std::chrono::milliseconds timeout) const;
 
   // A listener's place, held while it listens; freed when destroyed.
   class Listener {
@@ -49,7 +46,11 @@ class ChangeFeed final : public CommitObserver {
   // A place, or nullptr when max_listeners already listen.
   std::shared_ptr<Listener> listen();
 
-  // Wakes every waiter for good: the server is stopping.
+  // Called after every change, on the committing thread: must be quick and
+  // must not block (the server posts a wake to its loop). Empty: none.
+  void set_on_change(std::function<void()> fn);
+
+  // For good: the server is stopping; no new listener is admitted.
   void close();
   bool closed() const;
 
@@ -60,10 +61,10 @@ class ChangeFeed final : public CommitObserver {
   CommitObserver& next_;
   const int max_listeners_;
   mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
   uint64_t generation_ = 0;  // guarded by mu_
   int listeners_ = 0;        // guarded by mu_
   bool closed_ = false;      // guarded by mu_
+  std::function<void()> on_change_;  // guarded by mu_
 };
 
 }  // namespace leadloop::api

@@ -1,6 +1,5 @@
 // Routes of the lead definition: versions, sign-off, activation, diff,
 // backtest, accuracy review, the published page.
-#include <httplib.h>
 
 #include <chrono>
 #include <cmath>
@@ -15,8 +14,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr size_t kMaxBacktestChanges = 1000;
 constexpr TimePoint kReviewPeriod = 14 * kMillisPerDay;  // the bi-weekly review

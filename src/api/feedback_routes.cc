@@ -2,12 +2,12 @@
 // accept or reject one lead (made by the campaign side, answered on a public
 // page), and a campaign's feedback view for the people who generated its
 // leads.
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include "access/feedback_links.h"
 #include "api/errors.h"
 #include "api/feedback_page.h"
+#include "api/http/parsing.h"
 #include "api/request.h"
 #include "api/routes.h"
 #include "domain/normalize.h"
@@ -17,8 +17,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr int64_t kDefaultLinkHours = 168;
 constexpr int64_t kMaxLinkHours = 2160;  // 90 days
@@ -141,8 +141,8 @@ bool is_form(const Request& req) {
 Result<LinkAnswer> parse_answer(const Request& req) {
   std::string answer, reason, note;
   if (is_form(req)) {
-    httplib::Params form;
-    httplib::detail::parse_query_text(req.body, form);
+    http::Params form;
+    http::parse_query(req.body, form);
     auto value = [&](const char* key) {
       auto it = form.find(key);
       return it == form.end() ? std::string() : it->second;

@@ -1,7 +1,6 @@
 // Goals under /api/v1/goals (docs/goals.md): set a target for a figure
 // over a period and a scope, approve it from both sides, and read its
 // progress, expected-by-now, projection and status.
-#include <httplib.h>
 
 #include <cmath>
 
@@ -13,8 +12,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 bool revenue_goal(const Goal& g) { return g.metric == GoalMetric::kRevenue; }
 

@@ -1,7 +1,6 @@
 // Routes of the lifecycle: stage transitions, touches on a lead, the
 // dissemination queue and assignment, teams and reps, the outbox and the
 // follow-up timers.
-#include <httplib.h>
 
 #include <cmath>
 
@@ -13,8 +12,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 // Who may enter feedback on behalf of a rep.
 constexpr RoleSet kManagers = {Role::kAdmin, Role::kMarketing, Role::kSalesManager};

@@ -1,7 +1,6 @@
 // Routes of a person's privacy requests (docs/privacy.md): subject access,
 // everything held about a person as JSON, and erasure, admins only; consent
 // per channel and do-not-contact on a lead, for marketing and sales.
-#include <httplib.h>
 
 #include "api/request.h"
 #include "api/routes.h"
@@ -12,8 +11,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr size_t kMaxReasonLength = 500;
 

@@ -1,7 +1,6 @@
 // Reports under /api/v1/reports (docs/reports.md): the funnel, stage times,
 // leaks, speed to lead, stalled leads and campaigns, scanned from the in-memory projection (measure/), filtered by the query
 // and narrowed to what the caller may see.
-#include <httplib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,8 +15,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) {
   ReportFilter f;

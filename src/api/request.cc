@@ -8,23 +8,23 @@
 
 namespace leadloop::api {
 
-void send_json_text(httplib::Response& res, int status, std::string body) {
+void send_json_text(http::Response& res, int status, std::string body) {
   res.status = status;
   res.set_content(std::move(body), "application/json");
 }
 
-void send_json(httplib::Response& res, int status, const Json& body) {
+void send_json(http::Response& res, int status, const Json& body) {
   send_json_text(res, status, dump_json(body));
 }
 
-void send_error(httplib::Response& res, const Status& status) {
+void send_error(http::Response& res, const Status& status) {
   send_json_text(res, http_status(status.code()), error_body(status));
   if (status.code() == ErrorCode::kUnauthorized) {
     res.set_header("WWW-Authenticate", "Bearer realm=\"leadloop\"");
   }
 }
 
-Status require_json(const httplib::Request& req) {
+Status require_json(const http::Request& req) {
   std::string type = req.get_header_value("Content-Type");
   if (type.empty() || type.rfind("application/json", 0) == 0 ||
       type.find("+json") != std::string::npos) {
@@ -45,7 +45,7 @@ Result<int64_t> parse_int(std::string_view s, const char* name) {
 }
 }  // namespace
 
-Result<Json> json_body(const httplib::Request& req) {
+Result<Json> json_body(const http::Request& req) {
   LEADLOOP_RETURN_IF_ERROR(require_json(req));
   auto body = Json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) return Status(ErrorCode::kInvalidJson, "the body must be a JSON object");
@@ -81,7 +81,7 @@ Status check_fields(const Json& body, std::initializer_list<std::pair<const char
   return Status();
 }
 
-Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t fallback,
+Result<int64_t> int_param(const http::Request& req, const char* name, int64_t fallback,
                           int64_t min, int64_t max) {
   if (!req.has_param(name)) return fallback;
   auto v = parse_int(req.get_param_value(name), name);
@@ -93,7 +93,7 @@ Result<int64_t> int_param(const httplib::Request& req, const char* name, int64_t
   return v;
 }
 
-std::vector<std::string> list_param(const httplib::Request& req, const char* name) {
+std::vector<std::string> list_param(const http::Request& req, const char* name) {
   std::vector<std::string> out;
   const size_t n = req.get_param_value_count(name);
   for (size_t i = 0; i < n; ++i) {
@@ -106,13 +106,13 @@ std::vector<std::string> list_param(const httplib::Request& req, const char* nam
   return out;
 }
 
-bool bool_param(const httplib::Request& req, const char* name) {
+bool bool_param(const http::Request& req, const char* name) {
   if (!req.has_param(name)) return false;
   std::string v = req.get_param_value(name);
   return v.empty() || v == "1" || v == "true" || v == "yes";
 }
 
-Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, int max_limit,
+Result<LeadFilter> lead_filter(const http::Request& req, int default_limit, int max_limit,
                                TimePoint now) {
   LeadFilter f;
   f.campaign = req.get_param_value("campaign");
@@ -167,7 +167,7 @@ Result<LeadFilter> lead_filter(const httplib::Request& req, int default_limit, i
   return f;
 }
 
-Result<int64_t> path_id(const httplib::Request& req, size_t index, const char* what) {
+Result<int64_t> path_id(const http::Request& req, size_t index, const char* what) {
   std::string s = req.matches[static_cast<int>(index)];
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

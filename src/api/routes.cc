@@ -1,8 +1,5 @@
 #include "api/routes.h"
 
-#include <httplib.h>
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <functional>
 
@@ -17,8 +14,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr int kMaxInlineImportErrors = 1000;
 
@@ -384,25 +381,18 @@ void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
 
 using CsvSink = std::function<bool(std::string_view)>;
 
-// Answers with a CSV file written in chunks as `write` produces them,
-// under the request's budget (the provider runs after the handler has
-// returned). Cut by the budget, the stream ends without its last chunk (a
-// 200 is already sent) and the log says so.
+// Answers with a CSV file written in chunks as `write` produces them, on a
+// worker that waits while the client reads slowly, under the request's
+// budget (the producer runs after the handler has returned). A client that
+// goes away, or the budget running out, ends the export (the HTTP layer
+// logs it as cut short).
 void stream_csv(Response& res, const std::string& filename, std::function<Status(const CsvSink&)> write) {
   res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  res.set_chunked_content_provider("text/csv; charset=utf-8", [write = std::move(write), filename,
-                                                               budget = current_budget()](size_t, httplib::DataSink& sink) {
-    // Runs outside httplib's handler guard: nothing may escape.
-    try {
-      ScopedBudget scope(budget);
-      Status st = write([&](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
-      if (st.code() == ErrorCode::kBudgetExceeded) spdlog::warn("export {} cut short: {}", filename, st.message());
-      if (st.ok()) sink.done();
-      return st.ok();
-    } catch (...) {
-      return false;
-    }
-  });
+  res.set_chunked_content_provider("text/csv; charset=utf-8",
+                                   [write = std::move(write), budget = current_budget()](const CsvSink& sink) {
+                                     ScopedBudget scope(budget);
+                                     return write(sink);
+                                   });
 }
 
 void get_export(RouteContext& ctx, const Request& req, Response& res) {

@@ -2,7 +2,7 @@
 // token, and its handler. server.cc registers it; tests iterate it.
 #pragma once
 
-#include <httplib.h>
+#include "api/http/message.h"
 
 #include <functional>
 #include <vector>
@@ -19,7 +19,7 @@ struct RouteContext {
 };
 
 using RouteHandler =
-    std::function<void(RouteContext&, const httplib::Request&, httplib::Response&)>;
+    std::function<void(RouteContext&, const http::Request&, http::Response&)>;
 
 struct Route {
   RouteInfo info;
@@ -71,7 +71,7 @@ std::vector<Route> web_routes();
 // Server-sent events when the leads change (stream_routes.cc).
 std::vector<Route> stream_routes();
 bool audited_route(const RouteInfo& route);
-void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const httplib::Request& req,
-                  const httplib::Response& res);
+void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const http::Request& req,
+                  const http::Response& res);
 
 }  // namespace leadloop::api

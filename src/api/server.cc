@@ -1,17 +1,18 @@
 #include "api/server.h"
 
-#include <httplib.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <regex>
 #include <thread>
 
 #include "api/change_feed.h"
 #include "api/errors.h"
+#include "api/http/parsing.h"
+#include "api/http/server.h"
 #include "api/request.h"
 #include "api/route_policy.h"
 #include "api/routes.h"
@@ -22,35 +23,15 @@ namespace leadloop::api {
 
 namespace {
 
-// "/api/v1/leads/{id}" -> "/api/v1/leads/([^/]+)"
-std::string path_regex(const std::string& path) {
-  static const std::regex kParam(R"(\{[a-z_]+\})");
-  std::string escaped = std::regex_replace(path, std::regex(R"(\.)"), R"(\.)");
-  return std::regex_replace(escaped, kParam, "([^/]+)");
-}
-
 // The session cookie's value in a Cookie header, or "".
-std::string session_cookie(const httplib::Request& req) {
-  const std::string cookies = req.get_header_value("Cookie");
-  std::string_view rest = cookies;
-  while (!rest.empty()) {
-    size_t semi = rest.find(';');
-    std::string_view part = rest.substr(0, semi);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.starts_with(kSessionCookie) && part.size() > kSessionCookie.size() &&
-        part[kSessionCookie.size()] == '=') {
-      return std::string(part.substr(kSessionCookie.size() + 1));
-    }
-    if (semi == std::string_view::npos) break;
-    rest.remove_prefix(semi + 1);
-  }
-  return {};
+std::string session_cookie(const http::Request& req) {
+  return http::cookie_value(req.get_header_value("Cookie"), kSessionCookie);
 }
 
 // A write made with a session cookie must echo the session's CSRF token, in
 // the X-CSRF-Token header or, for a form post, a csrf_token field. A page
 // of another site can make the browser send the cookie, never the token.
-Status check_csrf(const Principal& p, const httplib::Request& req) {
+Status check_csrf(const Principal& p, const http::Request& req) {
   if (req.method == "GET" || req.method == "HEAD") return Status();
   std::string sent = req.get_header_value("X-CSRF-Token");
   // A form post's field, from the body only: a token in the URL would end
@@ -77,7 +58,7 @@ Status check_csrf(const Principal& p, const httplib::Request& req) {
 }
 
 // An API token (Authorization: Bearer) or a session cookie.
-Status authenticate(Services& services, const httplib::Request& req, Principal* out) {
+Status authenticate(Services& services, const http::Request& req, Principal* out) {
   std::string auth = req.get_header_value("Authorization");
   constexpr std::string_view kBearer = "Bearer ";
   if (!auth.empty()) {
@@ -110,7 +91,7 @@ Status forbidden(const Principal& p, RoleSet allowed) {
 
 // The client a rate limit counts against: the caller once known, else the
 // address.
-std::string client_key(const Principal& p, const httplib::Request& req) {
+std::string client_key(const Principal& p, const http::Request& req) {
   if (p.token_id) return "t" + std::to_string(p.token_id);
   if (p.user_id) return "u" + std::to_string(p.user_id);
   return "a" + req.remote_addr;
@@ -122,7 +103,7 @@ int64_t monotonic_ms() {
       .count();
 }
 
-void too_many(httplib::Response& res, int64_t retry_ms, const std::string& what) {
+void too_many(http::Response& res, int64_t retry_ms, const std::string& what) {
   res.set_header("Retry-After", std::to_string((retry_ms + 999) / 1000));
   send_error(res, Status(ErrorCode::kTooManyRequests,
                          what + "; retry in " + std::to_string((retry_ms + 999) / 1000) + " s"));
@@ -130,7 +111,7 @@ void too_many(httplib::Response& res, int64_t retry_ms, const std::string& what)
 
 // Headers every answer carries. Pages set their own Content-Security-Policy
 // and Referrer-Policy; the API's JSON gets the strictest.
-void security_headers(httplib::Response& res, bool behind_tls) {
+void security_headers(http::Response& res, bool behind_tls) {
   auto put = [&](const char* name, const char* value) {
     if (!res.has_header(name)) res.set_header(name, value);
   };
@@ -150,7 +131,7 @@ void security_headers(httplib::Response& res, bool behind_tls) {
 // sign-in is for, or "public". Looked up before the handler runs, since
 // answering uses the link up.
 AuditEntry public_caller(FeedbackLinks& links, const RouteInfo& route,
-                         const httplib::Request& req) {
+                         const http::Request& req) {
   AuditEntry who;
   who.actor = "public";
   if (route.path == "/api/v1/session") {
@@ -188,30 +169,65 @@ std::shared_ptr<RequestBudget> request_budget(const ServerConfig& c, const Route
 // past it, is answered with the budget's error, and what it built is
 // dropped. A write that was not cut keeps its answer: its work is
 // committed. A streamed answer has its own check (stream_csv).
-void end_budget(httplib::Response& res, const RouteInfo& route) {
+void end_budget(http::Response& res, const RouteInfo& route) {
   const std::shared_ptr<RequestBudget> budget = current_budget();
-  if (budget == nullptr || res.content_provider_) return;
+  if (budget == nullptr || res.producer || res.live) return;
   Status st = route.method == "GET" ? check_budget_now() : budget->status();
   if (st.ok()) return;
   spdlog::warn("{} {} cancelled: {}", route.method, route.path, st.message());
-  res = httplib::Response();
+  res = http::Response();
   send_error(res, st);
 }
 
-Status status_for_http(int http) {
-  switch (http) {
-    case 404:
-      return Status(ErrorCode::kNotFound, "no such route; see /api/v1/openapi.json");
+// The answer to a request the HTTP layer refuses before any route: the one
+// JSON error shape, with the security headers.
+void refusal(bool behind_tls, int status, const std::string& message, http::Response& res) {
+  ErrorCode code = ErrorCode::kInternal;
+  switch (status) {
+    case 400: code = ErrorCode::kInvalidValue; break;
     case 413:
-      return Status(ErrorCode::kPayloadTooLarge,
-                    "the request body is larger than the server accepts (see --max-body)");
-    case 400:
-      return Status(ErrorCode::kInvalidValue, "the request is malformed");
-    case 405:
-      return Status(ErrorCode::kNotFound, "method not allowed on this route");
-    default:
-      return Status(ErrorCode::kInternal, "HTTP " + std::to_string(http));
+    case 431: code = ErrorCode::kPayloadTooLarge; break;
+    case 503:
+      code = ErrorCode::kTooManyRequests;
+      res.set_header("Retry-After", "1");
+      break;
+    default: break;
   }
+  send_json_text(res, status, error_body(Status(code, message)));
+  security_headers(res, behind_tls);
+}
+
+// The workers: as configured, else one per core and at least two (handlers
+// block on the database, so one slow query never holds every request).
+int worker_count(int configured) {
+  if (configured > 0) return configured;
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+// Each connection is a descriptor: the soft limit goes up to the hard one,
+// and the connection cap stays below what is left for files and the
+// database.
+int open_file_cap(int wanted) {
+  constexpr int kReserved = 128;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return wanted;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  if (lim.rlim_cur == RLIM_INFINITY) return wanted;
+  const auto room = static_cast<int64_t>(lim.rlim_cur) - kReserved;
+  if (room >= wanted) return wanted;
+  const int cap = static_cast<int>(std::max<int64_t>(room, 16));
+  spdlog::warn("open files are limited to {}: at most {} connections (not {})", lim.rlim_cur, cap, wanted);
+  return cap;
+}
+
+// A feedback link's token is a credential: it stays out of the log.
+std::string_view log_path(std::string_view path) {
+  constexpr std::string_view kFeedback = "/feedback/";
+  return path.starts_with(kFeedback) ? std::string_view("/feedback/<token>") : path;
 }
 
 }  // namespace
@@ -229,163 +245,127 @@ bool export_budget_route(const RouteInfo& route) {
                      [&](const auto& e) { return e.first == route.method && e.second == route.path; });
 }
 
+struct ApiServer::CompiledRoute {
+  std::string method;
+  http::PathTemplate path;
+  std::function<void(const http::Request&, http::Response&)> run;
+};
+
 ApiServer::ApiServer(Services services, ServerConfig config)
     : services_(services),
       config_(std::move(config)),
-      http_(std::make_unique<httplib::Server>()),
       requests_(config_.rate_limit, config_.rate_limit * 2),
       logins_(config_.logins_per_minute / 60.0, config_.logins_per_minute) {
-  httplib::Server& s = *http_;
-  const int threads = config_.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  s.set_payload_max_length(config_.max_body_bytes);
-  s.set_keep_alive_max_count(1000);
-  s.set_read_timeout(60, 0);
-  s.set_write_timeout(60, 0);
-  // SO_REUSEADDR only: a restarted server takes its port back at once, but a
-  // second server on a port in use fails to bind. httplib's default adds
-  // SO_REUSEPORT, under which two servers share the port and the kernel
-  // splits the requests between them (and their databases).
-  // No Nagle: an answer's headers and body are separate writes, and the
-  // body waited for the client's delayed ACK (40 ms per request on Linux).
-  s.set_tcp_nodelay(true);
-  s.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
+  for (const Route& route : route_table()) add_route(route);
+  if (config_.manual_clock) add_clock_routes();
 
-  for (const Route& route : route_table()) {
-    const Route* r = &route;
-    const bool audited = audited_route(r->info);
-    // Fail closed: a route the policy table does not name admits no one.
-    const RoleSet allowed = route_roles(r->info.method, r->info.path).value_or(RoleSet{});
-    if (r->info.authenticated && allowed.empty()) {
-      spdlog::error(
-          "{} {} is not in the route policy (src/api/route_policy.cc): refused to everyone",
-          r->info.method, r->info.path);
-    }
-    const bool is_login = r->info.method == "POST" && r->info.path == "/api/v1/session";
-    auto handler = [this, r, audited, allowed, is_login](const httplib::Request& req,
-                                                         httplib::Response& res) {
-      Principal principal;
-      AuditEntry who;
-      int64_t retry_ms = 0;
-      if (r->info.authenticated) {
-        // Without valid credentials there is no one to name: a refused
-        // request is in the access log, not the audit log.
-        Status st = authenticate(services_, req, &principal);
-        if (!st.ok()) {
-          // Guessing tokens counts against the address.
-          if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
-            return too_many(res, retry_ms, "too many requests from this address");
-          }
-          return send_error(res, st);
-        }
-        if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
-          return too_many(res, retry_ms, "too many requests (--rate-limit)");
-        }
-        who.actor = principal.actor();
-        who.role = principal.roles.text();
-      } else {
-        if (is_login && !logins_.allow(req.remote_addr, monotonic_ms(), &retry_ms)) {
-          return too_many(res, retry_ms, "too many sign-in attempts from this address");
-        }
+  http::ServerLimits limits;
+  limits.max_body_bytes = config_.max_body_bytes;
+  limits.header_timeout_ms = config_.header_timeout_ms;
+  limits.idle_timeout_ms = config_.idle_timeout_ms;
+  limits.min_body_rate = config_.min_body_rate;
+  limits.stop_grace_ms = config_.stop_grace_ms;
+  limits.max_connections = open_file_cap(config_.max_connections);
+  limits.max_connections_per_address = config_.max_connections_per_address;
+  limits.workers = worker_count(config_.threads);
+  const bool tls = config_.behind_tls;
+  http_ = std::make_unique<http::HttpServer>(
+      limits, [this](http::Request& req, http::Response& res) { handle(req, res); },
+      [tls](int status, const std::string& message, http::Response& res) {
+        refusal(tls, status, message, res);
+      });
+  // A change wakes the loop, which sends every open stream its event.
+  services_.changes.set_on_change([http = http_.get()] { http->wake_live_bodies(); });
+}
+
+// The per-route wrapper: credentials (token or session cookie with its
+// CSRF token), rate limits, the route's roles, then the handler, then the
+// audit row.
+void ApiServer::add_route(const Route& route) {
+  const Route* r = &route;
+  const bool audited = audited_route(r->info);
+  // Fail closed: a route the policy table does not name admits no one.
+  const RoleSet allowed = route_roles(r->info.method, r->info.path).value_or(RoleSet{});
+  if (r->info.authenticated && allowed.empty()) {
+    spdlog::error("{} {} is not in the route policy (src/api/route_policy.cc): refused to everyone",
+                  r->info.method, r->info.path);
+  }
+  const bool is_login = r->info.method == "POST" && r->info.path == "/api/v1/session";
+  auto handler = [this, r, audited, allowed, is_login](const http::Request& req, http::Response& res) {
+    Principal principal;
+    AuditEntry who;
+    int64_t retry_ms = 0;
+    if (r->info.authenticated) {
+      // Without valid credentials there is no one to name: a refused
+      // request is in the access log, not the audit log.
+      Status st = authenticate(services_, req, &principal);
+      if (!st.ok()) {
+        // Guessing tokens counts against the address.
         if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
           return too_many(res, retry_ms, "too many requests from this address");
         }
-        if (audited) who = public_caller(services_.feedback_links, r->info, req);
+        return send_error(res, st);
       }
-      if (r->info.authenticated && !principal.roles.any_of(allowed)) {
-        send_error(res, forbidden(principal, allowed));
-      } else {
-        RouteContext ctx{services_, config_, principal};
-        ScopedBudget budget(request_budget(config_, r->info));
-        r->handler(ctx, req, res);
-        end_budget(res, r->info);
+      if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
+        return too_many(res, retry_ms, "too many requests (--rate-limit)");
       }
-      if (audited) {
-        who.at = services_.clock.now();
-        record_audit(services_.store, std::move(who), r->info, req, res);
+      who.actor = principal.actor();
+      who.role = principal.roles.text();
+    } else {
+      if (is_login && !logins_.allow(req.remote_addr, monotonic_ms(), &retry_ms)) {
+        return too_many(res, retry_ms, "too many sign-in attempts from this address");
       }
-    };
-    std::string pattern = path_regex(r->info.path);
-    if (r->info.method == "GET") {
-      s.Get(pattern, handler);
-    } else if (r->info.method == "POST") {
-      s.Post(pattern, handler);
-    } else if (r->info.method == "PUT") {
-      s.Put(pattern, handler);
+      if (!requests_.allow(client_key(principal, req), monotonic_ms(), &retry_ms)) {
+        return too_many(res, retry_ms, "too many requests from this address");
+      }
+      if (audited) who = public_caller(services_.feedback_links, r->info, req);
     }
-  }
-
-  if (config_.manual_clock) add_clock_routes();
-
-  // Every error leaves as the one JSON shape, also those httplib makes
-  // itself (unknown route, body over the limit).
-  const bool tls = config_.behind_tls;
-  s.set_error_handler(
-      httplib::Server::HandlerWithResponse([tls](const httplib::Request&, httplib::Response& res) {
-        security_headers(res, tls);
-        if (!res.body.empty() || res.content_provider_)
-          return httplib::Server::HandlerResponse::Unhandled;
-        Status st = status_for_http(res.status);
-        res.set_content(error_body(st), "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  s.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
-        send_error(res, Status(ErrorCode::kInternal, "internal error; see the server log"));
-      });
-  // Compression is gzip only. httplib prefers brotli when a client offers
-  // it (every browser does) and runs it at quality 11: 115 ms for a page of
-  // 50 leads and 370 ms for the app's script, against 5 and 9 ms with gzip.
-  // The request is httplib's own object, not a const one, so the offer is
-  // narrowed here, before any handler or the compressor reads it.
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    auto& headers = const_cast<httplib::Request&>(req).headers;
-    if (auto it = headers.find("Accept-Encoding"); it != headers.end()) {
-      const bool gzip = it->second.find("gzip") != std::string::npos;
-      headers.erase("Accept-Encoding");
-      if (gzip) headers.emplace("Accept-Encoding", "gzip");
+    if (r->info.authenticated && !principal.roles.any_of(allowed)) {
+      send_error(res, forbidden(principal, allowed));
+    } else {
+      RouteContext ctx{services_, config_, principal};
+      ScopedBudget budget(request_budget(config_, r->info));
+      r->handler(ctx, req, res);
+      end_budget(res, r->info);
     }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  s.set_post_routing_handler(
-      [tls](const httplib::Request&, httplib::Response& res) { security_headers(res, tls); });
-  s.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    // A feedback link's token is a credential: it stays out of the log.
-    constexpr std::string_view kFeedback = "/feedback/";
-    std::string_view path = req.path;
-    if (path.starts_with(kFeedback)) path = "/feedback/<token>";
-    spdlog::info("{} {} {} {}B", req.method, path, res.status, req.body.size());
-  });
+    if (audited) {
+      who.at = services_.clock.now();
+      record_audit(services_.store, std::move(who), r->info, req, res);
+    }
+  };
+  routes_.push_back({r->info.method, http::parse_template(r->info.path), std::move(handler)});
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer() { services_.changes.set_on_change(nullptr); }
 
-Result<int> ApiServer::bind() {
-  int port = config_.port;
-  if (port == 0) {
-    port = http_->bind_to_any_port(config_.host);
-    if (port < 0) port = -1;
-  } else if (!http_->bind_to_port(config_.host, port)) {
-    port = -1;
+void ApiServer::handle(http::Request& req, http::Response& res) {
+  // HEAD is GET without the body (the HTTP layer drops it).
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  bool path_known = false;
+  const CompiledRoute* found = nullptr;
+  std::vector<http::PathCapture> captures;
+  for (const CompiledRoute& route : routes_) {
+    if (!http::match_path(route.path, req.path, &captures)) continue;
+    path_known = true;
+    if (route.method == method) {
+      found = &route;
+      break;
+    }
   }
-  if (port < 0) {
-    return Status(ErrorCode::kIoError, "cannot listen on " + config_.host + ":" +
-                                           std::to_string(config_.port) +
-                                           " (address in use, or not an address of this machine)");
+  if (found) {
+    req.matches = std::move(captures);
+    found->run(req, res);
+  } else if (path_known) {
+    send_error(res, Status(ErrorCode::kNotFound, "method " + req.method + " not allowed on this route"));
+  } else {
+    send_error(res, Status(ErrorCode::kNotFound, "no such route; see /api/v1/openapi.json"));
   }
-  return port;
+  security_headers(res, config_.behind_tls);
+  spdlog::info("{} {} {} {}B", req.method, log_path(req.path), res.status > 0 ? res.status : 200,
+               req.body.size());
 }
+
+Result<int> ApiServer::bind() { return http_->bind(config_.host, config_.port); }
 
 Result<FollowUpRun> ApiServer::run_timers() {
   std::lock_guard lock(timer_mu_);
@@ -426,7 +406,7 @@ Result<FollowUpRun> ApiServer::run_timers() {
 // timers due by then. Only with --manual-clock, admin only; not part of the
 // public route table.
 void ApiServer::add_clock_routes() {
-  auto guard = [this](const httplib::Request& req, httplib::Response& res) {
+  auto guard = [this](const http::Request& req, http::Response& res) {
     Principal principal;
     if (Status st = authenticate(services_, req, &principal); !st.ok()) {
       send_error(res, st);
@@ -438,11 +418,11 @@ void ApiServer::add_clock_routes() {
     }
     return true;
   };
-  http_->Get("/api/v1/clock", [this, guard](const httplib::Request& req, httplib::Response& res) {
+  auto get = [this, guard](const http::Request& req, http::Response& res) {
     if (!guard(req, res)) return;
     send_json(res, 200, {{"now", format_time(config_.manual_clock->now())}});
-  });
-  http_->Post("/api/v1/clock", [this, guard](const httplib::Request& req, httplib::Response& res) {
+  };
+  auto post = [this, guard](const http::Request& req, http::Response& res) {
     if (!guard(req, res)) return;
     auto body = Json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("now") || !body["now"].is_string()) {
@@ -462,17 +442,12 @@ void ApiServer::add_clock_routes() {
     auto run = run_timers();
     if (!run.ok()) return send_error(res, run.status());
     send_json(res, 200, follow_up_json(*run, *t));
-  });
+  };
+  routes_.push_back({"GET", http::parse_template("/api/v1/clock"), get});
+  routes_.push_back({"POST", http::parse_template("/api/v1/clock"), post});
 }
 
 void ApiServer::serve() {
-  // A stop() that came before the server ran would otherwise be lost.
-  std::thread stopper([this] {
-    while (!stop_requested_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    while (!http_->is_running() && !serve_done_)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    http_->stop();
-  });
   // Follow-up timers fire from here; they are durable, so a timer missed
   // while the server was down fires on the first tick.
   std::thread ticker([this] {
@@ -486,10 +461,8 @@ void ApiServer::serve() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
-  if (!stop_requested_) http_->listen_after_bind();
-  serve_done_ = true;
+  http_->run();
   stop_requested_ = true;
-  stopper.join();
   ticker.join();
 }
 
@@ -497,6 +470,7 @@ void ApiServer::stop() {
   stop_requested_ = true;
   // Live streams end now, not at their next heartbeat.
   services_.changes.close();
+  http_->stop();
 }
 
 }  // namespace leadloop::api

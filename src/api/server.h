@@ -1,6 +1,7 @@
 // ApiServer serves the /api/v1 routes over HTTP on one address. It owns the
-// httplib server and its thread pool; the services it is given must outlive
-// it. bind() then serve() blocks until stop() is called from another thread.
+// HTTP server (api/http: an event loop and a worker pool) and the route
+// table it dispatches to; the services it is given must outlive it. bind()
+// then serve() blocks until stop() is called from another thread.
 #pragma once
 
 #include <atomic>
@@ -24,9 +25,11 @@
 #include "measure/goals.h"
 #include "measure/reports.h"
 
-namespace httplib {
-class Server;
-}
+namespace leadloop::http {
+class HttpServer;
+struct Request;
+struct Response;
+}  // namespace leadloop::http
 
 namespace leadloop::api {
 
@@ -37,7 +40,24 @@ struct ServerConfig {
   int port = 8080;  // 0: any free port
   size_t max_body_bytes = 32u << 20;
   size_t max_batch = 10000;
-  int threads = 8;
+  // Handler threads (and as many for streamed exports); 0: one per core, at
+  // least 2. Connections are held by one event-loop thread, not by these.
+  int threads = 0;
+  // Deadlines a slow client cannot stretch (docs/security.md): the whole
+  // request header from its first byte, an idle keep-alive connection, the
+  // body's average rate after a grace second, and how long a stop waits
+  // for requests in flight.
+  int header_timeout_ms = 10000;
+  int idle_timeout_ms = 10000;
+  int min_body_rate = 1024;  // bytes per second
+  int stop_grace_ms = 10000;
+  // Open connections per client address and in all; over either, a 503
+  // with Retry-After. Bounded by the open-file limit, raised at start.
+  int max_connections = 20000;
+  int max_connections_per_address = 512;
+  // Live streams (GET /api/v1/stream) open at once; the change feed holds
+  // the count.
+  int max_streams = 2000;
   std::string version = "dev";
   // How often serve() fires due follow-up timers.
   int timer_interval_ms = 1000;
@@ -67,7 +87,6 @@ struct ServerConfig {
   double export_time_budget_s = 600;
   int64_t request_memory_budget_mb = 1024;
 };
-
 
 struct Services {
   Store& store;
@@ -102,6 +121,8 @@ bool export_budget_route(const RouteInfo& route);
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& openapi_document();
 
+struct Route;
+
 class ApiServer {
  public:
   ApiServer(Services services, ServerConfig config);
@@ -114,15 +135,19 @@ class ApiServer {
   void stop();
 
  private:
+  struct CompiledRoute;
   // Fires the follow-up timers due now; logs what fired.
   Result<FollowUpRun> run_timers();
+  void add_route(const Route& route);
   void add_clock_routes();
+  // On a worker: finds the route, runs it, adds the security headers, logs.
+  void handle(http::Request& req, http::Response& res);
 
   Services services_;
   ServerConfig config_;
-  std::unique_ptr<httplib::Server> http_;
+  std::vector<CompiledRoute> routes_;
+  std::unique_ptr<http::HttpServer> http_;
   std::atomic<bool> stop_requested_{false};
-  std::atomic<bool> serve_done_{false};
   std::mutex timer_mu_;  // one timer run at a time (ticker and clock route)
   TimePoint last_retention_ = 0;  // guarded by timer_mu_
   TimePoint last_goal_check_ = 0;  // goals are checked once a minute (clock time)

@@ -15,8 +15,8 @@ namespace leadloop::api {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 // The page runs only its own script and style and talks only to this
 // server: no inline script or style, nothing from another origin.
@@ -101,7 +101,7 @@ void get_asset(RouteContext& ctx, const Request& req, Response& res) {
   auto body = read_file(ctx.config.web_dir + "/" + name);
   if (!body.ok()) return send_error(res, missing);
   // Same names on every build: the browser asks again with the tag it has,
-  // and a file that did not change is a 304 without a body. (httplib
+  // and a file that did not change is a 304 without a body. (The server
   // gzips the 200s for browsers that accept it.)
   const std::string tag = entity_tag(*body);
   res.set_header("Cache-Control", "no-cache");

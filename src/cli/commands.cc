@@ -50,8 +50,15 @@ struct ServeArgs {
   std::string db = kDefaultDb;
   std::string listen = "127.0.0.1:8080";
   size_t max_body = 32u << 20;
-  int threads = 8;
+  int threads = 0;
   int timer_ms = 1000;
+  int header_timeout_ms = 10000;
+  int idle_timeout_ms = 10000;
+  int min_body_rate = 1024;
+  int stop_grace_ms = 10000;
+  int max_connections = 20000;
+  int max_connections_per_address = 512;
+  int max_streams = 2000;
   std::string manual_clock;  // tests and demos: the clock stands still at this time
   double rate_limit = 1000;
   double logins_per_minute = 30;
@@ -79,6 +86,13 @@ int run_serve(const ServeArgs& a) {
   }
   config.max_body_bytes = a.max_body;
   config.threads = a.threads;
+  config.header_timeout_ms = a.header_timeout_ms;
+  config.idle_timeout_ms = a.idle_timeout_ms;
+  config.min_body_rate = a.min_body_rate;
+  config.stop_grace_ms = a.stop_grace_ms;
+  config.max_connections = a.max_connections;
+  config.max_connections_per_address = a.max_connections_per_address;
+  config.max_streams = a.max_streams;
   config.version = LEADLOOP_VERSION;
 
   // Signals are taken by one thread with sigwait, never by a handler.
@@ -128,8 +142,8 @@ int run_serve(const ServeArgs& a) {
     spdlog::warn("no web app in {} (run `make build`, or pass --web-dir): / answers 503, the API works",
                  a.web_dir);
   }
-  // Live streams hold a server thread each: at most half of them.
-  api::ChangeFeed changes(*r.store, r.projection, std::max(1, a.threads / 2));
+  // Live streams are held by the server's event loop, not by threads.
+  api::ChangeFeed changes(*r.store, r.projection, a.max_streams);
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
                                            r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
@@ -507,7 +521,34 @@ void add_commands(CLI::App& app, int* exit_code) {
   s->add_option("--db", serve->db, "SQLite database file (created if absent)")->capture_default_str();
   s->add_option("--listen", serve->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   s->add_option("--max-body", serve->max_body, "Largest request body in bytes (413 above)")->capture_default_str();
-  s->add_option("--threads", serve->threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  s->add_option("--threads", serve->threads, "Request handler threads; 0: one per core, at least 2")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  s->add_option("--header-timeout-ms", serve->header_timeout_ms,
+                "A request's whole header must arrive within this, however slowly it is sent")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600000));
+  s->add_option("--idle-timeout-ms", serve->idle_timeout_ms, "An idle keep-alive connection is closed after this")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+  s->add_option("--min-body-rate", serve->min_body_rate,
+                "Bytes per second a request body must keep up on average (after a grace second)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
+  s->add_option("--stop-grace-ms", serve->stop_grace_ms,
+                "On SIGTERM, how long requests in flight may take to finish")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600000));
+  s->add_option("--max-connections", serve->max_connections, "Open connections in all (503 above)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  s->add_option("--max-connections-per-address", serve->max_connections_per_address,
+                "Open connections from one client address (503 above)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  s->add_option("--max-streams", serve->max_streams, "Live streams (GET /api/v1/stream) open at once (429 above)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   s->add_option("--timer-interval-ms", serve->timer_ms, "How often follow-up timers (SLA, decay) are checked")
       ->capture_default_str()
       ->check(CLI::Range(50, 3600000));

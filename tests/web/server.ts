@@ -38,7 +38,7 @@ export async function startServer(): Promise<Started> {
   const token = cli(['token', 'create', '--db', db, '--role', 'admin', '--label', 'web-tests']);
   const server = spawn(
     kBin,
-    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', kWebDir, '--threads', '16'],
+    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', kWebDir, '--threads', '16', '--max-streams', '8'],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: false },
   );
   let log = '';

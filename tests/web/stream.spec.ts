@@ -1,6 +1,6 @@
 // The live stream itself (GET /api/v1/stream), without a browser: the
 // events it sends, its cap on open streams, and that a client that went
-// away frees its place (and so its server thread) within seconds.
+// away frees its place within seconds.
 import { count, expect, signIn, test } from './fixtures';
 
 interface OpenStream {
@@ -35,8 +35,8 @@ test('the stream says ready, then change after a capture', async ({ leadloop }) 
   s.close();
 });
 
-test('at most half the server threads stream; a closed stream frees its place', async () => {
-  // The tests' server runs 16 threads: 8 streams.
+test('at most --max-streams stream; a closed stream frees its place', async () => {
+  // The tests' server allows 8 streams (--max-streams 8).
   const open: OpenStream[] = [];
   for (;;) {
     const s = await openStream();
