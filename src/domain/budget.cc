@@ -39,10 +39,12 @@ std::string megabytes_text(int64_t bytes) {
 
 }  // namespace
 
-RequestBudget::RequestBudget(SteadyClock::duration time, int64_t memory_bytes, std::string time_flag,
-                             std::string memory_flag, SteadyClock::time_point start)
+RequestBudget::RequestBudget(SteadyClock::duration time, int64_t memory_bytes,
+                             std::string time_flag, std::string memory_flag,
+                             SteadyClock::time_point start)
     : time_(time),
-      deadline_(time > SteadyClock::duration::zero() ? start + time : SteadyClock::time_point::max()),
+      deadline_(time > SteadyClock::duration::zero() ? start + time
+                                                     : SteadyClock::time_point::max()),
       memory_bytes_(memory_bytes),
       time_flag_(std::move(time_flag)),
       memory_flag_(std::move(memory_flag)) {}
@@ -66,12 +68,14 @@ Status RequestBudget::status() const {
   switch (state_.load(std::memory_order_relaxed)) {
     case kPastTime:
       return Status(ErrorCode::kBudgetExceeded,
-                    "the request ran past its time budget of " + seconds_text(time_) + " (" + time_flag_ +
+                    "the request ran past its time budget of " + seconds_text(time_) + " (" +
+                        time_flag_ +
                         "); narrow it (filters, a smaller page) or, for many leads, use an export");
     case kPastMemory:
       return Status(ErrorCode::kBudgetExceeded,
-                    "the request needed more than its memory budget of " + megabytes_text(memory_bytes_) + " (" +
-                        memory_flag_ + "); narrow it (filters, a smaller page) or, for many leads, use an export");
+                    "the request needed more than its memory budget of " +
+                        megabytes_text(memory_bytes_) + " (" + memory_flag_ +
+                        "); narrow it (filters, a smaller page) or, for many leads, use an export");
     default:
       return Status();
   }
@@ -105,7 +109,8 @@ Status check(bool read_clock) {
   if (b == nullptr) return Status();
   if (b->exceeded()) return b->status();
   const int64_t grown = tls_live_bytes - tls_budget.baseline;
-  const auto now = read_clock ? RequestBudget::SteadyClock::now() : RequestBudget::SteadyClock::time_point::min();
+  const auto now = read_clock ? RequestBudget::SteadyClock::now()
+                              : RequestBudget::SteadyClock::time_point::min();
   return b->check(now, grown);
 }
 
@@ -185,10 +190,18 @@ constexpr std::size_t kPlain = alignof(std::max_align_t);
 
 void* operator new(std::size_t n) { return allocate_or_throw(n, kPlain); }
 void* operator new[](std::size_t n) { return allocate_or_throw(n, kPlain); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return allocate_nothrow(n, kPlain); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return allocate_nothrow(n, kPlain); }
-void* operator new(std::size_t n, std::align_val_t a) { return allocate_or_throw(n, static_cast<std::size_t>(a)); }
-void* operator new[](std::size_t n, std::align_val_t a) { return allocate_or_throw(n, static_cast<std::size_t>(a)); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return allocate_nothrow(n, kPlain);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return allocate_nothrow(n, kPlain);
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  return allocate_or_throw(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+  return allocate_or_throw(n, static_cast<std::size_t>(a));
+}
 void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
   return allocate_nothrow(n, static_cast<std::size_t>(a));
 }

@@ -6,11 +6,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "server_process.h"
 
@@ -30,7 +29,8 @@ class BudgetApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     seeded_ = dir_->file("seeded.db");
-    auto demo = testing::run_cli({"demo", "--db", seeded_, "--seed", "7", "--leads", std::to_string(kLeads)});
+    auto demo = testing::run_cli(
+        {"demo", "--db", seeded_, "--seed", "7", "--leads", std::to_string(kLeads)});
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
   }
   static void TearDownTestSuite() {
@@ -40,7 +40,8 @@ class BudgetApiTest : public ::testing::Test {
 
   // A server on a copy of the seeded database, with `flags`.
   void start(std::vector<std::string> flags) {
-    db_ = dir_->file(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + ".db");
+    db_ = dir_->file(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                     ".db");
     {
       std::ifstream in(seeded_, std::ios::binary);
       std::ofstream out(db_, std::ios::binary);
@@ -49,7 +50,9 @@ class BudgetApiTest : public ::testing::Test {
     admin_ = testing::create_token(db_, "admin");
     server_ = std::make_unique<ServerProcess>(db_, std::move(flags));
   }
-  Reply get(const std::string& path) { return reply_of(server_->client(admin_)->Get(path.c_str())); }
+  Reply get(const std::string& path) {
+    return reply_of(server_->client(admin_)->Get(path.c_str()));
+  }
   std::string server_log() const {
     std::ifstream in(db_ + ".server.log");
     std::stringstream s;
@@ -95,10 +98,13 @@ TEST_F(BudgetApiTest, BacktestPastTheTimeBudgetIsCancelledAndTheServerKeepsAnswe
   expect_still_serving();
   // A write that reaches no budget check keeps its answer: it is committed.
   Reply capture = reply_of(server_->client(admin_)->Post(
-      "/api/v1/leads", R"({"email":"late@budget.example","source_campaign":"email-nurture-spring"})", "application/json"));
+      "/api/v1/leads",
+      R"({"email":"late@budget.example","source_campaign":"email-nurture-spring"})",
+      "application/json"));
   EXPECT_NE(capture.status, 503) << capture.text;
   EXPECT_NE(capture.body.dump().find("late@budget.example"), std::string::npos) << capture.text;
-  EXPECT_NE(server_log().find("/backtest cancelled: the request ran past its time budget"), std::string::npos)
+  EXPECT_NE(server_log().find("/backtest cancelled: the request ran past its time budget"),
+            std::string::npos)
       << server_log();
 }
 
@@ -121,11 +127,11 @@ TEST_F(BudgetApiTest, AccuracyPastTheMemoryBudgetIsCancelledAndTheServerKeepsAns
 TEST_F(BudgetApiTest, ExportPastTheExportBudgetEndsEarlyAndIsLogged) {
   start({"--export-time-budget", "0.001"});
   std::string body;
-  auto res = server_->client(admin_)->Get("/api/v1/exports/leads.csv",
-                                          [&](const char* data, size_t n) {
-                                            body.append(data, n);
-                                            return true;
-                                          });
+  auto res =
+      server_->client(admin_)->Get("/api/v1/exports/leads.csv", [&](const char* data, size_t n) {
+        body.append(data, n);
+        return true;
+      });
   // Headers and a 200 have gone out; the file ends short of its leads.
   const long rows = std::count(body.begin(), body.end(), '\n');
   EXPECT_LT(rows, export_lines()) << "status " << (res ? res->status : -1);
@@ -135,8 +141,11 @@ TEST_F(BudgetApiTest, ExportPastTheExportBudgetEndsEarlyAndIsLogged) {
   const std::string log = server_log();
   const size_t cut = log.find("streamed body cut short after");
   ASSERT_NE(cut, std::string::npos) << log;
-  EXPECT_NE(log.find("budget_exceeded: the request ran past its time budget of 0.001 s (--export-time-budget)", cut),
-            std::string::npos)
+  EXPECT_NE(
+      log.find(
+          "budget_exceeded: the request ran past its time budget of 0.001 s (--export-time-budget)",
+          cut),
+      std::string::npos)
       << log;
 }
 

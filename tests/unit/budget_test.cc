@@ -14,10 +14,11 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::shared_ptr<RequestBudget> budget(RequestBudget::SteadyClock::duration time, int64_t memory_bytes,
-                                      RequestBudget::SteadyClock::time_point start = RequestBudget::SteadyClock::now()) {
-  return std::make_shared<RequestBudget>(time, memory_bytes, "--request-time-budget", "--request-memory-budget",
-                                         start);
+std::shared_ptr<RequestBudget> budget(
+    RequestBudget::SteadyClock::duration time, int64_t memory_bytes,
+    RequestBudget::SteadyClock::time_point start = RequestBudget::SteadyClock::now()) {
+  return std::make_shared<RequestBudget>(time, memory_bytes, "--request-time-budget",
+                                         "--request-memory-budget", start);
 }
 
 // Keeps the compiler from eliding an allocation the test only counts.
