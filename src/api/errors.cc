@@ -11,7 +11,7 @@ struct CodeStatus {
   ErrorCode code;
   int http;
 };
-constexpr std::array<CodeStatus, 20> kHttpStatus = {{
+constexpr std::array<CodeStatus, 21> kHttpStatus = {{
     {ErrorCode::kOk, 200},
     {ErrorCode::kInvalidJson, 400},
     {ErrorCode::kInvalidUtf8, 400},
@@ -32,6 +32,7 @@ constexpr std::array<CodeStatus, 20> kHttpStatus = {{
     {ErrorCode::kInvalidCsv, 422},
     {ErrorCode::kInvalidTransition, 409},
     {ErrorCode::kTooManyRequests, 429},
+    {ErrorCode::kBudgetExceeded, 503},
 }};
 }  // namespace
 

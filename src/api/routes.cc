@@ -1,11 +1,11 @@
 #include "api/routes.h"
 
-
 #include <algorithm>
 #include <functional>
 
 #include "api/errors.h"
 #include "api/request.h"
+#include "domain/budget.h"
 #include "domain/limits.h"
 #include "domain/normalize.h"
 #include "engine/dedup_index.h"
@@ -398,11 +398,17 @@ void get_import_errors(RouteContext& ctx, const Request& req, Response& res) {
 using CsvSink = std::function<bool(std::string_view)>;
 
 // Answers with a CSV file written in chunks as `write` produces them, on a
-// worker that waits while the client reads slowly; a client that goes away
-// ends the export (the HTTP layer logs it as cut short).
+// worker that waits while the client reads slowly, under the request's
+// budget (the producer runs after the handler has returned). A client that
+// goes away, or the budget running out, ends the export (the HTTP layer
+// logs it as cut short).
 void stream_csv(Response& res, const std::string& filename, std::function<Status(const CsvSink&)> write) {
   res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  res.set_chunked_content_provider("text/csv; charset=utf-8", std::move(write));
+  res.set_chunked_content_provider("text/csv; charset=utf-8",
+                                   [write = std::move(write), budget = current_budget()](const CsvSink& sink) {
+                                     ScopedBudget scope(budget);
+                                     return write(sink);
+                                   });
 }
 
 void get_export(RouteContext& ctx, const Request& req, Response& res) {

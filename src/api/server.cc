@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "api/request.h"
 #include "api/route_policy.h"
 #include "api/routes.h"
+#include "domain/budget.h"
 #include "engine/privacy.h"
 
 namespace leadloop::api {
@@ -151,6 +153,33 @@ AuditEntry public_caller(FeedbackLinks& links, const RouteInfo& route,
   return who;
 }
 
+// The budget of one request on `route` (ServerConfig), or none when both
+// are off.
+std::shared_ptr<RequestBudget> request_budget(const ServerConfig& c, const RouteInfo& route) {
+  const bool long_route = export_budget_route(route);
+  const double seconds = long_route ? c.export_time_budget_s : c.request_time_budget_s;
+  if (seconds <= 0 && c.request_memory_budget_mb <= 0) return nullptr;
+  const auto time = std::chrono::duration_cast<RequestBudget::SteadyClock::duration>(
+      std::chrono::duration<double>(std::max(0.0, seconds)));
+  return std::make_shared<RequestBudget>(time, c.request_memory_budget_mb << 20,
+                                         long_route ? "--export-time-budget" : "--request-time-budget",
+                                         "--request-memory-budget");
+}
+
+// After the handler: a request cut by its budget, or a read that ended
+// past it, is answered with the budget's error, and what it built is
+// dropped. A write that was not cut keeps its answer: its work is
+// committed. A streamed answer has its own check (stream_csv).
+void end_budget(http::Response& res, const RouteInfo& route) {
+  const std::shared_ptr<RequestBudget> budget = current_budget();
+  if (budget == nullptr || res.producer || res.live) return;
+  Status st = route.method == "GET" ? check_budget_now() : budget->status();
+  if (st.ok()) return;
+  spdlog::warn("{} {} cancelled: {}", route.method, route.path, st.message());
+  res = http::Response();
+  send_error(res, st);
+}
+
 // The answer to a request the HTTP layer refuses before any route: the one
 // JSON error shape, with the security headers.
 void refusal(bool behind_tls, int status, const std::string& message, http::Response& res) {
@@ -203,6 +232,19 @@ std::string_view log_path(std::string_view path) {
 }
 
 }  // namespace
+
+// Exports and imports (and activation, which re-grades every lead) get
+// the export time budget; every other route the request time budget.
+bool export_budget_route(const RouteInfo& route) {
+  static const std::array<std::pair<std::string_view, std::string_view>, 4> kLong = {{
+      {"GET", "/api/v1/exports/leads.csv"},
+      {"GET", "/api/v1/exports/events.csv"},
+      {"POST", "/api/v1/imports"},
+      {"POST", "/api/v1/definition/versions/{version}/activate"},
+  }};
+  return std::any_of(kLong.begin(), kLong.end(),
+                     [&](const auto& e) { return e.first == route.method && e.second == route.path; });
+}
 
 struct ApiServer::CompiledRoute {
   std::string method;
@@ -283,7 +325,9 @@ void ApiServer::add_route(const Route& route) {
       send_error(res, forbidden(principal, allowed));
     } else {
       RouteContext ctx{services_, config_, principal};
+      ScopedBudget budget(request_budget(config_, r->info));
       r->handler(ctx, req, res);
+      end_budget(res, r->info);
     }
     if (audited) {
       who.at = services_.clock.now();

@@ -79,6 +79,13 @@ struct ServerConfig {
   int retention_days = 0;
   // The built web app (web/dist): its page at "/" and its assets.
   std::string web_dir;
+  // Each request's budget (domain/budget.h): past either, it is cancelled
+  // and answered with budget_exceeded. Seconds for most routes, and for
+  // exports and imports (export_budget_route); megabytes the handler's
+  // thread may hold. 0 turns one off.
+  double request_time_budget_s = 30;
+  double export_time_budget_s = 600;
+  int64_t request_memory_budget_mb = 1024;
 };
 
 struct Services {
@@ -109,6 +116,8 @@ struct RouteInfo {
   bool authenticated;
 };
 std::vector<RouteInfo> api_routes();
+// Whether a route gets the export time budget (exports and imports).
+bool export_budget_route(const RouteInfo& route);
 // The OpenAPI 3 document served at /api/v1/openapi.json.
 const std::string& openapi_document();
 

@@ -65,6 +65,9 @@ struct ServeArgs {
   bool behind_tls = false;
   int retention_days = 0;
   std::string web_dir = LEADLOOP_WEB_DIR;
+  double request_time_budget = 30;   // seconds
+  double export_time_budget = 600;   // seconds
+  int64_t request_memory_budget = 1024;  // MB
 };
 
 int run_serve(const ServeArgs& a) {
@@ -120,6 +123,9 @@ int run_serve(const ServeArgs& a) {
   config.behind_tls = a.behind_tls;
   config.retention_days = a.retention_days;
   config.web_dir = a.web_dir;
+  config.request_time_budget_s = a.request_time_budget;
+  config.export_time_budget_s = a.export_time_budget;
+  config.request_memory_budget_mb = a.request_memory_budget;
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
@@ -559,6 +565,18 @@ void add_commands(CLI::App& app, int* exit_code) {
                  "Erase closed leads (won, lost, disqualified, opted out) not updated for this many days; 0: keep")
       ->capture_default_str()
       ->check(CLI::Range(0, 36500));
+  s->add_option("--request-time-budget", serve->request_time_budget,
+                "Seconds a request may run before it is cancelled (budget_exceeded, 503); 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  s->add_option("--export-time-budget", serve->export_time_budget,
+                "Seconds an export or import (and a definition's activation) may run; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  s->add_option("--request-memory-budget", serve->request_memory_budget,
+                "Megabytes a request may hold before it is cancelled (budget_exceeded, 503); 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
   s->add_option("--manual-clock", serve->manual_clock,
                 "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
   s->add_option("--web-dir", serve->web_dir, "Directory of the built web app (index.html and its assets)")

@@ -1,5 +1,7 @@
 #include "definition/accuracy.h"
 
+#include "domain/budget.h"
+
 namespace leadloop {
 
 std::string disagreement_kind(Grade grade, const SalesOutcome& o) {
@@ -11,6 +13,7 @@ std::string disagreement_kind(Grade grade, const SalesOutcome& o) {
 AccuracyReport accuracy_report(std::span<const AccuracyLead> leads, const std::map<int64_t, ReviewAnswer>& answers) {
   AccuracyReport r;
   for (const AccuracyLead& l : leads) {
+    if (!check_budget().ok()) break;  // the caller answers the budget's error
     r.by_grade[static_cast<size_t>(l.grade)].add(l.outcome);
     if ((l.grade == Grade::kCold || l.grade == Grade::kUnqualified) && l.outcome.converted()) ++r.misses;
     std::string kind = disagreement_kind(l.grade, l.outcome);

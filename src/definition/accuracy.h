@@ -49,7 +49,8 @@ struct AccuracyReport {
   int64_t answered_not_lead = 0;
 };
 
-// `answers`: the latest review answer per lead.
+// `answers`: the latest review answer per lead. Past the request's budget
+// (domain/budget.h) it stops early; the caller answers the budget's error.
 AccuracyReport accuracy_report(std::span<const AccuracyLead> leads, const std::map<int64_t, ReviewAnswer>& answers);
 
 // The disagreement kind of one lead, or "" when grade and outcome agree.

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "definition/grading.h"
+#include "domain/budget.h"
 
 namespace leadloop {
 
@@ -12,7 +13,11 @@ namespace {
 void run_slice(const Definition* active, const Definition& draft, std::span<const BacktestLead> leads, TimePoint now,
                size_t max_changes, BacktestResult& out) {
   BacktestTally tally(active, draft, now, max_changes);
-  for (const BacktestLead& row : leads) tally.add(row);
+  // Past the request's budget the slice stops; the caller answers its error.
+  for (const BacktestLead& row : leads) {
+    if (!check_budget().ok()) break;
+    tally.add(row);
+  }
   out = tally.take();
 }
 
@@ -46,7 +51,10 @@ BacktestResult backtest(const Definition* active, const Definition& draft, std::
     if (t + 1 == threads) {
       run_slice(active, draft, slice, now, max_changes, parts[t]);
     } else {
-      workers.emplace_back([&, slice, t] { run_slice(active, draft, slice, now, max_changes, parts[t]); });
+      workers.emplace_back([&, slice, t, budget = current_budget()] {
+        ScopedBudget scope(budget);
+        run_slice(active, draft, slice, now, max_changes, parts[t]);
+      });
     }
   }
   for (auto& w : workers) w.join();

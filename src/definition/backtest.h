@@ -52,7 +52,9 @@ class BacktestTally {
   BacktestResult result_;
 };
 
-// `active` null: the grades the leads have on record stand for it.
+// `active` null: the grades the leads have on record stand for it. Past
+// the request's budget (domain/budget.h) it stops early with a partial
+// result; the caller answers the budget's error instead.
 BacktestResult backtest(const Definition* active, const Definition& draft, std::span<const BacktestLead> leads,
                         TimePoint now, size_t max_changes, unsigned threads = 0);
 

@@ -6,12 +6,13 @@ namespace leadloop {
 
 namespace {
 // Indexed by ErrorCode; keep in the enum's order.
-constexpr std::array<std::string_view, 20> kNames = {
+constexpr std::array<std::string_view, 21> kNames = {
     "ok",           "invalid_json",          "invalid_utf8",    "wrong_type",
     "missing_field", "invalid_value",        "unknown_field",   "unknown_campaign",
     "not_found",    "conflict",              "unauthorized",    "forbidden",
     "payload_too_large", "unsupported_media_type", "schema_too_new", "io_error",
     "internal",     "invalid_csv",           "invalid_transition", "too_many_requests",
+    "budget_exceeded",
 };
 }  // namespace
 

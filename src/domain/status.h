@@ -33,6 +33,7 @@ enum class ErrorCode {
   kInvalidCsv,        // CSV structure broken (unterminated quote...)
   kInvalidTransition, // lifecycle transition not allowed
   kTooManyRequests,   // over the rate limit; retry later
+  kBudgetExceeded,    // a request ran past its time or memory budget
 };
 
 // "invalid_json", "missing_field", ...

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "definition/grading.h"
+#include "domain/budget.h"
 #include "domain/codec.h"
 
 namespace leadloop {
@@ -31,13 +32,17 @@ std::string summary_of(const Lead& l) {
 
 Result<std::map<int64_t, SalesOutcome>> DefinitionReview::outcomes() {
   std::map<int64_t, SalesOutcome> out;
+  // scan_events cannot stop early: past the budget, the rest is skipped.
+  Status budget;
   Status st = store_.scan_events(event_type::kStageChanged, [&](const LeadEvent& e) {
+    if (!budget.ok() || !(budget = check_budget()).ok()) return;
     auto j = Json::parse(e.payload, nullptr, false);
     if (!j.is_object()) return;
     auto to = parse_stage(j.value("to", ""));
     if (to) out[e.lead_id].apply(*to, j.value("reason", ""));
   });
   if (!st.ok()) return st;
+  LEADLOOP_RETURN_IF_ERROR(budget);
   return out;
 }
 
@@ -65,7 +70,9 @@ Result<BacktestRun> DefinitionReview::backtest(const Definition& draft, Period p
   run.active_version = active ? active->version : 0;
   BacktestTally tally(active ? active->definition.get() : nullptr, draft, p.to, max_changes);
   double grading = 0;
+  Status budget;
   LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(period_filter(p), [&](const Lead& l) {
+    if (budget = check_budget(); !budget.ok()) return false;
     auto c = campaigns.find(l.source_campaign);
     auto o = outcome->find(l.id);
     auto t = std::chrono::steady_clock::now();
@@ -73,6 +80,7 @@ Result<BacktestRun> DefinitionReview::backtest(const Definition& draft, Period p
     grading += seconds_since(t);
     return true;
   }));
+  LEADLOOP_RETURN_IF_ERROR(budget);
   run.result = tally.take();
   run.eval_seconds = grading;
   run.load_seconds = seconds_since(start) - grading;
@@ -85,13 +93,16 @@ Result<AccuracyReport> DefinitionReview::accuracy(Period p) {
   auto answered = answers();
   if (!answered.ok()) return answered.status();
   std::vector<AccuracyLead> rows;
+  Status budget;
   LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(period_filter(p), [&](const Lead& l) {
+    if (budget = check_budget(); !budget.ok()) return false;
     auto o = outcome->find(l.id);
     AccuracyLead row{l.id, l.grade, "", o == outcome->end() ? SalesOutcome{} : o->second};
     if (!disagreement_kind(row.grade, row.outcome).empty()) row.summary = summary_of(l);
     rows.push_back(std::move(row));
     return true;
   }));
+  LEADLOOP_RETURN_IF_ERROR(budget);
   return accuracy_report(rows, *answered);
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/budget.h"
 #include "domain/event.h"
 #include "io/csv_reader.h"
 
@@ -44,7 +45,9 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
                         const std::function<bool(std::string_view)>& sink) {
   std::string buf = kHeader;
   bool open = true;
+  Status budget;
   Status st = store.scan_leads(filter, [&](const Lead& l) {
+    if (budget = check_budget(); !budget.ok()) return false;
     buf += std::to_string(l.id);
     for (const auto& f : lead_text_fields()) {
       buf += ',';
@@ -75,6 +78,7 @@ Status export_leads_csv(Store& store, const LeadFilter& filter,
     return open;
   });
   if (!st.ok()) return st;
+  LEADLOOP_RETURN_IF_ERROR(budget);
   if (open && !buf.empty()) sink(buf);
   return Status();
 }
@@ -84,7 +88,9 @@ Status export_events_csv(Store& store, const EventFilter& filter, const std::fun
   std::string buf = "event_id,lead_id,campaign,type,at,actor,from,to,exit,reason,payload\r\n";
   bool open = true;
   int64_t n = 0;
+  Status budget;
   Status st = store.scan_lead_events(filter, [&](const LeadEvent& e, std::string_view campaign) {
+    if (budget = check_budget(); !budget.ok()) return false;
     buf += std::to_string(e.id);
     buf += ',';
     buf += std::to_string(e.lead_id);
@@ -118,6 +124,7 @@ Status export_events_csv(Store& store, const EventFilter& filter, const std::fun
     return open;
   });
   if (!st.ok()) return st;
+  LEADLOOP_RETURN_IF_ERROR(budget);
   if (open && !buf.empty()) sink(buf);
   if (written) *written = n;
   return Status();

@@ -13,7 +13,8 @@
 namespace leadloop {
 
 // Calls sink with consecutive chunks of the file; stops early when sink
-// returns false. filter.limit <= 0 exports every match.
+// returns false, or with the budget's error past the request's budget
+// (domain/budget.h). filter.limit <= 0 exports every match.
 Status export_leads_csv(Store& store, const LeadFilter& filter,
                         const std::function<bool(std::string_view)>& sink);
 

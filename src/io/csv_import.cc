@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/budget.h"
 #include "io/csv_reader.h"
 #include "io/text_encoding.h"
 
@@ -117,6 +118,8 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
 
   CsvRecord record;
   while (reader.next(record, st)) {
+    // Past the request's budget the import stops, recorded as aborted.
+    if (Status budget = check_budget(); !budget.ok()) return abort(budget);
     ++rec.rows;
     if (!st.ok()) {
       batch.emplace_back(st);

@@ -51,8 +51,10 @@ class CsvImporter {
       : intake_(intake), store_(store), campaigns_(campaigns), clock_(clock) {}
 
   // Fails as a whole only for a file that cannot be read as a lead list at
-  // all (no header, no email/phone column, unknown campaign) or a store
-  // failure; row problems are reported in the report.
+  // all (no header, no email/phone column, unknown campaign), a store
+  // failure, or the request's budget running out (domain/budget.h; the
+  // batches committed stay, the record says aborted); row problems are
+  // reported in the report.
   Result<ImportReport> run(std::string raw, const ImportOptions& options,
                            const std::function<void(const ImportProgress&)>& progress = {});
 

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "domain/budget.h"
 #include "domain/limits.h"
 
 namespace leadloop {
@@ -359,17 +360,32 @@ int scan_parts(size_t n, GroupBy by) {
   return cores >= 2 || parallel_forced.load(std::memory_order_relaxed) ? 2 : 1;
 }
 
+// Runs fn(part, begin, end) over rows [begin, end) in consecutive chunks,
+// until the request's budget runs out (the caller answers its error).
+template <class F>
+void scan_chunks(int part, size_t begin, size_t end, F& fn) {
+  constexpr size_t kChunk = 1 << 16;
+  for (size_t at = begin; at < end; at += kChunk) {
+    if (budget_exceeded()) return;
+    fn(part, at, std::min(end, at + kChunk));
+  }
+}
+
 // Runs fn(part, begin, end) over rows [0, n) in `parts` slices, slice 0 on
-// the calling thread. fn must not throw.
+// the calling thread, the other under the same request budget. A slice
+// comes in chunks, in order. fn must not throw.
 template <class F>
 void scan_rows(size_t n, int parts, F&& fn) {
   if (parts <= 1) {
-    fn(0, size_t{0}, n);
+    scan_chunks(0, size_t{0}, n, fn);
     return;
   }
   const size_t half = n / 2;
-  std::thread other([&] { fn(1, half, n); });
-  fn(0, size_t{0}, half);
+  std::thread other([&, budget = current_budget()] {
+    ScopedBudget scope(budget);
+    scan_chunks(1, half, n, fn);
+  });
+  scan_chunks(0, size_t{0}, half, fn);
   other.join();
 }
 
@@ -876,6 +892,7 @@ Stalled Reports::stalled(const ReportFilter& f, TimePoint before, GroupBy by, si
     Stalled out;
     const size_t n = l.id.size();
     for (size_t row = 0; row < n; ++row) {
+      if (row % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
       if (l.stage_since[row] >= before) continue;
       const int step = funnel_step(static_cast<Stage>(l.stage[row]));
       if (step < 0 || step == kFunnelStepCount - 1) continue;  // not a step, or won
@@ -949,6 +966,7 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
     const auto won = static_cast<uint8_t>(funnel_step(Stage::kWon));
     const size_t n = l.id.size();
     for (size_t row = 0; row < n; ++row) {
+      if (row % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
       if (!match.lead(l, row, true)) continue;
       CampaignResult& r = by_code[l.campaign[row]];
       const uint8_t reached = l.reached[row];
@@ -1005,6 +1023,7 @@ std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) 
     std::vector<std::map<int64_t, ForecastWeek>> weeks(groups.size());  // Monday (days) -> week
     const size_t n = l.id.size();
     for (size_t row = 0; row < n; ++row) {
+      if (row % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
       if (l.reached[row] < opportunity || !match.lead(l, row, true)) continue;
       const uint32_t g = groups.of(l, row);
       ForecastGroup& r = slot(per, g);
