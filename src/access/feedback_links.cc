@@ -5,6 +5,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "access/database_key.h"
 #include "domain/normalize.h"
 
 namespace leadloop {
@@ -63,31 +64,9 @@ FeedbackLinks::FeedbackLinks(Store& store, const Clock& clock, Lifecycle& lifecy
 }
 
 Status FeedbackLinks::open() {
-  auto stored = store_.get_setting(std::string(kKeySetting));
-  if (!stored.ok()) return stored.status();
-  std::string hex = stored->value_or("");
-  if (hex.empty()) {
-    // Made once per database; put_setting_once keeps the first of two
-    // processes that race here, and both use it.
-    unsigned char key[crypto_auth_KEYBYTES];
-    crypto_auth_keygen(key);
-    char text[crypto_auth_KEYBYTES * 2 + 1];
-    sodium_bin2hex(text, sizeof text, key, sizeof key);
-    sodium_memzero(key, sizeof key);
-    auto kept = store_.put_setting_once(std::string(kKeySetting), text);
-    sodium_memzero(text, sizeof text);
-    if (!kept.ok()) return kept.status();
-    hex = std::move(kept).value();
-  }
-  std::string key(crypto_auth_KEYBYTES, '\0');
-  size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex.data(), hex.size(), nullptr,
-                     &len, nullptr) != 0 ||
-      len != key.size() || hex.size() != key.size() * 2) {
-    return Status(ErrorCode::kInternal, "the feedback link key in the database settings is damaged",
-                  std::string(kKeySetting));
-  }
-  key_ = std::move(key);
+  auto key = database_key(store_, kKeySetting, crypto_auth_KEYBYTES, "the feedback link key");
+  if (!key.ok()) return key.status();
+  key_ = std::move(key).value();
   return Status();
 }
 

@@ -16,8 +16,9 @@ Status CampaignCatalog::load() {
 Result<Campaign> CampaignCatalog::create(Campaign c) {
   LEADLOOP_RETURN_IF_ERROR(validate_campaign(c));
   c.created_at = clock_.now();
-  std::unique_lock lock(mu_);
+  std::lock_guard one_create(create_mu_);
   LEADLOOP_RETURN_IF_ERROR(store_.put_campaign(c));
+  std::unique_lock lock(mu_);
   by_key_[c.key] = c;
   return c;
 }
