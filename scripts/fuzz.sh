@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer target named on the command line for FUZZ_SECONDS
-# (default 60), one after another, from its seed corpus in fuzz/corpus/<name>/.
+# (default 60), FUZZ_JOBS at a time (default: one per core), from its seed corpus in fuzz/corpus/<name>/.
 # New inputs go to $FUZZ_BUILD/corpus/<name>/ (the seeds stay as they are);
 # a crash, leak, timeout (> 1 s) or out-of-memory (> 2 GB) leaves its input
 # in $FUZZ_BUILD/artifacts/ and fails the run. docs/fuzzing.md.
@@ -19,22 +19,40 @@ max_len() {
   esac
 }
 
-failed=()
-for name in "$@"; do
-  bin="$build/fuzz/${name}_fuzz"
-  work="$build/corpus/$name"
+# One target: its run, its verdict line; exit status 1 on a failure.
+run_one() {
+  local name=$1
+  local bin="$build/fuzz/${name}_fuzz"
+  local work="$build/corpus/$name"
+  local log="$build/$name.log"
   mkdir -p "$work" "$build/artifacts"
-  echo "== fuzz $name for ${seconds}s"
-  log="$build/$name.log"
   if "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=1 -max_len="$(max_len "$name")" \
        -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
        "$work" "$here/fuzz/corpus/$name" > "$log" 2>&1; then
-    grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true
+    echo "== fuzz $name ${seconds}s: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
   else
     echo "fuzz: $name failed; the input is in $build/artifacts/, the log in $log" >&2
     grep -E 'ERROR|invariant failed|Test unit written' "$log" | head -5 >&2 || true
-    failed+=("$name")
+    return 1
   fi
+}
+
+# FUZZ_JOBS targets at once (default: one per core), each for FUZZ_SECONDS.
+jobs="${FUZZ_JOBS:-$(nproc)}"
+echo "== fuzz: $# target(s), ${seconds}s each, $jobs at a time"
+failed=()
+pending=("$@")
+while [ ${#pending[@]} -gt 0 ]; do
+  batch=("${pending[@]:0:$jobs}")
+  pending=("${pending[@]:$jobs}")
+  pids=()
+  for name in "${batch[@]}"; do
+    run_one "$name" &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed+=("${batch[$i]}")
+  done
 done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: failed: ${failed[*]}" >&2
