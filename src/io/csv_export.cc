@@ -26,12 +26,6 @@ bool end_row(std::string& buf, const std::function<bool(std::string_view)>& sink
 
 }  // namespace
 
-bool formula_like(std::string_view value) {
-  if (value.empty()) return false;
-  const char c = value.front();
-  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
 void append_csv_cell(std::string& out, std::string_view value, char delimiter) {
   if (!formula_like(value)) return append_csv_field(out, value, delimiter);
   std::string quoted;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string_view>
 
+#include "io/csv_formula.h"
 #include "store/store.h"
 
 namespace leadloop {
@@ -33,7 +34,5 @@ Status export_events_csv(Store& store, const EventFilter& filter, const std::fun
 // leading single quote (OWASP, CSV injection). The importer takes the quote
 // off again (csv_mapping.h), so an export imports back unchanged.
 void append_csv_cell(std::string& out, std::string_view value, char delimiter = ',');
-// Whether a cell would be read as a formula (starts with = + - @ tab CR).
-bool formula_like(std::string_view value);
 
 }  // namespace leadloop

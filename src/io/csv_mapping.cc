@@ -6,7 +6,7 @@
 
 #include "domain/codec.h"
 #include "domain/normalize.h"
-#include "io/csv_export.h"
+#include "io/csv_formula.h"
 
 namespace leadloop {
 

@@ -190,9 +190,12 @@ test('a token made on the page shows its secret once, works, and is refused once
 });
 
 async function expectAuditRows(page: Page, entries: any[]) {
-  await expect(page.locator('table.audit tbody tr')).toHaveCount(entries.length);
-  const ids = await page.locator('table.audit tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-id'))));
-  expect(ids).toEqual(entries.map((e) => e.id));
+  // Waits for the rows rather than reading once: after Apply or Next the
+  // table is replaced while the page reads the next answer.
+  const rows = page.locator('table.audit tbody tr');
+  await expect
+    .poll(() => rows.evaluateAll((trs) => trs.map((r) => Number(r.getAttribute('data-id')))), { timeout: 10_000 })
+    .toEqual(entries.map((e) => e.id));
   for (const e of [entries[0], entries[entries.length - 1]]) {
     const row = page.locator(`table.audit tr[data-id="${e.id}"]`);
     await expect(row.locator('.actor')).toHaveText(e.actor);

@@ -59,6 +59,14 @@ export async function signIn(page: Page, url: string, login = 'admin', password 
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
 }
 
+// GET url as the user signed in on `page` (its session cookie), for the
+// figures a page must match when the caller's scope narrows the rows.
+export async function getAs<T = any>(page: Page, url: string): Promise<T> {
+  const r = await page.request.get(url);
+  expect(r.status(), `GET ${url}: ${await r.text()}`).toBe(200);
+  return r.json();
+}
+
 const kCount = new Intl.NumberFormat('en-US');
 export const count = (n: number) => kCount.format(n);
 
