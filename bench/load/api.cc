@@ -4,6 +4,14 @@
 
 namespace leadloop::bench {
 
+Api api_from_flags(Flags& flags) {
+  Api api;
+  api.server.host = flags.text("--host", "127.0.0.1");
+  api.server.port = static_cast<int>(flags.number("--port", 0));
+  api.token = flags.text("--token", "");
+  return api;
+}
+
 std::unique_ptr<httplib::Client> make_client(const Api& api, int timeout_s, bool keep_alive) {
   auto client = std::make_unique<httplib::Client>(api.server.host, api.server.port);
   client->set_connection_timeout(timeout_s, 0);

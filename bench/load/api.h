@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "flags.h"
 #include "net.h"
 
 namespace leadloop::bench {
@@ -15,6 +16,9 @@ struct Api {
   Endpoint server;
   std::string token;
 };
+
+// The server and token every tool takes: --host (127.0.0.1), --port, --token.
+Api api_from_flags(Flags& flags);
 
 // A client with `timeout_s` for connect, read and write. Without keep-alive
 // each request opens a fresh connection.

@@ -210,9 +210,7 @@ int main(int argc, char** argv) {
   using namespace leadloop::bench;
   Flags flags(argc, argv);
   Options o;
-  o.api.server.host = flags.text("--host", "127.0.0.1");
-  o.api.server.port = static_cast<int>(flags.number("--port", 0));
-  o.api.token = flags.text("--token", "");
+  o.api = api_from_flags(flags);
   o.hold.count = static_cast<int>(flags.number("--connections", 10000));
   const std::string mode = flags.text("--mode", "idle");
   o.hold.slow = mode == "slow";

@@ -247,9 +247,7 @@ int main(int argc, char** argv) {
   using namespace leadloop::bench;
   Flags flags(argc, argv);
   Options o;
-  o.ctx.api.server.host = flags.text("--host", "127.0.0.1");
-  o.ctx.api.server.port = static_cast<int>(flags.number("--port", 0));
-  o.ctx.api.token = flags.text("--token", "");
+  o.ctx.api = api_from_flags(flags);
   o.server_pid = static_cast<int>(flags.number("--server-pid", 0));
   o.seconds = static_cast<int>(flags.number("--seconds", 600));
   // By default 2 minutes, or a fifth of a run shorter than 10.

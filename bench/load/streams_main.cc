@@ -165,9 +165,7 @@ int main(int argc, char** argv) {
   using namespace leadloop::bench;
   Flags flags(argc, argv);
   Options o;
-  o.api.server.host = flags.text("--host", "127.0.0.1");
-  o.api.server.port = static_cast<int>(flags.number("--port", 0));
-  o.api.token = flags.text("--token", "");
+  o.api = api_from_flags(flags);
   o.server_pid = static_cast<int>(flags.number("--server-pid", 0));
   o.streams = static_cast<int>(flags.number("--streams", 1000));
   o.captures = static_cast<int>(flags.number("--captures", 3));
