@@ -98,9 +98,13 @@ class Checker {
   std::vector<DefinitionIssue> take() { return std::move(issues_); }
   bool clean() const { return issues_.empty(); }
 
+  // The memory every pattern of the document's rules shares.
+  PatternBudget& patterns() { return patterns_; }
+
  private:
   std::string_view text_;
   std::vector<DefinitionIssue> issues_;
+  PatternBudget patterns_;
 };
 
 std::string closest(std::string_view word, std::span<const std::string_view> choices) {
@@ -207,7 +211,7 @@ std::optional<Rule> read_rule(Checker& c, const YAML::Node& n, const std::string
   std::string when = raw.substr(lead, raw.find_last_not_of(" \t\r\n") + 1 - lead);
   says = trimmed(says);
   SourcePos pos = c.position(when_node, raw, lead);
-  auto compiled = Expression::compile(when);
+  auto compiled = Expression::compile(when, {}, &c.patterns());
   if (auto* err = std::get_if<ExprError>(&compiled)) {
     c.add_at(c.position(when_node, raw, lead + offset_of(when, err->pos)), path + ".when", err->message);
     return std::nullopt;
@@ -272,7 +276,7 @@ void read_required(Checker& c, const YAML::Node& n, Definition& d) {
       when += (when.empty() ? "" : " or ") + a + " exists";
       says += (says.empty() ? "has " : " or ") + a;
     }
-    auto compiled = Expression::compile(when);
+    auto compiled = Expression::compile(when, {}, &c.patterns());
     if (auto* err = std::get_if<ExprError>(&compiled)) {
       c.add(n[i], path, err->message);
       continue;

@@ -8,14 +8,16 @@
 
 namespace leadloop {
 
-std::variant<Expression, ExprError> Expression::compile(std::string_view text, SourcePos origin) {
+std::variant<Expression, ExprError> Expression::compile(std::string_view text, SourcePos origin,
+                                                         PatternBudget* budget) {
+  PatternBudget own;
   std::variant<expr::Syntax, expr::ParseError> parsed = expr::parse_condition(text);
   if (const auto* e = std::get_if<expr::ParseError>(&parsed)) {
     return ExprError{expr::position_of(text, e->offset, origin), e->message};
   }
   auto program = std::make_shared<Program>();
   program->source = std::string(expr::trim_spaces(text));
-  if (auto e = expr::compile_program(std::get<expr::Syntax>(parsed), text, program.get())) {
+  if (auto e = expr::compile_program(std::get<expr::Syntax>(parsed), text, budget ? budget : &own, program.get())) {
     return ExprError{expr::position_of(text, e->offset, origin), e->message};
   }
   return Expression(std::move(program));

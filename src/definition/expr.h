@@ -7,6 +7,7 @@
 // threads at once. The language is documented in docs/definition.md.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "domain/campaign.h"
 #include "domain/lead.h"
+#include "domain/limits.h"
 #include "domain/status.h"
 #include "domain/time.h"
 
@@ -43,12 +45,23 @@ struct ExprError {
   std::string message;
 };
 
+// What the patterns (`matches "..."`) of one expression, or of every
+// expression of one definition, may take together: RE2 compiles a pattern in
+// time proportional to its program, so many large patterns in one text would
+// otherwise take seconds (limits::kMaxPatternMemory, shared).
+struct PatternBudget {
+  int64_t bytes_left = limits::kMaxPatternMemory;
+};
+
 class Expression {
  public:
   // Parses and type-checks `text` as a condition (its value must be a
   // yes/no). `origin` is where text starts in its file, so that positions in
   // errors point into the file (a YAML document, say).
-  static std::variant<Expression, ExprError> compile(std::string_view text, SourcePos origin = {});
+  // `budget` is shared by several compiles (a definition's rules); without
+  // one, the expression has limits::kMaxPatternMemory of its own.
+  static std::variant<Expression, ExprError> compile(std::string_view text, SourcePos origin = {},
+                                                     PatternBudget* budget = nullptr);
 
   // True when the condition holds for the lead. Missing values make
   // comparisons false (see docs/definition.md, "missing values"): two-valued

@@ -166,7 +166,8 @@ struct Operand {
 
 class Compiler {
  public:
-  Compiler(std::string_view text, Expression::Program* p) : text_(text), p_(p) {}
+  Compiler(std::string_view text, PatternBudget* budget, Expression::Program* p)
+      : text_(text), budget_(budget), p_(p) {}
 
   bool condition(const Syntax& s, uint32_t* out) {
     switch (s.kind) {
@@ -601,15 +602,24 @@ class Compiler {
       return fail(arg.offset, "this pattern is " + std::to_string(arg.text.size()) + " bytes long, more than " +
                                   std::to_string(limits::kMaxPatternBytes) + limits::limit_note("max_pattern_bytes"));
     }
+    // RE2 gives a pattern's program two thirds of max_mem and a quarter of
+    // that to instructions (re2/compile.cc); what a compiled pattern took is
+    // charged back the same way, plus a fixed share per pattern, so that
+    // the patterns of one text together stay within the budget.
+    constexpr int64_t kPerPattern = 1024;
+    constexpr int64_t kPerInstruction = 4 * 8 * 3 / 2;
+    auto too_large = [&] {
+      return fail(arg.offset, "the patterns here need more than " + std::to_string(limits::kMaxPatternMemory >> 10) +
+                                  " KiB to run together" + limits::limit_note("max_pattern_memory"));
+    };
+    if (budget_->bytes_left <= kPerPattern) return too_large();
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
-    options.set_max_mem(limits::kMaxPatternMemory);
+    options.set_max_mem(budget_->bytes_left - kPerPattern);
     auto re = std::make_unique<const RE2>(arg.text, options);
-    if (re->error_code() == RE2::ErrorPatternTooLarge) {
-      return fail(arg.offset, "this pattern needs more than " + std::to_string(limits::kMaxPatternMemory >> 10) +
-                                  " KiB to run" + limits::limit_note("max_pattern_memory"));
-    }
+    if (re->error_code() == RE2::ErrorPatternTooLarge) return too_large();
+    if (re->ok()) budget_->bytes_left -= kPerPattern + int64_t{re->ProgramSize()} * kPerInstruction;
     if (!re->ok()) return fail(arg.offset, "this pattern is not valid: " + re->error());
     p_->patterns.push_back(std::move(re));
     *index = static_cast<uint32_t>(p_->patterns.size() - 1);
@@ -629,15 +639,16 @@ class Compiler {
   }
 
   std::string_view text_;
+  PatternBudget* budget_;
   Expression::Program* p_;
   ParseError error_;
 };
 
 }  // namespace
 
-std::optional<ParseError> compile_program(const Syntax& root, std::string_view text,
+std::optional<ParseError> compile_program(const Syntax& root, std::string_view text, PatternBudget* budget,
                                           Expression::Program* p) {
-  Compiler compiler(text, p);
+  Compiler compiler(text, budget, p);
   if (!compiler.condition(root, &p->root)) return compiler.error();
   return std::nullopt;
 }

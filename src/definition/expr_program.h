@@ -161,8 +161,9 @@ namespace expr {
 // The evaluator (expr_eval.cc).
 bool evaluate(const Expression::Program& p, const LeadContext& ctx);
 std::string describe(const Expression::Program& p, const LeadContext& ctx);
-// The compiler (expr_compile.cc): fills p from a parsed tree.
-std::optional<ParseError> compile_program(const Syntax& root, std::string_view text,
+// The compiler (expr_compile.cc): fills p from a parsed tree; its patterns
+// take their memory from `budget`.
+std::optional<ParseError> compile_program(const Syntax& root, std::string_view text, PatternBudget* budget,
                                           Expression::Program* p);
 }  // namespace expr
 

@@ -170,6 +170,37 @@ TEST(ExpressionLimits, PatternsAreCappedInLengthAndMemory) {
   EXPECT_EQ(compile_error(R"(title matches "VP|Director")"), "");
 }
 
+// Each of these compiles in RE2 to thousands of instructions; a hundred of
+// them in one text once took seconds to compile (found by the fuzzer).
+const std::string kBigPattern = R"(title matches "[[:^alpha:]]{1000}")";
+
+TEST(ExpressionLimits, PatternsShareOneBudgetPerExpression) {
+  EXPECT_EQ(compile_error(kBigPattern), "");
+  std::string many = kBigPattern;
+  for (int i = 0; i < 100; ++i) many += " or " + kBigPattern;
+  const auto start = Clock::now();
+  const std::string error = compile_error(many);
+  EXPECT_LT(seconds_since(start), 1.0);
+  EXPECT_NE(error.find("need more than 1024 KiB to run together (limit: max_pattern_memory)"), std::string::npos)
+      << error;
+  // Many small patterns still fit.
+  std::string small = R"(title matches "VP|Director")";
+  for (int i = 0; i < 100; ++i) small += R"( or title matches "Head of \w+")";
+  EXPECT_EQ(compile_error(small), "");
+}
+
+TEST(ExpressionLimits, PatternsShareOneBudgetPerDefinition) {
+  std::string doc = "name: t\ngrades:\n  hot:\n";
+  for (int i = 0; i < 100; ++i) doc += "    - " + kBigPattern + "\n";
+  const auto start = Clock::now();
+  ParsedDefinition p = parse_definition(doc);
+  EXPECT_LT(seconds_since(start), 1.0);
+  ASSERT_FALSE(p.definition);
+  ASSERT_FALSE(p.issues.empty());
+  EXPECT_NE(p.issues[0].message.find("(limit: max_pattern_memory)"), std::string::npos) << p.issues[0].message;
+  EXPECT_EQ(p.issues[0].path.rfind("grades.hot[", 0), 0u) << p.issues[0].path;
+}
+
 TEST(ExpressionLimits, CostCountsStepsAndPatterns) {
   auto simple = std::get<Expression>(Expression::compile(R"(title = "CEO")"));
   auto pattern = std::get<Expression>(Expression::compile(R"(title matches "CEO")"));
