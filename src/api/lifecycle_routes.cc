@@ -95,7 +95,7 @@ void post_lead_touch(RouteContext& ctx, const Request& req, Response& res) {
   }
   in->touch.lead_id = *id;
   if (in->touch.campaign.empty()) in->touch.campaign = lead->source_campaign;
-  if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
+  if (Status own = require_touch_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));

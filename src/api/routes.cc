@@ -275,9 +275,9 @@ void post_touch(RouteContext& ctx, const Request& req, Response& res) {
     return send_error(res, Status(ErrorCode::kMissingField,
                                   "a touch without a lead needs the key of its campaign", "campaign"));
   }
-  if (!in->touch.campaign.empty()) {
-    if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
-  }
+  Status own = in->touch.lead_id != 0 ? require_touch_campaign(ctx, in->touch.campaign)
+                                      : require_own_campaign(ctx, in->touch.campaign);
+  if (!own.ok()) return send_error(res, own);
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
@@ -462,6 +462,13 @@ Status require_lead(const RouteContext& ctx, const Lead& lead) {
 Status require_own_campaign(const RouteContext& ctx, const std::string& campaign) {
   auto only = capture_campaigns(ctx);
   if (!only || listed(*only, campaign)) return Status();
+  return Status(ErrorCode::kForbidden, "campaign '" + campaign + "' is not one of yours", "campaign");
+}
+
+Status require_touch_campaign(const RouteContext& ctx, const std::string& campaign) {
+  auto c = ctx.services.campaigns.find(campaign);
+  // An unknown campaign is the intake's to refuse, with its own message.
+  if (!c || ctx.services.policy.can_see_campaign(ctx.principal, *c)) return Status();
   return Status(ErrorCode::kForbidden, "campaign '" + campaign + "' is not one of yours", "campaign");
 }
 

@@ -41,6 +41,11 @@ Status require_lead(const RouteContext& ctx, const Lead& lead);
 // kForbidden when the caller captures for some campaigns only (a vendor)
 // and `campaign` is not one of them.
 Status require_own_campaign(const RouteContext& ctx, const std::string& campaign);
+// The campaign a touch on a lead the caller may see is logged for: any
+// campaign the caller may see (a rep's touch on their own lead, whatever
+// its campaign; a vendor's on its own campaigns only); kForbidden else.
+// A touch without a lead needs require_own_campaign instead.
+Status require_touch_campaign(const RouteContext& ctx, const std::string& campaign);
 // Reads a lead the caller may see: kNotFound otherwise.
 Result<Lead> visible_lead(const RouteContext& ctx, int64_t id);
 // Sessions, users and API tokens (access_routes.cc).
