@@ -73,6 +73,7 @@ Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) 
       f.scope_owners = scope.owners;
       f.scope_campaigns = scope.campaigns;
       f.scope_unowned = scope.unowned;
+      f.scope_unowned_regions = scope.unowned_regions;
     }
   }
   return f;
