@@ -188,13 +188,24 @@ void get_stalled(RouteContext& ctx, const Request& req, Response& res) {
   Json leads = Json::array();
   if (!ctx.services.policy.sees_lead_rows(ctx.principal)) st.oldest.clear();
   for (const StalledLead& l : st.oldest) {
-    leads.push_back({{"id", l.id},
-                     {"stage", stage_name(l.stage)},
-                     {"owner", l.owner.empty() ? Json(nullptr) : Json(l.owner)},
-                     {"region", l.region},
-                     {"campaign", l.campaign},
-                     {"since", format_time(l.since)},
-                     {"days", static_cast<double>(now - l.since) / kMillisPerDay}});
+    Json row = {{"id", l.id},
+                {"stage", stage_name(l.stage)},
+                {"owner", l.owner.empty() ? Json(nullptr) : Json(l.owner)},
+                {"owner_name", nullptr},
+                {"region", l.region},
+                {"campaign", l.campaign},
+                {"since", format_time(l.since)},
+                {"days", static_cast<double>(now - l.since) / kMillisPerDay}};
+    // Named as on every other page: the person, the company, the rep.
+    if (auto rep = ctx.services.router.find_rep(l.owner)) row["owner_name"] = rep->name.empty() ? l.owner : rep->name;
+    if (auto lead = ctx.services.store.get_lead(l.id); lead.ok()) {
+      const std::pair<const char*, const std::string*> names[] = {
+          {"first_name", &lead->first_name}, {"last_name", &lead->last_name},
+          {"company", &lead->company},       {"email", &lead->email}};
+      for (const auto& [key, value] : names) row[key] = value->empty() ? Json(nullptr) : Json(*value);
+      row["grade"] = lead->grade == Grade::kNone ? Json(nullptr) : Json(grade_name(lead->grade));
+    }
+    leads.push_back(std::move(row));
   }
   send_json(res, 200,
             {{"period", period_json(*f)},

@@ -501,6 +501,7 @@ const std::vector<Route>& route_table() {
     };
     for (auto& r : definition_routes()) routes.push_back(std::move(r));
     for (auto& r : lifecycle_routes()) routes.push_back(std::move(r));
+    for (auto& r : desk_routes()) routes.push_back(std::move(r));
     for (auto& r : feedback_routes()) routes.push_back(std::move(r));
     for (auto& r : privacy_routes()) routes.push_back(std::move(r));
     for (auto& r : audit_routes()) routes.push_back(std::move(r));

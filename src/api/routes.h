@@ -59,6 +59,8 @@ std::vector<Route> definition_routes();
 // Transitions, touches on a lead, queue and assignment, teams and reps,
 // outbox and follow-up timers (lifecycle_routes.cc).
 std::vector<Route> lifecycle_routes();
+// The manager's desk and the rep's home (desk_routes.cc).
+std::vector<Route> desk_routes();
 // {"at", "breached", "reassigned", "requeued", "decayed"} of a timer run.
 Json follow_up_json(const FollowUpRun& r, TimePoint now);
 // Feedback links and the campaign feedback view (feedback_routes.cc).
