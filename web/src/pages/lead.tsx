@@ -7,7 +7,7 @@ import { ApiError, get, post, Session } from '../api';
 import { label, title } from '../format';
 import { pathOf } from '../routes';
 import { FeedbackThread, Timeline } from '../lead_timeline';
-import { age, kMoves, Lead, leadName, moment, Timeline as TimelineData } from '../lead_types';
+import { age, kChannels, kMoves, Lead, leadName, moment, Timeline as TimelineData } from '../lead_types';
 import { TableBox } from '../ui/table';
 import { ErrorAlert, Loading } from '../ui/states';
 
@@ -28,7 +28,6 @@ interface Loaded {
 const kSalesSide = ['admin', 'marketing', 'sales_manager', 'sales_rep'];
 const kLeadWorkers = [...kSalesSide, 'vendor'];
 const kManagers = ['admin', 'marketing', 'sales_manager'];
-const kChannels = ['call', 'email', 'mail', 'meeting', 'visit', 'webinar', 'event', 'web', 'social', 'other'];
 
 type Problem = { message: string; field?: string | null } | null;
 const problemOf = (e: unknown): Problem =>
