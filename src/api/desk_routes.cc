@@ -1,9 +1,9 @@
 // The two working views of the sales side (docs/api.md, "The desk and the
 // rep's home"):
-//   GET /api/v1/desk      the manager's desk: the leads waiting for an owner
-//                         or past their follow-up SLA, hot first and most
-//                         urgent first, with totals per grade and pages;
-//                         unqualified leads only when asked for by grade;
+//   GET /api/v1/desk      the manager's desk: the leads waiting for an owner,
+//                         past their follow-up SLA or stalled, hot first
+//                         and most urgent first, with totals per grade and
+//                         pages; unqualified leads only when asked for;
 //   GET /api/v1/me/leads  the signed-in rep's home: their leads due now by
 //                         the SLA clock, today's follow-ups, the recently
 //                         assigned, and their acceptance rate and speed next
@@ -57,72 +57,121 @@ struct DeskEntry {
   int64_t id = 0;
 };
 
-// ?list=waiting|overdue&campaign=&grade=&limit=&cursor=
-void get_desk(RouteContext& ctx, const Request& req, Response& res) {
-  const std::string list = req.has_param("list") ? req.get_param_value("list") : "waiting";
-  if (list != "waiting" && list != "overdue") {
-    return send_error(res, Status(ErrorCode::kInvalidValue, "list is waiting or overdue", "list"));
-  }
-  auto limit = int_param(req, "limit", 25, 1, 200);
-  if (!limit.ok()) return send_error(res, limit.status());
-  auto offset = int_param(req, "cursor", 0, 0, INT64_MAX);
-  if (!offset.ok()) return send_error(res, Status(ErrorCode::kInvalidValue, "not a cursor from a previous page", "cursor"));
-  std::optional<Grade> only;
-  if (req.has_param("grade")) {
-    only = req.get_param_value("grade") == "ungraded" ? std::optional(Grade::kNone)
-                                                      : parse_grade(req.get_param_value("grade"));
-    if (!only) return send_error(res, Status(ErrorCode::kInvalidValue, "grade is hot, warm, cold, ungraded or unqualified", "grade"));
-  }
-  const std::string campaign = req.get_param_value("campaign");
-  if (!campaign.empty() && !ctx.services.campaigns.contains(campaign)) {
-    return send_error(res, Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + campaign + "'", "campaign"));
-  }
-  const TimePoint now = ctx.services.clock.now();
+// One list of the desk as asked for, and what it holds.
+struct DeskQuery {
+  std::string list;  // waiting, overdue or stalled
+  std::string campaign;
+  std::optional<Grade> only;  // else every grade but unqualified
+  int64_t days = 14;          // stalled: no stage change for longer than this
+  TimePoint now = 0;
+  size_t needed = 0;  // entries the page needs at the most (cursor + limit)
+
+  bool listed(Grade g) const { return only ? g == *only : g != Grade::kUnqualified; }
+};
+struct DeskList {
+  std::array<int64_t, kDeskGrades.size()> by_grade{};
+  int64_t total = 0;               // of the listed grades
+  std::vector<DeskEntry> entries;  // at least the first `needed` of them
+};
+
+// Waiting (the queue's filter) and overdue (past the SLA) from the store.
+Result<DeskList> scanned_list(const RouteContext& ctx, const DeskQuery& q) {
   LeadFilter f;
-  if (list == "waiting") {
-    f = Dispatch::queue_filter(campaign);
+  if (q.list == "waiting") {
+    f = Dispatch::queue_filter(q.campaign);
   } else {
-    f.campaign = campaign;
-    f.overdue_at = now;
+    f.campaign = q.campaign;
+    f.overdue_at = q.now;
   }
   f.limit = 0;
   ctx.services.policy.lead_scope(ctx.principal).restrict(f);
-
-  std::array<int64_t, kDeskGrades.size()> by_grade{};
-  std::vector<DeskEntry> shown;
-  Status scanned = ctx.services.store.scan_leads(f, [&](const Lead& l) {
+  DeskList out;
+  LEADLOOP_RETURN_IF_ERROR(ctx.services.store.scan_leads(f, [&](const Lead& l) {
     const int rank = desk_rank(l.grade);
-    by_grade[static_cast<size_t>(rank)]++;
-    const bool listed = only ? l.grade == *only : l.grade != Grade::kUnqualified;
-    if (!listed) return true;
+    out.by_grade[static_cast<size_t>(rank)]++;
+    if (!q.listed(l.grade)) return true;
     // Waiting: the longest waiting first. Overdue: the earliest deadline.
-    const TimePoint urgency = list == "waiting" ? l.created_at : l.sla_due_at.value_or(l.assigned_at.value_or(l.created_at));
-    shown.push_back({rank, urgency, l.id});
+    const TimePoint urgency =
+        q.list == "waiting" ? l.created_at : l.sla_due_at.value_or(l.assigned_at.value_or(l.created_at));
+    out.entries.push_back({rank, urgency, l.id});
     return true;
-  });
-  if (!scanned.ok()) return send_error(res, scanned);
+  }));
+  out.total = static_cast<int64_t>(out.entries.size());
+  return out;
+}
+
+// Stalled: open leads whose stage has not moved for longer than `days`,
+// from the report projection grade by grade, the longest stalled first.
+DeskList stalled_list(const RouteContext& ctx, const DeskQuery& q) {
+  ReportFilter f;
+  if (!q.campaign.empty()) f.campaigns = {q.campaign};
+  restrict_report(ctx, f);
+  DeskList out;
+  for (size_t rank = 0; rank < kDeskGrades.size(); ++rank) {
+    f.grade = kDeskGrades[rank];
+    const bool listed = q.listed(kDeskGrades[rank]);
+    Stalled st = ctx.services.reports.stalled(f, q.now - q.days * kMillisPerDay, GroupBy::kNone, listed ? q.needed : 0);
+    out.by_grade[rank] = st.total;
+    if (!listed) continue;
+    out.total += st.total;
+    for (const StalledLead& l : st.oldest) out.entries.push_back({static_cast<int>(rank), l.since, l.id});
+  }
+  return out;
+}
+
+// ?list=waiting|overdue|stalled&campaign=&grade=&days=&limit=&cursor=
+void get_desk(RouteContext& ctx, const Request& req, Response& res) {
+  DeskQuery q;
+  q.list = req.has_param("list") ? req.get_param_value("list") : "waiting";
+  if (q.list != "waiting" && q.list != "overdue" && q.list != "stalled") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "list is waiting, overdue or stalled", "list"));
+  }
+  auto limit = int_param(req, "limit", 25, 1, 200);
+  if (!limit.ok()) return send_error(res, limit.status());
+  auto offset = int_param(req, "cursor", 0, 0, 1000000);
+  if (!offset.ok()) return send_error(res, Status(ErrorCode::kInvalidValue, "not a cursor from a previous page", "cursor"));
+  auto days = int_param(req, "days", 14, 0, 3650);
+  if (!days.ok()) return send_error(res, days.status());
+  q.days = *days;
+  if (req.has_param("grade")) {
+    const std::string g = req.get_param_value("grade");
+    q.only = g == "ungraded" ? std::optional(Grade::kNone) : parse_grade(g);
+    if (!q.only || g.empty()) {
+      return send_error(res, Status(ErrorCode::kInvalidValue, "grade is hot, warm, cold, ungraded or unqualified", "grade"));
+    }
+  }
+  q.campaign = req.get_param_value("campaign");
+  if (!q.campaign.empty() && !ctx.services.campaigns.contains(q.campaign)) {
+    return send_error(res, Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + q.campaign + "'", "campaign"));
+  }
+  q.now = ctx.services.clock.now();
+  q.needed = static_cast<size_t>(*offset + *limit);
+  Result<DeskList> found = q.list == "stalled" ? Result<DeskList>(stalled_list(ctx, q)) : scanned_list(ctx, q);
+  if (!found.ok()) return send_error(res, found.status());
+  std::vector<DeskEntry>& shown = found->entries;
   std::sort(shown.begin(), shown.end(), [](const DeskEntry& a, const DeskEntry& b) {
     return std::tie(a.rank, a.urgency, a.id) < std::tie(b.rank, b.urgency, b.id);
   });
 
   Json leads = Json::array();
-  const auto total = static_cast<int64_t>(shown.size());
-  for (int64_t i = *offset; i < total && i < *offset + *limit; ++i) {
-    auto lead = ctx.services.store.get_lead(shown[static_cast<size_t>(i)].id);
+  for (size_t i = static_cast<size_t>(*offset); i < shown.size() && i < q.needed; ++i) {
+    auto lead = ctx.services.store.get_lead(shown[i].id);
     if (!lead.ok()) return send_error(res, lead.status());
-    leads.push_back(named_lead(ctx, *lead));
+    Json row = named_lead(ctx, *lead);
+    if (q.list == "stalled") {
+      row["stalled_since"] = format_time(shown[i].urgency);
+      row["stalled_days"] = static_cast<double>(q.now - shown[i].urgency) / kMillisPerDay;
+    }
+    leads.push_back(std::move(row));
   }
   Json grades = Json::object();
-  for (size_t i = 0; i < kDeskGrades.size(); ++i) grades[std::string(grade_key(kDeskGrades[i]))] = by_grade[i];
+  for (size_t i = 0; i < kDeskGrades.size(); ++i) grades[std::string(grade_key(kDeskGrades[i]))] = found->by_grade[i];
+  const int64_t total = found->total;
   Json next = *offset + *limit < total ? Json(std::to_string(*offset + *limit)) : Json(nullptr);
-  send_json(res, 200,
-            {{"list", list},
-             {"as_of", format_time(now)},
-             {"total", total},
-             {"by_grade", grades},
-             {"offset", *offset},
-             {"leads", leads},
-             {"next_cursor", next}});
+  Json body = {{"list", q.list},   {"as_of", format_time(q.now)}, {"total", total}, {"by_grade", grades},
+               {"offset", *offset}, {"leads", leads},              {"next_cursor", next}};
+  if (q.list == "stalled") body["days"] = q.days;
+  send_json(res, 200, body);
 }
 
 // ---- the rep's home -----------------------------------------------------------

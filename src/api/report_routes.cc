@@ -65,17 +65,7 @@ Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) 
     if (!v.ok()) return v.status();
     f.definition_version = *v;
   }
-  // Viewers read every report; others see what their scope holds.
-  if (!ctx.principal.has(Role::kViewer)) {
-    LeadScope scope = ctx.services.policy.lead_scope(ctx.principal);
-    if (!scope.all) {
-      f.scoped = true;
-      f.scope_owners = scope.owners;
-      f.scope_campaigns = scope.campaigns;
-      f.scope_unowned = scope.unowned;
-      f.scope_unowned_regions = scope.unowned_regions;
-    }
-  }
+  restrict_report(ctx, f);
   return f;
 }
 
@@ -436,6 +426,18 @@ void get_leaderboard(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 }  // namespace
+
+void restrict_report(const RouteContext& ctx, ReportFilter& f) {
+  // Viewers read every report; others see what their scope holds.
+  if (ctx.principal.has(Role::kViewer)) return;
+  LeadScope scope = ctx.services.policy.lead_scope(ctx.principal);
+  if (scope.all) return;
+  f.scoped = true;
+  f.scope_owners = scope.owners;
+  f.scope_campaigns = scope.campaigns;
+  f.scope_unowned = scope.unowned;
+  f.scope_unowned_regions = scope.unowned_regions;
+}
 
 std::vector<Route> report_routes() {
   return {

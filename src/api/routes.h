@@ -52,6 +52,9 @@ Result<Lead> visible_lead(const RouteContext& ctx, int64_t id);
 std::vector<Route> access_routes();
 // Reports over the in-memory projection (report_routes.cc).
 std::vector<Route> report_routes();
+// Narrows a report to the caller's lead scope (access/policy.h); a viewer
+// reads every report.
+void restrict_report(const RouteContext& ctx, ReportFilter& f);
 // Goals with approval, pace and projection (goal_routes.cc).
 std::vector<Route> goal_routes();
 // The lead definition's routes (definition_routes.cc).

@@ -234,6 +234,15 @@ TEST_F(DeskApiTest, ATeamManagerSeesAndAssignsTheTeamsLeadsOnly) {
   EXPECT_EQ(overdue.body["leads"][0]["owner_name"], "Erin One");
   EXPECT_EQ(overdue.body["leads"][0]["first_name"], "hal");
   EXPECT_EQ(get("mgr-na", "/api/v1/desk?list=overdue").body["total"], 0);
+  // Stalled since 09:00 (days=0: any time before now): hot first, the
+  // unqualified lead counted and kept off, NA's lead not EMEA's business.
+  Reply stalled = get("mgr-emea", "/api/v1/desk?list=stalled&days=0");
+  ASSERT_EQ(stalled.status, 200) << stalled.text;
+  EXPECT_EQ(ids(stalled.body["leads"]), (std::vector<int64_t>{hot, warm}));
+  EXPECT_EQ(stalled.body["by_grade"]["unqualified"], 1);
+  EXPECT_EQ(stalled.body["leads"][0]["owner_name"], "Erin One");
+  EXPECT_DOUBLE_EQ(stalled.body["leads"][1]["stalled_days"].get<double>(), 5.0 / 24);
+  EXPECT_EQ(ids(get("admin", "/api/v1/desk?list=stalled&days=0").body["leads"]), (std::vector<int64_t>{hot, na, warm}));
   EXPECT_EQ(get("e1", "/api/v1/desk").status, 403);
 }
 

@@ -104,13 +104,13 @@ test('bulk assign moves queued leads to a rep; a refusal shows its reason; lists
   await shoot(page, testInfo, 'desk');
 });
 
-test('the stalled list is the API report, sorts by its columns, and a reassignment asks for a reason', async ({
+test('the stalled list is the API desk, hot first with totals, sorts by its columns, and a reassignment asks for a reason', async ({
   guarded: page,
   leadloop,
 }, testInfo) => {
   await signIn(page, leadloop.url);
   await page.goto(`${leadloop.url}/desk?days=7`);
-  const report = await leadloop.get('/api/v1/reports/stalled?days=7&limit=15'); // the desk's first page
+  const report = await leadloop.get('/api/v1/desk?list=stalled&days=7&limit=15'); // the desk's first page
   expect(report.leads.length).toBeGreaterThan(0);
   const stalled = page.getByRole('region', { name: 'Stalled table' });
   await expect.poll(() => rowIds(page, 'Stalled')).toEqual(report.leads.map((l: any) => l.id));
@@ -119,6 +119,13 @@ test('the stalled list is the API report, sorts by its columns, and a reassignme
   // The column shows 'nobody' for no owner, which sorts as the empty name.
   const owners = async () =>
     (await stalled.locator('tbody tr td:nth-child(5)').allTextContents()).map((t) => (t === 'nobody' ? '' : t));
+  // Hot first, longest stalled first within a grade; the total on top.
+  const order = ['hot', 'warm', 'cold', null];
+  const ranks = report.leads.map((l: any) => order.indexOf(l.grade));
+  expect(ranks).toEqual([...ranks].sort((x: number, y: number) => x - y));
+  expect(report.leads.some((l: any) => l.grade === 'unqualified')).toBe(false);
+  await expect(page.locator('li[data-total="stalled"] strong')).toHaveText(count(report.total));
+  await expect(page.locator('.pager').filter({ hasText: `1–15 of ${count(report.total)}` })).toBeVisible();
   // Named: a person or company for every lead, a rep's name for an owner.
   for (const l of report.leads) {
     if (l.owner_name) await expect(stalled.locator('tbody tr').filter({ has: page.locator(`a[href="/leads/${l.id}"]`) })).toContainText(l.owner_name);

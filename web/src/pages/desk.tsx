@@ -12,30 +12,11 @@ import { age, gradeRank, Lead, leadName, moment, RepLoad } from '../lead_types';
 import { TableBox } from '../ui/table';
 import { Loading } from '../ui/states';
 
-interface StalledLead {
-  id: number;
-  stage: string;
-  owner: string | null;
-  owner_name: string | null;
-  first_name?: string | null;
-  last_name?: string | null;
-  company?: string | null;
-  email?: string | null;
-  grade?: string | null;
-  region: string | null;
-  campaign: string;
-  since: string;
-  days: number;
-}
-interface StalledReport {
-  days: number;
-  stalled: number;
-  leads: StalledLead[];
-}
-
 // A lead as the desk lists it (GET /api/v1/desk): with its owner's name.
 interface DeskLead extends Lead {
   owner_name: string | null;
+  stalled_since?: string; // the stalled list: when the stage last changed
+  stalled_days?: number;
 }
 interface DeskAnswer {
   total: number;
@@ -96,8 +77,6 @@ function leadCell(l: Pick<Lead, 'id' | 'first_name' | 'last_name' | 'company' | 
   );
 }
 
-const stalledName = (l: StalledLead) =>
-  leadName({ id: l.id, first_name: l.first_name ?? null, last_name: l.last_name ?? null, company: l.company ?? null, email: l.email ?? null });
 const ownerCell = (l: { owner: string | null; owner_name: string | null }) => l.owner_name ?? l.owner ?? 'nobody';
 const gradeCell = (g: string | null | undefined) => (g ? title(g) : 'Ungraded');
 
@@ -130,14 +109,14 @@ const kOverdueColumns: Column<DeskLead>[] = [
   { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
 ];
 
-const kStalledColumns: Column<StalledLead>[] = [
-  { key: 'lead', label: 'Lead', value: (l) => stalledName(l).toLowerCase(), show: (l) => leadCell({ ...l, first_name: l.first_name ?? null, last_name: l.last_name ?? null, company: l.company ?? null, email: l.email ?? null }) },
-  { key: 'days', label: 'Stalled', value: (l) => l.days, show: (l) => `${Math.floor(l.days)} days`, num: true },
+const kStalledColumns: Column<DeskLead>[] = [
+  { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
+  { key: 'days', label: 'Stalled', value: (l) => l.stalled_days ?? 0, show: (l) => `${Math.floor(l.stalled_days ?? 0)} days`, num: true },
   { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => title(l.stage) },
   { key: 'owner', label: 'Owner', value: (l) => (l.owner ? ownerCell(l) : ''), show: ownerCell },
   { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
-  { key: 'campaign', label: 'Campaign', value: (l) => l.campaign },
-];
+  { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
+]
 
 // "1–15 of 312"
 function range(list: List<unknown>): string {
@@ -169,7 +148,7 @@ export function Desk({ session }: { session: Session }) {
   const [repsError, setRepsError] = useState('');
   const [waiting, setWaiting] = useState<List<DeskLead>>(kNoList);
   const [overdue, setOverdue] = useState<List<DeskLead>>(kNoList);
-  const [stalled, setStalled] = useState<List<StalledLead>>(kNoList);
+  const [stalled, setStalled] = useState<List<DeskLead>>(kNoList);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   // What the page knows of each selected lead (it may be on another page).
   const [known, setKnown] = useState<Map<number, { name: string; owner: string | null }>>(new Map());
@@ -186,20 +165,11 @@ export function Desk({ session }: { session: Session }) {
   // One page of a list, from `offset`.
   const loadList = useCallback(async (which: ListName, o: DeskOptions, offset: number) => {
     const campaign = o.campaign || undefined;
-    if (which === 'stalled') {
-      setStalled((l) => ({ ...l, loading: true }));
-      try {
-        const r = await get<StalledReport>('/api/v1/reports/stalled' + query({ days: o.days, campaign, limit: Math.min(1000, offset + kPage) }));
-        setStalled({ rows: r.leads.slice(offset), offset, total: r.stalled, byGrade: null, loading: false, error: '' });
-      } catch (e) {
-        setStalled({ ...kNoList, loading: false, error: message(e) });
-      }
-      return;
-    }
-    const set = which === 'waiting' ? setWaiting : setOverdue;
+    const set = which === 'waiting' ? setWaiting : which === 'overdue' ? setOverdue : setStalled;
     set((l) => ({ ...l, loading: true }));
     try {
-      const a = await get<DeskAnswer>('/api/v1/desk' + query({ list: which, campaign, limit: kPage, cursor: offset || undefined }));
+      const days = which === 'stalled' ? o.days : undefined;
+      const a = await get<DeskAnswer>('/api/v1/desk' + query({ list: which, campaign, days, limit: kPage, cursor: offset || undefined }));
       set({ rows: a.leads, offset, total: a.total, byGrade: a.by_grade, loading: false, error: '' });
     } catch (e) {
       set({ ...kNoList, loading: false, error: message(e) });
@@ -240,7 +210,7 @@ export function Desk({ session }: { session: Session }) {
     const rows = [
       ...waiting.rows.map((l) => ({ id: l.id, name: leadName(l), owner: l.owner })),
       ...overdue.rows.map((l) => ({ id: l.id, name: leadName(l), owner: l.owner })),
-      ...stalled.rows.map((l) => ({ id: l.id, name: stalledName(l), owner: l.owner })),
+      ...stalled.rows.map((l) => ({ id: l.id, name: leadName(l), owner: l.owner })),
     ];
     for (const id of ids) {
       if (on) {
@@ -297,7 +267,7 @@ export function Desk({ session }: { session: Session }) {
           <strong>{overdue.loading && !overdue.byGrade ? '…' : count(overdue.total)}</strong> past their follow-up SLA
         </li>
         <li data-total="stalled">
-          <strong>{stalled.loading && stalled.rows.length === 0 ? '…' : count(stalled.total)}</strong> stalled over {opts.days} days
+          <strong>{stalled.loading && !stalled.byGrade ? '…' : count(stalled.total)}</strong> stalled over {opts.days} days
         </li>
       </ul>
 
@@ -355,20 +325,24 @@ export function Desk({ session }: { session: Session }) {
 
         <section class="panel" aria-labelledby="stalled-h">
           <h2 id="stalled-h">Stalled</h2>
-          <p class="sub">In an open stage with no change for more than {opts.days} days, longest first.</p>
+          <p class="sub" data-sub="stalled">
+            In an open stage with no change for more than {opts.days} days: hot first, the longest stalled first.
+            {stalled.byGrade && stalled.total > 0 && ` By grade: ${gradeTotals(stalled.byGrade)}.`}
+            {!!stalled.byGrade?.unqualified && ` ${count(stalled.byGrade.unqualified)} unqualified kept off the desk.`}
+          </p>
           <ListBody list={stalled} what="stalled leads">
             <DeskTable
               name="Stalled"
               rows={stalled.rows}
               columns={kStalledColumns}
               idOf={(l) => l.id}
-              labelOf={(l) => `${stalledName(l)}, ${title(l.stage)}`}
+              labelOf={(l) => `${leadName(l)}, ${title(l.stage)}`}
               selected={selected}
               onSelect={select}
               empty="No lead has stalled that long."
             />
           </ListBody>
-          <Pager list={stalled} name="Stalled" max={1000} onPage={(o) => void loadList('stalled', opts, o)} />
+          <Pager list={stalled} name="Stalled" onPage={(o) => void loadList('stalled', opts, o)} />
         </section>
 
         <RepsPanel reps={reps && teamOf(session) ? reps.filter((r) => r.team === teamOf(session)) : reps} error={repsError} />
@@ -381,16 +355,15 @@ export function Desk({ session }: { session: Session }) {
 }
 
 // "1–15 of 312" with Previous and Next.
-function Pager<R>({ list, name, max, onPage }: { list: List<R>; name: string; max?: number; onPage: (offset: number) => void }) {
+function Pager<R>({ list, name, onPage }: { list: List<R>; name: string; onPage: (offset: number) => void }) {
   if (list.error || list.total <= kPage) return null;
-  const last = Math.min(list.total, max ?? list.total);
   return (
     <nav class="pager" aria-label={`${name} pages`}>
       <button type="button" class="secondary" disabled={list.loading || list.offset === 0} onClick={() => onPage(Math.max(0, list.offset - kPage))}>
         Previous
       </button>
       <span class="pager-range">{range(list)}</span>
-      <button type="button" class="secondary" disabled={list.loading || list.offset + kPage >= last} onClick={() => onPage(list.offset + kPage)}>
+      <button type="button" class="secondary" disabled={list.loading || list.offset + kPage >= list.total} onClick={() => onPage(list.offset + kPage)}>
         Next
       </button>
     </nav>
