@@ -173,10 +173,18 @@ TEST_F(DeskApiTest, MyLeadsHoldsTheSignedInRepsLeadsWithTheirFiguresAndTheTeams)
   EXPECT_EQ(home.body["figures"]["team"]["accepted"], 1);
   EXPECT_EQ(home.body["figures"]["mine"]["median_response_hours"], 0.0);
 
+  // A week without a touch: the accepted lead is due a follow-up today.
+  ASSERT_EQ(post("admin", "/api/v1/clock", R"({"now":"2026-03-09T10:00:00Z"})").status, 200);
+  home = get("e1", "/api/v1/me/leads");
+  EXPECT_EQ(ids(home.body["follow_ups_today"]["leads"]), (std::vector<int64_t>{a}));
+  for (const json& l : home.body["recently_assigned"]["leads"]) EXPECT_NE(l["id"], a) << "assigned 7 days ago";
+
   // The other rep sees their own one lead; a caller without a rep, none.
   Reply other = get("e2", "/api/v1/me/leads");
   ASSERT_EQ(other.status, 200) << other.text;
-  EXPECT_EQ(ids(other.body["due_now"]["leads"]), (std::vector<int64_t>{c}));
+  for (const char* list : {"due_now", "follow_ups_today", "recently_assigned"}) {
+    for (const json& l : other.body[list]["leads"]) EXPECT_EQ(l["owner"], "e2") << list;
+  }
   EXPECT_EQ(get("admin", "/api/v1/me/leads").status, 403);
   EXPECT_EQ(get("mgr-emea", "/api/v1/me/leads").status, 403);
 }
