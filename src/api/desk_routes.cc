@@ -32,7 +32,8 @@ constexpr std::array<Grade, 5> kDeskGrades = {Grade::kHot, Grade::kWarm, Grade::
                                               Grade::kUnqualified};
 
 int desk_rank(Grade g) {
-  return static_cast<int>(std::find(kDeskGrades.begin(), kDeskGrades.end(), g) - kDeskGrades.begin());
+  return static_cast<int>(std::find(kDeskGrades.begin(), kDeskGrades.end(), g) -
+                          kDeskGrades.begin());
 }
 
 std::string_view grade_key(Grade g) { return g == Grade::kNone ? "ungraded" : grade_name(g); }
@@ -91,8 +92,9 @@ Result<DeskList> scanned_list(const RouteContext& ctx, const DeskQuery& q) {
     out.by_grade[static_cast<size_t>(rank)]++;
     if (!q.listed(l.grade)) return true;
     // Waiting: the longest waiting first. Overdue: the earliest deadline.
-    const TimePoint urgency =
-        q.list == "waiting" ? l.created_at : l.sla_due_at.value_or(l.assigned_at.value_or(l.created_at));
+    const TimePoint urgency = q.list == "waiting"
+                                  ? l.created_at
+                                  : l.sla_due_at.value_or(l.assigned_at.value_or(l.created_at));
     out.entries.push_back({rank, urgency, l.id});
     return true;
   }));
@@ -110,11 +112,13 @@ DeskList stalled_list(const RouteContext& ctx, const DeskQuery& q) {
   for (size_t rank = 0; rank < kDeskGrades.size(); ++rank) {
     f.grade = kDeskGrades[rank];
     const bool listed = q.listed(kDeskGrades[rank]);
-    Stalled st = ctx.services.reports.stalled(f, q.now - q.days * kMillisPerDay, GroupBy::kNone, listed ? q.needed : 0);
+    Stalled st = ctx.services.reports.stalled(f, q.now - q.days * kMillisPerDay, GroupBy::kNone,
+                                              listed ? q.needed : 0);
     out.by_grade[rank] = st.total;
     if (!listed) continue;
     out.total += st.total;
-    for (const StalledLead& l : st.oldest) out.entries.push_back({static_cast<int>(rank), l.since, l.id});
+    for (const StalledLead& l : st.oldest)
+      out.entries.push_back({static_cast<int>(rank), l.since, l.id});
   }
   return out;
 }
@@ -124,12 +128,15 @@ void get_desk(RouteContext& ctx, const Request& req, Response& res) {
   DeskQuery q;
   q.list = req.has_param("list") ? req.get_param_value("list") : "waiting";
   if (q.list != "waiting" && q.list != "overdue" && q.list != "stalled") {
-    return send_error(res, Status(ErrorCode::kInvalidValue, "list is waiting, overdue or stalled", "list"));
+    return send_error(
+        res, Status(ErrorCode::kInvalidValue, "list is waiting, overdue or stalled", "list"));
   }
   auto limit = int_param(req, "limit", 25, 1, 200);
   if (!limit.ok()) return send_error(res, limit.status());
   auto offset = int_param(req, "cursor", 0, 0, 1000000);
-  if (!offset.ok()) return send_error(res, Status(ErrorCode::kInvalidValue, "not a cursor from a previous page", "cursor"));
+  if (!offset.ok())
+    return send_error(
+        res, Status(ErrorCode::kInvalidValue, "not a cursor from a previous page", "cursor"));
   auto days = int_param(req, "days", 14, 0, 3650);
   if (!days.ok()) return send_error(res, days.status());
   q.days = *days;
@@ -137,16 +144,19 @@ void get_desk(RouteContext& ctx, const Request& req, Response& res) {
     const std::string g = req.get_param_value("grade");
     q.only = g == "ungraded" ? std::optional(Grade::kNone) : parse_grade(g);
     if (!q.only || g.empty()) {
-      return send_error(res, Status(ErrorCode::kInvalidValue, "grade is hot, warm, cold, ungraded or unqualified", "grade"));
+      return send_error(res, Status(ErrorCode::kInvalidValue,
+                                    "grade is hot, warm, cold, ungraded or unqualified", "grade"));
     }
   }
   q.campaign = req.get_param_value("campaign");
   if (!q.campaign.empty() && !ctx.services.campaigns.contains(q.campaign)) {
-    return send_error(res, Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + q.campaign + "'", "campaign"));
+    return send_error(res, Status(ErrorCode::kUnknownCampaign,
+                                  "no campaign with key '" + q.campaign + "'", "campaign"));
   }
   q.now = ctx.services.clock.now();
   q.needed = static_cast<size_t>(*offset + *limit);
-  Result<DeskList> found = q.list == "stalled" ? Result<DeskList>(stalled_list(ctx, q)) : scanned_list(ctx, q);
+  Result<DeskList> found =
+      q.list == "stalled" ? Result<DeskList>(stalled_list(ctx, q)) : scanned_list(ctx, q);
   if (!found.ok()) return send_error(res, found.status());
   std::vector<DeskEntry>& shown = found->entries;
   std::sort(shown.begin(), shown.end(), [](const DeskEntry& a, const DeskEntry& b) {
@@ -165,11 +175,13 @@ void get_desk(RouteContext& ctx, const Request& req, Response& res) {
     leads.push_back(std::move(row));
   }
   Json grades = Json::object();
-  for (size_t i = 0; i < kDeskGrades.size(); ++i) grades[std::string(grade_key(kDeskGrades[i]))] = found->by_grade[i];
+  for (size_t i = 0; i < kDeskGrades.size(); ++i)
+    grades[std::string(grade_key(kDeskGrades[i]))] = found->by_grade[i];
   const int64_t total = found->total;
   Json next = *offset + *limit < total ? Json(std::to_string(*offset + *limit)) : Json(nullptr);
-  Json body = {{"list", q.list},   {"as_of", format_time(q.now)}, {"total", total}, {"by_grade", grades},
-               {"offset", *offset}, {"leads", leads},              {"next_cursor", next}};
+  Json body = {{"list", q.list},     {"as_of", format_time(q.now)}, {"total", total},
+               {"by_grade", grades}, {"offset", *offset},           {"leads", leads},
+               {"next_cursor", next}};
   if (q.list == "stalled") body["days"] = q.days;
   send_json(res, 200, body);
 }
@@ -177,11 +189,13 @@ void get_desk(RouteContext& ctx, const Request& req, Response& res) {
 // ---- the rep's home -----------------------------------------------------------
 
 constexpr TimePoint kRecentDays = 7;
-constexpr TimePoint kQuietDays = 7;    // an open lead untouched this long is due a follow-up
-constexpr TimePoint kStatsDays = 90;   // the period of the acceptance rate and speed
+constexpr TimePoint kQuietDays = 7;   // an open lead untouched this long is due a follow-up
+constexpr TimePoint kStatsDays = 90;  // the period of the acceptance rate and speed
 constexpr size_t kHomeRows = 50;
 
-bool in_play(Stage s) { return s == Stage::kAccepted || s == Stage::kWorking || s == Stage::kOpportunity; }
+bool in_play(Stage s) {
+  return s == Stage::kAccepted || s == Stage::kWorking || s == Stage::kOpportunity;
+}
 
 // Accepted leads over assigned ones, and the median first answer, of
 // these reps' leads captured in the last kStatsDays; null without any.
@@ -193,20 +207,25 @@ Json rep_figures(const RouteContext& ctx, std::vector<std::string> owners, TimeP
   const auto speed = ctx.services.reports.speed_to_lead(f);
   const int64_t assigned = speed.empty() ? 0 : speed.front().assigned;
   const size_t step = static_cast<size_t>(funnel_step(Stage::kAccepted));
-  const int64_t accepted = funnel.empty() || funnel.front().steps.size() <= step ? 0 : funnel.front().steps[step].reached;
+  const int64_t accepted = funnel.empty() || funnel.front().steps.size() <= step
+                               ? 0
+                               : funnel.front().steps[step].reached;
   const Durations none;
   const Durations& d = speed.empty() ? none : speed.front().response;
   return {{"assigned", assigned},
           {"accepted", accepted},
           {"acceptance_rate", share(accepted, assigned)},
           {"responded", d.count},
-          {"median_response_hours", d.count ? Json(static_cast<double>(d.median_ms) / kMillisPerHour) : Json(nullptr)}};
+          {"median_response_hours",
+           d.count ? Json(static_cast<double>(d.median_ms) / kMillisPerHour) : Json(nullptr)}};
 }
 
 void get_my_leads(RouteContext& ctx, const Request&, Response& res) {
   const std::string me = ctx.principal.binding.rep;
   if (me.empty()) {
-    return send_error(res, Status(ErrorCode::kForbidden, "this is the home of a sales rep; the caller is bound to no rep"));
+    return send_error(res,
+                      Status(ErrorCode::kForbidden,
+                             "this is the home of a sales rep; the caller is bound to no rep"));
   }
   const TimePoint now = ctx.services.clock.now();
   const TimePoint day_end = (now / kMillisPerDay + 1) * kMillisPerDay;
@@ -220,7 +239,8 @@ void get_my_leads(RouteContext& ctx, const Request&, Response& res) {
     if (waiting || in_play(l.stage)) ++open;
     if (waiting) due.push_back(l);
     const TimePoint last = l.last_touch_at.value_or(l.assigned_at.value_or(l.created_at));
-    if (in_play(l.stage) && ((l.decay_at && *l.decay_at < day_end) || now - last >= kQuietDays * kMillisPerDay)) {
+    if (in_play(l.stage) &&
+        ((l.decay_at && *l.decay_at < day_end) || now - last >= kQuietDays * kMillisPerDay)) {
       follow.push_back(l);
     }
     if (l.assigned_at && now - *l.assigned_at <= kRecentDays * kMillisPerDay) recent.push_back(l);
@@ -228,13 +248,19 @@ void get_my_leads(RouteContext& ctx, const Request&, Response& res) {
   });
   if (!scanned.ok()) return send_error(res, scanned);
   auto due_at = [](const Lead& l) { return l.sla_due_at.value_or(INT64_MAX); };
-  std::stable_sort(due.begin(), due.end(), [&](const Lead& a, const Lead& b) { return due_at(a) < due_at(b); });
-  auto touched = [](const Lead& l) { return l.last_touch_at.value_or(l.assigned_at.value_or(l.created_at)); };
-  std::stable_sort(follow.begin(), follow.end(), [&](const Lead& a, const Lead& b) { return touched(a) < touched(b); });
-  std::stable_sort(recent.begin(), recent.end(), [](const Lead& a, const Lead& b) { return *a.assigned_at > *b.assigned_at; });
+  std::stable_sort(due.begin(), due.end(),
+                   [&](const Lead& a, const Lead& b) { return due_at(a) < due_at(b); });
+  auto touched = [](const Lead& l) {
+    return l.last_touch_at.value_or(l.assigned_at.value_or(l.created_at));
+  };
+  std::stable_sort(follow.begin(), follow.end(),
+                   [&](const Lead& a, const Lead& b) { return touched(a) < touched(b); });
+  std::stable_sort(recent.begin(), recent.end(),
+                   [](const Lead& a, const Lead& b) { return *a.assigned_at > *b.assigned_at; });
   auto rows = [&](const std::vector<Lead>& leads) {
     Json out = Json::array();
-    for (size_t i = 0; i < leads.size() && i < kHomeRows; ++i) out.push_back(named_lead(ctx, leads[i]));
+    for (size_t i = 0; i < leads.size() && i < kHomeRows; ++i)
+      out.push_back(named_lead(ctx, leads[i]));
     return out;
   };
   auto rep = ctx.services.router.find_rep(me);
@@ -252,13 +278,19 @@ void get_my_leads(RouteContext& ctx, const Request&, Response& res) {
     team_json["reps"] = static_cast<int64_t>(members.size());
   }
   send_json(res, 200,
-            {{"rep", {{"key", me}, {"name", rep_name(ctx, me)}, {"team", team.empty() ? Json(nullptr) : Json(team)}}},
+            {{"rep",
+              {{"key", me},
+               {"name", rep_name(ctx, me)},
+               {"team", team.empty() ? Json(nullptr) : Json(team)}}},
              {"as_of", format_time(now)},
              {"open", open},
              {"due_now", {{"total", static_cast<int64_t>(due.size())}, {"leads", rows(due)}}},
-             {"follow_ups_today", {{"total", static_cast<int64_t>(follow.size())}, {"leads", rows(follow)}}},
-             {"recently_assigned", {{"total", static_cast<int64_t>(recent.size())}, {"leads", rows(recent)}}},
-             {"figures", {{"days", kStatsDays}, {"mine", rep_figures(ctx, {me}, now)}, {"team", team_json}}}});
+             {"follow_ups_today",
+              {{"total", static_cast<int64_t>(follow.size())}, {"leads", rows(follow)}}},
+             {"recently_assigned",
+              {{"total", static_cast<int64_t>(recent.size())}, {"leads", rows(recent)}}},
+             {"figures",
+              {{"days", kStatsDays}, {"mine", rep_figures(ctx, {me}, now)}, {"team", team_json}}}});
 }
 
 }  // namespace

@@ -48,14 +48,19 @@ class DeskApiTest : public ::testing::Test {
     tokens_["e2"] = testing::create_token(db_, "sales_rep", {"--rep", "e2"});
     tokens_["mgr-emea"] = testing::create_token(db_, "sales_manager", {"--team", "emea"});
     tokens_["mgr-na"] = testing::create_token(db_, "sales_manager", {"--team", "na"});
-    server_ = std::make_unique<ServerProcess>(db_, std::vector<std::string>{"--manual-clock", "2026-03-02T09:00:00Z"});
+    server_ = std::make_unique<ServerProcess>(
+        db_, std::vector<std::string>{"--manual-clock", "2026-03-02T09:00:00Z"});
     ASSERT_EQ(post("admin", "/api/v1/campaigns", R"({"key":"web-1","channel":"web"})").status, 201);
     for (const auto& [team, region] : {std::pair{"emea", "EMEA"}, std::pair{"na", "NA"}}) {
-      ASSERT_EQ(post("admin", "/api/v1/teams", json{{"key", team}, {"region", region}}.dump()).status, 201);
+      ASSERT_EQ(
+          post("admin", "/api/v1/teams", json{{"key", team}, {"region", region}}.dump()).status,
+          201);
     }
-    for (const auto& [rep, name, team] : {std::tuple{"e1", "Erin One", "emea"}, std::tuple{"e2", "Emil Two", "emea"},
-                                          std::tuple{"n1", "Nora One", "na"}}) {
-      Reply r = post("admin", "/api/v1/reps", json{{"key", rep}, {"name", name}, {"team", team}}.dump());
+    for (const auto& [rep, name, team] :
+         {std::tuple{"e1", "Erin One", "emea"}, std::tuple{"e2", "Emil Two", "emea"},
+          std::tuple{"n1", "Nora One", "na"}}) {
+      Reply r =
+          post("admin", "/api/v1/reps", json{{"key", rep}, {"name", name}, {"team", team}}.dump());
       ASSERT_EQ(r.status, 201) << r.text;
     }
     Reply d = post("admin", "/api/v1/definition/versions", kDefinition, "application/yaml");
@@ -64,8 +69,11 @@ class DeskApiTest : public ::testing::Test {
     const json hash = {{"hash", d.body["hash"]}};
     tokens_["marketing"] = testing::create_token(db_, "marketing");
     tokens_["sales"] = testing::create_token(db_, "sales_manager");
-    ASSERT_EQ(post("marketing", "/api/v1/definition/versions/" + v + "/approvals", hash.dump()).status, 201);
-    ASSERT_EQ(post("sales", "/api/v1/definition/versions/" + v + "/approvals", hash.dump()).status, 201);
+    ASSERT_EQ(
+        post("marketing", "/api/v1/definition/versions/" + v + "/approvals", hash.dump()).status,
+        201);
+    ASSERT_EQ(post("sales", "/api/v1/definition/versions/" + v + "/approvals", hash.dump()).status,
+              201);
     ASSERT_EQ(post("admin", "/api/v1/definition/versions/" + v + "/activate", "").status, 200);
   }
 
@@ -79,8 +87,12 @@ class DeskApiTest : public ::testing::Test {
   // A lead captured by the admin; it waits in the queue, nobody's.
   int64_t capture(const std::string& name, const std::string& title, const std::string& region,
                   bool with_company = true) {
-    json lead = {{"email", name + "@desk.example"}, {"first_name", name}, {"last_name", "Test"},
-                 {"title", title},                  {"region", region},   {"source_campaign", "web-1"}};
+    json lead = {{"email", name + "@desk.example"},
+                 {"first_name", name},
+                 {"last_name", "Test"},
+                 {"title", title},
+                 {"region", region},
+                 {"source_campaign", "web-1"}};
     if (with_company) lead["company"] = name + " Co";
     Reply r = post("admin", "/api/v1/leads", lead.dump());
     EXPECT_EQ(r.status, 201) << r.text;
@@ -88,7 +100,8 @@ class DeskApiTest : public ::testing::Test {
     return r.body.value("id", int64_t{0});
   }
   void assign(int64_t lead, const std::string& rep) {
-    Reply r = post("admin", "/api/v1/leads/" + std::to_string(lead) + "/assignment", json{{"rep", rep}}.dump());
+    Reply r = post("admin", "/api/v1/leads/" + std::to_string(lead) + "/assignment",
+                   json{{"rep", rep}}.dump());
     ASSERT_EQ(r.status, 200) << r.text;
   }
   static std::vector<int64_t> ids(const json& leads) {
@@ -112,14 +125,16 @@ class DeskApiTest : public ::testing::Test {
 };
 
 TEST_F(DeskApiTest, ARepTouchesAcceptsAndRejectsTheirOwnLeadsAndNoOneElses) {
-  const int64_t a = capture("ana", "VP", "EMEA"), b = capture("ben", "VP", "EMEA"), c = capture("cai", "VP", "EMEA");
+  const int64_t a = capture("ana", "VP", "EMEA"), b = capture("ben", "VP", "EMEA"),
+                c = capture("cai", "VP", "EMEA");
   assign(a, "e1");
   assign(b, "e1");
   assign(c, "e2");
   const std::string lead = "/api/v1/leads/";
 
   // Their own lead: the touch is logged for the lead's campaign.
-  Reply t = post("e1", lead + std::to_string(a) + "/touches", R"({"channel":"call","outcome":"connected"})");
+  Reply t = post("e1", lead + std::to_string(a) + "/touches",
+                 R"({"channel":"call","outcome":"connected"})");
   ASSERT_EQ(t.status, 201) << t.text;
   EXPECT_EQ(t.body["lead"], a);
   EXPECT_EQ(t.body["campaign"], "web-1");
@@ -129,14 +144,17 @@ TEST_F(DeskApiTest, ARepTouchesAcceptsAndRejectsTheirOwnLeadsAndNoOneElses) {
   Reply accepted = post("e1", lead + std::to_string(a) + "/transitions", R"({"to":"accepted"})");
   ASSERT_EQ(accepted.status, 200) << accepted.text;
   EXPECT_EQ(accepted.body["stage"], "accepted");
-  Reply rejected = post("e1", lead + std::to_string(b) + "/transitions", R"({"to":"rejected","reason":"no_budget"})");
+  Reply rejected = post("e1", lead + std::to_string(b) + "/transitions",
+                        R"({"to":"rejected","reason":"no_budget"})");
   ASSERT_EQ(rejected.status, 200) << rejected.text;
   EXPECT_EQ(rejected.body["stage"], "rejected");
 
   // Another rep's lead does not exist for them, and nothing changes on it.
   EXPECT_EQ(post("e1", lead + std::to_string(c) + "/touches", R"({"channel":"call"})").status, 404);
-  EXPECT_EQ(post("e1", "/api/v1/touches", json{{"lead", c}, {"channel", "call"}}.dump()).status, 422);
-  EXPECT_EQ(post("e1", lead + std::to_string(c) + "/transitions", R"({"to":"accepted"})").status, 404);
+  EXPECT_EQ(post("e1", "/api/v1/touches", json{{"lead", c}, {"channel", "call"}}.dump()).status,
+            422);
+  EXPECT_EQ(post("e1", lead + std::to_string(c) + "/transitions", R"({"to":"accepted"})").status,
+            404);
   EXPECT_EQ(touches_of(c), 0);
   EXPECT_EQ(get("admin", lead + std::to_string(c)).body["stage"], "assigned");
   // A touch without a lead is a capture, which a rep does not make.
@@ -144,7 +162,8 @@ TEST_F(DeskApiTest, ARepTouchesAcceptsAndRejectsTheirOwnLeadsAndNoOneElses) {
 }
 
 TEST_F(DeskApiTest, MyLeadsHoldsTheSignedInRepsLeadsWithTheirFiguresAndTheTeams) {
-  const int64_t a = capture("ana", "VP", "EMEA"), b = capture("ben", "Manager", "EMEA"), c = capture("cai", "VP", "EMEA");
+  const int64_t a = capture("ana", "VP", "EMEA"), b = capture("ben", "Manager", "EMEA"),
+                c = capture("cai", "VP", "EMEA");
   assign(a, "e1");
   assign(b, "e1");
   assign(c, "e2");
@@ -165,7 +184,10 @@ TEST_F(DeskApiTest, MyLeadsHoldsTheSignedInRepsLeadsWithTheirFiguresAndTheTeams)
   EXPECT_EQ(home.body["figures"]["team"]["name"], "emea");
 
   // Accepted: no longer due; the rate follows, the team's with it.
-  ASSERT_EQ(post("e1", "/api/v1/leads/" + std::to_string(a) + "/transitions", R"({"to":"accepted"})").status, 200);
+  ASSERT_EQ(
+      post("e1", "/api/v1/leads/" + std::to_string(a) + "/transitions", R"({"to":"accepted"})")
+          .status,
+      200);
   home = get("e1", "/api/v1/me/leads");
   EXPECT_EQ(ids(home.body["due_now"]["leads"]), (std::vector<int64_t>{b}));
   EXPECT_EQ(home.body["figures"]["mine"]["accepted"], 1);
@@ -177,7 +199,8 @@ TEST_F(DeskApiTest, MyLeadsHoldsTheSignedInRepsLeadsWithTheirFiguresAndTheTeams)
   ASSERT_EQ(post("admin", "/api/v1/clock", R"({"now":"2026-03-09T10:00:00Z"})").status, 200);
   home = get("e1", "/api/v1/me/leads");
   EXPECT_EQ(ids(home.body["follow_ups_today"]["leads"]), (std::vector<int64_t>{a}));
-  for (const json& l : home.body["recently_assigned"]["leads"]) EXPECT_NE(l["id"], a) << "assigned 7 days ago";
+  for (const json& l : home.body["recently_assigned"]["leads"])
+    EXPECT_NE(l["id"], a) << "assigned 7 days ago";
 
   // The other rep sees their own one lead; a caller without a rep, none.
   Reply other = get("e2", "/api/v1/me/leads");
@@ -199,9 +222,11 @@ TEST_F(DeskApiTest, ATeamManagerSeesAndAssignsTheTeamsLeadsOnly) {
   ASSERT_EQ(desk.status, 200) << desk.text;
   EXPECT_EQ(ids(desk.body["leads"]), (std::vector<int64_t>{hot, warm}));
   EXPECT_EQ(desk.body["total"], 2);
-  EXPECT_EQ(desk.body["by_grade"], json({{"hot", 1}, {"warm", 1}, {"cold", 0}, {"ungraded", 0}, {"unqualified", 1}}));
+  EXPECT_EQ(desk.body["by_grade"],
+            json({{"hot", 1}, {"warm", 1}, {"cold", 0}, {"ungraded", 0}, {"unqualified", 1}}));
   EXPECT_EQ(desk.body["next_cursor"], nullptr);
-  EXPECT_EQ(ids(get("mgr-emea", "/api/v1/desk?grade=unqualified").body["leads"]), (std::vector<int64_t>{unqualified}));
+  EXPECT_EQ(ids(get("mgr-emea", "/api/v1/desk?grade=unqualified").body["leads"]),
+            (std::vector<int64_t>{unqualified}));
   // Pages of one.
   Reply first = get("mgr-emea", "/api/v1/desk?limit=1");
   EXPECT_EQ(ids(first.body["leads"]), (std::vector<int64_t>{hot}));
@@ -213,26 +238,36 @@ TEST_F(DeskApiTest, ATeamManagerSeesAndAssignsTheTeamsLeadsOnly) {
   EXPECT_EQ(ids(get("mgr-na", "/api/v1/desk").body["leads"]), (std::vector<int64_t>{na}));
   EXPECT_EQ(ids(get("admin", "/api/v1/desk").body["leads"]), (std::vector<int64_t>{hot, na, warm}));
   // The queue, the lead list and the lead itself agree.
-  EXPECT_EQ(ids(get("mgr-emea", "/api/v1/queue").body["leads"]), (std::vector<int64_t>{warm, hot, unqualified}));
-  EXPECT_EQ(ids(get("mgr-emea", "/api/v1/leads").body["leads"]), (std::vector<int64_t>{warm, hot, unqualified}));
+  EXPECT_EQ(ids(get("mgr-emea", "/api/v1/queue").body["leads"]),
+            (std::vector<int64_t>{warm, hot, unqualified}));
+  EXPECT_EQ(ids(get("mgr-emea", "/api/v1/leads").body["leads"]),
+            (std::vector<int64_t>{warm, hot, unqualified}));
   EXPECT_EQ(get("mgr-emea", "/api/v1/reports/funnel").body["groups"][0]["leads"], 3);
   EXPECT_EQ(get("mgr-emea", "/api/v1/leads/" + std::to_string(na)).status, 404);
 
   // Assigning the NA lead is refused as unknown; the EMEA one goes.
-  Reply bulk = post("mgr-emea", "/api/v1/assignments", json{{"leads", {na, hot}}, {"rep", "e1"}}.dump());
+  Reply bulk =
+      post("mgr-emea", "/api/v1/assignments", json{{"leads", {na, hot}}, {"rep", "e1"}}.dump());
   ASSERT_EQ(bulk.status, 200) << bulk.text;
   EXPECT_EQ(bulk.body["assigned"], 1);
   EXPECT_EQ(bulk.body["results"][0]["lead"], na);
   EXPECT_EQ(bulk.body["results"][0]["error"]["code"], "not_found");
   EXPECT_EQ(bulk.body["results"][1]["owner"], "e1");
-  Reply only_hidden = post("mgr-emea", "/api/v1/assignments", json{{"leads", {na}}, {"rep", "e1"}}.dump());
+  Reply only_hidden =
+      post("mgr-emea", "/api/v1/assignments", json{{"leads", {na}}, {"rep", "e1"}}.dump());
   ASSERT_EQ(only_hidden.status, 200) << only_hidden.text;
   EXPECT_EQ(only_hidden.body["refused"], 1);
   EXPECT_EQ(only_hidden.body["results"][0]["error"]["code"], "not_found");
-  EXPECT_EQ(post("mgr-emea", "/api/v1/leads/" + std::to_string(na) + "/assignment", R"({"rep":"e1"})").status, 404);
+  EXPECT_EQ(
+      post("mgr-emea", "/api/v1/leads/" + std::to_string(na) + "/assignment", R"({"rep":"e1"})")
+          .status,
+      404);
   EXPECT_EQ(get("admin", "/api/v1/leads/" + std::to_string(na)).body["owner"], nullptr);
   // Nor to another team's rep.
-  EXPECT_EQ(post("mgr-emea", "/api/v1/leads/" + std::to_string(warm) + "/assignment", R"({"rep":"n1"})").status, 403);
+  EXPECT_EQ(
+      post("mgr-emea", "/api/v1/leads/" + std::to_string(warm) + "/assignment", R"({"rep":"n1"})")
+          .status,
+      403);
 
   // Past the hot SLA: on the overdue list, named, for EMEA only.
   ASSERT_EQ(post("admin", "/api/v1/clock", R"({"now":"2026-03-02T14:00:00Z"})").status, 200);
@@ -250,7 +285,8 @@ TEST_F(DeskApiTest, ATeamManagerSeesAndAssignsTheTeamsLeadsOnly) {
   EXPECT_EQ(stalled.body["by_grade"]["unqualified"], 1);
   EXPECT_EQ(stalled.body["leads"][0]["owner_name"], "Erin One");
   EXPECT_DOUBLE_EQ(stalled.body["leads"][1]["stalled_days"].get<double>(), 5.0 / 24);
-  EXPECT_EQ(ids(get("admin", "/api/v1/desk?list=stalled&days=0").body["leads"]), (std::vector<int64_t>{hot, na, warm}));
+  EXPECT_EQ(ids(get("admin", "/api/v1/desk?list=stalled&days=0").body["leads"]),
+            (std::vector<int64_t>{hot, na, warm}));
   EXPECT_EQ(get("e1", "/api/v1/desk").status, 403);
 }
 
