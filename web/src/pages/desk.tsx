@@ -307,6 +307,7 @@ export function Desk({ session }: { session: Session }) {
           <p class="sub">
             Assigned, the deadline passed, and the owner has not answered yet.
             {overdue.byGrade && overdue.total > 0 && ` By grade: ${gradeTotals(overdue.byGrade)}.`}
+            {!!overdue.byGrade?.unqualified && ` ${count(overdue.byGrade.unqualified)} unqualified kept off the desk.`}
           </p>
           <ListBody list={overdue} what="leads past their SLA">
             <DeskTable
