@@ -55,7 +55,7 @@ Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text)
 bool campaign_matches(const ReportFilter& f, const Campaign& c);
 
 // The dimensions a report can be split by.
-enum class GroupBy : uint8_t { kNone, kCampaign, kChannel, kVendor, kRegion, kOwner, kTeam, kGrade, kCaptureWeek };
+enum class GroupBy : uint8_t { kNone, kCampaign, kChannel, kVendor, kRegion, kOwner, kTeam, kGrade, kCaptureWeek, kCaptureMonth };
 std::optional<GroupBy> parse_group_by(std::string_view name);  // "campaign", "channel", ...
 // The names parse_group_by takes, for messages: "campaign, channel, ...".
 std::string_view group_by_names();

@@ -125,7 +125,13 @@ test('the stalled list is the API desk, hot first with totals, sorts by its colu
   expect(ranks).toEqual([...ranks].sort((x: number, y: number) => x - y));
   expect(report.leads.some((l: any) => l.grade === 'unqualified')).toBe(false);
   await expect(page.locator('li[data-total="stalled"] strong')).toHaveText(count(report.total));
-  await expect(page.locator('.pager').filter({ hasText: `1–15 of ${count(report.total)}` })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Stalled pages' })).toContainText(`Page 1 · ${count(report.total)} in all`);
+  // The next page is the API's next page.
+  const second = await leadloop.get(`/api/v1/desk?list=stalled&days=7&limit=15&cursor=${report.next_cursor}`);
+  await page.getByRole('navigation', { name: 'Stalled pages' }).getByRole('button', { name: 'Next' }).click();
+  await expect.poll(() => rowIds(page, 'Stalled')).toEqual(second.leads.map((l: any) => l.id));
+  await page.getByRole('navigation', { name: 'Stalled pages' }).getByRole('button', { name: 'Previous' }).click();
+  await expect.poll(() => rowIds(page, 'Stalled')).toEqual(report.leads.map((l: any) => l.id));
   // Named: a person or company for every lead, a rep's name for an owner.
   for (const l of report.leads) {
     if (l.owner_name) await expect(stalled.locator('tbody tr').filter({ has: page.locator(`a[href="/leads/${l.id}"]`) })).toContainText(l.owner_name);

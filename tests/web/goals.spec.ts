@@ -92,15 +92,17 @@ test('a vendor-scoped goal needs the vendor\'s approval too, given by the vendor
   browser,
   leadloop,
 }, testInfo) => {
-  const vendorKey = (await leadloop.get('/api/v1/campaigns')).campaigns.find((c: any) => c.vendor === 'Partnerly')?.vendor;
-  expect(vendorKey).toBe('Partnerly');
+  // The demo's vendor user works for the telemarketing vendor.
+  const kVendor = 'CallPro Inc';
+  const vendorKey = (await leadloop.get('/api/v1/campaigns')).campaigns.find((c: any) => c.vendor === kVendor && c.channel === 'telemarketing')?.vendor;
+  expect(vendorKey).toBe(kVendor);
   await openGoals(page, leadloop.url, 'maria');
-  const name = `Partnerly goal ${Date.now()}`;
-  await setGoal(page, { name, target: '12', vendor: 'Partnerly' });
+  const name = `CallPro goal ${Date.now()}`;
+  await setGoal(page, { name, target: '12', vendor: kVendor });
   let { li, goal } = await card(page, leadloop, name);
   await expect(li.locator('[data-side="vendor"]')).toContainText('pending');
   // Marketing speaks for the client side only.
-  await expect(li.getByRole('button', { name: /Approve for Partnerly/ })).toHaveCount(0);
+  await expect(li.getByRole('button', { name: `Approve for ${kVendor}` })).toHaveCount(0);
   await li.getByRole('button', { name: /Approve for the client side/ }).click();
   await expect(li.locator('[data-side="client"]')).toContainText('approved by user:maria');
   ({ goal } = await card(page, leadloop, name));
@@ -112,12 +114,12 @@ test('a vendor-scoped goal needs the vendor\'s approval too, given by the vendor
   await expect(vli.locator('[data-side="vendor"]')).toContainText('pending');
   await expect(vli.getByRole('button', { name: /client side/ })).toHaveCount(0);
   await scan(vendor.page, testInfo, 'goals-vendor');
-  await vli.getByRole('button', { name: /Approve for Partnerly/ }).click();
+  await vli.getByRole('button', { name: `Approve for ${kVendor}` }).click();
   await expect(vendor.page.locator('section[aria-labelledby="active-h"]').locator(`li[data-goal="${goal.id}"]`)).toBeVisible();
   await expect(vli.locator('[data-side="vendor"]')).toContainText('approved by user:vendor');
   // The vendor's form is fixed to its own vendor.
   await vendor.page.getByText('New goal').click();
-  await expect(vendor.page.getByLabel('Vendor')).toHaveValue('Partnerly');
+  await expect(vendor.page.getByLabel('Vendor')).toHaveValue(kVendor);
   await shoot(vendor.page, testInfo, 'goals-vendor');
   await vendor.context.close();
 

@@ -108,7 +108,7 @@ export function DefinitionView({ doc, headingLevel = 2 }: { doc: DefinitionDoc; 
         ) : (
           <p class="decay">Warm leads do not decay.</p>
         )}
-        <p class="sub">Decay and SLAs are agreed policy; Leadloop does not apply them yet.</p>
+        <p class="sub">Leadloop applies the active version's decay and SLAs: a breach is recorded on the lead and the team's manager is told.</p>
       </section>
 
       <section class="def-section" aria-label="Score">

@@ -11,6 +11,7 @@ import { Column, DeskTable } from '../desk_table';
 import { age, gradeRank, Lead, leadName, moment, RepLoad } from '../lead_types';
 import { TableBox } from '../ui/table';
 import { Loading } from '../ui/states';
+import { kFirstPage, Pager, Paging } from '../ui/pager';
 
 // A lead as the desk lists it (GET /api/v1/desk): with its owner's name.
 interface DeskLead extends Lead {
@@ -41,13 +42,14 @@ interface AssignAnswer {
 // all (and per grade), and its state.
 interface List<R> {
   rows: R[];
-  offset: number;
+  paging: Paging; // this page's cursor and the ones before
+  next: string | null;
   total: number;
   byGrade: Record<string, number> | null;
   loading: boolean;
   error: string;
 }
-const kNoList = { rows: [], offset: 0, total: 0, byGrade: null, loading: true, error: '' };
+const kNoList = { rows: [], paging: kFirstPage, next: null, total: 0, byGrade: null, loading: true, error: '' };
 const kPage = 15;
 const kStalledDays = [3, 7, 14, 30, 90];
 type ListName = 'waiting' | 'overdue' | 'stalled';
@@ -118,12 +120,6 @@ const kStalledColumns: Column<DeskLead>[] = [
   { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
 ]
 
-// "1–15 of 312"
-function range(list: List<unknown>): string {
-  if (list.total === 0) return 'none';
-  return `${count(list.offset + 1)}–${count(list.offset + list.rows.length)} of ${count(list.total)}`;
-}
-
 function gradeTotals(byGrade: Record<string, number> | null): string {
   if (!byGrade) return '';
   const parts = ['hot', 'warm', 'cold', 'ungraded'].filter((g) => byGrade[g]).map((g) => `${count(byGrade[g])} ${g}`);
@@ -162,23 +158,23 @@ export function Desk({ session }: { session: Session }) {
       .catch((e) => setRepsError(message(e)));
   }, []);
 
-  // One page of a list, from `offset`.
-  const loadList = useCallback(async (which: ListName, o: DeskOptions, offset: number) => {
+  // One page of a list.
+  const loadList = useCallback(async (which: ListName, o: DeskOptions, paging: Paging) => {
     const campaign = o.campaign || undefined;
     const set = which === 'waiting' ? setWaiting : which === 'overdue' ? setOverdue : setStalled;
     set((l) => ({ ...l, loading: true }));
     try {
       const days = which === 'stalled' ? o.days : undefined;
-      const a = await get<DeskAnswer>('/api/v1/desk' + query({ list: which, campaign, days, limit: kPage, cursor: offset || undefined }));
-      set({ rows: a.leads, offset, total: a.total, byGrade: a.by_grade, loading: false, error: '' });
+      const a = await get<DeskAnswer>('/api/v1/desk' + query({ list: which, campaign, days, limit: kPage, cursor: paging.cursor || undefined }));
+      set({ rows: a.leads, paging, next: a.next_cursor, total: a.total, byGrade: a.by_grade, loading: false, error: '' });
     } catch (e) {
       set({ ...kNoList, loading: false, error: message(e) });
     }
   }, []);
 
   const loadLists = useCallback(
-    (o: DeskOptions, offsets: Record<ListName, number> = { waiting: 0, overdue: 0, stalled: 0 }) => {
-      for (const which of ['waiting', 'overdue', 'stalled'] as ListName[]) void loadList(which, o, offsets[which]);
+    (o: DeskOptions, pages: Record<ListName, Paging> = { waiting: kFirstPage, overdue: kFirstPage, stalled: kFirstPage }) => {
+      for (const which of ['waiting', 'overdue', 'stalled'] as ListName[]) void loadList(which, o, pages[which]);
     },
     [loadList],
   );
@@ -224,7 +220,7 @@ export function Desk({ session }: { session: Session }) {
   };
 
   const done = () => {
-    loadLists(opts, { waiting: 0, overdue: 0, stalled: stalled.offset });
+    loadLists(opts, { waiting: kFirstPage, overdue: kFirstPage, stalled: stalled.paging });
     loadReps();
   };
 
@@ -299,7 +295,9 @@ export function Desk({ session }: { session: Session }) {
               empty="No lead is waiting for an owner."
             />
           </ListBody>
-          <Pager list={waiting} name="Waiting for an owner" onPage={(o) => void loadList('waiting', opts, o)} />
+          {!waiting.error && (
+            <Pager label="Waiting for an owner pages" paging={waiting.paging} next={waiting.next} total={waiting.total} onChange={(p) => void loadList('waiting', opts, p)} />
+          )}
         </section>
 
         <section class="panel" aria-labelledby="overdue-h">
@@ -321,7 +319,9 @@ export function Desk({ session }: { session: Session }) {
               empty="No lead is past its follow-up SLA."
             />
           </ListBody>
-          <Pager list={overdue} name="Past their follow-up SLA" onPage={(o) => void loadList('overdue', opts, o)} />
+          {!overdue.error && (
+            <Pager label="Past their follow-up SLA pages" paging={overdue.paging} next={overdue.next} total={overdue.total} onChange={(p) => void loadList('overdue', opts, p)} />
+          )}
         </section>
 
         <section class="panel" aria-labelledby="stalled-h">
@@ -343,7 +343,9 @@ export function Desk({ session }: { session: Session }) {
               empty="No lead has stalled that long."
             />
           </ListBody>
-          <Pager list={stalled} name="Stalled" onPage={(o) => void loadList('stalled', opts, o)} />
+          {!stalled.error && (
+            <Pager label="Stalled pages" paging={stalled.paging} next={stalled.next} total={stalled.total} onChange={(p) => void loadList('stalled', opts, p)} />
+          )}
         </section>
 
         <RepsPanel reps={reps && teamOf(session) ? reps.filter((r) => r.team === teamOf(session)) : reps} error={repsError} />
@@ -352,22 +354,6 @@ export function Desk({ session }: { session: Session }) {
         Leads in {session.login}'s scope{session.team ? ` (team ${session.team}: its reps' leads and the unowned leads of its region)` : ''}.
       </p>
     </>
-  );
-}
-
-// "1–15 of 312" with Previous and Next.
-function Pager<R>({ list, name, onPage }: { list: List<R>; name: string; onPage: (offset: number) => void }) {
-  if (list.error || list.total <= kPage) return null;
-  return (
-    <nav class="pager" aria-label={`${name} pages`}>
-      <button type="button" class="secondary" disabled={list.loading || list.offset === 0} onClick={() => onPage(Math.max(0, list.offset - kPage))}>
-        Previous
-      </button>
-      <span class="pager-range">{range(list)}</span>
-      <button type="button" class="secondary" disabled={list.loading || list.offset + kPage >= list.total} onClick={() => onPage(list.offset + kPage)}>
-        Next
-      </button>
-    </nav>
   );
 }
 
