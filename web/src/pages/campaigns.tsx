@@ -64,18 +64,18 @@ function credited(d: Data, credit: AttributionRow | undefined, m: AttributionMod
 }
 
 const kColumns: Column[] = [
-  { key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost, show: (r) => money(r.cost) },
+  { key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost, show: (r) => money(r.cost, r.currency) },
   { key: 'leads', label: 'Leads', numeric: true, value: (r) => r.leads, show: (r) => count(r.leads) },
   { key: 'qualified', label: 'Qualified', numeric: true, value: (r) => r.qualified, show: (r) => count(r.qualified) },
   { key: 'accepted', label: 'Accepted', numeric: true, value: (r) => r.accepted, show: (r) => count(r.accepted) },
   { key: 'won', label: 'Won', numeric: true, value: (r) => r.won, show: (r) => count(r.won) },
-  { key: 'revenue', label: 'Revenue', numeric: true, value: (r) => r.revenue, show: (r) => money(r.revenue) },
+  { key: 'revenue', label: 'Revenue', numeric: true, value: (r) => r.revenue, show: (r) => money(r.revenue, r.currency) },
   {
     key: 'cpql',
     label: 'Cost per qualified',
     numeric: true,
     value: (r) => r.cost_per_qualified_lead,
-    show: (r) => money(r.cost_per_qualified_lead),
+    show: (r) => money(r.cost_per_qualified_lead, r.currency),
   },
   { key: 'roi', label: 'ROI', numeric: true, value: (r) => r.roi, show: (r) => share(r.roi) },
   { key: 'touches', label: 'Touches', numeric: true, value: (r) => r.touches, show: (r) => count(r.touches) },
@@ -196,7 +196,7 @@ export function Campaigns({ session }: { session: Session }) {
           <p class="sub">
             {count(rows.length)} campaigns · leads captured {periodText(period)} · attributed revenue by{' '}
             {modelLabel.toLowerCase()}
-            {data.attribution.revenue !== null ? ` (${money(data.attribution.revenue)} won in all)` : ''}
+            {data.attribution.revenue !== null ? ` (${money(data.attribution.revenue, oneCurrency(rows))} won in all)` : ''}
           </p>
           {rows.length === 0 ? (
             <p>No campaign yet.</p>
@@ -241,7 +241,7 @@ export function Campaigns({ session }: { session: Session }) {
                           </td>
                         ))}
                         <td class="num" data-col="attributed">
-                          {money(credited(data, credit, model))}
+                          {money(credited(data, credit, model), r.currency)}
                         </td>
                       </tr>
                     );
@@ -266,6 +266,12 @@ function periodText(p: Period): string {
   if (!from && !to) return 'at any time';
   if (from && to) return `from ${from} to ${to}`;
   return from ? `from ${from}` : `before ${to}`;
+}
+
+// The currency of a sum over campaigns: theirs when they share one.
+function oneCurrency(rows: CampaignRow[]): string | undefined {
+  const all = [...new Set(rows.map((r) => r.currency))];
+  return all.length === 1 ? all[0] : undefined;
 }
 
 function currencies(rows: CampaignRow[]): string {

@@ -3,7 +3,7 @@
 // follow-up speed or accepted leads, over a capture period kept in the URL.
 import { useCallback, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
-import { count, hours, share } from '../format';
+import { count, duration, DurationScale, scaleOf, share } from '../format';
 import { pathOf } from '../routes';
 import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, setUrlParams, useUrlChanges } from '../campaign_shared';
 import { Loading, ProblemAlert, useLoad } from '../ui/states';
@@ -138,14 +138,15 @@ const kSourceCols: NumCol<SourceRow>[] = [
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
 ];
 
-const kRepCols: NumCol<RepRow>[] = [
+// One duration scale for the whole table (format.ts scaleOf).
+const repCols = (scale: DurationScale): NumCol<RepRow>[] => [
   { col: 'conversion', label: 'Conversion', cell: (r) => share(r.conversion) },
-  { col: 'median', label: 'Median answer', cell: (r) => hours(r.response.median_hours) },
+  { col: 'median', label: 'Median answer', cell: (r) => duration(r.response.median_hours, scale) },
   { col: 'accepted', label: 'Accepted', cell: (r) => count(r.accepted) },
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
   { col: 'assigned', label: 'Assigned', cell: (r) => count(r.assigned) },
   { col: 'responded', label: 'Answered', cell: (r) => count(r.responded) },
-  { col: 'p90', label: 'p90 answer', cell: (r) => hours(r.response.p90_hours) },
+  { col: 'p90', label: 'p90 answer', cell: (r) => duration(r.response.p90_hours, scale) },
   { col: 'sla_breached', label: 'SLA breaches', cell: (r) => count(r.sla_breached) },
 ];
 
@@ -201,6 +202,7 @@ function SourceBoard({
 }
 
 function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Map<string, string>; rankLabel: string }) {
+  const cols = repCols(scaleOf(board.rows.flatMap((r) => [r.response.median_hours, r.response.p90_hours])));
   return (
     <section class="panel board reps-board" aria-labelledby="reps-h" data-board="reps">
       <h2 id="reps-h">Reps by {rankLabel.toLowerCase()}</h2>
@@ -216,7 +218,7 @@ function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Ma
                   Rank
                 </th>
                 <th scope="col">Rep</th>
-                <NumHeaders cols={kRepCols} />
+                <NumHeaders cols={cols} />
               </tr>
             </thead>
             <tbody>
@@ -231,7 +233,7 @@ function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Ma
                       {r.team ?? ''}
                     </span>
                   </th>
-                  <NumCells cols={kRepCols} row={r} />
+                  <NumCells cols={cols} row={r} />
                 </tr>
               ))}
             </tbody>

@@ -11,6 +11,7 @@ import { GoalsPanel } from '../panels/goals';
 import { LeaksPanel } from '../panels/leaks';
 import { SpeedPanel } from '../panels/speed';
 import { Loading } from '../ui/states';
+import { kSetters } from './goals';
 
 export interface OverviewData {
   funnel: FunnelReport;
@@ -69,7 +70,7 @@ export function Overview({ session }: { session: Session }) {
       if (asked !== current.current) return; // the filters changed meanwhile
       setData(d);
       setError(null);
-      setUpdated(new Date().toLocaleTimeString('en-GB'));
+      setUpdated(new Date().toISOString().slice(11, 19) + ' UTC');
     } catch (e) {
       if (asked !== current.current) return;
       setData(null); // no figures of other filters under these
@@ -116,7 +117,7 @@ export function Overview({ session }: { session: Session }) {
       )}
       {data ? (
         <div class="panels">
-          <GoalsPanel goals={data.goals} filters={filters} />
+          <GoalsPanel goals={data.goals} filters={filters} maySet={session.roles.some((r) => kSetters.includes(r))} />
           <FunnelPanel funnel={data.funnel} />
           <LeaksPanel leaks={data.leaks} />
           <SpeedPanel speed={data.speed} />
