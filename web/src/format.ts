@@ -81,6 +81,16 @@ export function utc(iso: string | null | undefined, seconds = false): string {
   return iso.slice(0, 10) + ' ' + iso.slice(11, seconds ? 19 : 16) + ' UTC';
 }
 
+// Capture periods of the reports' by=week (from a Monday) and by=month
+// (from the 1st): the start of the period `step` periods after `start`
+// ("2026-09-28", 'week', -1 -> "2026-09-21").
+export type Bucket = 'week' | 'month';
+export function nextStart(start: string, by: Bucket, step = 1): string {
+  const d = new Date(start + 'T00:00:00Z');
+  if (by === 'week') return new Date(d.getTime() + step * 7 * 86400000).toISOString().slice(0, 10);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + step, 1)).toISOString().slice(0, 10);
+}
+
 // The UTC date `offset` days from `today` (negative: before), "YYYY-MM-DD".
 export const dayFrom = (offset: number, today = new Date()) =>
   new Date(today.getTime() + offset * 86400000).toISOString().slice(0, 10);
