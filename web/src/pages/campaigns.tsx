@@ -30,6 +30,7 @@ import {
   useUrlChanges,
 } from '../campaign_shared';
 import { CampaignForm } from '../campaign_form';
+import { Bar, BarChart } from '../bar_chart';
 import { Loading, ProblemAlert } from '../ui/states';
 
 interface Data {
@@ -198,6 +199,7 @@ export function Campaigns({ session }: { session: Session }) {
             {modelLabel.toLowerCase()}
             {data.attribution.revenue !== null ? ` (${money(data.attribution.revenue, oneCurrency(rows))} won in all)` : ''}
           </p>
+          {rows.length > 0 && <CampaignCharts rows={data.report.campaigns} />}
           {rows.length === 0 ? (
             <p>No campaign yet.</p>
           ) : (
@@ -277,4 +279,42 @@ function oneCurrency(rows: CampaignRow[]): string | undefined {
 function currencies(rows: CampaignRow[]): string {
   const all = [...new Set(rows.map((r) => r.currency))];
   return all.length ? ` (${all.join(', ')})` : '';
+}
+
+// ROI and cost per qualified lead as bars, best first; campaigns without the
+// figure (no cost, no qualified lead, a vendor's view) are left out and counted.
+function CampaignCharts({ rows }: { rows: CampaignRow[] }) {
+  const bars = (value: (r: CampaignRow) => number | null, text: (r: CampaignRow) => string, order: 1 | -1): Bar[] =>
+    rows
+      .filter((r) => value(r) !== null)
+      .sort((a, b) => order * (value(a)! - value(b)!))
+      .map((r) => ({ key: r.campaign, name: r.name, value: value(r)!, text: text(r) }));
+  const roi = bars((r) => r.roi, (r) => share(r.roi), -1);
+  const cpql = bars((r) => r.cost_per_qualified_lead, (r) => money(r.cost_per_qualified_lead, r.currency), 1);
+  const left = (n: number, why: string) => (n < rows.length ? ` ${rows.length - n} without ${why} left out.` : '');
+  if (roi.length === 0 && cpql.length === 0) return null;
+  return (
+    <div class="bar-charts">
+      <div>
+        <h3>ROI</h3>
+        {roi.length ? (
+          <BarChart label="ROI per campaign, highest first" bars={roi} caption={`Highest first.${left(roi.length, 'a cost')}`} />
+        ) : (
+          <p>No campaign has a cost to judge its ROI.</p>
+        )}
+      </div>
+      <div>
+        <h3>Cost per qualified lead</h3>
+        {cpql.length ? (
+          <BarChart
+            label="Cost per qualified lead per campaign, cheapest first"
+            bars={cpql}
+            caption={`Cheapest first.${left(cpql.length, 'a qualified lead')}`}
+          />
+        ) : (
+          <p>No campaign has a qualified lead yet.</p>
+        )}
+      </div>
+    </div>
+  );
 }
