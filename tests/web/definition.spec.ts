@@ -4,6 +4,7 @@
 // backtest, the accuracy report and its "was this a lead?" review queue.
 import type { Browser, Page } from '@playwright/test';
 import { count, expect, getAs, scan, shoot, signIn, test } from './fixtures';
+import { person } from '../../web/src/format';
 
 const kShare = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 const share = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kShare.format(x));
@@ -38,7 +39,7 @@ async function expectApprovals(page: Page, approvals: any[], valid: 'yes' | 'no'
   for (const a of approvals) {
     const row = page.locator(`table.approvals tr[data-side="${a.side}"][data-valid="${valid}"]`).filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText(a.actor);
+    await expect(row).toContainText(person(a.actor));
   }
 }
 
@@ -50,11 +51,11 @@ async function expectVoided(page: Page, voided: any[]) {
   for (const a of voided) {
     const row = page
       .locator(`table.approvals tr[data-side="${a.side}"][data-valid="no"]`)
-      .filter({ hasText: a.actor })
+      .filter({ hasText: person(a.actor) })
       .filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
     await expect(row.locator('.signed-at')).toHaveText(at(a.at));
-    await expect(row.locator('.voided-by')).toHaveText(a.voided_by);
+    await expect(row.locator('.voided-by')).toHaveText(person(a.voided_by));
     await expect(row.locator('.voided-at')).toHaveText(at(a.voided_at));
   }
 }
