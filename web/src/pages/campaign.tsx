@@ -123,7 +123,7 @@ export function CampaignPage({ session, campaignKey }: { session: Session; campa
           </dl>
         </section>
         {row && <Figures row={row} />}
-        <CampaignGoals goals={data.goals} />
+        <CampaignGoals goals={data.goals} currency={facts.currency} />
       </div>
       <WeeksPanel weeks={data.weeks} />
       {readsFeedback && <FeedbackPanel feedback={feedback} problem={feedbackProblem} />}
@@ -320,7 +320,7 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
   );
 }
 
-function CampaignGoals({ goals }: { goals: Goal[] }) {
+function CampaignGoals({ goals, currency }: { goals: Goal[]; currency: string }) {
   return (
     <section class="panel" aria-labelledby="cgoals-h">
       <h2 id="cgoals-h">Its goals</h2>
@@ -335,7 +335,7 @@ function CampaignGoals({ goals }: { goals: Goal[] }) {
               <span class="goal-name">{g.name}</span>{' '}
               <span class={'status ' + g.progress.status}>{label(g.progress.status)}</span>
               <span class="cell-sub">
-                {amount(g.progress.actual, g.unit)} of {amount(g.target, g.unit)} · {date(g.starts_at)} to {date(g.ends_at)}
+                {amount(g.progress.actual, g.unit, currency)} of {amount(g.target, g.unit, currency)} · {date(g.starts_at)} to {date(g.ends_at)}
               </span>
             </li>
           ))}
