@@ -271,7 +271,7 @@ test('the audit viewer shows GET /api/v1/audit, its filters narrow it as the API
   const signIns = first.entries.filter((e: any) => e.record === 'user:admin');
   expect(signIns.length).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Clear' }).click();
-  await page.getByRole('link', { name: 'Only entries about user:admin' }).first().click();
+  await page.getByRole('link', { name: 'Only entries about user admin' }).first().click();
   await expect(page).toHaveURL(/record=user%3Aadmin/);
   await expect(page.getByLabel('Record (exact)')).toHaveValue('user:admin');
   await expectAuditRows(page, (await leadloop.get('/api/v1/audit?limit=50&record=user:admin')).entries);

@@ -36,6 +36,7 @@ const kCases: [string, () => string, string][] = [
   ['durations in one scale', () => [29, 72].map((h) => duration(h, scaleOf([29, 72]))).join(' / '), '1.2 days / 3 days'],
   ['a short duration in a long scale', () => duration(0.5, 'days'), '<0.1 days'],
   ['one duration alone', () => hours(0.5), '30 min'],
+  ['one day', () => duration(24, 'days'), '1 day'],
   ['a gain', () => delta(3), '+3'],
   ['a loss', () => delta(-2), '−2'],
   ['no change', () => delta(0), '±0'],

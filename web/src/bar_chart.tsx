@@ -10,13 +10,13 @@ export interface Bar {
   text: string; // the figure as the table shows it
 }
 
-const kWidth = 640;
-const kNameWidth = 190;
-const kTextWidth = 80;
+const kWidth = 520;
+const kNameWidth = 170;
+const kTextWidth = 72;
 const kRow = 24;
 const kBar = 15;
 
-const short = (s: string, n = 28) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+const short = (s: string, n = 24) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 export function BarChart({ label, bars, caption }: { label: string; bars: Bar[]; caption?: string }) {
   if (bars.length === 0) return null;
@@ -29,7 +29,7 @@ export function BarChart({ label, bars, caption }: { label: string; bars: Bar[];
   const height = bars.length * kRow + 4;
   return (
     <figure class="bar-chart" data-chart={label}>
-      <svg viewBox={`0 0 ${kWidth} ${height}`} role="img" aria-label={`${label}; the table has the numbers`}>
+      <svg viewBox={`0 0 ${kWidth} ${height}`} width={kWidth} height={height} role="img" aria-label={`${label}; the table has the numbers`}>
         {bars.map((b, i) => {
           const y = 2 + i * kRow;
           const x = Math.min(zero, xOf(b.value));

@@ -52,8 +52,12 @@ export function duration(h: number | null | undefined, scale: DurationScale): st
   if (h === null || h === undefined) return '–';
   const v = scale === 'min' ? h * 60 : scale === 'h' ? h : h / 24;
   const text = v > 0 && v < 0.05 ? '<0.1' : kDecimal.format(v);
-  return `${text} ${scale}`;
+  return `${text} ${text === '1' && scale === 'days' ? 'day' : scale}`;
 }
+// The hours from `iso` to now, for a table of ages in one scale
+// (duration(hoursSince(x), scaleOf(all)) ); null for none.
+export const hoursSince = (iso: string | null | undefined, now = Date.now()) =>
+  iso ? Math.max(0, (now - Date.parse(iso)) / 3600000) : null;
 // One duration alone, in its own scale.
 export const hours = (h: number | null | undefined) => duration(h, scaleOf([h]));
 
