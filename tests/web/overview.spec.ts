@@ -2,7 +2,7 @@
 // updates without reload, user-supplied text shown as text.
 import { expect, count, shoot, signIn, test } from './fixtures';
 import type { Page } from '@playwright/test';
-import { delta, nextStart } from '../../web/src/format';
+import { amount, delta, nextStart } from '../../web/src/format';
 
 async function expectFunnel(page: Page, funnel: any) {
   const steps = funnel.groups[0].steps;
@@ -129,20 +129,20 @@ test('goals show the progress, expected, projected and status of GET /api/v1/goa
     ids.push(goal.id);
   }
   await signIn(page, leadloop.url);
-  const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
   const statusText = (s: string) => s.replaceAll('_', ' ');
   for (const id of ids) {
     const g = await leadloop.get(`/api/v1/goals/${id}`);
     const item = page.locator(`li[data-goal="${id}"]`);
     await expect(item.getByRole('heading')).toHaveText(g.name);
     await expect(item.locator('.status')).toHaveText(statusText(g.progress.status));
-    await expect(item.locator('dd').nth(0)).toHaveText(`${fmt.format(g.progress.actual)} of ${fmt.format(g.target)}`);
+    await expect(item.locator('dd').nth(0)).toHaveText(`${amount(g.progress.actual, g.unit)} of ${amount(g.target, g.unit)}`);
     if (g.progress.elapsed === 1) {
-      await expect(item.locator('dd').nth(1)).toHaveText(fmt.format(g.progress.expected));
-      await expect(item.locator('dd').nth(2)).toHaveText(fmt.format(g.progress.projected));
+      await expect(item.locator('dd').nth(1)).toHaveText(amount(g.progress.expected, g.unit));
+      await expect(item.locator('dd').nth(2)).toHaveText(amount(g.progress.projected, g.unit));
     } else {
-      await expect(item.locator('dd').nth(1)).toHaveText(/^[\d,.]+$/);
-      await expect(item.locator('dd').nth(2)).toHaveText(/^[\d,.]+$/);
+      // Whole counts, never "85.8".
+      await expect(item.locator('dd').nth(1)).toHaveText(/^[\d,]+$/);
+      await expect(item.locator('dd').nth(2)).toHaveText(/^[\d,]+$/);
     }
   }
   // A region filter hides a goal scoped to another region (global_setup.ts
@@ -240,4 +240,30 @@ test('over time: the filtered period against the same length of time before it',
   await page.getByLabel('Per', { exact: true }).selectOption('month');
   await expect(page).toHaveURL(/by=month/);
   await expect(page.locator('[data-versus="latest"] h3')).toHaveText('2026-06 against 2026-05');
+});
+
+test('with no goal in view, the goals panel leads to the goal form, or says who sets goals', async ({
+  guarded: page,
+  browser,
+  leadloop,
+}, testInfo) => {
+  // A capture period years back: no goal's period meets it.
+  const empty = '/overview?period=custom&from=2020-01-01&to=2020-02-01';
+  await signIn(page, leadloop.url, 'maria');
+  await page.goto(leadloop.url + empty);
+  const panel = page.locator('section.goals');
+  await expect(panel).toContainText('No goal in this view');
+  await expect(panel).not.toContainText('/api/v1');
+  await shoot(page, testInfo, 'overview-no-goal');
+  await panel.getByRole('link', { name: 'Set a goal' }).click();
+  await expect(page).toHaveURL(/\/goals\?new/);
+  await expect(page.getByLabel('Goal name')).toBeVisible();
+
+  const context = await browser.newContext();
+  const viewer = await context.newPage();
+  await signIn(viewer, leadloop.url, 'viewer');
+  await viewer.goto(leadloop.url + empty);
+  await expect(viewer.locator('section.goals')).toContainText('Marketing and sales set goals together on the goals page');
+  await expect(viewer.locator('section.goals').getByRole('link', { name: 'Set a goal' })).toHaveCount(0);
+  await context.close();
 });
