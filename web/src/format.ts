@@ -71,9 +71,9 @@ export function amount(x: number | null | undefined, unit: string, currency = kD
 
 // A signed change: "+3", "−2", "±0" (money: "+$1,200").
 export function delta(d: number, format: (n: number) => string = count): string {
-  if (Math.round(d) === 0 && format === count) return '±0';
-  if (d === 0) return '±0';
-  return (d > 0 ? '+' : '−') + format(Math.abs(d));
+  const size = format(Math.abs(d));
+  if (size === format(0)) return '±0';
+  return (d > 0 ? '+' : '−') + size;
 }
 
 // Dates and times, one form everywhere: "2026-03-16" and

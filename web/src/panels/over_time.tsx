@@ -38,8 +38,11 @@ interface Props {
   comparison: Comparison | null;
 }
 
-export function OverTimePanel({ by, onBy, report, problem, comparison }: Props) {
+export function OverTimePanel({ by: asked, onBy, report, problem, comparison }: Props) {
   const [all, setAll] = useState(false);
+  // The figures' own unit: until the answer for a newly chosen one comes,
+  // the last answer is shown as what it is.
+  const by: Bucket = report?.by === 'month' || report?.by === 'week' ? report.by : asked;
   const groups = report?.groups ?? [];
   const at = useMemo(() => new Map(groups.map((g) => [g.group, g])), [report]);
   // Every period from the first to the last, one without a capture at 0.
@@ -67,7 +70,7 @@ export function OverTimePanel({ by, onBy, report, problem, comparison }: Props) 
         <h2 id="time-h">Over time</h2>
         <div class="field inline">
           <label for="f-by">Per</label>
-          <select id="f-by" value={by} onChange={(e) => onBy(e.currentTarget.value as Bucket)}>
+          <select id="f-by" value={asked} onChange={(e) => onBy(e.currentTarget.value as Bucket)}>
             <option value="week">week</option>
             <option value="month">month</option>
           </select>
