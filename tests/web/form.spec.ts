@@ -118,4 +118,5 @@ test('money shows its currency sign on the campaigns, a campaign and a won lead'
   const win = events.find((e: any) => e.type === 'stage_changed' && e.payload.to === 'won');
   await page.goto(`${leadloop.url}/leads/${won.id}`);
   await expect(page.locator(`ol.timeline`)).toContainText(`revenue ${moneyCents(win.payload.revenue_cents)}`);
+  await shoot(page, testInfo, 'lead-won');
 });

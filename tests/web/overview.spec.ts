@@ -212,7 +212,7 @@ for (const by of ['week', 'month'] as const) {
     await expect(page.getByLabel('Per', { exact: true })).toHaveValue(by);
     await expect(page.locator('section.over-time tr[data-group]').first()).toBeVisible();
     await expect.poll(() => overTimeDiffs(page, leadloop, query, by), { timeout: 15_000 }).toEqual([]);
-    if (by === 'week') await shoot(page, testInfo, 'overview-over-time');
+    await shoot(page, testInfo, `overview-per-${by}`);
   });
 }
 
