@@ -254,7 +254,7 @@ export function Campaigns({ session }: { session: Session }) {
           )}
           <p class="sub campaigns-note">
             Amounts in each campaign's currency{currencies(rows)}. Cost per qualified: cost / qualified leads. ROI is (revenue − cost) / cost. Attribution credits
-            the revenue of won leads to every campaign that touched them (docs/reports.md).
+            the revenue of won leads to every campaign that touched them.
           </p>
         </section>
       )}
