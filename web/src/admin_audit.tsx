@@ -196,7 +196,7 @@ export function AuditTab({ actors }: { actors: string[] }) {
         <datalist id="au-actions">
           {['POST', 'PUT', 'GET', 'POST /api/v1/users', 'PUT /api/v1/users/{login}', 'POST /api/v1/tokens', 'POST /api/v1/session', 'GET /api/v1/exports'].map(
             (a) => (
-              <option key={a} value={a} />
+              <option key={a} value={a} label={a.includes(' ') ? actionText(a) : undefined} />
             ),
           )}
         </datalist>
