@@ -4,6 +4,7 @@
 // backtest, the accuracy report and its "was this a lead?" review queue.
 import type { Browser, Page } from '@playwright/test';
 import { count, expect, getAs, scan, shoot, signIn, test } from './fixtures';
+import { person } from '../../web/src/format';
 
 const kShare = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 const share = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kShare.format(x));
@@ -38,7 +39,7 @@ async function expectApprovals(page: Page, approvals: any[], valid: 'yes' | 'no'
   for (const a of approvals) {
     const row = page.locator(`table.approvals tr[data-side="${a.side}"][data-valid="${valid}"]`).filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText(a.actor);
+    await expect(row).toContainText(person(a.actor));
   }
 }
 
@@ -50,11 +51,11 @@ async function expectVoided(page: Page, voided: any[]) {
   for (const a of voided) {
     const row = page
       .locator(`table.approvals tr[data-side="${a.side}"][data-valid="no"]`)
-      .filter({ hasText: a.actor })
+      .filter({ hasText: person(a.actor) })
       .filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
     await expect(row.locator('.signed-at')).toHaveText(at(a.at));
-    await expect(row.locator('.voided-by')).toHaveText(a.voided_by);
+    await expect(row.locator('.voided-by')).toHaveText(person(a.voided_by));
     await expect(row.locator('.voided-at')).toHaveText(at(a.voided_at));
   }
 }
@@ -192,7 +193,7 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   for (const p of [maria, sam]) {
     await expect(p.locator('.current-hash')).toHaveText(short(edited.hash));
     await expectVoided(p, edited.voided_approvals);
-    await expect(p.locator('table.approvals tr[data-valid="no"] .voided-by')).toHaveText(['user:sam', 'user:sam']);
+    await expect(p.locator('table.approvals tr[data-valid="no"] .voided-by')).toHaveText(['sam', 'sam']);
     await expect(p.locator('table.approvals tr[data-valid="yes"]')).toHaveCount(0);
     await expect(p.locator('.signoff-status')).toHaveText(/Needs sign-off from marketing and sales/);
     await expect(p.locator('.edited-note')).toContainText('voided');
@@ -334,7 +335,7 @@ test('the accuracy page equals the API, and an answer moves a lead to reviewed',
   const done = page.locator(`table.reviewed tr[data-lead="${item.lead}"]`);
   await expect(done.locator('.answer')).toHaveText('Was a lead');
   await expect(done.locator('.note')).toHaveText('budget came back later');
-  await expect(done.locator('.reviewer')).toHaveText('user:sam');
+  await expect(done.locator('.reviewer')).toHaveText('sam');
   await expect(row).toHaveCount(0);
 
   const after = await leadloop.get(`/api/v1/definition/accuracy?${kPeriod}`);

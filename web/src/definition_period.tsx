@@ -5,7 +5,7 @@
 // (?from=&to=); the fields show the dates the report used.
 import { useEffect, useState } from 'preact/hooks';
 import { query } from './api';
-import { dayFrom } from './format';
+import { dayFrom, utc } from './format';
 
 export interface Period {
   from: string; // YYYY-MM-DD or ''
@@ -108,6 +108,5 @@ export function PeriodPicker({
 
 // "2026-01-01T00:00:00.000Z" .. "2026-12-01T01:09:42.377Z" as the API used it.
 export function periodWords(from: string, to: string): string {
-  const d = (iso: string) => iso.slice(0, 10) + ' ' + iso.slice(11, 16);
-  return `Leads captured from ${d(from)} up to ${d(to)} UTC`;
+  return `Leads captured from ${utc(from)} up to ${utc(to)}`;
 }

@@ -5,7 +5,7 @@
 // one the API picks the latest with outcomes and the fields show it.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, query, Session } from '../api';
-import { count, label, share, title } from '../format';
+import { count, label, person, share, title } from '../format';
 import { pathOf } from '../routes';
 import { Accuracy as Report, Disagreement, mayReview, when } from '../definition_types';
 import { kOutcomeNote, OutcomesTable } from '../definition_outcomes';
@@ -149,7 +149,7 @@ function Reviewed({ items }: { items: Disagreement[] }) {
               <DisagreementCells d={d} />
               <td class="answer">{d.answer ? (d.answer.was_lead ? 'Was a lead' : 'Not a lead') : '–'}</td>
               <td class="note">{d.answer?.note || '–'}</td>
-              <td class="reviewer">{d.answer?.reviewer ?? '–'}</td>
+              <td class="reviewer">{d.answer?.reviewer ? person(d.answer.reviewer) : '–'}</td>
               <td class="at">{when(d.answer?.at)}</td>
             </tr>
           ))}

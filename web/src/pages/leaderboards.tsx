@@ -3,11 +3,12 @@
 // follow-up speed or accepted leads, over a capture period kept in the URL.
 import { useCallback, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
-import { count, hours, share } from '../format';
+import { count, duration, DurationScale, scaleOf, share } from '../format';
 import { pathOf } from '../routes';
 import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, setUrlParams, useUrlChanges } from '../campaign_shared';
 import { Loading, ProblemAlert, useLoad } from '../ui/states';
 import { NumCells, NumCol, NumHeaders, TableBox } from '../ui/table';
+import { Bar, BarChart } from '../bar_chart';
 
 interface SourceRow {
   vendor?: string;
@@ -123,7 +124,7 @@ export function Leaderboards({ session }: { session: Session }) {
         <div class="panels boards">
           <SourceBoard id="vendors" title="Vendors by accepted leads" what="Vendor" board={data.vendors} names={data.names} />
           <SourceBoard id="campaigns" title="Campaigns by accepted leads" what="Campaign" board={data.campaigns} names={data.names} />
-          <RepBoard board={data.reps} names={data.repNames} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
+          <RepBoard board={data.reps} names={data.repNames} rank={rank} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
         </div>
       )}
     </>
@@ -138,14 +139,15 @@ const kSourceCols: NumCol<SourceRow>[] = [
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
 ];
 
-const kRepCols: NumCol<RepRow>[] = [
+// One duration scale for the whole table (format.ts scaleOf).
+const repCols = (scale: DurationScale): NumCol<RepRow>[] => [
   { col: 'conversion', label: 'Conversion', cell: (r) => share(r.conversion) },
-  { col: 'median', label: 'Median answer', cell: (r) => hours(r.response.median_hours) },
+  { col: 'median', label: 'Median answer', cell: (r) => duration(r.response.median_hours, scale) },
   { col: 'accepted', label: 'Accepted', cell: (r) => count(r.accepted) },
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
   { col: 'assigned', label: 'Assigned', cell: (r) => count(r.assigned) },
   { col: 'responded', label: 'Answered', cell: (r) => count(r.responded) },
-  { col: 'p90', label: 'p90 answer', cell: (r) => hours(r.response.p90_hours) },
+  { col: 'p90', label: 'p90 answer', cell: (r) => duration(r.response.p90_hours, scale) },
   { col: 'sla_breached', label: 'SLA breaches', cell: (r) => count(r.sla_breached) },
 ];
 
@@ -168,39 +170,66 @@ function SourceBoard({
       {board.rows.length === 0 ? (
         <p>Nobody to rank in this period.</p>
       ) : (
-        <TableBox label={title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  Rank
-                </th>
-                <th scope="col">{what}</th>
-                <NumHeaders cols={kSourceCols} />
-              </tr>
-            </thead>
-            <tbody>
-              {board.rows.map((r) => {
-                const key = r.campaign ?? r.vendor ?? '';
-                return (
-                  <tr key={key} data-row={key}>
-                    <td class="num rank">{r.rank}</td>
-                    <th scope="row" class="who">
-                      {r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house'}
-                    </th>
-                    <NumCells cols={kSourceCols} row={r} />
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableBox>
+        <>
+          <BoardChart
+            label={title}
+            bars={board.rows.map((r) => {
+              const key = r.campaign ?? r.vendor ?? '';
+              return { key, name: r.campaign ? (names.get(key) ?? key) : key || 'in-house', value: r.accepted, text: count(r.accepted) };
+            })}
+          />
+          <TableBox label={title}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">
+                    Rank
+                  </th>
+                  <th scope="col">{what}</th>
+                  <NumHeaders cols={kSourceCols} />
+                </tr>
+              </thead>
+              <tbody>
+                {board.rows.map((r) => {
+                  const key = r.campaign ?? r.vendor ?? '';
+                  return (
+                    <tr key={key} data-row={key}>
+                      <td class="num rank">{r.rank}</td>
+                      <th scope="row" class="who">
+                        {r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house'}
+                      </th>
+                      <NumCells cols={kSourceCols} row={r} />
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableBox>
+        </>
       )}
     </section>
   );
 }
 
-function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Map<string, string>; rankLabel: string }) {
+function RepBoard({
+  board,
+  names,
+  rank,
+  rankLabel,
+}: {
+  board: Board<RepRow>;
+  names: Map<string, string>;
+  rank: string;
+  rankLabel: string;
+}) {
+  const scale = scaleOf(board.rows.flatMap((r) => [r.response.median_hours, r.response.p90_hours]));
+  const cols = repCols(scale);
+  const metric = (r: RepRow): [number | null, string] =>
+    rank === 'speed'
+      ? [r.response.median_hours, duration(r.response.median_hours, scale)]
+      : rank === 'accepted'
+        ? [r.accepted, count(r.accepted)]
+        : [r.conversion, share(r.conversion)];
   return (
     <section class="panel board reps-board" aria-labelledby="reps-h" data-board="reps">
       <h2 id="reps-h">Reps by {rankLabel.toLowerCase()}</h2>
@@ -208,36 +237,57 @@ function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Ma
       {board.rows.length === 0 ? (
         <p>No lead went to a rep in this period.</p>
       ) : (
-        <TableBox label={`Reps by ${rankLabel.toLowerCase()}`}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  Rank
-                </th>
-                <th scope="col">Rep</th>
-                <NumHeaders cols={kRepCols} />
-              </tr>
-            </thead>
-            <tbody>
-              {board.rows.map((r) => (
-                <tr key={r.rep} data-row={r.rep}>
-                  <td class="num rank">{r.rank}</td>
-                  <th scope="row" class="who">
-                    {names.get(r.rep) ?? r.rep}
-                    <span class="cell-sub">
-                      {names.has(r.rep) ? r.rep : ''}
-                      {names.has(r.rep) && r.team ? ' · ' : ''}
-                      {r.team ?? ''}
-                    </span>
+        <>
+          <BoardChart
+            label={`Reps by ${rankLabel.toLowerCase()}`}
+            bars={board.rows
+              .filter((r) => metric(r)[0] !== null)
+              .map((r) => ({ key: r.rep, name: names.get(r.rep) ?? r.rep, value: metric(r)[0]!, text: metric(r)[1] }))}
+          />
+          <TableBox label={`Reps by ${rankLabel.toLowerCase()}`}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">
+                    Rank
                   </th>
-                  <NumCells cols={kRepCols} row={r} />
+                  <th scope="col">Rep</th>
+                  <NumHeaders cols={cols} />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+              </thead>
+              <tbody>
+                {board.rows.map((r) => (
+                  <tr key={r.rep} data-row={r.rep}>
+                    <td class="num rank">{r.rank}</td>
+                    <th scope="row" class="who">
+                      {names.get(r.rep) ?? r.rep}
+                      <span class="cell-sub">
+                        {names.has(r.rep) ? r.rep : ''}
+                        {names.has(r.rep) && r.team ? ' · ' : ''}
+                        {r.team ?? ''}
+                      </span>
+                    </th>
+                    <NumCells cols={cols} row={r} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableBox>
+        </>
       )}
     </section>
+  );
+}
+
+// A board's ranking as bars, in the board's order: the first 15 rows.
+const kChartRows = 15;
+function BoardChart({ label, bars }: { label: string; bars: Bar[] }) {
+  const shown = bars.slice(0, kChartRows);
+  return (
+    <BarChart
+      label={label}
+      bars={shown}
+      caption={bars.length > kChartRows ? `The first ${kChartRows} of ${bars.length}, in the board's order.` : undefined}
+    />
   );
 }
