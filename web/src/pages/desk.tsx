@@ -4,11 +4,11 @@
 import { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, query, Session } from '../api';
-import { count, title } from '../format';
+import { count, duration, DurationScale, hoursSince, scaleOf, title } from '../format';
 import { Campaign } from '../reports';
 import { pathOf } from '../routes';
 import { Column, DeskTable } from '../desk_table';
-import { age, gradeRank, Lead, leadName, moment, RepLoad } from '../lead_types';
+import { gradeRank, Lead, leadName, moment, RepLoad } from '../lead_types';
 import { TableBox } from '../ui/table';
 import { Loading } from '../ui/states';
 import { kFirstPage, Pager, Paging } from '../ui/pager';
@@ -82,17 +82,18 @@ function leadCell(l: Pick<Lead, 'id' | 'first_name' | 'last_name' | 'company' | 
 const ownerCell = (l: { owner: string | null; owner_name: string | null }) => l.owner_name ?? l.owner ?? 'nobody';
 const gradeCell = (g: string | null | undefined) => (g ? title(g) : 'Ungraded');
 
-const kQueueColumns: Column<DeskLead>[] = [
+// Ages and stalls in one scale per table (format.ts scaleOf), from its rows.
+const queueColumns = (scale: DurationScale): Column<DeskLead>[] => [
   { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
   { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
-  { key: 'age', label: 'Waiting', value: (l) => Date.parse(l.created_at) * -1, show: (l) => age(l.created_at), num: true },
+  { key: 'age', label: 'Waiting', value: (l) => Date.parse(l.created_at) * -1, show: (l) => duration(hoursSince(l.created_at), scale), num: true },
   { key: 'score', label: 'Score', value: (l) => l.score, num: true },
   { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
   { key: 'region', label: 'Region', value: (l) => l.region ?? '' },
   { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => title(l.stage) },
 ];
 
-const kOverdueColumns: Column<DeskLead>[] = [
+const overdueColumns = (scale: DurationScale): Column<DeskLead>[] => [
   { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
   { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
   { key: 'owner', label: 'Owner', value: (l) => ownerCell(l), show: ownerCell },
@@ -107,13 +108,13 @@ const kOverdueColumns: Column<DeskLead>[] = [
       </>
     ),
   },
-  { key: 'age', label: 'Assigned', value: (l) => -Date.parse(l.assigned_at ?? l.created_at), show: (l) => age(l.assigned_at) + ' ago', num: true },
+  { key: 'age', label: 'Assigned', value: (l) => -Date.parse(l.assigned_at ?? l.created_at), show: (l) => `${duration(hoursSince(l.assigned_at), scale)} ago`, num: true },
   { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
 ];
 
-const kStalledColumns: Column<DeskLead>[] = [
+const stalledColumns = (scale: DurationScale): Column<DeskLead>[] => [
   { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
-  { key: 'days', label: 'Stalled', value: (l) => l.stalled_days ?? 0, show: (l) => `${Math.floor(l.stalled_days ?? 0)} days`, num: true },
+  { key: 'days', label: 'Stalled', value: (l) => l.stalled_days ?? 0, show: (l) => duration((l.stalled_days ?? 0) * 24, scale), num: true },
   { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => title(l.stage) },
   { key: 'owner', label: 'Owner', value: (l) => (l.owner ? ownerCell(l) : ''), show: ownerCell },
   { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
@@ -287,7 +288,7 @@ export function Desk({ session }: { session: Session }) {
             <DeskTable
               name="Waiting for an owner"
               rows={waiting.rows}
-              columns={kQueueColumns}
+              columns={queueColumns(scaleOf(waiting.rows.map((l) => hoursSince(l.created_at))))}
               idOf={(l) => l.id}
               labelOf={leadName}
               selected={selected}
@@ -311,7 +312,7 @@ export function Desk({ session }: { session: Session }) {
             <DeskTable
               name="Past their follow-up SLA"
               rows={overdue.rows}
-              columns={kOverdueColumns}
+              columns={overdueColumns(scaleOf(overdue.rows.map((l) => hoursSince(l.assigned_at))))}
               idOf={(l) => l.id}
               labelOf={leadName}
               selected={selected}
@@ -335,7 +336,7 @@ export function Desk({ session }: { session: Session }) {
             <DeskTable
               name="Stalled"
               rows={stalled.rows}
-              columns={kStalledColumns}
+              columns={stalledColumns(scaleOf(stalled.rows.map((l) => (l.stalled_days ?? 0) * 24)))}
               idOf={(l) => l.id}
               labelOf={(l) => `${leadName(l)}, ${title(l.stage)}`}
               selected={selected}

@@ -4,7 +4,7 @@
 // acceptance rate and speed next to their team's. One column at 375 px.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, post, Session } from '../api';
-import { count, hours, label, share, title } from '../format';
+import { count, duration, hours, label, scaleOf, share, title } from '../format';
 import { kChannels, kMoves, Lead, leadName, moment } from '../lead_types';
 import { pathOf } from '../routes';
 import { ErrorAlert, Loading, Problem, problemOf, ProblemAlert } from '../ui/states';
@@ -120,6 +120,7 @@ export function MyLeadsPage({ session }: { session: Session }) {
 
 function FiguresPanel({ data }: { data: MyLeads }) {
   const { mine, team, days } = data.figures;
+  const scale = scaleOf([mine.median_response_hours, team?.median_response_hours]);
   return (
     <section class="panel" aria-labelledby="figures-h">
       <h2 id="figures-h">You and your team</h2>
@@ -151,8 +152,8 @@ function FiguresPanel({ data }: { data: MyLeads }) {
           </tr>
           <tr data-figure="speed">
             <th scope="row">Median first answer</th>
-            <td class="num">{hours(mine.median_response_hours)}</td>
-            <td class="num">{team ? hours(team.median_response_hours) : '–'}</td>
+            <td class="num">{duration(mine.median_response_hours, scale)}</td>
+            <td class="num">{team ? duration(team.median_response_hours, scale) : '–'}</td>
           </tr>
         </tbody>
       </table>
