@@ -14,7 +14,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 bool LeadScope::allows(const Lead& l) const {
   if (all) return true;
-  if (unowned && l.owner.empty()) return true;
+  if (unowned && l.owner.empty() && (unowned_regions.empty() || contains(unowned_regions, l.region))) return true;
   if (!l.owner.empty() && contains(owners, l.owner)) return true;
   return contains(campaigns, l.source_campaign);
 }
@@ -25,6 +25,7 @@ void LeadScope::restrict(LeadFilter& f) const {
   f.scope_owners = owners;
   f.scope_campaigns = campaigns;
   f.scope_unowned = unowned;
+  f.scope_unowned_regions = unowned_regions;
 }
 
 LeadScope Policy::lead_scope(const Principal& p) const {
@@ -39,6 +40,9 @@ LeadScope Policy::lead_scope(const Principal& p) const {
       return s;
     }
     s.unowned = true;
+    if (auto team = router_.find_team(p.binding.team); team && !team->region.empty()) {
+      s.unowned_regions.push_back(team->region);
+    }
     for (const Rep& r : router_.reps()) {
       if (r.team == p.binding.team) s.owners.push_back(r.key);
     }

@@ -2,8 +2,9 @@
 // One place answers it for every route, for single records and for lists,
 // reports and exports alike (docs/security.md has the table):
 //   admin, marketing  every lead and campaign;
-//   sales_manager     the leads of their team's reps and the unowned queue
-//                     (a manager bound to no team: every lead);
+//   sales_manager     the leads of their team's reps and the unowned leads
+//                     of the team's region (a team without a region: every
+//                     unowned lead; a manager bound to no team: every lead);
 //   sales_rep         the leads they own;
 //   vendor            the leads of its vendor's campaigns, and only those
 //                     campaigns; no deal amounts or revenue;
@@ -27,6 +28,8 @@ struct LeadScope {
   std::vector<std::string> owners;     // leads owned by these reps
   std::vector<std::string> campaigns;  // leads captured by these campaigns
   bool unowned = false;                // leads without an owner
+  // With `unowned`: only those in these regions (empty: in any region).
+  std::vector<std::string> unowned_regions;
 
   bool allows(const Lead& l) const;
   // Narrows a list filter to the scope.

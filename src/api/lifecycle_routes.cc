@@ -95,7 +95,7 @@ void post_lead_touch(RouteContext& ctx, const Request& req, Response& res) {
   }
   in->touch.lead_id = *id;
   if (in->touch.campaign.empty()) in->touch.campaign = lead->source_campaign;
-  if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
+  if (Status own = require_touch_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
@@ -122,7 +122,13 @@ void get_queue(RouteContext& ctx, const Request& req, Response& res) {
   if (!campaign.empty() && !ctx.services.campaigns.contains(campaign)) {
     return send_error(res, Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + campaign + "'", "campaign"));
   }
-  auto leads = ctx.services.dispatch.queue(campaign, *after, static_cast<int>(*limit));
+  // Dispatch's queue under the caller's scope: a team's manager gets the
+  // unowned leads of the team's region only.
+  LeadFilter f = Dispatch::queue_filter(campaign);
+  f.after_id = *after;
+  f.limit = static_cast<int>(*limit);
+  ctx.services.policy.lead_scope(ctx.principal).restrict(f);
+  auto leads = ctx.services.store.list_leads(f);
   if (!leads.ok()) return send_error(res, leads.status());
   Json list = Json::array();
   for (const Lead& l : *leads) list.push_back(to_json(l));
@@ -207,7 +213,9 @@ void post_assignments(RouteContext& ctx, const Request& req, Response& res) {
       }
     }
   }
-  auto out = ctx.services.dispatch.assign(*r, ctx.principal.actor());
+  // Only leads out of the caller's scope: each refused, nothing to assign.
+  Result<std::vector<AssignOutcome>> out = std::vector<AssignOutcome>{};
+  if (!r->lead_ids.empty() || hidden.empty()) out = ctx.services.dispatch.assign(*r, ctx.principal.actor());
   if (!out.ok()) return send_error(res, out.status());
   Json results = Json::array();
   int64_t assigned = 0;

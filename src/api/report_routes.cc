@@ -65,16 +65,7 @@ Result<ReportFilter> report_filter(const RouteContext& ctx, const Request& req) 
     if (!v.ok()) return v.status();
     f.definition_version = *v;
   }
-  // Viewers read every report; others see what their scope holds.
-  if (!ctx.principal.has(Role::kViewer)) {
-    LeadScope scope = ctx.services.policy.lead_scope(ctx.principal);
-    if (!scope.all) {
-      f.scoped = true;
-      f.scope_owners = scope.owners;
-      f.scope_campaigns = scope.campaigns;
-      f.scope_unowned = scope.unowned;
-    }
-  }
+  restrict_report(ctx, f);
   return f;
 }
 
@@ -187,13 +178,24 @@ void get_stalled(RouteContext& ctx, const Request& req, Response& res) {
   Json leads = Json::array();
   if (!ctx.services.policy.sees_lead_rows(ctx.principal)) st.oldest.clear();
   for (const StalledLead& l : st.oldest) {
-    leads.push_back({{"id", l.id},
-                     {"stage", stage_name(l.stage)},
-                     {"owner", l.owner.empty() ? Json(nullptr) : Json(l.owner)},
-                     {"region", l.region},
-                     {"campaign", l.campaign},
-                     {"since", format_time(l.since)},
-                     {"days", static_cast<double>(now - l.since) / kMillisPerDay}});
+    Json row = {{"id", l.id},
+                {"stage", stage_name(l.stage)},
+                {"owner", l.owner.empty() ? Json(nullptr) : Json(l.owner)},
+                {"owner_name", nullptr},
+                {"region", l.region},
+                {"campaign", l.campaign},
+                {"since", format_time(l.since)},
+                {"days", static_cast<double>(now - l.since) / kMillisPerDay}};
+    // Named as on every other page: the person, the company, the rep.
+    if (auto rep = ctx.services.router.find_rep(l.owner)) row["owner_name"] = rep->name.empty() ? l.owner : rep->name;
+    if (auto lead = ctx.services.store.get_lead(l.id); lead.ok()) {
+      const std::pair<const char*, const std::string*> names[] = {
+          {"first_name", &lead->first_name}, {"last_name", &lead->last_name},
+          {"company", &lead->company},       {"email", &lead->email}};
+      for (const auto& [key, value] : names) row[key] = value->empty() ? Json(nullptr) : Json(*value);
+      row["grade"] = lead->grade == Grade::kNone ? Json(nullptr) : Json(grade_name(lead->grade));
+    }
+    leads.push_back(std::move(row));
   }
   send_json(res, 200,
             {{"period", period_json(*f)},
@@ -424,6 +426,18 @@ void get_leaderboard(RouteContext& ctx, const Request& req, Response& res) {
 }
 
 }  // namespace
+
+void restrict_report(const RouteContext& ctx, ReportFilter& f) {
+  // Viewers read every report; others see what their scope holds.
+  if (ctx.principal.has(Role::kViewer)) return;
+  LeadScope scope = ctx.services.policy.lead_scope(ctx.principal);
+  if (scope.all) return;
+  f.scoped = true;
+  f.scope_owners = scope.owners;
+  f.scope_campaigns = scope.campaigns;
+  f.scope_unowned = scope.unowned;
+  f.scope_unowned_regions = scope.unowned_regions;
+}
 
 std::vector<Route> report_routes() {
   return {

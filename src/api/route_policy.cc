@@ -46,6 +46,8 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"POST", "/api/v1/assignments", kManagers},
     {"POST", "/api/v1/leads/{id}/feedback-links", kManagers},
     {"GET", "/api/v1/queue", kManagers},
+    {"GET", "/api/v1/desk", kManagers},
+    {"GET", "/api/v1/me/leads", {kSalesRep}},
     {"GET", "/api/v1/exports/leads.csv", kLeadWorkers},
     {"GET", "/api/v1/exports/events.csv", kLeadWorkers},
     // Imports.

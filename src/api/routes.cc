@@ -275,9 +275,9 @@ void post_touch(RouteContext& ctx, const Request& req, Response& res) {
     return send_error(res, Status(ErrorCode::kMissingField,
                                   "a touch without a lead needs the key of its campaign", "campaign"));
   }
-  if (!in->touch.campaign.empty()) {
-    if (Status own = require_own_campaign(ctx, in->touch.campaign); !own.ok()) return send_error(res, own);
-  }
+  Status own = in->touch.lead_id != 0 ? require_touch_campaign(ctx, in->touch.campaign)
+                                      : require_own_campaign(ctx, in->touch.campaign);
+  if (!own.ok()) return send_error(res, own);
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
@@ -465,6 +465,13 @@ Status require_own_campaign(const RouteContext& ctx, const std::string& campaign
   return Status(ErrorCode::kForbidden, "campaign '" + campaign + "' is not one of yours", "campaign");
 }
 
+Status require_touch_campaign(const RouteContext& ctx, const std::string& campaign) {
+  auto c = ctx.services.campaigns.find(campaign);
+  // An unknown campaign is the intake's to refuse, with its own message.
+  if (!c || ctx.services.policy.can_see_campaign(ctx.principal, *c)) return Status();
+  return Status(ErrorCode::kForbidden, "campaign '" + campaign + "' is not one of yours", "campaign");
+}
+
 Result<Lead> visible_lead(const RouteContext& ctx, int64_t id) {
   auto lead = ctx.services.store.get_lead(id);
   if (!lead.ok()) return lead.status();
@@ -494,6 +501,7 @@ const std::vector<Route>& route_table() {
     };
     for (auto& r : definition_routes()) routes.push_back(std::move(r));
     for (auto& r : lifecycle_routes()) routes.push_back(std::move(r));
+    for (auto& r : desk_routes()) routes.push_back(std::move(r));
     for (auto& r : feedback_routes()) routes.push_back(std::move(r));
     for (auto& r : privacy_routes()) routes.push_back(std::move(r));
     for (auto& r : audit_routes()) routes.push_back(std::move(r));

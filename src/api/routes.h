@@ -41,12 +41,20 @@ Status require_lead(const RouteContext& ctx, const Lead& lead);
 // kForbidden when the caller captures for some campaigns only (a vendor)
 // and `campaign` is not one of them.
 Status require_own_campaign(const RouteContext& ctx, const std::string& campaign);
+// The campaign a touch on a lead the caller may see is logged for: any
+// campaign the caller may see (a rep's touch on their own lead, whatever
+// its campaign; a vendor's on its own campaigns only); kForbidden else.
+// A touch without a lead needs require_own_campaign instead.
+Status require_touch_campaign(const RouteContext& ctx, const std::string& campaign);
 // Reads a lead the caller may see: kNotFound otherwise.
 Result<Lead> visible_lead(const RouteContext& ctx, int64_t id);
 // Sessions, users and API tokens (access_routes.cc).
 std::vector<Route> access_routes();
 // Reports over the in-memory projection (report_routes.cc).
 std::vector<Route> report_routes();
+// Narrows a report to the caller's lead scope (access/policy.h); a viewer
+// reads every report.
+void restrict_report(const RouteContext& ctx, ReportFilter& f);
 // Goals with approval, pace and projection (goal_routes.cc).
 std::vector<Route> goal_routes();
 // The lead definition's routes (definition_routes.cc).
@@ -54,6 +62,8 @@ std::vector<Route> definition_routes();
 // Transitions, touches on a lead, queue and assignment, teams and reps,
 // outbox and follow-up timers (lifecycle_routes.cc).
 std::vector<Route> lifecycle_routes();
+// The manager's desk and the rep's home (desk_routes.cc).
+std::vector<Route> desk_routes();
 // {"at", "breached", "reassigned", "requeued", "decayed"} of a timer run.
 Json follow_up_json(const FollowUpRun& r, TimePoint now);
 // Feedback links and the campaign feedback view (feedback_routes.cc).

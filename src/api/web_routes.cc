@@ -27,7 +27,7 @@ constexpr const char* kPagePolicy =
 // The app's routes (web/src/routes.ts): each answers with the same page,
 // which draws the route.
 constexpr std::array kPageRoutes = std::to_array<std::string_view>(
-    {"/", "/sign-in", "/overview", "/campaigns", "/campaigns/{key}", "/desk", "/leads",
+    {"/", "/sign-in", "/overview", "/campaigns", "/campaigns/{key}", "/my-leads", "/desk", "/leads",
      "/leads/{id}", "/definitions", "/definitions/{version}", "/accuracy", "/goals",
      "/leaderboards", "/admin"});
 

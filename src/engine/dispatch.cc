@@ -4,11 +4,16 @@
 
 namespace leadloop {
 
-Result<std::vector<Lead>> Dispatch::queue(const std::string& campaign, int64_t after_id, int limit) {
+LeadFilter Dispatch::queue_filter(const std::string& campaign) {
   LeadFilter f;
   f.campaign = campaign;
   f.stages = {Stage::kCaptured, Stage::kQualified};
   f.unowned = true;
+  return f;
+}
+
+Result<std::vector<Lead>> Dispatch::queue(const std::string& campaign, int64_t after_id, int limit) {
+  LeadFilter f = queue_filter(campaign);
   f.after_id = after_id;
   f.limit = limit;
   return store_.list_leads(f);

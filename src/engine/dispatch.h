@@ -35,6 +35,9 @@ class Dispatch {
   // Leads waiting for an owner (captured or qualified, no owner), oldest
   // first; campaign "" means every campaign.
   Result<std::vector<Lead>> queue(const std::string& campaign, int64_t after_id, int limit);
+  // The queue's filter (leads without an owner, captured or qualified, of
+  // `campaign` or any), for callers that narrow it to a scope first.
+  static LeadFilter queue_filter(const std::string& campaign);
 
   // Assigns each lead; one outcome per id, in order. The leads that can be
   // assigned are committed together; the others say why not. Fails as a

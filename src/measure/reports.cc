@@ -194,7 +194,7 @@ struct CompiledFilter {
   // One per scan slice: a memo is not safe to share between threads.
   mutable std::array<std::optional<SegmentMemo>, 2> segment;
   std::vector<uint8_t> campaign_ok, region_ok, owner_ok;
-  std::vector<uint8_t> scope_campaign, scope_owner;
+  std::vector<uint8_t> scope_campaign, scope_owner, scope_unowned_region;
   std::vector<std::string> channel_of, vendor_of;  // by campaign code
 
   CompiledFilter(const ReportFilter& filter, const LeadProjection& p, const CampaignCatalog& catalog) : f(filter) {
@@ -218,7 +218,11 @@ struct CompiledFilter {
     }
     const Dictionary& regions = p.regions();
     region_ok.resize(regions.size());
-    for (uint32_t r = 0; r < regions.size(); ++r) region_ok[r] = f.regions.empty() || listed(f.regions, regions.text(r));
+    scope_unowned_region.resize(regions.size());
+    for (uint32_t r = 0; r < regions.size(); ++r) {
+      region_ok[r] = f.regions.empty() || listed(f.regions, regions.text(r));
+      scope_unowned_region[r] = f.scope_unowned_regions.empty() || listed(f.scope_unowned_regions, regions.text(r));
+    }
     const Dictionary& owners = p.owners();
     owner_ok.resize(owners.size());
     scope_owner.resize(owners.size());
@@ -254,7 +258,7 @@ struct CompiledFilter {
     if (f.definition_version && l.version[row] != static_cast<uint32_t>(*f.definition_version)) return false;
     if (f.scoped) {
       const bool in = scope_owner[l.owner[row]] || scope_campaign[l.campaign[row]] ||
-                      (f.scope_unowned && l.owner[row] == 0);
+                      (f.scope_unowned && l.owner[row] == 0 && scope_unowned_region[l.region[row]]);
       if (!in) return false;
     }
     if (segment[part] && !segment[part]->matches(l, row)) return false;

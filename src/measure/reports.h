@@ -35,6 +35,7 @@ struct ReportFilter {
   std::vector<std::string> scope_owners;
   std::vector<std::string> scope_campaigns;
   bool scope_unowned = false;
+  std::vector<std::string> scope_unowned_regions;  // with scope_unowned: only in these (empty: any)
   // Leaks: count exits in the period by their own time instead of the
   // lead's capture time.
   bool exits_by_event_time = false;

@@ -99,6 +99,7 @@ struct LeadFilter {
   std::vector<std::string> scope_owners;
   std::vector<std::string> scope_campaigns;
   bool scope_unowned = false;
+  std::vector<std::string> scope_unowned_regions;  // with scope_unowned: only in these (empty: any)
   int64_t after_id = 0;                   // cursor: leads with id > after_id
   int limit = 50;                         // <= 0: no limit (exports)
 };

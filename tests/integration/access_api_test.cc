@@ -92,8 +92,11 @@ class AccessApiTest : public ::testing::Test {
     return reply_of(c->Post(path.c_str(), headers, body, type));
   }
 
-  int64_t capture(const std::string& token, const std::string& email, const std::string& campaign) {
-    Reply r = post(token, "/api/v1/leads", json{{"email", email}, {"source_campaign", campaign}}.dump());
+  int64_t capture(const std::string& token, const std::string& email, const std::string& campaign,
+                  const std::string& region = "") {
+    json lead = {{"email", email}, {"source_campaign", campaign}};
+    if (!region.empty()) lead["region"] = region;
+    Reply r = post(token, "/api/v1/leads", lead.dump());
     EXPECT_EQ(r.status, 201) << r.text;
     return r.body.value("id", int64_t{0});
   }
@@ -414,9 +417,11 @@ TEST_F(AccessApiTest, RepsSeeTheirOwnLeadsAndTeamManagersTheirTeams) {
     ASSERT_EQ(post(admin, "/api/v1/reps", json{{"key", rep}, {"team", team}}.dump()).status, 201);
   }
   std::map<std::string, int64_t> lead;
-  for (const char* who : {"e1", "e2", "n1", "nobody"}) {
-    lead[who] = capture(admin, std::string(who) + "@example.com", "web-1");
-    if (std::string(who) != "nobody") {
+  // Nobody's leads: EMEA's is in the EMEA team's scope, NA's is not.
+  for (const char* who : {"e1", "e2", "n1", "nobody", "nobody-na"}) {
+    const std::string region = std::string(who) == "nobody-na" ? "NA" : "EMEA";
+    lead[who] = capture(admin, std::string(who) + "@example.com", "web-1", region);
+    if (std::string(who).rfind("nobody", 0) != 0) {
       Reply a = post(admin, "/api/v1/leads/" + std::to_string(lead[who]) + "/assignment", json{{"rep", who}}.dump());
       ASSERT_EQ(a.status, 200) << a.text;
     }
@@ -434,8 +439,9 @@ TEST_F(AccessApiTest, RepsSeeTheirOwnLeadsAndTeamManagersTheirTeams) {
             200);
   EXPECT_EQ(post(e1, "/api/v1/leads/" + std::to_string(lead["e2"]) + "/transitions", R"({"to":"accepted"})").status,
             404);
-  // The EMEA manager cannot touch NA's lead, alone or in a bulk assignment.
+  // The EMEA manager cannot touch NA's leads, alone or in a bulk assignment.
   EXPECT_EQ(get(emea, "/api/v1/leads/" + std::to_string(lead["n1"])).status, 404);
+  EXPECT_EQ(get(emea, "/api/v1/leads/" + std::to_string(lead["nobody-na"])).status, 404);
   Reply bulk = post(emea, "/api/v1/assignments",
                     json{{"leads", {lead["n1"], lead["nobody"]}}, {"rep", "e2"}, {"reason", "cover"}}.dump());
   ASSERT_EQ(bulk.status, 200) << bulk.text;
@@ -497,8 +503,10 @@ TEST_F(AccessApiTest, ViewersGetFiguresAndTeamManagersTheirTeamsRowsOnly) {
   EXPECT_EQ(accuracy.body["reviewed"].size(), 0u);
   EXPECT_TRUE(accuracy.body.contains("review_queue_total"));
   EXPECT_EQ(accuracy.text.find("@example.com"), std::string::npos);
-  // The queue (unassigned leads) holds no other team's lead.
-  const int64_t waiting = capture(admin, "waiting@example.com", "web-1");
+  // The queue (unassigned leads) holds no other team's lead, nor another
+  // region's unowned one.
+  const int64_t waiting = capture(admin, "waiting@example.com", "web-1", "EMEA");
+  capture(admin, "waiting-in-na@example.com", "web-1", "NA");
   Reply queue = get(emea, "/api/v1/queue");
   ASSERT_EQ(queue.status, 200) << queue.text;
   std::set<int64_t> queued;

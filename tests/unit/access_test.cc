@@ -182,7 +182,10 @@ TEST(Policy, EachRoleSeesItsScopeAndSeveralRolesTheUnion) {
   Lead theirs = testing::make_lead("b@x.io", "web-1");
   theirs.owner = "n1";
   Lead queued = testing::make_lead("c@x.io", "web-1");
+  queued.region = "EMEA";
   Lead called = testing::make_lead("d@x.io", "acme-2");
+  Lead elsewhere = testing::make_lead("e@x.io", "web-1");  // nobody's, in another team's region
+  elsewhere.region = "NA";
 
   Principal rep;
   rep.roles = Role::kSalesRep;
@@ -195,8 +198,10 @@ TEST(Policy, EachRoleSeesItsScopeAndSeveralRolesTheUnion) {
   manager.roles = Role::kSalesManager;
   manager.binding.team = "emea";
   EXPECT_TRUE(policy.can_see_lead(manager, mine));
-  EXPECT_TRUE(policy.can_see_lead(manager, queued)) << "the queue is every manager's to dispatch";
+  EXPECT_TRUE(policy.can_see_lead(manager, queued)) << "the unowned leads of the team's region";
+  EXPECT_FALSE(policy.can_see_lead(manager, elsewhere)) << "another region's unowned lead";
   EXPECT_FALSE(policy.can_see_lead(manager, theirs));
+  const Principal team_manager = manager;
   manager.binding.team.clear();
   EXPECT_TRUE(policy.lead_scope(manager).all);
 
@@ -226,7 +231,7 @@ TEST(Policy, EachRoleSeesItsScopeAndSeveralRolesTheUnion) {
   f.limit = 0;
   policy.lead_scope(both).restrict(f);
   Mutation m;
-  for (Lead* l : {&mine, &theirs, &queued, &called}) {
+  for (Lead* l : {&mine, &theirs, &queued, &called, &elsewhere}) {
     m.leads.push_back({*l, {{0, 0, "captured", 1, "test", "{}"}}, {}});
   }
   ASSERT_TRUE(svc.store->commit(m).ok());
@@ -235,6 +240,14 @@ TEST(Policy, EachRoleSeesItsScopeAndSeveralRolesTheUnion) {
   std::vector<std::string> emails;
   for (const Lead& l : *listed) emails.push_back(l.email);
   EXPECT_EQ(emails, (std::vector<std::string>{"a@x.io", "d@x.io"}));
+  LeadFilter team;
+  team.limit = 0;
+  policy.lead_scope(team_manager).restrict(team);
+  listed = svc.store->list_leads(team);
+  ASSERT_TRUE(listed.ok());
+  emails.clear();
+  for (const Lead& l : *listed) emails.push_back(l.email);
+  EXPECT_EQ(emails, (std::vector<std::string>{"a@x.io", "c@x.io"}));
 }
 
 TEST(RateLimiter, BurstThenSteadyRatePerClient) {

@@ -56,7 +56,8 @@ export async function signIn(page: Page, url: string, login = 'admin', password 
   await page.getByLabel('Login').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  // A sales rep lands on their own leads, everyone else on the overview.
+  await expect(page.getByRole('heading', { level: 1, name: /^(Overview|My leads)$/ })).toBeVisible();
 }
 
 // GET url as the user signed in on `page` (its session cookie), for the

@@ -108,6 +108,9 @@ test('a sales rep rejects their own lead on its page and the overview leak table
   const lead = await newLead(leadloop, 'Rejected');
   await leadloop.post(`/api/v1/leads/${lead.id}/assignment`, { rep: 'rep-apac-1' });
   await signIn(page, leadloop.url, 'rep');
+  // A rep lands on their own leads; the leak table is on the overview.
+  await expect(page.getByRole('heading', { name: 'My leads' })).toBeVisible();
+  await page.getByRole('link', { name: 'Overview' }).click();
 
   // The rep's own leak report (their scope), as the overview reads it.
   const leaks = async () => (await page.request.get(leadloop.url + '/api/v1/reports/leaks')).json();

@@ -9,6 +9,7 @@ import { Overview } from './pages/overview';
 import { Campaigns } from './pages/campaigns';
 import { CampaignPage } from './pages/campaign';
 import { Desk } from './pages/desk';
+import { MyLeadsPage } from './pages/my_leads';
 import { Leads } from './pages/leads';
 import { LeadPage } from './pages/lead';
 import { Definitions } from './pages/definitions';
@@ -51,6 +52,7 @@ const kSalesSide = ['admin', 'marketing', 'sales_manager'];
 // The pages in the header, and the roles that may use each (the API refuses
 // the others anyway: this only keeps dead links out of the header).
 const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
+  { route: 'myLeads', label: 'My leads', roles: ['sales_rep'] },
   { route: 'overview', label: 'Overview' },
   { route: 'campaigns', label: 'Campaigns' },
   { route: 'desk', label: 'Lead desk', roles: kSalesSide },
@@ -61,6 +63,10 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
 ];
+
+// Where a user lands: a sales rep (bound to a rep) on their own leads, the
+// others on the overview.
+export const homeOf = (session: Session) => (session.rep && session.roles.includes('sales_rep') ? kRoutes.myLeads : kRoutes.overview);
 
 export const mayUse = (session: Session, route: RouteName) => {
   const roles = kNav.find((n) => n.route === route)?.roles;
@@ -84,6 +90,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Campaigns session={session} />;
     case 'campaign':
       return <CampaignPage session={session} campaignKey={p.key} />;
+    case 'myLeads':
+      return <MyLeadsPage session={session} />;
     case 'desk':
       return <Desk session={session} />;
     case 'leads':
@@ -123,7 +131,7 @@ export function App() {
   useEffect(() => {
     if (session === undefined) return;
     if (session === null && path !== kRoutes.signIn) navigate(kRoutes.signIn);
-    if (session && (path === '/' || path === kRoutes.signIn)) navigate(kRoutes.overview);
+    if (session && (path === '/' || path === kRoutes.signIn)) navigate(homeOf(session));
   }, [session, path]);
 
   if (failure) return <p role="alert" class="error">Leadloop cannot be reached: {failure}</p>;
@@ -139,7 +147,7 @@ export function App() {
   return (
     <>
       <header class="top">
-        <a class="brand" href={kRoutes.overview}>
+        <a class="brand" href={homeOf(session)}>
           Leadloop
         </a>
         <nav aria-label="Pages">

@@ -21,7 +21,7 @@ interface Props<R> {
   labelOf: (r: R) => string; // the row's name, for its checkbox
   selected: Set<number>;
   onSelect: (ids: number[], on: boolean) => void;
-  initialSort?: Sort;
+  initialSort?: Sort; // none: the server's order
   empty: string;
 }
 
@@ -31,13 +31,16 @@ function compare(a: string | number, b: string | number): number {
 }
 
 export function DeskTable<R>({ name, rows, columns, idOf, labelOf, selected, onSelect, initialSort, empty }: Props<R>) {
-  const [sort, setSort] = useState<Sort>(initialSort ?? { key: columns[0].key, dir: 'ascending' });
-  const col = columns.find((c) => c.key === sort.key) ?? columns[0];
-  // A stable sort: ties keep the server's order (oldest first).
-  const shown = rows
-    .map((r, i) => ({ r, i }))
-    .sort((x, y) => (sort.dir === 'ascending' ? 1 : -1) * compare(col.value(x.r), col.value(y.r)) || x.i - y.i)
-    .map((x) => x.r);
+  const [sort, setSort] = useState<Sort>(initialSort ?? { key: '', dir: 'ascending' });
+  const col = columns.find((c) => c.key === sort.key);
+  // The server's order (most urgent first) until a heading is clicked; a
+  // stable sort, so ties keep it.
+  const shown = !col
+    ? rows
+    : rows
+        .map((r, i) => ({ r, i }))
+        .sort((x, y) => (sort.dir === 'ascending' ? 1 : -1) * compare(col.value(x.r), col.value(y.r)) || x.i - y.i)
+        .map((x) => x.r);
   const ids = shown.map(idOf);
   const all = ids.length > 0 && ids.every((id) => selected.has(id));
   return (

@@ -83,6 +83,9 @@ export interface RepLoad {
   open_leads: number;
 }
 
+// The channels a touch may be on (the API's TouchInput).
+export const kChannels = ['call', 'email', 'mail', 'meeting', 'visit', 'webinar', 'event', 'web', 'social', 'other'];
+
 export const kStages = [
   'captured',
   'qualified',

@@ -6,6 +6,7 @@ export const kRoutes = {
   overview: '/overview',
   campaigns: '/campaigns',
   campaign: '/campaigns/:key',
+  myLeads: '/my-leads',
   desk: '/desk',
   leads: '/leads',
   lead: '/leads/:id',

@@ -223,7 +223,15 @@ FilterSql filter_sql(const LeadFilter& f) {
     };
     in_list("owner", f.scope_owners);
     in_list("source_campaign", f.scope_campaigns);
-    if (f.scope_unowned) any += std::string(any.empty() ? "" : " OR ") + "owner = ''";
+    if (f.scope_unowned) {
+      std::string regions;
+      for (const std::string& r : f.scope_unowned_regions) {
+        regions += std::string(regions.empty() ? "" : ",") + "?" + std::to_string(q.next++);
+        q.params.push_back(r);
+      }
+      any += std::string(any.empty() ? "" : " OR ") + "(owner = ''" +
+             (regions.empty() ? std::string() : " AND region IN (" + regions + ")") + ")";
+    }
     q.where += std::string(q.where.empty() ? " WHERE " : " AND ") + "(" + (any.empty() ? "0" : any) + ")";
   }
   if (f.overdue_at) {

@@ -4,27 +4,27 @@
 import { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, query, Session } from '../api';
-import { count, label, title } from '../format';
+import { count, duration, DurationScale, hoursSince, scaleOf, title } from '../format';
 import { Campaign } from '../reports';
 import { pathOf } from '../routes';
 import { Column, DeskTable } from '../desk_table';
-import { age, gradeRank, Lead, LeadPage, leadName, moment, RepLoad } from '../lead_types';
+import { gradeRank, Lead, leadName, moment, RepLoad } from '../lead_types';
 import { TableBox } from '../ui/table';
 import { Loading } from '../ui/states';
+import { kFirstPage, Pager, Paging } from '../ui/pager';
 
-interface StalledLead {
-  id: number;
-  stage: string;
-  owner: string | null;
-  region: string | null;
-  campaign: string;
-  since: string;
-  days: number;
+// A lead as the desk lists it (GET /api/v1/desk): with its owner's name.
+interface DeskLead extends Lead {
+  owner_name: string | null;
+  stalled_since?: string; // the stalled list: when the stage last changed
+  stalled_days?: number;
 }
-interface StalledReport {
-  days: number;
-  stalled: number;
-  leads: StalledLead[];
+interface DeskAnswer {
+  total: number;
+  by_grade: Record<string, number>;
+  offset: number;
+  leads: DeskLead[];
+  next_cursor: string | null;
 }
 
 interface AssignResult {
@@ -38,16 +38,21 @@ interface AssignAnswer {
   results: AssignResult[];
 }
 
-// One list of the desk: its rows, where the next page starts, and its state.
+// One list of the desk: a page of its rows, where it starts, how many in
+// all (and per grade), and its state.
 interface List<R> {
   rows: R[];
-  next: string | number | null;
+  paging: Paging; // this page's cursor and the ones before
+  next: string | null;
+  total: number;
+  byGrade: Record<string, number> | null;
   loading: boolean;
   error: string;
 }
-const kNoList = { rows: [], next: null, loading: true, error: '' };
-const kPage = 100;
+const kNoList = { rows: [], paging: kFirstPage, next: null, total: 0, byGrade: null, loading: true, error: '' };
+const kPage = 15;
 const kStalledDays = [3, 7, 14, 30, 90];
+type ListName = 'waiting' | 'overdue' | 'stalled';
 
 interface DeskOptions {
   campaign: string;
@@ -65,7 +70,7 @@ function LeadLink({ id, name }: { id: number; name: string }) {
   return <a href={pathOf('lead', { id })}>{name}</a>;
 }
 
-function leadCell(l: Lead) {
+function leadCell(l: Pick<Lead, 'id' | 'first_name' | 'last_name' | 'company' | 'email'>) {
   return (
     <>
       <LeadLink id={l.id} name={leadName(l)} />
@@ -74,19 +79,24 @@ function leadCell(l: Lead) {
   );
 }
 
-const kQueueColumns: Column<Lead>[] = [
+const ownerCell = (l: { owner: string | null; owner_name: string | null }) => l.owner_name ?? l.owner ?? 'nobody';
+const gradeCell = (g: string | null | undefined) => (g ? title(g) : 'Ungraded');
+
+// Ages and stalls in one scale per table (format.ts scaleOf), from its rows.
+const queueColumns = (scale: DurationScale): Column<DeskLead>[] => [
   { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
-  { key: 'age', label: 'Waiting', value: (l) => Date.parse(l.created_at) * -1, show: (l) => age(l.created_at), num: true },
-  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => (l.grade ? label(l.grade) : '–') },
+  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
+  { key: 'age', label: 'Waiting', value: (l) => Date.parse(l.created_at) * -1, show: (l) => duration(hoursSince(l.created_at), scale), num: true },
   { key: 'score', label: 'Score', value: (l) => l.score, num: true },
   { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
   { key: 'region', label: 'Region', value: (l) => l.region ?? '' },
-  { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => label(l.stage) },
+  { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => title(l.stage) },
 ];
 
-const kOverdueColumns: Column<Lead>[] = [
+const overdueColumns = (scale: DurationScale): Column<DeskLead>[] => [
   { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
-  { key: 'owner', label: 'Owner', value: (l) => l.owner ?? '' },
+  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
+  { key: 'owner', label: 'Owner', value: (l) => ownerCell(l), show: ownerCell },
   {
     key: 'due',
     label: 'Follow-up due',
@@ -98,19 +108,30 @@ const kOverdueColumns: Column<Lead>[] = [
       </>
     ),
   },
-  { key: 'age', label: 'Assigned', value: (l) => -Date.parse(l.assigned_at ?? l.created_at), show: (l) => age(l.assigned_at) + ' ago', num: true },
-  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => (l.grade ? label(l.grade) : '–') },
+  { key: 'age', label: 'Assigned', value: (l) => -Date.parse(l.assigned_at ?? l.created_at), show: (l) => `${duration(hoursSince(l.assigned_at), scale)} ago`, num: true },
   { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
 ];
 
-const kStalledColumns: Column<StalledLead>[] = [
-  { key: 'lead', label: 'Lead', value: (l) => l.id, show: (l) => <LeadLink id={l.id} name={`Lead ${l.id}`} /> },
-  { key: 'days', label: 'Stalled', value: (l) => l.days, show: (l) => `${Math.floor(l.days)} days`, num: true },
+const stalledColumns = (scale: DurationScale): Column<DeskLead>[] => [
+  { key: 'lead', label: 'Lead', value: (l) => leadName(l).toLowerCase(), show: leadCell },
+  { key: 'days', label: 'Stalled', value: (l) => l.stalled_days ?? 0, show: (l) => duration((l.stalled_days ?? 0) * 24, scale), num: true },
   { key: 'stage', label: 'Stage', value: (l) => l.stage, show: (l) => title(l.stage) },
-  { key: 'owner', label: 'Owner', value: (l) => l.owner ?? '', show: (l) => l.owner ?? 'nobody' },
-  { key: 'campaign', label: 'Campaign', value: (l) => l.campaign },
-  { key: 'region', label: 'Region', value: (l) => l.region ?? '' },
-];
+  { key: 'owner', label: 'Owner', value: (l) => (l.owner ? ownerCell(l) : ''), show: ownerCell },
+  { key: 'grade', label: 'Grade', value: (l) => gradeRank(l.grade), show: (l) => gradeCell(l.grade) },
+  { key: 'campaign', label: 'Campaign', value: (l) => l.source_campaign },
+]
+
+function gradeTotals(byGrade: Record<string, number> | null): string {
+  if (!byGrade) return '';
+  const parts = ['hot', 'warm', 'cold', 'ungraded'].filter((g) => byGrade[g]).map((g) => `${count(byGrade[g])} ${g}`);
+  return parts.join(', ');
+}
+
+// "Amir Wang (rep-apac-2)", or the key alone for a rep not on the roster.
+function repName(reps: RepLoad[] | null, key: string | undefined): string {
+  const r = reps?.find((x) => x.key === key);
+  return r && r.name !== r.key ? `${r.name} (${r.key})` : (key ?? '');
+}
 
 function repText(r: RepLoad): string {
   const load = r.capacity > 0 ? `${r.open_leads}/${r.capacity} open` : `${r.open_leads} open, no cap`;
@@ -122,10 +143,12 @@ export function Desk({ session }: { session: Session }) {
   const [campaigns, setCampaigns] = useState<Campaign[]>([]);
   const [reps, setReps] = useState<RepLoad[] | null>(null);
   const [repsError, setRepsError] = useState('');
-  const [queue, setQueue] = useState<List<Lead>>(kNoList);
-  const [overdue, setOverdue] = useState<List<Lead>>(kNoList);
-  const [stalled, setStalled] = useState<List<StalledLead>>(kNoList);
+  const [waiting, setWaiting] = useState<List<DeskLead>>(kNoList);
+  const [overdue, setOverdue] = useState<List<DeskLead>>(kNoList);
+  const [stalled, setStalled] = useState<List<DeskLead>>(kNoList);
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  // What the page knows of each selected lead (it may be on another page).
+  const [known, setKnown] = useState<Map<number, { name: string; owner: string | null }>>(new Map());
 
   const loadReps = useCallback(() => {
     get<{ reps: RepLoad[] }>('/api/v1/reps')
@@ -136,20 +159,26 @@ export function Desk({ session }: { session: Session }) {
       .catch((e) => setRepsError(message(e)));
   }, []);
 
-  const loadLists = useCallback((o: DeskOptions) => {
+  // One page of a list.
+  const loadList = useCallback(async (which: ListName, o: DeskOptions, paging: Paging) => {
     const campaign = o.campaign || undefined;
-    get<LeadPage>('/api/v1/queue' + query({ campaign, limit: kPage }))
-      .then((p) => setQueue({ rows: p.leads, next: p.next_cursor, loading: false, error: '' }))
-      .catch((e) => setQueue({ rows: [], next: null, loading: false, error: message(e) }));
-    get<LeadPage>('/api/v1/leads' + query({ follow_up: 'overdue', campaign, limit: kPage }))
-      .then((p) => setOverdue({ rows: p.leads, next: p.next_cursor, loading: false, error: '' }))
-      .catch((e) => setOverdue({ rows: [], next: null, loading: false, error: message(e) }));
-    get<StalledReport>('/api/v1/reports/stalled' + query({ days: o.days, campaign, limit: kPage }))
-      .then((r) =>
-        setStalled({ rows: r.leads, next: r.stalled > r.leads.length ? r.stalled : null, loading: false, error: '' }),
-      )
-      .catch((e) => setStalled({ rows: [], next: null, loading: false, error: message(e) }));
+    const set = which === 'waiting' ? setWaiting : which === 'overdue' ? setOverdue : setStalled;
+    set((l) => ({ ...l, loading: true }));
+    try {
+      const days = which === 'stalled' ? o.days : undefined;
+      const a = await get<DeskAnswer>('/api/v1/desk' + query({ list: which, campaign, days, limit: kPage, cursor: paging.cursor || undefined }));
+      set({ rows: a.leads, paging, next: a.next_cursor, total: a.total, byGrade: a.by_grade, loading: false, error: '' });
+    } catch (e) {
+      set({ ...kNoList, loading: false, error: message(e) });
+    }
   }, []);
+
+  const loadLists = useCallback(
+    (o: DeskOptions, pages: Record<ListName, Paging> = { waiting: kFirstPage, overdue: kFirstPage, stalled: kFirstPage }) => {
+      for (const which of ['waiting', 'overdue', 'stalled'] as ListName[]) void loadList(which, o, pages[which]);
+    },
+    [loadList],
+  );
 
   useEffect(() => {
     get<{ campaigns: Campaign[] }>('/api/v1/campaigns')
@@ -159,7 +188,7 @@ export function Desk({ session }: { session: Session }) {
   }, [loadReps]);
 
   useEffect(() => {
-    setQueue(kNoList);
+    setWaiting(kNoList);
     setOverdue(kNoList);
     setStalled(kNoList);
     setSelected(new Set());
@@ -172,57 +201,36 @@ export function Desk({ session }: { session: Session }) {
     setOpts(next);
   };
 
-  // The next page of the queue or the overdue list, after the rows shown.
-  const more = async (which: 'queue' | 'overdue') => {
-    const list = which === 'queue' ? queue : overdue;
-    const set = which === 'queue' ? setQueue : setOverdue;
-    const path =
-      which === 'queue'
-        ? '/api/v1/queue' + query({ campaign: opts.campaign, limit: kPage, cursor: list.next })
-        : '/api/v1/leads' + query({ follow_up: 'overdue', campaign: opts.campaign, limit: kPage, cursor: list.next });
-    set({ ...list, loading: true });
-    try {
-      const p = await get<LeadPage>(path);
-      set({ rows: [...list.rows, ...p.leads], next: p.next_cursor, loading: false, error: '' });
-    } catch (e) {
-      set({ ...list, loading: false, error: message(e) });
-    }
-  };
-  const moreStalled = async () => {
-    setStalled({ ...stalled, loading: true });
-    try {
-      const limit = Math.min(1000, stalled.rows.length + kPage);
-      const r = await get<StalledReport>('/api/v1/reports/stalled' + query({ days: opts.days, campaign: opts.campaign, limit }));
-      setStalled({ rows: r.leads, next: r.stalled > r.leads.length && limit < 1000 ? r.stalled : null, loading: false, error: '' });
-    } catch (e) {
-      setStalled({ ...stalled, loading: false, error: message(e) });
-    }
-  };
-
   const select = (ids: number[], on: boolean) => {
     const next = new Set(selected);
+    const names = new Map(known);
+    const rows = [
+      ...waiting.rows.map((l) => ({ id: l.id, name: leadName(l), owner: l.owner })),
+      ...overdue.rows.map((l) => ({ id: l.id, name: leadName(l), owner: l.owner })),
+      ...stalled.rows.map((l) => ({ id: l.id, name: leadName(l), owner: l.owner })),
+    ];
     for (const id of ids) {
-      if (on) next.add(id);
-      else next.delete(id);
+      if (on) {
+        next.add(id);
+        const r = rows.find((x) => x.id === id);
+        if (r) names.set(id, { name: r.name, owner: r.owner });
+      } else next.delete(id);
     }
     setSelected(next);
+    setKnown(names);
   };
 
-  // What the page knows of each selected lead: its name and owner.
-  const known = new Map<number, { name: string; owner: string | null }>();
-  for (const l of stalled.rows) known.set(l.id, { name: `Lead ${l.id}`, owner: l.owner });
-  for (const l of [...queue.rows, ...overdue.rows]) known.set(l.id, { name: leadName(l), owner: l.owner });
-
   const done = () => {
-    loadLists(opts);
+    loadLists(opts, { waiting: kFirstPage, overdue: kFirstPage, stalled: stalled.paging });
     loadReps();
   };
 
+  const unqualified = waiting.byGrade?.unqualified ?? 0;
   return (
     <>
       <div class="page-head">
         <h1>Lead desk</h1>
-        <p class="sub">Leads nobody is working on: give them an owner.</p>
+        <p class="sub">Leads nobody is working on: give them an owner. Hot leads first, the most urgent first.</p>
       </div>
       <form class="filters desk-filters" aria-label="Desk filters" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
@@ -248,6 +256,18 @@ export function Desk({ session }: { session: Session }) {
         </div>
       </form>
 
+      <ul class="desk-totals" aria-label="Desk totals">
+        <li data-total="waiting">
+          <strong>{waiting.loading && !waiting.byGrade ? '…' : count(waiting.total)}</strong> waiting for an owner
+        </li>
+        <li data-total="overdue">
+          <strong>{overdue.loading && !overdue.byGrade ? '…' : count(overdue.total)}</strong> past their follow-up SLA
+        </li>
+        <li data-total="stalled">
+          <strong>{stalled.loading && !stalled.byGrade ? '…' : count(stalled.total)}</strong> stalled over {opts.days} days
+        </li>
+      </ul>
+
       <BulkAssign
         selected={selected}
         known={known}
@@ -260,80 +280,79 @@ export function Desk({ session }: { session: Session }) {
       <div class="desk-lists">
         <section class="panel" aria-labelledby="queue-h">
           <h2 id="queue-h">Waiting for an owner</h2>
-          <p class="sub">The queue (GET /api/v1/queue), oldest first.</p>
-          <ListBody list={queue} what="leads waiting">
+          <p class="sub" data-sub="waiting">
+            {waiting.byGrade && waiting.total > 0 && `By grade: ${gradeTotals(waiting.byGrade)}.`}
+            {unqualified > 0 && ` ${count(unqualified)} unqualified ${unqualified === 1 ? 'lead is' : 'leads are'} kept off the desk.`}
+          </p>
+          <ListBody list={waiting} what="leads waiting">
             <DeskTable
               name="Waiting for an owner"
-              rows={queue.rows}
-              columns={kQueueColumns}
+              rows={waiting.rows}
+              columns={queueColumns(scaleOf(waiting.rows.map((l) => hoursSince(l.created_at))))}
               idOf={(l) => l.id}
               labelOf={leadName}
               selected={selected}
               onSelect={select}
-              initialSort={{ key: 'age', dir: 'descending' }}
               empty="No lead is waiting for an owner."
             />
           </ListBody>
-          {queue.next !== null && !queue.error && (
-            <button type="button" class="secondary" disabled={queue.loading} onClick={() => void more('queue')}>
-              Show {kPage} more
-            </button>
+          {!waiting.error && (
+            <Pager label="Waiting for an owner pages" paging={waiting.paging} next={waiting.next} total={waiting.total} onChange={(p) => void loadList('waiting', opts, p)} />
           )}
         </section>
 
         <section class="panel" aria-labelledby="overdue-h">
           <h2 id="overdue-h">Past their follow-up SLA</h2>
-          <p class="sub">Assigned, the deadline passed, and the owner has not answered yet.</p>
+          <p class="sub">
+            Assigned, the deadline passed, and the owner has not answered yet.
+            {overdue.byGrade && overdue.total > 0 && ` By grade: ${gradeTotals(overdue.byGrade)}.`}
+            {!!overdue.byGrade?.unqualified && ` ${count(overdue.byGrade.unqualified)} unqualified kept off the desk.`}
+          </p>
           <ListBody list={overdue} what="leads past their SLA">
             <DeskTable
               name="Past their follow-up SLA"
               rows={overdue.rows}
-              columns={kOverdueColumns}
+              columns={overdueColumns(scaleOf(overdue.rows.map((l) => hoursSince(l.assigned_at))))}
               idOf={(l) => l.id}
               labelOf={leadName}
               selected={selected}
               onSelect={select}
-              initialSort={{ key: 'due', dir: 'ascending' }}
               empty="No lead is past its follow-up SLA."
             />
           </ListBody>
-          {overdue.next !== null && !overdue.error && (
-            <button type="button" class="secondary" disabled={overdue.loading} onClick={() => void more('overdue')}>
-              Show {kPage} more
-            </button>
+          {!overdue.error && (
+            <Pager label="Past their follow-up SLA pages" paging={overdue.paging} next={overdue.next} total={overdue.total} onChange={(p) => void loadList('overdue', opts, p)} />
           )}
         </section>
 
         <section class="panel" aria-labelledby="stalled-h">
           <h2 id="stalled-h">Stalled</h2>
-          <p class="sub">
-            In an open stage with no change for more than {opts.days} days, longest first
-            {stalled.next !== null && !stalled.loading && ` (${count(stalled.rows.length)} of ${count(Number(stalled.next))} shown)`}.
+          <p class="sub" data-sub="stalled">
+            In an open stage with no change for more than {opts.days} days: hot first, the longest stalled first.
+            {stalled.byGrade && stalled.total > 0 && ` By grade: ${gradeTotals(stalled.byGrade)}.`}
+            {!!stalled.byGrade?.unqualified && ` ${count(stalled.byGrade.unqualified)} unqualified kept off the desk.`}
           </p>
           <ListBody list={stalled} what="stalled leads">
             <DeskTable
               name="Stalled"
               rows={stalled.rows}
-              columns={kStalledColumns}
+              columns={stalledColumns(scaleOf(stalled.rows.map((l) => (l.stalled_days ?? 0) * 24)))}
               idOf={(l) => l.id}
-              labelOf={(l) => `${title(l.stage)}, ${l.campaign}`}
+              labelOf={(l) => `${leadName(l)}, ${title(l.stage)}`}
               selected={selected}
               onSelect={select}
-              initialSort={{ key: 'days', dir: 'descending' }}
               empty="No lead has stalled that long."
             />
           </ListBody>
-          {stalled.next !== null && !stalled.error && (
-            <button type="button" class="secondary" disabled={stalled.loading} onClick={() => void moreStalled()}>
-              Show {kPage} more
-            </button>
+          {!stalled.error && (
+            <Pager label="Stalled pages" paging={stalled.paging} next={stalled.next} total={stalled.total} onChange={(p) => void loadList('stalled', opts, p)} />
           )}
         </section>
 
-        <RepsPanel reps={reps} error={repsError} />
+        <RepsPanel reps={reps && teamOf(session) ? reps.filter((r) => r.team === teamOf(session)) : reps} error={repsError} />
       </div>
       <p class="scope-note">
-        Leads in {session.login}'s scope{session.team ? ` (team ${session.team})` : ''}.
+        Leads in {session.login}'s scope{session.team ? ` (team ${session.team}: its reps' leads and the unowned leads of its region)` : ''}.
       </p>
     </>
   );
@@ -515,7 +534,7 @@ function BulkAssign({ selected, known, reps, team, onDone, onClear }: BulkProps)
                   </>
                 ) : (
                   <>
-                    <strong>assigned</strong> to {r.owner}
+                    <strong>assigned</strong> to {repName(reps, r.owner)}
                   </>
                 )}
               </li>

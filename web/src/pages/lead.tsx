@@ -7,7 +7,7 @@ import { ApiError, get, post, Session } from '../api';
 import { label, title } from '../format';
 import { pathOf } from '../routes';
 import { FeedbackThread, Timeline } from '../lead_timeline';
-import { age, kMoves, Lead, leadName, moment, Timeline as TimelineData } from '../lead_types';
+import { age, kChannels, kMoves, Lead, leadName, moment, RepLoad, Timeline as TimelineData } from '../lead_types';
 import { TableBox } from '../ui/table';
 import { ErrorAlert, Loading } from '../ui/states';
 
@@ -28,7 +28,6 @@ interface Loaded {
 const kSalesSide = ['admin', 'marketing', 'sales_manager', 'sales_rep'];
 const kLeadWorkers = [...kSalesSide, 'vendor'];
 const kManagers = ['admin', 'marketing', 'sales_manager'];
-const kChannels = ['call', 'email', 'mail', 'meeting', 'visit', 'webinar', 'event', 'web', 'social', 'other'];
 
 type Problem = { message: string; field?: string | null } | null;
 const problemOf = (e: unknown): Problem =>
@@ -39,6 +38,8 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
   const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
   const [reasons, setReasons] = useState<RejectReason[] | null>(null); // null: being read
   const [notice, setNotice] = useState('');
+  // The roster, to name the owner (the sales side reads it; others get keys).
+  const [reps, setReps] = useState<RepLoad[]>([]);
 
   const load = useCallback(async () => {
     try {
@@ -62,6 +63,13 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
   }, [load]);
 
   useEffect(() => {
+    if (!session.roles.some((r) => kSalesSide.includes(r))) return;
+    get<{ reps: RepLoad[] }>('/api/v1/reps')
+      .then((r) => setReps(r.reps))
+      .catch(() => setReps([]));
+  }, [session]);
+
+  useEffect(() => {
     get<ActiveDefinition>('/api/v1/definition')
       .then((d) => setReasons(d.definition?.reject_reasons ?? []))
       .catch(() => setReasons([]));
@@ -83,6 +91,8 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
   if (!data) return <Loading>Loading lead {id}…</Loading>;
 
   const { lead, timeline } = data;
+  const rep = reps.find((r) => r.key === lead.owner);
+  const ownerName = !lead.owner ? 'nobody' : rep && rep.name !== rep.key ? `${rep.name} (${rep.key})` : lead.owner;
   const may = (roles: string[]) => session.roles.some((r) => roles.includes(r));
   const changed = async (what: string) => {
     setNotice(what);
@@ -114,9 +124,9 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
         </p>
       )}
       <div class="lead-grid">
-        <Fields lead={lead} />
+        <Fields lead={lead} owner={ownerName} />
         <Grade lead={lead} />
-        <FollowUp lead={lead} />
+        <FollowUp lead={lead} owner={ownerName} />
         {may(kSalesSide) && <Moves lead={lead} reasons={reasons} forOthers={may(kManagers)} onDone={changed} />}
         {may(kLeadWorkers) && <LogTouch lead={lead} onDone={changed} />}
         <section class="panel" aria-labelledby="thread-h">
@@ -133,7 +143,8 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
   );
 }
 
-function Fields({ lead }: { lead: Lead }) {
+// `owner`: the owner as people read it, "Amir Wang (rep-apac-2)".
+function Fields({ lead, owner }: { lead: Lead; owner: string }) {
   const rows: [string, string][] = [
     ['Email', lead.email ?? '–'],
     ['Phone', lead.phone ?? '–'],
@@ -146,7 +157,7 @@ function Fields({ lead }: { lead: Lead }) {
     ['Country', lead.country ?? '–'],
     ['Region', lead.region ?? '–'],
     ['Campaign', lead.source_campaign],
-    ['Owner', lead.owner ?? 'nobody'],
+    ['Owner', owner],
     ['Created', moment(lead.created_at)],
     ['Updated', moment(lead.updated_at)],
     ['Last touch', moment(lead.last_touch_at)],
@@ -263,7 +274,7 @@ function Grade({ lead }: { lead: Lead }) {
   );
 }
 
-function FollowUp({ lead }: { lead: Lead }) {
+function FollowUp({ lead, owner }: { lead: Lead; owner: string }) {
   const f = lead.follow_up;
   return (
     <section class="panel" aria-labelledby="follow-h">
@@ -271,7 +282,7 @@ function FollowUp({ lead }: { lead: Lead }) {
       <dl class="facts">
         <div>
           <dt>Owner</dt>
-          <dd>{lead.owner ?? 'nobody'}</dd>
+          <dd>{owner}</dd>
         </div>
         <div>
           <dt>Assigned</dt>

@@ -220,7 +220,7 @@ export function Leads({ session }: { session: Session }) {
                   <td>{label(l.stage)}</td>
                   <td>{l.grade ? label(l.grade) : '–'}</td>
                   <td class="num">{l.score}</td>
-                  <td class="nowrap">{l.owner ?? '–'}</td>
+                  <td class="nowrap">{l.owner ? (choices.reps.find((r) => r.key === l.owner)?.name ?? l.owner) : '–'}</td>
                   <td>{l.region ?? '–'}</td>
                   <td class="nowrap">{day(l.created_at)}</td>
                 </tr>
