@@ -322,6 +322,7 @@ Json to_json(const Touch& t) {
           {"direction", direction_name(t.direction)},
           {"outcome", text_or_null(t.outcome)},
           {"actor", text_or_null(t.actor)},
+          {"caller", text_or_null(t.caller)},
           {"at", format_time(t.at)},
           {"notes", text_or_null(t.notes)},
           {"data_points", attributes_json(t.data_points)}};
@@ -557,6 +558,8 @@ Result<TouchInput> parse_touch(std::string_view json) {
       LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.outcome));
     } else if (key == "actor") {
       LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.actor));
+    } else if (key == "caller") {
+      LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.caller));
     } else if (key == "notes") {
       LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.notes));
     } else if (key == "at") {

@@ -52,6 +52,13 @@ struct Lead {
   std::string country;
   std::string region;
   std::string source_campaign;
+  // The lead's id in the system it came from (a CRM, a dialler's call
+  // log): an identity key like email and phone, so a history of rows
+  // without either can be imported and loaded again without duplicates.
+  std::string external_id;
+  // The vendor's agent who made the call that produced the lead: a free
+  // name within the vendor's campaigns, for the callers' leaderboard.
+  std::string caller;
   Attributes attributes;
   ConsentFlags consent;
 
