@@ -337,7 +337,14 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
   if (!cursor.ok()) return send_error(res, cursor.status());
   auto reviewed_cursor = cursor_param(req, "reviewed_cursor");
   if (!reviewed_cursor.ok()) return send_error(res, reviewed_cursor.status());
-  auto r = ctx.services.review.accuracy(*period);
+  // Leads closed before any definition graded them (a loaded history):
+  // ungraded as on record, or as the active version would have graded them.
+  const std::string ungraded = req.has_param("ungraded") ? req.get_param_value("ungraded") : "recorded";
+  if (ungraded != "recorded" && ungraded != "active") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "ungraded is recorded or active", "ungraded"));
+  }
+  auto r = ctx.services.review.accuracy(
+      *period, ungraded == "active" ? UngradedLeads::kGradeWithActive : UngradedLeads::kAsRecorded);
   if (!r.ok()) return send_error(res, r.status());
   const auto& hot = r->by_grade[static_cast<size_t>(Grade::kHot)];
   const auto& warm = r->by_grade[static_cast<size_t>(Grade::kWarm)];

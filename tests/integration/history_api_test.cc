@@ -237,5 +237,75 @@ TEST_F(HistoryApiTest, TheCallersLeaderboardRanksEachVendorsAgents) {
   EXPECT_EQ(lead(d4)["caller"], "Ines");
 }
 
+// A definition activated after the history was loaded grades the open
+// leads only; the accuracy review can judge the closed ones as it would
+// have graded them (?ungraded=active), or leave them ungraded as on record.
+TEST_F(HistoryApiTest, AccuracyJudgesAClosedHistoryAsTheActiveVersionWouldHaveGradedIt) {
+  auto capture = [&](const std::string& email, const std::string& title) {
+    Reply r = post("/api/v1/leads", json{{"email", email}, {"title", title}, {"source_campaign", "tm-hist"}}.dump());
+    EXPECT_EQ(r.status, 201) << r.text;
+    return r.body["id"].get<int64_t>();
+  };
+  const int64_t vp_won = capture("vp.won@x.test", "VP Sales");
+  const int64_t analyst_won = capture("analyst.won@x.test", "Analyst");
+  const int64_t vp_lost = capture("vp.lost@x.test", "VP IT");
+  const int64_t open = capture("open@x.test", "VP Ops");
+  json moves = json::array();
+  for (int64_t id : {vp_won, analyst_won}) {
+    moves.push_back({{"lead", id}, {"to", "accepted"}, {"at", "2012-05-01"}});
+    moves.push_back({{"lead", id}, {"to", "opportunity"}, {"at", "2012-05-02"}});
+    moves.push_back({{"lead", id}, {"to", "won"}, {"at", "2012-05-20"}, {"revenue", 900}});
+  }
+  moves.push_back({{"lead", vp_lost}, {"to", "accepted"}, {"at", "2012-05-01"}});
+  moves.push_back({{"lead", vp_lost}, {"to", "lost"}, {"at", "2012-05-03"}, {"reason", "price"}});
+  Reply bulk = post("/api/v1/transitions/bulk", moves.dump());
+  ASSERT_EQ(bulk.status, 200) << bulk.text;
+  ASSERT_EQ(bulk.body["recorded"], 8) << bulk.text;
+
+  const std::string marketing = testing::create_token(db_, "marketing");
+  const std::string sales = testing::create_token(db_, "sales_manager");
+  Reply draft = reply_of(server_->client(marketing)->Post("/api/v1/definition/versions", R"(name: History
+required_fields: [email or phone]
+grades:
+  hot:
+    - when: title matches "VP"
+      says: decision maker
+  cold: []
+sla_hours: {hot: 4, warm: 24}
+reject_reasons:
+  - code: no_budget
+    label: No budget
+)", "application/yaml"));
+  ASSERT_EQ(draft.status, 201) << draft.text;
+  const std::string version = std::to_string(draft.body["version"].get<int64_t>());
+  for (const std::string& token : {marketing, sales}) {
+    Reply signed_off = post("/api/v1/definition/versions/" + version + "/approvals",
+                            json{{"hash", draft.body["hash"]}}.dump(), token);
+    ASSERT_EQ(signed_off.status, 201) << signed_off.text;
+  }
+  ASSERT_EQ(post("/api/v1/definition/versions/" + version + "/activate", "").status, 200);
+  EXPECT_EQ(lead(open)["grade"], "hot");  // open: graded at activation
+  EXPECT_TRUE(lead(vp_won)["grade"].is_null());  // closed: keeps what it left with
+
+  const std::string period = "from=2000-01-01&to=2100-01-01";
+  Reply recorded = get("/api/v1/definition/accuracy?" + period);
+  ASSERT_EQ(recorded.status, 200) << recorded.text;
+  EXPECT_EQ(recorded.body["by_grade"]["ungraded"]["leads"], 3);
+  EXPECT_EQ(recorded.body["by_grade"]["hot"]["leads"], 1);
+  EXPECT_EQ(recorded.body["misses"], 0);
+
+  Reply judged = get("/api/v1/definition/accuracy?ungraded=active&" + period);
+  ASSERT_EQ(judged.status, 200) << judged.text;
+  EXPECT_FALSE(judged.body["by_grade"].contains("ungraded")) << judged.text;
+  EXPECT_EQ(judged.body["by_grade"]["hot"]["leads"], 3);  // the two VPs closed, and the open one
+  EXPECT_EQ(judged.body["by_grade"]["cold"]["leads"], 1);
+  EXPECT_EQ(judged.body["misses"], 1);  // the analyst won
+  ASSERT_EQ(judged.body["review_queue"].size(), 1u);
+  EXPECT_EQ(judged.body["review_queue"][0]["lead"], analyst_won);
+  EXPECT_EQ(judged.body["review_queue"][0]["kind"], "cold_converted");
+  EXPECT_TRUE(lead(vp_won)["grade"].is_null()) << "the record stays as it was";
+  EXPECT_EQ(get("/api/v1/definition/accuracy?ungraded=draft").status, 422);
+}
+
 }  // namespace
 }  // namespace leadloop
