@@ -68,6 +68,10 @@ struct Lead {
 
   TimePoint created_at = 0;
   TimePoint updated_at = 0;
+  // Input only: when a lead of a history being loaded was captured (not in
+  // the future). Intake makes it the new lead's created_at and the time of
+  // its captured event; a lead that merges keeps its own. Never stored.
+  std::optional<TimePoint> captured_at;
   std::optional<TimePoint> last_touch_at;
 
   // What the lead's touches told us: how many, and the latest answer per

@@ -122,6 +122,10 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].ok()) {
       Status st = validate_lead(*inputs[i]);
+      if (st.ok() && inputs[i]->captured_at && *inputs[i]->captured_at > clock_.now()) {
+        st = Status(ErrorCode::kInvalidValue, "captured_at is in the future; it says when a lead of a history was captured",
+                    "captured_at");
+      }
       if (st.ok() && !campaigns_.contains(inputs[i]->source_campaign)) {
         st = Status(ErrorCode::kUnknownCampaign,
                     "no campaign with key '" + inputs[i]->source_campaign +
@@ -217,11 +221,13 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
 
     if (target == SIZE_MAX) {
       in.stage = Stage::kCaptured;
-      in.created_at = in.updated_at = now;
-      // Graded before it had a capture time: its decay counts from now.
+      // A lead of a history keeps the time it was captured then.
+      in.created_at = in.captured_at.value_or(now);
+      in.updated_at = now;
+      // Graded before it had a capture time: its decay counts from then.
       if (graded_by) plan_decay(graded_by->definition.get(), in);
       LeadChange c;
-      c.events.push_back({0, 0, std::string(event_type::kCaptured), now, ctx.actor,
+      c.events.push_back({0, 0, std::string(event_type::kCaptured), in.created_at, ctx.actor,
                           std::move(payloads[i])});
       c.lead = std::move(in);
       batch.add(static_cast<int64_t>(m.leads.size() + 1), c.lead.email_key, c.lead.phone_key,

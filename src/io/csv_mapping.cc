@@ -37,6 +37,7 @@ constexpr Alias kAliases[] = {
     {"", "source_campaign", "source_campaign"}, {"", "campaign", "source_campaign"},
     {"", "external id", "external_id"}, {"", "external_ref", "external_id"},
     {"", "caller", "caller"}, {"", "agent", "caller"},
+    {"", "captured_at", "captured_at"}, {"", "captured", "captured_at"},
     {"", "attributes", "attributes"}, {"", "consent_email", "consent.email"},
     {"", "consent_phone", "consent.phone"}, {"", "consent_mail", "consent.mail"},
     {"", "name", "full_name"}, {"", "full name", "full_name"}, {"", "contact name", "full_name"},
@@ -154,6 +155,7 @@ std::string ColumnTarget::describe() const {
     case TargetKind::kConsent: return "consent." + name;
     case TargetKind::kOptOut: return "optout." + name;
     case TargetKind::kFullName: return "full_name";
+    case TargetKind::kCapturedAt: return "captured_at";
     case TargetKind::kIgnore: break;
   }
   return "ignore";
@@ -167,6 +169,7 @@ Result<ColumnTarget> parse_target(std::string_view text) {
   if (t == "employees") return ColumnTarget{TargetKind::kEmployees, ""};
   if (t == "attributes") return ColumnTarget{TargetKind::kAttributes, ""};
   if (t == "full_name") return ColumnTarget{TargetKind::kFullName, ""};
+  if (t == "captured_at") return ColumnTarget{TargetKind::kCapturedAt, ""};
   if (t == "ignore" || t.empty()) return ColumnTarget{TargetKind::kIgnore, ""};
   auto sub = [&](std::string_view prefix) -> std::string {
     return t.size() > prefix.size() && t.compare(0, prefix.size(), prefix) == 0
@@ -181,7 +184,7 @@ Result<ColumnTarget> parse_target(std::string_view text) {
   }
   return Status(ErrorCode::kInvalidValue,
                 "'" + t + "' is not a target; use a lead field (email, phone, first_name, ...), "
-                "employees, attributes.NAME, consent.CHANNEL, optout.CHANNEL, full_name or ignore");
+                "employees, attributes.NAME, consent.CHANNEL, optout.CHANNEL, full_name, captured_at or ignore");
 }
 
 std::string header_key(std::string_view header) {
@@ -486,6 +489,13 @@ Result<Lead> map_record(const ColumnMapping& m, const std::vector<std::string>& 
       case TargetKind::kFullName:
         full_name = std::string(trim(v));
         break;
+      case TargetKind::kCapturedAt: {
+        if (trim(v).empty()) break;
+        auto at = parse_time(trim(v));
+        if (!at.ok()) return at.status().with_field("captured_at");
+        lead.captured_at = *at;
+        break;
+      }
       case TargetKind::kIgnore:
         break;
     }

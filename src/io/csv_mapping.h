@@ -23,6 +23,7 @@ enum class TargetKind : uint8_t {
   kConsent,     // name = email|phone|mail; value granted/denied/yes/no...
   kOptOut,      // name = email|phone|mail; a true value means denied
   kFullName,    // split into first and last name when those are absent
+  kCapturedAt,  // when a lead of a history was captured (Lead::captured_at)
   kIgnore,
 };
 

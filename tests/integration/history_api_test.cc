@@ -24,14 +24,15 @@ using testing::TempDir;
 // Three calls of a telemarketing history: no email, no phone; "campaign"
 // is the number of calls made to the person, as in the real file.
 constexpr const char* kCalls =
-    "call_id,age,job,agent,campaign,y\n"
-    "c-1,41,admin.,Maria,2,yes\n"
-    "c-2,37,technician,Maria,1,no\n"
-    "c-3,50,retired,Tom,4,no\n";
+    "call_id,age,job,agent,campaign,y,date\n"
+    "c-1,41,admin.,Maria,2,yes,2012-05-05\n"
+    "c-2,37,technician,Maria,1,no,2012-05-06\n"
+    "c-3,50,retired,Tom,4,no,2012-05-06\n";
 constexpr const char* kMapping =
     "columns:\n"
     "  call_id: external_id\n"
-    "  y: attributes.subscribed\n";
+    "  y: attributes.subscribed\n"
+    "  date: captured_at\n";
 
 class HistoryApiTest : public ::testing::Test {
  protected:
@@ -87,6 +88,7 @@ TEST_F(HistoryApiTest, ACallHistoryWithOutcomesLoadsInTwoRequests) {
   EXPECT_EQ(first["source_campaign"], "tm-hist");
   EXPECT_EQ(first["attributes"]["campaign"], "2");
   EXPECT_EQ(first["attributes"]["subscribed"], "yes");
+  EXPECT_EQ(first["created_at"], "2012-05-05T00:00:00.000Z");  // captured then, not now
   const int64_t c1 = first["id"];
   const int64_t c3 = listed.body["leads"][2]["id"];
 
@@ -128,6 +130,13 @@ TEST_F(HistoryApiTest, ACallHistoryWithOutcomesLoadsInTwoRequests) {
   EXPECT_EQ(moved[1]["payload"]["amount_cents"], 120000);
   EXPECT_EQ(moved[2]["at"], "2012-06-01T12:00:00.000Z");
   EXPECT_EQ(moved[2]["payload"]["revenue_cents"], 115050);
+
+  // Reports by capture period see the history in its own months.
+  Reply may = get("/api/v1/reports/funnel?from=2012-05-01&to=2012-06-01");
+  ASSERT_EQ(may.status, 200) << may.text;
+  EXPECT_EQ(may.body["groups"][0]["leads"], 3);
+  EXPECT_EQ(may.body["groups"][0]["steps"][6]["reached"], 1) << may.text;  // won
+  EXPECT_EQ(get("/api/v1/reports/funnel?from=2026-01-01").body["groups"][0]["leads"], 0);
 
   // The leaks count the rejection at its real time.
   Reply leaks = get("/api/v1/reports/leaks");

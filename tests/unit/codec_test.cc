@@ -36,6 +36,7 @@ TEST(ParseLead, ReadsEveryCapturableField) {
     "region": "EMEA",
     "source_campaign": "spring-webinar",
     "external_id": "crm-0042",
+    "captured_at": "2012-05-05T10:00:00Z",
     "caller": "Maria K.",
     "attributes": {"budget": "50k", "seats": 12, "vip": true, "ratio": 0.5},
     "consent": {"email": "granted", "phone": "denied", "mail": "unknown"}
@@ -54,6 +55,7 @@ TEST(ParseLead, ReadsEveryCapturableField) {
   EXPECT_EQ(l.region, "EMEA");
   EXPECT_EQ(l.source_campaign, "spring-webinar");
   EXPECT_EQ(l.external_id, "crm-0042");
+  EXPECT_EQ(l.captured_at, std::optional<TimePoint>(1336212000000));
   EXPECT_EQ(l.caller, "Maria K.");
   EXPECT_EQ(l.attributes, (Attributes{{"budget", "50k"}, {"seats", "12"}, {"vip", "true"},
                                       {"ratio", "0.5"}}));

@@ -238,10 +238,10 @@ TEST_F(CsvImportTest, AMappingThatNamesTheCampaignColumnKeepsIt) {
 // loading the file again finds every lead instead of making new ones.
 TEST_F(CsvImportTest, RowsWithOnlyAnExternalIdAreImportedOnceAndNamedByCaller) {
   const std::string file =
-      "external_id,age,job,caller,campaign\n"
-      "c-1,41,admin.,Maria,2\n"
-      "c-2,37,technician,Tom,1\n"
-      ",50,retired,Tom,1\n";
+      "external_id,age,job,caller,campaign,captured_at\n"
+      "c-1,41,admin.,Maria,2,2012-05-05\n"
+      "c-2,37,technician,Tom,1,\n"
+      ",50,retired,Tom,1,2012-05-06\n";
   ImportOptions opt;
   opt.campaign = "list-1";
   auto first = svc->importer->run(file, opt);
@@ -259,6 +259,8 @@ TEST_F(CsvImportTest, RowsWithOnlyAnExternalIdAreImportedOnceAndNamedByCaller) {
   EXPECT_EQ((*leads)[0].external_id, "c-1");
   EXPECT_EQ((*leads)[0].caller, "Maria");
   EXPECT_EQ((*leads)[0].attributes.at("job"), "admin.");
+  EXPECT_EQ(format_time((*leads)[0].created_at), "2012-05-05T00:00:00.000Z");
+  EXPECT_EQ((*leads)[1].created_at, testing::kTestStart);  // no date: now
 }
 
 TEST_F(CsvImportTest, AMappingSentWithTheRequestIsCheckedLikeAFile) {

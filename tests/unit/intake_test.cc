@@ -222,6 +222,28 @@ TEST_F(IntakeTest, AnExternalIdAloneMakesALeadAndFindsItAgain) {
   EXPECT_EQ(*reopened.store->count_leads(), 2);
 }
 
+// A lead of a history keeps the time it was captured then: its created_at
+// and its captured event; not in the future; a merge keeps the lead's own.
+TEST_F(IntakeTest, ALeadOfAHistoryKeepsItsCaptureTime) {
+  const TimePoint then = testing::kTestStart - 400 * kMillisPerDay;
+  Lead old = make_lead("old@example.com", "tm-1");
+  old.captured_at = then;
+  Lead later = make_lead("later@example.com", "tm-1");
+  later.captured_at = testing::kTestStart + 1;
+  auto out = capture({old, later});
+  ASSERT_EQ(out[0].status, CaptureStatus::kCreated);
+  EXPECT_EQ(out[1].status, CaptureStatus::kRejected);
+  EXPECT_EQ(out[1].error.field(), "captured_at");
+  auto stored = svc->store->get_lead(out[0].lead_id);
+  EXPECT_EQ(stored->created_at, then);
+  EXPECT_EQ(stored->updated_at, testing::kTestStart);
+  EXPECT_EQ(svc->store->lead_events(out[0].lead_id)->front().at, then);
+  Lead again = make_lead("old@example.com", "tm-1");
+  again.captured_at = then - kMillisPerDay;
+  EXPECT_EQ(capture({again})[0].status, CaptureStatus::kMerged);
+  EXPECT_EQ(svc->store->get_lead(out[0].lead_id)->created_at, then);
+}
+
 // A touch names the caller who made it; the lead takes the first caller
 // named on it.
 TEST_F(IntakeTest, ATouchNamesItsCallerAndGivesTheLeadOne) {
