@@ -146,6 +146,8 @@ function Fields({ lead }: { lead: Lead }) {
     ['Country', lead.country ?? '–'],
     ['Region', lead.region ?? '–'],
     ['Campaign', lead.source_campaign],
+    ['Caller', lead.caller ?? '–'],
+    ['External id', lead.external_id ?? '–'],
     ['Owner', lead.owner ?? 'nobody'],
     ['Created', moment(lead.created_at)],
     ['Updated', moment(lead.updated_at)],
