@@ -326,11 +326,41 @@ Result<int64_t> cursor_param(const Request& req, const char* name) {
   return c;
 }
 
+// Without `from` and `to`, the review opens on the latest period that has
+// an outcome to judge: the last 14 days, else 90, else 365, else every lead.
+struct AccuracyRun {
+  Period period;
+  AccuracyReport report;
+  Json default_period = nullptr;  // its name, when the caller named no period
+};
+
+Result<AccuracyRun> accuracy_run(RouteContext& ctx, const Request& req, UngradedLeads ungraded) {
+  auto period = period_params(ctx, req);
+  if (!period.ok()) return period.status();
+  if (req.has_param("from") || req.has_param("to")) {
+    auto r = ctx.services.review.accuracy(*period, ungraded);
+    if (!r.ok()) return r.status();
+    return AccuracyRun{*period, std::move(*r)};
+  }
+  constexpr std::pair<const char*, TimePoint> kTries[] = {
+      {"last_14_days", kReviewPeriod}, {"last_90_days", 90 * kMillisPerDay}, {"last_365_days", 365 * kMillisPerDay}};
+  for (const auto& [name, length] : kTries) {
+    Period p{period->to - length, period->to};
+    auto r = ctx.services.review.accuracy(p, ungraded);
+    if (!r.ok()) return r.status();
+    if (has_outcomes(r->by_grade)) return AccuracyRun{p, std::move(*r), name};
+  }
+  Period all{0, period->to};
+  auto r = ctx.services.review.accuracy(all, ungraded);
+  if (!r.ok()) return r.status();
+  return AccuracyRun{all, std::move(*r), "everything"};
+}
+
+Json rate_json(std::optional<double> v) { return v ? Json(*v) : Json(nullptr); }
+
 // The review queue and the reviewed list are paged alike: `limit` for both,
 // `cursor` for the queue, `reviewed_cursor` for the reviewed.
 void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
-  auto period = period_params(ctx, req);
-  if (!period.ok()) return send_error(res, period.status());
   auto limit = int_param(req, "limit", 100, 1, limits::kMaxPageSize);
   if (!limit.ok()) return send_error(res, limit.status());
   auto cursor = cursor_param(req, "cursor");
@@ -343,9 +373,11 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
   if (ungraded != "recorded" && ungraded != "active") {
     return send_error(res, Status(ErrorCode::kInvalidValue, "ungraded is recorded or active", "ungraded"));
   }
-  auto r = ctx.services.review.accuracy(
-      *period, ungraded == "active" ? UngradedLeads::kGradeWithActive : UngradedLeads::kAsRecorded);
-  if (!r.ok()) return send_error(res, r.status());
+  auto run = accuracy_run(ctx, req, ungraded == "active" ? UngradedLeads::kGradeWithActive : UngradedLeads::kAsRecorded);
+  if (!run.ok()) return send_error(res, run.status());
+  const Period* period = &run->period;
+  AccuracyReport* r = &run->report;
+  const AccuracyRates rates = accuracy_rates(r->by_grade);
   const auto& hot = r->by_grade[static_cast<size_t>(Grade::kHot)];
   const auto& warm = r->by_grade[static_cast<size_t>(Grade::kWarm)];
   // The counts are for everyone who reads the report; the rows name leads,
@@ -362,11 +394,18 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200,
             {{"from", format_time(period->from)},
              {"to", format_time(period->to)},
+             {"default_period", std::move(run->default_period)},
              {"by_grade", grades_json(r->by_grade)},
              {"precision",
               {{"hot", {{"accepted", share(hot.accepted, hot.leads)}, {"opportunity", share(hot.opportunities, hot.leads)}}},
                {"warm",
                 {{"accepted", share(warm.accepted, warm.leads)}, {"opportunity", share(warm.opportunities, warm.leads)}}}}},
+             {"base_rate", {{"accepted", rate_json(rates.base_accepted)}, {"converted", rate_json(rates.base_converted)}}},
+             {"recall", {{"hot", rate_json(rates.recall_hot)}, {"hot_or_warm", rate_json(rates.recall_hot_or_warm)}}},
+             {"lift",
+              {{"hot", {{"accepted", rate_json(rates.lift_hot.accepted)}, {"converted", rate_json(rates.lift_hot.converted)}}},
+               {"warm",
+                {{"accepted", rate_json(rates.lift_warm.accepted)}, {"converted", rate_json(rates.lift_warm.converted)}}}}},
              {"misses", r->misses},
              {"review_queue", std::move(queue.items)},
              {"review_queue_total", queued},

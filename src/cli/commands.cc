@@ -340,8 +340,11 @@ Status add_demo_users(Runtime& r, std::ostream& out) {
       team = p.team;
     }
   }
+  // The telemarketing vendor, if one runs a campaign; else any vendor.
   for (const Campaign& c : r.campaigns.list()) {
-    if (vendor.empty() && !c.vendor.empty()) vendor = c.vendor;
+    if (c.vendor.empty()) continue;
+    if (vendor.empty() || c.channel == Channel::kTelemarketing) vendor = c.vendor;
+    if (c.channel == Channel::kTelemarketing) break;
   }
   std::vector<NewUser> people = {
       {"admin", "Demo Admin", kDemoPassword, Role::kAdmin, {}},
@@ -381,7 +384,8 @@ int run_demo(const DemoArgs& a) {
   opt.start = *start;
   ProgressBar bar("demo data", wall);
   Runtime& r = **rt;
-  auto summary = generate_demo({*r.store, r.campaigns, r.intake, &r.definitions, &r.lifecycle, &r.router, &r.follow_up},
+  auto summary = generate_demo({*r.store, r.campaigns, r.intake, &r.definitions, &r.lifecycle, &r.router, &r.follow_up,
+                                &r.goals},
                                clock, opt,
                                [&](int64_t done, int64_t total) {
                                  bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
@@ -394,7 +398,8 @@ int run_demo(const DemoArgs& a) {
             << " teams, " << s.reps << " reps, " << with_commas(s.created) << " leads created, "
             << with_commas(s.merged) << " re-captures merged, " << with_commas(s.touches)
             << " touches, " << with_commas(s.transitions) << " sales outcomes; lead definition version "
-            << s.definition_version << " signed by marketing and sales (seed " << a.seed << "); follow-up: "
+            << s.definition_version << " signed by marketing and sales on " << format_date(day_of(s.signed_at))
+            << ", with " << s.goals << " goals agreed (seed " << a.seed << "); follow-up: "
             << with_commas(s.sla_breaches) << " SLA breaches, " << with_commas(s.reassignments) << " reassigned, "
             << with_commas(s.decays) << " warm leads decayed\n";
   if (Status st = add_demo_users(r, std::cout); !st.ok()) return fail(st);

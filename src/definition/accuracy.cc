@@ -10,6 +10,44 @@ std::string disagreement_kind(Grade grade, const SalesOutcome& o) {
   return "";
 }
 
+namespace {
+
+std::optional<double> rate(int64_t part, int64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+std::optional<double> ratio(std::optional<double> a, std::optional<double> b) {
+  if (!a || !b || *b == 0) return std::nullopt;
+  return *a / *b;
+}
+
+}  // namespace
+
+AccuracyRates accuracy_rates(const GradeOutcomes& by_grade) {
+  OutcomeCounts all;
+  for (const OutcomeCounts& c : by_grade) all.merge(c);
+  const OutcomeCounts& hot = by_grade[static_cast<size_t>(Grade::kHot)];
+  const OutcomeCounts& warm = by_grade[static_cast<size_t>(Grade::kWarm)];
+  AccuracyRates r;
+  r.base_accepted = rate(all.accepted, all.leads);
+  r.base_converted = rate(all.opportunities, all.leads);
+  r.recall_hot = rate(hot.opportunities, all.opportunities);
+  r.recall_hot_or_warm = rate(hot.opportunities + warm.opportunities, all.opportunities);
+  r.lift_hot = {ratio(rate(hot.accepted, hot.leads), r.base_accepted),
+                ratio(rate(hot.opportunities, hot.leads), r.base_converted)};
+  r.lift_warm = {ratio(rate(warm.accepted, warm.leads), r.base_accepted),
+                 ratio(rate(warm.opportunities, warm.leads), r.base_converted)};
+  return r;
+}
+
+bool has_outcomes(const GradeOutcomes& by_grade) {
+  for (const OutcomeCounts& c : by_grade) {
+    if (c.accepted + c.rejected + c.opportunities > 0) return true;
+  }
+  return false;
+}
+
 AccuracyReport accuracy_report(std::span<const AccuracyLead> leads, const std::map<int64_t, ReviewAnswer>& answers) {
   AccuracyReport r;
   for (const AccuracyLead& l : leads) {

@@ -53,6 +53,26 @@ struct AccuracyReport {
 // (domain/budget.h) it stops early; the caller answers the budget's error.
 AccuracyReport accuracy_report(std::span<const AccuracyLead> leads, const std::map<int64_t, ReviewAnswer>& answers);
 
+// How well grades sort leads, beyond precision (docs/definition.md,
+// "Accuracy"). A rate is absent (nullopt) when its denominator is zero.
+struct AccuracyRates {
+  // Of every lead of the period: the share sales accepted, and the share
+  // that converted (reached opportunity or won). The base rates.
+  std::optional<double> base_accepted, base_converted;
+  // Recall: of every converted lead, the share graded hot, and hot or warm.
+  std::optional<double> recall_hot, recall_hot_or_warm;
+  // Lift: a grade's rate over the base rate; 2.0 means twice as likely.
+  struct Lift {
+    std::optional<double> accepted, converted;
+  };
+  Lift lift_hot, lift_warm;
+};
+AccuracyRates accuracy_rates(const GradeOutcomes& by_grade);
+
+// Whether any lead of the report has an outcome (accepted, rejected or
+// converted): a period without one has nothing to judge.
+bool has_outcomes(const GradeOutcomes& by_grade);
+
 // The disagreement kind of one lead, or "" when grade and outcome agree.
 std::string disagreement_kind(Grade grade, const SalesOutcome& o);
 

@@ -1,5 +1,6 @@
 #include "demo/demo_data.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -67,23 +68,30 @@ Status sales_feedback(Rng& rng, Lifecycle& lifecycle, const Lead& lead, int64_t*
 }
 
 // The share of the leads routing leaves in a pool (index: Grade) that a
-// campaign owner hands to sales anyway, a few days after capture.
+// campaign owner hands to sales anyway, a few days after capture; once the
+// definition is signed (kHandOutSigned) marketing trusts the grades more.
 constexpr std::array<double, kGradeCount> kHandOut = {0.15, 0.0, 0.3, 0.25, 0.15};
+constexpr std::array<double, kGradeCount> kHandOutSigned = {0.05, 0.0, 0.15, 0.1, 0.05};
+// Before there is a definition: the share of new leads marketing passes on.
+constexpr double kHandOutBefore = 0.5;
 
 // The day's generator: leads, re-captures and touches, and with a sales
 // floor, the clock moving hour by hour through FollowUp and the floor.
 class DemoDay {
  public:
   // `reject_reasons`: the codes the floor's reps reject with.
+  // `reject_reasons`: the codes the floor's reps reject with. `signed_from`:
+  // when the definition is signed (0: already).
   DemoDay(const DemoServices& svc, ManualClock& clock, const DemoOptions& opt, Rng& rng, DemoSummary& s,
-          std::vector<std::string> reject_reasons)
-      : svc_(svc), clock_(clock), opt_(opt), rng_(rng), s_(s) {
+          std::vector<std::string> reject_reasons, TimePoint signed_from)
+      : svc_(svc), clock_(clock), opt_(opt), rng_(rng), s_(s), signed_from_(signed_from) {
     if (svc.lifecycle && svc.router && svc.follow_up) {
       dispatch_.emplace(svc.store, clock, svc.intake, *svc.router);
       const TimePoint start = int64_t{opt.start} * kMillisPerDay;
-      floor_ = std::make_unique<SalesFloor>(
-          FloorServices{svc.store, svc.intake, *svc.lifecycle, *dispatch_, *svc.router, std::move(reject_reasons)},
-          clock, rng, away_schedule(start, start + int64_t{opt.days} * kMillisPerDay));
+      const FloorPace pace{signed_from, opt.cycle_min_days, opt.cycle_max_days, opt.odds_scale};
+      floor_ = std::make_unique<SalesFloor>(FloorServices{svc.store, svc.intake, *svc.lifecycle, *dispatch_,
+                                                          *svc.router, std::move(reject_reasons), pace},
+                                            clock, rng, away_schedule(start, start + int64_t{opt.days} * kMillisPerDay));
     }
   }
 
@@ -170,11 +178,21 @@ class DemoDay {
 
   // Sales' answer to a new lead: at once without a floor; with one, the
   // owner's in their own time, or a campaign owner hands a pool lead over.
+  // Before the definition is signed, marketing hands some leads (kHandOutBefore)
+  // to a rep of their region by hand, a few days after capture; the rest
+  // wait, unanswered.
   Status answer(const Lead& lead) {
     if (!svc_.lifecycle) return Status();
     if (!floor_) return sales_feedback(rng_, *svc_.lifecycle, lead, &s_.transitions);
     floor_->observe(lead);
-    if (lead.owner.empty() && rng_.chance(kHandOut[static_cast<size_t>(lead.grade)])) {
+    if (clock_.now() < signed_from_) {
+      if (lead.owner.empty() && rng_.chance(kHandOutBefore)) {
+        floor_->hand_out(lead.id, static_cast<int>(rng_.between(1, 5)), rep_for(lead));
+      }
+      return Status();
+    }
+    const auto& share = signed_from_ > 0 ? kHandOutSigned : kHandOut;
+    if (lead.owner.empty() && rng_.chance(share[static_cast<size_t>(lead.grade)])) {
       floor_->hand_out(lead.id, static_cast<int>(rng_.between(1, 10)));
     }
     return Status();
@@ -234,17 +252,74 @@ class DemoDay {
     return Status();
   }
 
+  // A rep of the lead's region, as marketing picks one by hand: anyone
+  // active and not managing a team.
+  std::string rep_for(const Lead& lead) {
+    std::vector<std::string> region, any;
+    for (const Rep& r : svc_.router->reps()) {
+      if (!r.active) continue;
+      auto team = svc_.router->find_team(r.team);
+      if (team && team->manager == r.key) continue;
+      any.push_back(r.key);
+      if (r.region == lead.region) region.push_back(r.key);
+    }
+    const auto& from = region.empty() ? any : region;
+    return from.empty() ? std::string() : from[rng_.below(from.size())];
+  }
+
   const DemoServices& svc_;
   ManualClock& clock_;
   const DemoOptions& opt_;
   Rng& rng_;
   DemoSummary& s_;
+  TimePoint signed_from_ = 0;
   std::optional<Dispatch> dispatch_;
   std::unique_ptr<SalesFloor> floor_;
   std::vector<Lead> recent_;  // recent leads, re-captured and touched now and then
   std::vector<int64_t> recent_ids_;
   int64_t made_ = 0;
 };
+
+// The goals marketing, sales and the telemarketing vendor agree when the
+// definition is signed, each approved by every side it needs: qualified
+// leads and the vendor's accepted leads for the next quarter, and won deals
+// to the programme's end. The targets follow the programme's size.
+Status agree_goals(Goals& goals, const DemoOptions& opt, TimePoint from, DemoSummary& s) {
+  const TimePoint quarter = from + 91 * kMillisPerDay;
+  const TimePoint end = (int64_t{opt.start} + opt.days) * kMillisPerDay;
+  const double per_day = static_cast<double>(opt.leads) / opt.days;
+  struct Plan {
+    const char* name;
+    GoalMetric metric;
+    double target;
+    TimePoint ends_at;
+    const char* vendor;
+  };
+  const Plan plans[] = {
+      {"Qualified leads this quarter", GoalMetric::kQualifiedLeads, per_day * 91 * 0.30, quarter, ""},
+      {"Won deals by the end of the programme", GoalMetric::kWonDeals, per_day * (end - from) / kMillisPerDay * 0.03,
+       end, ""},
+      {"CallPro: leads sales accepted this quarter", GoalMetric::kAcceptedLeads, per_day * 91 * 0.04, quarter,
+       "CallPro Inc"},
+  };
+  for (const Plan& p : plans) {
+    Goal g;
+    g.name = p.name;
+    g.metric = p.metric;
+    g.target = std::max<int64_t>(1, static_cast<int64_t>(p.target));
+    g.starts_at = from;
+    g.ends_at = p.ends_at;
+    g.vendor = p.vendor;
+    auto made = goals.create(g, "Maria Lopez");
+    if (!made.ok()) return made.status();
+    LEADLOOP_RETURN_IF_ERROR(goals.approve(made->id, GoalSide::kClient, "Sam Chen").status());
+    if (!g.vendor.empty()) {
+      LEADLOOP_RETURN_IF_ERROR(goals.approve(made->id, GoalSide::kVendor, "vendor:" + g.vendor).status());
+    }
+    ++s.goals;
+  }
+  return Status();
+}
 
 }  // namespace
 
@@ -258,17 +333,31 @@ Result<DemoSummary> generate_demo(const DemoServices& svc, ManualClock& clock, c
   s.campaigns = *campaigns;
   LEADLOOP_RETURN_IF_ERROR(seed_roster(svc.store, &s.teams, &s.reps));
   if (svc.router) LEADLOOP_RETURN_IF_ERROR(svc.router->open());
-  if (svc.definitions) {
+  // Signed on the first day, or on sign_day (a day's midnight, before that
+  // day's work).
+  const bool later = svc.definitions && opt.sign_day > 0 && opt.sign_day < opt.days &&
+                     !svc.definitions->active_record().ok();
+  const TimePoint sign_at = later ? (int64_t{opt.start} + opt.sign_day) * kMillisPerDay : 0;
+  auto sign = [&]() -> Status {
     auto version = sign_demo_definition(*svc.definitions);
     if (!version.ok()) return version.status();
     s.definition_version = *version;
-  }
+    s.signed_at = clock.now();
+    if (svc.goals) return agree_goals(*svc.goals, opt, clock.now(), s);
+    return Status();
+  };
+  if (svc.definitions && !later) LEADLOOP_RETURN_IF_ERROR(sign());
 
+  // The demo definition's reject codes are the floor's before it is signed too.
   auto reject_reasons = reject_codes(svc.definitions, s.definition_version);
   if (!reject_reasons.ok()) return reject_reasons.status();
-  DemoDay days(svc, clock, opt, rng, s, std::move(reject_reasons).value());
+  DemoDay days(svc, clock, opt, rng, s, std::move(reject_reasons).value(), sign_at);
   int64_t made = 0;
   for (int d = 0; d < opt.days && made < opt.leads; ++d) {
+    if (later && d == opt.sign_day) {
+      clock.set(sign_at);
+      LEADLOOP_RETURN_IF_ERROR(sign());
+    }
     // Spread the leads evenly over the days.
     int64_t due = (int64_t{opt.leads} * (d + 1)) / opt.days - made;
     if (d == opt.days - 1) due = opt.leads - made;

@@ -16,6 +16,7 @@
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "engine/router.h"
+#include "measure/goals.h"
 
 namespace leadloop {
 
@@ -24,6 +25,19 @@ struct DemoOptions {
   int leads = 5000;
   Days start = 0;   // first day; the programme runs nine months from it
   int days = 273;   // nine months
+  // The day (counted from `start`) marketing and sales co-sign the lead
+  // definition and agree the programme's goals. Before it there is no
+  // definition: leads stay ungraded, marketing hands them to reps by hand,
+  // no SLA is tracked and reps answer in days. After it, leads are graded
+  // and routed at once, with SLAs. 0: signed on the first day.
+  int sign_day = 91;
+  // Opportunities close this many days after they open, and leads become
+  // opportunities and are won more often than in the simulation's programme
+  // (six to nine months; sales_floor.h, FloorPace), so that nine months
+  // show their wins.
+  int cycle_min_days = 14;
+  int cycle_max_days = 60;
+  double odds_scale = 1.5;
 };
 
 struct DemoSummary {
@@ -35,6 +49,8 @@ struct DemoSummary {
   int64_t rejected = 0;
   int64_t touches = 0;
   int64_t definition_version = 0;  // the signed, active demo definition
+  TimePoint signed_at = 0;         // when it was signed and activated
+  int goals = 0;                   // goals agreed by both sides
   int64_t transitions = 0;         // sales feedback and outcomes
   // With a router and follow-up (DemoServices): what FollowUp fired.
   int64_t sla_breaches = 0;
@@ -58,6 +74,7 @@ struct DemoServices {
   Lifecycle* lifecycle = nullptr;
   Router* router = nullptr;
   FollowUp* follow_up = nullptr;
+  Goals* goals = nullptr;  // with definitions: the goals agreed at signing
 };
 
 // REQUIRES: `clock` is the clock the services were built with; the

@@ -32,10 +32,6 @@ constexpr double kOptOut = 0.01;
 constexpr std::array<std::string_view, 2> kNoProject = {"no_project", "went_dark"};
 constexpr std::array<std::string_view, 3> kLostDeal = {"competitor", "no_decision", "price"};
 
-// Opportunities close six to nine months after they open.
-constexpr int kCycleMinDays = 183;
-constexpr int kCycleMaxDays = 273;
-
 std::string actor_of(const std::string& rep) { return rep.empty() ? "marketing" : "rep:" + rep; }
 
 }  // namespace
@@ -74,7 +70,12 @@ TimePoint SalesFloor::back_at(const std::string& rep, TimePoint t) const {
 }
 
 TimePoint SalesFloor::response_delay(Responsiveness r) {
-  if (r == Responsiveness::kSlow) return rng_.between(8 * 60, 30 * 60) * kMinute;
+  if (clock_.now() < svc_.pace.slow_until) return rng_.between(24 * 60, 6 * 24 * 60) * kMinute;
+  if (r == Responsiveness::kSlow) {
+    // Once the SLA is agreed (slow_until passed), slow reps answer within it.
+    if (svc_.pace.slow_until > 0) return rng_.between(60, 4 * 60) * kMinute;
+    return rng_.between(8 * 60, 30 * 60) * kMinute;
+  }
   return rng_.between(5, 60) * kMinute;
 }
 
@@ -91,16 +92,18 @@ void SalesFloor::observe(const Lead& lead) {
       awaiting_.erase(lead.id);
     }
     const RepSeed* seed = find_rep_seed(lead.owner);
-    const Responsiveness r = seed ? seed->responsiveness : Responsiveness::kFast;
+    Responsiveness r = seed ? seed->responsiveness : Responsiveness::kFast;
+    // After an agreed SLA, nobody ignores leads outright.
+    if (r == Responsiveness::kNever && svc_.pace.slow_until > 0 && now >= svc_.pace.slow_until) r = Responsiveness::kSlow;
     if (r == Responsiveness::kNever) return;
-    plan(now + response_delay(r), {Step::kRespond, lead.id, lead.owner, *lead.assigned_at, 0, ""});
+    plan(now + response_delay(r), {Step::kRespond, lead.id, lead.owner, *lead.assigned_at, 0, "", ""});
     return;
   }
   if (lead.stage == Stage::kNurture && lead.grade == Grade::kWarm && !nurturing_.count(lead.id)) {
     // Most nurtured leads answer an email now and then; the others decay.
     if (!rng_.chance(0.7)) return;
     nurturing_.insert(lead.id);
-    plan(now + rng_.between(5, 35) * kMillisPerDay, {Step::kNurtureReply, lead.id, "", 0, 0, ""});
+    plan(now + rng_.between(5, 35) * kMillisPerDay, {Step::kNurtureReply, lead.id, "", 0, 0, "", ""});
   }
 }
 
@@ -142,8 +145,8 @@ Status SalesFloor::work_queue() {
   return Status();
 }
 
-void SalesFloor::hand_out(int64_t lead_id, int days) {
-  plan(clock_.now() + days * kMillisPerDay, {Step::kHandOut, lead_id, "", 0, 0, ""});
+void SalesFloor::hand_out(int64_t lead_id, int days, std::string rep) {
+  plan(clock_.now() + days * kMillisPerDay, {Step::kHandOut, lead_id, "", 0, 0, "", std::move(rep)});
 }
 
 Status SalesFloor::act() {
@@ -182,7 +185,7 @@ Status SalesFloor::run(const Plan& p, TimePoint now) {
     case Step::kNurtureReply:
       return nurture_reply(l);
     case Step::kHandOut:
-      return hand_out_now(l);
+      return hand_out_now(l, p);
   }
   return Status();
 }
@@ -216,7 +219,7 @@ Status SalesFloor::respond(const Lead& l, const Plan& p, TimePoint now) {
   if (rng_.chance(v.accept)) {
     in.to = Stage::kAccepted;
     LEADLOOP_RETURN_IF_ERROR(move(l.id, in, actor_of(p.rep)));
-    plan(now + rng_.between(12, 72) * kMillisPerHour, {Step::kWork, l.id, p.rep, 0, 0, ""});
+    plan(now + rng_.between(12, 72) * kMillisPerHour, {Step::kWork, l.id, p.rep, 0, 0, "", ""});
     return Status();
   }
   in.to = Stage::kRejected;
@@ -224,7 +227,7 @@ Status SalesFloor::respond(const Lead& l, const Plan& p, TimePoint now) {
                   ? "other"
                   : svc_.reject_reasons[rng_.below(svc_.reject_reasons.size())];
   LEADLOOP_RETURN_IF_ERROR(move(l.id, in, actor_of(p.rep)));
-  plan(now + rng_.between(1, 3) * kMillisPerDay, {Step::kAfterReject, l.id, "", 0, 0, in.reason});
+  plan(now + rng_.between(1, 3) * kMillisPerDay, {Step::kAfterReject, l.id, "", 0, 0, in.reason, ""});
   return Status();
 }
 
@@ -235,7 +238,7 @@ Status SalesFloor::work(const Lead& l, const Plan& p, TimePoint now) {
   LEADLOOP_RETURN_IF_ERROR(move(l.id, in, actor_of(p.rep)));
   LEADLOOP_RETURN_IF_ERROR(
       touch(l, Medium::kMeeting, Direction::kOutbound, "meeting_set", {}, actor_of(p.rep)));
-  plan(now + rng_.between(7, 35) * kMillisPerDay, {Step::kQualify, l.id, p.rep, 0, 0, ""});
+  plan(now + rng_.between(7, 35) * kMillisPerDay, {Step::kQualify, l.id, p.rep, 0, 0, "", ""});
   return Status();
 }
 
@@ -243,15 +246,15 @@ Status SalesFloor::qualify(const Lead& l, const Plan& p, TimePoint now) {
   if (l.stage != Stage::kWorking) return Status();
   const Verdict& v = kVerdicts[static_cast<size_t>(l.grade)];
   TransitionInput in;
-  if (rng_.chance(v.opportunity)) {
+  if (rng_.chance(std::min(0.9, v.opportunity * svc_.pace.odds_scale))) {
     in.to = Stage::kOpportunity;
     in.amount_cents = rng_.between(10, 100) * 50000;  // $5,000 to $50,000
-    const TimePoint expected = now + rng_.between(kCycleMinDays, kCycleMaxDays) * kMillisPerDay;
+    const TimePoint expected = now + rng_.between(svc_.pace.cycle_min_days, svc_.pace.cycle_max_days) * kMillisPerDay;
     in.expected_close = expected;
     LEADLOOP_RETURN_IF_ERROR(move(l.id, in, actor_of(p.rep)));
     // Deals slip, or close a little early.
     plan(expected + rng_.between(-20, 30) * kMillisPerDay,
-         {Step::kClose, l.id, p.rep, 0, *in.amount_cents, ""});
+         {Step::kClose, l.id, p.rep, 0, *in.amount_cents, "", ""});
     return Status();
   }
   if (rng_.chance(0.6)) {
@@ -268,7 +271,7 @@ Status SalesFloor::close(const Lead& l, const Plan& p) {
   if (l.stage != Stage::kOpportunity) return Status();
   const Verdict& v = kVerdicts[static_cast<size_t>(l.grade)];
   TransitionInput in;
-  if (rng_.chance(v.win)) {
+  if (rng_.chance(std::min(0.9, v.win * svc_.pace.odds_scale))) {
     in.to = Stage::kWon;
     in.revenue_cents = p.amount_cents / 100 * rng_.between(80, 110);
   } else {
@@ -315,10 +318,11 @@ Status SalesFloor::nurture_reply(const Lead& l) {
   return Status();
 }
 
-Status SalesFloor::hand_out_now(const Lead& l) {
+Status SalesFloor::hand_out_now(const Lead& l, const Plan& p) {
   if (!l.owner.empty() || !is_open_stage(l.stage) || l.stage == Stage::kRejected) return Status();
   AssignRequest r;
   r.lead_ids = {l.id};
+  r.rep = p.to_rep;
   auto out = svc_.dispatch.assign(r, "marketing");
   if (!out.ok()) return out.status();
   if (out->front().owner.empty()) return Status();  // nobody can take it now

@@ -25,6 +25,21 @@
 
 namespace leadloop {
 
+// How fast the floor moves. Before `slow_until` every rep answers a new
+// lead in one to six days, as a floor with no SLA and no agreed definition
+// does; after it, fast reps within the hour and the others within the SLA
+// (1 to 4 hours). With no `slow_until` (0), each rep at their own pace:
+// fast, slow (8 to 30 hours) or never. An opportunity is expected to
+// close `cycle_min_days` to `cycle_max_days` after it opens. A worked lead
+// becomes an opportunity, and an opportunity is won, with its grade's odds
+// times `odds_scale` (at most 0.9).
+struct FloorPace {
+  TimePoint slow_until = 0;
+  int cycle_min_days = 183;
+  int cycle_max_days = 273;
+  double odds_scale = 1.0;
+};
+
 struct FloorServices {
   Store& store;
   Intake& intake;  // routes with `router`
@@ -32,6 +47,7 @@ struct FloorServices {
   Dispatch& dispatch;
   Router& router;
   std::vector<std::string> reject_reasons;  // the codes reps reject with: the definition's
+  FloorPace pace = {};
 };
 
 // What the floor did, for summaries; reports read the store instead.
@@ -62,8 +78,9 @@ class SalesFloor {
   // owner) goes to a rep by the routing rules, if one can take it.
   Status work_queue();
   // A campaign owner gives a lead that routing left in a pool (nurture,
-  // recycle) or unqualified to sales, `days` from now.
-  void hand_out(int64_t lead_id, int days);
+  // recycle) or unqualified to sales, `days` from now: to `rep`, or to the
+  // rep the routing rules choose when empty.
+  void hand_out(int64_t lead_id, int days, std::string rep = "");
 
   // Does everything planned up to the clock's now, in the planned order.
   Status act();
@@ -87,6 +104,7 @@ class SalesFloor {
     TimePoint stint = 0;  // kRespond: the assignment (assigned_at) it answers
     int64_t amount_cents = 0;
     std::string reason;  // kAfterReject: the reject reason
+    std::string to_rep;  // kHandOut: the rep to give the lead to ("" for routing)
   };
 
   void plan(TimePoint at, Plan p) { agenda_.emplace(at, std::move(p)); }
@@ -100,7 +118,7 @@ class SalesFloor {
   Status close(const Lead& lead, const Plan& p);
   Status after_reject(const Lead& lead, const Plan& p);
   Status nurture_reply(const Lead& lead);
-  Status hand_out_now(const Lead& lead);
+  Status hand_out_now(const Lead& lead, const Plan& p);
   Status move(int64_t lead, TransitionInput in, const std::string& actor);
   Status touch(const Lead& lead, Medium medium, Direction direction, const std::string& outcome,
                Attributes data_points, const std::string& actor);

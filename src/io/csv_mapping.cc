@@ -3,6 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <map>
+#include <set>
 
 #include "domain/codec.h"
 #include "definition/yaml_limits.h"
@@ -291,33 +293,40 @@ std::vector<std::pair<std::string, ColumnTarget>> aliases_for(const MappingSpec&
   return out;
 }
 
-bool generic_header(const std::string& key) {
-  for (const Alias& a : kAliases) {
-    if (a.preset.empty() && header_key(a.header) == key) return true;
-  }
-  for (const auto& f : lead_text_fields()) {
-    if (header_key(f.name) == key) return true;
-  }
-  return false;
+// The header keys of the aliases every system shares and of the lead's
+// own fields (no evidence for a preset), and those of each preset: made
+// once, so a file of a thousand columns is matched in a thousand lookups.
+struct PresetKeys {
+  std::set<std::string, std::less<>> generic;
+  std::map<std::string_view, std::set<std::string, std::less<>>> own;
+};
+
+const PresetKeys& preset_keys() {
+  static const PresetKeys keys = [] {
+    PresetKeys k;
+    for (const Alias& a : kAliases) (a.preset.empty() ? k.generic : k.own[a.preset]).insert(header_key(a.header));
+    for (const auto& f : lead_text_fields()) k.generic.insert(header_key(f.name));
+    return k;
+  }();
+  return keys;
 }
 
 // The preset whose own headers match the most columns, or "". Headers that
 // every system shares (email, first_name, id...) are no evidence.
 std::string detect_preset(const std::vector<std::string>& headers) {
+  const PresetKeys& keys = preset_keys();
+  std::vector<std::string> evidence;
+  for (const auto& h : headers) {
+    std::string k = header_key(h);
+    if (!keys.generic.count(k)) evidence.push_back(std::move(k));
+  }
   int best = 0;
   std::string best_name;
   for (auto preset : kPresets) {
+    auto own = keys.own.find(preset);
+    if (own == keys.own.end()) continue;
     int score = 0;
-    for (const auto& h : headers) {
-      std::string k = header_key(h);
-      if (generic_header(k)) continue;
-      for (const Alias& a : kAliases) {
-        if (a.preset == preset && header_key(a.header) == k) {
-          ++score;
-          break;
-        }
-      }
-    }
+    for (const auto& k : evidence) score += own->second.count(k) > 0;
     if (score > best) {
       best = score;
       best_name = std::string(preset);

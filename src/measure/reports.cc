@@ -306,14 +306,15 @@ std::optional<GroupBy> parse_group_by(std::string_view name) {
   static const std::pair<std::string_view, GroupBy> kNames[] = {
       {"", GroupBy::kNone},         {"campaign", GroupBy::kCampaign}, {"channel", GroupBy::kChannel},
       {"vendor", GroupBy::kVendor}, {"region", GroupBy::kRegion},     {"owner", GroupBy::kOwner},
-      {"team", GroupBy::kTeam},     {"grade", GroupBy::kGrade},       {"week", GroupBy::kCaptureWeek}};
+      {"team", GroupBy::kTeam},     {"grade", GroupBy::kGrade},       {"week", GroupBy::kCaptureWeek},
+      {"month", GroupBy::kCaptureMonth}};
   for (const auto& [n, g] : kNames) {
     if (n == name) return g;
   }
   return std::nullopt;
 }
 
-std::string_view group_by_names() { return "campaign, channel, vendor, region, owner, team, grade or week"; }
+std::string_view group_by_names() { return "campaign, channel, vendor, region, owner, team, grade, week or month"; }
 
 namespace {
 
@@ -354,9 +355,17 @@ size_t bucket_of_rank(const std::vector<uint32_t>& counts, size_t rank, size_t* 
 std::atomic<size_t> parallel_from{200000};
 std::atomic<bool> parallel_forced{false};
 
+// The first day of the month of t (UTC), for GroupBy::kCaptureMonth.
+Days first_of_month(TimePoint t) {
+  int year = 0;
+  unsigned month = 0, day = 0;
+  civil_from_days(day_of(t), &year, &month, &day);
+  return days_from_civil(year, month, 1);
+}
+
 int scan_parts(size_t n, GroupBy by) {
   static const unsigned cores = std::thread::hardware_concurrency();
-  if (by == GroupBy::kCaptureWeek || n < parallel_from.load(std::memory_order_relaxed)) return 1;
+  if (by == GroupBy::kCaptureWeek || by == GroupBy::kCaptureMonth || n < parallel_from.load(std::memory_order_relaxed)) return 1;
   return cores >= 2 || parallel_forced.load(std::memory_order_relaxed) ? 2 : 1;
 }
 
@@ -448,7 +457,8 @@ class Grouper {
       case GroupBy::kGrade:
         for (int g = 0; g < kGradeCount; ++g) by_code_.push_back(group(std::string(grade_name(static_cast<Grade>(g)))));
         break;
-      case GroupBy::kCaptureWeek: break;
+      case GroupBy::kCaptureWeek:
+      case GroupBy::kCaptureMonth: break;
     }
   }
 
@@ -456,10 +466,10 @@ class Grouper {
   [[gnu::always_inline]] uint32_t of(const LeadColumns& l, size_t row) {
     if (column_) return by_code_[(*column_)[row]];
     if (by_ == GroupBy::kGrade) return by_code_[l.grade[row]];
-    if (by_ != GroupBy::kCaptureWeek) return 0;
-    const Days monday = monday_of(l.created_at[row]);
-    auto it = week_group_.find(monday);
-    if (it == week_group_.end()) it = week_group_.emplace(monday, group(format_date(monday))).first;
+    if (by_ != GroupBy::kCaptureWeek && by_ != GroupBy::kCaptureMonth) return 0;
+    const Days start = by_ == GroupBy::kCaptureWeek ? monday_of(l.created_at[row]) : first_of_month(l.created_at[row]);
+    auto it = week_group_.find(start);
+    if (it == week_group_.end()) it = week_group_.emplace(start, group(format_date(start))).first;
     return it->second;
   }
 
@@ -480,7 +490,7 @@ class Grouper {
   std::map<std::string, uint32_t> number_;
   std::vector<uint32_t> by_code_;  // dictionary code -> group
   const std::vector<uint32_t>* column_ = nullptr;
-  std::map<Days, uint32_t> week_group_;  // Monday -> group
+  std::map<Days, uint32_t> week_group_;  // the week's Monday or the month's first day -> group
 };
 
 // Grows a per-group vector to the grouper's size.

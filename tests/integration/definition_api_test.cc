@@ -394,6 +394,15 @@ TEST_F(DefinitionApiTest, BacktestAndAccuracyMatchAHandCountedSet) {
   EXPECT_DOUBLE_EQ(acc.body["precision"]["hot"]["opportunity"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(acc.body["precision"]["warm"]["accepted"].get<double>(), 0.5);
   EXPECT_EQ(acc.body["misses"], 1);  // l6
+  // Accepted: l1 l2 l5 l6 of 8; converted (opportunity or won): l1 l5 l6.
+  EXPECT_DOUBLE_EQ(acc.body["base_rate"]["accepted"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(acc.body["base_rate"]["converted"].get<double>(), 3.0 / 8);
+  EXPECT_DOUBLE_EQ(acc.body["recall"]["hot"].get<double>(), 1.0 / 3);          // l1
+  EXPECT_DOUBLE_EQ(acc.body["recall"]["hot_or_warm"].get<double>(), 2.0 / 3);  // l1 l5
+  EXPECT_DOUBLE_EQ(acc.body["lift"]["hot"]["accepted"].get<double>(), 1.0);     // 1/2 over 4/8
+  EXPECT_DOUBLE_EQ(acc.body["lift"]["hot"]["converted"].get<double>(), 4.0 / 3);  // 1/2 over 3/8
+  EXPECT_DOUBLE_EQ(acc.body["lift"]["warm"]["converted"].get<double>(), 4.0 / 3);
+  EXPECT_EQ(acc.body["default_period"], "last_14_days");
   ASSERT_EQ(acc.body["review_queue"].size(), 2u);
   EXPECT_EQ(acc.body["review_queue"][0]["lead"], l6);
   EXPECT_EQ(acc.body["review_queue"][0]["kind"], "cold_converted");
@@ -431,6 +440,49 @@ TEST_F(DefinitionApiTest, BacktestAndAccuracyMatchAHandCountedSet) {
   EXPECT_EQ(acc.body["reviewed"][0]["answer"]["note"], "budget came in Q3");
   EXPECT_EQ(acc.body["answers"]["was_lead"], 1);
   EXPECT_EQ(events_of(l8, "reviewed").size(), 1u);
+}
+
+// Without a period, the review opens on the latest one with an outcome to
+// judge, and says which; a period asked for is kept even when empty.
+TEST_F(DefinitionApiTest, AccuracyDefaultsToAPeriodWithOutcomes) {
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(db_, std::vector<std::string>{"--manual-clock", "2026-01-05T09:00:00Z"});
+  auto at = [&](const std::string& when) {
+    Reply r = post("admin", "/api/v1/clock", json{{"now", when}}.dump());
+    ASSERT_EQ(r.status, 200) << r.text;
+  };
+  make_active(kV1);
+  int64_t a = capture("a@x.test", "VP Sales");  // cold: no confirmed budget
+  int64_t b = capture("b@x.test", "Intern");    // cold
+  move(a, "accepted");
+  move(b, "rejected", "no_budget");
+
+  at("2026-01-05T10:00:00Z");  // the period ends now, not included
+  Reply now = get("/api/v1/definition/accuracy");
+  ASSERT_EQ(now.status, 200) << now.text;
+  EXPECT_EQ(now.body["default_period"], "last_14_days");
+  EXPECT_EQ(now.body["from"], "2025-12-22T10:00:00.000Z");
+
+  at("2026-03-01T09:00:00Z");  // 55 days on: nothing in the last 14
+  Reply later = get("/api/v1/definition/accuracy");
+  ASSERT_EQ(later.status, 200) << later.text;
+  EXPECT_EQ(later.body["default_period"], "last_90_days");
+  EXPECT_EQ(later.body["from"], "2025-12-01T09:00:00.000Z");
+  EXPECT_EQ(later.body["to"], "2026-03-01T09:00:00.000Z");
+  EXPECT_EQ(later.body["by_grade"]["cold"]["accepted"], 1);
+  EXPECT_EQ(later.body["by_grade"]["cold"]["rejected"], 1);
+
+  Reply asked = get("/api/v1/definition/accuracy?from=2026-02-01");
+  ASSERT_EQ(asked.status, 200) << asked.text;
+  EXPECT_EQ(asked.body["default_period"], nullptr);
+  EXPECT_EQ(asked.body["by_grade"]["cold"]["leads"], 0);
+  EXPECT_EQ(asked.body["recall"]["hot"], nullptr);
+
+  at("2027-06-01T09:00:00Z");  // more than a year on
+  Reply old = get("/api/v1/definition/accuracy");
+  ASSERT_EQ(old.status, 200) << old.text;
+  EXPECT_EQ(old.body["default_period"], "everything");
+  EXPECT_EQ(old.body["by_grade"]["cold"]["leads"], 2);
 }
 
 // Hostile documents are refused quickly, naming the limit, and the server

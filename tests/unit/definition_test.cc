@@ -1546,6 +1546,38 @@ TEST(Accuracy, DisagreementKinds) {
   }
 }
 
+// Hand-counted: 10 leads; 5 accepted, 4 converted; hot 4 leads (3 accepted,
+// 2 converted), warm 2 (none), cold 4 (2 accepted, 2 converted).
+TEST(Accuracy, RecallAndLiftAgainstTheBaseRate) {
+  GradeOutcomes g;
+  auto put = [&](Grade grade, int64_t leads, int64_t accepted, int64_t converted) {
+    auto& c = g[static_cast<size_t>(grade)];
+    c.leads = leads, c.accepted = accepted, c.opportunities = converted;
+  };
+  put(Grade::kHot, 4, 3, 2);
+  put(Grade::kWarm, 2, 0, 0);
+  put(Grade::kCold, 4, 2, 2);
+  AccuracyRates r = accuracy_rates(g);
+  EXPECT_DOUBLE_EQ(*r.base_accepted, 0.5);
+  EXPECT_DOUBLE_EQ(*r.base_converted, 0.4);
+  EXPECT_DOUBLE_EQ(*r.recall_hot, 0.5);
+  EXPECT_DOUBLE_EQ(*r.recall_hot_or_warm, 0.5);
+  EXPECT_DOUBLE_EQ(*r.lift_hot.accepted, 1.5);    // 3/4 over 1/2
+  EXPECT_DOUBLE_EQ(*r.lift_hot.converted, 1.25);  // 2/4 over 4/10
+  EXPECT_DOUBLE_EQ(*r.lift_warm.converted, 0.0);
+  EXPECT_TRUE(has_outcomes(g));
+
+  // Nothing converted: no recall, and no lift on conversion.
+  GradeOutcomes quiet;
+  quiet[static_cast<size_t>(Grade::kHot)].leads = 3;
+  AccuracyRates q = accuracy_rates(quiet);
+  EXPECT_FALSE(q.recall_hot.has_value());
+  EXPECT_FALSE(q.lift_hot.converted.has_value());
+  EXPECT_DOUBLE_EQ(*q.base_converted, 0.0);
+  EXPECT_FALSE(accuracy_rates(GradeOutcomes{}).base_accepted.has_value());
+  EXPECT_FALSE(has_outcomes(quiet));
+}
+
 TEST(Accuracy, ReportOnAHandBuiltPeriod) {
   using enum Grade;
   struct Row {

@@ -503,6 +503,9 @@ void expect_twins_agree_once(const Reports& reports, const std::string& path, co
             twin.funnel("1", "date((l.created_at / 86400000 - ((l.created_at / 86400000) % 7 + 3) % 7) * 86400, "
                              "'unixepoch')"))
       << when << ": by capture week";
+  EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kCaptureMonth),
+            twin.funnel("1", "date(l.created_at / 1000, 'unixepoch', 'start of month')"))
+      << when << ": by capture month";
   EXPECT_EQ(funnel_counts(reports, {}, GroupBy::kCampaign), twin.funnel("1", "l.source_campaign")) << when;
 }
 
@@ -917,6 +920,7 @@ TEST(Measure, AFunnelStepCountsLeadsThatWentFurther) {
   EXPECT_EQ(funnel_step(Stage::kWon), 6);
   EXPECT_EQ(funnel_step(Stage::kRejected), -1);
   EXPECT_EQ(parse_group_by("week"), GroupBy::kCaptureWeek);
+  EXPECT_EQ(parse_group_by("month"), GroupBy::kCaptureMonth);
   EXPECT_EQ(parse_group_by("team"), GroupBy::kTeam);
   EXPECT_FALSE(parse_group_by("colour"));
 }

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <memory>
 #include <set>
@@ -282,6 +284,44 @@ TEST(DemoOnTheSalesFloor, SameSeedSameDataWithRealFollowUp) {
   EXPECT_GT(sa->transitions, 0);
   EXPECT_EQ(static_cast<int64_t>(events(*a.e->store, event_type::kSlaBreached).size()),
             sa->sla_breaches);
+}
+
+// The demo tells the articles' story: before marketing and sales co-sign
+// the definition, leads are answered in days; after it, hot leads within
+// hours, and nine months end with wins (100 or more in the default 5,000).
+TEST(DemoOnTheSalesFloor, SlowBeforeTheSignedDefinitionFastAfter) {
+  TempDir dir;
+  DemoEngine a(dir.file("story.db"));
+  auto s = a.generate(42, kLeadsPerDay * 273);
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  const TimePoint signed_at = (int64_t{*parse_date("2026-01-05")} + DemoOptions{}.sign_day) * kMillisPerDay;
+  EXPECT_EQ(s->signed_at, signed_at);
+  EXPECT_EQ(s->definition_version, 1);
+  LeadFilter all;
+  all.limit = 0;
+  auto leads = a.e->store->list_leads(all);
+  ASSERT_TRUE(leads.ok());
+  std::vector<double> before, after;
+  int64_t won = 0;
+  for (const Lead& l : *leads) {
+    if (l.stage == Stage::kWon) ++won;
+    if (!l.first_response_at) continue;
+    const double hours = static_cast<double>(*l.first_response_at - l.created_at) / kMillisPerHour;
+    if (l.created_at < signed_at) {
+      before.push_back(hours);
+    } else if (l.grade == Grade::kHot) {
+      after.push_back(hours);
+    }
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? -1.0 : v[v.size() / 2];
+  };
+  ASSERT_GT(before.size(), 50u);
+  ASSERT_GT(after.size(), 50u);
+  EXPECT_GE(median(before), 48.0) << "before the definition: answered in days";
+  EXPECT_LE(median(after), 4.0) << "hot leads after it: within the SLA";
+  EXPECT_GE(won, static_cast<int64_t>(leads->size()) / 50) << won << " wins in " << leads->size() << " leads";
 }
 
 }  // namespace

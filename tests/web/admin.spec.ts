@@ -4,6 +4,7 @@
 import { expect, scan, shoot, signIn, test } from './fixtures';
 import { kPassword } from './server';
 import type { Page } from '@playwright/test';
+import { actionText, person, recordText } from '../../web/src/format';
 
 const kRoleText: Record<string, string> = {
   admin: 'Admin',
@@ -198,9 +199,12 @@ async function expectAuditRows(page: Page, entries: any[]) {
     .toEqual(entries.map((e) => e.id));
   for (const e of [entries[0], entries[entries.length - 1]]) {
     const row = page.locator(`table.audit tr[data-id="${e.id}"]`);
-    await expect(row.locator('.actor')).toHaveText(e.actor);
-    await expect(row.locator('.action')).toHaveText(e.action);
-    await expect(row.locator('.record')).toHaveText(e.record || '–');
+    // In words, with the API's names kept as the title.
+    await expect(row.locator('.actor')).toHaveText(person(e.actor));
+    await expect(row.locator('.actor a')).toHaveAttribute('title', e.actor);
+    await expect(row.locator('.action')).toHaveText(actionText(e.action));
+    await expect(row.locator('.action')).toHaveAttribute('title', e.action);
+    await expect(row.locator('.record')).toHaveText(e.record ? recordText(e.record) : '–');
     await expect(row.locator('.outcome')).toContainText(String(e.status));
   }
 }
@@ -255,6 +259,8 @@ test('the audit viewer shows GET /api/v1/audit, its filters narrow it as the API
   const last = mine.entries[mine.entries.length - 1];
   expect(last).toMatchObject({ actor: 'user:admin', action: 'POST /api/v1/tokens', status: 201 });
   await expect(page.locator(`table.audit tr[data-id="${last.id}"] .outcome`)).toHaveText('201 done');
+  await expect(page.locator(`table.audit tr[data-id="${last.id}"] .action`)).toHaveText('Created an API token');
+  await expect(page.locator(`table.audit tr[data-id="${last.id}"] .actor`)).toHaveText('admin');
 
   // The filters live in the URL: a reload keeps them.
   await page.reload();
@@ -265,7 +271,7 @@ test('the audit viewer shows GET /api/v1/audit, its filters narrow it as the API
   const signIns = first.entries.filter((e: any) => e.record === 'user:admin');
   expect(signIns.length).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Clear' }).click();
-  await page.getByRole('link', { name: 'Only entries about user:admin' }).first().click();
+  await page.getByRole('link', { name: 'Only entries about user admin' }).first().click();
   await expect(page).toHaveURL(/record=user%3Aadmin/);
   await expect(page.getByLabel('Record (exact)')).toHaveValue('user:admin');
   await expectAuditRows(page, (await leadloop.get('/api/v1/audit?limit=50&record=user:admin')).entries);

@@ -4,10 +4,12 @@
 // backtest, the accuracy report and its "was this a lead?" review queue.
 import type { Browser, Page } from '@playwright/test';
 import { count, expect, getAs, scan, shoot, signIn, test } from './fixtures';
+import { person } from '../../web/src/format';
 
 const kShare = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 const share = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kShare.format(x));
 const rate = (part: number, whole: number) => share(whole > 0 ? part / whole : null);
+const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(1)}×`);
 const short = (hash: string) => hash.slice(0, 12);
 // The page's time format (definition_types.ts `when`).
 const at = (iso: string) => iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC';
@@ -37,7 +39,7 @@ async function expectApprovals(page: Page, approvals: any[], valid: 'yes' | 'no'
   for (const a of approvals) {
     const row = page.locator(`table.approvals tr[data-side="${a.side}"][data-valid="${valid}"]`).filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText(a.actor);
+    await expect(row).toContainText(person(a.actor));
   }
 }
 
@@ -49,11 +51,11 @@ async function expectVoided(page: Page, voided: any[]) {
   for (const a of voided) {
     const row = page
       .locator(`table.approvals tr[data-side="${a.side}"][data-valid="no"]`)
-      .filter({ hasText: a.actor })
+      .filter({ hasText: person(a.actor) })
       .filter({ hasText: short(a.hash) });
     await expect(row).toHaveCount(1);
     await expect(row.locator('.signed-at')).toHaveText(at(a.at));
-    await expect(row.locator('.voided-by')).toHaveText(a.voided_by);
+    await expect(row.locator('.voided-by')).toHaveText(person(a.voided_by));
     await expect(row.locator('.voided-at')).toHaveText(at(a.voided_at));
   }
 }
@@ -191,7 +193,7 @@ test('marketing and sales sign a draft in two browsers; an edit voids both appro
   for (const p of [maria, sam]) {
     await expect(p.locator('.current-hash')).toHaveText(short(edited.hash));
     await expectVoided(p, edited.voided_approvals);
-    await expect(p.locator('table.approvals tr[data-valid="no"] .voided-by')).toHaveText(['user:sam', 'user:sam']);
+    await expect(p.locator('table.approvals tr[data-valid="no"] .voided-by')).toHaveText(['sam', 'sam']);
     await expect(p.locator('table.approvals tr[data-valid="yes"]')).toHaveCount(0);
     await expect(p.locator('.signoff-status')).toHaveText(/Needs sign-off from marketing and sales/);
     await expect(p.locator('.edited-note')).toContainText('voided');
@@ -298,6 +300,8 @@ test('the accuracy page equals the API, and an answer moves a lead to reviewed',
   expect(report.review_queue.length).toBeGreaterThan(0);
   expect(report.review_queue.length).toBeLessThan(all.review_queue.length);
   expect(report.review_queue_total).toBe(all.review_queue_total);
+  // The page shows 25 rows a page.
+  const first = await getAs(page, `${leadloop.url}/api/v1/definition/accuracy?${kPeriod}&limit=25`);
   await page.goto(`${leadloop.url}/accuracy?${kPeriod}`);
   for (const [grade, o] of Object.entries<any>(report.by_grade)) {
     const row = page.locator(`table.outcomes tr[data-grade="${grade}"]`);
@@ -309,14 +313,19 @@ test('the accuracy page equals the API, and an answer moves a lead to reviewed',
     const box = page.locator(`.precision [data-grade="${g}"]`);
     await expect(box.locator('.precision-accepted')).toHaveText(share(report.precision[g].accepted));
     await expect(box.locator('.precision-opportunity')).toHaveText(share(report.precision[g].opportunity));
+    const lift = page.locator(`.recall-lift [data-grade="${g}"]`);
+    await expect(lift.locator('.lift-converted')).toHaveText(times(report.lift[g].converted));
+    await expect(lift.locator('.lift-accepted')).toHaveText(times(report.lift[g].accepted));
   }
+  await expect(page.locator('.recall-hot')).toHaveText(share(report.recall.hot));
+  await expect(page.locator('.recall-hot-or-warm')).toHaveText(share(report.recall.hot_or_warm));
+  await expect(page.locator('.base-converted')).toHaveText(share(report.base_rate.converted));
   await expect(page.locator('.misses')).toHaveText(count(report.misses));
   await expect(page.locator('.queue-count')).toHaveText(count(report.review_queue_total));
-  await expect(page.locator('table.review-queue tbody tr')).toHaveCount(report.review_queue.length);
-  await expect(page.locator('table.reviewed tbody tr')).toHaveCount(report.reviewed.length);
+  await expect(page.locator('table.review-queue tbody tr')).toHaveCount(first.review_queue.length);
+  await expect(page.locator('table.reviewed tbody tr')).toHaveCount(first.reviewed.length);
   await scan(page, testInfo, 'accuracy');
   await shoot(page, testInfo, 'accuracy');
-
   const item = report.review_queue[0];
   const row = page.locator(`table.review-queue tr[data-lead="${item.lead}"]`);
   await expect(row.locator('.grading')).toHaveText(item.grading);
@@ -326,7 +335,7 @@ test('the accuracy page equals the API, and an answer moves a lead to reviewed',
   const done = page.locator(`table.reviewed tr[data-lead="${item.lead}"]`);
   await expect(done.locator('.answer')).toHaveText('Was a lead');
   await expect(done.locator('.note')).toHaveText('budget came back later');
-  await expect(done.locator('.reviewer')).toHaveText('user:sam');
+  await expect(done.locator('.reviewer')).toHaveText('sam');
   await expect(row).toHaveCount(0);
 
   const after = await leadloop.get(`/api/v1/definition/accuracy?${kPeriod}`);
@@ -335,6 +344,36 @@ test('the accuracy page equals the API, and an answer moves a lead to reviewed',
   expect(answered.answer).toMatchObject({ was_lead: true, note: 'budget came back later', reviewer: 'user:sam' });
   await expect(page.locator('.queue-count')).toHaveText(count(after.review_queue_total));
   await expect(page.locator('.answers-was')).toHaveText(count(after.answers.was_lead));
+});
+
+test('the accuracy review queue is paged as the API pages it', async ({ guarded: page, leadloop }) => {
+  await signIn(page, leadloop.url, 'maria');
+  const url = `${leadloop.url}/api/v1/definition/accuracy?${kPeriod}&limit=4`;
+  const first = await getAs(page, url);
+  expect(first.next_cursor, 'the demo has more than 4 disagreements').not.toBeNull();
+  const second = await getAs(page, `${url}&cursor=${first.next_cursor}`);
+  const ids = (list: any[]) => list.map((d) => String(d.lead));
+  const rows = page.locator('table.review-queue tbody tr');
+  const pager = page.getByRole('navigation', { name: 'Review queue pages' });
+  await page.goto(`${leadloop.url}/accuracy?${kPeriod}&limit=4`);
+  await expect(pager.locator('.page-no')).toHaveText(`Page 1 · ${count(first.review_queue_total)} in all`);
+  await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-lead')))).toEqual(ids(first.review_queue));
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await expect(pager.locator('.page-no')).toContainText('Page 2');
+  await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-lead')))).toEqual(ids(second.review_queue));
+  await pager.getByRole('button', { name: 'Previous' }).click();
+  await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-lead')))).toEqual(ids(first.review_queue));
+  await expect(pager.getByRole('button', { name: 'Previous' })).toBeDisabled();
+});
+
+test('without a period the accuracy page opens on one with outcomes, and its fields show the dates', async ({ guarded: page, leadloop }) => {
+  await signIn(page, leadloop.url, 'maria');
+  const report = await getAs(page, `${leadloop.url}/api/v1/definition/accuracy`);
+  expect(report.default_period).not.toBeNull();
+  await page.goto(`${leadloop.url}/accuracy`);
+  await expect(page.locator('#acc-from')).toHaveValue(report.from.slice(0, 10));
+  await expect(page.locator('#acc-to')).not.toHaveValue('');
+  await expect(page.locator('.misses')).toHaveText(count(report.misses));
 });
 
 test('a viewer reads the accuracy review but cannot answer it', async ({ guarded: page, leadloop }, testInfo) => {

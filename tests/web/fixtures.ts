@@ -67,8 +67,8 @@ export async function getAs<T = any>(page: Page, url: string): Promise<T> {
   return r.json();
 }
 
-const kCount = new Intl.NumberFormat('en-US');
-export const count = (n: number) => kCount.format(n);
+// Figures formatted as the pages format them (web/src/format.ts).
+export { count } from '../../web/src/format';
 
 // axe-core on the page as it is: no serious or critical WCAG 2.1 A/AA
 // finding. The findings go into the test's attachments.

@@ -5,15 +5,7 @@
 import { Browser, Locator, Page } from '@playwright/test';
 import { count, expect, scan, shoot, signIn, test } from './fixtures';
 
-const kShare = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
-const share = (x: number | null) => (x === null ? '–' : kShare.format(x));
-const kDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-function hours(h: number | null): string {
-  if (h === null) return '–';
-  if (h < 1) return `${kDecimal.format(h * 60)} min`;
-  if (h < 48) return `${kDecimal.format(h)} h`;
-  return `${kDecimal.format(h / 24)} days`;
-}
+import { duration, scaleOf, share } from '../../web/src/format';
 const statusText = (s: string) => s.replaceAll('_', ' ');
 
 async function openGoals(page: Page, url: string, login: string) {
@@ -70,7 +62,7 @@ test('a goal set by marketing waits for the client side, then counts once approv
   expect(goal.active).toBe(true);
   expect(goal.approvals.client.by).toBe('user:maria');
   await expectGoal(li, goal);
-  await expect(li.locator('[data-side="client"]')).toContainText('approved by user:maria');
+  await expect(li.locator('[data-side="client"]')).toContainText('approved by maria');
   await expect(li.getByRole('button')).toHaveCount(0);
   await shoot(page, testInfo, 'goals');
   await page.setViewportSize({ width: 375, height: 800 });
@@ -92,17 +84,19 @@ test('a vendor-scoped goal needs the vendor\'s approval too, given by the vendor
   browser,
   leadloop,
 }, testInfo) => {
-  const vendorKey = (await leadloop.get('/api/v1/campaigns')).campaigns.find((c: any) => c.vendor === 'Partnerly')?.vendor;
-  expect(vendorKey).toBe('Partnerly');
+  // The demo's vendor user works for the telemarketing vendor.
+  const kVendor = 'CallPro Inc';
+  const vendorKey = (await leadloop.get('/api/v1/campaigns')).campaigns.find((c: any) => c.vendor === kVendor && c.channel === 'telemarketing')?.vendor;
+  expect(vendorKey).toBe(kVendor);
   await openGoals(page, leadloop.url, 'maria');
-  const name = `Partnerly goal ${Date.now()}`;
-  await setGoal(page, { name, target: '12', vendor: 'Partnerly' });
+  const name = `CallPro goal ${Date.now()}`;
+  await setGoal(page, { name, target: '12', vendor: kVendor });
   let { li, goal } = await card(page, leadloop, name);
   await expect(li.locator('[data-side="vendor"]')).toContainText('pending');
   // Marketing speaks for the client side only.
-  await expect(li.getByRole('button', { name: /Approve for Partnerly/ })).toHaveCount(0);
+  await expect(li.getByRole('button', { name: `Approve for ${kVendor}` })).toHaveCount(0);
   await li.getByRole('button', { name: /Approve for the client side/ }).click();
-  await expect(li.locator('[data-side="client"]')).toContainText('approved by user:maria');
+  await expect(li.locator('[data-side="client"]')).toContainText('approved by maria');
   ({ goal } = await card(page, leadloop, name));
   expect(goal.active).toBe(false);
   await expect(li.locator('.status')).toHaveText('awaiting approval');
@@ -112,12 +106,12 @@ test('a vendor-scoped goal needs the vendor\'s approval too, given by the vendor
   await expect(vli.locator('[data-side="vendor"]')).toContainText('pending');
   await expect(vli.getByRole('button', { name: /client side/ })).toHaveCount(0);
   await scan(vendor.page, testInfo, 'goals-vendor');
-  await vli.getByRole('button', { name: /Approve for Partnerly/ }).click();
+  await vli.getByRole('button', { name: `Approve for ${kVendor}` }).click();
   await expect(vendor.page.locator('section[aria-labelledby="active-h"]').locator(`li[data-goal="${goal.id}"]`)).toBeVisible();
-  await expect(vli.locator('[data-side="vendor"]')).toContainText('approved by user:vendor');
+  await expect(vli.locator('[data-side="vendor"]')).toContainText('approved by vendor');
   // The vendor's form is fixed to its own vendor.
   await vendor.page.getByText('New goal').click();
-  await expect(vendor.page.getByLabel('Vendor')).toHaveValue('Partnerly');
+  await expect(vendor.page.getByLabel('Vendor')).toHaveValue(kVendor);
   await shoot(vendor.page, testInfo, 'goals-vendor');
   await vendor.context.close();
 
@@ -176,12 +170,14 @@ async function expectSourceBoard(page: Page, id: string, board: any) {
 async function expectRepBoard(page: Page, board: any) {
   const rows = page.locator('[data-board="reps"] tbody tr');
   await expect(rows).toHaveCount(board.rows.length);
+  // One duration scale for the table.
+  const scale = scaleOf(board.rows.flatMap((r: any) => [r.response.median_hours, r.response.p90_hours]));
   for (const [i, r] of board.rows.entries()) {
     const row = rows.nth(i);
     await expect(row).toHaveAttribute('data-row', r.rep);
     await expect(row.locator('.rank')).toHaveText(String(r.rank));
     await expect(row.locator('[data-col="conversion"]')).toHaveText(share(r.conversion));
-    await expect(row.locator('[data-col="median"]')).toHaveText(hours(r.response.median_hours));
+    await expect(row.locator('[data-col="median"]')).toHaveText(duration(r.response.median_hours, scale));
     await expect(row.locator('[data-col="accepted"]')).toHaveText(count(r.accepted));
     await expect(row.locator('[data-col="assigned"]')).toHaveText(count(r.assigned));
   }

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, query } from './api';
 import { AuditEntry, AuditPage, FormError, formError, when } from './admin_types';
 import { LoadFailure } from './admin_load';
+import { actionText, label, person, recordText } from './format';
 import { TableBox } from './ui/table';
 import { Loading } from './ui/states';
 
@@ -159,7 +160,10 @@ export function AuditTab({ actors }: { actors: string[] }) {
   return (
     <section class="panel" aria-labelledby="audit-h">
       <h2 id="audit-h">Audit log</h2>
-      <p class="sub">Every write and every read of personal data through the API, oldest first. Times in UTC.</p>
+      <p class="sub">
+        Every write and every read of personal data through the API, oldest first. Times in UTC. Pointing at an
+        actor, action or record shows the name the API records, which is what the filters take.
+      </p>
       <form class="filters audit-filters" aria-label="Audit filters" onSubmit={apply}>
         {input('actor', 'Actor (exact)', 'text', 'au-actors', 'user:maria')}
         {input('action', 'Action (starts with)', 'text', 'au-actions', 'POST /api/v1/users')}
@@ -192,7 +196,7 @@ export function AuditTab({ actors }: { actors: string[] }) {
         <datalist id="au-actions">
           {['POST', 'PUT', 'GET', 'POST /api/v1/users', 'PUT /api/v1/users/{login}', 'POST /api/v1/tokens', 'POST /api/v1/session', 'GET /api/v1/exports'].map(
             (a) => (
-              <option key={a} value={a} />
+              <option key={a} value={a} label={a.includes(' ') ? actionText(a) : undefined} />
             ),
           )}
         </datalist>
@@ -245,16 +249,18 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
               </th>
               <td class="at">{when(e.at)}</td>
               <td class="actor">
-                <a href={auditUrl({ ...kEmpty, actor: e.actor }, '')} aria-label={`Only entries of ${e.actor}`}>
-                  {e.actor}
+                <a href={auditUrl({ ...kEmpty, actor: e.actor }, '')} title={e.actor} aria-label={`Only entries of ${person(e.actor)}`}>
+                  {person(e.actor)}
                 </a>
               </td>
-              <td class="role">{e.role || '–'}</td>
-              <td class="action">{e.action}</td>
+              <td class="role">{e.role ? label(e.role) : '–'}</td>
+              <td class="action" title={e.action}>
+                {actionText(e.action)}
+              </td>
               <td class="record">
                 {e.record ? (
-                  <a href={auditUrl({ ...kEmpty, record: e.record }, '')} aria-label={`Only entries about ${e.record}`}>
-                    {e.record}
+                  <a href={auditUrl({ ...kEmpty, record: e.record }, '')} title={e.record} aria-label={`Only entries about ${recordText(e.record)}`}>
+                    {recordText(e.record)}
                   </a>
                 ) : (
                   '–'

@@ -87,9 +87,9 @@ export interface Feedback {
 export { problemOf } from './ui/states';
 export type { Problem } from './ui/states';
 
-const kMoney = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-// 12000 -> "12,000"; null (a vendor's view, no cost base) -> "–".
-export const money = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kMoney.format(x));
+// Money with its currency sign: 12000 -> "$12,000"; null (a vendor's view,
+// no cost base) -> "–" (format.ts).
+export { money } from './format';
 
 // The capture period: a preset of filters.ts or custom dates, in the URL as
 // ?period=30d or ?period=custom&from=2026-01-01&to=2026-04-01.

@@ -15,7 +15,7 @@ const kDashes: number[][] = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4]];
 const kHeight = 260;
 
 // x: times in seconds since 1970 (UTC), one per point of every series.
-export function Chart({ label, x, series }: { label: string; x: number[]; series: ChartSeries[] }) {
+export function Chart({ label, x, series, months = false }: { label: string; x: number[]; series: ChartSeries[]; months?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -23,13 +23,20 @@ export function Chart({ label, x, series }: { label: string; x: number[]; series
     if (!el) return;
     const width = () => Math.max(200, el.clientWidth);
     const axis = { stroke: '#4a5260', grid: { stroke: '#e3e6eb', width: 1 }, ticks: { stroke: '#d5d9e0', width: 1 } };
+    // The dates on the x axis in the app's one form ("2026-03-02", a month "2026-03").
+    const xAxis = {
+      ...axis,
+      space: 90,
+      values: (_u: uPlot, splits: number[]) =>
+        splits.map((t) => new Date(t * 1000).toISOString().slice(0, months ? 7 : 10)),
+    };
     const opts: uPlot.Options = {
       width: width(),
       height: kHeight,
       legend: { show: false },
       cursor: { show: true, drag: { x: false, y: false } },
       scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 50 }],
+      axes: [xAxis, { ...axis, size: 50 }],
       series: [
         {},
         ...series.map((s, i) => ({
@@ -50,7 +57,7 @@ export function Chart({ label, x, series }: { label: string; x: number[]; series
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, series]);
+  }, [x, series, months]);
 
   return (
     <figure class="chart">

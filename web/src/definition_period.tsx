@@ -1,9 +1,11 @@
 // The period of a backtest or an accuracy report: leads captured from `from`
 // up to (not including) `to`; either left empty takes the API's default
-// (the 14 days before now). The period lives in the URL (?from=&to=).
-import { useState } from 'preact/hooks';
+// (the backtest: the 14 days before now; the accuracy review: the latest of
+// 14, 90 or 365 days with an outcome). The period lives in the URL
+// (?from=&to=); the fields show the dates the report used.
+import { useEffect, useState } from 'preact/hooks';
 import { query } from './api';
-import { dayFrom } from './format';
+import { dayFrom, utc } from './format';
 
 export interface Period {
   from: string; // YYYY-MM-DD or ''
@@ -34,16 +36,40 @@ export function setPeriodInUrl(p: Period) {
   history.replaceState(null, '', location.pathname + (s ? '?' + s : '') + location.hash);
 }
 
+// The dates a report used, as the fields show them: `to` is not included,
+// so a period ending during a day shows the next day.
+export function periodOfReport(from: string, to: string): Period {
+  const day = (iso: string) => iso.slice(0, 10);
+  const end = new Date(to);
+  const midnight = end.getUTCHours() + end.getUTCMinutes() + end.getUTCSeconds() + end.getUTCMilliseconds() === 0;
+  return { from: day(from), to: midnight ? day(to) : dayFrom(1, end) };
+}
+
 const kPresets: { label: string; period: () => Period }[] = [
-  { label: 'Last 14 days', period: () => ({ from: '', to: '' }) },
+  { label: 'Last 14 days', period: () => ({ from: dayFrom(-14), to: '' }) },
   { label: 'Last 90 days', period: () => ({ from: dayFrom(-90), to: '' }) },
   { label: 'Last year', period: () => ({ from: dayFrom(-365), to: '' }) },
   { label: 'Everything', period: () => ({ from: '2000-01-01', to: '' }) },
 ];
 
-export function PeriodPicker({ id, period, onChange }: { id: string; period: Period; onChange: (p: Period) => void }) {
+export function PeriodPicker({
+  id,
+  period,
+  shown,
+  onChange,
+}: {
+  id: string;
+  period: Period;
+  shown?: Period; // the dates the report used, for fields left empty
+  onChange: (p: Period) => void;
+}) {
   const [from, setFrom] = useState(period.from);
   const [to, setTo] = useState(period.to);
+  useEffect(() => {
+    if (!shown) return;
+    if (!period.from) setFrom(shown.from);
+    if (!period.to) setTo(shown.to);
+  }, [shown?.from, shown?.to]);
   const apply = (p: Period) => {
     setFrom(p.from);
     setTo(p.to);
@@ -82,6 +108,5 @@ export function PeriodPicker({ id, period, onChange }: { id: string; period: Per
 
 // "2026-01-01T00:00:00.000Z" .. "2026-12-01T01:09:42.377Z" as the API used it.
 export function periodWords(from: string, to: string): string {
-  const d = (iso: string) => iso.slice(0, 10) + ' ' + iso.slice(11, 16);
-  return `Leads captured from ${d(from)} up to ${d(to)} UTC`;
+  return `Leads captured from ${utc(from)} up to ${utc(to)}`;
 }

@@ -3,7 +3,7 @@
 // once marketing and sales both signed it.
 import { useState } from 'preact/hooks';
 import { ApiError, get, post, Session } from './api';
-import { count } from './format';
+import { count, person } from './format';
 import { mayWrite, shortHash, signingSide, Version, versionPath, when } from './definition_types';
 import { SignedBy } from './definition_view';
 
@@ -75,7 +75,7 @@ export function SignOffPanel({
       )}
       {draft && edited && (
         <p class="edited-note">
-          Edited {when(v.updated_at)} by {v.updated_by}: approvals given before that edit were voided.
+          Edited {when(v.updated_at)} by {person(v.updated_by)}: approvals given before that edit were voided.
         </p>
       )}
       <SignedBy v={v} />

@@ -127,8 +127,12 @@ export interface Disagreement {
 export interface Accuracy {
   from: string;
   to: string;
+  default_period: 'last_14_days' | 'last_90_days' | 'last_365_days' | 'everything' | null;
   by_grade: Record<string, Outcomes>;
   precision: Record<'hot' | 'warm', { accepted: number | null; opportunity: number | null }>;
+  base_rate: { accepted: number | null; converted: number | null };
+  recall: { hot: number | null; hot_or_warm: number | null };
+  lift: Record<'hot' | 'warm', { accepted: number | null; converted: number | null }>;
   misses: number;
   review_queue: Disagreement[];  // one page (limit, cursor)
   review_queue_total: number;

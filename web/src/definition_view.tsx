@@ -4,7 +4,7 @@
 // them), plus a version's facts and the list of versions.
 import { Fragment } from 'preact';
 import { pathOf } from './routes';
-import { label, title } from './format';
+import { label, person, title } from './format';
 import { Approval, DefinitionDoc, kRuledGrades, Rule, shortHash, Version, VersionSummary, when } from './definition_types';
 import { TableBox } from './ui/table';
 
@@ -108,7 +108,7 @@ export function DefinitionView({ doc, headingLevel = 2 }: { doc: DefinitionDoc; 
         ) : (
           <p class="decay">Warm leads do not decay.</p>
         )}
-        <p class="sub">Decay and SLAs are agreed policy; Leadloop does not apply them yet.</p>
+        <p class="sub">Leadloop applies the active version's decay and SLAs: a breach is recorded on the lead and the team's manager is told.</p>
       </section>
 
       <section class="def-section" aria-label="Score">
@@ -230,7 +230,7 @@ function VoidedBy({ a }: { a: Approval }) {
   if (!a.voided_at) return <>Voided: approved other content</>;
   return (
     <>
-      Voided by the edit of <span class="voided-by">{a.voided_by || 'someone'}</span>,{' '}
+      Voided by the edit of <span class="voided-by">{a.voided_by ? person(a.voided_by) : 'someone'}</span>,{' '}
       <span class="voided-at">{when(a.voided_at)}</span>
     </>
   );
@@ -245,7 +245,7 @@ export function ApprovalRows({ approvals, current, voided }: { approvals: Approv
           <tr key={i} data-side={a.side} data-valid={valid ? 'yes' : 'no'}>
             <th scope="row">{title(a.side)}</th>
             <td class="actor">
-              {a.actor} <span class="role">({label(a.role)})</span>
+              {person(a.actor)} <span class="role">({label(a.role)})</span>
             </td>
             <td>
               <code class="hash" title={a.hash}>
@@ -282,14 +282,14 @@ export function VersionFacts({ v }: { v: Version | VersionSummary }) {
       <div>
         <dt>Created</dt>
         <dd>
-          {when(v.created_at)} by {v.created_by}
+          {when(v.created_at)} by {person(v.created_by)}
         </dd>
       </div>
       {v.updated_at !== v.created_at && (
         <div>
           <dt>Last edited</dt>
           <dd>
-            {when(v.updated_at)} by {v.updated_by}
+            {when(v.updated_at)} by {person(v.updated_by)}
           </dd>
         </div>
       )}
@@ -297,7 +297,7 @@ export function VersionFacts({ v }: { v: Version | VersionSummary }) {
         <div>
           <dt>Activated</dt>
           <dd>
-            {when(v.activated_at)} by {v.activated_by}
+            {when(v.activated_at)} by {person(v.activated_by)}
           </dd>
         </div>
       )}
@@ -365,11 +365,11 @@ export function VersionList({ versions }: { versions: VersionSummary[] }) {
                   : v.approvals.map((a, i) => (
                       <Fragment key={i}>
                         {i > 0 && ', '}
-                        {a.side}: {a.actor}
+                        {a.side}: {person(a.actor)}
                       </Fragment>
                     ))}
               </td>
-              <td>{v.activated_at ? `${when(v.activated_at)} by ${v.activated_by}` : '–'}</td>
+              <td>{v.activated_at ? `${when(v.activated_at)} by ${person(v.activated_by)}` : '–'}</td>
             </tr>
           ))}
         </tbody>

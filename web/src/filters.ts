@@ -14,6 +14,7 @@ export interface Filters {
   owner: string; // a rep's key
   grade: string;
   segment: string;
+  by: string; // the overview's figures over time: 'week' or 'month'
 }
 
 export const kEmptyFilters: Filters = {
@@ -27,6 +28,7 @@ export const kEmptyFilters: Filters = {
   owner: '',
   grade: '',
   segment: '',
+  by: 'week',
 };
 
 export const kPeriods: { key: string; label: string; days: number }[] = [
@@ -47,6 +49,7 @@ export function filtersFromUrl(search: string): Filters {
   const f = { ...kEmptyFilters };
   for (const k of kKeys) f[k] = params.get(k) ?? f[k];
   if (!kPeriods.some((p) => p.key === f.period)) f.period = 'all';
+  if (f.by !== 'month') f.by = 'week';
   return f;
 }
 
@@ -76,4 +79,17 @@ export function reportQuery(f: Filters, extra: Record<string, string> = {}): str
   }
   const s = params.toString();
   return s ? '?' + s : '';
+}
+
+// The period of the same length just before the filtered one (for the
+// comparison), or null when the filtered period has no start.
+export function previousRange(f: Filters, today = new Date()): { from: string; to: string; days: number } | null {
+  const { from, to } = periodRange(f, today);
+  if (!from) return null;
+  const start = Date.parse(from + 'T00:00:00Z');
+  const end = to ? Date.parse(to + 'T00:00:00Z') : Date.parse(dayFrom(1, today) + 'T00:00:00Z');
+  const preset = kPeriods.find((p) => p.key === f.period);
+  const days = f.period !== 'custom' && preset?.days ? preset.days : Math.round((end - start) / 86400000);
+  if (!(days > 0)) return null;
+  return { from: dayFrom(-days, new Date(start)), to: from, days };
 }

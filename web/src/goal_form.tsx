@@ -42,10 +42,12 @@ export function GoalForm({
   session,
   choices,
   onCreated,
+  open = false,
 }: {
   session: Session;
   choices: GoalChoices;
   onCreated: (g: Goal) => void;
+  open?: boolean;
 }) {
   const empty = () => ({
     name: '',
@@ -109,7 +111,7 @@ export function GoalForm({
     setV({ ...v, [f]: e.currentTarget.value });
 
   return (
-    <details class="panel create goal-create">
+    <details class="panel create goal-create" open={open}>
       <summary>New goal</summary>
       <form class="form-grid" onSubmit={submit} noValidate>
         <Field id="ng-name" label="Goal name" field="name" problem={problem} wide>

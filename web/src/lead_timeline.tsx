@@ -3,7 +3,7 @@
 // this page does not know shows its payload as it is. And the feedback
 // thread: sales' answers and the notes on the lead, from the same events.
 import { ComponentChildren } from 'preact';
-import { label, title } from './format';
+import { date, label, moneyCents, person, title } from './format';
 import { LeadEvent, moment } from './lead_types';
 
 type Payload = Record<string, unknown>;
@@ -39,8 +39,8 @@ function Note({ children }: { children: ComponentChildren }) {
   return <blockquote class="note-text">{children}</blockquote>;
 }
 
-const kMoney = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const money = (v: unknown) => (typeof v === 'number' ? kMoney.format(v) : text(v));
+// A deal's amount: the events carry cents (amount_cents, revenue_cents).
+const cents = (v: unknown) => (typeof v === 'number' ? moneyCents(v) : text(v));
 
 interface Told {
   what: ComponentChildren;
@@ -50,10 +50,10 @@ interface Told {
 function stageChange(p: Payload): Told {
   const bits: string[] = [];
   if (str(p, 'reason')) bits.push(`reason: ${label(str(p, 'reason'))}`);
-  if (p.amount !== undefined && p.amount !== null) bits.push(`amount ${money(p.amount)}`);
-  if (p.revenue !== undefined && p.revenue !== null) bits.push(`revenue ${money(p.revenue)}`);
-  if (str(p, 'expected_close')) bits.push(`expected close ${str(p, 'expected_close').slice(0, 10)}`);
-  if (str(p, 'on_behalf_of')) bits.push(`for ${str(p, 'on_behalf_of')}`);
+  if (p.amount_cents !== undefined && p.amount_cents !== null) bits.push(`amount ${cents(p.amount_cents)}`);
+  if (p.revenue_cents !== undefined && p.revenue_cents !== null) bits.push(`revenue ${cents(p.revenue_cents)}`);
+  if (str(p, 'expected_close')) bits.push(`expected close ${date(str(p, 'expected_close'))}`);
+  if (str(p, 'on_behalf_of')) bits.push(`for ${person(str(p, 'on_behalf_of'))}`);
   if (str(p, 'exit')) bits.push(`left the funnel: ${label(str(p, 'exit'))}`);
   return {
     what: (
@@ -239,7 +239,7 @@ export function Timeline({ events }: { events: LeadEvent[] }) {
             <p class="event-head">
               <span class="event-type">{label(e.type)}</span>
               <time dateTime={e.at}>{moment(e.at)}</time>
-              <span class="event-actor">by {e.actor || 'unknown'}</span>
+              <span class="event-actor" title={e.actor}>by {person(e.actor)}</span>
             </p>
             <p class="event-what">{t.what}</p>
             {t.more}
@@ -278,8 +278,8 @@ export function FeedbackThread({ events }: { events: LeadEvent[] }) {
         return (
           <li key={e.id}>
             <p class="event-head">
-              <strong class="event-actor">{e.actor || 'unknown'}</strong>
-              {str(p, 'on_behalf_of') && <span> for {str(p, 'on_behalf_of')}</span>}
+              <strong class="event-actor" title={e.actor}>{person(e.actor)}</strong>
+              {str(p, 'on_behalf_of') && <span> for {person(str(p, 'on_behalf_of'))}</span>}
               <time dateTime={e.at}>{moment(e.at)}</time>
             </p>
             <p class="event-what">{t.what}</p>

@@ -127,19 +127,9 @@ export function leadName(l: Pick<Lead, 'id' | 'first_name' | 'last_name' | 'comp
   return name || l.company || l.email || `Lead ${l.id}`;
 }
 
-const kDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const kMinute = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
-
-// "3 Mar 2026" / "3 Mar 2026, 09:14 UTC"; '–' for none.
-export const day = (iso: string | null | undefined) => (iso ? kDay.format(new Date(iso)) : '–');
-export const moment = (iso: string | null | undefined) => (iso ? kMinute.format(new Date(iso)) + ' UTC' : '–');
+// "2026-03-03" / "2026-03-03 09:14 UTC"; '–' for none: the one form of
+// format.ts on every page.
+export { date as day, utc as moment } from './format';
 
 // How long ago, in words: "45 min", "5 h", "12 days".
 export function age(iso: string | null | undefined, now = Date.now()): string {

@@ -8,6 +8,7 @@ export interface FunnelStep {
   of_leads: number;
 }
 export interface FunnelReport {
+  by?: string; // the grouping asked (week, month, region, ...)
   groups: { group: string; leads: number; steps: FunnelStep[] }[];
 }
 

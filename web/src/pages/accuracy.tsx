@@ -1,16 +1,33 @@
 // How the grades on record held up (GET /api/v1/definition/accuracy): per
-// grade outcomes, the precision of hot and warm, the misses, and the
-// "was this a lead?" review of each disagreement (POST
-// /api/v1/definition/reviews). The period lives in the URL.
+// grade outcomes, the precision, recall and lift of hot and warm, the
+// misses, and the "was this a lead?" review of each disagreement (POST
+// /api/v1/definition/reviews), paged. The period lives in the URL; without
+// one the API picks the latest with outcomes and the fields show it.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post, Session } from '../api';
-import { count, label, share, title } from '../format';
+import { ApiError, get, post, query, Session } from '../api';
+import { count, label, person, share, title } from '../format';
 import { pathOf } from '../routes';
 import { Accuracy as Report, Disagreement, mayReview, when } from '../definition_types';
 import { kOutcomeNote, OutcomesTable } from '../definition_outcomes';
-import { Period, periodFromUrl, PeriodPicker, periodQuery, periodWords, setPeriodInUrl } from '../definition_period';
+import { Period, periodFromUrl, periodOfReport, PeriodPicker, periodWords, setPeriodInUrl } from '../definition_period';
+import { kFirstPage, Pager, Paging, usePaging } from '../ui/pager';
 import { TableBox } from '../ui/table';
 import { Loading } from '../ui/states';
+
+// Rows a page; ?limit= in the page's URL changes it.
+function pageSize(search: string): number {
+  const n = Number(new URLSearchParams(search).get('limit'));
+  return Number.isInteger(n) && n >= 1 && n <= 1000 ? n : 25;
+}
+
+const kDefaultWords: Record<string, string> = {
+  last_90_days: 'No lead of the last 14 days has an outcome yet, so this shows the last 90 days.',
+  last_365_days: 'No lead of the last 90 days has an outcome yet, so this shows the last 365 days.',
+  everything: 'No lead of the last year has an outcome yet, so this shows every lead.',
+};
+
+// A ratio over the base rate: "1.8×"; "–" when there is none.
+const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(1)}×`);
 
 const kKindWords: Record<string, string> = {
   hot_rejected: 'Hot, but rejected',
@@ -132,7 +149,7 @@ function Reviewed({ items }: { items: Disagreement[] }) {
               <DisagreementCells d={d} />
               <td class="answer">{d.answer ? (d.answer.was_lead ? 'Was a lead' : 'Not a lead') : '–'}</td>
               <td class="note">{d.answer?.note || '–'}</td>
-              <td class="reviewer">{d.answer?.reviewer ?? '–'}</td>
+              <td class="reviewer">{d.answer?.reviewer ? person(d.answer.reviewer) : '–'}</td>
               <td class="at">{when(d.answer?.at)}</td>
             </tr>
           ))}
@@ -146,11 +163,14 @@ export function Accuracy({ session }: { session: Session }) {
   const [period, setPeriod] = useState<Period>(() => periodFromUrl(location.search));
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [queuePage, setQueuePage] = usePaging();
+  const [reviewedPage, setReviewedPage] = usePaging();
   const canAnswer = mayReview(session);
 
-  const read = useCallback(async (p: Period) => {
+  const read = useCallback(async (p: Period, q: Paging, rv: Paging) => {
     try {
-      const r = await get<Report>('/api/v1/definition/accuracy' + periodQuery(p));
+      const params = { from: p.from, to: p.to, limit: pageSize(location.search), cursor: q.cursor, reviewed_cursor: rv.cursor };
+      const r = await get<Report>('/api/v1/definition/accuracy' + query(params));
       setReport(r);
       setError(null);
     } catch (e) {
@@ -160,12 +180,14 @@ export function Accuracy({ session }: { session: Session }) {
   }, []);
 
   useEffect(() => {
-    setReport(null);
-    void read(period);
-  }, [period, read]);
+    void read(period, queuePage, reviewedPage);
+  }, [period, queuePage, reviewedPage, read]);
 
   const change = (p: Period) => {
     setPeriodInUrl(p);
+    setReport(null);
+    setQueuePage(kFirstPage);
+    setReviewedPage(kFirstPage);
     setPeriod(p);
   };
 
@@ -175,7 +197,7 @@ export function Accuracy({ session }: { session: Session }) {
         <h1>Definition accuracy</h1>
         <p class="sub">How the grades on record held up against what sales did with the leads.</p>
       </div>
-      <PeriodPicker id="acc" period={period} onChange={change} />
+      <PeriodPicker id="acc" period={period} shown={report ? periodOfReport(report.from, report.to) : undefined} onChange={change} />
       {error && (
         <p role="alert" class="error">
           {error.field ? `${error.field}: ` : ''}
@@ -185,7 +207,10 @@ export function Accuracy({ session }: { session: Session }) {
       {!report && !error && <Loading>Reading the report…</Loading>}
       {report && (
         <>
-          <p class="sub accuracy-period">{periodWords(report.from, report.to)}.</p>
+          <p class="sub accuracy-period">
+            {report.default_period === 'everything' ? `Every lead captured up to ${report.to.slice(0, 10)}` : periodWords(report.from, report.to)}.
+            {report.default_period && kDefaultWords[report.default_period] ? ' ' + kDefaultWords[report.default_period] : ''}
+          </p>
           <div class="accuracy-panels">
             <section class="panel precision" aria-labelledby="precision-h">
               <h2 id="precision-h">Precision</h2>
@@ -211,6 +236,36 @@ export function Accuracy({ session }: { session: Session }) {
               </dl>
               <p class="sub">Precision: the share of the grade's leads that sales accepted, and that reached opportunity. “–” when the grade has no leads.</p>
             </section>
+            <section class="panel recall-lift" aria-labelledby="recall-h">
+              <h2 id="recall-h">Recall and lift</h2>
+              <dl class="figures">
+                <div>
+                  <dt>Converted leads graded hot</dt>
+                  <dd class="big recall-hot">{share(report.recall.hot)}</dd>
+                  <dt>Converted leads graded hot or warm</dt>
+                  <dd class="recall-hot-or-warm">{share(report.recall.hot_or_warm)}</dd>
+                </div>
+                {(['hot', 'warm'] as const).map((g) => (
+                  <div key={g} data-grade={g}>
+                    <dt>{title(g)}: likelier to convert than any lead</dt>
+                    <dd class="big lift-converted">{times(report.lift[g]?.converted)}</dd>
+                    <dt>{title(g)}: likelier to be accepted</dt>
+                    <dd class="lift-accepted">{times(report.lift[g]?.accepted)}</dd>
+                  </div>
+                ))}
+                <div>
+                  <dt>Any lead: accepted</dt>
+                  <dd class="base-accepted">{share(report.base_rate.accepted)}</dd>
+                  <dt>Any lead: converted</dt>
+                  <dd class="base-converted">{share(report.base_rate.converted)}</dd>
+                </div>
+              </dl>
+              <p class="sub">
+                Recall: of the leads that reached opportunity or won, the share the definition graded hot (or hot or warm); low recall
+                means converting leads went out as cold. Lift: how much likelier a lead of the grade was to convert (or be accepted)
+                than any lead of the period; 1.0× means the grade tells sales nothing.
+              </p>
+            </section>
             <section class="panel by-grade" aria-labelledby="by-grade-h">
               <h2 id="by-grade-h">Outcomes by grade</h2>
               <OutcomesTable name="Outcomes by grade" sides={[{ key: 'record', label: '', byGrade: report.by_grade }]} />
@@ -225,13 +280,15 @@ export function Accuracy({ session }: { session: Session }) {
               Hot leads sales rejected without an opportunity, and cold or unqualified leads that converted.
               {canAnswer ? '' : ' Your role can read the queue; admin, marketing and sales managers answer it.'}
             </p>
-            <Queue items={report.review_queue} canAnswer={canAnswer} onAnswered={() => read(period)} />
+            <Queue items={report.review_queue} canAnswer={canAnswer} onAnswered={() => read(period, queuePage, reviewedPage)} />
+            <Pager label="Review queue pages" paging={queuePage} next={report.next_cursor} total={report.review_queue_total} onChange={setQueuePage} />
           </section>
           <section class="panel reviewed-panel" aria-labelledby="reviewed-h">
             <h2 id="reviewed-h">
               Reviewed <span class="reviewed-count">{count(report.reviewed_total)}</span>
             </h2>
             <Reviewed items={report.reviewed} />
+            <Pager label="Reviewed pages" paging={reviewedPage} next={report.reviewed_next_cursor} total={report.reviewed_total} onChange={setReviewedPage} />
           </section>
         </>
       )}

@@ -5,7 +5,7 @@
 // is "not found", as the API says.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, Session } from '../api';
-import { amount, count, label, share } from '../format';
+import { amount, count, date, label, person, share, utc } from '../format';
 import { FunnelReport, Goal, GoalList } from '../reports';
 import { pathOf } from '../routes';
 import { Chart, ChartSeries } from '../chart';
@@ -119,11 +119,11 @@ export function CampaignPage({ session, campaignKey }: { session: Session; campa
             <Fact name="Vendor" value={facts.vendor ?? 'in-house'} />
             <Fact name="Owner" value={facts.owner ?? '–'} />
             <Fact name="Runs" value={`${facts.starts_on ?? '–'} to ${facts.ends_on ?? '–'}`} />
-            <Fact name="Cost" value={`${money(facts.cost)} ${facts.currency}`} />
+            <Fact name="Cost" value={money(facts.cost, facts.currency)} />
           </dl>
         </section>
         {row && <Figures row={row} />}
-        <CampaignGoals goals={data.goals} />
+        <CampaignGoals goals={data.goals} currency={facts.currency} />
       </div>
       <WeeksPanel weeks={data.weeks} />
       {readsFeedback && <FeedbackPanel feedback={feedback} problem={feedbackProblem} />}
@@ -150,10 +150,10 @@ function Figures({ row }: { row: CampaignRow }) {
         <Fact id="accepted" name="Accepted" value={count(row.accepted)} />
         <Fact id="opportunities" name="Opportunities" value={count(row.opportunities)} />
         <Fact id="won" name="Won" value={count(row.won)} />
-        <Fact id="revenue" name="Revenue" value={money(row.revenue)} />
-        <Fact id="cpl" name="Cost per lead" value={money(row.cost_per_lead)} />
-        <Fact id="cpql" name="Cost per qualified lead" value={money(row.cost_per_qualified_lead)} />
-        <Fact id="cpwd" name="Cost per won deal" value={money(row.cost_per_won_deal)} />
+        <Fact id="revenue" name="Revenue" value={money(row.revenue, row.currency)} />
+        <Fact id="cpl" name="Cost per lead" value={money(row.cost_per_lead, row.currency)} />
+        <Fact id="cpql" name="Cost per qualified lead" value={money(row.cost_per_qualified_lead, row.currency)} />
+        <Fact id="cpwd" name="Cost per won deal" value={money(row.cost_per_won_deal, row.currency)} />
         <Fact id="roi" name="ROI" value={share(row.roi)} />
         <Fact id="touches" name="Touches" value={count(row.touches)} />
         <Fact id="attended" name="Attended" value={count(row.attended)} />
@@ -212,7 +212,7 @@ function WeeksPanel({ weeks }: { weeks: FunnelReport }) {
               <tbody>
                 {groups.map((g) => (
                   <tr key={g.group} data-week={g.group}>
-                    <th scope="row">{g.group}</th>
+                    <th scope="row">{date(g.group)}</th>
                     {kSteps.map((s) => (
                       <td class="num" key={s.stage} data-stage={s.stage}>
                         {count(reached(g, s.stage))}
@@ -297,15 +297,15 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
                 <tbody>
                   {feedback.recent.map((a, i) => (
                     <tr key={i} class="recent-answer">
-                      <td>{a.at.slice(0, 16).replace('T', ' ')}</td>
+                      <td>{utc(a.at)}</td>
                       <td class="ans-lead">
                         <a href={pathOf('lead', { id: a.lead })}>#{a.lead}</a>
                       </td>
                       <td class="ans-to">{label(a.to)}</td>
                       <td class="ans-reason">{a.reason ? label(a.reason) : '–'}</td>
                       <td class="ans-actor">
-                        {a.actor}
-                        {a.on_behalf_of ? ` for ${a.on_behalf_of}` : ''}
+                        {person(a.actor)}
+                        {a.on_behalf_of ? ` for ${person(a.on_behalf_of)}` : ''}
                       </td>
                       <td class="ans-note">{a.note ?? ''}</td>
                     </tr>
@@ -320,7 +320,7 @@ function FeedbackPanel({ feedback, problem }: { feedback: Feedback | null; probl
   );
 }
 
-function CampaignGoals({ goals }: { goals: Goal[] }) {
+function CampaignGoals({ goals, currency }: { goals: Goal[]; currency: string }) {
   return (
     <section class="panel" aria-labelledby="cgoals-h">
       <h2 id="cgoals-h">Its goals</h2>
@@ -335,8 +335,7 @@ function CampaignGoals({ goals }: { goals: Goal[] }) {
               <span class="goal-name">{g.name}</span>{' '}
               <span class={'status ' + g.progress.status}>{label(g.progress.status)}</span>
               <span class="cell-sub">
-                {amount(g.progress.actual, g.unit)} of {amount(g.target, g.unit)} · {g.starts_at.slice(0, 10)} to{' '}
-                {g.ends_at.slice(0, 10)}
+                {amount(g.progress.actual, g.unit, currency)} of {amount(g.target, g.unit, currency)} · {date(g.starts_at)} to {date(g.ends_at)}
               </span>
             </li>
           ))}

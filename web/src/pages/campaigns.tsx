@@ -30,6 +30,7 @@ import {
   useUrlChanges,
 } from '../campaign_shared';
 import { CampaignForm } from '../campaign_form';
+import { Bar, BarChart } from '../bar_chart';
 import { Loading, ProblemAlert } from '../ui/states';
 
 interface Data {
@@ -64,18 +65,18 @@ function credited(d: Data, credit: AttributionRow | undefined, m: AttributionMod
 }
 
 const kColumns: Column[] = [
-  { key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost, show: (r) => money(r.cost) },
+  { key: 'cost', label: 'Cost', numeric: true, value: (r) => r.cost, show: (r) => money(r.cost, r.currency) },
   { key: 'leads', label: 'Leads', numeric: true, value: (r) => r.leads, show: (r) => count(r.leads) },
   { key: 'qualified', label: 'Qualified', numeric: true, value: (r) => r.qualified, show: (r) => count(r.qualified) },
   { key: 'accepted', label: 'Accepted', numeric: true, value: (r) => r.accepted, show: (r) => count(r.accepted) },
   { key: 'won', label: 'Won', numeric: true, value: (r) => r.won, show: (r) => count(r.won) },
-  { key: 'revenue', label: 'Revenue', numeric: true, value: (r) => r.revenue, show: (r) => money(r.revenue) },
+  { key: 'revenue', label: 'Revenue', numeric: true, value: (r) => r.revenue, show: (r) => money(r.revenue, r.currency) },
   {
     key: 'cpql',
     label: 'Cost per qualified',
     numeric: true,
     value: (r) => r.cost_per_qualified_lead,
-    show: (r) => money(r.cost_per_qualified_lead),
+    show: (r) => money(r.cost_per_qualified_lead, r.currency),
   },
   { key: 'roi', label: 'ROI', numeric: true, value: (r) => r.roi, show: (r) => share(r.roi) },
   { key: 'touches', label: 'Touches', numeric: true, value: (r) => r.touches, show: (r) => count(r.touches) },
@@ -196,8 +197,9 @@ export function Campaigns({ session }: { session: Session }) {
           <p class="sub">
             {count(rows.length)} campaigns · leads captured {periodText(period)} · attributed revenue by{' '}
             {modelLabel.toLowerCase()}
-            {data.attribution.revenue !== null ? ` (${money(data.attribution.revenue)} won in all)` : ''}
+            {data.attribution.revenue !== null ? ` (${money(data.attribution.revenue, oneCurrency(rows))} won in all)` : ''}
           </p>
+          {rows.length > 0 && <CampaignCharts rows={data.report.campaigns} />}
           {rows.length === 0 ? (
             <p>No campaign yet.</p>
           ) : (
@@ -241,7 +243,7 @@ export function Campaigns({ session }: { session: Session }) {
                           </td>
                         ))}
                         <td class="num" data-col="attributed">
-                          {money(credited(data, credit, model))}
+                          {money(credited(data, credit, model), r.currency)}
                         </td>
                       </tr>
                     );
@@ -252,7 +254,7 @@ export function Campaigns({ session }: { session: Session }) {
           )}
           <p class="sub campaigns-note">
             Amounts in each campaign's currency{currencies(rows)}. Cost per qualified: cost / qualified leads. ROI is (revenue − cost) / cost. Attribution credits
-            the revenue of won leads to every campaign that touched them (docs/reports.md).
+            the revenue of won leads to every campaign that touched them.
           </p>
         </section>
       )}
@@ -268,7 +270,51 @@ function periodText(p: Period): string {
   return from ? `from ${from}` : `before ${to}`;
 }
 
+// The currency of a sum over campaigns: theirs when they share one.
+function oneCurrency(rows: CampaignRow[]): string | undefined {
+  const all = [...new Set(rows.map((r) => r.currency))];
+  return all.length === 1 ? all[0] : undefined;
+}
+
 function currencies(rows: CampaignRow[]): string {
   const all = [...new Set(rows.map((r) => r.currency))];
   return all.length ? ` (${all.join(', ')})` : '';
+}
+
+// ROI and cost per qualified lead as bars, best first; campaigns without the
+// figure (no cost, no qualified lead, a vendor's view) are left out and counted.
+function CampaignCharts({ rows }: { rows: CampaignRow[] }) {
+  const bars = (value: (r: CampaignRow) => number | null, text: (r: CampaignRow) => string, order: 1 | -1): Bar[] =>
+    rows
+      .filter((r) => value(r) !== null)
+      .sort((a, b) => order * (value(a)! - value(b)!))
+      .map((r) => ({ key: r.campaign, name: r.name, value: value(r)!, text: text(r) }));
+  const roi = bars((r) => r.roi, (r) => share(r.roi), -1);
+  const cpql = bars((r) => r.cost_per_qualified_lead, (r) => money(r.cost_per_qualified_lead, r.currency), 1);
+  const left = (n: number, why: string) => (n < rows.length ? ` ${rows.length - n} without ${why} left out.` : '');
+  if (roi.length === 0 && cpql.length === 0) return null;
+  return (
+    <div class="bar-charts">
+      <div>
+        <h3>ROI</h3>
+        {roi.length ? (
+          <BarChart label="ROI per campaign, highest first" bars={roi} caption={`Highest first.${left(roi.length, 'a cost')}`} />
+        ) : (
+          <p>No campaign has a cost to judge its ROI.</p>
+        )}
+      </div>
+      <div>
+        <h3>Cost per qualified lead</h3>
+        {cpql.length ? (
+          <BarChart
+            label="Cost per qualified lead per campaign, cheapest first"
+            bars={cpql}
+            caption={`Cheapest first.${left(cpql.length, 'a qualified lead')}`}
+          />
+        ) : (
+          <p>No campaign has a qualified lead yet.</p>
+        )}
+      </div>
+    </div>
+  );
 }

@@ -5,7 +5,7 @@
 // goals get the form.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, post, Session } from '../api';
-import { amount, label, share, utc } from '../format';
+import { amount, date, label, person, share, utc } from '../format';
 import { FunnelReport, Goal, Rep } from '../reports';
 import { Problem, problemOf } from '../campaign_shared';
 import { GoalChoices, GoalForm, kMetrics } from '../goal_form';
@@ -24,7 +24,7 @@ export interface FullGoal extends Goal {
 }
 
 const kClientSide = ['admin', 'marketing', 'sales_manager'];
-const kSetters = [...kClientSide, 'vendor'];
+export const kSetters = [...kClientSide, 'vendor'];
 
 async function loadChoices(): Promise<GoalChoices> {
   const [campaigns, regions, reps] = await Promise.all([
@@ -45,6 +45,8 @@ export function Goals({ session }: { session: Session }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [choices, setChoices] = useState<GoalChoices>({ campaigns: [], regions: [], reps: [] });
   const maySet = session.roles.some((r) => kSetters.includes(r));
+  // /goals?new opens the form (the overview's empty goals panel links here).
+  const [opening] = useState(() => new URLSearchParams(location.search).has('new'));
 
   const refresh = useCallback(async () => {
     try {
@@ -69,9 +71,9 @@ export function Goals({ session }: { session: Session }) {
     <>
       <div class="page-head">
         <h1>Goals</h1>
-        {asOf && <p class="sub">As of {asOf.slice(0, 16).replace('T', ' ')} UTC</p>}
+        {asOf && <p class="sub">As of {utc(asOf)}</p>}
       </div>
-      {maySet && <GoalForm session={session} choices={choices} onCreated={() => void refresh()} />}
+      {maySet && <GoalForm session={session} choices={choices} onCreated={() => void refresh()} open={opening} />}
       <ErrorAlert error={problem} />
       {!goals && !problem && <Loading>Loading the goals…</Loading>}
       {goals && (
@@ -154,7 +156,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
         </span>
       </div>
       <p class="sub">
-        {metric} · {scopeText(g)} · {g.starts_at.slice(0, 10)} to {g.ends_at.slice(0, 10)} · pace {paceText(g)}
+        {metric} · {scopeText(g)} · {date(g.starts_at)} to {date(g.ends_at)} · pace {paceText(g)}
       </p>
       <meter
         min={0}
@@ -187,7 +189,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
           Client side:{' '}
           {g.approvals.client.by ? (
             <>
-              approved by {g.approvals.client.by} at {utc(g.approvals.client.at)}
+              approved by {person(g.approvals.client.by)} at {utc(g.approvals.client.at)}
             </>
           ) : (
             <strong>pending</strong>
@@ -198,7 +200,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
             Vendor {g.scope.vendor}:{' '}
             {g.approvals.vendor.by ? (
               <>
-                approved by {g.approvals.vendor.by} at {utc(g.approvals.vendor.at)}
+                approved by {person(g.approvals.vendor.by)} at {utc(g.approvals.vendor.at)}
               </>
             ) : (
               <strong>pending</strong>
@@ -223,7 +225,7 @@ function GoalCard({ goal: g, session, onChanged }: { goal: FullGoal; session: Se
       )}
       <ErrorAlert error={problem} />
       <p class="sub small">
-        Set by {g.created_by} at {utc(g.created_at)}
+        Set by {person(g.created_by)} at {utc(g.created_at)}
         {g.behind_at ? ` · fell behind at ${utc(g.behind_at)}` : ''}
       </p>
     </li>

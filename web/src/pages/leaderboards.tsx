@@ -5,11 +5,12 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
-import { count, hours, share } from '../format';
+import { count, duration, DurationScale, scaleOf, share } from '../format';
 import { pathOf } from '../routes';
 import { Period, PeriodPicker, periodFromUrl, periodParams, periodToUrl, setUrlParams, useUrlChanges } from '../campaign_shared';
 import { Loading, ProblemAlert, useLoad } from '../ui/states';
 import { NumCells, NumCol, NumHeaders, TableBox } from '../ui/table';
+import { Bar, BarChart } from '../bar_chart';
 
 interface SourceRow {
   vendor?: string;
@@ -142,7 +143,7 @@ export function Leaderboards({ session }: { session: Session }) {
         <div class="panels boards">
           <SourceBoard id="vendors" title="Vendors by accepted leads" what="Vendor" board={data.vendors} names={data.names} />
           <SourceBoard id="campaigns" title="Campaigns by accepted leads" what="Campaign" board={data.campaigns} names={data.names} />
-          <RepBoard board={data.reps} names={data.repNames} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
+          <RepBoard board={data.reps} names={data.repNames} rank={rank} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
           {data.callers && <CallerBoard board={data.callers} />}
         </div>
       )}
@@ -165,16 +166,151 @@ const kCallerCols: NumCol<CallerRow>[] = [
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
 ];
 
-const kRepCols: NumCol<RepRow>[] = [
+// One duration scale for the whole table (format.ts scaleOf).
+const repCols = (scale: DurationScale): NumCol<RepRow>[] => [
   { col: 'conversion', label: 'Conversion', cell: (r) => share(r.conversion) },
-  { col: 'median', label: 'Median answer', cell: (r) => hours(r.response.median_hours) },
+  { col: 'median', label: 'Median answer', cell: (r) => duration(r.response.median_hours, scale) },
   { col: 'accepted', label: 'Accepted', cell: (r) => count(r.accepted) },
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
   { col: 'assigned', label: 'Assigned', cell: (r) => count(r.assigned) },
   { col: 'responded', label: 'Answered', cell: (r) => count(r.responded) },
-  { col: 'p90', label: 'p90 answer', cell: (r) => hours(r.response.p90_hours) },
+  { col: 'p90', label: 'p90 answer', cell: (r) => duration(r.response.p90_hours, scale) },
   { col: 'sla_breached', label: 'SLA breaches', cell: (r) => count(r.sla_breached) },
 ];
+
+function SourceBoard({
+  id,
+  title,
+  what,
+  board,
+  names,
+}: {
+  id: string;
+  title: string;
+  what: string;
+  board: Board<SourceRow>;
+  names: Map<string, string>;
+}) {
+  return (
+    <section class="panel board" aria-labelledby={id + '-h'} data-board={id}>
+      <h2 id={id + '-h'}>{title}</h2>
+      {board.rows.length === 0 ? (
+        <p>Nobody to rank in this period.</p>
+      ) : (
+        <>
+          <BoardChart
+            label={title}
+            bars={board.rows.map((r) => {
+              const key = r.campaign ?? r.vendor ?? '';
+              return { key, name: r.campaign ? (names.get(key) ?? key) : key || 'in-house', value: r.accepted, text: count(r.accepted) };
+            })}
+          />
+          <RankTable
+            label={title}
+            what={what}
+            rows={board.rows}
+            cols={kSourceCols}
+            rowKey={(r) => r.campaign ?? r.vendor ?? ''}
+            who={(r) => {
+              const key = r.campaign ?? r.vendor ?? '';
+              return r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house';
+            }}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function RepBoard({
+  board,
+  names,
+  rank,
+  rankLabel,
+}: {
+  board: Board<RepRow>;
+  names: Map<string, string>;
+  rank: string;
+  rankLabel: string;
+}) {
+  const scale = scaleOf(board.rows.flatMap((r) => [r.response.median_hours, r.response.p90_hours]));
+  const cols = repCols(scale);
+  const metric = (r: RepRow): [number | null, string] =>
+    rank === 'speed'
+      ? [r.response.median_hours, duration(r.response.median_hours, scale)]
+      : rank === 'accepted'
+        ? [r.accepted, count(r.accepted)]
+        : [r.conversion, share(r.conversion)];
+  return (
+    <section class="panel board reps-board" aria-labelledby="reps-h" data-board="reps">
+      <h2 id="reps-h">Reps by {rankLabel.toLowerCase()}</h2>
+      <p class="sub">Conversion is won / assigned; speed the median time from capture to the rep's first answer.</p>
+      {board.rows.length === 0 ? (
+        <p>No lead went to a rep in this period.</p>
+      ) : (
+        <>
+          <BoardChart
+            label={`Reps by ${rankLabel.toLowerCase()}`}
+            bars={board.rows
+              .filter((r) => metric(r)[0] !== null)
+              .map((r) => ({ key: r.rep, name: names.get(r.rep) ?? r.rep, value: metric(r)[0]!, text: metric(r)[1] }))}
+          />
+          <RankTable
+            label={`Reps by ${rankLabel.toLowerCase()}`}
+            what="Rep"
+            rows={board.rows}
+            cols={cols}
+            rowKey={(r) => r.rep}
+            who={(r) => (
+              <>
+                {names.get(r.rep) ?? r.rep}
+                <span class="cell-sub">
+                  {names.has(r.rep) ? r.rep : ''}
+                  {names.has(r.rep) && r.team ? ' · ' : ''}
+                  {r.team ?? ''}
+                </span>
+              </>
+            )}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+// The vendors' agents, each named within its vendor: a vendor sees its own.
+function CallerBoard({ board }: { board: Board<CallerRow> }) {
+  const keyOf = (r: CallerRow) => (r.vendor ?? '') + '/' + r.caller;
+  return (
+    <section class="panel board" aria-labelledby="callers-h" data-board="callers">
+      <h2 id="callers-h">Callers by accepted leads</h2>
+      <p class="sub">The vendor's agent who made the call; acceptance rate is accepted / leads.</p>
+      {board.rows.length === 0 ? (
+        <p>No lead in this period names its caller.</p>
+      ) : (
+        <>
+          <BoardChart
+            label="Callers by accepted leads"
+            bars={board.rows.map((r) => ({ key: keyOf(r), name: r.caller, value: r.accepted, text: count(r.accepted) }))}
+          />
+          <RankTable
+            label="Callers by accepted leads"
+            what="Caller"
+            rows={board.rows}
+            cols={kCallerCols}
+            rowKey={keyOf}
+            who={(r) => (
+              <>
+                {r.caller}
+                <span class="cell-sub">{r.vendor ?? 'in-house'}</span>
+              </>
+            )}
+          />
+        </>
+      )}
+    </section>
+  );
+}
 
 // One ranked table: the rank, who it is, then the numbers.
 function RankTable<T extends { rank: number }>({
@@ -220,95 +356,15 @@ function RankTable<T extends { rank: number }>({
   );
 }
 
-function SourceBoard({
-  id,
-  title,
-  what,
-  board,
-  names,
-}: {
-  id: string;
-  title: string;
-  what: string;
-  board: Board<SourceRow>;
-  names: Map<string, string>;
-}) {
-  const keyOf = (r: SourceRow) => r.campaign ?? r.vendor ?? '';
+// A board's ranking as bars, in the board's order: the first 15 rows.
+const kChartRows = 15;
+function BoardChart({ label, bars }: { label: string; bars: Bar[] }) {
+  const shown = bars.slice(0, kChartRows);
   return (
-    <section class="panel board" aria-labelledby={id + '-h'} data-board={id}>
-      <h2 id={id + '-h'}>{title}</h2>
-      {board.rows.length === 0 ? (
-        <p>Nobody to rank in this period.</p>
-      ) : (
-        <RankTable
-          label={title}
-          what={what}
-          rows={board.rows}
-          cols={kSourceCols}
-          rowKey={keyOf}
-          who={(r) => {
-            const key = keyOf(r);
-            return r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house';
-          }}
-        />
-      )}
-    </section>
-  );
-}
-
-function RepBoard({ board, names, rankLabel }: { board: Board<RepRow>; names: Map<string, string>; rankLabel: string }) {
-  return (
-    <section class="panel board reps-board" aria-labelledby="reps-h" data-board="reps">
-      <h2 id="reps-h">Reps by {rankLabel.toLowerCase()}</h2>
-      <p class="sub">Conversion is won / assigned; speed the median time from capture to the rep's first answer.</p>
-      {board.rows.length === 0 ? (
-        <p>No lead went to a rep in this period.</p>
-      ) : (
-        <RankTable
-          label={`Reps by ${rankLabel.toLowerCase()}`}
-          what="Rep"
-          rows={board.rows}
-          cols={kRepCols}
-          rowKey={(r) => r.rep}
-          who={(r) => (
-            <>
-              {names.get(r.rep) ?? r.rep}
-              <span class="cell-sub">
-                {names.has(r.rep) ? r.rep : ''}
-                {names.has(r.rep) && r.team ? ' · ' : ''}
-                {r.team ?? ''}
-              </span>
-            </>
-          )}
-        />
-      )}
-    </section>
-  );
-}
-
-// The vendors' agents, each named within its vendor: a vendor sees its own.
-function CallerBoard({ board }: { board: Board<CallerRow> }) {
-  return (
-    <section class="panel board" aria-labelledby="callers-h" data-board="callers">
-      <h2 id="callers-h">Callers by accepted leads</h2>
-      <p class="sub">The vendor's agent who made the call; acceptance rate is accepted / leads.</p>
-      {board.rows.length === 0 ? (
-        <p>No lead in this period names its caller.</p>
-      ) : (
-        <RankTable
-          label="Callers by accepted leads"
-          what="Caller"
-          rows={board.rows}
-          cols={kCallerCols}
-          rowKey={(r) => (r.vendor ?? '') + '/' + r.caller}
-          who={(r) => (
-            <>
-              {r.caller}
-              <span class="cell-sub">{r.vendor ?? 'in-house'}</span>
-            </>
-          )}
-        />
-      )}
-    </section>
+    <BarChart
+      label={label}
+      bars={shown}
+      caption={bars.length > kChartRows ? `The first ${kChartRows} of ${bars.length}, in the board's order.` : undefined}
+    />
   );
 }

@@ -52,7 +52,7 @@ export function Leads({ session }: { session: Session }) {
   const [draft, setDraft] = useState<ListFilters>(start.filters);
   const [cursor, setCursor] = useState(start.cursor);
   const [back, setBack] = useState<string[]>(start.back);
-  const [page, setPage] = useState<(LeadPage & { ms: number }) | null>(null);
+  const [page, setPage] = useState<LeadPage | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<{ message: string; field?: string | null } | null>(null);
   const [choices, setChoices] = useState<Choices>({ campaigns: [], regions: [], reps: [] });
@@ -73,11 +73,10 @@ export function Leads({ session }: { session: Session }) {
     const path = '/api/v1/leads' + query({ ...filters, q: filters.q.trim(), cursor, limit: kLimit });
     asked.current = path;
     setLoading(true);
-    const t0 = performance.now();
     get<LeadPage>(path)
       .then((p) => {
         if (asked.current !== path) return;
-        setPage({ ...p, ms: Math.round(performance.now() - t0) });
+        setPage(p);
         setError(null);
       })
       .catch((e) => {
@@ -188,7 +187,7 @@ export function Leads({ session }: { session: Session }) {
             {loading
               ? 'Loading the leads…'
               : page
-                ? `${count(rows.length)} ${rows.length === 1 ? 'lead' : 'leads'} · read in ${page.ms} ms`
+                ? `${count(rows.length)} ${rows.length === 1 ? 'lead' : 'leads'}`
                 : ''}
           </p>
         </div>

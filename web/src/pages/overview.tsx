@@ -2,7 +2,7 @@
 // of filters, kept current by the live stream.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, Session } from '../api';
-import { Filters, filtersFromUrl, filtersToUrl, reportQuery } from '../filters';
+import { Filters, filtersFromUrl, filtersToUrl, kPeriods, periodRange, previousRange, reportQuery } from '../filters';
 import { followChanges } from '../live';
 import { Campaign, FunnelReport, GoalList, LeakReport, Rep, SpeedReport } from '../reports';
 import { FilterBar } from '../panels/filter_bar';
@@ -10,24 +10,58 @@ import { FunnelPanel } from '../panels/funnel';
 import { GoalsPanel } from '../panels/goals';
 import { LeaksPanel } from '../panels/leaks';
 import { SpeedPanel } from '../panels/speed';
+import { Bucket, Comparison, OverTimePanel } from '../panels/over_time';
 import { Loading } from '../ui/states';
+import { kSetters } from './goals';
 
 export interface OverviewData {
   funnel: FunnelReport;
   leaks: LeakReport;
   speed: SpeedReport;
   goals: GoalList;
+  // Over time: the funnel per week or month (or why not), and the period
+  // before the filtered one.
+  byTime: FunnelReport | null;
+  byTimeProblem: string;
+  previous: FunnelReport | null;
 }
 
 async function load(f: Filters): Promise<OverviewData> {
   const q = reportQuery(f);
-  const [funnel, leaks, speed, goals] = await Promise.all([
+  const before = previousRange(f);
+  const [funnel, leaks, speed, goals, byTime, previous] = await Promise.all([
     get<FunnelReport>('/api/v1/reports/funnel' + q),
     get<LeakReport>('/api/v1/reports/leaks' + q),
     get<SpeedReport>('/api/v1/reports/speed-to-lead' + q),
     get<GoalList>('/api/v1/goals'),
+    // A refusal here (a server without by=month) leaves the other panels be.
+    get<FunnelReport>('/api/v1/reports/funnel' + reportQuery(f, { by: f.by })).catch((e: unknown) =>
+      e instanceof Error ? e.message : String(e),
+    ),
+    before
+      ? get<FunnelReport>('/api/v1/reports/funnel' + reportQuery({ ...f, period: 'custom', from: before.from, to: before.to }))
+      : Promise.resolve(null),
   ]);
-  return { funnel, leaks, speed, goals };
+  return {
+    funnel,
+    leaks,
+    speed,
+    goals,
+    byTime: typeof byTime === 'string' ? null : byTime,
+    byTimeProblem: typeof byTime === 'string' ? byTime : '',
+    previous,
+  };
+}
+
+// The filtered period and the one before it, in words.
+function comparisonOf(f: Filters, d: OverviewData): Comparison | null {
+  const before = previousRange(f);
+  if (!before || !d.previous) return null;
+  const preset = kPeriods.find((p) => p.key === f.period);
+  const { from, to } = periodRange(f);
+  const label = f.period !== 'custom' && preset ? preset.label : to ? `${from} up to ${to}` : `From ${from}`;
+  const previous = f.period !== 'custom' ? `the ${before.days} days before` : `${before.from} up to ${before.to}`;
+  return { label, before: previous, now: d.funnel, previous: d.previous };
 }
 
 // Where the filter values come from: the campaigns the caller may see (with
@@ -69,7 +103,7 @@ export function Overview({ session }: { session: Session }) {
       if (asked !== current.current) return; // the filters changed meanwhile
       setData(d);
       setError(null);
-      setUpdated(new Date().toLocaleTimeString('en-GB'));
+      setUpdated(new Date().toISOString().slice(11, 19) + ' UTC');
     } catch (e) {
       if (asked !== current.current) return;
       setData(null); // no figures of other filters under these
@@ -116,8 +150,15 @@ export function Overview({ session }: { session: Session }) {
       )}
       {data ? (
         <div class="panels">
-          <GoalsPanel goals={data.goals} filters={filters} />
+          <GoalsPanel goals={data.goals} filters={filters} maySet={session.roles.some((r) => kSetters.includes(r))} />
           <FunnelPanel funnel={data.funnel} />
+          <OverTimePanel
+            by={filters.by as Bucket}
+            onBy={(by) => change({ ...filters, by })}
+            report={data.byTime}
+            problem={data.byTimeProblem}
+            comparison={comparisonOf(filters, data)}
+          />
           <LeaksPanel leaks={data.leaks} />
           <SpeedPanel speed={data.speed} />
         </div>

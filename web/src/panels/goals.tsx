@@ -3,7 +3,8 @@
 // goal keeps its own period and scope; the filters hide goals whose scope
 // names another campaign, vendor, region or rep, or whose period misses the
 // filtered one.
-import { amount, label, share } from '../format';
+import { amount, date, label, share } from '../format';
+import { pathOf } from '../routes';
 import { Filters, periodRange } from '../filters';
 import { Goal, GoalList } from '../reports';
 
@@ -30,13 +31,24 @@ function scopeText(g: Goal): string {
   return parts.length ? parts.join(', ') : 'whole programme';
 }
 
-export function GoalsPanel({ goals, filters }: { goals: GoalList; filters: Filters }) {
+export function GoalsPanel({ goals, filters, maySet }: { goals: GoalList; filters: Filters; maySet: boolean }) {
   const shown = goals.goals.filter((g) => matches(g, filters));
   return (
     <section class="panel goals" aria-labelledby="goals-h">
       <h2 id="goals-h">Goals</h2>
       {shown.length === 0 ? (
-        <p>No goal in this view. Goals are set with POST /api/v1/goals or `leadloop goals add` (docs/goals.md).</p>
+        <div class="empty-action">
+          <p>No goal in this view{goals.goals.length ? ' (the other goals are outside these filters)' : ''}.</p>
+          {maySet ? (
+            <a class="button" href={pathOf('goals') + '?new'}>
+              Set a goal
+            </a>
+          ) : (
+            <p>
+              Marketing and sales set goals together on the <a href={pathOf('goals')}>goals page</a>.
+            </p>
+          )}
+        </div>
       ) : (
         <ul class="goal-list">
           {shown.map((g) => (
@@ -46,7 +58,7 @@ export function GoalsPanel({ goals, filters }: { goals: GoalList; filters: Filte
                 <span class={'status ' + g.progress.status}>{label(g.progress.status)}</span>
               </div>
               <p class="sub">
-                {label(g.metric)} · {scopeText(g)} · {g.starts_at.slice(0, 10)} to {g.ends_at.slice(0, 10)}
+                {label(g.metric)} · {scopeText(g)} · {date(g.starts_at)} to {date(g.ends_at)}
                 {g.at_most ? ' · a ceiling' : ''}
               </p>
               <meter

@@ -1,9 +1,11 @@
 // Speed to lead: how fast an owner answered the leads sent to a rep.
-import { count, hours, share } from '../format';
+import { count, duration, scaleOf, share } from '../format';
 import { SpeedReport } from '../reports';
 
 export function SpeedPanel({ speed }: { speed: SpeedReport }) {
   const g = speed.groups[0];
+  // The median and the 90th percentile in one scale.
+  const scale = scaleOf([g?.response.median_hours, g?.response.p90_hours]);
   return (
     <section class="panel speed" aria-labelledby="speed-h">
       <h2 id="speed-h">Speed to lead</h2>
@@ -11,11 +13,11 @@ export function SpeedPanel({ speed }: { speed: SpeedReport }) {
         <dl class="figures">
           <div>
             <dt>Median first answer</dt>
-            <dd class="big">{hours(g.response.median_hours)}</dd>
+            <dd class="big">{duration(g.response.median_hours, scale)}</dd>
           </div>
           <div>
             <dt>90th percentile</dt>
-            <dd>{hours(g.response.p90_hours)}</dd>
+            <dd>{duration(g.response.p90_hours, scale)}</dd>
           </div>
           <div>
             <dt>Sent to a rep</dt>
