@@ -334,11 +334,11 @@ struct AccuracyRun {
   Json default_period = nullptr;  // its name, when the caller named no period
 };
 
-Result<AccuracyRun> accuracy_run(RouteContext& ctx, const Request& req) {
+Result<AccuracyRun> accuracy_run(RouteContext& ctx, const Request& req, UngradedLeads ungraded) {
   auto period = period_params(ctx, req);
   if (!period.ok()) return period.status();
   if (req.has_param("from") || req.has_param("to")) {
-    auto r = ctx.services.review.accuracy(*period);
+    auto r = ctx.services.review.accuracy(*period, ungraded);
     if (!r.ok()) return r.status();
     return AccuracyRun{*period, std::move(*r)};
   }
@@ -346,12 +346,12 @@ Result<AccuracyRun> accuracy_run(RouteContext& ctx, const Request& req) {
       {"last_14_days", kReviewPeriod}, {"last_90_days", 90 * kMillisPerDay}, {"last_365_days", 365 * kMillisPerDay}};
   for (const auto& [name, length] : kTries) {
     Period p{period->to - length, period->to};
-    auto r = ctx.services.review.accuracy(p);
+    auto r = ctx.services.review.accuracy(p, ungraded);
     if (!r.ok()) return r.status();
     if (has_outcomes(r->by_grade)) return AccuracyRun{p, std::move(*r), name};
   }
   Period all{0, period->to};
-  auto r = ctx.services.review.accuracy(all);
+  auto r = ctx.services.review.accuracy(all, ungraded);
   if (!r.ok()) return r.status();
   return AccuracyRun{all, std::move(*r), "everything"};
 }
@@ -367,7 +367,13 @@ void get_accuracy(RouteContext& ctx, const Request& req, Response& res) {
   if (!cursor.ok()) return send_error(res, cursor.status());
   auto reviewed_cursor = cursor_param(req, "reviewed_cursor");
   if (!reviewed_cursor.ok()) return send_error(res, reviewed_cursor.status());
-  auto run = accuracy_run(ctx, req);
+  // Leads closed before any definition graded them (a loaded history):
+  // ungraded as on record, or as the active version would have graded them.
+  const std::string ungraded = req.has_param("ungraded") ? req.get_param_value("ungraded") : "recorded";
+  if (ungraded != "recorded" && ungraded != "active") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "ungraded is recorded or active", "ungraded"));
+  }
+  auto run = accuracy_run(ctx, req, ungraded == "active" ? UngradedLeads::kGradeWithActive : UngradedLeads::kAsRecorded);
   if (!run.ok()) return send_error(res, run.status());
   const Period* period = &run->period;
   AccuracyReport* r = &run->report;

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/request.h"
 #include "api/routes.h"
+#include "domain/normalize.h"
 
 namespace leadloop::api {
 
@@ -99,6 +100,126 @@ void post_lead_touch(RouteContext& ctx, const Request& req, Response& res) {
   auto t = ctx.services.intake.log_touch(std::move(in).value(), ctx.principal.actor());
   if (!t.ok()) return send_error(res, t.status());
   send_json(res, 201, to_json(*t));
+}
+
+// ---- many moves at once (a history, a day's outcomes) -----------------------
+
+// The lead an item names by id, external_id or email, if the caller may see
+// it: one lead, or an error naming the field.
+Result<int64_t> resolve_item_lead(RouteContext& ctx, const Json& item) {
+  const int named = int(item.contains("lead")) + int(item.contains("external_id")) + int(item.contains("email"));
+  if (named != 1) {
+    return Status(ErrorCode::kMissingField, "name the lead by one of: lead (its id), external_id or email", "lead");
+  }
+  if (item.contains("lead")) {
+    const Json& v = item["lead"];
+    if (!v.is_number_integer() || v.get<int64_t>() <= 0) return Status(ErrorCode::kWrongType, "lead must be a lead id", "lead");
+    auto lead = visible_lead(ctx, v.get<int64_t>());
+    if (!lead.ok()) return lead.status().with_field("lead");
+    return lead->id;
+  }
+  const bool by_external = item.contains("external_id");
+  const char* field = by_external ? "external_id" : "email";
+  if (!item[field].is_string()) return Status(ErrorCode::kWrongType, std::string(field) + " must be a string", field);
+  const std::string text(trim(item[field].get<std::string>()));
+  const std::string key = by_external ? text : email_key(text);
+  const KeyKind kind = by_external ? KeyKind::kExternalId : KeyKind::kEmail;
+  std::vector<int64_t> seen;
+  for (int64_t id : ctx.services.intake.find_keys(kind, key)) {
+    auto lead = ctx.services.store.get_lead(id);
+    if (!lead.ok() || lead_key(*lead, kind) != key || !require_lead(ctx, *lead).ok()) continue;
+    seen.push_back(id);
+  }
+  if (seen.empty()) return Status(ErrorCode::kNotFound, "no lead with " + std::string(field) + " '" + text + "'", field);
+  if (seen.size() > 1) {
+    return Status(ErrorCode::kInvalidValue,
+                  std::to_string(seen.size()) + " leads have " + field + " '" + text + "'; name the lead by its id",
+                  field);
+  }
+  return seen.front();
+}
+
+// One item: the lead, when it happened and the move (the fields of a
+// single transition).
+Result<RecordedMove> parse_recorded_move(RouteContext& ctx, const Json& item) {
+  if (!item.is_object()) return Status(ErrorCode::kWrongType, "each transition is an object");
+  RecordedMove mv;
+  auto lead = resolve_item_lead(ctx, item);
+  if (!lead.ok()) return lead.status();
+  mv.lead_id = *lead;
+  Json rest = item;
+  for (const char* key : {"lead", "external_id", "email", "at"}) rest.erase(key);
+  auto in = parse_transition(rest);
+  if (!in.ok()) return in.status();
+  mv.input = std::move(in).value();
+  if (item.contains("at")) {
+    if (!item["at"].is_string()) return Status(ErrorCode::kWrongType, "at must be a time such as 2012-05-08T10:30:00Z", "at");
+    auto at = parse_time(item["at"].get<std::string>());
+    if (!at.ok()) return at.status().with_field("at");
+    mv.at = *at;
+  }
+  if (!mv.input.on_behalf_of.empty()) {
+    if (Status st = require_role(ctx, kManagers); !st.ok()) return st.with_field("on_behalf_of");
+  }
+  return mv;
+}
+
+// Many moves in one request, each at the time it happened: a history of
+// outcomes, or a day's results from another system. One result per item;
+// a refused item leaves the others stored.
+void post_transitions_bulk(RouteContext& ctx, const Request& req, Response& res) {
+  if (Status st = require_json(req); !st.ok()) return send_error(res, st);
+  if (Status st = check_json_limits(req.body); !st.ok()) return send_error(res, st);
+  Json body = Json::parse(req.body, nullptr, false);
+  if (body.is_object() && body.contains("transitions")) body = body["transitions"];
+  if (!body.is_array()) {
+    return send_error(res, Status(ErrorCode::kInvalidJson, "send an array of transitions or {\"transitions\": [...]}",
+                                  "transitions"));
+  }
+  if (body.size() > ctx.config.max_batch) {
+    return send_error(res, Status(ErrorCode::kPayloadTooLarge,
+                                  "a batch holds at most " + std::to_string(ctx.config.max_batch) +
+                                      " transitions, this one has " + std::to_string(body.size()),
+                                  "transitions"));
+  }
+  std::vector<Status> refused(body.size());
+  std::vector<RecordedMove> moves;
+  std::vector<size_t> item_of;  // move -> item
+  moves.reserve(body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    auto mv = parse_recorded_move(ctx, body[i]);
+    if (!mv.ok()) {
+      refused[i] = mv.status();
+      continue;
+    }
+    moves.push_back(std::move(mv).value());
+    item_of.push_back(i);
+  }
+  auto out = ctx.services.lifecycle.record(moves, ctx.principal.actor());
+  if (!out.ok()) return send_error(res, out.status());
+  std::vector<const RecordedOutcome*> outcome(body.size(), nullptr);
+  std::vector<int64_t> lead_of(body.size(), 0);
+  for (size_t k = 0; k < moves.size(); ++k) {
+    outcome[item_of[k]] = &(*out)[k];
+    lead_of[item_of[k]] = moves[k].lead_id;
+  }
+  int64_t recorded = 0;
+  Json results = Json::array();
+  for (size_t i = 0; i < body.size(); ++i) {
+    const Status& error = outcome[i] ? outcome[i]->error : refused[i];
+    Json r = {{"index", i}, {"status", error.ok() ? "recorded" : "rejected"}};
+    if (lead_of[i]) r["lead"] = lead_of[i];
+    if (error.ok()) {
+      r["stage"] = stage_name(outcome[i]->stage);
+      ++recorded;
+    } else {
+      r["error"] = to_json(error);
+    }
+    results.push_back(std::move(r));
+  }
+  send_json(res, 200, {{"recorded", recorded},
+                       {"rejected", static_cast<int64_t>(body.size()) - recorded},
+                       {"results", results}});
 }
 
 // ---- queue and assignment ------------------------------------------------------
@@ -408,6 +529,7 @@ Json follow_up_json(const FollowUpRun& r, TimePoint now) {
 std::vector<Route> lifecycle_routes() {
   return {
       {{"POST", "/api/v1/leads/{id}/transitions", true}, post_transition},
+      {{"POST", "/api/v1/transitions/bulk", true}, post_transitions_bulk},
       {{"POST", "/api/v1/leads/{id}/touches", true}, post_lead_touch},
       {{"POST", "/api/v1/leads/{id}/assignment", true}, post_assignment},
       {{"POST", "/api/v1/assignments", true}, post_assignments},

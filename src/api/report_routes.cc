@@ -360,26 +360,67 @@ void get_attribution(RouteContext& ctx, const Request& req, Response& res) {
   send_json(res, 200, {{"period", period_json(*f)}, {"revenue", money_or_null(total)}, {"campaigns", rows}});
 }
 
-// Leaderboards for contests and incentives: vendors or campaigns by the
-// leads sales accepted; reps by follow-up speed or conversion.
+// Who sees the callers' leaderboard: the vendor (its own callers, by its
+// scope) and the client's people; a sales rep does not.
+constexpr RoleSet kCallerBoard = {Role::kAdmin, Role::kMarketing, Role::kSalesManager, Role::kVendor, Role::kViewer};
+
+// The vendor's callers by the leads sales accepted (or by won deals): each
+// caller is named within its vendor, as leads and touches name them.
+Json caller_rows(RouteContext& ctx, const ReportFilter& f) {
+  const size_t accepted_step = static_cast<size_t>(funnel_step(Stage::kAccepted));
+  const size_t won_step = static_cast<size_t>(funnel_step(Stage::kWon));
+  const size_t qualified_step = static_cast<size_t>(funnel_step(Stage::kQualified));
+  Json rows = Json::array();
+  for (const Funnel& fu : ctx.services.reports.funnel(f, GroupBy::kCaller)) {
+    const size_t sep = fu.group.find('\x1f');
+    if (sep == std::string::npos) continue;  // no caller named
+    const std::string vendor = fu.group.substr(0, sep);
+    rows.push_back({{"caller", fu.group.substr(sep + 1)},
+                    {"vendor", vendor.empty() ? Json(nullptr) : Json(vendor)},
+                    {"leads", fu.leads},
+                    {"qualified", fu.steps[qualified_step].reached},
+                    {"accepted", fu.steps[accepted_step].reached},
+                    {"accepted_share", share(fu.steps[accepted_step].reached, fu.leads)},
+                    {"won", fu.steps[won_step].reached}});
+  }
+  return rows;
+}
+
+// Leaderboards for contests and incentives: vendors, campaigns or the
+// vendors' callers by the leads sales accepted; reps by follow-up speed or
+// conversion.
 void get_leaderboard(RouteContext& ctx, const Request& req, Response& res) {
   auto f = report_filter(ctx, req);
   if (!f.ok()) return send_error(res, f.status());
   const std::string of = req.has_param("of") ? req.get_param_value("of") : "vendors";
-  if (of != "vendors" && of != "campaigns" && of != "reps") {
-    return send_error(res, Status(ErrorCode::kInvalidValue, "of is vendors, campaigns or reps", "of"));
+  if (of != "vendors" && of != "campaigns" && of != "reps" && of != "callers") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "of is vendors, campaigns, reps or callers", "of"));
+  }
+  if (of == "callers") {
+    if (Status st = require_role(ctx, kCallerBoard); !st.ok()) return send_error(res, st.with_field("of"));
   }
   const std::string rank = req.has_param("rank") ? req.get_param_value("rank") : (of == "reps" ? "conversion" : "accepted");
-  const bool rank_ok = of == "reps" ? (rank == "conversion" || rank == "speed" || rank == "accepted") : rank == "accepted";
+  const bool rank_ok = of == "reps"      ? (rank == "conversion" || rank == "speed" || rank == "accepted")
+                       : of == "callers" ? (rank == "accepted" || rank == "won")
+                                         : rank == "accepted";
   if (!rank_ok) {
     return send_error(res, Status(ErrorCode::kInvalidValue,
-                                  of == "reps" ? "rank is conversion, speed or accepted" : "rank is accepted", "rank"));
+                                  of == "reps"      ? "rank is conversion, speed or accepted"
+                                  : of == "callers" ? "rank is accepted or won"
+                                                    : "rank is accepted",
+                                  "rank"));
   }
   const size_t accepted_step = static_cast<size_t>(funnel_step(Stage::kAccepted));
   const size_t won_step = static_cast<size_t>(funnel_step(Stage::kWon));
   const size_t qualified_step = static_cast<size_t>(funnel_step(Stage::kQualified));
   Json rows = Json::array();
-  if (of != "reps") {
+  if (of == "callers") {
+    rows = caller_rows(ctx, *f);
+    const char* key = rank == "won" ? "won" : "accepted";
+    std::stable_sort(rows.begin(), rows.end(), [&](const Json& a, const Json& b) {
+      return a[key].get<int64_t>() > b[key].get<int64_t>();
+    });
+  } else if (of != "reps") {
     for (const Funnel& fu : ctx.services.reports.funnel(*f, of == "vendors" ? GroupBy::kVendor : GroupBy::kCampaign)) {
       if (fu.group.empty()) continue;  // no vendor
       rows.push_back({{of == "vendors" ? "vendor" : "campaign", fu.group},

@@ -39,6 +39,7 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/leads/{id}", kLeadWorkers},
     {"GET", "/api/v1/leads/{id}/timeline", kLeadWorkers},
     {"POST", "/api/v1/leads/{id}/transitions", kSalesSide},
+    {"POST", "/api/v1/transitions/bulk", kSalesSide},
     {"POST", "/api/v1/leads/{id}/touches", kLeadWorkers},
     {"POST", "/api/v1/touches", kLeadWorkers},
     {"POST", "/api/v1/leads/{id}/consent", kLeadWorkers},

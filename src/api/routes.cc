@@ -318,13 +318,13 @@ void post_import(RouteContext& ctx, const Request& req, Response& res) {
   }
   ImportOptions opt;
   opt.campaign = req.get_param_value("campaign");
+  // A preset by name, or the text of a mapping file (YAML or JSON):
+  // never a path on the server.
   opt.mapping = req.has_param("mapping") ? req.get_param_value("mapping") : "auto";
   if (opt.mapping != "auto" && opt.mapping != "salesforce" && opt.mapping != "hubspot" &&
       opt.mapping != "mautic") {
-    return send_error(res, Status(ErrorCode::kInvalidValue,
-                                  "mapping is auto, salesforce, hubspot or mautic (mapping files "
-                                  "are for the CLI)",
-                                  "mapping"));
+    opt.mapping_text = std::move(opt.mapping);
+    opt.mapping = "request";
   }
   opt.dry_run = bool_param(req, "dry_run");
   opt.source = req.has_param("filename") ? req.get_param_value("filename") : "api";

@@ -180,6 +180,10 @@ Lead make_lead(Rng& rng, const CampaignSeed& c, int64_t serial) {
   l.country = std::string(place.country);
   l.region = std::string(place.region);
   l.source_campaign = std::string(c.key);
+  // The vendor's agent who made the call, by the person's number: no draw
+  // of the generator, so every other figure of the demo stays the same.
+  static constexpr std::array<std::string_view, 5> kCallers = {"Maria K.", "Tom B.", "Ines R.", "Jonas W.", "Priya S."};
+  if (c.channel == Channel::kTelemarketing) l.caller = std::string(kCallers[static_cast<size_t>(serial) % kCallers.size()]);
   static constexpr std::array<std::string_view, 3> kBudget = {"confirmed", "unknown", "none"};
   static constexpr std::array<std::string_view, 4> kTimeframe = {"30", "60", "90", "180"};
   l.attributes["budget"] = std::string(rng.pick(kBudget));

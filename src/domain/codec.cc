@@ -151,6 +151,17 @@ Status string_field(std::string_view field, dom::element e, std::string* out) {
   return Status();
 }
 
+// A time as text (YYYY-MM-DD or ISO 8601); null or "" is absent.
+Status time_field(std::string_view field, dom::element e, std::optional<TimePoint>* out) {
+  std::string text;
+  LEADLOOP_RETURN_IF_ERROR(string_field(field, e, &text));
+  if (text.empty()) return Status();
+  auto at = parse_time(text);
+  if (!at.ok()) return at.status().with_field(std::string(field));
+  *out = *at;
+  return Status();
+}
+
 Status key_values(std::string_view field, dom::element e, Attributes* out) {
   if (e.is_null()) return Status();
   if (!e.is_object()) return wrong_type(field, "an object of names to values", e);
@@ -231,6 +242,8 @@ Status lead_from_element(dom::element e, Lead* lead) {
     if (known) continue;
     if (key == "employees") {
       LEADLOOP_RETURN_IF_ERROR(integer_field(key, value, &lead->employees));
+    } else if (key == "captured_at") {
+      LEADLOOP_RETURN_IF_ERROR(time_field(key, value, &lead->captured_at));
     } else if (key == "attributes") {
       LEADLOOP_RETURN_IF_ERROR(key_values(key, value, &lead->attributes));
     } else if (key == "consent") {
@@ -322,6 +335,7 @@ Json to_json(const Touch& t) {
           {"direction", direction_name(t.direction)},
           {"outcome", text_or_null(t.outcome)},
           {"actor", text_or_null(t.actor)},
+          {"caller", text_or_null(t.caller)},
           {"at", format_time(t.at)},
           {"notes", text_or_null(t.notes)},
           {"data_points", attributes_json(t.data_points)}};
@@ -557,16 +571,15 @@ Result<TouchInput> parse_touch(std::string_view json) {
       LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.outcome));
     } else if (key == "actor") {
       LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.actor));
+    } else if (key == "caller") {
+      LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.caller));
     } else if (key == "notes") {
       LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &t.notes));
     } else if (key == "at") {
-      std::string text;
-      LEADLOOP_RETURN_IF_ERROR(string_field(key, v, &text));
-      if (text.empty()) continue;
-      auto at = parse_time(text);
-      if (!at.ok()) return at.status().with_field("at");
-      t.at = *at;
-      in.at_given = true;
+      std::optional<TimePoint> at;
+      LEADLOOP_RETURN_IF_ERROR(time_field(key, v, &at));
+      in.at_given = at.has_value();
+      t.at = at.value_or(0);
     } else if (key == "data_points") {
       LEADLOOP_RETURN_IF_ERROR(key_values(key, v, &t.data_points));
     } else {

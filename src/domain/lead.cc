@@ -5,7 +5,7 @@
 namespace leadloop {
 
 namespace {
-const std::array<LeadTextField, 10> kTextFields = {{
+const std::array<LeadTextField, 12> kTextFields = {{
     {"email", &Lead::email, 254},
     {"phone", &Lead::phone, 40},
     {"first_name", &Lead::first_name, 200},
@@ -16,6 +16,8 @@ const std::array<LeadTextField, 10> kTextFields = {{
     {"country", &Lead::country, 100},
     {"region", &Lead::region, 100},
     {"source_campaign", &Lead::source_campaign, 64},
+    {"external_id", &Lead::external_id, 200},
+    {"caller", &Lead::caller, 200},
 }};
 
 const std::array<ConsentChannel, 3> kConsentChannels = {{

@@ -52,6 +52,13 @@ struct Lead {
   std::string country;
   std::string region;
   std::string source_campaign;
+  // The lead's id in the system it came from (a CRM, a dialler's call
+  // log): an identity key like email and phone, so a history of rows
+  // without either can be imported and loaded again without duplicates.
+  std::string external_id;
+  // The vendor's agent who made the call that produced the lead: a free
+  // name within the vendor's campaigns, for the callers' leaderboard.
+  std::string caller;
   Attributes attributes;
   ConsentFlags consent;
 
@@ -61,6 +68,10 @@ struct Lead {
 
   TimePoint created_at = 0;
   TimePoint updated_at = 0;
+  // Input only: when a lead of a history being loaded was captured (not in
+  // the future). Intake makes it the new lead's created_at and the time of
+  // its captured event; a lead that merges keeps its own. Never stored.
+  std::optional<TimePoint> captured_at;
   std::optional<TimePoint> last_touch_at;
 
   // What the lead's touches told us: how many, and the latest answer per

@@ -60,7 +60,7 @@ class [[nodiscard]] Status {
     return s;
   }
 
-  // "missing_field: email: a lead needs an email or a phone"
+  // "missing_field: email: a lead needs an email, a phone or an external_id"
   std::string to_string() const;
 
  private:

@@ -48,11 +48,15 @@ std::optional<Direction> parse_direction(std::string_view name) {
 Status validate_touch(Touch& t) {
   t.outcome = std::string(trim(t.outcome));
   t.actor = std::string(trim(t.actor));
+  t.caller = std::string(trim(t.caller));
   if (t.outcome.size() > 64) {
     return Status(ErrorCode::kInvalidValue, "outcome is longer than 64 characters", "outcome");
   }
   if (t.actor.size() > 200) {
     return Status(ErrorCode::kInvalidValue, "actor is longer than 200 characters", "actor");
+  }
+  if (t.caller.size() > 200) {
+    return Status(ErrorCode::kInvalidValue, "caller is longer than 200 characters", "caller");
   }
   if (t.notes.size() > 20000) {
     return Status(ErrorCode::kInvalidValue, "notes are longer than 20000 bytes", "notes");

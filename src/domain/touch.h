@@ -33,6 +33,8 @@ struct Touch {
   Direction direction = Direction::kOutbound;
   std::string outcome;  // connected, voicemail, no_answer, meeting_set, recaptured...
   std::string actor;
+  // The vendor's agent who made the call (free text, as Lead::caller).
+  std::string caller;
   TimePoint at = 0;
   std::string notes;
   Attributes data_points;  // answers to the call guide's questions

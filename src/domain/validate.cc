@@ -53,8 +53,8 @@ Status validate_lead(Lead& l) {
                     "longer than " + std::to_string(f.max_length) + " bytes", std::string(f.name));
     }
   }
-  if (l.email.empty() && l.phone.empty()) {
-    return Status(ErrorCode::kMissingField, "a lead needs an email or a phone", "email");
+  if (l.email.empty() && l.phone.empty() && l.external_id.empty()) {
+    return Status(ErrorCode::kMissingField, "a lead needs an email, a phone or an external_id", "email");
   }
   if (!l.email.empty() && !is_valid_email(l.email)) {
     return Status(ErrorCode::kInvalidValue, "'" + l.email + "' is not a valid email address",

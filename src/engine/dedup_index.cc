@@ -7,6 +7,7 @@ namespace leadloop {
 
 std::string_view key_kind_name(KeyKind k) {
   switch (k) {
+    case KeyKind::kExternalId: return "external_id";
     case KeyKind::kEmail: return "email";
     case KeyKind::kPhone: return "phone";
     case KeyKind::kCompanyName: break;
@@ -16,6 +17,7 @@ std::string_view key_kind_name(KeyKind k) {
 
 const std::string& lead_key(const Lead& l, KeyKind k) {
   switch (k) {
+    case KeyKind::kExternalId: return l.external_id;
     case KeyKind::kEmail: return l.email_key;
     case KeyKind::kPhone: return l.phone_key;
     case KeyKind::kCompanyName: break;
@@ -30,8 +32,8 @@ void DedupIndex::reserve(size_t leads) {
 }
 
 void DedupIndex::add(int64_t id, const std::string& email_key, const std::string& phone_key,
-                     const std::string& name_key) {
-  const std::string* keys[kKeyKinds] = {&email_key, &phone_key, &name_key};
+                     const std::string& name_key, const std::string& external_id) {
+  const std::string* keys[kKeyKinds] = {&external_id, &email_key, &phone_key, &name_key};
   for (int k = 0; k < kKeyKinds; ++k) {
     if (keys[k]->empty()) continue;
     const uint64_t h = hash(*keys[k]);
@@ -43,8 +45,8 @@ void DedupIndex::add(int64_t id, const std::string& email_key, const std::string
 }
 
 void DedupIndex::remove(int64_t id, const std::string& email_key, const std::string& phone_key,
-                        const std::string& name_key) {
-  const std::string* keys[kKeyKinds] = {&email_key, &phone_key, &name_key};
+                        const std::string& name_key, const std::string& external_id) {
+  const std::string* keys[kKeyKinds] = {&external_id, &email_key, &phone_key, &name_key};
   for (int k = 0; k < kKeyKinds; ++k) {
     if (keys[k]->empty()) continue;
     const uint64_t h = hash(*keys[k]);

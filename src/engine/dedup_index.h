@@ -1,4 +1,5 @@
-// DedupIndex maps every identity key (email, phone, company+name) to the
+// DedupIndex maps every identity key (external id, email, phone,
+// company+name) to the
 // first lead that had it, and keeps any later lead with the same key (a
 // vendor's own lead of a person another party already has, or a hash
 // collision) as a further candidate. Keys are held as 64-bit hashes (16 bytes an entry,
@@ -20,9 +21,10 @@
 
 namespace leadloop {
 
-enum class KeyKind : uint8_t { kEmail, kPhone, kCompanyName };
-constexpr int kKeyKinds = 3;
-std::string_view key_kind_name(KeyKind k);  // "email", "phone", "company_name"
+// In priority order: a capture matches on the first kind that finds a lead.
+enum class KeyKind : uint8_t { kExternalId, kEmail, kPhone, kCompanyName };
+constexpr int kKeyKinds = 4;
+std::string_view key_kind_name(KeyKind k);  // "external_id", "email", "phone", "company_name"
 const std::string& lead_key(const Lead& l, KeyKind k);
 
 class DedupIndex {
@@ -31,12 +33,12 @@ class DedupIndex {
   // Adds the lead's keys; keys already taken keep their first lead, and
   // this one becomes a further candidate for them.
   void add(int64_t id, const std::string& email_key, const std::string& phone_key,
-           const std::string& name_key);
-  void add(const Lead& l) { add(l.id, l.email_key, l.phone_key, l.name_key); }
+           const std::string& name_key, const std::string& external_id = std::string());
+  void add(const Lead& l) { add(l.id, l.email_key, l.phone_key, l.name_key, l.external_id); }
   // Removes the entries of these keys that point at lead `id` (a further
   // candidate then becomes the first).
   void remove(int64_t id, const std::string& email_key, const std::string& phone_key,
-              const std::string& name_key);
+              const std::string& name_key, const std::string& external_id = std::string());
   // The lead holding this key of kind k, or 0; a candidate to confirm.
   int64_t find(KeyKind k, const std::string& key) const;
   // Every lead holding this key of kind k, the first first; candidates.

@@ -87,18 +87,26 @@ Result<BacktestRun> DefinitionReview::backtest(const Definition& draft, Period p
   return run;
 }
 
-Result<AccuracyReport> DefinitionReview::accuracy(Period p) {
+Result<AccuracyReport> DefinitionReview::accuracy(Period p, UngradedLeads ungraded) {
   auto outcome = outcomes();
   if (!outcome.ok()) return outcome.status();
   auto answered = answers();
   if (!answered.ok()) return answered.status();
+  const auto active = ungraded == UngradedLeads::kGradeWithActive ? active_.get() : nullptr;
   std::vector<AccuracyLead> rows;
   Status budget;
   LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(period_filter(p), [&](const Lead& l) {
     if (budget = check_budget(); !budget.ok()) return false;
     auto o = outcome->find(l.id);
-    AccuracyLead row{l.id, l.grade, "", o == outcome->end() ? SalesOutcome{} : o->second};
-    if (!disagreement_kind(row.grade, row.outcome).empty()) row.summary = summary_of(l);
+    // Graded as at its capture, on a copy: the stored lead keeps its record.
+    Lead graded;
+    if (active && l.definition_version == 0) {
+      graded = l;
+      active_.grade(*active, graded, l.created_at);
+    }
+    const Lead& as = graded.id ? graded : l;
+    AccuracyLead row{l.id, as.grade, "", o == outcome->end() ? SalesOutcome{} : o->second};
+    if (!disagreement_kind(row.grade, row.outcome).empty()) row.summary = summary_of(as);
     rows.push_back(std::move(row));
     return true;
   }));

@@ -30,6 +30,12 @@ struct BacktestRun {
   double eval_seconds = 0;     // grading and counting
 };
 
+// How the accuracy review counts the leads no definition graded (closed
+// before one was activated, such as a loaded history): ungraded, as on
+// record, or graded now by the active version, as it would have graded
+// them.
+enum class UngradedLeads : uint8_t { kAsRecorded, kGradeWithActive };
+
 class DefinitionReview {
  public:
   DefinitionReview(Store& store, const Clock& clock, Intake& intake, const ActiveDefinition& active,
@@ -37,7 +43,7 @@ class DefinitionReview {
       : store_(store), clock_(clock), intake_(intake), active_(active), campaigns_(campaigns) {}
 
   Result<BacktestRun> backtest(const Definition& draft, Period p, size_t max_changes);
-  Result<AccuracyReport> accuracy(Period p);
+  Result<AccuracyReport> accuracy(Period p, UngradedLeads ungraded = UngradedLeads::kAsRecorded);
   // Records the review's answer on a lead as a `reviewed` event.
   Status answer(int64_t lead_id, bool was_lead, const std::string& note, const std::string& reviewer);
 

@@ -109,7 +109,7 @@ Status Intake::open() {
   if (!n.ok()) return n.status();
   index_.reserve(static_cast<size_t>(*n));
   return store_.scan_lead_keys(
-      [&](const LeadKeys& k) { index_.add(k.id, k.email_key, k.phone_key, k.name_key); });
+      [&](const LeadKeys& k) { index_.add(k.id, k.email_key, k.phone_key, k.name_key, k.external_id); });
 }
 
 Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> inputs,
@@ -122,6 +122,10 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].ok()) {
       Status st = validate_lead(*inputs[i]);
+      if (st.ok() && inputs[i]->captured_at && *inputs[i]->captured_at > clock_.now()) {
+        st = Status(ErrorCode::kInvalidValue, "captured_at is in the future; it says when a lead of a history was captured",
+                    "captured_at");
+      }
       if (st.ok() && !campaigns_.contains(inputs[i]->source_campaign)) {
         st = Status(ErrorCode::kUnknownCampaign,
                     "no campaign with key '" + inputs[i]->source_campaign +
@@ -190,9 +194,10 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
       if (lead_key(*existing, k) != key || !mergeable(*existing)) continue;
       size_t target = m.leads.size();
       change_of_lead.emplace(id, target);
-      keys_before.push_back({id, existing->email_key, existing->phone_key, existing->name_key});
+      keys_before.push_back(
+          {id, existing->email_key, existing->phone_key, existing->name_key, existing->external_id});
       batch.add(static_cast<int64_t>(target + 1), existing->email_key, existing->phone_key,
-                existing->name_key);
+                existing->name_key, existing->external_id);
       m.leads.push_back(LeadChange{std::move(existing).value(), {}, {}});
       return target;
     }
@@ -202,7 +207,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].ok()) continue;
     Lead& in = *inputs[i];
-    // Key kinds in priority order (email, phone, company+name); for each,
+    // Key kinds in priority order (external id, email, phone, company+name); for each,
     // this batch first, then the stored leads.
     size_t target = SIZE_MAX;
     std::string_view matched_on;
@@ -216,15 +221,17 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
 
     if (target == SIZE_MAX) {
       in.stage = Stage::kCaptured;
-      in.created_at = in.updated_at = now;
-      // Graded before it had a capture time: its decay counts from now.
+      // A lead of a history keeps the time it was captured then.
+      in.created_at = in.captured_at.value_or(now);
+      in.updated_at = now;
+      // Graded before it had a capture time: its decay counts from then.
       if (graded_by) plan_decay(graded_by->definition.get(), in);
       LeadChange c;
-      c.events.push_back({0, 0, std::string(event_type::kCaptured), now, ctx.actor,
+      c.events.push_back({0, 0, std::string(event_type::kCaptured), in.created_at, ctx.actor,
                           std::move(payloads[i])});
       c.lead = std::move(in);
       batch.add(static_cast<int64_t>(m.leads.size() + 1), c.lead.email_key, c.lead.phone_key,
-                c.lead.name_key);
+                c.lead.name_key, c.lead.external_id);
       change_of[i] = m.leads.size();
       out[i].status = CaptureStatus::kCreated;
       m.leads.push_back(std::move(c));
@@ -257,7 +264,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     }
     // Keys the merge added are seen by the rest of the batch.
     batch.add(static_cast<int64_t>(target + 1), c.lead.email_key, c.lead.phone_key,
-              c.lead.name_key);
+              c.lead.name_key, c.lead.external_id);
     change_of[i] = target;
     out[i].status = CaptureStatus::kMerged;
     out[i].matched_on = std::string(matched_on);
@@ -280,7 +287,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     // prefix): move its index entries along.
     for (const LeadKeys& before : keys_before) {
       const Lead& now_lead = m.leads[change_of_lead.at(before.id)].lead;
-      index_.remove(before.id, before.email_key, before.phone_key, before.name_key);
+      index_.remove(before.id, before.email_key, before.phone_key, before.name_key, before.external_id);
       index_.add(now_lead);
     }
     for (const LeadChange& c : m.leads) {
@@ -335,6 +342,9 @@ Result<Touch> Intake::log_touch(TouchInput input, const std::string& actor) {
   Json payload = to_json(t);
   payload.erase("id");
   payload.erase("lead");
+  if (t.caller.empty()) payload.erase("caller");  // events before callers read the same
+  // The first caller named on a lead is the one who produced it.
+  if (c.lead.caller.empty()) c.lead.caller = t.caller;
   c.events.push_back({0, 0, std::string(event_type::kTouched), t.at, actor, dump_json(payload)});
   if (definition_ && is_open_stage(c.lead.stage)) {
     if (auto e = definition_->regrade(c.lead, now, actor)) c.events.push_back(std::move(*e));

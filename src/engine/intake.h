@@ -42,7 +42,7 @@ std::string_view capture_status_name(CaptureStatus s);
 struct CaptureOutcome {
   CaptureStatus status = CaptureStatus::kRejected;
   int64_t lead_id = 0;         // created or merged-into lead (0 on dry-run create)
-  std::string matched_on;      // for kMerged: email, phone, company_name
+  std::string matched_on;      // for kMerged: external_id, email, phone, company_name
   bool matched_in_batch = false;  // the duplicate came earlier in the same batch
   Status error;                // for kRejected
   Lead lead;                   // state after the batch, if ctx.return_leads
@@ -89,7 +89,9 @@ class Intake {
   // Drops a lead's identity keys from the dedup index once its personal
   // data is erased: a new capture of the person makes a new lead.
   // REQUIRES: the caller holds lock_writes().
-  void forget_locked(const LeadKeys& keys) { index_.remove(keys.id, keys.email_key, keys.phone_key, keys.name_key); }
+  void forget_locked(const LeadKeys& keys) {
+    index_.remove(keys.id, keys.email_key, keys.phone_key, keys.name_key, keys.external_id);
+  }
 
  private:
   Store& store_;

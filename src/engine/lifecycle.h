@@ -45,6 +45,19 @@ struct TransitionInput {
 LeadEvent move_stage(Lead& lead, const TransitionInput& in, const Definition* definition, TimePoint now,
                      const std::string& actor);
 
+// One move of a batch (a history being loaded, or many outcomes at once):
+// which lead, the move, and when it happened.
+struct RecordedMove {
+  int64_t lead_id = 0;
+  TransitionInput input;
+  std::optional<TimePoint> at;  // when the move happened (not in the future); unset: now
+};
+
+struct RecordedOutcome {
+  Status error;                   // ok: recorded
+  Stage stage = Stage::kCaptured; // the lead's stage after the move
+};
+
 class Lifecycle {
  public:
   // `router`, when given, is told of owner and stage changes (capacity).
@@ -56,6 +69,15 @@ class Lifecycle {
   // message lists the allowed stages), kInvalidValue (reason; a move to
   // assigned, which needs an owner) or kConflict (a used feedback link).
   Result<Lead> transition(int64_t lead_id, const TransitionInput& in, const std::string& actor);
+
+  // Records many moves in one transaction, in order (a lead may move
+  // several times), each checked as transition() checks it, plus: `at`
+  // not in the future and not before the lead's previous move in this
+  // batch. Each move's event carries its own time. One outcome per move: a
+  // refused move changes nothing, the others are stored. Fails as a whole
+  // only when the store fails (then nothing is stored). Feedback links are
+  // not taken here.
+  Result<std::vector<RecordedOutcome>> record(const std::vector<RecordedMove>& moves, const std::string& actor);
 
  private:
   Store& store_;

@@ -91,6 +91,9 @@ void add_needles(const Lead& l, Needles& n) {
   }
   add(n.wide, l.first_name);
   add(n.wide, l.last_name);
+  // The id in another system leads to the person there: gone from the
+  // lead's own history too.
+  if (trim(l.external_id).size() >= kMinValueNeedle) add(n.wide, l.external_id);
   for (const Attributes* map : {&l.attributes, &l.data_points}) {
     for (const auto& [key, value] : *map) {
       if (value == kErasedValue || trim(value).size() < kMinValueNeedle) continue;
@@ -220,6 +223,8 @@ Result<ErasureReport> Privacy::erase_leads(std::vector<Lead> leads, const std::v
     l.email_key.clear();
     l.phone_key.clear();
     l.name_key.clear();
+    // The id in another system points at the person there: no longer a key.
+    l.external_id.clear();
     // Personal by rule, not by matching (docs/privacy.md, "Erasure"): every
     // free attribute (a street, a handle, a profile) and every answer.
     l.attributes.clear();
@@ -247,7 +252,7 @@ Result<ErasureReport> Privacy::erase_leads(std::vector<Lead> leads, const std::v
   report.counts = *counts;
   for (size_t i = 0; i < before.size(); ++i) {
     const Lead& b = before[i];
-    intake_.forget_locked({b.id, b.email_key, b.phone_key, b.name_key});
+    intake_.forget_locked({b.id, b.email_key, b.phone_key, b.name_key, b.external_id});
     if (router_) router_->note_change(&b, e.leads[i].lead);
     report.leads.push_back(b.id);
   }

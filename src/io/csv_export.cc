@@ -12,7 +12,7 @@ namespace {
 constexpr size_t kChunkBytes = 256 * 1024;
 constexpr const char* kHeader =
     "id,email,phone,first_name,last_name,company,title,industry,employees,country,region,"
-    "source_campaign,stage,grade,owner,consent_email,consent_phone,consent_mail,created_at,"
+    "source_campaign,external_id,caller,stage,grade,owner,consent_email,consent_phone,consent_mail,created_at,"
     "updated_at,last_touch_at,attributes\r\n";
 // Ends a row and hands the text to the sink once a chunk is full; false
 // when the sink wants no more.

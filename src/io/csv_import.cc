@@ -29,7 +29,7 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
   report.encoding = decoded.encoding;
   const std::string& text = decoded.text;
 
-  auto spec = load_mapping(opt.mapping);
+  auto spec = opt.mapping_text.empty() ? load_mapping(opt.mapping) : parse_mapping(opt.mapping_text);
   if (!spec.ok()) return spec.status();
   if (!opt.campaign.empty() && !campaigns_.contains(opt.campaign)) {
     return Status(ErrorCode::kUnknownCampaign, "no campaign with key '" + opt.campaign + "'",
@@ -45,6 +45,7 @@ Result<ImportReport> CsvImporter::run(std::string raw, const ImportOptions& opt,
   }
   auto mapping = resolve_mapping(*spec, header.fields);
   if (!mapping.ok()) return mapping.status();
+  if (!opt.campaign.empty()) yield_campaign_column(*mapping);
   if (opt.campaign.empty() && !mapping->has_campaign_column) {
     return Status(ErrorCode::kMissingField,
                   "say which campaign these leads come from (--campaign KEY, or ?campaign=KEY)",

@@ -15,8 +15,14 @@
 namespace leadloop {
 
 struct ImportOptions {
-  std::string campaign;         // for rows without a campaign column value
+  // The campaign of every row; it wins over a file column that a header
+  // alias took for the campaign (yield_campaign_column), else it is the
+  // campaign of rows without a campaign column value.
+  std::string campaign;
   std::string mapping = "auto"; // preset name or YAML file
+  // A mapping document sent with the request (parse_mapping); when set,
+  // it is used instead of `mapping`.
+  std::string mapping_text;
   bool dry_run = false;
   std::string source = "api";   // file name, for the record
   std::string actor;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "domain/codec.h"
+#include "definition/yaml_limits.h"
 #include "domain/normalize.h"
 #include "io/csv_formula.h"
 
@@ -36,6 +37,9 @@ constexpr Alias kAliases[] = {
     {"", "no. of employees", "employees"}, {"", "company size", "employees"},
     {"", "country", "country"}, {"", "region", "region"}, {"", "sales region", "region"},
     {"", "source_campaign", "source_campaign"}, {"", "campaign", "source_campaign"},
+    {"", "external id", "external_id"}, {"", "external_ref", "external_id"},
+    {"", "caller", "caller"}, {"", "agent", "caller"},
+    {"", "captured_at", "captured_at"}, {"", "captured", "captured_at"},
     {"", "attributes", "attributes"}, {"", "consent_email", "consent.email"},
     {"", "consent_phone", "consent.phone"}, {"", "consent_mail", "consent.mail"},
     {"", "name", "full_name"}, {"", "full name", "full_name"}, {"", "contact name", "full_name"},
@@ -77,6 +81,9 @@ constexpr Alias kAliases[] = {
 };
 
 constexpr std::string_view kPresets[] = {"salesforce", "hubspot", "mautic"};
+
+// A mapping is a list of columns: a few kilobytes, shallow.
+constexpr YamlLimits kMappingYamlLimits = {64 * 1024, 8, 10000, 0};
 
 bool is_preset(std::string_view name) {
   for (auto p : kPresets) {
@@ -150,6 +157,7 @@ std::string ColumnTarget::describe() const {
     case TargetKind::kConsent: return "consent." + name;
     case TargetKind::kOptOut: return "optout." + name;
     case TargetKind::kFullName: return "full_name";
+    case TargetKind::kCapturedAt: return "captured_at";
     case TargetKind::kIgnore: break;
   }
   return "ignore";
@@ -163,6 +171,7 @@ Result<ColumnTarget> parse_target(std::string_view text) {
   if (t == "employees") return ColumnTarget{TargetKind::kEmployees, ""};
   if (t == "attributes") return ColumnTarget{TargetKind::kAttributes, ""};
   if (t == "full_name") return ColumnTarget{TargetKind::kFullName, ""};
+  if (t == "captured_at") return ColumnTarget{TargetKind::kCapturedAt, ""};
   if (t == "ignore" || t.empty()) return ColumnTarget{TargetKind::kIgnore, ""};
   auto sub = [&](std::string_view prefix) -> std::string {
     return t.size() > prefix.size() && t.compare(0, prefix.size(), prefix) == 0
@@ -177,7 +186,7 @@ Result<ColumnTarget> parse_target(std::string_view text) {
   }
   return Status(ErrorCode::kInvalidValue,
                 "'" + t + "' is not a target; use a lead field (email, phone, first_name, ...), "
-                "employees, attributes.NAME, consent.CHANNEL, optout.CHANNEL, full_name or ignore");
+                "employees, attributes.NAME, consent.CHANNEL, optout.CHANNEL, full_name, captured_at or ignore");
 }
 
 std::string header_key(std::string_view header) {
@@ -189,13 +198,44 @@ std::string header_key(std::string_view header) {
   return out;
 }
 
+namespace {
+
+// {preset: NAME, columns: {"Header": target, ...}}, from a file or a
+// request; `where` names it in errors.
+Result<MappingSpec> spec_from_yaml(const YAML::Node& doc, const std::string& where, MappingSpec spec) {
+  if (!doc.IsMap() || !doc["columns"] || !doc["columns"].IsMap()) {
+    return Status(ErrorCode::kInvalidValue,
+                  where + ": expected a map with 'columns: {\"Header\": target}'", "mapping");
+  }
+  for (const auto& kv : doc["columns"]) {
+    if (!kv.second.IsNull() && !kv.second.IsScalar()) {
+      return Status(ErrorCode::kInvalidValue,
+                    where + ": column '" + kv.first.as<std::string>("") + "': a target is one name", "mapping");
+    }
+    auto target = parse_target(kv.second.IsNull() ? "ignore" : kv.second.as<std::string>(""));
+    if (!target.ok()) {
+      return Status(ErrorCode::kInvalidValue,
+                    where + ": column '" + kv.first.as<std::string>("") + "': " +
+                        target.status().message(), "mapping");
+    }
+    spec.own.emplace_back(header_key(kv.first.as<std::string>("")), *target);
+  }
+  spec.preset = doc["preset"] && doc["preset"].IsScalar() ? doc["preset"].as<std::string>("auto") : "auto";
+  if (spec.preset != "auto" && !is_preset(spec.preset)) {
+    return Status(ErrorCode::kInvalidValue, where + ": unknown preset '" + spec.preset + "'",
+                  "mapping");
+  }
+  return spec;
+}
+
+}  // namespace
+
 Result<MappingSpec> load_mapping(const std::string& name_or_path) {
   MappingSpec spec;
   spec.name = name_or_path.empty() ? "auto" : name_or_path;
   spec.preset = spec.name;
   if (spec.name == "auto" || is_preset(spec.name)) return spec;
-  // A YAML file: {preset: NAME, columns: {"Header": target, ...}}
-  const std::string& path = spec.name;
+  const std::string path = spec.name;  // a copy: spec moves below
   YAML::Node doc;
   try {
     doc = YAML::LoadFile(path);
@@ -207,25 +247,27 @@ Result<MappingSpec> load_mapping(const std::string& name_or_path) {
     return Status(ErrorCode::kInvalidValue,
                   path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg, "mapping");
   }
-  if (!doc.IsMap() || !doc["columns"] || !doc["columns"].IsMap()) {
+  return spec_from_yaml(doc, path, std::move(spec));
+}
+
+Result<MappingSpec> parse_mapping(std::string_view text) {
+  const std::string where = "the mapping";
+  if (auto refused = check_yaml_limits(text, kMappingYamlLimits)) {
     return Status(ErrorCode::kInvalidValue,
-                  path + ": expected a map with 'columns: {\"Header\": target}'", "mapping");
-  }
-  for (const auto& kv : doc["columns"]) {
-    auto target = parse_target(kv.second.IsNull() ? "ignore" : kv.second.as<std::string>(""));
-    if (!target.ok()) {
-      return Status(ErrorCode::kInvalidValue,
-                    path + ": column '" + kv.first.as<std::string>("") + "': " +
-                        target.status().message(), "mapping");
-    }
-    spec.own.emplace_back(header_key(kv.first.as<std::string>("")), *target);
-  }
-  spec.preset = doc["preset"] ? doc["preset"].as<std::string>("auto") : "auto";
-  if (spec.preset != "auto" && !is_preset(spec.preset)) {
-    return Status(ErrorCode::kInvalidValue, path + ": unknown preset '" + spec.preset + "'",
+                  where + (refused->line ? ": line " + std::to_string(refused->line) : std::string()) + ": " +
+                      refused->message,
                   "mapping");
   }
-  return spec;
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Status(ErrorCode::kInvalidValue, where + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg,
+                  "mapping");
+  }
+  MappingSpec spec;
+  spec.name = "request";
+  return spec_from_yaml(doc, where, std::move(spec));
 }
 
 namespace {
@@ -295,6 +337,17 @@ std::string detect_preset(const std::vector<std::string>& headers) {
 
 }  // namespace
 
+void yield_campaign_column(ColumnMapping& m) {
+  if (!m.has_campaign_column || m.campaign_column_named) return;
+  for (size_t i = 0; i < m.columns.size(); ++i) {
+    ColumnTarget& t = m.columns[i];
+    if (t.kind != TargetKind::kTextField || t.name != "source_campaign") continue;
+    std::string attr = attribute_name(m.headers[i]);
+    t = attr.empty() ? ColumnTarget{TargetKind::kIgnore, ""} : ColumnTarget{TargetKind::kAttribute, attr};
+  }
+  m.has_campaign_column = false;
+}
+
 int ColumnMapping::column_of(std::string_view field) const {
   for (size_t i = 0; i < columns.size(); ++i) {
     const ColumnTarget& t = columns[i];
@@ -324,6 +377,12 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
   const auto aliases = aliases_for(spec, preset);
   bool has_contact = false;
   std::vector<bool> taken_text(lead_text_fields().size(), false);
+  auto named_by_mapping = [&](const std::string& k) {
+    for (const auto& [alias, t] : spec.own) {
+      if (alias == k) return true;
+    }
+    return false;
+  };
   for (const auto& h : headers) {
     std::string k = header_key(h);
     ColumnTarget target;
@@ -351,11 +410,13 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
         }
       }
     }
-    if (target.kind == TargetKind::kTextField && (target.name == "email" || target.name == "phone")) {
+    if (target.kind == TargetKind::kTextField &&
+        (target.name == "email" || target.name == "phone" || target.name == "external_id")) {
       has_contact = true;
     }
     if (target.kind == TargetKind::kTextField && target.name == "source_campaign") {
       m.has_campaign_column = true;
+      m.campaign_column_named = named_by_mapping(k);
     }
     m.columns.push_back(target);
   }
@@ -363,8 +424,8 @@ Result<ColumnMapping> resolve_mapping(const MappingSpec& spec,
     std::string list;
     for (const auto& h : headers) list += (list.empty() ? "" : ", ") + h;
     return Status(ErrorCode::kMissingField,
-                  "no column holds an email or a phone (headers: " + list.substr(0, 500) +
-                      "); name the columns in a mapping file (--mapping FILE.yaml)",
+                  "no column holds an email, a phone or an external_id (headers: " + list.substr(0, 500) +
+                      "); name the columns in a mapping (--mapping FILE.yaml, or ?mapping= over HTTP)",
                   "email");
   }
   return m;
@@ -437,6 +498,13 @@ Result<Lead> map_record(const ColumnMapping& m, const std::vector<std::string>& 
       case TargetKind::kFullName:
         full_name = std::string(trim(v));
         break;
+      case TargetKind::kCapturedAt: {
+        if (trim(v).empty()) break;
+        auto at = parse_time(trim(v));
+        if (!at.ok()) return at.status().with_field("captured_at");
+        lead.captured_at = *at;
+        break;
+      }
       case TargetKind::kIgnore:
         break;
     }

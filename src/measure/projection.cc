@@ -149,6 +149,7 @@ uint32_t LeadProjection::row_for(const Lead& l) {
     leads_.country.push_back(0);
     leads_.employees.push_back(INT64_MIN);
     leads_.title.push_back(0);
+    leads_.caller.push_back(0);
     leads_.extras.emplace_back();
     leads_.reached.push_back(0);
     leads_.revenue.push_back(0);
@@ -173,6 +174,7 @@ uint32_t LeadProjection::row_for(const Lead& l) {
   leads_.country[row] = countries_.code(l.country);
   leads_.employees[row] = l.employees.value_or(INT64_MIN);
   leads_.title[row] = titles_.code(l.title);
+  leads_.caller[row] = l.caller.empty() ? 0 : callers_.code(l.source_campaign + '\x1f' + l.caller);
   auto& extras = leads_.extras[row];
   extras.clear();
   std::string field;
@@ -277,14 +279,14 @@ void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definit
 }
 
 size_t LeadProjection::memory_bytes() const {
-  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 5) + sizeof(uint32_t) * 6 + 3 + sizeof(uint16_t) +
+  const size_t per_lead = sizeof(int64_t) * (3 + kFunnelStepCount + 5) + sizeof(uint32_t) * 7 + 3 + sizeof(uint16_t) +
                           1 + sizeof(uint32_t) * (kFunnelStepCount - 1) + sizeof(uint32_t) +
                           sizeof(std::vector<std::pair<uint32_t, uint32_t>>);
   const size_t per_exit = sizeof(uint32_t) * 2 + 1 + sizeof(int64_t);
   size_t dict = 0;
   size_t extras = 0;
   for (const auto& e : leads_.extras) extras += e.capacity() * sizeof(e[0]);
-  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_, &industries_, &countries_, &titles_,
+  for (const Dictionary* d : {&campaigns_, &regions_, &owners_, &exit_reasons_, &industries_, &countries_, &titles_, &callers_,
                               &extra_fields_, &extra_values_}) {
     dict += d->size() * 64;
   }

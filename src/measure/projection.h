@@ -81,6 +81,9 @@ struct LeadColumns {
   std::vector<uint32_t> country;   // codes in countries (segments)
   std::vector<int64_t> employees;  // INT64_MIN: not known (segments)
   std::vector<uint32_t> title;     // codes in titles (segments)
+  // The vendor's agent who made the call, within the lead's campaign:
+  // codes in callers ("<campaign>\x1f<caller>"); 0: none named.
+  std::vector<uint32_t> caller;
   // The lead's free attributes and latest call-guide answers, for
   // segments: (field, value) codes in extra_fields ("attributes.budget",
   // "data.timeframe") and extra_values, sorted by field; empty for most.
@@ -197,6 +200,7 @@ class LeadProjection final : public CommitObserver {
   const Dictionary& industries() const { return industries_; }
   const Dictionary& countries() const { return countries_; }
   const Dictionary& titles() const { return titles_; }
+  const Dictionary& callers() const { return callers_; }
   const Dictionary& extra_fields() const { return extra_fields_; }
   const Dictionary& extra_values() const { return extra_values_; }
   // Bytes held by the columns and dictionaries (approximate).
@@ -216,7 +220,7 @@ class LeadProjection final : public CommitObserver {
   // REQUIRES: mu_ held.
   void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, bool attended);
   std::vector<int32_t> row_by_id_;  // -1: no such lead
-  Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_, titles_;
+  Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_, titles_, callers_;
   Dictionary extra_fields_, extra_values_;
   bool observing_ = false;
 };

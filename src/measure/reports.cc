@@ -442,6 +442,22 @@ class Grouper {
         }
         column_ = &l.campaign;
         break;
+      case GroupBy::kCaller:
+        for (uint32_t c = 0; c < p.callers().size(); ++c) {
+          const std::string& text = p.callers().text(c);
+          const size_t sep = text.find('\x1f');
+          if (sep == std::string::npos) {
+            by_code_.push_back(group(std::string()));
+            continue;
+          }
+          const int64_t campaign = p.campaigns().find(std::string_view(text).substr(0, sep));
+          const std::string& vendor =
+              campaign >= 0 && static_cast<size_t>(campaign) < match.vendor_of.size() ? match.vendor_of[campaign]
+                                                                                       : std::string();
+          by_code_.push_back(group(vendor + '\x1f' + text.substr(sep + 1)));
+        }
+        column_ = &l.caller;
+        break;
       case GroupBy::kGrade:
         for (int g = 0; g < kGradeCount; ++g) by_code_.push_back(group(std::string(grade_name(static_cast<Grade>(g)))));
         break;

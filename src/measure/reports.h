@@ -55,7 +55,12 @@ Result<std::shared_ptr<const Expression>> compile_segment(std::string_view text)
 bool campaign_matches(const ReportFilter& f, const Campaign& c);
 
 // The dimensions a report can be split by.
-enum class GroupBy : uint8_t { kNone, kCampaign, kChannel, kVendor, kRegion, kOwner, kTeam, kGrade, kCaptureWeek, kCaptureMonth };
+// kCaller groups by the vendor's agent: the group is "<vendor>\x1f<caller>"
+// (a caller's name is the vendor's own; another vendor may have the same);
+// it is the callers' leaderboard's, not a `by=` of the reports.
+enum class GroupBy : uint8_t {
+  kNone, kCampaign, kChannel, kVendor, kRegion, kOwner, kTeam, kGrade, kCaptureWeek, kCaptureMonth, kCaller
+};
 std::optional<GroupBy> parse_group_by(std::string_view name);  // "campaign", "channel", ...
 // The names parse_group_by takes, for messages: "campaign, channel, ...".
 std::string_view group_by_names();

@@ -214,6 +214,7 @@ struct LeadKeys {
   std::string email_key;
   std::string phone_key;
   std::string name_key;
+  std::string external_id;
 };
 
 // One version of the lead definition. Drafts are edited in place; active

@@ -35,6 +35,9 @@ TEST(ParseLead, ReadsEveryCapturableField) {
     "country": "DE",
     "region": "EMEA",
     "source_campaign": "spring-webinar",
+    "external_id": "crm-0042",
+    "captured_at": "2012-05-05T10:00:00Z",
+    "caller": "Maria K.",
     "attributes": {"budget": "50k", "seats": 12, "vip": true, "ratio": 0.5},
     "consent": {"email": "granted", "phone": "denied", "mail": "unknown"}
   })");
@@ -51,6 +54,9 @@ TEST(ParseLead, ReadsEveryCapturableField) {
   EXPECT_EQ(l.country, "DE");
   EXPECT_EQ(l.region, "EMEA");
   EXPECT_EQ(l.source_campaign, "spring-webinar");
+  EXPECT_EQ(l.external_id, "crm-0042");
+  EXPECT_EQ(l.captured_at, std::optional<TimePoint>(1336212000000));
+  EXPECT_EQ(l.caller, "Maria K.");
   EXPECT_EQ(l.attributes, (Attributes{{"budget", "50k"}, {"seats", "12"}, {"vip", "true"},
                                       {"ratio", "0.5"}}));
   EXPECT_EQ(l.consent.email, Consent::kGranted);
@@ -303,7 +309,7 @@ TEST(LeadToJson, RendersEveryFieldWithNullsForEmptyValues) {
   Json j = to_json(l);
   const char* names[] = {"id",         "email",      "phone",         "first_name", "last_name",
                          "company",    "title",      "industry",      "country",    "region",
-                         "source_campaign", "employees", "attributes", "consent",    "stage",
+                         "source_campaign", "external_id", "caller", "employees", "attributes", "consent", "stage",
                          "grade",      "owner",      "created_at",    "updated_at", "last_touch_at",
                          "touch_count", "data_points", "score", "definition_version", "grading",
                          "assigned_at", "first_response_at", "follow_up"};
@@ -311,7 +317,7 @@ TEST(LeadToJson, RendersEveryFieldWithNullsForEmptyValues) {
   EXPECT_EQ(j.size(), std::size(names)) << j.dump();
   EXPECT_EQ(j["id"], 0);
   for (const char* n : {"email", "phone", "first_name", "last_name", "company", "title",
-                        "industry", "country", "region", "source_campaign", "employees", "grade",
+                        "industry", "country", "region", "source_campaign", "external_id", "caller", "employees", "grade",
                         "owner", "last_touch_at"}) {
     EXPECT_TRUE(j[n].is_null()) << n << " = " << j[n].dump();
   }
@@ -613,7 +619,7 @@ TEST(CampaignToJson, RendersCostAsANumberAndDatesAsText) {
 TEST(ParseTouch, ReadsATouch) {
   auto r = parse_touch(R"({"lead": 42, "campaign": " tm-q1 ", "channel": "call",
       "direction": "inbound", "outcome": " connected ", "actor": "rep-7",
-      "at": "2026-11-23T09:15:00+01:00", "notes": "asked for a demo",
+      "at": "2026-11-23T09:15:00+01:00", "notes": "asked for a demo", "caller": " Maria K. ",
       "data_points": {"budget": "50k", "seats": 12}})");
   ASSERT_TRUE(r.ok()) << describe(r.status());
   const Touch& t = r->touch;
@@ -627,7 +633,9 @@ TEST(ParseTouch, ReadsATouch) {
   EXPECT_EQ(t.at, 1795421700000);
   EXPECT_TRUE(r->at_given);
   EXPECT_EQ(t.notes, "asked for a demo");
+  EXPECT_EQ(t.caller, "Maria K.");
   EXPECT_EQ(t.data_points, (Attributes{{"budget", "50k"}, {"seats", "12"}}));
+  EXPECT_EQ(to_json(t)["caller"], "Maria K.");
 }
 
 TEST(ParseTouch, DefaultsToNoLeadOutboundWithChannelAndTimeLeftToTheCaller) {

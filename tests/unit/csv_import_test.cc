@@ -200,5 +200,93 @@ TEST_F(CsvImportTest, CampaignColumnOverridesTheDefault) {
   EXPECT_EQ(r->errors[1].line, 4);
 }
 
+// The request's campaign wins over a file column that only a header alias
+// took for the campaign: in a telemarketing history, "campaign" was the
+// number of calls. The column is kept as an attribute.
+TEST_F(CsvImportTest, TheRequestsCampaignWinsOverACampaignColumn) {
+  ImportOptions opt;
+  opt.campaign = "list-1";
+  auto r = svc->importer->run("phone,campaign\n+49 30 1234567,3\n+49 30 7654321,1\n", opt);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->record.created, 2);
+  EXPECT_TRUE(r->errors.empty());
+  ASSERT_EQ(r->columns.size(), 2u);
+  EXPECT_EQ(r->columns[1], (std::pair<std::string, std::string>{"campaign", "attributes.campaign"}));
+  auto leads = svc->store->list_leads({});
+  ASSERT_EQ(leads->size(), 2u);
+  EXPECT_EQ((*leads)[0].source_campaign, "list-1");
+  EXPECT_EQ((*leads)[0].attributes.at("campaign"), "3");
+}
+
+// A mapping that names the column as the campaign keeps it the campaign;
+// the request's campaign fills the rows where it is empty.
+TEST_F(CsvImportTest, AMappingThatNamesTheCampaignColumnKeepsIt) {
+  ImportOptions opt;
+  opt.campaign = "list-1";
+  opt.mapping_text = "columns:\n  Kampagne: source_campaign\n  Telefon: phone\n";
+  auto r = svc->importer->run("Telefon,Kampagne\n+49 30 1234567,web-1\n+49 30 7654321,\n", opt);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->mapping, "request");
+  EXPECT_EQ(r->record.created, 2);
+  auto leads = svc->store->list_leads({});
+  ASSERT_EQ(leads->size(), 2u);
+  EXPECT_EQ((*leads)[0].source_campaign, "web-1");
+  EXPECT_EQ((*leads)[1].source_campaign, "list-1");
+}
+
+// A history without email or phone: each row has its own external id, and
+// loading the file again finds every lead instead of making new ones.
+TEST_F(CsvImportTest, RowsWithOnlyAnExternalIdAreImportedOnceAndNamedByCaller) {
+  const std::string file =
+      "external_id,age,job,caller,campaign,captured_at\n"
+      "c-1,41,admin.,Maria,2,2012-05-05\n"
+      "c-2,37,technician,Tom,1,\n"
+      ",50,retired,Tom,1,2012-05-06\n";
+  ImportOptions opt;
+  opt.campaign = "list-1";
+  auto first = svc->importer->run(file, opt);
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  EXPECT_EQ(first->record.created, 2);
+  ASSERT_EQ(first->errors.size(), 1u);
+  EXPECT_EQ(first->errors[0].line, 4);
+  EXPECT_EQ(first->errors[0].code, "missing_field");
+  auto again = svc->importer->run(file, opt);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->record.created, 0);
+  EXPECT_EQ(again->record.merged, 2);
+  EXPECT_EQ(*svc->store->count_leads(), 2);
+  auto leads = svc->store->list_leads({});
+  EXPECT_EQ((*leads)[0].external_id, "c-1");
+  EXPECT_EQ((*leads)[0].caller, "Maria");
+  EXPECT_EQ((*leads)[0].attributes.at("job"), "admin.");
+  EXPECT_EQ(format_time((*leads)[0].created_at), "2012-05-05T00:00:00.000Z");
+  EXPECT_EQ((*leads)[1].created_at, testing::kTestStart);  // no date: now
+}
+
+TEST_F(CsvImportTest, AMappingSentWithTheRequestIsCheckedLikeAFile) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"columns: [email]", "expected a map with 'columns"},
+      {"columns: {Mail: nowhere}", "column 'Mail': 'nowhere' is not a target"},
+      {"columns: {Mail: email}\npreset: zoho", "unknown preset 'zoho'"},
+      {"columns: {Mail: [email]}", "a target is one name"},
+      {"columns: {Mail: email", "the mapping: line"},
+  };
+  ImportOptions opt;
+  opt.campaign = "list-1";
+  for (const auto& [text, message] : cases) {
+    opt.mapping_text = text;
+    auto r = svc->importer->run("Mail\na@b.com\n", opt);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidValue) << text;
+    EXPECT_EQ(r.status().field(), "mapping");
+    EXPECT_NE(r.status().message().find(message), std::string::npos) << r.status().message();
+  }
+  opt.mapping_text = "{\"columns\": {\"Mail\": \"email\"}}";  // JSON is YAML too
+  auto ok = svc->importer->run("Mail\na@b.com\n", opt);
+  ASSERT_TRUE(ok.ok()) << ok.status().to_string();
+  EXPECT_EQ(ok->record.created, 1);
+  EXPECT_EQ(*svc->store->count_leads(), 1);
+}
+
 }  // namespace
 }  // namespace leadloop

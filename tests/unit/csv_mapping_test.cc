@@ -242,13 +242,56 @@ TEST(ResolveMapping, FailsWhenNoColumnGivesAnEmailOrPhone) {
         << m.status().message();
     EXPECT_NE(m.status().message().find("--mapping"), std::string::npos);
   }
-  // A phone alone is enough.
+  // A phone alone is enough, and so is an external id.
   EXPECT_TRUE(resolve_mapping(*load_mapping("auto"), {"Name", "Telephone"}).ok());
+  EXPECT_TRUE(resolve_mapping(*load_mapping("auto"), {"External ID", "age"}).ok());
 }
 
 TEST(ResolveMapping, NotesACampaignColumn) {
   EXPECT_TRUE(resolve_ok("auto", {"email", "Campaign"}).has_campaign_column);
+  EXPECT_FALSE(resolve_ok("auto", {"email", "Campaign"}).campaign_column_named);
   EXPECT_FALSE(resolve_ok("auto", {"email", "Campaign Name"}).has_campaign_column);
+}
+
+TEST(ResolveMapping, KnowsExternalIdsAndCallers) {
+  EXPECT_EQ(targets(resolve_ok("auto", {"external_id", "External ID", "caller", "Agent", "phone"})),
+            (std::vector<std::string>{"external_id", "attributes.external_id", "caller", "attributes.agent", "phone"}));
+}
+
+// A request's campaign takes the place of a column an alias took for it,
+// which stays as an attribute; a column a mapping names is kept.
+TEST(YieldCampaignColumn, KeepsAnAliasedColumnAsAnAttributeAndANamedOneAsTheCampaign) {
+  ColumnMapping aliased = resolve_ok("auto", {"phone", "campaign"});
+  yield_campaign_column(aliased);
+  EXPECT_FALSE(aliased.has_campaign_column);
+  EXPECT_EQ(targets(aliased), (std::vector<std::string>{"phone", "attributes.campaign"}));
+  auto spec = parse_mapping("columns: {Kampagne: source_campaign}");
+  ASSERT_TRUE(spec.ok()) << spec.status().to_string();
+  auto named = resolve_mapping(*spec, {"phone", "Kampagne"});
+  ASSERT_TRUE(named.ok());
+  EXPECT_TRUE(named->campaign_column_named);
+  yield_campaign_column(*named);
+  EXPECT_TRUE(named->has_campaign_column);
+  EXPECT_EQ(targets(*named), (std::vector<std::string>{"phone", "source_campaign"}));
+}
+
+TEST(ParseMapping, ReadsAMappingSentAsTextWithinLimits) {
+  auto spec = parse_mapping("preset: hubspot\ncolumns:\n  call_id: external_id\n  y: attributes.subscribed\n");
+  ASSERT_TRUE(spec.ok()) << spec.status().to_string();
+  EXPECT_EQ(spec->name, "request");
+  EXPECT_EQ(spec->preset, "hubspot");
+  ASSERT_EQ(spec->own.size(), 2u);
+  EXPECT_EQ(spec->own[0].first, "callid");
+  EXPECT_EQ(spec->own[0].second.describe(), "external_id");
+  // Nothing else: no anchors, no depth, no megabytes.
+  for (const std::string& text : {std::string("a: &x {columns: {}}\nb: *x\n"),
+                                  std::string("columns: {a: {b: {c: {d: {e: {f: {g: {h: {i: 1}}}}}}}}}"),
+                                  "columns:\n" + std::string(70000, ' ') + "  a: email\n", std::string("")}) {
+    auto refused = parse_mapping(text);
+    ASSERT_FALSE(refused.ok()) << text.substr(0, 80);
+    EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidValue);
+    EXPECT_EQ(refused.status().field(), "mapping");
+  }
 }
 
 TEST(ColumnMapping, ColumnOfNamesTheOneBasedColumnFeedingAField) {

@@ -176,6 +176,95 @@ TEST_F(IntakeTest, DedupIndexIsRebuiltFromTheStoreAtStart) {
   EXPECT_EQ(*reopened.store->count_leads(), 1);
 }
 
+// An external id is an identity key: a row with neither email nor phone
+// is a lead, the same id again (in the batch, later, after a restart) is
+// the same lead, and it matches before email does.
+TEST_F(IntakeTest, AnExternalIdAloneMakesALeadAndFindsItAgain) {
+  Lead none;
+  none.source_campaign = "tm-1";
+  none.attributes["job"] = "admin.";
+  auto refused = capture({none});
+  ASSERT_EQ(refused[0].status, CaptureStatus::kRejected);
+  EXPECT_EQ(refused[0].error.message(), "a lead needs an email, a phone or an external_id");
+
+  Lead call = none;
+  call.external_id = " call-0001 ";
+  Lead same = none;
+  same.external_id = "call-0001";
+  same.caller = "Maria";
+  auto first = capture({call, same});
+  ASSERT_EQ(first[0].status, CaptureStatus::kCreated) << first[0].error.to_string();
+  EXPECT_EQ(first[1].status, CaptureStatus::kMerged);
+  EXPECT_EQ(first[1].matched_on, "external_id");
+  EXPECT_EQ(first[1].lead_id, first[0].lead_id);
+  auto stored = svc->store->get_lead(first[0].lead_id);
+  EXPECT_EQ(stored->external_id, "call-0001");  // trimmed
+  EXPECT_EQ(stored->caller, "Maria");           // filled by the merge
+
+  // The external id wins over an email that names another lead.
+  const int64_t ann = capture({make_lead("ann@example.com", "tm-1")})[0].lead_id;
+  Lead both = make_lead("ann@example.com", "tm-1");
+  both.external_id = "call-0001";
+  auto merged = capture({both});
+  EXPECT_EQ(merged[0].lead_id, first[0].lead_id);
+  EXPECT_EQ(merged[0].matched_on, "external_id");
+  EXPECT_NE(merged[0].lead_id, ann);
+
+  svc.reset();
+  TestServices reopened(dir.file("intake.db"));
+  std::vector<Result<Lead>> in;
+  in.emplace_back(same);
+  auto after = reopened.intake->capture(std::move(in), {"t", "test", false});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)[0].status, CaptureStatus::kMerged);
+  EXPECT_EQ((*after)[0].lead_id, first[0].lead_id);
+  EXPECT_EQ(reopened.intake->find_key(KeyKind::kExternalId, "call-0001"), first[0].lead_id);
+  EXPECT_EQ(*reopened.store->count_leads(), 2);
+}
+
+// A lead of a history keeps the time it was captured then: its created_at
+// and its captured event; not in the future; a merge keeps the lead's own.
+TEST_F(IntakeTest, ALeadOfAHistoryKeepsItsCaptureTime) {
+  const TimePoint then = testing::kTestStart - 400 * kMillisPerDay;
+  Lead old = make_lead("old@example.com", "tm-1");
+  old.captured_at = then;
+  Lead later = make_lead("later@example.com", "tm-1");
+  later.captured_at = testing::kTestStart + 1;
+  auto out = capture({old, later});
+  ASSERT_EQ(out[0].status, CaptureStatus::kCreated);
+  EXPECT_EQ(out[1].status, CaptureStatus::kRejected);
+  EXPECT_EQ(out[1].error.field(), "captured_at");
+  auto stored = svc->store->get_lead(out[0].lead_id);
+  EXPECT_EQ(stored->created_at, then);
+  EXPECT_EQ(stored->updated_at, testing::kTestStart);
+  EXPECT_EQ(svc->store->lead_events(out[0].lead_id)->front().at, then);
+  Lead again = make_lead("old@example.com", "tm-1");
+  again.captured_at = then - kMillisPerDay;
+  EXPECT_EQ(capture({again})[0].status, CaptureStatus::kMerged);
+  EXPECT_EQ(svc->store->get_lead(out[0].lead_id)->created_at, then);
+}
+
+// A touch names the caller who made it; the lead takes the first caller
+// named on it.
+TEST_F(IntakeTest, ATouchNamesItsCallerAndGivesTheLeadOne) {
+  const int64_t id = capture({make_lead("ann@example.com", "tm-1")})[0].lead_id;
+  TouchInput in;
+  in.touch.lead_id = id;
+  in.touch.campaign = "tm-1";
+  in.touch.caller = "Maria";
+  auto t = svc->intake->log_touch(in, "vendor");
+  ASSERT_TRUE(t.ok()) << t.status().to_string();
+  EXPECT_EQ(t->caller, "Maria");
+  in.touch.caller = "Tom";
+  ASSERT_TRUE(svc->intake->log_touch(in, "vendor").ok());
+  EXPECT_EQ(svc->store->get_lead(id)->caller, "Maria");
+  auto touches = svc->store->lead_touches(id);
+  ASSERT_EQ(touches->size(), 2u);
+  EXPECT_EQ((*touches)[1].caller, "Tom");
+  auto events = svc->store->lead_events(id);
+  EXPECT_NE(events->back().payload.find("\"caller\":\"Tom\""), std::string::npos) << events->back().payload;
+}
+
 // A caller restricted to some leads (a vendor) neither merges into nor
 // learns of another party's lead of the same person: it gets a lead of its
 // own, which its later captures find, also after a restart.

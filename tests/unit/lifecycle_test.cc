@@ -157,6 +157,62 @@ TEST_F(LifecycleTest, FeedbackOnBehalfOfARepRecordsBothPeople) {
   EXPECT_EQ(Json::parse(e.payload)["on_behalf_of"], "e1");
 }
 
+// A history of outcomes in one call: each move is an event at the time it
+// happened, with its amount, revenue and reason; a refused move is
+// reported and leaves the others stored.
+TEST_F(LifecycleTest, RecordedMovesKeepTheirOwnTimesAndARefusalStopsNoOther) {
+  Lead won = lead_in(Stage::kAccepted, 1);
+  Lead lost = lead_in(Stage::kAccepted, 2);
+  const TimePoint day = kMillisPerDay;
+  const TimePoint past = svc->clock.now() - 400 * day;
+  auto move = [](int64_t id, Stage to, std::optional<TimePoint> at) {
+    RecordedMove mv;
+    mv.lead_id = id;
+    mv.input.to = to;
+    mv.at = at;
+    return mv;
+  };
+  std::vector<RecordedMove> moves = {
+      move(won.id, Stage::kOpportunity, past),
+      move(won.id, Stage::kWon, past + 30 * day),
+      move(lost.id, Stage::kLost, past + 2 * day),                    // no reason
+      move(lost.id, Stage::kWon, past + 3 * day),                     // not from accepted
+      move(lost.id, Stage::kWorking, svc->clock.now() + day),         // in the future
+      move(lost.id, Stage::kWorking, past + 5 * day),
+      move(lost.id, Stage::kLost, past + 4 * day),                    // before the previous move
+      move(999999, Stage::kWorking, past),                            // no such lead
+  };
+  moves[0].input.amount_cents = 250000;
+  moves[1].input.revenue_cents = 240000;
+  moves[2].input.reason = "";
+  moves[6].input.reason = "price";
+  auto out = svc->lifecycle->record(moves, "user:olivia");
+  ASSERT_TRUE(out.ok()) << out.status().to_string();
+  ASSERT_EQ(out->size(), moves.size());
+  const ErrorCode expected[] = {ErrorCode::kOk,           ErrorCode::kOk,           ErrorCode::kMissingField,
+                                ErrorCode::kInvalidTransition, ErrorCode::kInvalidValue, ErrorCode::kOk,
+                                ErrorCode::kInvalidValue, ErrorCode::kNotFound};
+  for (size_t i = 0; i < moves.size(); ++i) {
+    EXPECT_EQ((*out)[i].error.code(), expected[i]) << i << ": " << (*out)[i].error.to_string();
+  }
+  EXPECT_EQ((*out)[1].stage, Stage::kWon);
+  EXPECT_EQ((*out)[5].stage, Stage::kWorking);
+
+  EXPECT_EQ(svc->get(won.id).stage, Stage::kWon);
+  EXPECT_EQ(svc->get(won.id).updated_at, svc->clock.now());  // written now
+  auto events = svc->events(won.id, "stage_changed");
+  ASSERT_EQ(events.size(), 3u);  // setup + two recorded
+  EXPECT_EQ(events[1].at, past);
+  EXPECT_EQ(events[2].at, past + 30 * day);
+  EXPECT_EQ(events[2].actor, "user:olivia");
+  EXPECT_EQ(Json::parse(events[1].payload)["amount_cents"], 250000);
+  EXPECT_EQ(Json::parse(events[2].payload)["revenue_cents"], 240000);
+  EXPECT_EQ(svc->get(lost.id).stage, Stage::kWorking);
+  auto lost_events = svc->events(lost.id, "stage_changed");
+  ASSERT_EQ(lost_events.size(), 2u);
+  EXPECT_EQ(lost_events[1].at, past + 5 * day);
+}
+
 TEST_F(LifecycleTest, AMoveToAPoolReleasesTheOwnerAndItsCount) {
   Lead l = svc->hot("vp@example.com");
   ASSERT_EQ(l.stage, Stage::kAssigned);

@@ -210,6 +210,39 @@ TEST_F(PrivacyTest, AnErasedPersonCapturedAgainIsANewLead) {
   EXPECT_EQ(out->front().lead_id, again.id);
 }
 
+// An external id points at the person in another system: erasure clears it
+// (a later capture with it is a new lead) and retention reaches a lead that
+// has nothing else.
+TEST_F(PrivacyTest, ErasureClearsTheExternalIdAndRetentionReachesLeadsKnownOnlyByIt) {
+  Lead known = person();
+  known.external_id = "crm-zebulon-77";
+  const Lead first = svc->capture(known);
+  ASSERT_EQ(first.external_id, "crm-zebulon-77");
+  ASSERT_TRUE(privacy->erase(kPhone, "admin:ann", "subject request").ok());
+  EXPECT_EQ(svc->get(first.id).external_id, "");
+  for (const LeadEvent& e : svc->events(first.id)) {
+    EXPECT_EQ(e.payload.find("crm-zebulon-77"), std::string::npos) << e.type << ": " << e.payload;
+  }
+  Lead by_id;
+  by_id.source_campaign = known.source_campaign;
+  by_id.external_id = "crm-zebulon-77";
+  EXPECT_NE(svc->capture(by_id).id, first.id);
+
+  Lead call;
+  call.source_campaign = known.source_campaign;
+  call.external_id = "call-0001";
+  const Lead only_id = svc->capture(call);
+  TransitionInput out;
+  out.to = Stage::kDisqualified;
+  ASSERT_TRUE(svc->lifecycle->transition(only_id.id, out, "tester").ok());
+  svc->clock.advance(40 * kMillisPerDay);
+  auto n = privacy->erase_closed_before(svc->clock.now() - 30 * kMillisPerDay, "retention");
+  ASSERT_TRUE(n.ok()) << n.status().to_string();
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(svc->get(only_id.id).external_id, "");
+  EXPECT_EQ(*privacy->erase_closed_before(svc->clock.now() - 30 * kMillisPerDay, "retention"), 0);
+}
+
 TEST_F(PrivacyTest, RetentionErasesOnlyClosedLeadsPastThePeriod) {
   auto close = [&](int64_t id) {
     TransitionInput out;

@@ -66,9 +66,12 @@ TEST(SqliteStore, CommitRoundTripsEveryLeadField) {
   l.last_touch_at = 1500;
   l.phone_key = "+49301234567";
   l.name_key = "acme|ann|muller";
+  l.external_id = "crm-0042";
+  l.caller = "Maria K.";
   Touch t;
   t.campaign = "web";
   t.channel = Medium::kCall;
+  t.caller = "Maria K.";
   t.data_points = {{"budget", "yes"}};
   t.at = 1500;
   c.touches.push_back(t);
@@ -91,12 +94,70 @@ TEST(SqliteStore, CommitRoundTripsEveryLeadField) {
   EXPECT_EQ(got->last_touch_at, std::optional<TimePoint>(1500));
   EXPECT_EQ(got->stage, Stage::kCaptured);
   EXPECT_EQ(got->phone_key, "+49301234567");
+  EXPECT_EQ(got->external_id, "crm-0042");
+  EXPECT_EQ(got->caller, "Maria K.");
 
   auto touches = s->lead_touches(stored.id);
   ASSERT_TRUE(touches.ok());
   ASSERT_EQ(touches->size(), 1u);
   EXPECT_EQ(touches->front().data_points.at("budget"), "yes");
   EXPECT_EQ(touches->front().channel, Medium::kCall);
+  EXPECT_EQ(touches->front().caller, "Maria K.");
+
+  // The external id is an identity key the dedup index is rebuilt from.
+  std::vector<LeadKeys> keys;
+  ASSERT_TRUE(s->scan_lead_keys([&](const LeadKeys& k) { keys.push_back(k); }).ok());
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].external_id, "crm-0042");
+}
+
+// A database written before external ids and callers (schema 7) gains
+// them at open; its leads and touches read with neither.
+TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
+  TempDir dir;
+  int64_t id = 0;
+  {
+    auto s = std::move(SqliteStore::open(dir.file("old.db"))).value();
+    Mutation m;
+    LeadChange c = new_lead("old@x.com", "web", 1000);
+    Touch t;
+    t.campaign = "web";
+    t.at = 1000;
+    c.touches.push_back(t);
+    m.leads.push_back(c);
+    ASSERT_TRUE(s->commit(m).ok());
+    id = m.leads[0].lead.id;
+  }
+  // Back to the schema of version 7, as an older Leadloop left it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("old.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP INDEX leads_by_external_id; ALTER TABLE leads DROP COLUMN external_id; "
+                         "ALTER TABLE leads DROP COLUMN caller; ALTER TABLE touches DROP COLUMN caller; "
+                         "PRAGMA user_version=7",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto s = SqliteStore::open(dir.file("old.db"));
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  EXPECT_EQ((*s)->schema_version(), 8);
+  auto old = (*s)->get_lead(id);
+  ASSERT_TRUE(old.ok()) << old.status().to_string();
+  EXPECT_EQ(old->email, "old@x.com");
+  EXPECT_EQ(old->external_id, "");
+  old->external_id = "legacy-7";
+  old->caller = "Tom";
+  Mutation m;
+  m.leads.push_back({*old, {{0, 0, "touched", 2000, "test", "{}"}}, {}});
+  ASSERT_TRUE((*s)->commit(m).ok());
+  EXPECT_EQ((*s)->get_lead(id)->external_id, "legacy-7");
+  EXPECT_EQ((*s)->get_lead(id)->caller, "Tom");
+  auto touches = (*s)->lead_touches(id);
+  ASSERT_TRUE(touches.ok());
+  ASSERT_EQ(touches->size(), 1u);
+  EXPECT_EQ(touches->front().caller, "");
 }
 
 TEST(SqliteStore, FailedCommitStoresNothingAndHandsOutNoIds) {

@@ -183,6 +183,21 @@ async function expectRepBoard(page: Page, board: any) {
   }
 }
 
+async function expectCallerBoard(page: Page, board: any) {
+  const rows = page.locator('[data-board="callers"] tbody tr');
+  await expect(rows).toHaveCount(board.rows.length);
+  for (const [i, r] of board.rows.entries()) {
+    const row = rows.nth(i);
+    await expect(row).toHaveAttribute('data-row', (r.vendor ?? '') + '/' + r.caller);
+    await expect(row.locator('.rank')).toHaveText(String(r.rank));
+    await expect(row.locator('th')).toContainText(r.caller);
+    await expect(row.locator('[data-col="accepted"]')).toHaveText(count(r.accepted));
+    await expect(row.locator('[data-col="leads"]')).toHaveText(count(r.leads));
+    await expect(row.locator('[data-col="accepted_share"]')).toHaveText(share(r.accepted_share));
+    await expect(row.locator('[data-col="won"]')).toHaveText(count(r.won));
+  }
+}
+
 test('the leaderboards show GET /api/v1/reports/leaderboard for each board, rank and period', async ({
   guarded: page,
   leadloop,
@@ -193,6 +208,10 @@ test('the leaderboards show GET /api/v1/reports/leaderboard for each board, rank
   await expectSourceBoard(page, 'campaigns', await leadloop.get('/api/v1/reports/leaderboard?of=campaigns'));
   const repBoard = await leadloop.get('/api/v1/reports/leaderboard?of=reps');
   await expectRepBoard(page, repBoard);
+  // The telemarketing vendors' callers (the demo names them).
+  const callerBoard = await leadloop.get('/api/v1/reports/leaderboard?of=callers');
+  expect(callerBoard.rows.length).toBeGreaterThan(0);
+  await expectCallerBoard(page, callerBoard);
   // The sales side reads the reps' names (GET /api/v1/reps).
   const people = (await leadloop.get('/api/v1/reps')).reps;
   const first = people.find((p: any) => p.key === repBoard.rows[0].rep);
@@ -213,6 +232,7 @@ test('the leaderboards show GET /api/v1/reports/leaderboard for each board, rank
   await expectSourceBoard(page, 'vendors', await leadloop.get(`/api/v1/reports/leaderboard?of=vendors&${range}`));
   await expectSourceBoard(page, 'campaigns', await leadloop.get(`/api/v1/reports/leaderboard?of=campaigns&${range}`));
   await expectRepBoard(page, await leadloop.get(`/api/v1/reports/leaderboard?of=reps&rank=accepted&${range}`));
+  await expectCallerBoard(page, await leadloop.get(`/api/v1/reports/leaderboard?of=callers&${range}`));
   await page.reload();
   await expect(page.getByLabel('Rank reps by')).toHaveValue('accepted');
   await expect(page.getByLabel('From')).toHaveValue('2026-04-01');

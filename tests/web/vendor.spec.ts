@@ -64,3 +64,25 @@ test("a vendor user lists only its own campaigns' leads and cannot reach another
   expect(api.leads).toEqual([]);
   expect(await page.locator('body').innerText()).not.toContain(theirs.company);
 });
+
+test("a vendor user's leaderboards rank only its own callers", async ({ guarded: page, leadloop }) => {
+  const users = await leadloop.get('/api/v1/users');
+  const vendor = users.users.find((u: any) => u.login === 'vendor').vendor;
+  const all = await leadloop.get('/api/v1/reports/leaderboard?of=callers');
+  // The admin's board, narrowed to the vendor (the server scopes the
+  // vendor's own request; tests/integration/history_api_test.cc has two
+  // vendors' callers side by side).
+  const own = all.rows.filter((r: any) => r.vendor === vendor);
+
+  await signIn(page, leadloop.url, 'vendor');
+  await page.goto(leadloop.url + '/leaderboards');
+  const board = page.locator('[data-board="callers"]');
+  await expect(board).toBeVisible();
+  const rows = board.locator('tbody tr');
+  await expect(rows).toHaveCount(own.length);
+  for (const [i, r] of own.entries()) {
+    await expect(rows.nth(i).locator('th')).toContainText(r.caller);
+    await expect(rows.nth(i).locator('.cell-sub')).toHaveText(vendor);
+  }
+  if (own.length === 0) await expect(board).toContainText('No lead in this period names its caller.');
+});

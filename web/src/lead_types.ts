@@ -34,6 +34,9 @@ export interface Lead {
   country: string | null;
   region: string | null;
   source_campaign: string;
+  // Its id in the system it came from; the vendor's agent who called.
+  external_id: string | null;
+  caller: string | null;
   employees: number | null;
   attributes: Record<string, string>;
   consent: { email: string; phone: string; mail: string };

@@ -289,6 +289,15 @@ CREATE TABLE goals (
 ALTER TABLE definition_approvals ADD COLUMN voided_at INTEGER;
 ALTER TABLE definition_approvals ADD COLUMN voided_by TEXT NOT NULL DEFAULT '';
 )sql"},
+      {8, R"sql(
+-- A lead's id in the system it came from (an identity key, as email and
+-- phone are) and the vendor's agent who made the call; a touch names its
+-- caller too.
+ALTER TABLE leads ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN caller TEXT NOT NULL DEFAULT '';
+ALTER TABLE touches ADD COLUMN caller TEXT NOT NULL DEFAULT '';
+CREATE INDEX leads_by_external_id ON leads(external_id) WHERE external_id <> '';
+)sql"},
   };
   return kMigrations;
 }

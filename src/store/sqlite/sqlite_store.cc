@@ -20,7 +20,7 @@ constexpr const char* kLeadColumns =
     "region, source_campaign, attributes, consent_email, consent_phone, consent_mail, stage, "
     "grade, owner, created_at, updated_at, last_touch_at, email_key, phone_key, name_key, "
     "touch_count, data_points, definition_version, score, grading, assigned_at, first_response_at, "
-    "sla_due_at, sla_level, decay_at";
+    "sla_due_at, sla_level, decay_at, external_id, caller";
 
 std::string encode_map(const Attributes& a) { return json_object(a); }
 
@@ -28,7 +28,7 @@ std::string encode_map(const Attributes& a) { return json_object(a); }
 enum HotStatement : size_t { kInsertLead, kUpdateLead, kInsertEvent, kInsertTouch };
 
 const std::string kInsertLeadSql = std::string("INSERT INTO leads (") + kLeadColumns +
-                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                                   ") VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 Attributes decode_map(std::string_view text) {
   Attributes a;
@@ -39,13 +39,15 @@ Attributes decode_map(std::string_view text) {
   return a;
 }
 
-// Binds the 34 lead columns after id, starting at parameter `first`, without
+// Binds the 36 lead columns after id, starting at parameter `first`, without
 // copying: `attributes` and `data_points` are the encoded maps. REQUIRES: l
 // and the maps outlive the step.
 void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std::string& data_points,
                int first) {
   int i = first;
   for (const auto& f : lead_text_fields()) {
+    // Columns added by a later migration come last (below).
+    if (f.name == "external_id" || f.name == "caller") continue;
     s.bind_static(i++, l.*(f.member));
     if (f.name == "industry") s.bind(i++, l.employees);
   }
@@ -72,6 +74,8 @@ void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std:
   s.bind(i++, l.sla_due_at);
   s.bind(i++, static_cast<int64_t>(l.sla_level));
   s.bind(i++, l.decay_at);
+  s.bind_static(i++, l.external_id);
+  s.bind_static(i++, l.caller);
 }
 
 
@@ -112,6 +116,8 @@ Lead read_lead(const Stmt& s) {
   l.sla_due_at = s.optional_int64(32);
   l.sla_level = static_cast<int>(s.int64(33));
   l.decay_at = s.optional_int64(34);
+  l.external_id = s.text(35);
+  l.caller = s.text(36);
   return l;
 }
 
@@ -131,6 +137,7 @@ Touch read_touch(const Stmt& s) {
   t.at = s.int64(7);
   t.notes = s.text(8);
   t.data_points = decode_map(s.text_view(9));
+  t.caller = s.text(10);
   return t;
 }
 
@@ -308,12 +315,12 @@ Status SqliteStore::update_lead(const Lead& lead) {
       "created_at=?19, updated_at=?20, last_touch_at=?21, email_key=?22, phone_key=?23, "
       "name_key=?24, touch_count=?25, data_points=?26, definition_version=?27, score=?28, "
       "grading=?29, assigned_at=?30, first_response_at=?31, sla_due_at=?32, sla_level=?33, "
-      "decay_at=?34 WHERE id=?35");
+      "decay_at=?34, external_id=?35, caller=?36 WHERE id=?37");
   if (!st.ok()) return st.status();
   const std::string attributes = encode_map(lead.attributes);
   const std::string data_points = encode_map(lead.data_points);
   bind_lead(**st, lead, attributes, data_points, 1);
-  (*st)->bind(35, lead.id);
+  (*st)->bind(37, lead.id);
   return (*st)->run();
 }
 
@@ -335,7 +342,7 @@ Status SqliteStore::insert_event(LeadEvent& e) {
 Status SqliteStore::insert_touch(Touch& t) {
   auto st = writer_->slot(kInsertTouch,
       "INSERT INTO touches (lead_id, campaign, channel, direction, outcome, actor, at, notes, "
-      "data_points) VALUES (?,?,?,?,?,?,?,?,?)");
+      "data_points, caller) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!st.ok()) return st.status();
   Stmt& s = **st;
   if (t.lead_id) {
@@ -351,6 +358,7 @@ Status SqliteStore::insert_touch(Touch& t) {
   s.bind(7, t.at);
   s.bind(8, t.notes);
   s.bind(9, encode_map(t.data_points));
+  s.bind(10, t.caller);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   t.id = writer_->last_insert_rowid();
   return Status();
@@ -449,7 +457,7 @@ Result<std::vector<Lead>> SqliteStore::list_leads(const LeadFilter& f) {
 Status SqliteStore::scan_lead_keys(const std::function<void(const LeadKeys&)>& fn) {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached("SELECT id, email_key, phone_key, name_key FROM leads ORDER BY id");
+  auto st = (*r)->cached("SELECT id, email_key, phone_key, name_key, external_id FROM leads ORDER BY id");
   if (!st.ok()) return st.status();
   LeadKeys k;
   while (true) {
@@ -460,6 +468,7 @@ Status SqliteStore::scan_lead_keys(const std::function<void(const LeadKeys&)>& f
     k.email_key = (*st)->text_view(1);
     k.phone_key = (*st)->text_view(2);
     k.name_key = (*st)->text_view(3);
+    k.external_id = (*st)->text_view(4);
     fn(k);
   }
   (*st)->reset();
@@ -482,7 +491,7 @@ Result<std::vector<Touch>> SqliteStore::lead_touches(int64_t lead_id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
-      "SELECT id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points "
+      "SELECT id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points, caller "
       "FROM touches WHERE lead_id = ? ORDER BY id");
   if (!st.ok()) return st.status();
   (*st)->bind(1, lead_id);
@@ -1346,7 +1355,7 @@ Status rewrite_touches(SqliteDb& db, Stmt& select, const std::function<void(Touc
 
 Result<ErasureCounts> SqliteStore::erase_leads(Erasure& e) {
   constexpr const char* kTouchColumns =
-      "SELECT id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points FROM touches ";
+      "SELECT id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points, caller FROM touches ";
   std::lock_guard lock(write_mu_);
   ErasureCounts n;
   const std::vector<std::string> needles = usable(e.needles);
@@ -1408,7 +1417,7 @@ Result<std::vector<int64_t>> SqliteStore::closed_leads_before(TimePoint cutoff, 
   // Erased leads have no identity keys left; every other lead has one.
   auto st = (*r)->cached(
       "SELECT id FROM leads WHERE stage IN ('won', 'lost', 'disqualified', 'opted_out') AND updated_at < ? "
-      "AND (email_key <> '' OR phone_key <> '') ORDER BY id LIMIT ?");
+      "AND (email_key <> '' OR phone_key <> '' OR external_id <> '') ORDER BY id LIMIT ?");
   if (!st.ok()) return st.status();
   (*st)->bind(1, cutoff);
   (*st)->bind(2, int64_t{limit > 0 ? limit : -1});

@@ -157,6 +157,8 @@ function Fields({ lead, owner }: { lead: Lead; owner: string }) {
     ['Country', lead.country ?? '–'],
     ['Region', lead.region ?? '–'],
     ['Campaign', lead.source_campaign],
+    ['Caller', lead.caller ?? '–'],
+    ['External id', lead.external_id ?? '–'],
     ['Owner', owner],
     ['Created', moment(lead.created_at)],
     ['Updated', moment(lead.updated_at)],

@@ -1,6 +1,8 @@
-// Leaderboards (GET /api/v1/reports/leaderboard, docs/reports.md): vendors
-// and campaigns ranked by the leads sales accepted, reps by conversion,
-// follow-up speed or accepted leads, over a capture period kept in the URL.
+// Leaderboards (GET /api/v1/reports/leaderboard, docs/reports.md): vendors,
+// campaigns and the vendors' callers ranked by the leads sales accepted,
+// reps by conversion, follow-up speed or accepted leads, over a capture
+// period kept in the URL.
+import type { ComponentChildren } from 'preact';
 import { useCallback, useState } from 'preact/hooks';
 import { get, query, Session } from '../api';
 import { count, duration, DurationScale, scaleOf, share } from '../format';
@@ -13,6 +15,16 @@ import { Bar, BarChart } from '../bar_chart';
 interface SourceRow {
   vendor?: string;
   campaign?: string;
+  leads: number;
+  qualified: number;
+  accepted: number;
+  accepted_share: number | null;
+  won: number;
+  rank: number;
+}
+interface CallerRow {
+  caller: string;
+  vendor: string | null;
   leads: number;
   qualified: number;
   accepted: number;
@@ -53,17 +65,23 @@ interface Data {
   vendors: Board<SourceRow>;
   campaigns: Board<SourceRow>;
   reps: Board<RepRow>;
+  // Null for those who may not see it (a sales rep).
+  callers: Board<CallerRow> | null;
   names: Map<string, string>;
   // Rep names, for the callers who may list the reps (the sales side).
   repNames: Map<string, string>;
 }
 
-async function load(p: Period, rank: string): Promise<Data> {
+// The roles that see the callers' board (the server says the same).
+const kCallerBoardRoles = ['admin', 'marketing', 'sales_manager', 'vendor', 'viewer'];
+
+async function load(p: Period, rank: string, withCallers: boolean): Promise<Data> {
   const range = periodParams(p);
-  const [vendors, campaigns, reps, list, people] = await Promise.all([
+  const [vendors, campaigns, reps, callers, list, people] = await Promise.all([
     get<Board<SourceRow>>('/api/v1/reports/leaderboard' + query({ of: 'vendors', ...range })),
     get<Board<SourceRow>>('/api/v1/reports/leaderboard' + query({ of: 'campaigns', ...range })),
     get<Board<RepRow>>('/api/v1/reports/leaderboard' + query({ of: 'reps', rank, ...range })),
+    withCallers ? get<Board<CallerRow>>('/api/v1/reports/leaderboard' + query({ of: 'callers', ...range })) : null,
     get<{ campaigns: { key: string; name: string }[] }>('/api/v1/campaigns'),
     get<{ reps: { key: string; name: string }[] }>('/api/v1/reps').catch(() => ({ reps: [] })),
   ]);
@@ -71,13 +89,14 @@ async function load(p: Period, rank: string): Promise<Data> {
     vendors,
     campaigns,
     reps,
+    callers,
     names: new Map(list.campaigns.map((c) => [c.key, c.name])),
     repNames: new Map(people.reps.map((r) => [r.key, r.name])),
   };
 }
 
 export function Leaderboards({ session }: { session: Session }) {
-  void session;
+  const withCallers = session.roles.some((r) => kCallerBoardRoles.includes(r));
   const [period, setPeriod] = useState<Period>(() => periodFromUrl(location.search));
   const [rank, setRank] = useState(() => rankFromUrl(location.search));
   useUrlChanges(
@@ -89,7 +108,7 @@ export function Leaderboards({ session }: { session: Session }) {
       setRank(rankFromUrl(search));
     }, []),
   );
-  const { data, problem } = useLoad(() => load(period, rank), [period, rank]);
+  const { data, problem } = useLoad(() => load(period, rank, withCallers), [period, rank, withCallers]);
 
   const changePeriod = (p: Period) => {
     periodToUrl(p);
@@ -125,6 +144,7 @@ export function Leaderboards({ session }: { session: Session }) {
           <SourceBoard id="vendors" title="Vendors by accepted leads" what="Vendor" board={data.vendors} names={data.names} />
           <SourceBoard id="campaigns" title="Campaigns by accepted leads" what="Campaign" board={data.campaigns} names={data.names} />
           <RepBoard board={data.reps} names={data.repNames} rank={rank} rankLabel={kRanks.find((r) => r.key === rank)!.label} />
+          {data.callers && <CallerBoard board={data.callers} />}
         </div>
       )}
     </>
@@ -136,6 +156,13 @@ const kSourceCols: NumCol<SourceRow>[] = [
   { col: 'leads', label: 'Leads', cell: (r) => count(r.leads) },
   { col: 'qualified', label: 'Qualified', cell: (r) => count(r.qualified) },
   { col: 'accepted_share', label: 'Accepted share', cell: (r) => share(r.accepted_share) },
+  { col: 'won', label: 'Won', cell: (r) => count(r.won) },
+];
+
+const kCallerCols: NumCol<CallerRow>[] = [
+  { col: 'accepted', label: 'Accepted', cell: (r) => count(r.accepted) },
+  { col: 'leads', label: 'Leads', cell: (r) => count(r.leads) },
+  { col: 'accepted_share', label: 'Acceptance rate', cell: (r) => share(r.accepted_share) },
   { col: 'won', label: 'Won', cell: (r) => count(r.won) },
 ];
 
@@ -178,33 +205,17 @@ function SourceBoard({
               return { key, name: r.campaign ? (names.get(key) ?? key) : key || 'in-house', value: r.accepted, text: count(r.accepted) };
             })}
           />
-          <TableBox label={title}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Rank
-                  </th>
-                  <th scope="col">{what}</th>
-                  <NumHeaders cols={kSourceCols} />
-                </tr>
-              </thead>
-              <tbody>
-                {board.rows.map((r) => {
-                  const key = r.campaign ?? r.vendor ?? '';
-                  return (
-                    <tr key={key} data-row={key}>
-                      <td class="num rank">{r.rank}</td>
-                      <th scope="row" class="who">
-                        {r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house'}
-                      </th>
-                      <NumCells cols={kSourceCols} row={r} />
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableBox>
+          <RankTable
+            label={title}
+            what={what}
+            rows={board.rows}
+            cols={kSourceCols}
+            rowKey={(r) => r.campaign ?? r.vendor ?? ''}
+            who={(r) => {
+              const key = r.campaign ?? r.vendor ?? '';
+              return r.campaign ? <a href={pathOf('campaign', { key })}>{names.get(key) ?? key}</a> : key || 'in-house';
+            }}
+          />
         </>
       )}
     </section>
@@ -244,38 +255,104 @@ function RepBoard({
               .filter((r) => metric(r)[0] !== null)
               .map((r) => ({ key: r.rep, name: names.get(r.rep) ?? r.rep, value: metric(r)[0]!, text: metric(r)[1] }))}
           />
-          <TableBox label={`Reps by ${rankLabel.toLowerCase()}`}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Rank
-                  </th>
-                  <th scope="col">Rep</th>
-                  <NumHeaders cols={cols} />
-                </tr>
-              </thead>
-              <tbody>
-                {board.rows.map((r) => (
-                  <tr key={r.rep} data-row={r.rep}>
-                    <td class="num rank">{r.rank}</td>
-                    <th scope="row" class="who">
-                      {names.get(r.rep) ?? r.rep}
-                      <span class="cell-sub">
-                        {names.has(r.rep) ? r.rep : ''}
-                        {names.has(r.rep) && r.team ? ' · ' : ''}
-                        {r.team ?? ''}
-                      </span>
-                    </th>
-                    <NumCells cols={cols} row={r} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
+          <RankTable
+            label={`Reps by ${rankLabel.toLowerCase()}`}
+            what="Rep"
+            rows={board.rows}
+            cols={cols}
+            rowKey={(r) => r.rep}
+            who={(r) => (
+              <>
+                {names.get(r.rep) ?? r.rep}
+                <span class="cell-sub">
+                  {names.has(r.rep) ? r.rep : ''}
+                  {names.has(r.rep) && r.team ? ' · ' : ''}
+                  {r.team ?? ''}
+                </span>
+              </>
+            )}
+          />
         </>
       )}
     </section>
+  );
+}
+
+// The vendors' agents, each named within its vendor: a vendor sees its own.
+function CallerBoard({ board }: { board: Board<CallerRow> }) {
+  const keyOf = (r: CallerRow) => (r.vendor ?? '') + '/' + r.caller;
+  return (
+    <section class="panel board" aria-labelledby="callers-h" data-board="callers">
+      <h2 id="callers-h">Callers by accepted leads</h2>
+      <p class="sub">The vendor's agent who made the call; acceptance rate is accepted / leads.</p>
+      {board.rows.length === 0 ? (
+        <p>No lead in this period names its caller.</p>
+      ) : (
+        <>
+          <BoardChart
+            label="Callers by accepted leads"
+            bars={board.rows.map((r) => ({ key: keyOf(r), name: r.caller, value: r.accepted, text: count(r.accepted) }))}
+          />
+          <RankTable
+            label="Callers by accepted leads"
+            what="Caller"
+            rows={board.rows}
+            cols={kCallerCols}
+            rowKey={keyOf}
+            who={(r) => (
+              <>
+                {r.caller}
+                <span class="cell-sub">{r.vendor ?? 'in-house'}</span>
+              </>
+            )}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+// One ranked table: the rank, who it is, then the numbers.
+function RankTable<T extends { rank: number }>({
+  label,
+  what,
+  rows,
+  cols,
+  rowKey,
+  who,
+}: {
+  label: string;
+  what: string;
+  rows: T[];
+  cols: NumCol<T>[];
+  rowKey: (row: T) => string;
+  who: (row: T) => ComponentChildren;
+}) {
+  return (
+    <TableBox label={label}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col" class="num">
+              Rank
+            </th>
+            <th scope="col">{what}</th>
+            <NumHeaders cols={cols} />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={rowKey(r)} data-row={rowKey(r)}>
+              <td class="num rank">{r.rank}</td>
+              <th scope="row" class="who">
+                {who(r)}
+              </th>
+              <NumCells cols={cols} row={r} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableBox>
   );
 }
 
