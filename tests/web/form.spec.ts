@@ -71,9 +71,8 @@ const kPages: { path: string; ready: string }[] = [
   { path: '/admin?tab=users', ready: 'table tbody tr' },
   { path: '/admin?tab=tokens', ready: 'table tbody tr' },
   { path: '/admin?tab=audit', ready: 'table.audit tbody tr' },
+  { path: '/desk', ready: 'ul.desk-totals li' },
 ];
-// The lead desk (/desk) is reworked on another branch and says
-// "GET /api/v1/queue" until it is merged; it joins this list then.
 
 const kApiWords = /\/api\/v1|\buser:|\btoken:\d|\brep:|\bread in \d+ ms/;
 
@@ -93,6 +92,14 @@ test('no main page shows API words; a campaign and a lead too', async ({ guarded
     await expect(page.locator('main .loading'), `${p.path} still loading`).toHaveCount(0, { timeout: 10_000 });
     await expect(page.locator('main'), p.path).not.toContainText(kApiWords);
   }
+});
+
+test('the rep\'s home shows no API words', async ({ guarded: page, leadloop }) => {
+  await signIn(page, leadloop.url, 'rep');
+  await page.goto(leadloop.url + '/my-leads');
+  await expect(page.locator('table.home-figures')).toBeVisible({ timeout: 10_000 });
+  await expect(page.locator('main .loading')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.locator('main')).not.toContainText(kApiWords);
 });
 
 test('money shows its currency sign on the campaigns, a campaign and a won lead', async ({
