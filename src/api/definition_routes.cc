@@ -337,23 +337,24 @@ struct AccuracyRun {
 Result<AccuracyRun> accuracy_run(RouteContext& ctx, const Request& req, UngradedLeads ungraded) {
   auto period = period_params(ctx, req);
   if (!period.ok()) return period.status();
+  const TimePoint to = period->to;
+  // The periods to try, in order; the last is taken whatever it holds.
+  std::vector<std::pair<Json, Period>> tries;
   if (req.has_param("from") || req.has_param("to")) {
-    auto r = ctx.services.review.accuracy(*period, ungraded);
-    if (!r.ok()) return r.status();
-    return AccuracyRun{*period, std::move(*r)};
+    tries = {{nullptr, *period}};
+  } else {
+    tries = {{"last_14_days", {to - kReviewPeriod, to}},
+             {"last_90_days", {to - 90 * kMillisPerDay, to}},
+             {"last_365_days", {to - 365 * kMillisPerDay, to}},
+             {"everything", {0, to}}};
   }
-  constexpr std::pair<const char*, TimePoint> kTries[] = {
-      {"last_14_days", kReviewPeriod}, {"last_90_days", 90 * kMillisPerDay}, {"last_365_days", 365 * kMillisPerDay}};
-  for (const auto& [name, length] : kTries) {
-    Period p{period->to - length, period->to};
-    auto r = ctx.services.review.accuracy(p, ungraded);
+  for (size_t i = 0;; ++i) {
+    auto r = ctx.services.review.accuracy(tries[i].second, ungraded);
     if (!r.ok()) return r.status();
-    if (has_outcomes(r->by_grade)) return AccuracyRun{p, std::move(*r), name};
+    if (i + 1 == tries.size() || has_outcomes(r->by_grade)) {
+      return AccuracyRun{tries[i].second, std::move(*r), std::move(tries[i].first)};
+    }
   }
-  Period all{0, period->to};
-  auto r = ctx.services.review.accuracy(all, ungraded);
-  if (!r.ok()) return r.status();
-  return AccuracyRun{all, std::move(*r), "everything"};
 }
 
 Json rate_json(std::optional<double> v) { return v ? Json(*v) : Json(nullptr); }
