@@ -4,12 +4,9 @@
 // backtest, the accuracy report and its "was this a lead?" review queue.
 import type { Browser, Page } from '@playwright/test';
 import { count, expect, getAs, scan, shoot, signIn, test } from './fixtures';
-import { person } from '../../web/src/format';
+import { person, share, times } from '../../web/src/format';
 
-const kShare = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
-const share = (x: number | null | undefined) => (x === null || x === undefined ? '–' : kShare.format(x));
 const rate = (part: number, whole: number) => share(whole > 0 ? part / whole : null);
-const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(1)}×`);
 const short = (hash: string) => hash.slice(0, 12);
 // The page's time format (definition_types.ts `when`).
 const at = (iso: string) => iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC';

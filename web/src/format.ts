@@ -16,6 +16,9 @@ export function share(x: number | null | undefined): string {
   return kShare.format(x);
 }
 
+// A ratio such as a lift over a base rate: 1.84 -> "1.8×"; "–" for none.
+export const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(1)}×`);
+
 // The API's amounts are in the currency's units (report costs and revenue,
 // goal targets); stage events carry cents (amount_cents, revenue_cents).
 export const kDefaultCurrency = 'USD';

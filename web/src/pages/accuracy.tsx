@@ -5,7 +5,7 @@
 // one the API picks the latest with outcomes and the fields show it.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, query, Session } from '../api';
-import { count, label, person, share, title } from '../format';
+import { count, label, person, share, times, title } from '../format';
 import { pathOf } from '../routes';
 import { Accuracy as Report, Disagreement, mayReview, when } from '../definition_types';
 import { kOutcomeNote, OutcomesTable } from '../definition_outcomes';
@@ -26,8 +26,6 @@ const kDefaultWords: Record<string, string> = {
   everything: 'No lead of the last year has an outcome yet, so this shows every lead.',
 };
 
-// A ratio over the base rate: "1.8×"; "–" when there is none.
-const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(1)}×`);
 
 const kKindWords: Record<string, string> = {
   hot_rejected: 'Hot, but rejected',
