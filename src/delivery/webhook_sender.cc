@@ -69,6 +69,11 @@ SendOutcome WebhookSender::send(const Delivery& d) {
   };
   auto endpoint = store_.get_webhook_endpoint(d.endpoint_id);
   if (!endpoint.ok()) return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, endpoint.status().message()});
+  if (!endpoint->enabled) {
+    // Disabled while this delivery waited its turn (a 410 to another one):
+    // not sent; cancelled with the others, the first reason kept.
+    return finish({SendOutcome::Kind::kGone, std::nullopt, 0, "not sent: the endpoint is disabled"});
+  }
   auto target = resolve_target(endpoint->url, endpoint->allow_private || config_.allow_private);
   if (!target.ok()) return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, target.status().message()});
 

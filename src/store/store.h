@@ -565,5 +565,4 @@ class Store {
                                                          TimePoint now) = 0;
 };
 
-
 }  // namespace leadloop

@@ -318,7 +318,8 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
     }
     if (!r.disable_endpoint) return Status();
     auto off = writer_->cached(
-        "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? "
+        "UPDATE webhook_endpoints SET disabled_reason = CASE WHEN enabled = 1 THEN ? ELSE disabled_reason END, "
+        "enabled = 0 "
         "WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)");
     if (!off.ok()) return off.status();
     (*off)->bind(1, r.disabled_reason);
