@@ -16,6 +16,7 @@ import { Definitions } from './pages/definitions';
 import { DefinitionVersion } from './pages/definition_version';
 import { Accuracy } from './pages/accuracy';
 import { Goals } from './pages/goals';
+import { Webhooks } from './pages/webhooks';
 import { Leaderboards } from './pages/leaderboards';
 import { Admin } from './pages/admin';
 
@@ -62,6 +63,7 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'goals', label: 'Goals' },
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
+  { route: 'webhooks', label: 'Webhooks', roles: ['admin'] },
 ];
 
 // Where a user lands: a sales rep (bound to a rep) on their own leads, the
@@ -110,6 +112,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Leaderboards session={session} />;
     case 'admin':
       return <Admin session={session} />;
+    case 'webhooks':
+      return <Webhooks session={session} />;
     default:
       return <NotFound />;
   }

@@ -16,6 +16,7 @@ export const kRoutes = {
   goals: '/goals',
   leaderboards: '/leaderboards',
   admin: '/admin',
+  webhooks: '/webhooks',
 } as const;
 
 export type RouteName = keyof typeof kRoutes;
