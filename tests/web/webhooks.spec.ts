@@ -45,7 +45,7 @@ test('an endpoint added on the page receives a signed delivery the page shows, a
     await page.getByLabel('Description').fill('Test receiver');
     await page.getByLabel(/Event types/).fill('lead.captured');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
-    const secret = await page.getByLabel('Secret').inputValue();
+    const secret = await page.getByRole('textbox', { name: 'Secret' }).inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
 
     const endpoints = (await leadloop.get('/api/v1/webhooks')).webhooks;

@@ -169,10 +169,16 @@ function NewEndpoint({ onCreated }: { onCreated: (e: Endpoint) => Promise<void> 
       <h2 id="wh-new-h">Add an endpoint</h2>
       <form onSubmit={(e) => void submit(e)}>
         <FormAlert problem={error} fields={['url', 'description', 'event_types']} />
-        <TextField id="wh-url" field="url" label="URL" value={url} onInput={setUrl} error={error} required hint="wh-url-hint" />
-        <p id="wh-url-hint" class="sub">
-          http or https. Private, loopback and link-local addresses are refused unless an admin allows the endpoint.
-        </p>
+        <TextField
+          id="wh-url"
+          field="url"
+          label="URL"
+          value={url}
+          onInput={setUrl}
+          error={error}
+          required
+          hint="http or https. Private, loopback and link-local addresses are refused unless an admin allows the endpoint."
+        />
         <TextField id="wh-description" field="description" label="Description" value={description} onInput={setDescription} error={error} />
         <TextField id="wh-types" field="event_types" label="Event types (comma-separated; empty: all)" value={types} onInput={setTypes} error={error} />
         <button type="submit">Add endpoint</button>
