@@ -1047,7 +1047,7 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
     d.state = "active";
     // The activation's message, for webhooks (src/delivery/): written here
     // so it is durable exactly when the activation is.
-    OutboxMessage activated{0, "definition_activated", "admin", 0, *d.activated_at,
+    OutboxMessage activated{0, "definition_activated", "admin", 0, d.activated_at.value_or(0),
                             nlohmann::json({{"version", d.version},
                                             {"name", d.name},
                                             {"hash", d.hash},
