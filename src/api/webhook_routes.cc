@@ -16,10 +16,13 @@ using http::Response;
 
 constexpr TimePoint kDefaultOverlap = 24 * kMillisPerHour;
 
-Json optional_time(const std::optional<TimePoint>& t) { return t ? Json(format_time(*t)) : Json(nullptr); }
+Json optional_time(const std::optional<TimePoint>& t) {
+  return t ? Json(format_time(*t)) : Json(nullptr);
+}
 
 Json endpoint_json(const WebhookEndpoint& e, TimePoint now) {
-  const bool overlap = !e.previous_secret.empty() && e.previous_secret_expires_at && *e.previous_secret_expires_at > now;
+  const bool overlap = !e.previous_secret.empty() && e.previous_secret_expires_at &&
+                       *e.previous_secret_expires_at > now;
   return {{"id", e.id},
           {"url", e.url},
           {"description", e.description},
@@ -27,7 +30,8 @@ Json endpoint_json(const WebhookEndpoint& e, TimePoint now) {
           {"enabled", e.enabled},
           {"disabled_reason", e.disabled_reason.empty() ? Json(nullptr) : Json(e.disabled_reason)},
           {"allow_private", e.allow_private},
-          {"previous_secret_valid_until", overlap ? optional_time(e.previous_secret_expires_at) : Json(nullptr)},
+          {"previous_secret_valid_until",
+           overlap ? optional_time(e.previous_secret_expires_at) : Json(nullptr)},
           {"created_at", format_time(e.created_at)},
           {"created_by", e.created_by}};
 }
@@ -130,11 +134,13 @@ void post_rotate(RouteContext& ctx, const Request& req, Response& res) {
   if (!req.body.empty()) {
     auto body = json_body(req);
     if (!body.ok()) return send_error(res, body.status());
-    if (Status st = check_fields(*body, {{"overlap_hours", Kind::kNumber}}); !st.ok()) return send_error(res, st);
+    if (Status st = check_fields(*body, {{"overlap_hours", Kind::kNumber}}); !st.ok())
+      return send_error(res, st);
     if (body->contains("overlap_hours")) {
       const double hours = (*body)["overlap_hours"].get<double>();
       if (!(hours >= 0 && hours <= 24 * 30)) {
-        return send_error(res, Status(ErrorCode::kInvalidValue, "overlap_hours is 0 to 720", "overlap_hours"));
+        return send_error(
+            res, Status(ErrorCode::kInvalidValue, "overlap_hours is 0 to 720", "overlap_hours"));
       }
       overlap = static_cast<TimePoint>(hours * static_cast<double>(kMillisPerHour));
     }
@@ -174,14 +180,16 @@ void get_deliveries(RouteContext& ctx, const Request& req, Response& res) {
   f.state = req.get_param_value("state");
   if (!f.state.empty() && f.state != "pending" && f.state != "delivered" && f.state != "dead" &&
       f.state != "cancelled") {
-    return send_error(res, Status(ErrorCode::kInvalidValue, "state is pending, delivered, dead or cancelled", "state"));
+    return send_error(res, Status(ErrorCode::kInvalidValue,
+                                  "state is pending, delivered, dead or cancelled", "state"));
   }
   auto list = ctx.services.store.list_deliveries(f);
   if (!list.ok()) return send_error(res, list.status());
   Json out = Json::array();
   for (const Delivery& d : *list) out.push_back(delivery_json(d));
   const bool more = static_cast<int>(list->size()) == f.limit;
-  send_json(res, 200, {{"deliveries", out}, {"next", more ? Json(list->back().id) : Json(nullptr)}});
+  send_json(res, 200,
+            {{"deliveries", out}, {"next", more ? Json(list->back().id) : Json(nullptr)}});
 }
 
 void get_delivery(RouteContext& ctx, const Request& req, Response& res) {
@@ -219,7 +227,8 @@ void post_replay(RouteContext& ctx, const Request& req, Response& res) {
   DeliveryFilter f;
   if (b.contains("ids")) {
     ids = b["ids"].get<std::vector<int64_t>>();
-    if (ids.empty()) return send_error(res, Status(ErrorCode::kMissingField, "ids is empty", "ids"));
+    if (ids.empty())
+      return send_error(res, Status(ErrorCode::kMissingField, "ids is empty", "ids"));
   } else {
     if (!b.contains("from") || !b.contains("to")) {
       return send_error(res, Status(ErrorCode::kMissingField, "send ids, or from and to", "from"));

@@ -16,7 +16,8 @@ Status WebhookEndpoints::apply(WebhookEndpoint& e, const EndpointFields& f) {
     for (const std::string& t : *f.event_types) {
       if (!known_event_type(t)) {
         return Status(ErrorCode::kInvalidValue,
-                      "unknown event type '" + t + "' (docs/webhooks.md lists them)", "event_types");
+                      "unknown event type '" + t + "' (docs/webhooks.md lists them)",
+                      "event_types");
       }
     }
     e.event_types = *f.event_types;
@@ -30,7 +31,8 @@ Status WebhookEndpoints::apply(WebhookEndpoint& e, const EndpointFields& f) {
   return Status();
 }
 
-Result<WebhookEndpoint> WebhookEndpoints::create(const EndpointFields& f, const std::string& actor) {
+Result<WebhookEndpoint> WebhookEndpoints::create(const EndpointFields& f,
+                                                 const std::string& actor) {
   if (!f.url) return Status(ErrorCode::kMissingField, "url is required", "url");
   WebhookEndpoint e;
   LEADLOOP_RETURN_IF_ERROR(apply(e, f));

@@ -54,7 +54,8 @@ Status DeliveryEngine::record(const Delivery& d, const SendOutcome& o) {
     case SendOutcome::Kind::kGone:
       r.state = "cancelled";
       r.disable_endpoint = true;
-      r.disabled_reason = "the receiver answered 410 Gone at " + format_time(r.attempt.at) + "; disabled";
+      r.disabled_reason =
+          "the receiver answered 410 Gone at " + format_time(r.attempt.at) + "; disabled";
       break;
     case SendOutcome::Kind::kRetry:
     case SendOutcome::Kind::kThrottle: {
@@ -93,7 +94,8 @@ Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& st
       }
     }
   };
-  const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, config_.in_flight)), due.size());
+  const size_t threads =
+      std::min<size_t>(static_cast<size_t>(std::max(1, config_.in_flight)), due.size());
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -134,8 +136,8 @@ void DeliveryEngine::loop() {
     if (!run.ok()) {
       spdlog::error("delivery: {}", run.status().to_string());
     } else if (run->attempts > 0) {
-      spdlog::info("delivery: {} new, {} attempts, {} delivered, {} failed", run->fanned_out, run->attempts,
-                   run->delivered, run->failed);
+      spdlog::info("delivery: {} new, {} attempts, {} delivered, {} failed", run->fanned_out,
+                   run->attempts, run->delivered, run->failed);
     }
     // Sleep until woken or the earliest retry falls due.
     int64_t wait_ms = config_.idle_wait_ms;

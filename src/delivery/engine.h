@@ -30,7 +30,7 @@ struct RunStats {
   int64_t fanned_out = 0;  // deliveries made
   int64_t attempts = 0;
   int64_t delivered = 0;
-  int64_t failed = 0;      // retry, throttle, gone or dead
+  int64_t failed = 0;  // retry, throttle, gone or dead
 };
 
 class DeliveryEngine {

@@ -26,9 +26,11 @@ std::string_view webhook_event_type(const DeliverySource& s) {
   return "";
 }
 
-std::string webhook_body(const DeliverySource& s, std::string_view type, const std::optional<Lead>& lead) {
+std::string webhook_body(const DeliverySource& s, std::string_view type,
+                         const std::optional<Lead>& lead) {
   Json payload = Json::object();
-  if (auto parsed = parse_json_object(s.payload, "not an object"); parsed.ok()) payload = *std::move(parsed);
+  if (auto parsed = parse_json_object(s.payload, "not an object"); parsed.ok())
+    payload = *std::move(parsed);
   Json data = Json::object();
   if (s.lead_id != 0) data["lead_id"] = s.lead_id;
   data[s.outbox ? "message_id" : "event_id"] = s.id;
@@ -56,7 +58,8 @@ Result<int64_t> fan_out(Store& store, TimePoint now, int batch) {
     DeliveryCursor to = *cursor;
     std::vector<Delivery> deliveries;
     for (const DeliverySource& s : *sources) {
-      (s.outbox ? to.outbox_id : to.event_id) = std::max(s.outbox ? to.outbox_id : to.event_id, s.id);
+      (s.outbox ? to.outbox_id : to.event_id) =
+          std::max(s.outbox ? to.outbox_id : to.event_id, s.id);
       const std::string_view type = webhook_event_type(s);
       if (type.empty()) continue;
       std::optional<Lead> lead;

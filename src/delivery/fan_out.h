@@ -14,9 +14,9 @@
 namespace leadloop::delivery {
 
 // The webhook event types, in the order documented (docs/webhooks.md).
-inline constexpr std::string_view kEventTypes[] = {"lead.captured",      "lead.graded",       "lead.assigned",
-                                                   "lead.stage_changed", "lead.sla_breached", "goal.behind",
-                                                   "definition.activated"};
+inline constexpr std::string_view kEventTypes[] = {
+    "lead.captured",     "lead.graded", "lead.assigned",       "lead.stage_changed",
+    "lead.sla_breached", "goal.behind", "definition.activated"};
 bool known_event_type(std::string_view type);
 
 // The webhook event type of a lead event or outbox message; "" when it is
@@ -26,7 +26,8 @@ std::string_view webhook_event_type(const DeliverySource& s);
 // The body (Standard Webhooks): {"type","timestamp","data":{...}}; data
 // holds the lead id, the event's payload and, when there is one, the
 // lead's fields as they are at fan-out.
-std::string webhook_body(const DeliverySource& s, std::string_view type, const std::optional<Lead>& lead);
+std::string webhook_body(const DeliverySource& s, std::string_view type,
+                         const std::optional<Lead>& lead);
 
 // Whether the endpoint takes this type (an empty filter takes all).
 bool endpoint_wants(const WebhookEndpoint& e, std::string_view type);

@@ -12,9 +12,16 @@ namespace leadloop::delivery {
 namespace {
 
 constexpr TimePoint kSecond = 1000;
-constexpr std::array<TimePoint, kMaxAttempts> kDelays = {
-    0,           5 * kSecond,     5 * 60 * kSecond,  30 * 60 * kSecond, 2 * 3600 * kSecond,
-    5 * 3600 * kSecond, 10 * 3600 * kSecond, 14 * 3600 * kSecond, 20 * 3600 * kSecond, 24 * 3600 * kSecond};
+constexpr std::array<TimePoint, kMaxAttempts> kDelays = {0,
+                                                         5 * kSecond,
+                                                         5 * 60 * kSecond,
+                                                         30 * 60 * kSecond,
+                                                         2 * 3600 * kSecond,
+                                                         5 * 3600 * kSecond,
+                                                         10 * 3600 * kSecond,
+                                                         14 * 3600 * kSecond,
+                                                         20 * 3600 * kSecond,
+                                                         24 * 3600 * kSecond};
 constexpr TimePoint kMaxRetryAfter = 24 * 3600 * kSecond;
 
 }  // namespace

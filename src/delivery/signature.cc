@@ -40,8 +40,9 @@ Result<std::string> sign_webhook(std::string_view secret, std::string_view id, i
   const std::string_view encoded = secret.substr(kPrefix.size());
   std::string key(encoded.size(), '\0');
   size_t key_len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), encoded.data(), encoded.size(),
-                        nullptr, &key_len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), encoded.data(),
+                        encoded.size(), nullptr, &key_len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
       key_len == 0) {
     return Status(ErrorCode::kInvalidValue, "a webhook secret is whsec_ and base64");
   }
@@ -51,7 +52,8 @@ Result<std::string> sign_webhook(std::string_view secret, std::string_view id, i
   const std::string signed_part = std::string(id) + "." + std::to_string(timestamp) + ".";
   crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(signed_part.data()),
                                 signed_part.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(body.data()), body.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(body.data()),
+                                body.size());
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_final(&state, mac);
   return "v1," + to_base64(mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);

@@ -23,10 +23,12 @@ constexpr uint32_t v4(int a, int b, int c, int d) {
 }
 
 bool refused_v4(uint32_t a) {
-  return in_v4(a, v4(0, 0, 0, 0), 8) || in_v4(a, v4(10, 0, 0, 0), 8) || in_v4(a, v4(100, 64, 0, 0), 10) ||
-         in_v4(a, v4(127, 0, 0, 0), 8) || in_v4(a, v4(169, 254, 0, 0), 16) || in_v4(a, v4(172, 16, 0, 0), 12) ||
-         in_v4(a, v4(192, 0, 0, 0), 24) || in_v4(a, v4(192, 168, 0, 0), 16) || in_v4(a, v4(198, 18, 0, 0), 15) ||
-         in_v4(a, v4(224, 0, 0, 0), 4) || in_v4(a, v4(240, 0, 0, 0), 4);
+  return in_v4(a, v4(0, 0, 0, 0), 8) || in_v4(a, v4(10, 0, 0, 0), 8) ||
+         in_v4(a, v4(100, 64, 0, 0), 10) || in_v4(a, v4(127, 0, 0, 0), 8) ||
+         in_v4(a, v4(169, 254, 0, 0), 16) || in_v4(a, v4(172, 16, 0, 0), 12) ||
+         in_v4(a, v4(192, 0, 0, 0), 24) || in_v4(a, v4(192, 168, 0, 0), 16) ||
+         in_v4(a, v4(198, 18, 0, 0), 15) || in_v4(a, v4(224, 0, 0, 0), 4) ||
+         in_v4(a, v4(240, 0, 0, 0), 4);
 }
 
 uint32_t v4_at(const unsigned char* p) {
@@ -104,22 +106,26 @@ Result<Target> resolve_target(std::string_view url, bool allow_private) {
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
   if (int rc = getaddrinfo(t.host.c_str(), nullptr, &hints, &found); rc != 0) {
-    return Status(ErrorCode::kInvalidValue, "cannot resolve " + t.host + ": " + gai_strerror(rc), "url");
+    return Status(ErrorCode::kInvalidValue, "cannot resolve " + t.host + ": " + gai_strerror(rc),
+                  "url");
   }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> hold(found, freeaddrinfo);
   unsigned char probe[16];
-  t.literal = inet_pton(AF_INET, t.host.c_str(), probe) == 1 || inet_pton(AF_INET6, t.host.c_str(), probe) == 1;
+  t.literal = inet_pton(AF_INET, t.host.c_str(), probe) == 1 ||
+              inet_pton(AF_INET6, t.host.c_str(), probe) == 1;
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
     std::array<char, INET6_ADDRSTRLEN> buf{};
-    const void* raw = a->ai_family == AF_INET
-                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
-                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    const void* raw =
+        a->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
     if (inet_ntop(a->ai_family, raw, buf.data(), buf.size()) == nullptr) continue;
     const std::string address(buf.data());
     if (!allow_private && refused_address(address)) {
       return Status(ErrorCode::kForbidden,
                     "refused: " + t.host + " resolves to " + address +
-                        ", a private, loopback or link-local address (an admin may allow it: docs/webhooks.md)",
+                        ", a private, loopback or link-local address (an admin may allow it: "
+                        "docs/webhooks.md)",
                     "url");
     }
     if (t.address.empty()) t.address = address;

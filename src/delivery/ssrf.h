@@ -20,11 +20,11 @@ bool refused_address(std::string_view address);
 
 // An http(s) URL split and resolved.
 struct Target {
-  std::string scheme;   // "http" or "https"
-  std::string host;     // as in the URL, without IPv6 brackets
+  std::string scheme;  // "http" or "https"
+  std::string host;    // as in the URL, without IPv6 brackets
   int port = 0;
-  std::string address;  // the address to connect to
-  bool literal = false; // the host is an address itself
+  std::string address;   // the address to connect to
+  bool literal = false;  // the host is an address itself
 };
 
 // Checks the URL (http or https, a host) and resolves its host. kInvalidValue

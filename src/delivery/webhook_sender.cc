@@ -63,19 +63,23 @@ SendOutcome WebhookSender::send(const Delivery& d) {
   SendOutcome out;
   const auto started = std::chrono::steady_clock::now();
   auto finish = [&](SendOutcome o) {
-    o.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+    o.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
                         .count();
     return o;
   };
   auto endpoint = store_.get_webhook_endpoint(d.endpoint_id);
-  if (!endpoint.ok()) return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, endpoint.status().message()});
+  if (!endpoint.ok())
+    return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, endpoint.status().message()});
   if (!endpoint->enabled) {
     // Disabled while this delivery waited its turn (a 410 to another one):
     // not sent; cancelled with the others, the first reason kept.
-    return finish({SendOutcome::Kind::kGone, std::nullopt, 0, "not sent: the endpoint is disabled"});
+    return finish(
+        {SendOutcome::Kind::kGone, std::nullopt, 0, "not sent: the endpoint is disabled"});
   }
   auto target = resolve_target(endpoint->url, endpoint->allow_private || config_.allow_private);
-  if (!target.ok()) return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, target.status().message()});
+  if (!target.ok())
+    return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, target.status().message()});
 
   const TimePoint now = clock_.now();
   std::vector<std::string> secrets = {endpoint->secret};
@@ -85,12 +89,15 @@ SendOutcome WebhookSender::send(const Delivery& d) {
   }
   const int64_t timestamp = now / 1000;
   auto signature = signature_header(secrets, d.webhook_id, timestamp, d.payload);
-  if (!signature.ok()) return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, signature.status().message()});
+  if (!signature.ok())
+    return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, signature.status().message()});
 
   std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
   if (!curl) return finish({SendOutcome::Kind::kRetry, std::nullopt, 0, "libcurl failed to start"});
   std::unique_ptr<curl_slist, ListDeleter> headers;
-  auto add_header = [&](const std::string& h) { headers.reset(curl_slist_append(headers.release(), h.c_str())); };
+  auto add_header = [&](const std::string& h) {
+    headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  };
   add_header("Content-Type: application/json");
   add_header("User-Agent: Leadloop-Webhooks/1");
   add_header("webhook-id: " + d.webhook_id);
@@ -99,10 +106,11 @@ SendOutcome WebhookSender::send(const Delivery& d) {
   add_header("Expect:");
   std::unique_ptr<curl_slist, ListDeleter> pin;
   if (!target->literal) {
-    const std::string address =
-        target->address.find(':') != std::string::npos ? "[" + target->address + "]" : target->address;
-    pin.reset(curl_slist_append(nullptr,
-                                (target->host + ":" + std::to_string(target->port) + ":" + address).c_str()));
+    const std::string address = target->address.find(':') != std::string::npos
+                                    ? "[" + target->address + "]"
+                                    : target->address;
+    pin.reset(curl_slist_append(
+        nullptr, (target->host + ":" + std::to_string(target->port) + ":" + address).c_str()));
   }
   Answer answer;
   CURL* c = curl.get();

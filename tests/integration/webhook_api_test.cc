@@ -23,7 +23,8 @@ using testing::ServerProcess;
 using testing::TempDir;
 using testing::WebhookReceiver;
 
-json post(ServerProcess& s, const std::string& token, const std::string& path, const json& body, int expect) {
+json post(ServerProcess& s, const std::string& token, const std::string& path, const json& body,
+          int expect) {
   auto r = s.client(token)->Post(path.c_str(), body.dump(), "application/json");
   EXPECT_TRUE(r) << path;
   if (!r) return json();
@@ -48,8 +49,10 @@ TEST(WebhookApi, EndpointsDeliveriesAndReplayForAdminsOnly) {
   ServerProcess server(db, {"--manual-clock", "2026-03-02T10:00:00Z", "--allow-private-webhooks"});
   post(server, admin, "/api/v1/campaigns", {{"key", "web-1"}, {"channel", "web"}}, 201);
 
-  json made = post(server, admin, "/api/v1/webhooks",
-                   {{"url", receiver.url("/ok")}, {"description", "CRM"}, {"event_types", {"lead.captured"}}}, 201);
+  json made = post(
+      server, admin, "/api/v1/webhooks",
+      {{"url", receiver.url("/ok")}, {"description", "CRM"}, {"event_types", {"lead.captured"}}},
+      201);
   ASSERT_TRUE(made.contains("secret"));
   EXPECT_EQ(made["secret"].get<std::string>().rfind("whsec_", 0), 0u);
   const int64_t id = made["id"];
@@ -61,9 +64,11 @@ TEST(WebhookApi, EndpointsDeliveriesAndReplayForAdminsOnly) {
   get(server, marketing, "/api/v1/webhooks", 403);
   post(server, marketing, "/api/v1/webhooks", {{"url", receiver.url("/ok")}}, 403);
   post(server, admin, "/api/v1/webhooks", {{"url", "ftp://example.com/x"}}, 422);
-  post(server, admin, "/api/v1/webhooks", {{"url", receiver.url("/ok")}, {"event_types", {"lead.eaten"}}}, 422);
+  post(server, admin, "/api/v1/webhooks",
+       {{"url", receiver.url("/ok")}, {"event_types", {"lead.eaten"}}}, 422);
 
-  post(server, admin, "/api/v1/leads", {{"email", "ada@example.com"}, {"source_campaign", "web-1"}}, 201);
+  post(server, admin, "/api/v1/leads", {{"email", "ada@example.com"}, {"source_campaign", "web-1"}},
+       201);
   json tick = post(server, admin, "/api/v1/clock", {{"now", "2026-03-02T10:00:01Z"}}, 200);
   // The worker may have sent it already; either way it is delivered once.
   json list = get(server, admin, "/api/v1/deliveries?endpoint=" + std::to_string(id));
@@ -86,14 +91,18 @@ TEST(WebhookApi, EndpointsDeliveriesAndReplayForAdminsOnly) {
   ASSERT_EQ(receiver.count(), 2u);
   EXPECT_EQ(receiver.received()[1].id, d["webhook_id"]);
   EXPECT_EQ(receiver.received()[1].body, receiver.received()[0].body);
-  EXPECT_EQ(get(server, admin, "/api/v1/deliveries/" + std::to_string(d["id"].get<int64_t>()))["attempt_log"].size(),
+  EXPECT_EQ(get(server, admin,
+                "/api/v1/deliveries/" + std::to_string(d["id"].get<int64_t>()))["attempt_log"]
+                .size(),
             2u);
   // By time range too.
-  json ranged = post(server, admin, "/api/v1/deliveries/replay",
-                     {{"from", "2026-03-02T00:00:00Z"}, {"to", "2026-03-03T00:00:00Z"}, {"endpoint", id}}, 200);
+  json ranged = post(
+      server, admin, "/api/v1/deliveries/replay",
+      {{"from", "2026-03-02T00:00:00Z"}, {"to", "2026-03-03T00:00:00Z"}, {"endpoint", id}}, 200);
   EXPECT_EQ(ranged["replayed"].size(), 1u);
 
-  json rotated = post(server, admin, "/api/v1/webhooks/" + std::to_string(id) + "/rotate", json::object(), 200);
+  json rotated = post(server, admin, "/api/v1/webhooks/" + std::to_string(id) + "/rotate",
+                      json::object(), 200);
   EXPECT_NE(rotated["secret"], made["secret"]);
   EXPECT_EQ(rotated["previous_secret_valid_until"], "2026-03-03T10:00:02.000Z");
   auto put = server.client(admin)->Put(("/api/v1/webhooks/" + std::to_string(id)).c_str(),
@@ -115,12 +124,14 @@ TEST(WebhookApi, WithoutTheFlagALoopbackEndpointIsRefused) {
   ServerProcess server(db, {"--manual-clock", "2026-03-02T10:00:00Z"});
   post(server, admin, "/api/v1/campaigns", {{"key", "web-1"}, {"channel", "web"}}, 201);
   post(server, admin, "/api/v1/webhooks", {{"url", receiver.url("/ok")}}, 201);
-  post(server, admin, "/api/v1/leads", {{"email", "x@example.com"}, {"source_campaign", "web-1"}}, 201);
+  post(server, admin, "/api/v1/leads", {{"email", "x@example.com"}, {"source_campaign", "web-1"}},
+       201);
   post(server, admin, "/api/v1/clock", {{"now", "2026-03-02T10:00:01Z"}}, 200);
   json list = get(server, admin, "/api/v1/deliveries");
   ASSERT_EQ(list["deliveries"].size(), 1u);
   EXPECT_EQ(list["deliveries"][0]["state"], "pending");
-  EXPECT_NE(list["deliveries"][0]["last_error"].get<std::string>().find("refused"), std::string::npos);
+  EXPECT_NE(list["deliveries"][0]["last_error"].get<std::string>().find("refused"),
+            std::string::npos);
   EXPECT_EQ(receiver.count(), 0u);
 }
 
@@ -132,13 +143,14 @@ TEST(WebhookApi, Kill9DuringALargeSendLosesNoneAndDuplicatesNoRecord) {
   const std::vector<std::string> flags = {"--allow-private-webhooks"};
   auto server = std::make_unique<ServerProcess>(db, flags);
   post(*server, admin, "/api/v1/campaigns", {{"key", "list"}, {"channel", "telemarketing"}}, 201);
-  post(*server, admin, "/api/v1/webhooks", {{"url", receiver.url("/slow/2")}, {"event_types", {"lead.captured"}}},
-       201);
+  post(*server, admin, "/api/v1/webhooks",
+       {{"url", receiver.url("/slow/2")}, {"event_types", {"lead.captured"}}}, 201);
   constexpr int kLeads = 2000;
   for (int b = 0; b < kLeads / 500; ++b) {
     json batch = json::array();
     for (int i = 0; i < 500; ++i) {
-      batch.push_back({{"email", "k" + std::to_string(b * 500 + i) + "@kill.example"}, {"source_campaign", "list"}});
+      batch.push_back({{"email", "k" + std::to_string(b * 500 + i) + "@kill.example"},
+                       {"source_campaign", "list"}});
     }
     post(*server, admin, "/api/v1/leads/bulk", batch, 200);
   }
@@ -150,7 +162,8 @@ TEST(WebhookApi, Kill9DuringALargeSendLosesNoneAndDuplicatesNoRecord) {
   const size_t before_kill = receiver.count();
   server->kill9();
   ASSERT_GE(before_kill, 300u);
-  ASSERT_LT(before_kill, static_cast<size_t>(kLeads)) << "the send finished before the kill; make it larger";
+  ASSERT_LT(before_kill, static_cast<size_t>(kLeads))
+      << "the send finished before the kill; make it larger";
 
   const auto t0 = std::chrono::steady_clock::now();
   server = std::make_unique<ServerProcess>(db, flags);
@@ -162,9 +175,10 @@ TEST(WebhookApi, Kill9DuringALargeSendLosesNoneAndDuplicatesNoRecord) {
     if (ids.size() >= static_cast<size_t>(kLeads)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  std::map<std::string, std::string> body_of;                // webhook-id -> body
-  std::map<int64_t, std::set<std::string>> ids_of_event;     // event -> webhook-ids
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  std::map<std::string, std::string> body_of;             // webhook-id -> body
+  std::map<int64_t, std::set<std::string>> ids_of_event;  // event -> webhook-ids
   std::set<int64_t> leads;
   size_t differing = 0;
   const auto got = receiver.received();
@@ -181,9 +195,10 @@ TEST(WebhookApi, Kill9DuringALargeSendLosesNoneAndDuplicatesNoRecord) {
   EXPECT_EQ(leads.size(), static_cast<size_t>(kLeads));
   EXPECT_EQ(differing, 0u);
   EXPECT_EQ(split, 0u);
-  std::cout << "[ figures ] " << before_kill << " received before kill -9; " << got.size() << " requests for "
-            << body_of.size() << " webhook-ids (" << got.size() - body_of.size()
-            << " retries of the same id); the rest delivered " << ms.count() << " ms after the restart\n";
+  std::cout << "[ figures ] " << before_kill << " received before kill -9; " << got.size()
+            << " requests for " << body_of.size() << " webhook-ids (" << got.size() - body_of.size()
+            << " retries of the same id); the rest delivered " << ms.count()
+            << " ms after the restart\n";
   json dead = get(*server, admin, "/api/v1/deliveries?state=pending");
   EXPECT_EQ(dead["deliveries"].size(), 0u);
 }

@@ -41,9 +41,10 @@ class WebhookDelivery : public ::testing::Test {
   }
 
   void make_engine(bool allow_private, int in_flight, long timeout_ms = 500) {
-    engine = std::make_unique<DeliveryEngine>(*store, clock, delivery::EngineConfig{in_flight, 256, 1000, 5000});
-    engine->add_channel(
-        std::make_unique<delivery::WebhookSender>(*store, clock, delivery::WebhookConfig{allow_private, timeout_ms}));
+    engine = std::make_unique<DeliveryEngine>(*store, clock,
+                                              delivery::EngineConfig{in_flight, 256, 1000, 5000});
+    engine->add_channel(std::make_unique<delivery::WebhookSender>(
+        *store, clock, delivery::WebhookConfig{allow_private, timeout_ms}));
   }
 
   WebhookEndpoint endpoint(const std::string& path, std::vector<std::string> types = {}) {
@@ -271,8 +272,9 @@ TEST_F(WebhookDelivery, RotationSignsWithBothSecretsDuringTheOverlap) {
   auto got = receiver.received();
   ASSERT_EQ(got.size(), 2u);
   const int64_t t0 = kStart / 1000;
-  EXPECT_EQ(got[0].signature, *delivery::sign_webhook(rotated->secret, got[0].id, t0, got[0].body) + " " +
-                                  *delivery::sign_webhook(before.secret, got[0].id, t0, got[0].body));
+  EXPECT_EQ(got[0].signature,
+            *delivery::sign_webhook(rotated->secret, got[0].id, t0, got[0].body) + " " +
+                *delivery::sign_webhook(before.secret, got[0].id, t0, got[0].body));
   const int64_t t1 = (kStart + 25 * kHour) / 1000;
   EXPECT_EQ(got[1].signature, *delivery::sign_webhook(rotated->secret, got[1].id, t1, got[1].body));
 }
@@ -306,7 +308,8 @@ TEST_F(WebhookDelivery, GoalBehindAndDefinitionActivatedComeFromTheOutbox) {
   g.starts_at = kStart;
   g.ends_at = kStart + 30 * 24 * kHour;
   ASSERT_TRUE(store->put_goal(g).ok());
-  ASSERT_TRUE(*store->mark_goal_behind(g.id, kStart, {0, "goal_behind", "marketing", 0, kStart, R"({"goal":1})"}));
+  ASSERT_TRUE(*store->mark_goal_behind(
+      g.id, kStart, {0, "goal_behind", "marketing", 0, kStart, R"({"goal":1})"}));
   DefinitionRecord d;
   d.name = "v1";
   d.source = d.content = "{}";
@@ -335,8 +338,10 @@ TEST_F(WebhookDelivery, SendsSeveralAtOnce) {
   for (int i = 0; i < 16; ++i) capture("p" + std::to_string(i) + "@example.com");
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(run().delivered, 16);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  EXPECT_LT(ms.count(), 16 * 200 * 3 / 4) << "16 sends of 200 ms each (3,200 ms one by one) took " << ms.count() << " ms";
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  EXPECT_LT(ms.count(), 16 * 200 * 3 / 4)
+      << "16 sends of 200 ms each (3,200 ms one by one) took " << ms.count() << " ms";
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ class WebhookReceiver {
  public:
   WebhookReceiver() {
     server_.new_task_queue = [] { return new httplib::ThreadPool(16); };
-    server_.Post(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    server_.Post(R"(/.*)",
+                 [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -45,7 +46,9 @@ class WebhookReceiver {
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
   int port() const { return port_; }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
   std::vector<Received> received() const {
     std::lock_guard lock(mu_);
     return received_;
@@ -57,15 +60,18 @@ class WebhookReceiver {
 
  private:
   void handle(const httplib::Request& req, httplib::Response& res) {
-    Received r{req.path, req.get_header_value("webhook-id"), req.get_header_value("webhook-timestamp"),
-               req.get_header_value("webhook-signature"), req.body};
+    Received r{req.path, req.get_header_value("webhook-id"),
+               req.get_header_value("webhook-timestamp"), req.get_header_value("webhook-signature"),
+               req.body};
     int seen = 0;
     {
       std::lock_guard lock(mu_);
       received_.push_back(r);
       seen = ++per_id_[r.id];
     }
-    auto number_after = [&](const std::string& prefix) { return std::stoi(req.path.substr(prefix.size())); };
+    auto number_after = [&](const std::string& prefix) {
+      return std::stoi(req.path.substr(prefix.size()));
+    };
     if (req.path.rfind("/fail/", 0) == 0) {
       res.status = seen <= number_after("/fail/") ? 500 : 200;
     } else if (req.path == "/gone") {

@@ -15,8 +15,8 @@ namespace {
 // The test vector of the Standard Webhooks reference libraries
 // (standard-webhooks/standard-webhooks, libraries/*/ tests).
 TEST(WebhookSignature, MatchesTheSpecificationsTestVector) {
-  auto sig = sign_webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                          R"({"test": 2432232314})");
+  auto sig = sign_webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                          1614265330, R"({"test": 2432232314})");
   ASSERT_TRUE(sig.ok()) << sig.status().to_string();
   EXPECT_EQ(*sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
@@ -34,7 +34,8 @@ TEST(WebhookSignature, ChangesWithEveryPartAndListsEverySecret) {
 }
 
 TEST(WebhookSignature, RefusesASecretWithoutPrefixOrBase64) {
-  EXPECT_EQ(sign_webhook("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "m", 1, "").status().code(), ErrorCode::kInvalidValue);
+  EXPECT_EQ(sign_webhook("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "m", 1, "").status().code(),
+            ErrorCode::kInvalidValue);
   EXPECT_EQ(sign_webhook("whsec_!!!", "m", 1, "").status().code(), ErrorCode::kInvalidValue);
 }
 
@@ -76,29 +77,51 @@ TEST(RetryAfter, SecondsAndHttpDates) {
   EXPECT_EQ(parse_retry_after(" 0 ", now), 0);
   EXPECT_EQ(parse_retry_after("Thu, 25 Feb 2021 15:03:10 GMT", now), 60000);
   EXPECT_EQ(parse_retry_after("Thu, 25 Feb 2021 15:00:00 GMT", now), 0);  // past: no wait
-  EXPECT_EQ(parse_retry_after("99999999", now), 24 * 3600 * 1000);       // capped at a day
+  EXPECT_EQ(parse_retry_after("99999999", now), 24 * 3600 * 1000);        // capped at a day
   EXPECT_EQ(parse_retry_after("", now), std::nullopt);
   EXPECT_EQ(parse_retry_after("soon", now), std::nullopt);
   EXPECT_EQ(parse_retry_after("-5", now), std::nullopt);
 }
 
 TEST(SsrfGuard, RefusesPrivateLoopbackLinkLocalAndTheirMappedForms) {
-  for (const char* a : {"10.0.0.1", "127.0.0.1", "127.9.9.9", "169.254.169.254", "172.16.0.1", "172.31.255.255",
-                        "192.168.1.1", "100.64.0.1", "100.127.255.255", "0.0.0.0", "0.1.2.3", "224.0.0.1",
-                        "255.255.255.255", "198.18.0.1", "::", "::1", "fc00::1", "fd12:3456::1", "fe80::1",
-                        "ff02::1", "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "::127.0.0.1",
-                        "64:ff9b::a00:1", "not an address"}) {
+  for (const char* a : {"10.0.0.1",
+                        "127.0.0.1",
+                        "127.9.9.9",
+                        "169.254.169.254",
+                        "172.16.0.1",
+                        "172.31.255.255",
+                        "192.168.1.1",
+                        "100.64.0.1",
+                        "100.127.255.255",
+                        "0.0.0.0",
+                        "0.1.2.3",
+                        "224.0.0.1",
+                        "255.255.255.255",
+                        "198.18.0.1",
+                        "::",
+                        "::1",
+                        "fc00::1",
+                        "fd12:3456::1",
+                        "fe80::1",
+                        "ff02::1",
+                        "::ffff:127.0.0.1",
+                        "::ffff:10.1.2.3",
+                        "::ffff:169.254.169.254",
+                        "::127.0.0.1",
+                        "64:ff9b::a00:1",
+                        "not an address"}) {
     EXPECT_TRUE(refused_address(a)) << a;
   }
-  for (const char* a : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2606:4700::1111",
-                        "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
+  for (const char* a : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "192.169.0.1",
+                        "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
     EXPECT_FALSE(refused_address(a)) << a;
   }
 }
 
 TEST(SsrfGuard, RefusesPrivateTargetsUnlessAllowed) {
-  for (const char* url : {"http://10.0.0.1/hook", "http://127.0.0.1:8080/hook", "http://169.254.169.254/latest",
-                          "http://[::1]:9000/hook", "http://localhost:9000/hook", "https://0x7f.0.0.1/hook"}) {
+  for (const char* url :
+       {"http://10.0.0.1/hook", "http://127.0.0.1:8080/hook", "http://169.254.169.254/latest",
+        "http://[::1]:9000/hook", "http://localhost:9000/hook", "https://0x7f.0.0.1/hook"}) {
     auto t = resolve_target(url, false);
     ASSERT_FALSE(t.ok()) << url;
     EXPECT_EQ(t.status().code(), ErrorCode::kForbidden) << url;
@@ -119,8 +142,8 @@ TEST(SsrfGuard, RefusesPrivateTargetsUnlessAllowed) {
 TEST(SsrfGuard, OnlyHttpAndHttpsWithAHost) {
   EXPECT_TRUE(check_webhook_url("https://hooks.example.com/leadloop").ok());
   EXPECT_TRUE(check_webhook_url("http://hooks.example.com:8080/x?y=1").ok());
-  for (const char* url : {"ftp://example.com/x", "file:///etc/passwd", "gopher://example.com/", "example.com/x",
-                          "http://", ""}) {
+  for (const char* url : {"ftp://example.com/x", "file:///etc/passwd", "gopher://example.com/",
+                          "example.com/x", "http://", ""}) {
     EXPECT_EQ(check_webhook_url(url).code(), ErrorCode::kInvalidValue) << url;
   }
 }

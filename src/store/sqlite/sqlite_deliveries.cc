@@ -12,11 +12,13 @@ using sqlite::Stmt;
 namespace {
 
 constexpr const char* kEndpointColumns =
-    "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, enabled, "
+    "id, url, description, event_types, secret, previous_secret, previous_secret_expires_at, "
+    "enabled, "
     "disabled_reason, allow_private, created_at, created_by";
 
 constexpr const char* kDeliveryColumns =
-    "id, webhook_id, message_key, destination, channel, endpoint_id, event_type, payload, state, attempts, "
+    "id, webhook_id, message_key, destination, channel, endpoint_id, event_type, payload, state, "
+    "attempts, "
     "next_attempt_at, last_status, last_error, created_at, delivered_at";
 
 constexpr const char* kEventCursorKey = "delivery.cursor.events";
@@ -84,7 +86,9 @@ Result<std::optional<int64_t>> read_cursor(sqlite::SqliteDb& db, const char* key
 }
 
 Status write_cursor(sqlite::SqliteDb& db, const char* key, int64_t value) {
-  auto st = db.cached("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto st = db.cached(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+      "excluded.value");
   if (!st.ok()) return st.status();
   (*st)->bind(1, std::string_view(key));
   (*st)->bind(2, std::to_string(value));
@@ -122,14 +126,19 @@ void bind_filter(Stmt& s, const DeliveryFilter& f) {
 Status SqliteStore::put_webhook_endpoint(WebhookEndpoint& e) {
   std::lock_guard lock(write_mu_);
   return sqlite::in_transaction(*writer_, [&]() -> Status {
-    auto st = e.id == 0 ? writer_->cached(
-                              "INSERT INTO webhook_endpoints (url, description, event_types, secret, previous_secret, "
-                              "previous_secret_expires_at, enabled, disabled_reason, allow_private, created_at, "
-                              "created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
-                        : writer_->cached(
-                              "UPDATE webhook_endpoints SET url=?1, description=?2, event_types=?3, secret=?4, "
-                              "previous_secret=?5, previous_secret_expires_at=?6, enabled=?7, disabled_reason=?8, "
-                              "allow_private=?9, created_at=?10, created_by=?11 WHERE id=?12");
+    auto st =
+        e.id == 0
+            ? writer_->cached(
+                  "INSERT INTO webhook_endpoints (url, description, event_types, secret, "
+                  "previous_secret, "
+                  "previous_secret_expires_at, enabled, disabled_reason, allow_private, "
+                  "created_at, "
+                  "created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
+            : writer_->cached(
+                  "UPDATE webhook_endpoints SET url=?1, description=?2, event_types=?3, secret=?4, "
+                  "previous_secret=?5, previous_secret_expires_at=?6, enabled=?7, "
+                  "disabled_reason=?8, "
+                  "allow_private=?9, created_at=?10, created_by=?11 WHERE id=?12");
     if (!st.ok()) return st.status();
     Stmt& s = **st;
     s.bind(1, e.url);
@@ -149,10 +158,12 @@ Status SqliteStore::put_webhook_endpoint(WebhookEndpoint& e) {
       e.id = writer_->last_insert_rowid();
       return Status();
     }
-    if (writer_->changes() == 0) return Status(ErrorCode::kNotFound, "no webhook endpoint with id " + std::to_string(e.id));
+    if (writer_->changes() == 0)
+      return Status(ErrorCode::kNotFound, "no webhook endpoint with id " + std::to_string(e.id));
     if (e.enabled) return Status();
     auto cancel = writer_->cached(
-        "UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE endpoint_id = ? AND state = 'pending'");
+        "UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE endpoint_id = ? "
+        "AND state = 'pending'");
     if (!cancel.ok()) return cancel.status();
     (*cancel)->bind(1, e.id);
     return (*cancel)->run();
@@ -162,22 +173,26 @@ Status SqliteStore::put_webhook_endpoint(WebhookEndpoint& e) {
 Result<WebhookEndpoint> SqliteStore::get_webhook_endpoint(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached(std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints WHERE id = ?");
+  auto st = (*r)->cached(std::string("SELECT ") + kEndpointColumns +
+                         " FROM webhook_endpoints WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->bind(1, id);
   std::optional<WebhookEndpoint> found;
   LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { found = read_endpoint(s); }));
-  if (!found) return Status(ErrorCode::kNotFound, "no webhook endpoint with id " + std::to_string(id));
+  if (!found)
+    return Status(ErrorCode::kNotFound, "no webhook endpoint with id " + std::to_string(id));
   return *std::move(found);
 }
 
 Result<std::vector<WebhookEndpoint>> SqliteStore::list_webhook_endpoints() {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached(std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints ORDER BY id");
+  auto st = (*r)->cached(std::string("SELECT ") + kEndpointColumns +
+                         " FROM webhook_endpoints ORDER BY id");
   if (!st.ok()) return st.status();
   std::vector<WebhookEndpoint> out;
-  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_endpoint(s)); }));
+  LEADLOOP_RETURN_IF_ERROR(
+      (*st)->each_row([&](const Stmt& s) { out.push_back(read_endpoint(s)); }));
   return out;
 }
 
@@ -205,25 +220,28 @@ Result<DeliveryCursor> SqliteStore::delivery_cursor() {
   return c;
 }
 
-Result<std::vector<DeliverySource>> SqliteStore::delivery_sources(const DeliveryCursor& after, int limit) {
+Result<std::vector<DeliverySource>> SqliteStore::delivery_sources(const DeliveryCursor& after,
+                                                                  int limit) {
   auto r = reader();
   if (!r.ok()) return r.status();
   std::vector<DeliverySource> out;
-  auto events = (*r)->cached("SELECT id, type, lead_id, at, payload FROM lead_events WHERE id > ? ORDER BY id LIMIT ?");
+  auto events = (*r)->cached(
+      "SELECT id, type, lead_id, at, payload FROM lead_events WHERE id > ? ORDER BY id LIMIT ?");
   if (!events.ok()) return events.status();
   (*events)->bind(1, after.event_id);
   (*events)->bind(2, int64_t{limit});
   LEADLOOP_RETURN_IF_ERROR((*events)->each_row([&](const Stmt& s) {
-    out.push_back({"event:" + std::to_string(s.int64(0)), s.int64(0), false, s.text(1), s.int64(2), s.int64(3),
-                   s.text(4)});
+    out.push_back({"event:" + std::to_string(s.int64(0)), s.int64(0), false, s.text(1), s.int64(2),
+                   s.int64(3), s.text(4)});
   }));
-  auto outbox = (*r)->cached("SELECT id, kind, lead_id, at, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+  auto outbox = (*r)->cached(
+      "SELECT id, kind, lead_id, at, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
   if (!outbox.ok()) return outbox.status();
   (*outbox)->bind(1, after.outbox_id);
   (*outbox)->bind(2, int64_t{limit});
   LEADLOOP_RETURN_IF_ERROR((*outbox)->each_row([&](const Stmt& s) {
-    out.push_back({"outbox:" + std::to_string(s.int64(0)), s.int64(0), true, s.text(1), s.int64(2), s.int64(3),
-                   s.text(4)});
+    out.push_back({"outbox:" + std::to_string(s.int64(0)), s.int64(0), true, s.text(1), s.int64(2),
+                   s.int64(3), s.text(4)});
   }));
   return out;
 }
@@ -240,7 +258,8 @@ Status SqliteStore::add_deliveries(const DeliveryCursor& from, const DeliveryCur
       return Status(ErrorCode::kConflict, "the delivery cursor has moved");
     }
     auto ins = writer_->cached(
-        "INSERT INTO deliveries (webhook_id, message_key, destination, channel, endpoint_id, event_type, payload, "
+        "INSERT INTO deliveries (webhook_id, message_key, destination, channel, endpoint_id, "
+        "event_type, payload, "
         "state, attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,0,?,?) "
         "ON CONFLICT(message_key, destination) DO NOTHING");
     if (!ins.ok()) return ins.status();
@@ -274,7 +293,8 @@ Result<std::vector<Delivery>> SqliteStore::due_deliveries(TimePoint now, int lim
   (*st)->bind(1, now);
   (*st)->bind(2, int64_t{limit});
   std::vector<Delivery> out;
-  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_delivery(s)); }));
+  LEADLOOP_RETURN_IF_ERROR(
+      (*st)->each_row([&](const Stmt& s) { out.push_back(read_delivery(s)); }));
   return out;
 }
 
@@ -293,7 +313,8 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
   return sqlite::in_transaction(*writer_, [&]() -> Status {
     const DeliveryAttempt& a = r.attempt;
     auto ins = writer_->cached(
-        "INSERT INTO delivery_attempts (delivery_id, at, status, error, duration_ms) VALUES (?,?,?,?,?)");
+        "INSERT INTO delivery_attempts (delivery_id, at, status, error, duration_ms) VALUES "
+        "(?,?,?,?,?)");
     if (!ins.ok()) return ins.status();
     (*ins)->bind(1, delivery_id);
     (*ins)->bind(2, a.at);
@@ -302,8 +323,10 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
     (*ins)->bind(5, a.duration_ms);
     LEADLOOP_RETURN_IF_ERROR((*ins)->run());
     auto upd = writer_->cached(
-        "UPDATE deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_status = ?, "
-        "last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?");
+        "UPDATE deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ?, "
+        "last_status = ?, "
+        "last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END "
+        "WHERE id = ?");
     if (!upd.ok()) return upd.status();
     (*upd)->bind(1, r.state);
     (*upd)->bind(2, r.next_attempt_at);
@@ -318,7 +341,8 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
     }
     if (!r.disable_endpoint) return Status();
     auto off = writer_->cached(
-        "UPDATE webhook_endpoints SET disabled_reason = CASE WHEN enabled = 1 THEN ? ELSE disabled_reason END, "
+        "UPDATE webhook_endpoints SET disabled_reason = CASE WHEN enabled = 1 THEN ? ELSE "
+        "disabled_reason END, "
         "enabled = 0 "
         "WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)");
     if (!off.ok()) return off.status();
@@ -327,7 +351,8 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
     LEADLOOP_RETURN_IF_ERROR((*off)->run());
     auto cancel = writer_->cached(
         "UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL "
-        "WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = ?) AND (state = 'pending' OR id = ?)");
+        "WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = ?) AND (state = "
+        "'pending' OR id = ?)");
     if (!cancel.ok()) return cancel.status();
     (*cancel)->bind(1, delivery_id);
     (*cancel)->bind(2, delivery_id);
@@ -338,7 +363,8 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
 Result<Delivery> SqliteStore::get_delivery(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries WHERE id = ?");
+  auto st =
+      (*r)->cached(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries WHERE id = ?");
   if (!st.ok()) return st.status();
   (*st)->bind(1, id);
   std::optional<Delivery> found;
@@ -350,13 +376,14 @@ Result<Delivery> SqliteStore::get_delivery(int64_t id) {
 Result<std::vector<Delivery>> SqliteStore::list_deliveries(const DeliveryFilter& f) {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->prepare(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries " + filter_sql(f) +
-                          " ORDER BY id LIMIT ?6");
+  auto st = (*r)->prepare(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries " +
+                          filter_sql(f) + " ORDER BY id LIMIT ?6");
   if (!st.ok()) return st.status();
   bind_filter(**st, f);
   (*st)->bind(6, int64_t{f.limit > 0 ? f.limit : -1});
   std::vector<Delivery> out;
-  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_delivery(s)); }));
+  LEADLOOP_RETURN_IF_ERROR(
+      (*st)->each_row([&](const Stmt& s) { out.push_back(read_delivery(s)); }));
   return out;
 }
 
@@ -364,7 +391,8 @@ Result<std::vector<DeliveryAttempt>> SqliteStore::delivery_attempts(int64_t deli
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
-      "SELECT delivery_id, at, status, error, duration_ms FROM delivery_attempts WHERE delivery_id = ? ORDER BY id");
+      "SELECT delivery_id, at, status, error, duration_ms FROM delivery_attempts WHERE delivery_id "
+      "= ? ORDER BY id");
   if (!st.ok()) return st.status();
   (*st)->bind(1, delivery_id);
   std::vector<DeliveryAttempt> out;
@@ -374,7 +402,8 @@ Result<std::vector<DeliveryAttempt>> SqliteStore::delivery_attempts(int64_t deli
   return out;
 }
 
-Result<std::vector<int64_t>> SqliteStore::replay_deliveries(const std::vector<int64_t>& ids, const DeliveryFilter& f,
+Result<std::vector<int64_t>> SqliteStore::replay_deliveries(const std::vector<int64_t>& ids,
+                                                            const DeliveryFilter& f,
                                                             TimePoint now) {
   std::lock_guard lock(write_mu_);
   std::vector<int64_t> replayed;
@@ -384,11 +413,13 @@ Result<std::vector<int64_t>> SqliteStore::replay_deliveries(const std::vector<in
       auto sel = writer_->prepare("SELECT id FROM deliveries " + filter_sql(f) + " ORDER BY id");
       if (!sel.ok()) return sel.status();
       bind_filter(**sel, f);
-      LEADLOOP_RETURN_IF_ERROR((*sel)->each_row([&](const Stmt& s) { candidates.push_back(s.int64(0)); }));
+      LEADLOOP_RETURN_IF_ERROR(
+          (*sel)->each_row([&](const Stmt& s) { candidates.push_back(s.int64(0)); }));
     }
     auto upd = writer_->cached(
         "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? "
-        "AND state <> 'pending' AND (endpoint_id = 0 OR endpoint_id IN (SELECT id FROM webhook_endpoints "
+        "AND state <> 'pending' AND (endpoint_id = 0 OR endpoint_id IN (SELECT id FROM "
+        "webhook_endpoints "
         "WHERE enabled = 1))");
     if (!upd.ok()) return upd.status();
     for (int64_t id : candidates) {
