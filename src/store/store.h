@@ -19,6 +19,7 @@
 #include "domain/status.h"
 #include "domain/team.h"
 #include "domain/touch.h"
+#include "domain/web_form.h"
 
 namespace leadloop {
 
@@ -444,6 +445,14 @@ class Store {
   // Ids of leads in a closed stage (won, lost, disqualified, opted_out) not
   // updated since `cutoff`, whose email is not a tombstone yet.
   virtual Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) = 0;
+
+  // ---- Web forms (domain/web_form.h) ----
+  // put_web_form inserts (id == 0; kConflict when the key is taken) or
+  // updates by id (kNotFound). find_web_form looks a form up by its key.
+  virtual Status put_web_form(WebForm& f) = 0;
+  virtual Result<WebForm> get_web_form(int64_t id) = 0;
+  virtual Result<WebForm> find_web_form(const std::string& key) = 0;
+  virtual Result<std::vector<WebForm>> list_web_forms() = 0;
 };
 
 }  // namespace leadloop

@@ -103,6 +103,11 @@ class SqliteStore final : public Store {
   Result<ErasureCounts> erase_leads(Erasure& e) override;
   Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) override;
 
+  Status put_web_form(WebForm& f) override;
+  Result<WebForm> get_web_form(int64_t id) override;
+  Result<WebForm> find_web_form(const std::string& key) override;
+  Result<std::vector<WebForm>> list_web_forms() override;
+
  private:
   class Reader;  // a pooled read connection, returned on destruction
   SqliteStore(std::string path, std::unique_ptr<sqlite::SqliteDb> writer, int version)
