@@ -1,7 +1,6 @@
 #include "access/web_forms.h"
 
 #include <sodium.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
@@ -284,8 +283,6 @@ void WebForms::count_refusal(int64_t form_id, StampVerdict why) {
   } else {
     ++r.bad_stamp;
   }
-  spdlog::info("web form {}: a post refused as a bot ({})", form_id,
-               why == StampVerdict::kOk ? "honeypot" : stamp_verdict_name(why));
 }
 
 FormRefusals WebForms::refusals(int64_t form_id) const {

@@ -279,6 +279,8 @@ void post_form_answer(RouteContext& ctx, const Request& req, Response& res) {
   const StampVerdict verdict = ctx.services.forms.check_stamp(*form, posted->stamp);
   if (!posted->honeypot.empty() || (verdict != StampVerdict::kOk && verdict != StampVerdict::kStale)) {
     ctx.services.forms.count_refusal(form->id, posted->honeypot.empty() ? verdict : StampVerdict::kOk);
+    spdlog::info("web form {}: a post from {} refused as a bot ({})", form->id, req.remote_addr,
+                 posted->honeypot.empty() ? stamp_verdict_name(verdict) : "honeypot");
     return send_received(*form, page, confirm_email, res);
   }
   if (verdict == StampVerdict::kStale) {
