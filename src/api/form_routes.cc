@@ -115,7 +115,9 @@ std::string page_policy(const WebForm* form) {
 void send_page(Response& res, int status, const WebForm* form, std::string html) {
   res.status = status;
   res.set_header("Content-Security-Policy", page_policy(form));
-  res.set_header("Referrer-Policy", "no-referrer");
+  // Not no-referrer: with it a browser sends "Origin: null" on the page's
+  // own post, which the origin check would refuse. The URL holds no secret.
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_content(std::move(html), "text/html; charset=utf-8");
 }
 
