@@ -42,6 +42,7 @@ test('a form made on the dashboard takes a lead with its consent from its hosted
   const title = `Spring sign-up ${Date.now()}`;
   await createForm(page, title);
   await scan(page, testInfo, 'forms');
+  await shoot(page, testInfo, 'forms-page');
   const form = (await leadloop.get('/api/v1/forms')).forms.find((f: any) => f.title === title);
   expect(form.fields).toEqual(['email', 'first_name', 'last_name']);
   expect(form.required).toEqual(['email', 'last_name']);
