@@ -242,6 +242,20 @@ Result<bool> WebForms::send_confirmation(const WebForm& form, int64_t lead_id, c
   return true;
 }
 
+Result<bool> WebForms::email_denied_since(int64_t lead_id, TimePoint since) {
+  auto events = store_.lead_events(lead_id);
+  if (!events.ok()) return events.status();
+  for (const LeadEvent& e : *events) {
+    if (e.type != event_type::kConsentChanged || e.at < since) continue;
+    Json payload = Json::parse(e.payload, nullptr, false);
+    if (payload.is_object() && payload.contains("channels") && payload["channels"].contains("email") &&
+        payload["channels"]["email"].value("to", "") == "denied") {
+      return true;
+    }
+  }
+  return false;
+}
+
 Result<FormConfirmation> WebForms::confirm(std::string_view token) {
   if (key_.empty()) return Status(ErrorCode::kInternal, "web forms are not open");
   auto values = verify_values(key_, kConfirmPrefix, token, 3);
@@ -257,10 +271,15 @@ Result<FormConfirmation> WebForms::confirm(std::string_view token) {
   auto lead = store_.get_lead(lead_id);
   if (!lead.ok()) return lead.status().code() == ErrorCode::kNotFound ? link_not_valid() : lead.status();
   FormConfirmation out{*std::move(form), *std::move(lead), false};
-  // Only a pending (unknown) consent is granted: a later "no" stands.
+  // A "no" said after the link was made stands; one from before, the
+  // person took back by asking again on the form.
   if (out.lead.consent.email == Consent::kDenied) {
-    return Status(ErrorCode::kConflict, "you have since asked not to get e-mail from us, so this link no longer applies",
-                  "token");
+    auto later = email_denied_since(lead_id, expires_at - kConfirmLifetime);
+    if (!later.ok()) return later.status();
+    if (*later) {
+      return Status(ErrorCode::kConflict,
+                    "you have since asked not to get e-mail from us, so this link no longer applies", "token");
+    }
   }
   if (out.lead.consent.email == Consent::kGranted) return out;
   const FormConsentBox* box = box_for(out.form, "email");

@@ -88,9 +88,10 @@ class WebForms {
   Result<FormOutcome> submit(const WebForm& form, const FormSubmission& in);
 
   // Follows a double opt-in link: grants e-mail consent (a consent_changed
-  // event with the form's wording) when it is still unknown. kUnauthorized
-  // for a forged or unknown link; kForbidden for an expired one; kConflict
-  // when the person has since said no to e-mail.
+  // event with the form's wording) unless it is granted already.
+  // kUnauthorized for a forged or unknown link; kForbidden for an expired
+  // one; kConflict when the person said no to e-mail after the link was
+  // made (a "no" from before it, they took back by asking again).
   Result<FormConfirmation> confirm(std::string_view token);
 
   void count_refusal(int64_t form_id, StampVerdict why);  // kOk: the honeypot
@@ -99,6 +100,8 @@ class WebForms {
  private:
   Status grant(const WebForm& form, int64_t lead_id, const FormConsentBox& box, std::string source,
                FormOutcome* out);
+  // Whether e-mail consent was denied at or after `since`.
+  Result<bool> email_denied_since(int64_t lead_id, TimePoint since);
   // Writes the double opt-in message; false when e-mail is granted already.
   Result<bool> send_confirmation(const WebForm& form, int64_t lead_id, const std::string& email,
                            const FormConsentBox& box);

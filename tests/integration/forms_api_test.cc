@@ -369,6 +369,32 @@ TEST_F(FormsApiTest, DoubleOptInWaitsForTheConfirmLinkWhichGrantsOnce) {
   EXPECT_EQ(changes[0]["payload"]["note"], kEmailWording);
 }
 
+// A "no" from before the sign-up is taken back by the confirmation; a "no"
+// after the link was made stands against it.
+TEST_F(FormsApiTest, AConfirmLinkGrantsOverAnEarlierNoButNotALaterOne) {
+  start();
+  ASSERT_EQ(put("marketing", form_path(), {{"double_opt_in", true}}).status, 200);
+  Reply made = post("admin", "/api/v1/leads", R"({"email":"joy@example.com","last_name":"Joy","source_campaign":"web-1"})");
+  ASSERT_EQ(made.status, 201) << made.text;
+  const std::string consent = "/api/v1/leads/" + std::to_string(made.body["id"].get<int64_t>()) + "/consent";
+  ASSERT_EQ(post("admin", consent, R"({"email":"denied","source":"call"})").status, 200);
+  auto sign_up = [&] {
+    Reply r = send_as_person({{"email", "joy@example.com"}, {"last_name", "Joy"}, {"consent_email", "yes"}});
+    EXPECT_EQ(r.status, 200) << r.text;
+    Reply box = get("/api/v1/outbox?recipient=joy@example.com");
+    return box.body["messages"].back()["message"]["confirm_url"].get<std::string>();
+  };
+  const std::string first = sign_up();
+  EXPECT_EQ(get_public(first).status, 200);
+  EXPECT_EQ(leads_with("joy@example.com").at(0)["consent"]["email"], "granted");
+  wait(60);
+  ASSERT_EQ(post("admin", consent, R"({"email":"denied","source":"unsubscribe link"})").status, 200);
+  wait(60);
+  Reply stale = get_public(first);
+  EXPECT_EQ(stale.status, 409) << stale.text;
+  EXPECT_EQ(leads_with("joy@example.com").at(0)["consent"]["email"], "denied");
+}
+
 TEST_F(FormsApiTest, ADisabledFormIsNotFound) {
   start();
   const std::string stamp = page_stamp();
