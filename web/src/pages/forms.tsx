@@ -153,7 +153,7 @@ function FormEditor({ form, campaigns, onSaved, onCancel }: {
           </select>
         )}
       </Field>
-      <fieldset class="field wide">
+      <fieldset class="wide">
         <legend>Fields the form asks for</legend>
         <table class="form-fields">
           <tbody>
@@ -182,7 +182,7 @@ function FormEditor({ form, campaigns, onSaved, onCancel }: {
       <Field id={`${id}-attributes`} label="Free attributes asked (optional), comma-separated" field="attributes" problem={problem} wide>
         {(c) => <input {...c} value={d.attributes} onInput={text('attributes')} placeholder="budget, timeframe" />}
       </Field>
-      <fieldset class="field wide">
+      <fieldset class="wide">
         <legend>Consent boxes (the wording is recorded with the consent)</legend>
         {kChannels.map((ch) => (
           <div key={ch} class="consent-row">
@@ -220,7 +220,7 @@ function FormEditor({ form, campaigns, onSaved, onCancel }: {
         {(c) => <input {...c} inputMode="numeric" value={d.min_fill_seconds} onInput={text('min_fill_seconds')} />}
       </Field>
       {form && (
-        <label class="field">
+        <label class="field wide">
           <input type="checkbox" checked={d.enabled} onChange={(e) => setD({ ...d, enabled: e.currentTarget.checked })} /> Open (a closed form answers "not found")
         </label>
       )}
