@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "access/database_key.h"
+#include "access/signed_token.h"
 #include "domain/normalize.h"
 
 namespace leadloop {
@@ -15,46 +16,8 @@ namespace {
 constexpr std::string_view kPrefix = "flk_";
 constexpr std::string_view kKeySetting = "feedback_link_key";
 constexpr size_t kMaxRepBytes = 200;
-constexpr int kB64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-// The signed part: the link id and its expiry, 8 bytes each, big-endian.
-constexpr size_t kPayloadBytes = 16;
-constexpr size_t kPayloadChars = sodium_base64_ENCODED_LEN(kPayloadBytes, kB64) - 1;  // 22
-constexpr size_t kTagChars = sodium_base64_ENCODED_LEN(crypto_auth_BYTES, kB64) - 1;  // 43
-constexpr size_t kTokenChars = kPrefix.size() + kPayloadChars + 1 + kTagChars;
-
-using Payload = std::array<unsigned char, kPayloadBytes>;
-using Tag = std::array<unsigned char, crypto_auth_BYTES>;
 
 Status not_valid() { return Status(ErrorCode::kUnauthorized, "this feedback link is not valid", "token"); }
-
-void put_u64(unsigned char* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<unsigned char>(v & 0xff);
-}
-
-uint64_t get_u64(const unsigned char* in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
-  return v;
-}
-
-template <size_t N>
-std::string to_base64(const std::array<unsigned char, N>& bytes) {
-  char out[sodium_base64_ENCODED_LEN(N, kB64)];
-  sodium_bin2base64(out, sizeof out, bytes.data(), bytes.size(), kB64);
-  return out;
-}
-
-// Decodes exactly N bytes, and only from their one canonical spelling, so
-// that no two token texts name the same bytes.
-template <size_t N>
-bool from_base64(std::string_view text, std::array<unsigned char, N>* bytes) {
-  size_t len = 0;
-  if (sodium_base642bin(bytes->data(), N, text.data(), text.size(), nullptr, &len, nullptr, kB64) != 0 ||
-      len != N) {
-    return false;
-  }
-  return to_base64(*bytes) == text;
-}
 
 }  // namespace
 
@@ -98,34 +61,19 @@ Result<IssuedFeedbackLink> FeedbackLinks::create(int64_t lead_id, const std::str
   out.link.created_at = now;
   out.link.expires_at = expires_at;
   LEADLOOP_RETURN_IF_ERROR(store_.put_feedback_link(out.link));
-  Payload payload;
-  put_u64(payload.data(), static_cast<uint64_t>(out.link.id));
-  put_u64(payload.data() + 8, static_cast<uint64_t>(expires_at));
-  Tag tag;
-  crypto_auth(tag.data(), payload.data(), payload.size(), reinterpret_cast<const unsigned char*>(key_.data()));
-  out.token = std::string(kPrefix) + to_base64(payload) + "." + to_base64(tag);
+  const std::array<uint64_t, 2> values = {static_cast<uint64_t>(out.link.id), static_cast<uint64_t>(expires_at)};
+  out.token = sign_values(key_, kPrefix, values);
   return out;
 }
 
 Result<FeedbackLink> FeedbackLinks::verify(std::string_view token) const {
   if (key_.empty()) return Status(ErrorCode::kInternal, "feedback links are not open");
-  // Format, then signature: nothing unsigned reaches the database.
-  if (token.size() != kTokenChars || token.substr(0, kPrefix.size()) != kPrefix ||
-      token[kPrefix.size() + kPayloadChars] != '.') {
-    return not_valid();
-  }
-  Payload payload;
-  Tag tag;
-  if (!from_base64(token.substr(kPrefix.size(), kPayloadChars), &payload) ||
-      !from_base64(token.substr(kPrefix.size() + kPayloadChars + 1), &tag)) {
-    return not_valid();
-  }
-  if (crypto_auth_verify(tag.data(), payload.data(), payload.size(),
-                         reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
-    return not_valid();
-  }
-  const auto id = static_cast<int64_t>(get_u64(payload.data()));
-  const auto expires_at = static_cast<TimePoint>(get_u64(payload.data() + 8));
+  // The signature first: nothing unsigned reaches the database. The
+  // signed values: the link id and its expiry.
+  auto values = verify_values(key_, kPrefix, token, 2);
+  if (!values) return not_valid();
+  const auto id = static_cast<int64_t>((*values)[0]);
+  const auto expires_at = static_cast<TimePoint>((*values)[1]);
   // The lead is the stored link's: the token names only the link.
   auto link = store_.get_feedback_link(id);
   if (!link.ok()) return link.status().code() == ErrorCode::kNotFound ? not_valid() : link.status();

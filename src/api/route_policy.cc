@@ -100,6 +100,13 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/deliveries", kAdminOnly},
     {"GET", "/api/v1/deliveries/{id}", kAdminOnly},
     {"POST", "/api/v1/deliveries/replay", kAdminOnly},
+    // Web forms: marketing makes them (never a vendor); the forms
+    // themselves are public (/f/{key}).
+    {"GET", "/api/v1/forms", kMarketingSide},
+    {"POST", "/api/v1/forms", kMarketingSide},
+    {"GET", "/api/v1/forms/{id}", kMarketingSide},
+    {"PUT", "/api/v1/forms/{id}", kMarketingSide},
+    {"GET", "/api/v1/forms/{id}/snippet", kMarketingSide},
     // The sales floor.
     {"GET", "/api/v1/teams", kSalesSide},
     {"POST", "/api/v1/teams", kFloor},

@@ -16,6 +16,7 @@ struct RouteContext {
   Services& services;
   const ServerConfig& config;
   const Principal& principal;  // empty for public routes
+  RateLimiter* form_posts = nullptr;  // web form posts per address (form_routes.cc)
 };
 
 using RouteHandler =
@@ -84,6 +85,9 @@ std::vector<Route> web_routes();
 std::vector<Route> webhook_routes();
 // Server-sent events when the leads change (stream_routes.cc).
 std::vector<Route> stream_routes();
+// Web forms: their settings for marketing, and the public form, its
+// posts, CORS and double opt-in confirmation (form_routes.cc).
+std::vector<Route> form_routes();
 bool audited_route(const RouteInfo& route);
 void record_audit(Store& store, AuditEntry entry, const RouteInfo& route, const http::Request& req,
                   http::Response& res);

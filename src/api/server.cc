@@ -225,9 +225,12 @@ int open_file_cap(int wanted) {
   return cap;
 }
 
-// A feedback link's token is a credential: it stays out of the log.
+// A feedback link's token and a double opt-in link are credentials: they
+// stay out of the log.
 std::string_view log_path(std::string_view path) {
   constexpr std::string_view kFeedback = "/feedback/";
+  constexpr std::string_view kConfirm = "/f/confirm/";
+  if (path.starts_with(kConfirm)) return "/f/confirm/<token>";
   return path.starts_with(kFeedback) ? std::string_view("/feedback/<token>") : path;
 }
 
@@ -256,7 +259,8 @@ ApiServer::ApiServer(Services services, ServerConfig config)
     : services_(services),
       config_(std::move(config)),
       requests_(config_.rate_limit, config_.rate_limit * 2),
-      logins_(config_.logins_per_minute / 60.0, config_.logins_per_minute) {
+      logins_(config_.logins_per_minute / 60.0, config_.logins_per_minute),
+      form_posts_(config_.form_posts_per_minute / 60.0, config_.form_posts_per_minute) {
   for (const Route& route : route_table()) add_route(route);
   if (config_.manual_clock) add_clock_routes();
 
@@ -324,7 +328,7 @@ void ApiServer::add_route(const Route& route) {
     if (r->info.authenticated && !principal.roles.any_of(allowed)) {
       send_error(res, forbidden(principal, allowed));
     } else {
-      RouteContext ctx{services_, config_, principal};
+      RouteContext ctx{services_, config_, principal, &form_posts_};
       ScopedBudget budget(request_budget(config_, r->info));
       r->handler(ctx, req, res);
       end_budget(res, r->info);

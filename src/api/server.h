@@ -14,6 +14,7 @@
 #include "access/policy.h"
 #include "access/tokens.h"
 #include "access/users.h"
+#include "access/web_forms.h"
 #include "api/rate_limit.h"
 #include "delivery/endpoints.h"
 #include "delivery/engine.h"
@@ -69,6 +70,9 @@ struct ServerConfig {
   // Requests per second per client (token, user or address), with bursts
   // of twice that; 0: no limit.
   double rate_limit = 1000;
+  // Posts of public web forms per minute from one address (bursts of as
+  // many); 0: no limit of their own.
+  double form_posts_per_minute = 20;
   // Sign-in attempts per minute from one address.
   double logins_per_minute = 30;
   // Served behind TLS (a proxy terminating HTTPS): session cookies are
@@ -109,6 +113,7 @@ struct Services {
   Reports& reports;
   Goals& goals;
   ChangeFeed& changes;  // the live stream's news of changed leads
+  WebForms& forms;
   // Webhooks (src/delivery/): the endpoints and the engine that delivers,
   // woken after every write. nullptr: the routes answer 404.
   delivery::WebhookEndpoints* webhooks = nullptr;
@@ -159,6 +164,7 @@ class ApiServer {
   TimePoint last_goal_check_ = 0;  // goals are checked once a minute (clock time)
   RateLimiter requests_;
   RateLimiter logins_;
+  RateLimiter form_posts_;
 };
 
 }  // namespace leadloop::api

@@ -28,7 +28,7 @@ constexpr const char* kPagePolicy =
 // which draws the route.
 constexpr std::array kPageRoutes = std::to_array<std::string_view>(
     {"/", "/sign-in", "/overview", "/campaigns", "/campaigns/{key}", "/my-leads", "/desk", "/leads",
-     "/leads/{id}", "/definitions", "/definitions/{version}", "/accuracy", "/goals",
+     "/leads/{id}", "/definitions", "/definitions/{version}", "/accuracy", "/goals", "/forms",
      "/leaderboards", "/admin", "/webhooks"});
 
 struct AssetType {

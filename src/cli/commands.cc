@@ -62,6 +62,7 @@ struct ServeArgs {
   int max_streams = 2000;
   std::string manual_clock;  // tests and demos: the clock stands still at this time
   double rate_limit = 1000;
+  double form_posts_per_minute = 20;
   double logins_per_minute = 30;
   bool behind_tls = false;
   int retention_days = 0;
@@ -122,6 +123,7 @@ int run_serve(const ServeArgs& a) {
   const Clock& clock = manual_clock ? static_cast<const Clock&>(*manual_clock) : system_clock;
   config.timer_interval_ms = a.timer_ms;
   config.rate_limit = a.rate_limit;
+  config.form_posts_per_minute = a.form_posts_per_minute;
   config.logins_per_minute = a.logins_per_minute;
   config.behind_tls = a.behind_tls;
   config.retention_days = a.retention_days;
@@ -159,7 +161,7 @@ int run_serve(const ServeArgs& a) {
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
                                            r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
-                                           changes, &webhooks, &deliveries},
+                                           changes, r.forms, &webhooks, &deliveries},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -531,6 +533,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const 
   LEADLOOP_RETURN_IF_ERROR(rt->router.open());
   LEADLOOP_RETURN_IF_ERROR(rt->intake.open());
   LEADLOOP_RETURN_IF_ERROR(rt->feedback_links.open());
+  LEADLOOP_RETURN_IF_ERROR(rt->forms.open());
   return rt;
 }
 
@@ -573,6 +576,10 @@ void add_commands(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(50, 3600000));
   s->add_option("--rate-limit", serve->rate_limit,
                  "Requests per second per client (token, user or address), bursts of twice that; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  s->add_option("--form-posts-per-minute", serve->form_posts_per_minute,
+                 "Posts of public web forms per minute from one address, bursts of as many; 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e9));
   s->add_option("--logins-per-minute", serve->logins_per_minute, "Sign-in attempts per minute from one address")

@@ -11,6 +11,7 @@
 #include "access/policy.h"
 #include "access/tokens.h"
 #include "access/users.h"
+#include "access/web_forms.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
 #include "engine/dispatch.h"
@@ -40,6 +41,7 @@ struct Runtime {
         dispatch(*store, clock, intake, router),
         follow_up(*store, clock, intake, router, active_definition),
         feedback_links(*store, clock, lifecycle),
+        forms(*store, clock, intake, campaigns, active_definition, &router),
         users(*store, clock),
         policy(campaigns, router),
         projection(*store),
@@ -64,6 +66,7 @@ struct Runtime {
   Dispatch dispatch;
   FollowUp follow_up;
   FeedbackLinks feedback_links;
+  WebForms forms;
   UserDirectory users;
   Policy policy;
   // Loaded by the commands that report (serve, report): load_projection().

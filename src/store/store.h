@@ -19,6 +19,7 @@
 #include "domain/status.h"
 #include "domain/team.h"
 #include "domain/touch.h"
+#include "domain/web_form.h"
 
 namespace leadloop {
 
@@ -563,6 +564,13 @@ class Store {
   // disabled endpoint are left alone. Returns the ids replayed.
   virtual Result<std::vector<int64_t>> replay_deliveries(const std::vector<int64_t>& ids, const DeliveryFilter& f,
                                                          TimePoint now) = 0;
+  // ---- Web forms (domain/web_form.h) ----
+  // put_web_form inserts (id == 0; kConflict when the key is taken) or
+  // updates by id (kNotFound). find_web_form looks a form up by its key.
+  virtual Status put_web_form(WebForm& f) = 0;
+  virtual Result<WebForm> get_web_form(int64_t id) = 0;
+  virtual Result<WebForm> find_web_form(const std::string& key) = 0;
+  virtual Result<std::vector<WebForm>> list_web_forms() = 0;
 };
 
 }  // namespace leadloop

@@ -75,7 +75,8 @@ class AuditApiTest : public ::testing::Test {
 TEST_F(AuditApiTest, EveryWriteRouteLeavesARow) {
   int writes = 0;
   for (const api::RouteInfo& route : api::api_routes()) {
-    if (route.method == "GET") continue;
+    // Reads, and a CORS preflight (OPTIONS), change nothing.
+    if (route.method == "GET" || route.method == "OPTIONS") continue;
     ++writes;
     const std::string action = route.method + " " + route.path;
     const int64_t before = last_id();

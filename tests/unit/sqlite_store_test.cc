@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "store/sqlite/migrations.h"
 #include "test_db.h"
 
 namespace leadloop {
@@ -135,7 +136,7 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
                          "DROP INDEX leads_by_external_id; ALTER TABLE leads DROP COLUMN external_id; "
                          "ALTER TABLE leads DROP COLUMN caller; ALTER TABLE touches DROP COLUMN caller; "
                          "DROP TABLE webhook_endpoints; DROP TABLE deliveries; DROP TABLE delivery_attempts; "
-                         "PRAGMA user_version=7",
+                         "DROP TABLE web_forms; PRAGMA user_version=7",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(db);
@@ -143,7 +144,7 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
 
   auto s = SqliteStore::open(dir.file("old.db"));
   ASSERT_TRUE(s.ok()) << s.status().to_string();
-  EXPECT_EQ((*s)->schema_version(), 9);
+  EXPECT_EQ((*s)->schema_version(), sqlite::latest_schema_version());
   auto old = (*s)->get_lead(id);
   ASSERT_TRUE(old.ok()) << old.status().to_string();
   EXPECT_EQ(old->email, "old@x.com");
@@ -273,6 +274,50 @@ TEST(SqliteStore, ImportsAndTheirErrors) {
   EXPECT_EQ((*errors)[1].line, 5);
   EXPECT_EQ(s->import_errors(r.id, 2, 10)->size(), 1u);
   EXPECT_EQ(s->get_import(999).status().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace leadloop
+
+namespace leadloop {
+namespace {
+
+// Web forms: stored with their settings, found by id and by key; a key is
+// unique and an update keeps the row.
+TEST(SqliteStore, WebFormsRoundTripAndKeysAreUnique) {
+  TempDir dir;
+  auto s = std::move(SqliteStore::open(dir.file("forms.db"))).value();
+  WebForm f;
+  f.key = "k1";
+  f.campaign = "web";
+  f.title = "Sign up";
+  f.fields = {"email", "attributes.budget"};
+  f.required = {"email"};
+  f.origins = {"https://www.example.com"};
+  f.consents = {{"email", "Yes, e-mail me", true}};
+  f.double_opt_in = true;
+  f.min_fill_seconds = 7;
+  f.created_by = "token:1";
+  f.created_at = f.updated_at = 1000;
+  ASSERT_TRUE(s->put_web_form(f).ok());
+  ASSERT_GT(f.id, 0);
+  auto by_id = s->get_web_form(f.id);
+  auto by_key = s->find_web_form("k1");
+  ASSERT_TRUE(by_id.ok() && by_key.ok());
+  EXPECT_EQ(web_form_json(*by_id), web_form_json(f));
+  EXPECT_EQ(web_form_json(*by_key), web_form_json(f));
+  WebForm twin = f;
+  twin.id = 0;
+  EXPECT_EQ(s->put_web_form(twin).code(), ErrorCode::kConflict);
+  f.enabled = false;
+  f.title = "Closed";
+  ASSERT_TRUE(s->put_web_form(f).ok());
+  auto list = s->list_web_forms();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_FALSE(list->front().enabled);
+  EXPECT_EQ(list->front().title, "Closed");
+  EXPECT_EQ(s->find_web_form("nope").status().code(), ErrorCode::kNotFound);
 }
 
 }  // namespace

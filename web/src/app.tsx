@@ -17,6 +17,7 @@ import { DefinitionVersion } from './pages/definition_version';
 import { Accuracy } from './pages/accuracy';
 import { Goals } from './pages/goals';
 import { Webhooks } from './pages/webhooks';
+import { Forms } from './pages/forms';
 import { Leaderboards } from './pages/leaderboards';
 import { Admin } from './pages/admin';
 
@@ -61,6 +62,7 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'definitions', label: 'Definition' },
   { route: 'accuracy', label: 'Accuracy', roles: [...kSalesSide, 'viewer'] },
   { route: 'goals', label: 'Goals' },
+  { route: 'forms', label: 'Forms', roles: ['admin', 'marketing'] },
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
   { route: 'webhooks', label: 'Webhooks', roles: ['admin'] },
@@ -108,6 +110,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Accuracy session={session} />;
     case 'goals':
       return <Goals session={session} />;
+    case 'forms':
+      return <Forms session={session} />;
     case 'leaderboards':
       return <Leaderboards session={session} />;
     case 'admin':

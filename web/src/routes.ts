@@ -14,6 +14,7 @@ export const kRoutes = {
   definition: '/definitions/:version',
   accuracy: '/accuracy',
   goals: '/goals',
+  forms: '/forms',
   leaderboards: '/leaderboards',
   admin: '/admin',
   webhooks: '/webhooks',

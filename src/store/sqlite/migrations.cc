@@ -347,6 +347,21 @@ CREATE TABLE delivery_attempts (
 );
 CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
 )sql"},
+      {10, R"sql(
+-- Web forms: a campaign's public form, addressed by its random key. The
+-- settings (fields, consent boxes with their wording, origins, ...) are
+-- one JSON object (domain/web_form.h); what is looked up is a column.
+CREATE TABLE web_forms (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  campaign TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  settings TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

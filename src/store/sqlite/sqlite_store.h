@@ -118,6 +118,10 @@ class SqliteStore final : public Store {
   Result<std::vector<DeliveryAttempt>> delivery_attempts(int64_t delivery_id) override;
   Result<std::vector<int64_t>> replay_deliveries(const std::vector<int64_t>& ids, const DeliveryFilter& f,
                                                  TimePoint now) override;
+  Status put_web_form(WebForm& f) override;
+  Result<WebForm> get_web_form(int64_t id) override;
+  Result<WebForm> find_web_form(const std::string& key) override;
+  Result<std::vector<WebForm>> list_web_forms() override;
 
  private:
   class Reader;  // a pooled read connection, returned on destruction
