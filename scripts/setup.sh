@@ -17,6 +17,7 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
+  libcurl4-openssl-dev python3-aiosmtpd
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
   clang-14 libclang-rt-14-dev
