@@ -24,6 +24,8 @@
 #include "io/csv_import.h"
 #include "measure/goals.h"
 #include "measure/reports.h"
+#include "mail/settings.h"
+#include "mail/unsubscribe.h"
 
 namespace leadloop::http {
 class HttpServer;
@@ -86,6 +88,9 @@ struct ServerConfig {
   double request_time_budget_s = 30;
   double export_time_budget_s = 600;
   int64_t request_memory_budget_mb = 1024;
+  // Mail as `serve --smtp ...` gave it (docs/email.md); not configured: the
+  // admin setting (PUT /api/v1/settings/mail) applies.
+  MailSettings mail;
 };
 
 struct Services {
@@ -107,6 +112,7 @@ struct Services {
   Reports& reports;
   Goals& goals;
   ChangeFeed& changes;  // the live stream's news of changed leads
+  UnsubscribeLinks& unsubscribe;  // signed one-click unsubscribe links (mail/unsubscribe.h)
 };
 
 // One entry of the route table, as documented in openapi.json.

@@ -142,7 +142,7 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
 
   auto s = SqliteStore::open(dir.file("old.db"));
   ASSERT_TRUE(s.ok()) << s.status().to_string();
-  EXPECT_EQ((*s)->schema_version(), 8);
+  EXPECT_EQ((*s)->schema_version(), 9);
   auto old = (*s)->get_lead(id);
   ASSERT_TRUE(old.ok()) << old.status().to_string();
   EXPECT_EQ(old->email, "old@x.com");

@@ -103,6 +103,11 @@ class SqliteStore final : public Store {
   Result<ErasureCounts> erase_leads(Erasure& e) override;
   Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) override;
 
+  // sqlite_mail.cc
+  Status put_setting(const std::string& key, const std::string& value) override;
+  Status add_mail_event(MailEvent& e) override;
+  Result<std::vector<MailEvent>> list_mail_events(const std::string& email, int limit) override;
+
  private:
   class Reader;  // a pooled read connection, returned on destruction
   SqliteStore(std::string path, std::unique_ptr<sqlite::SqliteDb> writer, int version)
