@@ -161,6 +161,17 @@ TEST_F(MailApiTest, EachPersonChoosesNotificationsAndTemplatesAreCheckedOnSave) 
   EXPECT_EQ(bad.status, 422);
   EXPECT_EQ(bad.body["error"]["field"], "gossip");
 
+  // Users have an address for their notifications.
+  Reply ann = post("/api/v1/users",
+                   R"({"login":"ann","password":"long enough password","roles":["marketing"],"email":"ann@corp.example"})");
+  ASSERT_EQ(ann.status, 201) << ann.text;
+  EXPECT_EQ(ann.body["email"], "ann@corp.example");
+  Reply bob = post("/api/v1/users", R"({"login":"bob","password":"long enough password","roles":["viewer"],"email":"bob"})");
+  EXPECT_EQ(bob.status, 422);
+  EXPECT_EQ(bob.body["error"]["field"], "email");
+  EXPECT_EQ(put("/api/v1/users/ann", R"({"email":"ann@new.example"})").body["email"], "ann@new.example");
+  EXPECT_EQ(put("/api/v1/users/ann", R"({"email":"x\r\nBcc: y@z.example"})").status, 422);
+
   Reply t = get("/api/v1/mail/templates/sla_breach", marketing_);
   ASSERT_EQ(t.status, 200) << t.text;
   EXPECT_EQ(t.body["stored"], false);
