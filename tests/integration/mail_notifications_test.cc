@@ -10,6 +10,7 @@
 #include "mail/notifications.h"
 #include "mail/smtp_mailer.h"
 #include "mail/templates.h"
+#include "mail/unsubscribe.h"
 #include "smtp_sink.h"
 
 namespace leadloop {
@@ -218,6 +219,39 @@ TEST_F(NotificationMail, StoredTemplatesOverrideAndUnknownVariablesAreRefusedOnS
   auto loaded = ok(load_template(*svc->store, "sla_breach"));
   EXPECT_TRUE(loaded.stored);
   EXPECT_EQ(loaded.updated_by, "user:ann");
+}
+
+TEST_F(NotificationMail, MailToALeadCarriesOneClickUnsubscribeHeaders) {
+  Lead l = tricky_lead();
+  UnsubscribeLinks links(*svc->store);
+  ASSERT_TRUE(links.open().ok());
+  MailMessage m;
+  m.from = {"Acme Marketing", "news@acme.example"};
+  m.to = {"", l.email};
+  m.subject = "Our spring offer";
+  m.text = "Hello";
+  m.html = "<p>Hello</p>";
+  m.headers = links.headers(l.id, "https://leads.example.test", "unsubscribe@acme.example");
+  auto got = send_all({m});
+  ASSERT_EQ(got.size(), 1u);
+  std::string unsubscribe, post;
+  for (const auto& h : got[0]["headers"]) {
+    if (h[0] == "List-Unsubscribe") unsubscribe = h[1];
+    if (h[0] == "List-Unsubscribe-Post") post = h[1];
+  }
+  EXPECT_EQ(post, "List-Unsubscribe=One-Click");
+  const std::string token = links.token(l.id);
+  EXPECT_EQ(unsubscribe, "<https://leads.example.test/u/" + token + ">, <mailto:unsubscribe@acme.example?subject=unsubscribe%20" +
+                             token + ">");
+  auto target = links.verify(token);
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(target->lead_id, l.id);
+  EXPECT_EQ(target->channel, "email");
+  // Another lead's token differs; an altered one is refused.
+  EXPECT_NE(links.token(l.id + 1), token);
+  std::string altered = token;
+  altered[5] = altered[5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(links.verify(altered).status().code(), ErrorCode::kNotFound);
 }
 
 }  // namespace
