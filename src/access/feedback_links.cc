@@ -5,6 +5,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "access/base64url.h"
 #include "access/database_key.h"
 #include "domain/normalize.h"
 #include "domain/time.h"
@@ -16,11 +17,10 @@ namespace {
 constexpr std::string_view kPrefix = "flk_";
 constexpr std::string_view kKeySetting = "feedback_link_key";
 constexpr size_t kMaxRepBytes = 200;
-constexpr int kB64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 // The signed part: the link id and its expiry, 8 bytes each, big-endian.
 constexpr size_t kPayloadBytes = 16;
-constexpr size_t kPayloadChars = sodium_base64_ENCODED_LEN(kPayloadBytes, kB64) - 1;  // 22
-constexpr size_t kTagChars = sodium_base64_ENCODED_LEN(crypto_auth_BYTES, kB64) - 1;  // 43
+constexpr size_t kPayloadChars = sodium_base64_ENCODED_LEN(kPayloadBytes, kBase64Url) - 1;  // 22
+constexpr size_t kTagChars = sodium_base64_ENCODED_LEN(crypto_auth_BYTES, kBase64Url) - 1;  // 43
 constexpr size_t kTokenChars = kPrefix.size() + kPayloadChars + 1 + kTagChars;
 
 using Payload = std::array<unsigned char, kPayloadBytes>;
@@ -36,25 +36,6 @@ uint64_t get_u64(const unsigned char* in) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
   return v;
-}
-
-template <size_t N>
-std::string to_base64(const std::array<unsigned char, N>& bytes) {
-  char out[sodium_base64_ENCODED_LEN(N, kB64)];
-  sodium_bin2base64(out, sizeof out, bytes.data(), bytes.size(), kB64);
-  return out;
-}
-
-// Decodes exactly N bytes, and only from their one canonical spelling, so
-// that no two token texts name the same bytes.
-template <size_t N>
-bool from_base64(std::string_view text, std::array<unsigned char, N>* bytes) {
-  size_t len = 0;
-  if (sodium_base642bin(bytes->data(), N, text.data(), text.size(), nullptr, &len, nullptr, kB64) != 0 ||
-      len != N) {
-    return false;
-  }
-  return to_base64(*bytes) == text;
 }
 
 }  // namespace
@@ -115,7 +96,7 @@ std::string FeedbackLinks::sign(const FeedbackLink& link) const {
   put_u64(payload.data() + 8, static_cast<uint64_t>(link.expires_at));
   Tag tag;
   crypto_auth(tag.data(), payload.data(), payload.size(), reinterpret_cast<const unsigned char*>(key_.data()));
-  return std::string(kPrefix) + to_base64(payload) + "." + to_base64(tag);
+  return std::string(kPrefix) + to_base64url(payload) + "." + to_base64url(tag);
 }
 
 Result<std::string> FeedbackLinks::token_for(int64_t link_id) const {
@@ -134,8 +115,8 @@ Result<FeedbackLink> FeedbackLinks::verify(std::string_view token) const {
   }
   Payload payload;
   Tag tag;
-  if (!from_base64(token.substr(kPrefix.size(), kPayloadChars), &payload) ||
-      !from_base64(token.substr(kPrefix.size() + kPayloadChars + 1), &tag)) {
+  if (!from_base64url(token.substr(kPrefix.size(), kPayloadChars), &payload) ||
+      !from_base64url(token.substr(kPrefix.size() + kPayloadChars + 1), &tag)) {
     return not_valid();
   }
   if (crypto_auth_verify(tag.data(), payload.data(), payload.size(),

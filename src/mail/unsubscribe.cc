@@ -5,6 +5,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "access/base64url.h"
 #include "access/database_key.h"
 
 namespace leadloop {
@@ -13,7 +14,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "uns_";
 constexpr std::string_view kKeySetting = "unsubscribe_link_key";
-constexpr int kB64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
 // The signed part: the lead id (8 bytes, big-endian) and the channel (1).
 constexpr size_t kPayloadBytes = 9;
 constexpr unsigned char kEmail = 1;
@@ -22,24 +22,6 @@ using Payload = std::array<unsigned char, kPayloadBytes>;
 using Tag = std::array<unsigned char, crypto_auth_BYTES>;
 
 Status not_valid() { return Status(ErrorCode::kNotFound, "this unsubscribe link is not valid", "token"); }
-
-template <size_t N>
-std::string to_base64(const std::array<unsigned char, N>& bytes) {
-  char out[sodium_base64_ENCODED_LEN(N, kB64)];
-  sodium_bin2base64(out, sizeof out, bytes.data(), bytes.size(), kB64);
-  return out;
-}
-
-// Exactly N bytes, from their one canonical spelling only.
-template <size_t N>
-bool from_base64(std::string_view text, std::array<unsigned char, N>* bytes) {
-  size_t len = 0;
-  if (sodium_base642bin(bytes->data(), N, text.data(), text.size(), nullptr, &len, nullptr, kB64) != 0 ||
-      len != N) {
-    return false;
-  }
-  return to_base64(*bytes) == text;
-}
 
 }  // namespace
 
@@ -62,7 +44,7 @@ std::string UnsubscribeLinks::token(int64_t lead_id, std::string_view channel) c
   payload[8] = kEmail;
   Tag tag;
   crypto_auth(tag.data(), payload.data(), payload.size(), reinterpret_cast<const unsigned char*>(key_.data()));
-  return std::string(kPrefix) + to_base64(payload) + "." + to_base64(tag);
+  return std::string(kPrefix) + to_base64url(payload) + "." + to_base64url(tag);
 }
 
 Result<UnsubscribeTarget> UnsubscribeLinks::verify(std::string_view token) const {
@@ -73,7 +55,7 @@ Result<UnsubscribeTarget> UnsubscribeLinks::verify(std::string_view token) const
   if (dot == std::string_view::npos) return not_valid();
   Payload payload;
   Tag tag;
-  if (!from_base64(token.substr(0, dot), &payload) || !from_base64(token.substr(dot + 1), &tag)) return not_valid();
+  if (!from_base64url(token.substr(0, dot), &payload) || !from_base64url(token.substr(dot + 1), &tag)) return not_valid();
   if (crypto_auth_verify(tag.data(), payload.data(), payload.size(),
                          reinterpret_cast<const unsigned char*>(key_.data())) != 0 ||
       payload[8] != kEmail) {
