@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -138,14 +139,23 @@ void TokenBucket::take() {
   if (wait.count() > 0) std::this_thread::sleep_for(wait);
 }
 
+std::shared_ptr<TokenBucket> sender_bucket(const std::string& sender, double rate) {
+  static std::mutex mu;
+  static std::map<std::string, std::pair<double, std::shared_ptr<TokenBucket>>> buckets;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& entry = buckets[sender];
+  if (!entry.second || entry.first != rate) entry = {rate, std::make_shared<TokenBucket>(rate)};
+  return entry.second;
+}
+
 SmtpMailer::SmtpMailer(SmtpConfig config, const Clock& clock, std::shared_ptr<TokenBucket> bucket)
     : config_(std::move(config)), clock_(clock), bucket_(std::move(bucket)) {
   init_curl_once();
-  if (!bucket_) bucket_ = std::make_shared<TokenBucket>(config_.rate);
   if (!config_.from.empty()) {
     auto from = parse_mail_address(config_.from);
     if (from.ok()) from_ = *from;
   }
+  if (!bucket_) bucket_ = sender_bucket(email_key(from_.email), config_.rate);
   curl_ = curl_easy_init();
   if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
 }

@@ -61,6 +61,11 @@ class TokenBucket {
   std::chrono::steady_clock::time_point last_;
 };
 
+// The process's bucket for one sender address at `rate` (made on first
+// use): mailers for the same sender share it, so the rate holds across
+// worker threads. A later call with another rate gets a new bucket.
+std::shared_ptr<TokenBucket> sender_bucket(const std::string& sender, double rate);
+
 enum class SendResult { kDelivered, kTransient, kPermanent };
 std::string_view send_result_name(SendResult r);  // "delivered", "transient", "permanent"
 
@@ -73,8 +78,9 @@ struct SendOutcome {
 
 class SmtpMailer {
  public:
-  // `bucket` paces this sender (shared between workers); null: the mailer
-  // makes its own from config.rate. `clock` dates the messages.
+  // `bucket` paces this sender; null: sender_bucket(config's sender,
+  // config.rate), shared with every mailer for that sender. `clock` dates
+  // the messages.
   SmtpMailer(SmtpConfig config, const Clock& clock, std::shared_ptr<TokenBucket> bucket = nullptr);
   ~SmtpMailer();
   SmtpMailer(const SmtpMailer&) = delete;

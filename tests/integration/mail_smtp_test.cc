@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "mail/message.h"
 #include "mail/smtp_mailer.h"
@@ -183,6 +184,27 @@ TEST(SmtpMailer, ReusesOneConnectionAndHoldsTheRate) {
   EXPECT_EQ(sink.sessions(), 1);
   std::printf("[ figures ] 11 messages at --smtp-rate 20 took %.3f s over %d connection(s)\n", seconds,
               sink.sessions());
+}
+
+TEST(SmtpMailer, WorkersForOneSenderShareItsRate) {
+  SmtpSink sink;
+  ManualClock clock(0);
+  SmtpConfig c = config_for(sink);
+  c.from = "shared-rate@example.test";
+  c.rate = 10;  // 6 messages from two workers: at least 5 intervals of 100 ms
+  SmtpMailer a(c, clock), b(c, clock);
+  const auto start = std::chrono::steady_clock::now();
+  std::thread other([&] {
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(b.send(sample()).result, SendResult::kDelivered);
+  });
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(a.send(sample()).result, SendResult::kDelivered);
+  other.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(seconds, 0.5);
+  EXPECT_LT(seconds, 5.0);
+  EXPECT_EQ(sink.wait_for(6).size(), 6u);
+  EXPECT_EQ(sink.sessions(), 2);  // a connection per worker
+  std::printf("[ figures ] 6 messages from 2 workers sharing --smtp-rate 10 took %.3f s\n", seconds);
 }
 
 TEST(TokenBucket, WaitsOneIntervalPerTokenAfterTheBurst) {
