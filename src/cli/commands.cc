@@ -82,7 +82,7 @@ Result<MailSettings> mail_settings_of(const ServeArgs& a) {
   MailSettings s;
   if (a.smtp.empty()) return s;
   auto smtp = parse_smtp_url(a.smtp);
-  if (!smtp.ok()) return smtp.status().with_field("--smtp");
+  if (!smtp.ok()) return Status(smtp.status().code(), smtp.status().message(), "--smtp");
   s.smtp = *smtp;
   auto tls = parse_smtp_tls(a.smtp_tls);
   if (!tls.ok()) return Status(ErrorCode::kInvalidValue, tls.status().message(), "--smtp-tls");

@@ -215,5 +215,22 @@ TEST_F(MailApiTest, SettingsNeverShowThePasswordAndTheCommandLineWins) {
   EXPECT_EQ(get("/api/v1/settings/mail", marketing_).status, 403);
 }
 
+TEST_F(MailApiTest, ServeRefusesABadSmtpSetupAtStart) {
+  const std::string db = dir_.file("refused.db");
+  auto bad_url = testing::run_cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--smtp", "http://mail.example.test",
+                                   "--smtp-from", "ll@example.test"});
+  EXPECT_NE(bad_url.exit_code, 0);
+  EXPECT_NE(bad_url.err.find("--smtp"), std::string::npos) << bad_url.err;
+  auto no_from = testing::run_cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--smtp", "smtp://127.0.0.1:2525"});
+  EXPECT_NE(no_from.exit_code, 0);
+  EXPECT_NE(no_from.err.find("--smtp-from"), std::string::npos) << no_from.err;
+  // A password in the URL is never echoed in the refusal.
+  auto secret = testing::run_cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--smtp",
+                                  "smtp://u:topsecret@127.0.0.1:2525", "--smtp-from", "not an address"});
+  EXPECT_NE(secret.exit_code, 0);
+  EXPECT_EQ(secret.err.find("topsecret"), std::string::npos) << secret.err;
+  EXPECT_EQ(secret.out.find("topsecret"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace leadloop
