@@ -8,6 +8,7 @@
 #include "access/database_key.h"
 #include "access/signed_token.h"
 #include "domain/normalize.h"
+#include "domain/time.h"
 
 namespace leadloop {
 
@@ -61,9 +62,27 @@ Result<IssuedFeedbackLink> FeedbackLinks::create(int64_t lead_id, const std::str
   out.link.created_at = now;
   out.link.expires_at = expires_at;
   LEADLOOP_RETURN_IF_ERROR(store_.put_feedback_link(out.link));
-  const std::array<uint64_t, 2> values = {static_cast<uint64_t>(out.link.id), static_cast<uint64_t>(expires_at)};
-  out.token = sign_values(key_, kPrefix, values);
+  out.token = sign(out.link);
+  // The mail to the rep (mail/notifications.h) signs the link again from
+  // its id: no token is kept in the outbox.
+  Mutation m;
+  m.outbox.push_back({0, "feedback_link", who, lead_id, now,
+                      "{\"link\":" + std::to_string(out.link.id) + ",\"expires_at\":\"" + format_time(expires_at) + "\"}"});
+  LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
   return out;
+}
+
+// The signed values: the link id and its expiry.
+std::string FeedbackLinks::sign(const FeedbackLink& link) const {
+  const std::array<uint64_t, 2> values = {static_cast<uint64_t>(link.id), static_cast<uint64_t>(link.expires_at)};
+  return sign_values(key_, kPrefix, values);
+}
+
+Result<std::string> FeedbackLinks::token_for(int64_t link_id) const {
+  if (key_.empty()) return Status(ErrorCode::kInternal, "feedback links are not open");
+  auto link = store_.get_feedback_link(link_id);
+  if (!link.ok()) return link.status();
+  return sign(*link);
 }
 
 Result<FeedbackLink> FeedbackLinks::verify(std::string_view token) const {

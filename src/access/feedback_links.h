@@ -50,7 +50,12 @@ class FeedbackLinks {
   // "link:<rep>", using the link in the same transaction.
   Result<Lead> answer(std::string_view token, const LinkAnswer& a);
 
+  // The token of a stored link again (the same text create() gave: the
+  // signature is a function of the link), for the mail that carries it.
+  Result<std::string> token_for(int64_t link_id) const;
+
  private:
+  std::string sign(const FeedbackLink& link) const;  // REQUIRES: open
   Store& store_;
   const Clock& clock_;
   Lifecycle& lifecycle_;

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "domain/normalize.h"
+
 namespace leadloop {
 
 namespace {
@@ -60,6 +62,14 @@ UserDirectory::UserDirectory(Store& store, const Clock& clock, LoginPolicy polic
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
 }
 
+Status check_user_email(std::string_view email) {
+  if (email.empty()) return Status();
+  if (email.size() > 254 || !is_valid_email(email) || email.find_first_of(" <>,;\"\r\n") != std::string_view::npos) {
+    return Status(ErrorCode::kInvalidValue, "'" + std::string(email) + "' is not an e-mail address", "email");
+  }
+  return Status();
+}
+
 Result<User> UserDirectory::add(NewUser n) {
   LEADLOOP_RETURN_IF_ERROR(check_login(n.login));
   if (n.roles.empty()) return Status(ErrorCode::kMissingField, "give the user at least one role", "roles");
@@ -82,6 +92,10 @@ Result<User> UserDirectory::change(std::string_view login, const UserChange& c) 
   if (!u.ok()) return u.status();
   bool end_sessions = false;
   if (c.name) u->name = *c.name;
+  if (c.email) {
+    LEADLOOP_RETURN_IF_ERROR(check_user_email(*c.email));
+    u->email = *c.email;
+  }
   RoleSet roles = parse_roles(u->roles).value_or(RoleSet{});
   if (c.roles) {
     if (c.roles->empty()) return Status(ErrorCode::kMissingField, "give the user at least one role", "roles");

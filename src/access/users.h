@@ -38,6 +38,7 @@ struct UserChange {
   std::optional<RoleSet> roles;
   std::optional<AccessBinding> binding;
   std::optional<bool> disabled;
+  std::optional<std::string> email;  // "" clears it
 };
 
 struct SignedIn {
@@ -96,5 +97,7 @@ class UserDirectory {
 
 // "user:<login>" name rules: 1-64 of [a-z0-9._@-], case-insensitive.
 Status check_login(std::string_view login);
+// kInvalidValue (field "email") unless empty or a plain e-mail address.
+Status check_user_email(std::string_view email);
 
 }  // namespace leadloop

@@ -34,6 +34,7 @@ Json user_json(const User& u, TimePoint now, std::optional<TimePoint> locked = s
   if (locked && (!until || *locked > *until)) until = locked;
   Json j = {{"login", u.login},
             {"name", u.name},
+            {"email", u.email},
             {"roles", roles_json(parse_roles(u.roles).value_or(RoleSet{}))},
             {"created_at", format_time(u.created_at)},
             {"disabled", u.disabled_at.has_value()},
@@ -139,7 +140,8 @@ void post_logout(RouteContext& ctx, const Request& req, Response& res) {
 
 constexpr std::initializer_list<std::pair<const char*, Kind>> kUserFields = {
     {"login", Kind::kString}, {"name", Kind::kString}, {"password", Kind::kString}, {"roles", Kind::kStringList},
-    {"vendor", Kind::kString}, {"rep", Kind::kString},  {"team", Kind::kString},     {"disabled", Kind::kBool}};
+    {"vendor", Kind::kString}, {"rep", Kind::kString},  {"team", Kind::kString},     {"disabled", Kind::kBool},
+    {"email", Kind::kString}};
 
 // "roles" may also be one comma-separated string.
 Status check_user_fields(Json body) {
@@ -170,8 +172,16 @@ void post_user(RouteContext& ctx, const Request& req, Response& res) {
   if (!roles.ok()) return send_error(res, roles.status());
   NewUser n{(*body)["login"].get<std::string>(), body->value("name", ""), (*body)["password"].get<std::string>(),
             *roles, binding_field(*body)};
+  // Checked before the user is added, set right after.
+  if (Status st = check_user_email(body->value("email", "")); !st.ok()) return send_error(res, st);
   auto u = ctx.services.users.add(std::move(n));
   if (!u.ok()) return send_error(res, u.status());
+  if (body->contains("email")) {
+    UserChange c;
+    c.email = (*body)["email"].get<std::string>();
+    u = ctx.services.users.change(u->login, c);
+    if (!u.ok()) return send_error(res, u.status());
+  }
   res.set_header("Location", "/api/v1/users/" + u->login);
   send_json(res, 201, user_json(*u, ctx.services.clock.now()));
 }
@@ -188,6 +198,7 @@ void put_user(RouteContext& ctx, const Request& req, Response& res) {
   if (body->contains("name")) c.name = (*body)["name"].get<std::string>();
   if (body->contains("password")) c.password = (*body)["password"].get<std::string>();
   if (body->contains("disabled")) c.disabled = (*body)["disabled"].get<bool>();
+  if (body->contains("email")) c.email = (*body)["email"].get<std::string>();
   if (body->contains("roles")) {
     auto roles = roles_field(*body);
     if (!roles.ok()) return send_error(res, roles.status());

@@ -125,6 +125,17 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"GET", "/api/v1/audit", kAdminOnly},
     {"GET", "/api/v1/privacy/subjects", kAdminOnly},
     {"POST", "/api/v1/privacy/erasures", kAdminOnly},
+    // E-mail: the server's settings are the admin's; templates are
+    // marketing's too, and so are the provider's bounce notices (a
+    // marketing token for the provider's webhook); everyone chooses their
+    // own notifications.
+    {"GET", "/api/v1/settings/mail", kAdminOnly},
+    {"PUT", "/api/v1/settings/mail", kAdminOnly},
+    {"GET", "/api/v1/mail/templates/{name}", kMarketingSide},
+    {"PUT", "/api/v1/mail/templates/{name}", kMarketingSide},
+    {"POST", "/api/v1/mail/events", kMarketingSide},
+    {"GET", "/api/v1/me/notifications", kEveryone},
+    {"PUT", "/api/v1/me/notifications", kEveryone},
 });
 
 }  // namespace

@@ -58,6 +58,9 @@ std::vector<Route> report_routes();
 void restrict_report(const RouteContext& ctx, ReportFilter& f);
 // Goals with approval, pace and projection (goal_routes.cc).
 std::vector<Route> goal_routes();
+// E-mail settings, templates, notification choices, bounces, unsubscribe
+// (mail_routes.cc).
+std::vector<Route> mail_routes();
 // The lead definition's routes (definition_routes.cc).
 std::vector<Route> definition_routes();
 // Transitions, touches on a lead, queue and assignment, teams and reps,

@@ -27,6 +27,8 @@
 #include "io/csv_import.h"
 #include "measure/goals.h"
 #include "measure/reports.h"
+#include "mail/settings.h"
+#include "mail/unsubscribe.h"
 
 namespace leadloop::http {
 class HttpServer;
@@ -92,6 +94,9 @@ struct ServerConfig {
   double request_time_budget_s = 30;
   double export_time_budget_s = 600;
   int64_t request_memory_budget_mb = 1024;
+  // Mail as `serve --smtp ...` gave it (docs/email.md); not configured: the
+  // admin setting (PUT /api/v1/settings/mail) applies.
+  MailSettings mail;
 };
 
 struct Services {
@@ -114,6 +119,7 @@ struct Services {
   Goals& goals;
   ChangeFeed& changes;  // the live stream's news of changed leads
   WebForms& forms;
+  UnsubscribeLinks& unsubscribe;  // signed one-click unsubscribe links (mail/unsubscribe.h)
   // Webhooks (src/delivery/): the endpoints and the engine that delivers,
   // woken after every write. nullptr: the routes answer 404.
   delivery::WebhookEndpoints* webhooks = nullptr;

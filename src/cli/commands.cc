@@ -72,7 +72,43 @@ struct ServeArgs {
   int64_t request_memory_budget = 1024;  // MB
   bool allow_private_webhooks = false;   // tests: every webhook may reach 127.0.0.1
   int webhook_timeout_ms = 15000;
+  // Mail (docs/email.md).
+  std::string smtp;                // smtp[s]://[USER@]HOST[:PORT]
+  std::string smtp_from;
+  std::string smtp_password_file;  // else LEADLOOP_SMTP_PASSWORD, else the URL's
+  std::string smtp_tls = "try";
+  double smtp_rate = 0;
+  std::string public_url;
 };
+
+// The mail settings the serve options give (not configured without --smtp).
+Result<MailSettings> mail_settings_of(const ServeArgs& a) {
+  MailSettings s;
+  if (a.smtp.empty()) return s;
+  auto smtp = parse_smtp_url(a.smtp);
+  if (!smtp.ok()) return Status(smtp.status().code(), smtp.status().message(), "--smtp");
+  s.smtp = *smtp;
+  auto tls = parse_smtp_tls(a.smtp_tls);
+  if (!tls.ok()) return Status(ErrorCode::kInvalidValue, tls.status().message(), "--smtp-tls");
+  s.smtp.tls = *tls;
+  s.smtp.rate = a.smtp_rate;
+  s.smtp.from = a.smtp_from;
+  if (!a.smtp_password_file.empty()) {
+    auto text = read_file(a.smtp_password_file);
+    if (!text.ok()) return text.status().with_field("--smtp-password-file");
+    std::string password = *text;
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    s.smtp.password = password;
+  } else if (const char* env = std::getenv("LEADLOOP_SMTP_PASSWORD"); env != nullptr && *env != '\0') {
+    s.smtp.password = env;
+  }
+  s.base_url = a.public_url;
+  s.source = "command line";
+  if (Status st = check_mail_settings(s); !st.ok()) {
+    return Status(st.code(), st.message(), st.field() == "from" ? "--smtp-from" : st.field() == "base_url" ? "--public-url" : st.field());
+  }
+  return s;
+}
 
 int run_serve(const ServeArgs& a) {
   size_t colon = a.listen.rfind(':');
@@ -131,6 +167,14 @@ int run_serve(const ServeArgs& a) {
   config.request_time_budget_s = a.request_time_budget;
   config.export_time_budget_s = a.export_time_budget;
   config.request_memory_budget_mb = a.request_memory_budget;
+  auto mail = mail_settings_of(a);
+  if (!mail.ok()) return fail(mail.status());
+  config.mail = *mail;
+  if (config.mail.configured()) {
+    spdlog::info("mail: SMTP server {} (STARTTLS {}, {} message(s)/s; password {})", config.mail.smtp.redacted_url(),
+                 smtp_tls_name(config.mail.smtp.tls), config.mail.smtp.rate,
+                 config.mail.smtp.password.empty() ? "none" : "set");
+  }
   auto rt = open_runtime(a.db, clock);
   if (!rt.ok()) return fail(rt.status());
   Runtime& r = **rt;
@@ -161,7 +205,7 @@ int run_serve(const ServeArgs& a) {
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
                                            r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
-                                           changes, r.forms, &webhooks, &deliveries},
+                                           changes, r.forms, r.unsubscribe_links, &webhooks, &deliveries},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -534,6 +578,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const 
   LEADLOOP_RETURN_IF_ERROR(rt->intake.open());
   LEADLOOP_RETURN_IF_ERROR(rt->feedback_links.open());
   LEADLOOP_RETURN_IF_ERROR(rt->forms.open());
+  LEADLOOP_RETURN_IF_ERROR(rt->unsubscribe_links.open());
   return rt;
 }
 
@@ -613,6 +658,21 @@ void add_commands(CLI::App& app, int* exit_code) {
                 "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
   s->add_option("--web-dir", serve->web_dir, "Directory of the built web app (index.html and its assets)")
       ->capture_default_str();
+  s->add_option("--smtp", serve->smtp,
+                "SMTP server for mail: smtp://[USER@]HOST[:PORT] (STARTTLS per --smtp-tls) or smtps://...; "
+                "overrides the admin setting");
+  s->add_option("--smtp-from", serve->smtp_from, "Sender of the mail: ADDRESS or \"Name <ADDRESS>\"");
+  s->add_option("--smtp-password-file", serve->smtp_password_file,
+                "File holding the SMTP password (else $LEADLOOP_SMTP_PASSWORD, else the URL's)")
+      ->check(CLI::ExistingFile);
+  s->add_option("--smtp-tls", serve->smtp_tls, "STARTTLS on smtp://: none, try or require")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "try", "require"}));
+  s->add_option("--smtp-rate", serve->smtp_rate, "Messages per second per sender; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100000.0));
+  s->add_option("--public-url", serve->public_url,
+                "The server's public URL (https://HOST), which links in mail start with");
   s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });
 
   auto imp = std::make_shared<ImportArgs>();

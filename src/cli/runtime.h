@@ -8,6 +8,7 @@
 #include <string>
 
 #include "access/feedback_links.h"
+#include "mail/unsubscribe.h"
 #include "access/policy.h"
 #include "access/tokens.h"
 #include "access/users.h"
@@ -67,6 +68,7 @@ struct Runtime {
   FollowUp follow_up;
   FeedbackLinks feedback_links;
   WebForms forms;
+  UnsubscribeLinks unsubscribe_links{*store};
   UserDirectory users;
   Policy policy;
   // Loaded by the commands that report (serve, report): load_projection().

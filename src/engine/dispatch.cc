@@ -81,7 +81,7 @@ Result<std::vector<AssignOutcome>> Dispatch::assign(const AssignRequest& r, cons
       choice = {r.rep, rep ? rep->team : "", "manual", ""};
     }
     LeadChange c{std::move(lead).value(), {}, {}};
-    router_.give(c.lead, choice, now, actor, r.reason, {&c.events, &m.assignments});
+    router_.give(c.lead, choice, now, actor, r.reason, {&c.events, &m.assignments, &m.outbox});
     out[i].owner = choice.rep;
     m.leads.push_back(std::move(c));
   }

@@ -133,7 +133,7 @@ void FollowUp::reassign(LeadChange& c, Mutation& m, TimePoint now, FollowUpRun& 
   Lead& l = c.lead;
   RouteChoice to = router_.choose(l, now, l.owner);
   if (!to.rep.empty()) {
-    router_.give(l, to, now, std::string(kActor), "sla_breach", {&c.events, &m.assignments});
+    router_.give(l, to, now, std::string(kActor), "sla_breach", {&c.events, &m.assignments, &m.outbox});
     ++run.reassigned;
     return;
   }

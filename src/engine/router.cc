@@ -187,6 +187,11 @@ void Router::give(Lead& lead, const RouteChoice& to, TimePoint now, const std::s
   if (!reason.empty()) assigned["reason"] = reason;
   if (lead.sla_due_at) assigned["sla_due_at"] = format_time(*lead.sla_due_at);
   out.events->push_back({0, lead.id, std::string(event_type::kAssigned), now, actor, dump_json(assigned)});
+  if (out.outbox && !before.owner.empty() && before.owner != to.rep) {
+    Json message = assigned;
+    message["lead"] = lead.id;
+    out.outbox->push_back({0, "reassigned", to.rep, lead.id, now, dump_json(message)});
+  }
   if (to_assigned && lead.stage != Stage::kAssigned) {
     const Stage from = lead.stage;
     lead.stage = Stage::kAssigned;

@@ -27,6 +27,9 @@ namespace leadloop {
 struct RoutingOutput {
   std::vector<LeadEvent>* events;
   std::vector<RepAssignment>* assignments;
+  // A lead taken from one owner and given to another tells the new owner
+  // ("reassigned"); null: nobody is told.
+  std::vector<OutboxMessage>* outbox = nullptr;
 };
 
 // Where routing would send a lead: a rep (and the team it came through),

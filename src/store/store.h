@@ -142,6 +142,7 @@ struct User {
   std::string password_hash;  // argon2id, libsodium's crypto_pwhash_str format
   std::string roles;          // "marketing,sales_manager"
   AccessBinding binding;
+  std::string email;          // where notifications go; "" : none (schema v11)
   TimePoint created_at = 0;
   std::optional<TimePoint> disabled_at;
   int failed_logins = 0;  // consecutive failures since the last success or lock
@@ -207,6 +208,18 @@ struct AuditFilter {
   std::optional<TimePoint> to;      // exclusive
   int64_t after_id = 0;             // cursor: entries with id > after_id
   int limit = 100;                  // <= 0: no limit
+};
+
+// A bounce or complaint notice about an address (POST /api/v1/mail/events).
+struct MailEvent {
+  int64_t id = 0;
+  TimePoint at = 0;
+  std::string email;      // lower-case
+  std::string kind;       // "bounce" or "complaint"
+  bool permanent = false; // a hard bounce
+  std::string detail;
+  std::string actor;
+  std::string leads = "[]";  // JSON array of the lead ids whose e-mail consent it denied
 };
 
 // The identity keys of every lead, to rebuild the dedup index at start.
@@ -571,6 +584,14 @@ class Store {
   virtual Result<WebForm> get_web_form(int64_t id) = 0;
   virtual Result<WebForm> find_web_form(const std::string& key) = 0;
   virtual Result<std::vector<WebForm>> list_web_forms() = 0;
+  // ---- E-mail (src/mail, docs/email.md; schema v11) ----
+  // Stores value under key, replacing what was there (mail settings,
+  // stored templates, notification preferences).
+  virtual Status put_setting(const std::string& key, const std::string& value) = 0;
+  // Bounce and complaint notices as received (ids handed out by the store).
+  virtual Status add_mail_event(MailEvent& e) = 0;
+  // Notices for this address (lower-case; "" : every address), newest first.
+  virtual Result<std::vector<MailEvent>> list_mail_events(const std::string& email, int limit) = 0;
 };
 
 }  // namespace leadloop

@@ -136,7 +136,10 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
                          "DROP INDEX leads_by_external_id; ALTER TABLE leads DROP COLUMN external_id; "
                          "ALTER TABLE leads DROP COLUMN caller; ALTER TABLE touches DROP COLUMN caller; "
                          "DROP TABLE webhook_endpoints; DROP TABLE deliveries; DROP TABLE delivery_attempts; "
-                         "DROP TABLE web_forms; PRAGMA user_version=7",
+                         "DROP TABLE web_forms; "
+                         // and of version 11 (e-mail)
+                         "ALTER TABLE users DROP COLUMN email; DROP TABLE mail_events; "
+                         "PRAGMA user_version=7",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(db);
@@ -274,6 +277,36 @@ TEST(SqliteStore, ImportsAndTheirErrors) {
   EXPECT_EQ((*errors)[1].line, 5);
   EXPECT_EQ(s->import_errors(r.id, 2, 10)->size(), 1u);
   EXPECT_EQ(s->get_import(999).status().code(), ErrorCode::kNotFound);
+}
+
+TEST(SqliteStore, KeepsMailSettingsNoticesAndUserEmails) {
+  TempDir dir;
+  auto s = SqliteStore::open(dir.file("mail.db"));
+  ASSERT_TRUE(s.ok());
+  Store& store = **s;
+  ASSERT_TRUE(store.put_setting("mail_settings", "{\"a\":1}").ok());
+  ASSERT_TRUE(store.put_setting("mail_settings", "{\"a\":2}").ok());  // replaces
+  EXPECT_EQ(store.get_setting("mail_settings").value(), std::optional<std::string>("{\"a\":2}"));
+  MailEvent soft{0, 1000, "ann@example.com", "bounce", false, "452 full", "token:1", "[]"};
+  MailEvent hard{0, 2000, "ann@example.com", "bounce", true, "550 unknown", "token:1", "[7]"};
+  MailEvent other{0, 3000, "bob@example.com", "complaint", true, "", "token:1", "[]"};
+  for (MailEvent* e : {&soft, &hard, &other}) ASSERT_TRUE(store.add_mail_event(*e).ok());
+  auto ann = store.list_mail_events("ann@example.com", 10);
+  ASSERT_TRUE(ann.ok());
+  ASSERT_EQ(ann->size(), 2u);
+  EXPECT_EQ((*ann)[0].id, hard.id);  // newest first
+  EXPECT_TRUE((*ann)[0].permanent);
+  EXPECT_EQ((*ann)[0].leads, "[7]");
+  EXPECT_EQ((*ann)[1].detail, "452 full");
+  EXPECT_EQ(store.list_mail_events("", 0).value().size(), 3u);
+  User u;
+  u.login = "ann";
+  u.email = "ann@corp.example";
+  ASSERT_TRUE(store.put_user(u).ok());
+  EXPECT_EQ(store.find_user("ann").value().email, "ann@corp.example");
+  u.email = "ann@new.example";
+  ASSERT_TRUE(store.put_user(u).ok());
+  EXPECT_EQ(store.get_user(u.id).value().email, "ann@new.example");
 }
 
 }  // namespace

@@ -362,6 +362,22 @@ CREATE TABLE web_forms (
   updated_at INTEGER NOT NULL
 );
 )sql"},
+      {11, R"sql(
+-- E-mail (docs/email.md): a user's address for notifications, and the
+-- bounce and complaint notices received for an address.
+ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE TABLE mail_events (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  permanent INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  leads TEXT NOT NULL
+);
+CREATE INDEX mail_events_by_email ON mail_events(email, id);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,4 +1,4 @@
-// SqliteStore: web forms (schema v9).
+// SqliteStore: web forms (schema v10).
 #include "store/sqlite/sqlite_reader.h"
 #include "store/sqlite/sqlite_store.h"
 

@@ -122,6 +122,10 @@ class SqliteStore final : public Store {
   Result<WebForm> get_web_form(int64_t id) override;
   Result<WebForm> find_web_form(const std::string& key) override;
   Result<std::vector<WebForm>> list_web_forms() override;
+  // sqlite_mail.cc
+  Status put_setting(const std::string& key, const std::string& value) override;
+  Status add_mail_event(MailEvent& e) override;
+  Result<std::vector<MailEvent>> list_mail_events(const std::string& email, int limit) override;
 
  private:
   class Reader;  // a pooled read connection, returned on destruction

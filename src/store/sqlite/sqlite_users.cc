@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kUserColumns =
     "id, login, name, password_hash, roles, vendor, rep, team, created_at, disabled_at, failed_logins, "
-    "locked_until, last_login_at";
+    "locked_until, last_login_at, email";
 
 User read_user(const Stmt& s) {
   User u;
@@ -25,6 +25,7 @@ User read_user(const Stmt& s) {
   u.failed_logins = static_cast<int>(s.int64(10));
   u.locked_until = s.optional_int64(11);
   u.last_login_at = s.optional_int64(12);
+  u.email = s.text(13);
   return u;
 }
 
@@ -56,12 +57,12 @@ Status SqliteStore::put_user(User& u) {
   auto st = u.id == 0
                 ? writer_->cached(
                       "INSERT INTO users (login, name, password_hash, roles, vendor, rep, team, created_at, "
-                      "disabled_at, failed_logins, locked_until, last_login_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                      "?10,?11,?12)")
+                      "disabled_at, failed_logins, locked_until, last_login_at, email) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
+                      "?9,?10,?11,?12,?14)")
                 : writer_->cached(
                       "UPDATE users SET login=?1, name=?2, password_hash=?3, roles=?4, vendor=?5, rep=?6, team=?7, "
-                      "created_at=?8, disabled_at=?9, failed_logins=?10, locked_until=?11, last_login_at=?12 "
-                      "WHERE id=?13");
+                      "created_at=?8, disabled_at=?9, failed_logins=?10, locked_until=?11, last_login_at=?12, "
+                      "email=?14 WHERE id=?13");
   if (!st.ok()) return st.status();
   Stmt& s = **st;
   s.bind(1, u.login);
@@ -77,6 +78,7 @@ Status SqliteStore::put_user(User& u) {
   s.bind(11, u.locked_until);
   s.bind(12, u.last_login_at);
   if (u.id != 0) s.bind(13, u.id);
+  s.bind(14, u.email);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   if (u.id == 0) {
     u.id = writer_->last_insert_rowid();
