@@ -11,7 +11,7 @@ namespace leadloop {
 
 namespace {
 
-using Json = nlohmann::json;
+using PayloadJson = nlohmann::json;
 
 constexpr std::string_view kPrefsPrefix = "notify:";
 constexpr int kDigestMaxLeads = 200;
@@ -24,13 +24,13 @@ std::string lead_name(const Lead& l) {
 }
 
 // A time from a payload ("2026-...Z") for people; the text itself otherwise.
-std::string when(const Json& payload, const char* key) {
+std::string when(const PayloadJson& payload, const char* key) {
   const std::string text = payload.value(key, "");
   auto t = parse_time(text);
   return t.ok() ? format_time_for_people(*t) : text;
 }
 
-std::string scalar_text(const Json& v) {
+std::string scalar_text(const PayloadJson& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
   return v.dump();
@@ -97,7 +97,7 @@ Result<NotificationPrefs> load_notification_prefs(Store& store, const std::strin
   auto stored = store.get_setting(std::string(kPrefsPrefix) + person);
   if (!stored.ok()) return stored.status();
   if (*stored) {
-    auto j = Json::parse(**stored, nullptr, false);
+    auto j = PayloadJson::parse(**stored, nullptr, false);
     if (j.is_object()) {
       for (auto& [kind, on] : j.items()) {
         if (p.count(kind) && on.is_boolean()) p[kind] = on.get<bool>();
@@ -119,7 +119,7 @@ Result<NotificationPrefs> save_notification_prefs(Store& store, const std::strin
     }
     (*p)[kind] = on;
   }
-  Json j = Json::object();
+  PayloadJson j = PayloadJson::object();
   for (const auto& [kind, on] : *p) j[kind] = on;
   LEADLOOP_RETURN_IF_ERROR(store.put_setting(std::string(kPrefsPrefix) + person, j.dump()));
   return p;
@@ -160,7 +160,7 @@ Result<std::vector<MailPerson>> resolve_recipient(Store& store, const std::strin
 }
 
 Result<std::vector<MailMessage>> render(const OutboxMessage& m, const NotificationContext& ctx) {
-  const Json payload = Json::parse(m.payload, nullptr, false);
+  const PayloadJson payload = PayloadJson::parse(m.payload, nullptr, false);
   if (!payload.is_object()) {
     return Status(ErrorCode::kInternal, "outbox message " + std::to_string(m.id) + " holds no JSON object");
   }
