@@ -302,6 +302,7 @@ struct ErasureCounts {
   int64_t touches = 0;        // touches rewritten (on the leads or mentioning them)
   int64_t messages = 0;       // outbox messages rewritten
   int64_t import_errors = 0;  // rejected import rows rewritten
+  int64_t deliveries = 0;     // webhook bodies emptied (pending ones cancelled)
   bool wal_truncated = false; // the checkpoint moved every page into the file
 };
 

@@ -111,6 +111,21 @@ TEST(WebhookApi, EndpointsDeliveriesAndReplayForAdminsOnly) {
   EXPECT_EQ(put->status, 200);
   EXPECT_EQ(json::parse(put->body)["enabled"], false);
   EXPECT_EQ(json::parse(put->body)["disabled_reason"], "disabled by an admin");
+  // An erasure empties the stored bodies that held the person.
+  auto put_on = server.client(admin)->Put(("/api/v1/webhooks/" + std::to_string(id)).c_str(),
+                                          R"({"enabled":true})", "application/json");
+  ASSERT_TRUE(put_on);
+  post(server, admin, "/api/v1/leads",
+       {{"email", "bo@example.com"}, {"phone", "+44 20 7946 0321"}, {"source_campaign", "web-1"}}, 201);
+  post(server, admin, "/api/v1/clock", {{"now", "2026-03-02T10:00:03Z"}}, 200);
+  ASSERT_EQ(get(server, admin, "/api/v1/deliveries")["deliveries"].size(), 2u);
+  ASSERT_NE(receiver.received().back().body.find("bo@example.com"), std::string::npos);
+  post(server, admin, "/api/v1/privacy/erasures",
+       {{"phone", "+44 20 7946 0321"}, {"reason", "subject request"}}, 200);
+  for (const json& each : get(server, admin, "/api/v1/deliveries")["deliveries"]) {
+    json full = get(server, admin, "/api/v1/deliveries/" + std::to_string(each["id"].get<int64_t>()));
+    EXPECT_EQ(full["payload"].dump().find("bo@example.com"), std::string::npos) << full.dump();
+  }
   // Every write is in the audit log under its record.
   json audit = get(server, admin, "/api/v1/audit?record=webhook:" + std::to_string(id));
   EXPECT_GE(audit["entries"].size(), 2u) << audit.dump();

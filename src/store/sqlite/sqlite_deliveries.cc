@@ -434,4 +434,21 @@ Result<std::vector<int64_t>> SqliteStore::replay_deliveries(const std::vector<in
   return replayed;
 }
 
+Status SqliteStore::erase_delivery_bodies(const std::vector<std::string>& needles, int64_t& count) {
+  if (needles.empty()) return Status();
+  std::string sql =
+      "UPDATE deliveries SET payload = '{\"erased\":true}', "
+      "next_attempt_at = CASE WHEN state = 'pending' THEN NULL ELSE next_attempt_at END, "
+      "state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END WHERE ";
+  for (size_t i = 0; i < needles.size(); ++i) {
+    sql += (i ? " OR " : "") + std::string("instr(lower(payload), ?") + std::to_string(i + 1) + ") > 0";
+  }
+  auto st = writer_->prepare(sql);
+  if (!st.ok()) return st.status();
+  for (size_t i = 0; i < needles.size(); ++i) (*st)->bind(static_cast<int>(i) + 1, needles[i]);
+  LEADLOOP_RETURN_IF_ERROR((*st)->run());
+  count += writer_->changes();
+  return Status();
+}
+
 }  // namespace leadloop

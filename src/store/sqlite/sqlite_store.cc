@@ -1404,8 +1404,10 @@ Result<ErasureCounts> SqliteStore::erase_leads(Erasure& e) {
                                    mentions_any("reason", needles.size()));
     if (!errors.ok()) return errors.status();
     bind_needles(**errors, needles);
-    return rewrite_rows(*writer_, **errors, "UPDATE import_errors SET reason = ?1 WHERE rowid = ?2",
-                        [&](const Stmt& s) { return e.redact_import_error(s.text(1)); }, n.import_errors);
+    LEADLOOP_RETURN_IF_ERROR(rewrite_rows(*writer_, **errors, "UPDATE import_errors SET reason = ?1 WHERE rowid = ?2",
+                                          [&](const Stmt& s) { return e.redact_import_error(s.text(1)); },
+                                          n.import_errors));
+    return erase_delivery_bodies(needles, n.deliveries);
   });
   if (!st.ok()) return st;
   if (observer_) {

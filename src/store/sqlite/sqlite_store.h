@@ -139,6 +139,10 @@ class SqliteStore final : public Store {
   Status insert_touch(Touch& t);
   Status apply_extras(Mutation& m);  // outbox, assignments, feedback links
   Status insert_outbox(OutboxMessage& o);  // REQUIRES: write_mu_ held, in a transaction
+  // Empties the stored webhook bodies that mention a needle (lower-case) and
+  // cancels those still pending (sqlite_deliveries.cc). REQUIRES: write_mu_
+  // held, in a transaction.
+  Status erase_delivery_bodies(const std::vector<std::string>& needles, int64_t& count);
 
   std::string path_;
   std::mutex write_mu_;  // guards writer_
