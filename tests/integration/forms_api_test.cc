@@ -367,6 +367,15 @@ TEST_F(FormsApiTest, DoubleOptInWaitsForTheConfirmLinkWhichGrantsOnce) {
   ASSERT_EQ(changes.size(), 1u) << changes.dump();
   EXPECT_EQ(changes[0]["payload"]["source"], "web form " + key_ + ", double opt-in confirmed");
   EXPECT_EQ(changes[0]["payload"]["note"], kEmailWording);
+  // Erasing the person leaves no message addressed to them.
+  Reply erased = post("admin", "/api/v1/privacy/erasures", R"({"email":"gus@example.com","reason":"subject request"})");
+  ASSERT_EQ(erased.status, 200) << erased.text;
+  EXPECT_TRUE(get("/api/v1/outbox?recipient=gus@example.com").body["messages"].empty());
+  const std::string by_lead = "lead:" + std::to_string(lead["id"].get<int64_t>());
+  Reply kept = get("/api/v1/outbox?recipient=" + by_lead);
+  ASSERT_EQ(kept.body["messages"].size(), 1u) << kept.text;
+  EXPECT_EQ(kept.body["messages"][0]["kind"], "double_opt_in");
+  EXPECT_EQ(kept.body["messages"][0].dump().find("gus@"), std::string::npos) << kept.text;
 }
 
 // A "no" from before the sign-up is taken back by the confirmation; a "no"

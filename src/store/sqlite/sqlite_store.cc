@@ -1377,6 +1377,13 @@ Result<ErasureCounts> SqliteStore::erase_leads(Erasure& e) {
       (*messages)->bind(1, c.lead.id);
       LEADLOOP_RETURN_IF_ERROR(rewrite_rows(*writer_, **messages, "UPDATE outbox SET payload = ?1 WHERE id = ?2",
                                             [&](const Stmt& s) { return e.redact_message(s.text(1)); }, n.messages));
+      // A message addressed to the person (a double opt-in e-mail) names
+      // the lead instead.
+      auto addressed = writer_->cached(
+          "UPDATE outbox SET recipient = 'lead:' || lead_id WHERE lead_id = ? AND recipient LIKE '%@%'");
+      if (!addressed.ok()) return addressed.status();
+      (*addressed)->bind(1, c.lead.id);
+      LEADLOOP_RETURN_IF_ERROR((*addressed)->run());
       LEADLOOP_RETURN_IF_ERROR(update_lead(c.lead));
       for (LeadEvent& ev : c.events) {
         ev.lead_id = c.lead.id;
