@@ -16,7 +16,7 @@ packages=(
   libboost1.81-dev libcpp-httplib-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libsimdjson-dev
   libcli11-dev libspdlog-dev libfmt-dev
-  libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
+  libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
   clang-14 libclang-rt-14-dev

@@ -33,6 +33,7 @@ struct RecordKind {
 constexpr RecordKind kRecordKinds[] = {
     {"leads", "lead"}, {"campaigns", "campaign"}, {"versions", "definition"}, {"reps", "rep"},
     {"teams", "team"}, {"imports", "import"},     {"users", "user"},          {"tokens", "token"},
+    {"webhooks", "webhook"}, {"deliveries", "delivery"},
 };
 
 std::string_view kind_of(std::string_view collection) {

@@ -90,6 +90,16 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"POST", "/api/v1/goals", kCapture},
     {"GET", "/api/v1/goals/{id}", kReports},
     {"POST", "/api/v1/goals/{id}/approvals", kCapture},
+    // Webhooks: endpoints carry every lead's data to another system and
+    // hold signing secrets; deliveries hold the bodies sent. Admins only.
+    {"GET", "/api/v1/webhooks", kAdminOnly},
+    {"POST", "/api/v1/webhooks", kAdminOnly},
+    {"GET", "/api/v1/webhooks/{id}", kAdminOnly},
+    {"PUT", "/api/v1/webhooks/{id}", kAdminOnly},
+    {"POST", "/api/v1/webhooks/{id}/rotate", kAdminOnly},
+    {"GET", "/api/v1/deliveries", kAdminOnly},
+    {"GET", "/api/v1/deliveries/{id}", kAdminOnly},
+    {"POST", "/api/v1/deliveries/replay", kAdminOnly},
     // Web forms: marketing makes them (never a vendor); the forms
     // themselves are public (/f/{key}).
     {"GET", "/api/v1/forms", kMarketingSide},

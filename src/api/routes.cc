@@ -510,6 +510,7 @@ const std::vector<Route>& route_table() {
     for (auto& r : web_routes()) routes.push_back(std::move(r));
     for (auto& r : report_routes()) routes.push_back(std::move(r));
     for (auto& r : goal_routes()) routes.push_back(std::move(r));
+    for (auto& r : webhook_routes()) routes.push_back(std::move(r));
     for (auto& r : form_routes()) routes.push_back(std::move(r));
     return routes;
   }();

@@ -81,6 +81,8 @@ std::vector<Route> privacy_routes();
 std::vector<Route> audit_routes();
 // The web app's page and assets, public (web_routes.cc).
 std::vector<Route> web_routes();
+// Webhook endpoints and deliveries, admins only (webhook_routes.cc).
+std::vector<Route> webhook_routes();
 // Server-sent events when the leads change (stream_routes.cc).
 std::vector<Route> stream_routes();
 // Web forms: their settings for marketing, and the public form, its

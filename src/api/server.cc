@@ -360,6 +360,8 @@ void ApiServer::handle(http::Request& req, http::Response& res) {
   if (found) {
     req.matches = std::move(captures);
     found->run(req, res);
+    // A write may have committed events or messages to deliver.
+    if (method != "GET" && services_.deliveries) services_.deliveries->wake();
   } else if (path_known) {
     send_error(res, Status(ErrorCode::kNotFound, "method " + req.method + " not allowed on this route"));
   } else {
@@ -380,6 +382,7 @@ Result<FollowUpRun> ApiServer::run_timers() {
   } else if (run->fired() > 0) {
     spdlog::info("follow-up: {} SLA breaches, {} reassigned, {} back in the queue, {} decayed",
                  run->breached, run->reassigned, run->requeued, run->decayed);
+    if (services_.deliveries) services_.deliveries->wake();
   }
   const TimePoint now = services_.clock.now();
   if (last_goal_check_ == 0 || now - last_goal_check_ >= kMillisPerMinute) {
@@ -389,6 +392,7 @@ Result<FollowUpRun> ApiServer::run_timers() {
       spdlog::error("goals: {}", sent.status().to_string());
     } else if (*sent > 0) {
       spdlog::info("goals: {} goal(s) fell behind; their messages are in the outbox", *sent);
+      if (services_.deliveries) services_.deliveries->wake();
     }
   }
   if (config_.retention_days > 0 &&
@@ -447,7 +451,16 @@ void ApiServer::add_clock_routes() {
     }
     auto run = run_timers();
     if (!run.ok()) return send_error(res, run.status());
-    send_json(res, 200, follow_up_json(*run, *t));
+    Json answer = follow_up_json(*run, *t);
+    // Deliveries due by the new time go out before the answer, so a test
+    // can walk days of retries in seconds.
+    if (services_.deliveries) {
+      auto sent = services_.deliveries->run_once();
+      if (!sent.ok()) return send_error(res, sent.status());
+      answer["deliveries"] = {{"new", sent->fanned_out}, {"attempts", sent->attempts},
+                              {"delivered", sent->delivered}, {"failed", sent->failed}};
+    }
+    send_json(res, 200, answer);
   };
   routes_.push_back({"GET", http::parse_template("/api/v1/clock"), get});
   routes_.push_back({"POST", http::parse_template("/api/v1/clock"), post});

@@ -16,6 +16,8 @@
 #include "access/users.h"
 #include "access/web_forms.h"
 #include "api/rate_limit.h"
+#include "delivery/endpoints.h"
+#include "delivery/engine.h"
 #include "engine/definition_review.h"
 #include "engine/definition_versions.h"
 #include "engine/dispatch.h"
@@ -112,6 +114,10 @@ struct Services {
   Goals& goals;
   ChangeFeed& changes;  // the live stream's news of changed leads
   WebForms& forms;
+  // Webhooks (src/delivery/): the endpoints and the engine that delivers,
+  // woken after every write. nullptr: the routes answer 404.
+  delivery::WebhookEndpoints* webhooks = nullptr;
+  delivery::DeliveryEngine* deliveries = nullptr;
 };
 
 // One entry of the route table, as documented in openapi.json.

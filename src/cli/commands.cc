@@ -22,6 +22,7 @@
 #include "api/server.h"
 #include "cli/progress.h"
 #include "cli/runtime.h"
+#include "delivery/webhook_sender.h"
 #include "demo/demo_data.h"
 #include "io/csv_export.h"
 #include "io/csv_reader.h"
@@ -69,6 +70,8 @@ struct ServeArgs {
   double request_time_budget = 30;   // seconds
   double export_time_budget = 600;   // seconds
   int64_t request_memory_budget = 1024;  // MB
+  bool allow_private_webhooks = false;   // tests: every webhook may reach 127.0.0.1
+  int webhook_timeout_ms = 15000;
 };
 
 int run_serve(const ServeArgs& a) {
@@ -146,10 +149,19 @@ int run_serve(const ServeArgs& a) {
   }
   // Live streams are held by the server's event loop, not by threads.
   api::ChangeFeed changes(*r.store, r.projection, a.max_streams);
+  // Webhooks: one delivery worker, started before the server listens and
+  // stopped after it has stopped (docs/webhooks.md).
+  delivery::WebhookEndpoints webhooks(*r.store, clock);
+  delivery::DeliveryEngine deliveries(*r.store, clock);
+  deliveries.add_channel(std::make_unique<delivery::WebhookSender>(
+      *r.store, clock, delivery::WebhookConfig{a.allow_private_webhooks, a.webhook_timeout_ms}));
+  if (a.allow_private_webhooks) {
+    spdlog::warn("webhooks may reach private, loopback and link-local addresses (--allow-private-webhooks)");
+  }
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
                                            r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
-                                           changes, r.forms},
+                                           changes, r.forms, &webhooks, &deliveries},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());
@@ -161,10 +173,12 @@ int run_serve(const ServeArgs& a) {
     spdlog::info("signal {}: stopping", sig);
     server.stop();
   });
+  deliveries.start();
   server.serve();
   // serve() can also end without a signal (socket failure); wake the waiter.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  deliveries.stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -589,6 +603,12 @@ void add_commands(CLI::App& app, int* exit_code) {
                 "Megabytes a request may hold before it is cancelled (budget_exceeded, 503); 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
+  s->add_flag("--allow-private-webhooks", serve->allow_private_webhooks,
+              "Let every webhook reach private, loopback and link-local addresses (tests; an admin can allow "
+              "one endpoint instead)");
+  s->add_option("--webhook-timeout-ms", serve->webhook_timeout_ms, "How long one webhook attempt may take")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 60000));
   s->add_option("--manual-clock", serve->manual_clock,
                 "For tests and demos: start the clock at this time (ISO 8601); it moves only by POST /api/v1/clock");
   s->add_option("--web-dir", serve->web_dir, "Directory of the built web app (index.html and its assets)")

@@ -292,6 +292,92 @@ struct ErasureCounts {
   bool wal_truncated = false; // the checkpoint moved every page into the file
 };
 
+// ---- Delivery (src/delivery/, docs/webhooks.md) ------------------------------
+
+// A webhook receiver. The secret is "whsec_" + base64 of random bytes; after
+// a rotation the previous one stays valid until previous_secret_expires_at.
+struct WebhookEndpoint {
+  int64_t id = 0;
+  std::string url;
+  std::string description;
+  std::vector<std::string> event_types;  // "lead.captured", ...; empty: every type
+  std::string secret;
+  std::string previous_secret;  // "" when none
+  std::optional<TimePoint> previous_secret_expires_at;
+  bool enabled = true;
+  std::string disabled_reason;  // why it was disabled ("" when enabled)
+  bool allow_private = false;   // an admin allowed a private, loopback or link-local target
+  TimePoint created_at = 0;
+  std::string created_by;
+};
+
+// One message for one destination, with its webhook-id, stable across
+// attempts and replays. state: pending, delivered, dead, cancelled.
+struct Delivery {
+  int64_t id = 0;
+  std::string webhook_id;   // "msg_..."
+  std::string message_key;  // "event:42", "outbox:7"
+  std::string destination;  // "webhook:3"
+  std::string channel;      // "webhook"
+  int64_t endpoint_id = 0;  // 0 when not a webhook
+  std::string event_type;   // "lead.captured", ...
+  std::string payload;      // the body sent, identical on every attempt
+  std::string state = "pending";
+  int attempts = 0;         // in the current cycle (a replay starts a new one)
+  std::optional<TimePoint> next_attempt_at;
+  int last_status = 0;      // HTTP status of the latest attempt (0: none)
+  std::string last_error;
+  TimePoint created_at = 0;
+  std::optional<TimePoint> delivered_at;
+};
+
+struct DeliveryAttempt {
+  int64_t delivery_id = 0;
+  TimePoint at = 0;
+  int status = 0;  // HTTP status; 0 when no answer
+  std::string error;
+  int64_t duration_ms = 0;
+};
+
+// One attempt and what follows from it, recorded in one transaction. With
+// disable_endpoint, the endpoint is disabled with the reason and its
+// pending deliveries (this one too) are cancelled.
+struct DeliveryOutcomeRecord {
+  DeliveryAttempt attempt;
+  std::string state;  // the delivery's next state
+  std::optional<TimePoint> next_attempt_at;
+  bool disable_endpoint = false;
+  std::string disabled_reason;
+};
+
+// Where fan-out has read up to: the last lead event and outbox message
+// turned into deliveries.
+struct DeliveryCursor {
+  int64_t event_id = 0;
+  int64_t outbox_id = 0;
+  bool operator==(const DeliveryCursor&) const = default;
+};
+
+// A lead event or outbox message past the cursor, to fan out.
+struct DeliverySource {
+  std::string key;   // "event:<id>" or "outbox:<id>"
+  int64_t id = 0;    // the event's or message's id
+  bool outbox = false;
+  std::string type;  // event type or outbox kind
+  int64_t lead_id = 0;
+  TimePoint at = 0;
+  std::string payload;  // JSON object text
+};
+
+struct DeliveryFilter {
+  int64_t endpoint_id = 0;  // 0: any
+  std::string state;        // "": any
+  std::optional<TimePoint> from;  // created at or after
+  std::optional<TimePoint> to;    // created before
+  int64_t after_id = 0;     // cursor: ids > after_id
+  int limit = 100;
+};
+
 // Told of every lead change a store has committed, in commit order, right
 // after the commit and before the next one (under the store's write lock:
 // keep it quick and never call back into the store). In-memory projections
@@ -446,6 +532,38 @@ class Store {
   // updated since `cutoff`, whose email is not a tombstone yet.
   virtual Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) = 0;
 
+  // ---- Delivery (src/delivery/, docs/webhooks.md) ----------------------------
+  // Webhook endpoints: put inserts (id == 0) or updates; an update that
+  // disables an endpoint cancels its pending deliveries in the same
+  // transaction.
+  virtual Status put_webhook_endpoint(WebhookEndpoint& e) = 0;
+  virtual Result<WebhookEndpoint> get_webhook_endpoint(int64_t id) = 0;
+  virtual Result<std::vector<WebhookEndpoint>> list_webhook_endpoints() = 0;
+  // The fan-out cursor; the first call sets it to the newest event and
+  // message, so history from before delivery existed is not sent.
+  virtual Result<DeliveryCursor> delivery_cursor() = 0;
+  // Lead events and outbox messages after `after`, oldest first, at most
+  // `limit` of each.
+  virtual Result<std::vector<DeliverySource>> delivery_sources(const DeliveryCursor& after, int limit) = 0;
+  // In one transaction: moves the cursor from `from` to `to` (kConflict when
+  // it is no longer at `from`) and inserts the deliveries, skipping any
+  // whose (message_key, destination) exists. Fills ids of those inserted.
+  virtual Status add_deliveries(const DeliveryCursor& from, const DeliveryCursor& to,
+                                std::vector<Delivery>& deliveries) = 0;
+  // Pending deliveries with next_attempt_at <= now, earliest first.
+  virtual Result<std::vector<Delivery>> due_deliveries(TimePoint now, int limit) = 0;
+  // The earliest next_attempt_at of a pending delivery.
+  virtual Result<std::optional<TimePoint>> next_delivery_due() = 0;
+  virtual Status record_delivery_attempt(int64_t delivery_id, const DeliveryOutcomeRecord& r) = 0;
+  virtual Result<Delivery> get_delivery(int64_t id) = 0;
+  virtual Result<std::vector<Delivery>> list_deliveries(const DeliveryFilter& f) = 0;
+  virtual Result<std::vector<DeliveryAttempt>> delivery_attempts(int64_t delivery_id) = 0;
+  // Starts a new attempt cycle (pending, attempts 0, due at `now`) on the
+  // same records and webhook-ids: those in `ids`, or when ids is empty those
+  // `f` selects (its limit ignored). Pending deliveries and those of a
+  // disabled endpoint are left alone. Returns the ids replayed.
+  virtual Result<std::vector<int64_t>> replay_deliveries(const std::vector<int64_t>& ids, const DeliveryFilter& f,
+                                                         TimePoint now) = 0;
   // ---- Web forms (domain/web_form.h) ----
   // put_web_form inserts (id == 0; kConflict when the key is taken) or
   // updates by id (kNotFound). find_web_form looks a form up by its key.

@@ -135,6 +135,7 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP INDEX leads_by_external_id; ALTER TABLE leads DROP COLUMN external_id; "
                          "ALTER TABLE leads DROP COLUMN caller; ALTER TABLE touches DROP COLUMN caller; "
+                         "DROP TABLE webhook_endpoints; DROP TABLE deliveries; DROP TABLE delivery_attempts; "
                          "DROP TABLE web_forms; PRAGMA user_version=7",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)

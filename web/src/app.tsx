@@ -16,6 +16,7 @@ import { Definitions } from './pages/definitions';
 import { DefinitionVersion } from './pages/definition_version';
 import { Accuracy } from './pages/accuracy';
 import { Goals } from './pages/goals';
+import { Webhooks } from './pages/webhooks';
 import { Forms } from './pages/forms';
 import { Leaderboards } from './pages/leaderboards';
 import { Admin } from './pages/admin';
@@ -64,6 +65,7 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'forms', label: 'Forms', roles: ['admin', 'marketing'] },
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
+  { route: 'webhooks', label: 'Webhooks', roles: ['admin'] },
 ];
 
 // Where a user lands: a sales rep (bound to a rep) on their own leads, the
@@ -114,6 +116,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Leaderboards session={session} />;
     case 'admin':
       return <Admin session={session} />;
+    case 'webhooks':
+      return <Webhooks session={session} />;
     default:
       return <NotFound />;
   }

@@ -17,6 +17,7 @@ export const kRoutes = {
   forms: '/forms',
   leaderboards: '/leaderboards',
   admin: '/admin',
+  webhooks: '/webhooks',
 } as const;
 
 export type RouteName = keyof typeof kRoutes;

@@ -299,6 +299,55 @@ ALTER TABLE touches ADD COLUMN caller TEXT NOT NULL DEFAULT '';
 CREATE INDEX leads_by_external_id ON leads(external_id) WHERE external_id <> '';
 )sql"},
       {9, R"sql(
+-- Delivery (src/delivery/): webhook endpoints, one delivery per (message,
+-- destination) with its attempts. The fan-out cursor over lead_events and
+-- the outbox lives in settings, advanced in the transaction that inserts
+-- the deliveries.
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  event_types TEXT NOT NULL DEFAULT '',
+  secret TEXT NOT NULL,
+  previous_secret TEXT NOT NULL DEFAULT '',
+  previous_secret_expires_at INTEGER,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  disabled_reason TEXT NOT NULL DEFAULT '',
+  allow_private INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY,
+  webhook_id TEXT NOT NULL UNIQUE,
+  message_key TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  endpoint_id INTEGER NOT NULL DEFAULT 0,
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_status INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  UNIQUE (message_key, destination)
+);
+CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX deliveries_by_endpoint ON deliveries(endpoint_id, id);
+CREATE TABLE delivery_attempts (
+  id INTEGER PRIMARY KEY,
+  delivery_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL
+);
+CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, id);
+)sql"},
+      {10, R"sql(
 -- Web forms: a campaign's public form, addressed by its random key. The
 -- settings (fields, consent boxes with their wording, origins, ...) are
 -- one JSON object (domain/web_form.h); what is looked up is a column.

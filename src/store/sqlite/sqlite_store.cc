@@ -1045,7 +1045,17 @@ Status SqliteStore::activate_definition(DefinitionRecord& d, std::vector<Regrade
       }
     }
     d.state = "active";
-    return Status();
+    // The activation's message, for webhooks (src/delivery/): written here
+    // so it is durable exactly when the activation is.
+    OutboxMessage activated{0, "definition_activated", "admin", 0, d.activated_at.value_or(0),
+                            nlohmann::json({{"version", d.version},
+                                            {"name", d.name},
+                                            {"hash", d.hash},
+                                            {"activated_by", d.activated_by},
+                                            {"leads_regraded", d.leads_regraded},
+                                            {"grades_changed", d.grades_changed}})
+                                .dump()};
+    return insert_outbox(activated);
   });
   if (st.ok() && observer_) {
     for (const Regrade& r : regrades) observer_->lead_regraded(r.lead_id, r.grade, d.version);

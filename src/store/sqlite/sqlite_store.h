@@ -103,6 +103,21 @@ class SqliteStore final : public Store {
   Result<ErasureCounts> erase_leads(Erasure& e) override;
   Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) override;
 
+  Status put_webhook_endpoint(WebhookEndpoint& e) override;
+  Result<WebhookEndpoint> get_webhook_endpoint(int64_t id) override;
+  Result<std::vector<WebhookEndpoint>> list_webhook_endpoints() override;
+  Result<DeliveryCursor> delivery_cursor() override;
+  Result<std::vector<DeliverySource>> delivery_sources(const DeliveryCursor& after, int limit) override;
+  Status add_deliveries(const DeliveryCursor& from, const DeliveryCursor& to,
+                        std::vector<Delivery>& deliveries) override;
+  Result<std::vector<Delivery>> due_deliveries(TimePoint now, int limit) override;
+  Result<std::optional<TimePoint>> next_delivery_due() override;
+  Status record_delivery_attempt(int64_t delivery_id, const DeliveryOutcomeRecord& r) override;
+  Result<Delivery> get_delivery(int64_t id) override;
+  Result<std::vector<Delivery>> list_deliveries(const DeliveryFilter& f) override;
+  Result<std::vector<DeliveryAttempt>> delivery_attempts(int64_t delivery_id) override;
+  Result<std::vector<int64_t>> replay_deliveries(const std::vector<int64_t>& ids, const DeliveryFilter& f,
+                                                 TimePoint now) override;
   Status put_web_form(WebForm& f) override;
   Result<WebForm> get_web_form(int64_t id) override;
   Result<WebForm> find_web_form(const std::string& key) override;
