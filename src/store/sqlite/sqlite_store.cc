@@ -390,10 +390,20 @@ Status SqliteStore::commit(Mutation& m) {
       }
     }
     for (Touch& t : m.touches) LEADLOOP_RETURN_IF_ERROR(insert_touch(t));
+    for (Mutation::LeadMessage& lm : m.lead_outbox) {
+      lm.written.reset();
+      if (lm.lead >= m.leads.size()) return Status(ErrorCode::kInternal, "a lead message for no lead of the change");
+      std::optional<OutboxMessage> made = lm.make(m.leads[lm.lead].lead);
+      if (!made) continue;
+      made->lead_id = m.leads[lm.lead].lead.id;
+      LEADLOOP_RETURN_IF_ERROR(insert_outbox(*made));
+      lm.written = std::move(made);
+    }
     return apply_extras(m);
   });
   if (!st.ok()) {
     for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];
+    for (Mutation::LeadMessage& lm : m.lead_outbox) lm.written.reset();
   } else if (observer_) {
     for (const LeadChange& c : m.leads) {
       observer_->lead_committed(c.lead, c.events);
