@@ -29,10 +29,10 @@ run_one() {
   if "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=1 -max_len="$(max_len "$name")" \
        -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
        "$work" "$here/fuzz/corpus/$name" > "$log" 2>&1; then
-    echo "== fuzz $name ${seconds}s: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
+    echo "== fuzz $name ${seconds}s: $(grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
   else
     echo "fuzz: $name failed; the input is in $build/artifacts/, the log in $log" >&2
-    grep -E 'ERROR|invariant failed|Test unit written' "$log" | head -5 >&2 || true
+    grep -aE 'ERROR|invariant failed|Test unit written' "$log" | head -5 >&2 || true
     return 1
   fi
 }

@@ -19,7 +19,6 @@ namespace {
 constexpr std::string_view kKeySetting = "web_form_key";
 constexpr std::string_view kStampPrefix = "fst_";
 constexpr std::string_view kConfirmPrefix = "fco_";
-constexpr std::string_view kAttributePrefix = "attributes.";
 constexpr TimePoint kStampLifetime = kMillisPerDay;
 constexpr TimePoint kConfirmLifetime = 7 * kMillisPerDay;
 constexpr size_t kKeyBytes = 16;  // the form's public key: 22 URL-safe characters
@@ -45,53 +44,6 @@ const FormConsentBox* box_for(const WebForm& form, std::string_view channel) {
 }
 
 std::string source_of(const WebForm& form) { return "web form " + form.key; }
-
-// Sets one form field on the lead; an error message for the person, or "".
-std::string put_field(Lead& lead, const std::string& name, const std::string& value) {
-  if (name == "employees") {
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-    if (ec != std::errc() || end != value.data() + value.size() || n < 0) return "Enter a whole number";
-    lead.employees = n;
-    return "";
-  }
-  if (name.starts_with(kAttributePrefix)) {
-    lead.attributes[name.substr(kAttributePrefix.size())] = value;
-    return "";
-  }
-  for (const auto& f : lead_text_fields()) {
-    if (f.name == name) lead.*f.member = value;
-  }
-  return "";
-}
-
-// The lead a submission describes, or the problems with it.
-Lead lead_of(const WebForm& form, const FormSubmission& in, std::vector<FormFieldError>& errors) {
-  Lead lead;
-  lead.source_campaign = form.campaign;
-  for (const auto& name : form.fields) {
-    auto it = in.values.find(name);
-    const std::string value = it == in.values.end() ? std::string() : std::string(trim(it->second));
-    const std::string label = form_field_label(name);
-    if (!is_valid_utf8(value)) {
-      errors.push_back({name, label + " is not valid text"});
-    } else if (value.size() > form_field_max_length(name)) {
-      errors.push_back({name, label + " is longer than " + std::to_string(form_field_max_length(name)) + " characters"});
-    } else if (value.empty()) {
-      if (std::find(form.required.begin(), form.required.end(), name) != form.required.end()) {
-        errors.push_back({name, "Please fill in " + label});
-      }
-    } else if (std::string problem = put_field(lead, name, value); !problem.empty()) {
-      errors.push_back({name, label + ": " + problem});
-    }
-  }
-  for (const auto& box : form.consents) {
-    if (box.required && !in.consents.count(box.channel)) {
-      errors.push_back({"consent_" + box.channel, "Please tick this box to send the form"});
-    }
-  }
-  return lead;
-}
 
 }  // namespace
 
@@ -166,14 +118,34 @@ StampVerdict WebForms::check_stamp(const WebForm& form, std::string_view stamp) 
 
 Result<FormOutcome> WebForms::submit(const WebForm& form, const FormSubmission& in) {
   FormOutcome out;
-  Lead lead = lead_of(form, in, out.errors);
+  Lead lead = form_lead(form, in, out.errors);
   if (!out.errors.empty()) return out;
   CaptureContext ctx;
   ctx.actor = source_of(form);
   ctx.via = "web_form";
+  // The ticked boxes and the double opt-in message go in with the lead: one
+  // transaction, so a lead is never stored without them.
+  CaptureExtras extras;
+  for (const auto& box : form.consents) {
+    if (!in.consents.count(box.channel)) continue;  // an unchecked box records nothing
+    if (form.double_opt_in && box.channel == "email") {
+      auto email = in.values.find("email");
+      if (email == in.values.end() || trim(email->second).empty()) continue;  // no address to confirm
+      extras.messages.push_back(confirmation(form, std::string(trim(email->second)), box));
+      continue;
+    }
+    CaptureConsent given;
+    ConsentFlags& set = given.set;
+    (box.channel == "email" ? set.email : box.channel == "phone" ? set.phone : set.mail) = Consent::kGranted;
+    given.source = source_of(form);
+    given.note = box.wording;
+    extras.consents.push_back(std::move(given));
+  }
   std::vector<Result<Lead>> batch;
   batch.emplace_back(std::move(lead));
-  auto captured = intake_.capture(std::move(batch), ctx);
+  std::vector<CaptureExtras> batch_extras;
+  batch_extras.push_back(std::move(extras));
+  auto captured = intake_.capture(std::move(batch), ctx, std::move(batch_extras));
   if (!captured.ok()) return captured.status();
   const CaptureOutcome& o = captured->front();
   if (o.status == CaptureStatus::kRejected) {
@@ -186,23 +158,12 @@ Result<FormOutcome> WebForms::submit(const WebForm& form, const FormSubmission& 
   }
   out.status = o.status;
   out.lead_id = o.lead_id;
-  for (const auto& box : form.consents) {
-    if (!in.consents.count(box.channel)) continue;  // an unchecked box records nothing
-    if (form.double_opt_in && box.channel == "email") {
-      auto email = in.values.find("email");
-      if (email == in.values.end() || trim(email->second).empty()) continue;  // no address to confirm
-      auto sent = send_confirmation(form, out.lead_id, std::string(trim(email->second)), box);
-      if (!sent.ok()) return sent.status();
-      out.confirmation_sent = *sent;
-    } else {
-      LEADLOOP_RETURN_IF_ERROR(grant(form, out.lead_id, box, source_of(form), &out));
-    }
-  }
+  out.consents_granted = o.consent_changed;
+  out.confirmation_sent = !o.messages.empty();
   return out;
 }
 
-Status WebForms::grant(const WebForm& form, int64_t lead_id, const FormConsentBox& box, std::string source,
-                       FormOutcome* out) {
+Status WebForms::grant(const WebForm& form, int64_t lead_id, const FormConsentBox& box, std::string source) {
   ConsentInput in;
   std::optional<Consent>& channel = box.channel == "email" ? in.email : box.channel == "phone" ? in.phone : in.mail;
   channel = Consent::kGranted;
@@ -210,36 +171,44 @@ Status WebForms::grant(const WebForm& form, int64_t lead_id, const FormConsentBo
   in.note = box.wording;
   ConsentDesk desk(store_, clock_, intake_, definition_, router_);
   auto answer = desk.set(lead_id, in, source_of(form));
-  if (!answer.ok()) return answer.status();
-  if (out && !answer->changed.empty()) out->consents_granted.push_back(box.channel);
-  return Status();
+  return answer.ok() ? Status() : answer.status();
 }
 
-Result<bool> WebForms::send_confirmation(const WebForm& form, int64_t lead_id, const std::string& email,
-                                   const FormConsentBox& box) {
-  auto lead = store_.get_lead(lead_id);
-  if (!lead.ok()) return lead.status();
-  if (lead->consent.email == Consent::kGranted) return false;  // nothing left to confirm
+uint64_t WebForms::email_fingerprint(std::string_view email) const {
+  const std::string key = email_key(email);
+  std::array<unsigned char, crypto_shorthash_BYTES> out{};
+  // The signing key's first bytes key the hash: the link carries no
+  // readable trace of the address.
+  crypto_shorthash(out.data(), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                   reinterpret_cast<const unsigned char*>(key_.data()));
+  uint64_t v = 0;
+  for (unsigned char b : out) v = (v << 8) | b;
+  return v;
+}
+
+std::function<std::optional<OutboxMessage>(const Lead&)> WebForms::confirmation(const WebForm& form,
+                                                                                 std::string email,
+                                                                                 FormConsentBox box) const {
   const TimePoint now = clock_.now();
-  const TimePoint expires_at = now + kConfirmLifetime;
-  const std::array<uint64_t, 3> values = {static_cast<uint64_t>(lead_id), static_cast<uint64_t>(form.id),
-                                          static_cast<uint64_t>(expires_at)};
-  const std::string token = sign_values(key_, kConfirmPrefix, values);
-  Mutation m;
-  OutboxMessage msg;
-  msg.kind = "double_opt_in";
-  msg.recipient = email;
-  msg.lead_id = lead_id;
-  msg.at = now;
-  msg.payload = dump_json({{"form", form.key},
-                           {"title", form.title},
-                           {"campaign", form.campaign},
-                           {"wording", box.wording},
-                           {"confirm_url", "/f/confirm/" + token},
-                           {"expires_at", format_time(expires_at)}});
-  m.outbox.push_back(std::move(msg));
-  LEADLOOP_RETURN_IF_ERROR(store_.commit(m));
-  return true;
+  return [this, form, email = std::move(email), box = std::move(box), now](const Lead& lead) -> std::optional<OutboxMessage> {
+    if (lead.consent.email == Consent::kGranted) return std::nullopt;  // nothing left to confirm
+    const TimePoint expires_at = now + kConfirmLifetime;
+    const std::array<uint64_t, 4> values = {static_cast<uint64_t>(lead.id), static_cast<uint64_t>(form.id),
+                                            static_cast<uint64_t>(expires_at), email_fingerprint(email)};
+    const std::string token = sign_values(key_, kConfirmPrefix, values);
+    OutboxMessage msg;
+    msg.kind = "double_opt_in";
+    msg.recipient = email;
+    msg.lead_id = lead.id;
+    msg.at = now;
+    msg.payload = dump_json({{"form", form.key},
+                             {"title", form.title},
+                             {"campaign", form.campaign},
+                             {"wording", box.wording},
+                             {"confirm_url", "/f/confirm/" + token},
+                             {"expires_at", format_time(expires_at)}});
+    return msg;
+  };
 }
 
 Result<bool> WebForms::email_denied_since(int64_t lead_id, TimePoint since) {
@@ -258,7 +227,9 @@ Result<bool> WebForms::email_denied_since(int64_t lead_id, TimePoint since) {
 
 Result<FormConfirmation> WebForms::confirm(std::string_view token) {
   if (key_.empty()) return Status(ErrorCode::kInternal, "web forms are not open");
-  auto values = verify_values(key_, kConfirmPrefix, token, 3);
+  // Links made before they named the address carry three values.
+  auto values = verify_values(key_, kConfirmPrefix, token, 4);
+  if (!values) values = verify_values(key_, kConfirmPrefix, token, 3);
   if (!values) return link_not_valid();
   const auto lead_id = static_cast<int64_t>((*values)[0]);
   const auto form_id = static_cast<int64_t>((*values)[1]);
@@ -271,6 +242,14 @@ Result<FormConfirmation> WebForms::confirm(std::string_view token) {
   auto lead = store_.get_lead(lead_id);
   if (!lead.ok()) return lead.status().code() == ErrorCode::kNotFound ? link_not_valid() : lead.status();
   FormConfirmation out{*std::move(form), *std::move(lead), false};
+  // The link confirms the address it was sent to: once the lead holds
+  // another (or none: erased), it no longer applies.
+  if (values->size() == 4 && (out.lead.email_key.empty() || email_fingerprint(out.lead.email_key) != (*values)[3])) {
+    return Status(ErrorCode::kConflict,
+                  "the e-mail address we hold for you has changed since this link was sent, so it no longer "
+                  "applies; please send the form again",
+                  "token");
+  }
   // A "no" said after the link was made stands; one from before, the
   // person took back by asking again on the form.
   if (out.lead.consent.email == Consent::kDenied) {
@@ -285,7 +264,7 @@ Result<FormConfirmation> WebForms::confirm(std::string_view token) {
   const FormConsentBox* box = box_for(out.form, "email");
   FormConsentBox fallback{"email", "", false};
   LEADLOOP_RETURN_IF_ERROR(grant(out.form, lead_id, box ? *box : fallback,
-                                 source_of(out.form) + ", double opt-in confirmed", nullptr));
+                                 source_of(out.form) + ", double opt-in confirmed"));
   out.granted_now = true;
   auto after = store_.get_lead(lead_id);
   if (after.ok()) out.lead = *std::move(after);

@@ -1,14 +1,16 @@
 // WebForms runs a campaign's public forms (domain/web_form.h): it makes and
 // edits them, signs the timestamp a page embeds (the minimum fill time),
-// takes what a person sent through Intake like every other lead, records
-// the consent boxes they checked with their wording, writes the double
-// opt-in message to the outbox, and grants e-mail consent when its signed
+// takes what a person sent through Intake like every other lead, with the
+// consent boxes they checked (their wording) and the double opt-in message
+// in the same transaction, and grants e-mail consent when its signed
 // confirm link is followed. Tokens are signed with a key kept in the
 // store's settings (access/signed_token.h), so a forged stamp or link is
 // refused before the database is read. Thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -25,19 +27,6 @@
 #include "store/store.h"
 
 namespace leadloop {
-
-// What a person (or a bot) sent: field values by form field name, and the
-// channels whose consent box was checked.
-struct FormSubmission {
-  std::map<std::string, std::string> values;
-  std::set<std::string> consents;
-};
-
-// A problem the person can fix, shown beside the field ("" : the form).
-struct FormFieldError {
-  std::string field;
-  std::string message;
-};
 
 struct FormOutcome {
   std::vector<FormFieldError> errors;  // not empty: nothing was stored
@@ -91,20 +80,24 @@ class WebForms {
   // event with the form's wording) unless it is granted already.
   // kUnauthorized for a forged or unknown link; kForbidden for an expired
   // one; kConflict when the person said no to e-mail after the link was
-  // made (a "no" from before it, they took back by asking again).
+  // made (a "no" from before it, they took back by asking again) or when
+  // the lead no longer holds the address the link was sent to.
   Result<FormConfirmation> confirm(std::string_view token);
 
   void count_refusal(int64_t form_id, StampVerdict why);  // kOk: the honeypot
   FormRefusals refusals(int64_t form_id) const;
 
  private:
-  Status grant(const WebForm& form, int64_t lead_id, const FormConsentBox& box, std::string source,
-               FormOutcome* out);
+  Status grant(const WebForm& form, int64_t lead_id, const FormConsentBox& box, std::string source);
   // Whether e-mail consent was denied at or after `since`.
   Result<bool> email_denied_since(int64_t lead_id, TimePoint since);
-  // Writes the double opt-in message; false when e-mail is granted already.
-  Result<bool> send_confirmation(const WebForm& form, int64_t lead_id, const std::string& email,
-                           const FormConsentBox& box);
+  // The double opt-in message for `email`, made in the capture's
+  // transaction once the lead has its id; none when e-mail is granted.
+  std::function<std::optional<OutboxMessage>(const Lead&)> confirmation(const WebForm& form, std::string email,
+                                                                        FormConsentBox box) const;
+  // A keyed 64-bit hash of the address's email_key, which a confirm link
+  // carries to check the lead still holds it.
+  uint64_t email_fingerprint(std::string_view email) const;
 
   Store& store_;
   const Clock& clock_;

@@ -11,13 +11,9 @@
 #include <vector>
 
 #include "access/web_forms.h"
+#include "api/form_post.h"
 
 namespace leadloop::api {
-
-// Names of the form's own inputs beside the lead fields.
-inline constexpr const char* kStampInput = "_stamp";
-inline constexpr const char* kHoneypotInput = "website";
-inline constexpr const char* kConsentInputPrefix = "consent_";
 
 struct FormView {
   const WebForm& form;

@@ -9,6 +9,7 @@
 
 #include "api/errors.h"
 #include "api/form_page.h"
+#include "api/form_post.h"
 #include "api/http/parsing.h"
 #include "api/request.h"
 #include "api/routes.h"
@@ -179,49 +180,12 @@ void options_form(RouteContext& ctx, const Request& req, Response& res) {
   res.set_header("Access-Control-Max-Age", "600");
 }
 
-// A checked box: "yes"/"on"/"true" from a form, true from a script.
-bool checked(const Json& v) {
-  if (v.is_boolean()) return v.get<bool>();
-  if (!v.is_string()) return false;
-  const std::string s = v.get<std::string>();
-  return s == "yes" || s == "on" || s == "true" || s == "1";
-}
-
-struct Posted {
-  FormSubmission submission;
-  std::string stamp;
-  std::string honeypot;
-};
-
-// The form's own inputs from either body; other keys are ignored, so a
-// public form never sets what it does not show (the campaign, a caller).
-Result<Posted> parse_post(const WebForm& form, const Request& req) {
-  Json body = Json::object();
-  if (is_form_post(req)) {
-    http::Params params;
-    http::parse_query(req.body, params);
-    for (const auto& [k, v] : params) body[k] = v;
-  } else {
-    auto parsed = json_body(req);
-    if (!parsed.ok()) return parsed.status();
-    body = std::move(*parsed);
-  }
-  Posted out;
-  for (const auto& [key, value] : body.items()) {
-    if (key == kStampInput && value.is_string()) {
-      out.stamp = value.get<std::string>();
-    } else if (key == kHoneypotInput) {
-      out.honeypot = value.is_string() ? value.get<std::string>() : value.dump();
-    } else if (key.starts_with(kConsentInputPrefix)) {
-      if (checked(value)) out.submission.consents.insert(key.substr(std::string_view(kConsentInputPrefix).size()));
-    } else if (std::find(form.fields.begin(), form.fields.end(), key) != form.fields.end()) {
-      if (!value.is_string() && !value.is_number()) {
-        return Status(ErrorCode::kWrongType, key + " must be a string", key);
-      }
-      out.submission.values[key] = value.is_string() ? value.get<std::string>() : value.dump();
-    }
-  }
-  return out;
+// The form's own inputs from either body (api/form_post.h); a script's
+// must say it is JSON.
+Result<FormPost> parse_post(const WebForm& form, const Request& req) {
+  const bool urlencoded = is_form_post(req);
+  if (!urlencoded) LEADLOOP_RETURN_IF_ERROR(require_json(req));
+  return parse_form_post(form, urlencoded, req.body);
 }
 
 int64_t monotonic_ms() {
@@ -248,7 +212,7 @@ void send_received(const WebForm& form, bool page, bool confirm_email, Response&
 
 // Problems the person can fix: the form again with what they entered (and
 // the stamp they had: no second wait), or the first problem as JSON.
-void send_problems(const WebForm& form, bool page, const Posted& p, std::vector<FormFieldError> errors,
+void send_problems(const WebForm& form, bool page, const FormPost& p, std::vector<FormFieldError> errors,
                    Response& res) {
   if (!page) {
     return send_error(res, Status(ErrorCode::kInvalidValue, errors.front().message, errors.front().field));

@@ -1,6 +1,7 @@
 #include "domain/web_form.h"
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <set>
 
@@ -276,6 +277,57 @@ Status parse_web_form(const Json& j, WebForm& f) {
     LEADLOOP_RETURN_IF_ERROR(st);
   }
   return Status();
+}
+
+namespace {
+
+// Sets one form field on the lead; an error message for the person, or "".
+std::string put_field(Lead& lead, const std::string& name, const std::string& value) {
+  if (name == "employees") {
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size() || n < 0) return "Enter a whole number";
+    lead.employees = n;
+    return "";
+  }
+  if (name.starts_with(kAttributePrefix)) {
+    lead.attributes[name.substr(kAttributePrefix.size())] = value;
+    return "";
+  }
+  for (const auto& f : lead_text_fields()) {
+    if (f.name == name) lead.*f.member = value;
+  }
+  return "";
+}
+
+// The lead a submission describes, or the problems with it.
+}  // namespace
+
+Lead form_lead(const WebForm& form, const FormSubmission& in, std::vector<FormFieldError>& errors) {
+  Lead lead;
+  lead.source_campaign = form.campaign;
+  for (const auto& name : form.fields) {
+    auto it = in.values.find(name);
+    const std::string value = it == in.values.end() ? std::string() : std::string(trim(it->second));
+    const std::string label = form_field_label(name);
+    if (!is_valid_utf8(value)) {
+      errors.push_back({name, label + " is not valid text"});
+    } else if (value.size() > form_field_max_length(name)) {
+      errors.push_back({name, label + " is longer than " + std::to_string(form_field_max_length(name)) + " characters"});
+    } else if (value.empty()) {
+      if (std::find(form.required.begin(), form.required.end(), name) != form.required.end()) {
+        errors.push_back({name, "Please fill in " + label});
+      }
+    } else if (std::string problem = put_field(lead, name, value); !problem.empty()) {
+      errors.push_back({name, label + ": " + problem});
+    }
+  }
+  for (const auto& box : form.consents) {
+    if (box.required && !in.consents.count(box.channel)) {
+      errors.push_back({"consent_" + box.channel, "Please tick this box to send the form"});
+    }
+  }
+  return lead;
 }
 
 }  // namespace leadloop

@@ -7,11 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/codec.h"
+#include "domain/lead.h"
 #include "domain/status.h"
 #include "domain/time.h"
 
@@ -65,5 +68,24 @@ Json web_form_json(const WebForm& f);
 // web_form_json that a caller may set; each one present replaces f's).
 // kUnknownField / kWrongType naming the field; check_web_form after it.
 Status parse_web_form(const Json& j, WebForm& f);
+
+// What a person (or a bot) sent: field values by form field name, and the
+// channels whose consent box was checked.
+struct FormSubmission {
+  std::map<std::string, std::string> values;
+  std::set<std::string> consents;
+};
+
+// A problem the person can fix, shown beside the field ("" : the form).
+struct FormFieldError {
+  std::string field;
+  std::string message;
+};
+
+// The lead a submission to `form` describes (its campaign, the fields it
+// shows, trimmed), or the problems with it in `errors`: a value that is not
+// UTF-8 or too long, a required field or box left empty, a number that is
+// not one.
+Lead form_lead(const WebForm& form, const FormSubmission& in, std::vector<FormFieldError>& errors);
 
 }  // namespace leadloop

@@ -92,6 +92,25 @@ Json merge_payload(const CaptureContext& ctx, const Lead& incoming, const Lead& 
           {"conflicts", conflicts}};
 }
 
+// The consent an input gave, one consent_changed event per change, and its
+// messages, queued on the mutation for the lead at `change`.
+void apply_extras(LeadChange& c, size_t change, CaptureExtras& extras, const CaptureContext& ctx, TimePoint now,
+                  Mutation& m, CaptureOutcome& out) {
+  for (const CaptureConsent& given : extras.consents) {
+    const ConsentFlags before = c.lead.consent;
+    for (const ConsentChannel& ch : consent_channels()) {
+      if (given.set.*ch.member != Consent::kUnknown) c.lead.consent.*ch.member = given.set.*ch.member;
+    }
+    auto e = consent_event(before, c.lead, now, ctx.actor, given.source, given.note);
+    if (!e) continue;
+    c.events.push_back(std::move(*e));
+    for (const ConsentChannel& ch : consent_channels()) {
+      if (before.*ch.member != c.lead.consent.*ch.member) out.consent_changed.emplace_back(ch.name);
+    }
+  }
+  for (auto& make : extras.messages) m.lead_outbox.push_back({change, std::move(make), std::nullopt});
+}
+
 }  // namespace
 
 std::string_view capture_status_name(CaptureStatus s) {
@@ -113,7 +132,11 @@ Status Intake::open() {
 }
 
 Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> inputs,
-                                                    const CaptureContext& ctx) {
+                                                    const CaptureContext& ctx,
+                                                    std::vector<CaptureExtras> extras) {
+  if (!extras.empty() && extras.size() != inputs.size()) {
+    return Status(ErrorCode::kInternal, "capture extras must match the inputs one to one");
+  }
   std::vector<CaptureOutcome> out(inputs.size());
   // Everything that does not depend on the other leads happens before the
   // lock: validation, the campaign check, the capture event's payload.
@@ -235,6 +258,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
       change_of[i] = m.leads.size();
       out[i].status = CaptureStatus::kCreated;
       m.leads.push_back(std::move(c));
+      if (!extras.empty()) apply_extras(m.leads.back(), change_of[i], extras[i], ctx, now, m, out[i]);
       continue;
     }
 
@@ -268,6 +292,7 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     change_of[i] = target;
     out[i].status = CaptureStatus::kMerged;
     out[i].matched_on = std::string(matched_on);
+    if (!extras.empty()) apply_extras(c, target, extras[i], ctx, now, m, out[i]);
   }
 
   if (!ctx.dry_run && !m.leads.empty()) {
@@ -292,6 +317,13 @@ Result<std::vector<CaptureOutcome>> Intake::capture(std::vector<Result<Lead>> in
     }
     for (const LeadChange& c : m.leads) {
       if (!change_of_lead.count(c.lead.id)) index_.add(c.lead);
+    }
+  }
+  // Which lead messages are whose: in input order, as apply_extras added them.
+  for (size_t i = 0, next = 0; i < extras.size() && !ctx.dry_run; ++i) {
+    if (change_of[i] == SIZE_MAX) continue;
+    for (size_t k = 0; k < extras[i].messages.size(); ++k, ++next) {
+      if (m.lead_outbox[next].written) out[i].messages.push_back(*m.lead_outbox[next].written);
     }
   }
   for (size_t i = 0; i < inputs.size(); ++i) {

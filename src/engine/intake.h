@@ -9,6 +9,7 @@
 
 #include <mutex>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,24 @@ struct CaptureContext {
   std::function<bool(const Lead&)> may_merge_into = nullptr;
 };
 
+// Consent a person gave with the capture, beside the lead's fields (a web
+// form's ticked box): the channels set (kUnknown: as it is), where it came
+// from and the wording they agreed to. Each that changes the lead's consent
+// is a consent_changed event of its own.
+struct CaptureConsent {
+  ConsentFlags set;
+  std::string source;
+  std::string note;
+};
+
+// What an input brings beyond the lead, applied in the same transaction as
+// its capture or merge: consent given and messages about the lead
+// (Mutation::LeadMessage: made once the lead has its id; nullopt: none).
+struct CaptureExtras {
+  std::vector<CaptureConsent> consents;
+  std::vector<std::function<std::optional<OutboxMessage>(const Lead&)>> messages;
+};
+
 enum class CaptureStatus { kCreated, kMerged, kRejected };
 std::string_view capture_status_name(CaptureStatus s);
 
@@ -46,6 +65,8 @@ struct CaptureOutcome {
   bool matched_in_batch = false;  // the duplicate came earlier in the same batch
   Status error;                // for kRejected
   Lead lead;                   // state after the batch, if ctx.return_leads
+  std::vector<std::string> consent_changed;  // channels its CaptureConsents changed
+  std::vector<OutboxMessage> messages;       // its CaptureExtras messages written
 };
 
 class Intake {
@@ -62,8 +83,11 @@ class Intake {
   // Captures a batch; one outcome per input, in order. Inputs that failed to
   // parse are reported as rejected with their parse error. Fails as a whole
   // only when the store fails (then nothing of the batch is stored).
+  // `extras`, when not empty, holds one entry per input (ignored for a
+  // rejected input), committed with the batch.
   Result<std::vector<CaptureOutcome>> capture(std::vector<Result<Lead>> inputs,
-                                              const CaptureContext& ctx);
+                                              const CaptureContext& ctx,
+                                              std::vector<CaptureExtras> extras = {});
 
   // Logs a touch, on a lead (then also an event on it) or on none.
   Result<Touch> log_touch(TouchInput input, const std::string& actor);

@@ -58,6 +58,17 @@ struct Mutation {
   // Feedback links answered by this change: each must be unused, or the
   // whole mutation fails with kConflict (a link answers once).
   std::vector<int64_t> feedback_links_used;
+  // Messages about a lead of this mutation that need its id (a new lead
+  // gets one inside the transaction, so a signed link in the payload can
+  // name it): after the leads are written, make(leads[lead].lead) runs and
+  // what it returns goes to the outbox in the same transaction (nullopt:
+  // nothing). On success `written` holds the message stored.
+  struct LeadMessage {
+    size_t lead = 0;  // index into leads
+    std::function<std::optional<OutboxMessage>(const Lead&)> make;
+    std::optional<OutboxMessage> written;
+  };
+  std::vector<LeadMessage> lead_outbox;
 };
 
 // A signed, expiring link that lets a rep without a login answer for one

@@ -367,6 +367,35 @@ TEST_F(FormsApiTest, DoubleOptInWaitsForTheConfirmLinkWhichGrantsOnce) {
   ASSERT_EQ(changes.size(), 1u) << changes.dump();
   EXPECT_EQ(changes[0]["payload"]["source"], "web form " + key_ + ", double opt-in confirmed");
   EXPECT_EQ(changes[0]["payload"]["note"], kEmailWording);
+  // Erasing the person leaves no message addressed to them.
+  Reply erased = post("admin", "/api/v1/privacy/erasures", R"({"email":"gus@example.com","reason":"subject request"})");
+  ASSERT_EQ(erased.status, 200) << erased.text;
+  EXPECT_TRUE(get("/api/v1/outbox?recipient=gus@example.com").body["messages"].empty());
+  const std::string by_lead = "lead:" + std::to_string(lead["id"].get<int64_t>());
+  Reply kept = get("/api/v1/outbox?recipient=" + by_lead);
+  ASSERT_EQ(kept.body["messages"].size(), 1u) << kept.text;
+  EXPECT_EQ(kept.body["messages"][0]["kind"], "double_opt_in");
+  EXPECT_EQ(kept.body["messages"][0].dump().find("gus@"), std::string::npos) << kept.text;
+}
+
+// A link confirms the address it was sent to: once the lead no longer
+// holds it (here: erased before the link was followed), it grants nothing.
+TEST_F(FormsApiTest, AConfirmLinkIsRefusedOnceTheLeadNoLongerHoldsItsAddress) {
+  start();
+  ASSERT_EQ(put("marketing", form_path(), {{"double_opt_in", true}}).status, 200);
+  Reply r = send_as_person({{"email", "hal@example.com"}, {"last_name", "Hal"}, {"consent_email", "yes"}});
+  ASSERT_EQ(r.status, 200) << r.text;
+  Reply box = get("/api/v1/outbox?recipient=hal@example.com");
+  ASSERT_EQ(box.body["messages"].size(), 1u) << box.text;
+  const std::string link = box.body["messages"][0]["message"]["confirm_url"];
+  const int64_t id = box.body["messages"][0]["lead"];
+  Reply erased = post("admin", "/api/v1/privacy/erasures", R"({"email":"hal@example.com","reason":"subject request"})");
+  ASSERT_EQ(erased.status, 200) << erased.text;
+  Reply refused = get_public(link);
+  EXPECT_EQ(refused.status, 409) << refused.text;
+  EXPECT_NE(refused.text.find("This link does not work"), std::string::npos) << refused.text;
+  EXPECT_NE(refused.text.find("has changed since this link was sent"), std::string::npos) << refused.text;
+  EXPECT_TRUE(events_of(id, "consent_changed").empty());
 }
 
 // A "no" from before the sign-up is taken back by the confirmation; a "no"

@@ -47,6 +47,12 @@ test('a form made on the dashboard takes a lead with its consent from its hosted
   expect(form.fields).toEqual(['email', 'first_name', 'last_name']);
   expect(form.required).toEqual(['email', 'last_name']);
 
+  // The snippet, ready to copy, posts to the form's address on this server.
+  const row = page.locator('table.web-forms').getByRole('row', { name: new RegExp(title) });
+  await row.getByRole('button', { name: /Snippet/ }).click();
+  await expect(page.locator(`#snippet-${form.id}`)).toHaveValue(new RegExp(`action="${leadloop.url}/f/${form.key}"`));
+  await expect(page.getByRole('button', { name: 'Copy the snippet' })).toBeEnabled();
+
   // The dashboard's link opens the hosted page in a new tab.
   const [person] = await Promise.all([
     context.waitForEvent('page'),

@@ -390,10 +390,20 @@ Status SqliteStore::commit(Mutation& m) {
       }
     }
     for (Touch& t : m.touches) LEADLOOP_RETURN_IF_ERROR(insert_touch(t));
+    for (Mutation::LeadMessage& lm : m.lead_outbox) {
+      lm.written.reset();
+      if (lm.lead >= m.leads.size()) return Status(ErrorCode::kInternal, "a lead message for no lead of the change");
+      std::optional<OutboxMessage> made = lm.make(m.leads[lm.lead].lead);
+      if (!made) continue;
+      made->lead_id = m.leads[lm.lead].lead.id;
+      LEADLOOP_RETURN_IF_ERROR(insert_outbox(*made));
+      lm.written = std::move(made);
+    }
     return apply_extras(m);
   });
   if (!st.ok()) {
     for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];
+    for (Mutation::LeadMessage& lm : m.lead_outbox) lm.written.reset();
   } else if (observer_) {
     for (const LeadChange& c : m.leads) {
       observer_->lead_committed(c.lead, c.events);
@@ -1387,6 +1397,13 @@ Result<ErasureCounts> SqliteStore::erase_leads(Erasure& e) {
       (*messages)->bind(1, c.lead.id);
       LEADLOOP_RETURN_IF_ERROR(rewrite_rows(*writer_, **messages, "UPDATE outbox SET payload = ?1 WHERE id = ?2",
                                             [&](const Stmt& s) { return e.redact_message(s.text(1)); }, n.messages));
+      // A message addressed to the person (a double opt-in e-mail) names
+      // the lead instead.
+      auto addressed = writer_->cached(
+          "UPDATE outbox SET recipient = 'lead:' || lead_id WHERE lead_id = ? AND recipient LIKE '%@%'");
+      if (!addressed.ok()) return addressed.status();
+      (*addressed)->bind(1, c.lead.id);
+      LEADLOOP_RETURN_IF_ERROR((*addressed)->run());
       LEADLOOP_RETURN_IF_ERROR(update_lead(c.lead));
       for (LeadEvent& ev : c.events) {
         ev.lead_id = c.lead.id;
