@@ -94,6 +94,14 @@ LeadProjection::~LeadProjection() {
 
 Status LeadProjection::load() {
   std::unique_lock lock(mu_);
+  // The marks first: the scans below read at least this much (nothing
+  // else writes while the server loads: it holds the database's lock).
+  auto marks = store_.log_marks();
+  if (!marks.ok()) return marks.status();
+  applied_event_id_ = marks->last_event_id;
+  applied_touch_id_ = marks->last_touch_id;
+  definition_version_ = marks->last_definition_version;
+  definitions_updated_at_ = marks->definitions_updated_at;
   LeadFilter all;
   all.limit = 0;
   LEADLOOP_RETURN_IF_ERROR(store_.scan_leads(all, [&](const Lead& l) {
@@ -123,16 +131,20 @@ Status LeadProjection::load() {
   LEADLOOP_RETURN_IF_ERROR(events);
   LEADLOOP_RETURN_IF_ERROR(touches);
   index_all_won_touches();
-  for (auto& counts : kept_.step_took) counts.assign(kBuckets, 0);
-  for (uint32_t row = 0; row < leads_.id.size(); ++row) count_row(row, 1);
-  fit_columns();
-  loaded_ = true;
+  finish_load();
   lock.unlock();
   // From here on every commit is applied as it happens. A commit between
   // the scans and this line would be missed: load before serving.
   store_.set_commit_observer(this);
   observing_ = true;
   return Status();
+}
+
+void LeadProjection::finish_load() {
+  for (auto& counts : kept_.step_took) counts.assign(kBuckets, 0);
+  for (uint32_t row = 0; row < leads_.id.size(); ++row) count_row(row, 1);
+  fit_columns();
+  loaded_ = true;
 }
 
 uint32_t LeadProjection::row_for(const Lead& l) {
@@ -319,10 +331,17 @@ void LeadProjection::time_steps(uint32_t row) {
 
 void LeadProjection::lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) {
   std::unique_lock lock(mu_);
+  apply_lead(lead, events);
+}
+
+void LeadProjection::apply_lead(const Lead& lead, const std::vector<LeadEvent>& events) {
   const bool known = lead.id >= 0 && static_cast<size_t>(lead.id) < row_by_id_.size() && row_by_id_[lead.id] >= 0;
   if (loaded_ && known) count_row(static_cast<uint32_t>(row_by_id_[lead.id]), -1);
   const uint32_t row = row_for(lead);
-  for (const LeadEvent& e : events) apply_event(row, e);
+  for (const LeadEvent& e : events) {
+    apply_event(row, e);
+    applied_event_id_ = std::max(applied_event_id_, e.id);
+  }
   if (!loaded_) return;
   count_row(row, 1);
   auto won = won_index_.find(row);
@@ -390,10 +409,12 @@ void LeadProjection::touch_committed(const Touch& touch) {
   std::unique_lock lock(mu_);
   add_touch(touch.lead_id, touch.campaign, touch.at, static_cast<int>(touch.data_points.size()),
             is_attended(touch.outcome));
+  applied_touch_id_ = std::max(applied_touch_id_, touch.id);
 }
 
 void LeadProjection::lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) {
   std::unique_lock lock(mu_);
+  definition_version_ = definitions_updated_at_ = -1;  // a snapshot from now on cannot follow the log
   if (lead_id < 0 || static_cast<size_t>(lead_id) >= row_by_id_.size() || row_by_id_[lead_id] < 0) return;
   const auto row = static_cast<size_t>(row_by_id_[lead_id]);
   leads_.grade[row] = static_cast<uint8_t>(grade);

@@ -192,6 +192,7 @@ struct TouchDay {
 // than kMaxSpan days away from the others (a mistyped year).
 class TouchDays {
  public:
+  friend class LeadProjection;  // snapshots write and read its days
   static constexpr Days kMaxSpan = 40000;  // about 110 years
   TouchDay& at(Days day);
   // fn(day, counts) for each day in [from, to] with touches, in day order.
@@ -226,6 +227,16 @@ class LeadProjection final : public CommitObserver {
   // Loads every lead and stage change, then follows the store's commits.
   // REQUIRES: called once, before other threads write.
   Status load();
+  // As load(), from the snapshot at `snapshot` (snapshot.cc) when it is
+  // whole and of this database: then the events and touches committed
+  // after it are applied. Anything else (none, another format or schema,
+  // a database behind it, definitions changed since, a corrupt or
+  // truncated file) loads in full; `how` says which and why.
+  Status load(const std::string& snapshot, std::string* how);
+  // Writes what the projection holds now, with the last event and touch
+  // it applied, to `path` (a temporary file, synced, renamed over it).
+  // Safe while commits go on: it reads under the shared lock.
+  Status save_snapshot(const std::string& path) const;
 
   void lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) override;
   void lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) override;
@@ -273,6 +284,14 @@ class LeadProjection final : public CommitObserver {
   // and counters.
   void count_row(uint32_t row, int sign);
   void fit_columns();  // after the load: each column its rows and a little room
+  void finish_load();  // indexes, kept counts, fitted columns; then loaded_
+  // Snapshots (snapshot.cc). REQUIRES: mu_ held exclusively for reading.
+  Status read_snapshot(const std::string& path, const LogMarks& now, std::string* why);
+  Status apply_log_after_snapshot();
+  void reset();  // empty, as before load()
+  std::array<const Dictionary*, 10> dictionaries() const;  // in a fixed order
+  // A committed lead and its events. REQUIRES: mu_ held exclusively.
+  void apply_lead(const Lead& lead, const std::vector<LeadEvent>& events);
 
   Store& store_;
   mutable std::shared_mutex mu_;
@@ -288,6 +307,11 @@ class LeadProjection final : public CommitObserver {
   std::unordered_map<uint32_t, uint32_t> won_index_;  // won row -> its place in won_
   KeptCounters counters_;
   bool loaded_ = false;  // load() done: wins index their touches as they come
+  // The log applied so far: the last event and touch ids, and the
+  // definitions as they were at load (-1 once a re-grading came, which
+  // changes leads without an event a snapshot could follow).
+  int64_t applied_event_id_ = 0, applied_touch_id_ = 0;
+  int64_t definition_version_ = 0, definitions_updated_at_ = 0;
   Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_, titles_, callers_;
   Dictionary extra_fields_, extra_values_;
   bool observing_ = false;

@@ -103,6 +103,13 @@ class SqliteStore final : public Store {
   Result<ErasureCounts> erase_leads(Erasure& e) override;
   Result<std::vector<int64_t>> closed_leads_before(TimePoint cutoff, int limit) override;
 
+  // Projection snapshots (sqlite_snapshot.cc).
+  Result<LogMarks> log_marks() override;
+  Status scan_events_after(int64_t after_id, const std::function<void(const LeadEvent&)>& fn) override;
+  Status scan_touches_after(int64_t after_id,
+                            const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
+                                                     int data_points, std::string_view outcome)>& fn) override;
+
  private:
   class Reader;  // a pooled read connection, returned on destruction
   SqliteStore(std::string path, std::unique_ptr<sqlite::SqliteDb> writer, int version)
