@@ -18,6 +18,8 @@
 //     revenue. Nothing is written at or after the end of the period, so the
 //     latest leads are still on their way;
 //  2. load the projection (time, bytes per lead and per event, peak RSS);
+//     write its snapshot (as a clean stop does) and load a second
+//     projection from it (time; its answers must be the same);
 //  3. run each report warm, best of R, on the projection and as SQL on the
 //     file (SQLite), the SQL doing the whole job (percentiles included);
 //  4. ask the same questions of DuckDB, through bench/duckdb_twin.mjs (Node
@@ -1373,6 +1375,33 @@ int run(int argc, char** argv) {
               static_cast<double>(bytes) / static_cast<double>(events), ru.ru_maxrss / 1024);
   Reports reports(projection, catalog);
   Twin twin{std::move(sqlite::SqliteDb::open(db, true)).value()};
+  // The start-up from a snapshot: written as a clean stop writes it, then
+  // loaded into a second projection, whose answers must be the same.
+  bool snapshot_agrees = true;
+  {
+    const std::string snapshot = db + ".projection";
+    t = std::chrono::steady_clock::now();
+    check(projection.save_snapshot(snapshot));
+    const double save_ms = ms_since(t);
+    const auto snapshot_mb = static_cast<double>(std::filesystem::file_size(snapshot)) / 1e6;
+    LeadProjection again(*store);
+    std::string how;
+    t = std::chrono::steady_clock::now();
+    check(again.load(snapshot, &how));
+    const double again_ms = ms_since(t);
+    Reports from_snapshot(again, catalog);
+    for (const Row& r : report_rows()) {
+      if (figures(ask(from_snapshot, r)) != figures(ask(reports, r))) {
+        std::printf("  %s: the projection loaded from the snapshot answers otherwise\n", r.name);
+        snapshot_agrees = false;
+      }
+    }
+    std::printf("snapshot: written in %.0f ms (%.0f MB); projection loaded %s: %.0f ms against %.0f ms in full "
+                "(%.1fx); its answers %s\n",
+                save_ms, snapshot_mb, how.c_str(), again_ms, load_ms, load_ms / again_ms,
+                snapshot_agrees ? "the same" : "DIFFER");
+    std::filesystem::remove(snapshot);
+  }
 
   // Each side: a warm-up run for the figures, then the best of the timed
   // runs, each run's figures compared with the warm-up's.
@@ -1412,7 +1441,7 @@ int run(int argc, char** argv) {
   }
   std::printf("goal: every report <= %.1f ms: %s (%zu of %zu over)%s\n", goal_ms, over_goal.empty() ? "met" : "MISSED",
               over_goal.size(), rows.size(), goals ? "" : " (--no-goals: not failing the run)");
-  if (!all_agree) return 1;
+  if (!all_agree || !snapshot_agrees) return 1;
   return goals && !over_goal.empty() ? 2 : 0;
 }
 
