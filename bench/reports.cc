@@ -646,7 +646,7 @@ Answer ask(const Reports& reports, const Row& row) {
     case Kind::kStalled: return reports.stalled(row.filter, row.before, row.by);
     case Kind::kStageTimes: return reports.stage_times(row.filter, row.by);
     case Kind::kCampaigns: return reports.campaigns(row.filter);
-    case Kind::kCampaignTouches: return CampaignTouches{reports.campaigns(row.filter)};
+    case Kind::kCampaignTouches: return CampaignTouches{reports.campaign_touches(row.filter)};
     case Kind::kAttribution: return reports.attribution(row.filter);
     case Kind::kForecast: return weigh(reports.forecast(row.filter, row.by));
     case Kind::kVendorBoard: return vendor_board(reports, row.filter);

@@ -1156,6 +1156,49 @@ Leaks Reports::leaks(const ReportFilter& f) const {
   });
 }
 
+namespace {
+
+// Each campaign's touches by their day in the period (by_code: campaign
+// code -> result; the lead filters do not apply, the campaign lists do).
+void add_touch_days(const ReportFilter& f, const LeadProjection& p, const CompiledFilter& match,
+                    std::vector<CampaignResult>& by_code) {
+  const CampaignTouchDays& days = p.touch_days();
+  // Whole days: every day the period touches (its first day from
+  // midnight, its last up to the day that holds `to`).
+  const Days first_day = f.from ? day_of(*f.from) : std::numeric_limits<Days>::min();
+  // The last day that starts before `to`.
+  const Days last_day = f.to ? day_of(*f.to - 1) : std::numeric_limits<Days>::max();
+  for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
+    if (!match.campaign_ok[c]) continue;
+    CampaignResult& r = by_code[c];
+    days[c].each(first_day, last_day, [&](Days, const TouchDay& d) {
+      r.touches += d.touches;
+      r.touches_without_lead += d.without_lead;
+      r.data_points += d.data_points;
+      r.attended += d.attended;
+    });
+  }
+}
+
+}  // namespace
+
+std::vector<CampaignResult> Reports::campaign_touches(const ReportFilter& f) const {
+  return projection_.read([&](const LeadProjection& p) {
+    CompiledFilter match(f, p, campaigns_);
+    std::vector<CampaignResult> by_code(p.campaigns().size());
+    add_touch_days(f, p, match, by_code);
+    std::vector<CampaignResult> out;
+    for (uint32_t c = 1; c < by_code.size(); ++c) {
+      if (by_code[c].touches == 0) continue;
+      by_code[c].campaign = p.campaigns().text(c);
+      out.push_back(std::move(by_code[c]));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const CampaignResult& a, const CampaignResult& b) { return a.campaign < b.campaign; });
+    return out;
+  });
+}
+
 std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
   return projection_.read([&](const LeadProjection& p) {
     CompiledFilter match(f, p, campaigns_);
@@ -1201,23 +1244,7 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
         r.revenue_cents += c.revenue;
       }
     }
-    // Touches by their day in the period.
-    const CampaignTouchDays& days = p.touch_days();
-    // Whole days: every day the period touches (its first day from
-    // midnight, its last up to the day that holds `to`).
-    const Days first_day = f.from ? day_of(*f.from) : std::numeric_limits<Days>::min();
-    // The last day that starts before `to`.
-    const Days last_day = f.to ? day_of(*f.to - 1) : std::numeric_limits<Days>::max();
-    for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
-      if (!match.campaign_ok[c]) continue;
-      CampaignResult& r = by_code[c];
-      days[c].each(first_day, last_day, [&](Days, const TouchDay& d) {
-        r.touches += d.touches;
-        r.touches_without_lead += d.without_lead;
-        r.data_points += d.data_points;
-        r.attended += d.attended;
-      });
-    }
+    add_touch_days(f, p, match, by_code);
     std::vector<CampaignResult> out;
     for (uint32_t c = 1; c < by_code.size(); ++c) {
       const std::string& key = p.campaigns().text(c);

@@ -499,6 +499,11 @@ void expect_twins_agree_once(const Reports& reports, const std::string& path, co
       if (r.touches > 0) mine[r.campaign] = {r.touches, r.touches_without_lead, r.data_points};
     }
     EXPECT_EQ(mine, twin.campaign_touches(from, to)) << when << ": touches per campaign";
+    std::map<std::string, std::vector<int64_t>> only;
+    for (const CampaignResult& r : reports.campaign_touches(period)) {
+      only[r.campaign] = {r.touches, r.touches_without_lead, r.data_points};
+    }
+    EXPECT_EQ(only, twin.campaign_touches(from, to)) << when << ": campaign_touches()";
   }
   EXPECT_EQ(stalled_of(reports, {}, GroupBy::kOwner, now - 3 * kMillisPerDay),
             twin.stalled("1", "l.owner", now - 3 * kMillisPerDay))
