@@ -1,7 +1,10 @@
 // Bulk ingest benchmark: N seeded leads through POST /api/v1/leads/bulk of
 // a running server (durable: each 2xx is fsynced), against its SQL twin:
 // the same rows inserted into a plain SQLite file (WAL, synchronous=FULL,
-// one transaction per batch, prepared statement) in the same run.
+// one transaction per batch, prepared statement) in the same run. The twin
+// checks every SQLite call and counts its rows afterwards; the exit status is
+// 1 when a request failed, a lead is missing from the answers, or the twin
+// failed.
 //
 //   leadloop_bench_ingest --port P --token T [--leads 100000] [--batch 10000]
 //                         [--connections 2] [--seed 1] [--twin-db FILE]
@@ -73,22 +76,37 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The twin's time in seconds, or a negative number when one of its SQLite
+// calls failed or the file does not hold every row afterwards (said on
+// stderr): a twin that did less work would flatter it.
 double sqlite_twin(const std::vector<Row>& rows, size_t batch, const std::string& path) {
   std::remove(path.c_str());
   std::remove((path + "-wal").c_str());
   std::remove((path + "-shm").c_str());
   sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                   "CREATE TABLE leads(id INTEGER PRIMARY KEY, email TEXT, phone TEXT, first_name TEXT,"
-                   " last_name TEXT, company TEXT, title TEXT, industry TEXT, employees INTEGER,"
-                   " country TEXT, region TEXT, source_campaign TEXT, attributes TEXT)",
-               nullptr, nullptr, nullptr);
+  bool ok = true;
+  auto expect = [&](int rc, int wanted, const char* what) {
+    if (rc == wanted) return;
+    if (ok) std::fprintf(stderr, "sqlite twin: %s failed: %s\n", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    ok = false;
+  };
+  expect(sqlite3_open(path.c_str(), &db), SQLITE_OK, "open");
+  expect(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                          "CREATE TABLE leads(id INTEGER PRIMARY KEY, email TEXT, phone TEXT, first_name TEXT,"
+                          " last_name TEXT, company TEXT, title TEXT, industry TEXT, employees INTEGER,"
+                          " country TEXT, region TEXT, source_campaign TEXT, attributes TEXT)",
+                      nullptr, nullptr, nullptr),
+         SQLITE_OK, "CREATE TABLE");
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO leads VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, nullptr);
+  expect(sqlite3_prepare_v2(db, "INSERT INTO leads VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, nullptr),
+         SQLITE_OK, "prepare");
+  if (!ok) {
+    sqlite3_close(db);
+    return -1;
+  }
   auto t0 = std::chrono::steady_clock::now();
-  for (size_t from = 0; from < rows.size(); from += batch) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+  for (size_t from = 0; from < rows.size() && ok; from += batch) {
+    expect(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), SQLITE_OK, "BEGIN");
     for (size_t i = from; i < std::min(rows.size(), from + batch); ++i) {
       const Row& r = rows[i];
       int k = 1;
@@ -101,15 +119,26 @@ double sqlite_twin(const std::vector<Row>& rows, size_t batch, const std::string
       sqlite3_bind_text(st, k++, "bench", 5, SQLITE_STATIC);
       std::string attrs = "{\"budget\":\"" + r.budget + "\",\"timeframe_days\":\"" + r.timeframe + "\"}";
       sqlite3_bind_text(st, k++, attrs.data(), static_cast<int>(attrs.size()), SQLITE_TRANSIENT);
-      sqlite3_step(st);
+      expect(sqlite3_step(st), SQLITE_DONE, "INSERT");
       sqlite3_reset(st);
     }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    expect(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK, "COMMIT");
   }
   double secs = seconds_since(t0);
   sqlite3_finalize(st);
+  // Every row there, read back after the timing.
+  sqlite3_stmt* count = nullptr;
+  int64_t stored = -1;
+  expect(sqlite3_prepare_v2(db, "SELECT count(*) FROM leads", -1, &count, nullptr), SQLITE_OK, "prepare count");
+  if (count && sqlite3_step(count) == SQLITE_ROW) stored = sqlite3_column_int64(count, 0);
+  sqlite3_finalize(count);
   sqlite3_close(db);
-  return secs;
+  if (stored != static_cast<int64_t>(rows.size())) {
+    std::fprintf(stderr, "sqlite twin: the file holds %lld rows, not %zu\n", static_cast<long long>(stored),
+                 rows.size());
+    ok = false;
+  }
+  return ok ? secs : -1;
 }
 
 }  // namespace
@@ -167,6 +196,10 @@ int main(int argc, char** argv) {
   for (auto& w : workers) w.join();
   double api_secs = seconds_since(t0);
   double twin_secs = sqlite_twin(rows, batch, twin_db);
+  if (twin_secs < 0) {
+    std::printf("bulk ingest: the SQLite twin failed (see above); no ratio\n");
+    return 1;
+  }
   double api_rate = leads / api_secs, twin_rate = leads / twin_secs;
   std::printf("bulk ingest: %d leads, batches of %zu, %d connections\n", leads, batch, connections);
   std::printf("  leadloop  POST /api/v1/leads/bulk (validate, dedupe, lead + event, fsync): %.3f s  %.0f leads/s  (%ld created, %ld merged, %ld failed requests)\n",

@@ -8,7 +8,11 @@
 // Without --db it generates `leadloop demo --leads N` (default 1,000,000,
 // about 7 minutes here) into /tmp/leadloop-web-bench-N.db once and reuses it.
 // LEADLOOP_BIN picks the binary (build/release/src/leadloop), LEADLOOP_WEB_DIR
-// the built app (web/dist). Times are medians over the runs.
+// the built app (web/dist). Times are medians over the runs, after one
+// untimed warm-up of each (the server's first answers fill its caches and
+// the browser's). Every page of the API is compared with its twin's rows
+// (the same ids in the same order). The exit status is 1 when they differ,
+// 2 when a target is missed (--no-goals: reported only).
 import { chromium } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -27,6 +31,9 @@ const leads = Number(arg('leads', '1000000'));
 const runs = Number(arg('runs', '7'));
 const pages = Number(arg('pages', '10'));
 const db = arg('db', `/tmp/leadloop-web-bench-${leads}.db`);
+const goals = !process.argv.includes('--no-goals');
+const missed = [];
+const differ = [];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -103,18 +110,20 @@ async function signedIn() {
 // speed to lead, which come in the same render) painted.
 const paint = [];
 const inDom = [];
-for (let i = 0; i < runs; ++i) {
+for (let i = -1; i < runs; ++i) {  // run -1: the warm-up, not counted
   const context = await signedIn();
   const page = await context.newPage();
   await page.goto(url + '/overview');
   const t = await page.evaluate(() => window.__overview);
+  await context.close();
+  if (i < 0) continue;
   inDom.push(t.at);
   paint.push(t.painted);
-  await context.close();
 }
 console.log(`\n== overview, first paint with figures (${runs} runs, a new browser context each)`);
 console.log(`  in the document: median ${ms(median(inDom))}, max ${ms(Math.max(...inDom))}`);
 console.log(`  painted:         median ${ms(median(paint))}, max ${ms(Math.max(...paint))}   (target <= 1000 ms)`);
+if (Math.max(...paint) > 1000) missed.push('overview painted in more than 1000 ms');
 
 // 2. The lead list: the API's page of 50 against the same page read from the
 // SQLite file, then the page's Next button in the browser.
@@ -122,11 +131,14 @@ const apiTimes = [];
 const sqlTimes = [];
 let cursor = '';
 const cursors = [];
+const apiIds = [];
+await api('/api/v1/leads?limit=50');  // warm-up
 for (let i = 0; i < pages; ++i) {
   const t = performance.now();
   const page = await api('/api/v1/leads?limit=50' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
   apiTimes.push(performance.now() - t);
   cursors.push(cursor);
+  apiIds.push(page.leads.map((l) => String(l.id)).join(','));
   cursor = page.next_cursor ?? '';
 }
 // The twin: the same pages selected in the sqlite3 shell, each 200 times in
@@ -141,7 +153,18 @@ if (existsSync('/usr/bin/sqlite3')) {
     return performance.now() - t;
   };
   const empty = Math.min(shell('SELECT 1;\n'), shell('SELECT 1;\n'));
+  shell(stmts[0] + '\n');  // warm-up
   for (const stmt of stmts) sqlTimes.push(Math.max(0, shell((stmt + '\n').repeat(repeat)) - empty) / repeat);
+  // The twin's rows: the same ids, in the same order, page by page.
+  stmts.forEach((stmt, i) => {
+    const ids = execFileSync('/usr/bin/sqlite3', ['-readonly', db], {
+      input: stmt.replace('SELECT *', 'SELECT id') + '\n',
+      encoding: 'utf8',
+    }).trim().split('\n').filter(Boolean).join(',');
+    if (ids !== apiIds[i]) differ.push(`page ${i + 1} of the lead list: API ${apiIds[i].slice(0, 60)}..., SQLite ${ids.slice(0, 60)}...`);
+  });
+} else {
+  differ.push('no /usr/bin/sqlite3: the lead list was not compared with its twin');
 }
 console.log(`\n== lead list, pages of 50 (${pages} pages from the first)`);
 console.log(`  GET /api/v1/leads over HTTP: median ${ms(median(apiTimes))}, max ${ms(Math.max(...apiTimes))}`);
@@ -174,5 +197,11 @@ for (let i = 0; i < pages; ++i) {
 console.log(`  in the browser: first page shown ${ms(listFirst)} after navigation;`);
 console.log(`  Next -> the next page shown: median ${ms(median(clicks))}, max ${ms(Math.max(...clicks))}   (target <= 200 ms)`);
 
+if (median(clicks) > 200) missed.push('Next -> the next page in more than 200 ms (median)');
+
 await browser.close();
 server.kill('SIGTERM');
+for (const d of differ) console.log(`DIFFERS: ${d}`);
+for (const m of missed) console.log(`GOAL MISSED: ${m}${goals ? '' : ' (--no-goals)'}`);
+console.log(differ.length ? 'rows differ from the twin' : 'every page equal to its twin');
+process.exitCode = differ.length ? 1 : goals && missed.length ? 2 : 0;

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "measure/buckets.h"
 #include "store/store.h"
 
 namespace leadloop {
@@ -108,6 +109,54 @@ struct LeadColumns {
   // 0 when none.
   std::vector<int64_t> amount;
   std::vector<int64_t> expected_close;
+  // The rows that reached opportunity, and won, in the order they did (a
+  // lead's furthest step never goes back): the forecast and attribution
+  // read these instead of every lead.
+  std::vector<uint32_t> opportunity_rows;
+};
+
+// A touch point of a won deal: when, and the campaign (a code in campaigns).
+struct DealTouch {
+  int64_t at = 0;
+  uint32_t campaign = 0;
+};
+
+// A won lead as attribution reads it, kept at write time so the report
+// reads the won deals and their touches only: the lead's row, source
+// campaign, capture, first move to won and revenue (copies of its columns,
+// refreshed as the lead changes), and its touch points after the capture in
+// commit order.
+struct WonDeal {
+  uint32_t row = 0;
+  uint32_t campaign = 0;
+  int64_t created_at = 0;
+  int64_t won_at = 0;  // LeadColumns::reached_at of won; 0: none
+  int64_t revenue = 0;
+  std::vector<DealTouch> touches;
+};
+
+// Distributions kept as bucket counts (buckets.h) over every lead, updated
+// as leads change, so reports over all leads know where the median and the
+// p90 fall before they scan: per step qualified .. won the time from the
+// step before (as LeadColumns::step_took), and per owner code and per
+// region code the time from capture to the owner's first answer of the
+// leads that reached assigned and were answered (speed to lead). Each
+// vector is kBuckets long.
+struct KeptDistributions {
+  std::array<std::vector<uint32_t>, kFunnelStepCount - 1> step_took;
+  // By code; empty for a code without answered leads.
+  std::vector<std::vector<uint32_t>> response_by_owner, response_by_region;
+};
+
+// Counters kept per owner code and per region code over every lead, as
+// leads change: the leads by furthest step, and of those that reached
+// assigned how many were answered and how many breached their SLA.
+struct KeptCounts {
+  std::array<int64_t, kFunnelStepCount> furthest{};
+  int64_t assigned = 0, responded = 0, breached = 0;
+};
+struct KeptCounters {
+  std::vector<KeptCounts> by_owner, by_region;  // by code
 };
 
 struct ExitColumns {
@@ -143,9 +192,11 @@ struct TouchDay {
 // than kMaxSpan days away from the others (a mistyped year).
 class TouchDays {
  public:
+  friend class LeadProjection;  // snapshots write and read its days
   static constexpr Days kMaxSpan = 40000;  // about 110 years
   TouchDay& at(Days day);
   // fn(day, counts) for each day in [from, to] with touches, in day order.
+  size_t memory_bytes() const { return days_.capacity() * sizeof(TouchDay) + far_.size() * 64; }
   template <class F>
   void each(Days from, Days to, F&& fn) const {
     for (const auto& [day, counts] : far_) {
@@ -176,6 +227,16 @@ class LeadProjection final : public CommitObserver {
   // Loads every lead and stage change, then follows the store's commits.
   // REQUIRES: called once, before other threads write.
   Status load();
+  // As load(), from the snapshot at `snapshot` (snapshot.cc) when it is
+  // whole and of this database: then the events and touches committed
+  // after it are applied. Anything else (none, another format or schema,
+  // a database behind it, definitions changed since, a corrupt or
+  // truncated file) loads in full; `how` says which and why.
+  Status load(const std::string& snapshot, std::string* how);
+  // Writes what the projection holds now, with the last event and touch
+  // it applied, to `path` (a temporary file, synced, renamed over it).
+  // Safe while commits go on: it reads under the shared lock.
+  Status save_snapshot(const std::string& path) const;
 
   void lead_committed(const Lead& lead, const std::vector<LeadEvent>& events) override;
   void lead_regraded(int64_t lead_id, Grade grade, int64_t definition_version) override;
@@ -193,6 +254,9 @@ class LeadProjection final : public CommitObserver {
   const ExitColumns& exits() const { return exits_; }
   const TouchColumns& touches() const { return touches_; }
   const CampaignTouchDays& touch_days() const { return touch_days_; }
+  const KeptDistributions& distributions() const { return kept_; }
+  const KeptCounters& counters() const { return counters_; }
+  const std::vector<WonDeal>& won_deals() const { return won_; }
   const Dictionary& campaigns() const { return campaigns_; }
   const Dictionary& regions() const { return regions_; }
   const Dictionary& owners() const { return owners_; }
@@ -210,6 +274,24 @@ class LeadProjection final : public CommitObserver {
   uint32_t row_for(const Lead& lead);  // REQUIRES: mu_ held exclusively
   void apply_event(uint32_t row, const LeadEvent& e);
   void time_steps(uint32_t row);  // step_took and timed_steps from reached_at
+  void reach(uint32_t row, int step);  // the furthest step is at least `step`
+  // A new won deal's touch points, from the touch columns; and every won
+  // deal's, in one pass over them (at load).
+  void index_won_touches(WonDeal& deal);
+  void index_all_won_touches();
+  void refresh_deal(WonDeal& deal);  // the copies of the lead's columns
+  // Adds (sign 1) or takes (-1) a row's values to the kept distributions
+  // and counters.
+  void count_row(uint32_t row, int sign);
+  void fit_columns();  // after the load: each column its rows and a little room
+  void finish_load();  // indexes, kept counts, fitted columns; then loaded_
+  // Snapshots (snapshot.cc). REQUIRES: mu_ held exclusively for reading.
+  Status read_snapshot(const std::string& path, const LogMarks& now, std::string* why);
+  Status apply_log_after_snapshot();
+  void reset();  // empty, as before load()
+  std::array<const Dictionary*, 10> dictionaries() const;  // in a fixed order
+  // A committed lead and its events. REQUIRES: mu_ held exclusively.
+  void apply_lead(const Lead& lead, const std::vector<LeadEvent>& events);
 
   Store& store_;
   mutable std::shared_mutex mu_;
@@ -217,9 +299,19 @@ class LeadProjection final : public CommitObserver {
   ExitColumns exits_;
   TouchColumns touches_;
   CampaignTouchDays touch_days_;
+  KeptDistributions kept_;
   // REQUIRES: mu_ held.
   void add_touch(int64_t lead_id, std::string_view campaign, TimePoint at, int data_points, bool attended);
   std::vector<int32_t> row_by_id_;  // -1: no such lead
+  std::vector<WonDeal> won_;  // in the order the leads were won
+  std::unordered_map<uint32_t, uint32_t> won_index_;  // won row -> its place in won_
+  KeptCounters counters_;
+  bool loaded_ = false;  // load() done: wins index their touches as they come
+  // The log applied so far: the last event and touch ids, and the
+  // definitions as they were at load (-1 once a re-grading came, which
+  // changes leads without an event a snapshot could follow).
+  int64_t applied_event_id_ = 0, applied_touch_id_ = 0;
+  int64_t definition_version_ = 0, definitions_updated_at_ = 0;
   Dictionary campaigns_, regions_, owners_, exit_reasons_, industries_, countries_, titles_, callers_;
   Dictionary extra_fields_, extra_values_;
   bool observing_ = false;

@@ -245,6 +245,12 @@ struct CompiledFilter {
     by_owner = std::find(owner_ok.begin(), owner_ok.end(), 0) != owner_ok.end();
   }
 
+  // Whether every lead passes: no condition at all.
+  bool everything() const {
+    return !f.from && !f.to && !by_campaign && !by_region && !by_owner && !f.grade && !f.definition_version &&
+           !f.scoped && !f.segment;
+  }
+
   // `part`: the scan slice asking (0 or 1), for its own segment memo.
   [[gnu::always_inline]] bool lead(const LeadColumns& l, size_t row, bool by_capture_time, int part = 0) const {
     if (by_capture_time) {
@@ -321,22 +327,6 @@ std::optional<GroupBy> parse_group_by(std::string_view name) {
 std::string_view group_by_names() { return "campaign, channel, vendor, region, owner, team, grade, week or month"; }
 
 namespace {
-
-// Log-linear buckets for durations (>= 0), for the percentiles below:
-// exact below 64, then 32 per power of two, so a bucket spans about 3% of
-// its values.
-constexpr int kSubBits = 5;
-constexpr size_t kExactBelow = size_t{1} << (kSubBits + 1);  // 64
-constexpr size_t kBuckets = kExactBelow + (64 - kSubBits - 1) * (size_t{1} << kSubBits);
-
-[[gnu::always_inline]] inline size_t log_bucket(int64_t value) {
-  if (value < static_cast<int64_t>(kExactBelow)) return value < 0 ? 0 : static_cast<size_t>(value);
-  const auto v = static_cast<uint64_t>(value);
-  const int top = std::bit_width(v) - 1;  // >= kSubBits + 1
-  const int shift = top - kSubBits;
-  return kExactBelow + static_cast<size_t>(top - kSubBits - 1) * (size_t{1} << kSubBits) +
-         static_cast<size_t>((v >> shift) - (uint64_t{1} << kSubBits));
-}
 
 // The bucket holding the value of `rank` (0-based) among the counted
 // values, and the rank inside it.
@@ -478,6 +468,8 @@ class Grouper {
   }
 
   size_t size() const { return names_.size(); }
+  // Dictionary code -> group, when the groups come from a dictionary.
+  const std::vector<uint32_t>& codes() const { return by_code_; }
   // (name, group number) in name order.
   const std::map<std::string, uint32_t>& by_name() const { return number_; }
   const std::string& name(uint32_t g) const { return names_[g]; }
@@ -582,8 +574,9 @@ class CountKeeper {
 
 // The rare extra pass, for a rank that fell outside its window: the
 // values of exactly that bucket.
+template <bool kCounting = false>
 struct BucketKeeper {
-  static constexpr bool counting = false;
+  static constexpr bool counting = kCounting;
   const std::vector<Window>& windows;
   Kept& kept;
   [[gnu::always_inline]] void operator()(size_t slot, int64_t v) {
@@ -723,7 +716,7 @@ std::vector<Durations> percentiles(size_t n, int parts, size_t slots, Scan&& sca
   if (extra_pass) {
     Kept exact(total);
     scan_rows(n, 1, [&](int, size_t begin, size_t end) {
-      BucketKeeper sink{missing, exact};
+      BucketKeeper<> sink{missing, exact};
       scan(0, begin, end, sink);
     });
     for (size_t i = 0; i < total; ++i) {
@@ -732,6 +725,109 @@ std::vector<Durations> percentiles(size_t n, int parts, size_t slots, Scan&& sca
       const bool same = !w.a.empty() && !w.b.empty() && w.a.first == w.b.first;
       if (!w.a.empty()) out[i].median_ms = pick(exact[i].first, missing_inside[i][0]);
       if (!w.b.empty()) out[i].p90_ms = pick(same ? exact[i].first : exact[i].second, missing_inside[i][1]);
+    }
+  }
+  return out;
+}
+
+// The values of one bucket, as [lo, lo + span] (one unsigned compare).
+struct ValueRange {
+  uint64_t lo = UINT64_MAX, span = 0;  // empty: only UINT64_MAX, which no duration is
+  [[gnu::always_inline]] bool holds(int64_t v) const { return static_cast<uint64_t>(v) - lo <= span; }
+};
+struct ValueWindow {
+  ValueRange a, b;
+};
+ValueRange value_range(size_t bucket) {
+  if (bucket < kExactBelow) return {bucket, 0};
+  const size_t b = bucket - kExactBelow;
+  const int shift = static_cast<int>(b / (size_t{1} << kSubBits)) + 1;  // top bit - kSubBits
+  const uint64_t sub = b % (size_t{1} << kSubBits);
+  return {((uint64_t{1} << kSubBits) + sub) << shift, (uint64_t{1} << shift) - 1};
+}
+
+// The keeping pass when the buckets are known: values in the slot's ranges
+// kept; counting (the scan's own counters run in this pass).
+struct RangeKeeper {
+  static constexpr bool counting = true;
+  const std::vector<ValueWindow>& ranges;
+  Kept& kept;
+  [[gnu::always_inline]] void operator()(size_t slot, int64_t v) {
+    if (slot >= ranges.size()) return;
+    const ValueWindow& w = ranges[slot];
+    if (w.a.holds(v)) {
+      kept[slot].first.push_back(v);
+    } else if (w.b.holds(v)) {
+      kept[slot].second.push_back(v);
+    }
+  }
+};
+
+// As percentiles(), when each slot's bucket counts are known before the
+// scan (kept by the projection; known[slot], or null for a slot without
+// values): one pass keeps the values of the buckets that hold the two
+// ranks, and counts (sink.counting is true in it). Nothing when a kept
+// bucket does not hold as many values as its count says (then the caller
+// takes the general way).
+template <class Scan>
+std::optional<std::vector<Durations>> percentiles_known(size_t n, int parts,
+                                                        const std::vector<const std::vector<uint32_t>*>& known,
+                                                        Scan&& scan) {
+  auto rank_of = [](int64_t count, int64_t percent) {  // nearest rank, 0-based
+    return static_cast<size_t>((count * percent + 99) / 100) - 1;
+  };
+  const size_t total = known.size();
+  std::vector<Durations> out(total);
+  std::vector<Window> windows(total, Window{});
+  // Per slot and rank (median, p90): its bucket (kBuckets: none to keep)
+  // and its rank inside the bucket.
+  std::vector<std::array<std::pair<size_t, size_t>, 2>> where(total);
+  for (size_t i = 0; i < total; ++i) {
+    where[i].fill({kBuckets, 0});
+    if (!known[i]) continue;
+    const std::vector<uint32_t>& c = *known[i];
+    for (uint32_t x : c) out[i].count += x;
+    if (out[i].count == 0) continue;
+    for (size_t which = 0; which < 2; ++which) {
+      size_t inside = 0;
+      const size_t bucket = bucket_of_rank(c, rank_of(out[i].count, which == 0 ? 50 : 90), &inside);
+      if (bucket < kExactBelow) {  // one value per bucket
+        (which == 0 ? out[i].median_ms : out[i].p90_ms) = static_cast<int64_t>(bucket);
+        continue;
+      }
+      where[i][which] = {bucket, inside};
+      Window& w = windows[i];
+      if (w.a.empty()) {
+        w.a = KeptRange{bucket, bucket};
+      } else if (w.a.first != bucket) {
+        w.b = KeptRange{bucket, bucket};
+      }
+    }
+  }
+  // The windows as ranges of values, so the scan compares values and
+  // never computes a bucket.
+  std::vector<ValueWindow> ranges(total);
+  for (size_t i = 0; i < total; ++i) {
+    if (!windows[i].a.empty()) ranges[i].a = value_range(windows[i].a.first);
+    if (!windows[i].b.empty()) ranges[i].b = value_range(windows[i].b.first);
+  }
+  std::array<Kept, 2> kept;
+  for (Kept& k : kept) k.resize(total);  // sized before the threads start
+  scan_rows(n, parts, [&](int part, size_t begin, size_t end) {
+    RangeKeeper sink{ranges, kept[static_cast<size_t>(part)]};
+    scan(part, begin, end, sink);
+  });
+  for (size_t i = 0; i < total; ++i) {
+    auto& [a, b] = kept[0][i];
+    a.insert(a.end(), kept[1][i].first.begin(), kept[1][i].first.end());
+    b.insert(b.end(), kept[1][i].second.begin(), kept[1][i].second.end());
+    for (size_t which = 0; which < 2; ++which) {
+      const auto [bucket, inside] = where[i][which];
+      if (bucket == kBuckets) continue;
+      std::vector<int64_t>& values = bucket == windows[i].a.first ? a : b;
+      if (values.size() != (*known[i])[bucket] || inside >= values.size()) return std::nullopt;
+      std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(inside), values.end());
+      (which == 0 ? out[i].median_ms : out[i].p90_ms) = values[inside];
     }
   }
   return out;
@@ -753,14 +849,22 @@ std::vector<Funnel> Reports::funnel(const ReportFilter& f, GroupBy by) const {
     std::array<std::vector<std::array<int64_t, kFunnelStepCount>>, 2> furthest;
     for (auto& counts : furthest) counts.resize(groups.size());  // sized before the threads start
     const size_t n = l.id.size();
-    const int parts = scan_parts(n, by);
-    scan_rows(n, parts, [&](int part, size_t begin, size_t end) {
-      auto& mine = furthest[static_cast<size_t>(part)];
-      for (size_t row = begin; row < end; ++row) {
-        if (!match.lead(l, row, true, part)) continue;
-        ++slot(mine, groups.of(l, row))[l.reached[row]];
+    if (match.everything() && (by == GroupBy::kNone || by == GroupBy::kOwner || by == GroupBy::kRegion)) {
+      // Every lead: the projection keeps these counts per owner and region.
+      const auto& kept = by == GroupBy::kOwner ? p.counters().by_owner : p.counters().by_region;
+      for (uint32_t c = 0; c < kept.size(); ++c) {
+        auto& counts = furthest[0][by == GroupBy::kNone ? 0 : groups.codes()[c]];
+        for (int s = 0; s < kFunnelStepCount; ++s) counts[s] += kept[c].furthest[s];
       }
-    });
+    } else {
+      scan_rows(n, scan_parts(n, by), [&](int part, size_t begin, size_t end) {
+        auto& mine = furthest[static_cast<size_t>(part)];
+        for (size_t row = begin; row < end; ++row) {
+          if (!match.lead(l, row, true, part)) continue;
+          ++slot(mine, groups.of(l, row))[l.reached[row]];
+        }
+      });
+    }
     furthest[0].resize(groups.size());
     for (size_t g = 0; g < furthest[1].size(); ++g) {
       for (int s = 0; s < kFunnelStepCount; ++s) furthest[0][g][s] += furthest[1][g][s];
@@ -812,15 +916,28 @@ std::vector<StageTimes> Reports::stage_times(const ReportFilter& f, GroupBy by) 
       if (t != kStepTookLong) return t;
       return std::max<int64_t>(0, l.reached_at[s + 1][row] - l.reached_at[s][row]);
     };
-    const std::vector<Durations> done =
-        percentiles(n, scan_parts(n, by), groups.size() * kSteps, [&](int part, size_t begin, size_t end, auto& sink) {
-          for (size_t row = begin; row < end; ++row) {
-            const size_t k = l.timed_steps[row];
-            if (k == 0 || !match.lead(l, row, true, part)) continue;
-            const size_t first = groups.of(l, row) * kSteps;
-            for (size_t s = 0; s < k; ++s) sink(first + s, took(row, s));
-          }
-        });
+    auto scan = [&](int part, size_t begin, size_t end, auto& sink) {
+      for (size_t row = begin; row < end; ++row) {
+        const size_t k = l.timed_steps[row];
+        if (k == 0 || !match.lead(l, row, true, part)) continue;
+        const size_t first = groups.of(l, row) * kSteps;
+        for (size_t s = 0; s < k; ++s) sink(first + s, took(row, s));
+      }
+    };
+    std::optional<std::vector<Durations>> known;
+    if (by == GroupBy::kNone && match.everything()) {
+      // Every lead: the projection knows each step's buckets already, and
+      // the scan reads the step times only.
+      std::vector<const std::vector<uint32_t>*> counts;
+      for (const auto& c : p.distributions().step_took) counts.push_back(c.empty() ? nullptr : &c);
+      known = percentiles_known(n, scan_parts(n, by), counts, [&](int, size_t begin, size_t end, auto& sink) {
+        for (size_t row = begin; row < end; ++row) {
+          const size_t k = l.timed_steps[row];
+          for (size_t s = 0; s < k; ++s) sink(s, took(row, s));
+        }
+      });
+    }
+    const std::vector<Durations> done = known ? std::move(*known) : percentiles(n, scan_parts(n, by), groups.size() * kSteps, scan);
     std::vector<StageTimes> out;
     for (const auto& [name, g] : groups.by_name()) {
       StageTimes st;
@@ -848,23 +965,39 @@ std::vector<SpeedToLead> Reports::speed_to_lead(const ReportFilter& f, GroupBy b
     std::array<std::vector<SpeedToLead>, 2> per;  // per slice, by group
     for (auto& v : per) v.resize(groups.size());  // sized before the threads start
     const size_t n = l.id.size();
+    auto scan = [&](int part, size_t begin, size_t end, auto& sink) {
+      auto& mine = per[static_cast<size_t>(part)];
+      for (size_t row = begin; row < end; ++row) {
+        if (l.reached[row] < assigned || !match.lead(l, row, true, part)) continue;
+        const uint32_t g = groups.of(l, row);
+        if constexpr (std::remove_reference_t<decltype(sink)>::counting) {
+          SpeedToLead& r = slot(mine, g);
+          ++r.assigned;
+          r.breached += l.breaches[row] > 0;
+          r.responded += l.responded_at[row] != 0;
+        }
+        if (l.responded_at[row] == 0) continue;
+        const int64_t start = l.reached_at[start_step][row] != 0 ? l.reached_at[start_step][row] : l.created_at[row];
+        sink(g, std::max<int64_t>(0, l.responded_at[row] - start));
+      }
+    };
+    std::optional<std::vector<Durations>> known;
+    if ((by == GroupBy::kOwner || by == GroupBy::kRegion) && !from_qualification && match.everything()) {
+      // Every lead by owner or region, from capture: the projection knows
+      // each one's buckets already (group g is code c when codes()[c] == g).
+      const auto& by_owner = by == GroupBy::kOwner ? p.distributions().response_by_owner
+                                                    : p.distributions().response_by_region;
+      std::vector<const std::vector<uint32_t>*> counts(groups.size(), nullptr);
+      for (uint32_t c = 0; c < groups.codes().size() && c < by_owner.size(); ++c) {
+        if (!by_owner[c].empty()) counts[groups.codes()[c]] = &by_owner[c];
+      }
+      known = percentiles_known(n, scan_parts(n, by), counts, scan);
+      if (!known) {  // not expected: the scan's counters start again
+        for (auto& v : per) v.assign(groups.size(), SpeedToLead{});
+      }
+    }
     const std::vector<Durations> response =
-        percentiles(n, scan_parts(n, by), groups.size(), [&](int part, size_t begin, size_t end, auto& sink) {
-          auto& mine = per[static_cast<size_t>(part)];
-          for (size_t row = begin; row < end; ++row) {
-            if (l.reached[row] < assigned || !match.lead(l, row, true, part)) continue;
-            const uint32_t g = groups.of(l, row);
-            if constexpr (std::remove_reference_t<decltype(sink)>::counting) {
-              SpeedToLead& r = slot(mine, g);
-              ++r.assigned;
-              r.breached += l.breaches[row] > 0;
-              r.responded += l.responded_at[row] != 0;
-            }
-            if (l.responded_at[row] == 0) continue;
-            const int64_t start = l.reached_at[start_step][row] != 0 ? l.reached_at[start_step][row] : l.created_at[row];
-            sink(g, std::max<int64_t>(0, l.responded_at[row] - start));
-          }
-        });
+        known ? std::move(*known) : percentiles(n, scan_parts(n, by), groups.size(), scan);
     per[0].resize(groups.size());
     for (size_t g = 0; g < per[1].size(); ++g) {
       per[0][g].assigned += per[1][g].assigned;
@@ -911,38 +1044,66 @@ Stalled Reports::stalled(const ReportFilter& f, TimePoint before, GroupBy by, si
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     Grouper groups(by, p, match, teams);
-    // group -> funnel step -> (count, oldest)
-    std::vector<std::array<std::pair<int64_t, TimePoint>, kFunnelStepCount>> per(groups.size());
-    // The `limit` longest stalled so far, as a max-heap on (since, id): the
-    // top is the most recent of them, the first to give way.
-    auto later = [](const std::pair<TimePoint, int64_t>& a, const std::pair<TimePoint, int64_t>& b) { return a < b; };
-    std::vector<std::pair<std::pair<TimePoint, int64_t>, uint32_t>> heap;
-    heap.reserve(limit + 1);
-    auto heap_less = [&](const auto& a, const auto& b) { return later(a.first, b.first); };
-    Stalled out;
+    using Key = std::pair<TimePoint, int64_t>;  // (since, id): the longest stalled first
+    // Per scan slice: group -> funnel step -> (count, oldest); the `limit`
+    // longest stalled so far, as a max-heap on the key (the top is the most
+    // recent of them, the first to give way); and the total.
+    struct Part {
+      std::vector<std::array<std::pair<int64_t, TimePoint>, kFunnelStepCount>> per;
+      std::vector<std::pair<Key, uint32_t>> heap;
+      int64_t total = 0;
+    };
+    std::array<Part, 2> parts;
+    for (Part& part : parts) {  // sized before the threads start
+      part.per.resize(groups.size());
+      part.heap.reserve(limit + 1);
+    }
+    auto heap_less = [](const std::pair<Key, uint32_t>& a, const std::pair<Key, uint32_t>& b) {
+      return a.first < b.first;
+    };
     const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (row % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
-      if (l.stage_since[row] >= before) continue;
-      const int step = funnel_step(static_cast<Stage>(l.stage[row]));
-      if (step < 0 || step == kFunnelStepCount - 1) continue;  // not a step, or won
-      if (!match.lead(l, row, true)) continue;
-      auto& [count, first] = slot(per, groups.of(l, row))[step];
-      if (count++ == 0 || l.stage_since[row] < first) first = l.stage_since[row];
-      ++out.total;
-      if (limit == 0) continue;
-      const std::pair<TimePoint, int64_t> key{l.stage_since[row], l.id[row]};
-      if (heap.size() < limit) {
-        heap.emplace_back(key, static_cast<uint32_t>(row));
-        std::push_heap(heap.begin(), heap.end(), heap_less);
-      } else if (later(key, heap.front().first)) {
-        std::pop_heap(heap.begin(), heap.end(), heap_less);
-        heap.back() = {key, static_cast<uint32_t>(row)};
-        std::push_heap(heap.begin(), heap.end(), heap_less);
+    scan_rows(n, scan_parts(n, by), [&](int slice, size_t begin, size_t end) {
+      Part& mine = parts[static_cast<size_t>(slice)];
+      for (size_t row = begin; row < end; ++row) {
+        if (l.stage_since[row] >= before) continue;
+        const int step = funnel_step(static_cast<Stage>(l.stage[row]));
+        if (step < 0 || step == kFunnelStepCount - 1) continue;  // not a step, or won
+        if (!match.lead(l, row, true, slice)) continue;
+        auto& [count, first] = slot(mine.per, groups.of(l, row))[step];
+        if (count++ == 0 || l.stage_since[row] < first) first = l.stage_since[row];
+        ++mine.total;
+        if (limit == 0) continue;
+        const Key key{l.stage_since[row], l.id[row]};
+        auto& heap = mine.heap;
+        if (heap.size() < limit) {
+          heap.emplace_back(key, static_cast<uint32_t>(row));
+          std::push_heap(heap.begin(), heap.end(), heap_less);
+        } else if (key < heap.front().first) {
+          std::pop_heap(heap.begin(), heap.end(), heap_less);
+          heap.back() = {key, static_cast<uint32_t>(row)};
+          std::push_heap(heap.begin(), heap.end(), heap_less);
+        }
+      }
+    });
+    // The slices merged: counts added, the oldest kept, the longest stalled
+    // of both.
+    Stalled out;
+    out.total = parts[0].total + parts[1].total;
+    auto& per = parts[0].per;
+    per.resize(groups.size());
+    for (size_t g = 0; g < parts[1].per.size(); ++g) {
+      for (int s = 0; s < kFunnelStepCount; ++s) {
+        const auto& [count, first] = parts[1].per[g][s];
+        if (count == 0) continue;
+        auto& [total, oldest] = per[g][s];
+        if (total == 0 || first < oldest) oldest = first;
+        total += count;
       }
     }
-    std::sort_heap(heap.begin(), heap.end(), heap_less);  // the longest stalled first
-    per.resize(groups.size());
+    auto& heap = parts[0].heap;
+    heap.insert(heap.end(), parts[1].heap.begin(), parts[1].heap.end());
+    std::sort(heap.begin(), heap.end(), heap_less);
+    if (heap.size() > limit) heap.resize(limit);
     for (const auto& [name, g] : groups.by_name()) {
       for (int s = 0; s < kFunnelStepCount; ++s) {
         if (per[g][s].first > 0) out.groups.push_back({name, kFunnelSteps[s], per[g][s].first, per[g][s].second});
@@ -961,20 +1122,30 @@ Leaks Reports::leaks(const ReportFilter& f) const {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     const ExitColumns& x = p.exits();
-    // (stage left, reason code) -> count
-    std::map<std::pair<uint8_t, uint32_t>, int64_t> counts;
-    Leaks out;
-    for (size_t i = 0; i < x.row.size(); ++i) {
-      if (f.exits_by_event_time) {
-        if (f.from && x.at[i] < *f.from) continue;
-        if (f.to && x.at[i] >= *f.to) continue;
+    // counts[part][stage left * reasons + reason code]: a flat array, one
+    // increment per exit.
+    const size_t reasons = p.exit_reasons().size();
+    std::array<std::vector<int64_t>, 2> counts;
+    for (auto& c : counts) c.assign(kStageCount * reasons, 0);  // sized before the threads start
+    const size_t n = x.row.size();
+    scan_rows(n, scan_parts(n, GroupBy::kNone), [&](int part, size_t begin, size_t end) {
+      std::vector<int64_t>& mine = counts[static_cast<size_t>(part)];
+      for (size_t i = begin; i < end; ++i) {
+        if (f.exits_by_event_time) {
+          if (f.from && x.at[i] < *f.from) continue;
+          if (f.to && x.at[i] >= *f.to) continue;
+        }
+        if (!match.lead(l, x.row[i], !f.exits_by_event_time, part)) continue;
+        ++mine[x.from[i] * reasons + x.reason[i]];
       }
-      if (!match.lead(l, x.row[i], !f.exits_by_event_time)) continue;
-      ++counts[{x.from[i], x.reason[i]}];
-      ++out.exits;
-    }
-    for (const auto& [key, count] : counts) {
-      out.rows.push_back({static_cast<Stage>(key.first), p.exit_reasons().text(key.second), count});
+    });
+    Leaks out;
+    for (size_t k = 0; k < counts[0].size(); ++k) {
+      const int64_t count = counts[0][k] + counts[1][k];
+      if (count == 0) continue;
+      out.exits += count;
+      out.rows.push_back({static_cast<Stage>(k / reasons), p.exit_reasons().text(static_cast<uint32_t>(k % reasons)),
+                          count});
     }
     std::stable_sort(out.rows.begin(), out.rows.end(), [](const Leak& a, const Leak& b) {
       if (a.count != b.count) return a.count > b.count;
@@ -985,49 +1156,95 @@ Leaks Reports::leaks(const ReportFilter& f) const {
   });
 }
 
+namespace {
+
+// Each campaign's touches by their day in the period (by_code: campaign
+// code -> result; the lead filters do not apply, the campaign lists do).
+void add_touch_days(const ReportFilter& f, const LeadProjection& p, const CompiledFilter& match,
+                    std::vector<CampaignResult>& by_code) {
+  const CampaignTouchDays& days = p.touch_days();
+  // Whole days: every day the period touches (its first day from
+  // midnight, its last up to the day that holds `to`).
+  const Days first_day = f.from ? day_of(*f.from) : std::numeric_limits<Days>::min();
+  // The last day that starts before `to`.
+  const Days last_day = f.to ? day_of(*f.to - 1) : std::numeric_limits<Days>::max();
+  for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
+    if (!match.campaign_ok[c]) continue;
+    CampaignResult& r = by_code[c];
+    days[c].each(first_day, last_day, [&](Days, const TouchDay& d) {
+      r.touches += d.touches;
+      r.touches_without_lead += d.without_lead;
+      r.data_points += d.data_points;
+      r.attended += d.attended;
+    });
+  }
+}
+
+}  // namespace
+
+std::vector<CampaignResult> Reports::campaign_touches(const ReportFilter& f) const {
+  return projection_.read([&](const LeadProjection& p) {
+    CompiledFilter match(f, p, campaigns_);
+    std::vector<CampaignResult> by_code(p.campaigns().size());
+    add_touch_days(f, p, match, by_code);
+    std::vector<CampaignResult> out;
+    for (uint32_t c = 1; c < by_code.size(); ++c) {
+      if (by_code[c].touches == 0) continue;
+      by_code[c].campaign = p.campaigns().text(c);
+      out.push_back(std::move(by_code[c]));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const CampaignResult& a, const CampaignResult& b) { return a.campaign < b.campaign; });
+    return out;
+  });
+}
+
 std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
   return projection_.read([&](const LeadProjection& p) {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
-    std::vector<CampaignResult> by_code(p.campaigns().size());
-    const auto qualified = static_cast<uint8_t>(funnel_step(Stage::kQualified));
-    const auto accepted = static_cast<uint8_t>(funnel_step(Stage::kAccepted));
-    const auto opportunity = static_cast<uint8_t>(funnel_step(Stage::kOpportunity));
     const auto won = static_cast<uint8_t>(funnel_step(Stage::kWon));
+    // Per scan slice and campaign code: leads by furthest step and by
+    // grade, and the won revenue; the results follow from those.
+    struct Counts {
+      std::array<int64_t, kFunnelStepCount> furthest{};
+      std::array<int64_t, kGradeCount> grades{};
+      int64_t revenue = 0;
+    };
+    std::array<std::vector<Counts>, 2> counts;
+    for (auto& c : counts) c.resize(p.campaigns().size());  // sized before the threads start
     const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (row % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
-      if (!match.lead(l, row, true)) continue;
-      CampaignResult& r = by_code[l.campaign[row]];
-      const uint8_t reached = l.reached[row];
-      ++r.leads;
-      r.qualified += reached >= qualified;
-      r.accepted += reached >= accepted;
-      r.opportunities += reached >= opportunity;
-      r.won += reached >= won;
-      const auto grade = static_cast<Grade>(l.grade[row]);
-      r.hot += grade == Grade::kHot;
-      r.warm += grade == Grade::kWarm;
-      r.cold += grade == Grade::kCold;
-      if (reached >= won) r.revenue_cents += l.revenue[row];
+    scan_rows(n, scan_parts(n, GroupBy::kNone), [&](int part, size_t begin, size_t end) {
+      std::vector<Counts>& mine = counts[static_cast<size_t>(part)];
+      for (size_t row = begin; row < end; ++row) {
+        if (!match.lead(l, row, true, part)) continue;
+        Counts& c = mine[l.campaign[row]];
+        const uint8_t reached = l.reached[row];
+        ++c.furthest[reached];
+        ++c.grades[l.grade[row]];
+        if (reached >= won) c.revenue += l.revenue[row];
+      }
+    });
+    std::vector<CampaignResult> by_code(p.campaigns().size());
+    for (size_t code = 0; code < by_code.size(); ++code) {
+      CampaignResult& r = by_code[code];
+      for (const std::vector<Counts>& part : counts) {
+        const Counts& c = part[code];
+        for (int s = 0; s < kFunnelStepCount; ++s) {
+          const int64_t k = c.furthest[static_cast<size_t>(s)];
+          r.leads += k;
+          r.qualified += s >= funnel_step(Stage::kQualified) ? k : 0;
+          r.accepted += s >= funnel_step(Stage::kAccepted) ? k : 0;
+          r.opportunities += s >= funnel_step(Stage::kOpportunity) ? k : 0;
+          r.won += s >= funnel_step(Stage::kWon) ? k : 0;
+        }
+        r.hot += c.grades[static_cast<size_t>(Grade::kHot)];
+        r.warm += c.grades[static_cast<size_t>(Grade::kWarm)];
+        r.cold += c.grades[static_cast<size_t>(Grade::kCold)];
+        r.revenue_cents += c.revenue;
+      }
     }
-    // Touches by their day in the period.
-    const CampaignTouchDays& days = p.touch_days();
-    // Whole days: every day the period touches (its first day from
-    // midnight, its last up to the day that holds `to`).
-    const Days first_day = f.from ? day_of(*f.from) : std::numeric_limits<Days>::min();
-    // The last day that starts before `to`.
-    const Days last_day = f.to ? day_of(*f.to - 1) : std::numeric_limits<Days>::max();
-    for (uint32_t c = 1; c < by_code.size() && c < days.size(); ++c) {
-      if (!match.campaign_ok[c]) continue;
-      CampaignResult& r = by_code[c];
-      days[c].each(first_day, last_day, [&](Days, const TouchDay& d) {
-        r.touches += d.touches;
-        r.touches_without_lead += d.without_lead;
-        r.data_points += d.data_points;
-        r.attended += d.attended;
-      });
-    }
+    add_touch_days(f, p, match, by_code);
     std::vector<CampaignResult> out;
     for (uint32_t c = 1; c < by_code.size(); ++c) {
       const std::string& key = p.campaigns().text(c);
@@ -1042,19 +1259,70 @@ std::vector<CampaignResult> Reports::campaigns(const ReportFilter& f) const {
   });
 }
 
+namespace {
+
+// One group's forecast weeks by Monday (days): a flat array from the first
+// Monday seen, grown at either end, and a map for the odd week far from
+// the others (a mistyped year), so a row costs an array step.
+class ForecastWeeks {
+ public:
+  static constexpr Days kMaxSpan = 7 * 4000;  // about 77 years
+  ForecastWeek& at(Days monday) {
+    if (weeks_.empty()) {
+      first_ = monday;
+      weeks_.resize(1);
+      return weeks_[0];
+    }
+    const Days last = first_ + 7 * static_cast<Days>(weeks_.size() - 1);
+    if (monday >= first_ && monday <= last) return weeks_[static_cast<size_t>((monday - first_) / 7)];
+    if (std::max(monday, last) - std::min(monday, first_) >= kMaxSpan) return far_[monday];
+    if (monday > last) {
+      weeks_.resize(static_cast<size_t>((monday - first_) / 7) + 1);
+    } else {
+      weeks_.insert(weeks_.begin(), static_cast<size_t>((first_ - monday) / 7), ForecastWeek{});
+      first_ = monday;
+    }
+    return weeks_[static_cast<size_t>((monday - first_) / 7)];
+  }
+  ForecastWeek& undated() { return undated_; }
+  // The weeks with opportunities, by Monday; undated ("") first.
+  std::vector<ForecastWeek> take() {
+    std::map<Days, ForecastWeek> all = std::move(far_);
+    for (size_t i = 0; i < weeks_.size(); ++i) {
+      if (weeks_[i].opportunities > 0) all[first_ + 7 * static_cast<Days>(i)] = weeks_[i];
+    }
+    std::vector<ForecastWeek> out;
+    if (undated_.opportunities > 0) out.push_back(undated_);
+    for (auto& [monday, w] : all) {
+      w.week = format_date(monday);
+      out.push_back(std::move(w));
+    }
+    return out;
+  }
+
+ private:
+  Days first_ = 0;
+  std::vector<ForecastWeek> weeks_;
+  std::map<Days, ForecastWeek> far_;
+  ForecastWeek undated_;
+};
+
+}  // namespace
+
 std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) const {
   const RepTeams teams = teams_for(by);
   return projection_.read([&](const LeadProjection& p) {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
     Grouper groups(by, p, match, teams);
-    const auto opportunity = static_cast<uint8_t>(funnel_step(Stage::kOpportunity));
     std::vector<ForecastGroup> per(groups.size());
-    std::vector<std::map<int64_t, ForecastWeek>> weeks(groups.size());  // Monday (days) -> week
-    const size_t n = l.id.size();
-    for (size_t row = 0; row < n; ++row) {
-      if (row % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
-      if (l.reached[row] < opportunity || !match.lead(l, row, true)) continue;
+    std::vector<ForecastWeeks> weeks(groups.size());
+    // Only the leads that reached opportunity, in the order they did.
+    const std::vector<uint32_t>& rows = l.opportunity_rows;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (i % (1 << 16) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
+      const uint32_t row = rows[i];
+      if (!match.lead(l, row, true)) continue;
       const uint32_t g = groups.of(l, row);
       ForecastGroup& r = slot(per, g);
       const auto stage = static_cast<Stage>(l.stage[row]);
@@ -1065,9 +1333,8 @@ std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) 
       } else if (stage == Stage::kOpportunity) {
         ++r.opportunities;
         r.amount_cents += l.amount[row];
-        int64_t monday = INT64_MIN;  // no expected close
-        if (l.expected_close[row] != 0) monday = monday_of(l.expected_close[row]);
-        ForecastWeek& w = slot(weeks, g)[monday];
+        ForecastWeek& w = l.expected_close[row] != 0 ? slot(weeks, g).at(monday_of(l.expected_close[row]))
+                                                      : slot(weeks, g).undated();
         ++w.opportunities;
         w.amount_cents += l.amount[row];
       }
@@ -1079,10 +1346,7 @@ std::vector<ForecastGroup> Reports::forecast(const ReportFilter& f, GroupBy by) 
       ForecastGroup& r = per[g];
       if (r.opportunities == 0 && r.won == 0 && r.lost == 0 && by != GroupBy::kNone) continue;
       r.group = name;
-      for (auto& [monday, w] : weeks[g]) {
-        w.week = monday == INT64_MIN ? std::string() : format_date(static_cast<Days>(monday));
-        r.weeks.push_back(std::move(w));
-      }
+      r.weeks = weeks[g].take();
       out.push_back(std::move(r));
     }
     return out;
@@ -1093,120 +1357,52 @@ std::vector<Attribution> Reports::attribution(const ReportFilter& f) const {
   return projection_.read([&](const LeadProjection& p) {
     CompiledFilter match(f, p, campaigns_);
     const LeadColumns& l = p.leads();
-    const TouchColumns& t = p.touches();
-    const auto won = static_cast<uint8_t>(funnel_step(Stage::kWon));
-    // The won leads of the filter, numbered; each starts with its capture
-    // as its first and last touch point.
-    struct Deal {
-      uint32_t row;
-      int64_t won_at;
-      uint32_t points = 1;
-      uint32_t first_campaign, last_campaign;
-      int64_t first_at, last_at;
-    };
-    std::vector<Deal> deals;
-    std::vector<int32_t> deal_of(l.id.size(), -1);
-    for (size_t row = 0; row < l.id.size(); ++row) {
-      if (l.reached[row] < won || !match.lead(l, row, true)) continue;
-      deal_of[row] = static_cast<int32_t>(deals.size());
-      const int64_t won_at = l.reached_at[won][row] != 0 ? l.reached_at[won][row] : INT64_MAX;
-      deals.push_back({static_cast<uint32_t>(row), won_at, 1, l.campaign[row], l.campaign[row], l.created_at[row],
-                       l.created_at[row]});
-    }
-    // Pass 1, over the touches in two slices: how many touch points each
-    // deal has, and its first and last (ties: the capture first, then
-    // commit order); the touches that count are kept, so pass 2 reads those
-    // few only. Each slice keeps its own figures per deal, merged in commit
-    // order (slice 0 first).
-    struct Seen {
-      uint32_t points = 0;
-      uint32_t first_campaign = 0, last_campaign = 0;
-      int64_t first_at = INT64_MAX, last_at = INT64_MIN;
-    };
-    std::array<std::vector<Seen>, 2> seen;
-    std::array<std::vector<std::pair<uint32_t, int32_t>>, 2> hits;  // (touch, deal)
-    const int parts = scan_parts(t.row.size(), GroupBy::kNone);
-    for (int part = 0; part < parts; ++part) seen[static_cast<size_t>(part)].resize(deals.size());
-    scan_rows(t.row.size(), parts, [&](int part, size_t begin, size_t end) {
-      std::vector<Seen>& mine = seen[static_cast<size_t>(part)];
-      auto& kept = hits[static_cast<size_t>(part)];
-      for (size_t i = begin; i < end; ++i) {
-        const int32_t d = deal_of[t.row[i]];
-        if (d < 0 || t.at[i] > deals[static_cast<size_t>(d)].won_at) continue;
-        kept.emplace_back(static_cast<uint32_t>(i), d);
-        Seen& s = mine[static_cast<size_t>(d)];
-        ++s.points;
-        if (t.at[i] < s.first_at) {
-          s.first_at = t.at[i];
-          s.first_campaign = t.campaign[i];
-        }
-        if (t.at[i] >= s.last_at) {
-          s.last_at = t.at[i];
-          s.last_campaign = t.campaign[i];
-        }
-      }
-    });
-    for (int part = 0; part < parts; ++part) {
-      for (size_t d = 0; d < deals.size(); ++d) {
-        const Seen& s = seen[static_cast<size_t>(part)][d];
-        if (s.points == 0) continue;
-        Deal& deal = deals[d];
-        deal.points += s.points;
-        if (s.first_at < deal.first_at) {
-          deal.first_at = s.first_at;
-          deal.first_campaign = s.first_campaign;
-        }
-        if (s.last_at >= deal.last_at) {
-          deal.last_at = s.last_at;
-          deal.last_campaign = s.last_campaign;
-        }
-      }
-    }
-    // Pass 2: the credits.
+    const bool every_lead = match.everything();
     std::vector<Attribution> by_code(p.campaigns().size());
+    // The campaigns of one deal's touch points that count (up to its win),
+    // to credit each campaign one deal once.
+    std::vector<uint32_t> touched;
+    const std::vector<WonDeal>& deals = p.won_deals();
     for (size_t d = 0; d < deals.size(); ++d) {
-      const Deal& deal = deals[d];
-      const int64_t revenue = l.revenue[deal.row];
-      by_code[deal.first_campaign].first_cents += revenue;
-      by_code[deal.last_campaign].last_cents += revenue;
-      by_code[l.campaign[deal.row]].linear_cents += static_cast<double>(revenue) / deal.points;
-      ++by_code[l.campaign[deal.row]].deals;  // its source campaign touched it
-    }
-    // Deals counted per campaign once: touch points come in commit order,
-    // not by deal, so count them with a set per campaign.
-    // The deals each campaign touched after their capture by another:
-    // a bit per (campaign, deal) when that is at most 64M bits, else a
-    // sorted list per campaign.
-    const size_t campaigns = p.campaigns().size();
-    const size_t words = (deals.size() + 63) / 64;
-    const bool bitmap = campaigns * words <= (size_t{1} << 20);
-    std::vector<uint64_t> touched_bits(bitmap ? campaigns * words : 0);
-    std::vector<std::vector<uint32_t>> touched_lists(bitmap ? 0 : campaigns);
-    for (const auto& part : hits) {  // in commit order
-      for (const auto& [i, d] : part) {
-        const Deal& deal = deals[static_cast<size_t>(d)];
-        const uint32_t c = t.campaign[i];
-        by_code[c].linear_cents += static_cast<double>(l.revenue[deal.row]) / deal.points;
-        if (c == l.campaign[deal.row]) continue;
-        const auto deal_number = static_cast<size_t>(d);
-        if (bitmap) {
-          touched_bits[c * words + deal_number / 64] |= uint64_t{1} << (deal_number % 64);
-        } else {
-          touched_lists[c].push_back(static_cast<uint32_t>(deal_number));
+      if (d % (1 << 14) == 0 && budget_exceeded()) break;  // the caller answers the budget's error
+      const WonDeal& deal = deals[d];
+      if (!every_lead && !match.lead(l, deal.row, true)) continue;
+      const int64_t won_at = deal.won_at != 0 ? deal.won_at : INT64_MAX;
+      // The capture is the first touch point; then the touches up to the
+      // win, in commit order: the first is the earliest (ties: the one
+      // before), the last the latest (ties: the one after).
+      uint32_t first_campaign = deal.campaign, last_campaign = deal.campaign;
+      int64_t first_at = deal.created_at, last_at = deal.created_at;
+      size_t points = 1;
+      touched.clear();
+      for (const DealTouch& t : deal.touches) {
+        if (t.at > won_at) continue;
+        ++points;
+        touched.push_back(t.campaign);
+        if (t.at < first_at) {
+          first_at = t.at;
+          first_campaign = t.campaign;
         }
+        if (t.at >= last_at) {
+          last_at = t.at;
+          last_campaign = t.campaign;
+        }
+      }
+      const double share = static_cast<double>(deal.revenue) / static_cast<double>(points);
+      by_code[first_campaign].first_cents += deal.revenue;
+      by_code[last_campaign].last_cents += deal.revenue;
+      by_code[deal.campaign].linear_cents += share;
+      for (uint32_t c : touched) by_code[c].linear_cents += share;
+      // Each campaign that touched the deal counts it once; the source
+      // campaign always did.
+      touched.push_back(deal.campaign);
+      std::sort(touched.begin(), touched.end());
+      for (size_t i = 0; i < touched.size(); ++i) {
+        if (i == 0 || touched[i] != touched[i - 1]) ++by_code[touched[i]].deals;
       }
     }
     std::vector<Attribution> out;
     for (uint32_t c = 1; c < by_code.size(); ++c) {
-      int64_t touched = 0;
-      if (bitmap) {
-        for (size_t w = 0; w < words; ++w) touched += std::popcount(touched_bits[c * words + w]);
-      } else {
-        auto& list = touched_lists[c];
-        std::sort(list.begin(), list.end());
-        touched = std::unique(list.begin(), list.end()) - list.begin();
-      }
-      by_code[c].deals += touched;
       if (by_code[c].deals == 0) continue;
       by_code[c].campaign = p.campaigns().text(c);
       out.push_back(std::move(by_code[c]));

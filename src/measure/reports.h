@@ -222,6 +222,10 @@ class Reports {
   // Every campaign with a lead matching the filter (and those named in
   // f.campaigns), by key.
   std::vector<CampaignResult> campaigns(const ReportFilter& f) const;
+  // Only the touch counts of campaigns(): every campaign with touches in
+  // the period's days (the lead filters do not apply), by key; no lead is
+  // read.
+  std::vector<CampaignResult> campaign_touches(const ReportFilter& f) const;
   std::vector<ForecastGroup> forecast(const ReportFilter& f, GroupBy by = GroupBy::kNone) const;
   // Every campaign credited with revenue, by key.
   std::vector<Attribution> attribution(const ReportFilter& f) const;

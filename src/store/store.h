@@ -419,6 +419,17 @@ class CommitObserver {
   virtual void touch_committed(const Touch& touch) { (void)touch; }
 };
 
+// See Store::log_marks.
+struct LogMarks {
+  int64_t last_event_id = 0;
+  int64_t last_touch_id = 0;
+  int64_t last_lead_id = 0;
+  int64_t leads = 0;
+  int64_t last_definition_version = 0;
+  int64_t definitions_updated_at = 0;
+  friend bool operator==(const LogMarks&, const LogMarks&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -604,6 +615,18 @@ class Store {
   virtual Status add_mail_event(MailEvent& e) = 0;
   // Notices for this address (lower-case; "" : every address), newest first.
   virtual Result<std::vector<MailEvent>> list_mail_events(const std::string& email, int limit) = 0;
+  // ---- Projection snapshots (measure/snapshot.h) ----
+  // The database's marks a snapshot of the report projection is checked
+  // against when loaded: the last event, touch and lead ids, the number of
+  // leads, and the definitions' last version and change (a re-grading
+  // changes leads without events). All cheap: ids and an index count.
+  virtual Result<LogMarks> log_marks() = 0;
+  // Every event after `after_id` (all types), in commit order.
+  virtual Status scan_events_after(int64_t after_id, const std::function<void(const LeadEvent&)>& fn) = 0;
+  // The touches after `after_id`, in commit order, as scan_touches gives them.
+  virtual Status scan_touches_after(int64_t after_id,
+                                    const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
+                                                             int data_points, std::string_view outcome)>& fn) = 0;
 };
 
 }  // namespace leadloop

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +13,7 @@
 #include <thread>
 
 #include "server_process.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace leadloop {
 namespace {
@@ -97,6 +100,85 @@ TEST(Durability, AcknowledgedLeadsSurviveKill9DuringBulkLoad) {
                        "application/json");
   ASSERT_TRUE(again);
   EXPECT_EQ(json::parse(again->body)["status"], "merged");
+}
+
+// The reports' projection starts from the snapshot a clean stop wrote, and
+// never from a wrong one: a clean stop writes it; a second run loads it,
+// captures more and is killed (its snapshot never written); the third run
+// finds the old snapshot behind the database, applies the log after it,
+// and its reports count what the file holds.
+TEST(Durability, TheReportsSnapshotIsUsedOnlyWhenItMatchesTheDatabase) {
+  TempDir dir;
+  const std::string db = dir.file("snap.db");
+  const std::string token = testing::create_token(db);
+  int captured = 0, qualified = 0;
+  auto work = [&](ServerProcess& server, int leads) {
+    auto c = server.client(token);
+    for (int i = 0; i < leads; ++i) {
+      const std::string email = "snap" + std::to_string(captured) + "@example.com";
+      auto r = c->Post("/api/v1/leads", R"({"email":")" + email + R"(","source_campaign":"list"})", "application/json");
+      ASSERT_TRUE(r && r->status / 100 == 2) << (r ? r->body : "no answer");
+      ++captured;
+      if (i % 3 != 0) continue;
+      const int64_t id = json::parse(r->body).value("id", int64_t{0});
+      auto moved = c->Post(("/api/v1/leads/" + std::to_string(id) + "/transitions").c_str(), R"({"to":"qualified"})",
+                           "application/json");
+      ASSERT_TRUE(moved && moved->status == 200) << (moved ? moved->body : "no answer");
+      ++qualified;
+    }
+  };
+  // The funnel of the server against the file's own counts.
+  auto expect_reports_count_the_file = [&](ServerProcess& server, const std::string& when) {
+    auto r = server.client(token)->Get("/api/v1/reports/funnel");
+    ASSERT_TRUE(r && r->status == 200) << when;
+    const json funnel = json::parse(r->body);
+    auto file = std::move(sqlite::SqliteDb::open(db, true)).value();
+    int64_t leads = -1, moved = -1;
+    auto st = std::move(file->prepare("SELECT (SELECT count(*) FROM leads), (SELECT count(DISTINCT lead_id) FROM "
+                                      "lead_events WHERE type = 'stage_changed')")).value();
+    ASSERT_TRUE(st->each_row([&](const sqlite::Stmt& s) {
+                    leads = s.int64(0);
+                    moved = s.int64(1);
+                  }).ok());
+    EXPECT_EQ(funnel["groups"][0]["leads"], leads) << when;
+    EXPECT_EQ(funnel["groups"][0]["steps"][1]["reached"], moved) << when;
+    EXPECT_EQ(leads, captured) << when;
+    EXPECT_EQ(moved, qualified) << when;
+  };
+  {
+    ServerProcess first(db);
+    ASSERT_EQ(first.client(token)
+                  ->Post("/api/v1/campaigns", R"({"key":"list","channel":"telemarketing"})", "application/json")
+                  ->status,
+              201);
+    work(first, 12);
+    expect_reports_count_the_file(first, "the first run");
+    EXPECT_EQ(first.terminate(), 0);
+  }
+  ASSERT_TRUE(std::filesystem::exists(db + ".projection")) << "a clean stop writes the snapshot";
+  const auto written = std::filesystem::last_write_time(db + ".projection");
+  {
+    ServerProcess second(db);
+    expect_reports_count_the_file(second, "from the snapshot");
+    work(second, 9);
+    expect_reports_count_the_file(second, "the second run");
+    second.kill9();
+  }
+  EXPECT_EQ(std::filesystem::last_write_time(db + ".projection"), written) << "kill -9 writes no snapshot";
+  {
+    ServerProcess third(db);
+    expect_reports_count_the_file(third, "after kill -9: the old snapshot and the log after it");
+    work(third, 4);
+    expect_reports_count_the_file(third, "the third run");
+  }
+  // A corrupt snapshot: the server loads in full and counts the same.
+  {
+    std::fstream f(db + ".projection", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(200);
+    f.write("garbage", 7);
+  }
+  ServerProcess fourth(db);
+  expect_reports_count_the_file(fourth, "with a corrupt snapshot");
 }
 
 TEST(Durability, SigtermStopsTheServerCleanly) {

@@ -126,6 +126,12 @@ class SqliteStore final : public Store {
   Status put_setting(const std::string& key, const std::string& value) override;
   Status add_mail_event(MailEvent& e) override;
   Result<std::vector<MailEvent>> list_mail_events(const std::string& email, int limit) override;
+  // Projection snapshots (sqlite_snapshot.cc).
+  Result<LogMarks> log_marks() override;
+  Status scan_events_after(int64_t after_id, const std::function<void(const LeadEvent&)>& fn) override;
+  Status scan_touches_after(int64_t after_id,
+                            const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
+                                                     int data_points, std::string_view outcome)>& fn) override;
 
  private:
   class Reader;  // a pooled read connection, returned on destruction
