@@ -36,11 +36,12 @@ Result<int64_t> DeliveryEngine::fan_out_all() {
   for (FanOutSource* e : extra) {
     auto due = e->scheduled(clock_.now());
     if (!due.ok()) return due.status();
-    if (due->empty()) continue;
-    auto cursor = store_.delivery_cursor();
-    if (!cursor.ok()) return cursor.status();
-    if (Status st = store_.add_deliveries(*cursor, *cursor, *due); !st.ok()) return st;
-    for (const Delivery& d : *due) n += d.id != 0 ? 1 : 0;
+    if (!due->empty()) {
+      auto cursor = store_.delivery_cursor();
+      if (!cursor.ok()) return cursor.status();
+      if (Status st = store_.add_deliveries(*cursor, *cursor, *due); !st.ok()) return st;
+      for (const Delivery& d : *due) n += d.id != 0 ? 1 : 0;
+    }
     e->scheduled_done(clock_.now());
   }
   return n;

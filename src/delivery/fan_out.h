@@ -44,7 +44,7 @@ class FanOutSource {
   // Deliveries due on the clock rather than made from a source (the daily
   // digest), keyed so that a second call makes no second record.
   virtual Result<std::vector<Delivery>> scheduled(TimePoint now) = 0;
-  // What scheduled(now) returned is stored.
+  // What scheduled(now) returned (maybe nothing) is stored.
   virtual void scheduled_done(TimePoint now) = 0;
 };
 

@@ -95,6 +95,8 @@ Result<std::vector<Delivery>> MailFanOut::deliveries_for(const DeliverySource& s
 Result<std::vector<Delivery>> MailFanOut::scheduled(TimePoint now) {
   std::vector<Delivery> out;
   const Days day = day_of(now);
+  // Once a day per process; a restart renders the day again and the
+  // unique (message_key, destination) constraint keeps what exists.
   if (digest_done_ == day) return out;
   if (now < static_cast<TimePoint>(day) * kMillisPerDay + digest_hour_ * kMillisPerHour) return out;
   auto reps = ctx_.store.list_reps();
@@ -102,7 +104,10 @@ Result<std::vector<Delivery>> MailFanOut::scheduled(TimePoint now) {
   for (const Rep& rep : *reps) {
     if (!rep.active) continue;
     auto mails = daily_digest(ctx_, rep.key, day);
-    if (!mails.ok()) return mails.status();
+    if (!mails.ok()) {  // one rep's trouble holds back no one else's mail
+      spdlog::warn("mail: no digest for rep {} on {}: {}", rep.key, format_date(day), mails.status().to_string());
+      continue;
+    }
     for (const MailMessage& mail : *mails) out.push_back(email_delivery(digest_key(rep.key, day), mail, now));
   }
   return out;
