@@ -48,6 +48,7 @@ Json delivery_json(const Delivery& d) {
           {"webhook_id", d.webhook_id},
           {"endpoint", d.endpoint_id},
           {"channel", d.channel},
+          {"destination", d.destination},
           {"type", d.event_type},
           {"message", d.message_key},
           {"state", d.state},

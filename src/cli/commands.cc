@@ -23,6 +23,7 @@
 #include "cli/progress.h"
 #include "cli/runtime.h"
 #include "delivery/webhook_sender.h"
+#include "mail/mail_channel.h"
 #include "demo/demo_data.h"
 #include "io/csv_export.h"
 #include "io/csv_reader.h"
@@ -79,6 +80,7 @@ struct ServeArgs {
   std::string smtp_tls = "try";
   double smtp_rate = 0;
   std::string public_url;
+  int digest_hour = 7;  // UTC hour from which the daily digest goes out
 };
 
 // The mail settings the serve options give (not configured without --smtp).
@@ -205,6 +207,27 @@ int run_serve(const ServeArgs& a) {
   delivery::DeliveryEngine deliveries(*r.store, clock);
   deliveries.add_channel(std::make_unique<delivery::WebhookSender>(
       *r.store, clock, delivery::WebhookConfig{a.allow_private_webhooks, a.webhook_timeout_ms}));
+  // E-mail: a second channel of the same engine, when SMTP is configured
+  // (the command line, else the admin setting as it stands at start).
+  // Without it no e-mail delivery is made (docs/email.md).
+  MailSettings mail_now = config.mail;
+  if (!mail_now.configured()) {
+    auto stored = load_mail_settings(*r.store);
+    if (!stored.ok()) return fail(stored.status());
+    if (stored->configured()) mail_now = *stored;
+  }
+  if (mail_now.configured()) {
+    auto from = parse_mail_address(mail_now.smtp.from);
+    if (!from.ok()) return fail(from.status().with_field("--smtp-from"));
+    NotificationContext ctx{*r.store, mail_now.base_url, *from,
+                            [&r](int64_t link) { return r.feedback_links.token_for(link); }};
+    deliveries.add_fan_out(std::make_unique<MailFanOut>(std::move(ctx), a.digest_hour));
+    deliveries.add_channel(std::make_unique<MailChannel>(mail_now.smtp, clock));
+    spdlog::info("mail: notifications go out through the delivery engine; daily digests from {:02}:00 UTC",
+                 a.digest_hour);
+  } else {
+    spdlog::info("mail: no SMTP server configured: notifications are not mailed (--smtp)");
+  }
   if (a.allow_private_webhooks) {
     spdlog::warn("webhooks may reach private, loopback and link-local addresses (--allow-private-webhooks)");
   }
@@ -688,6 +711,9 @@ void add_commands(CLI::App& app, int* exit_code) {
   s->add_option("--smtp-rate", serve->smtp_rate, "Messages per second per sender; 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100000.0));
+  s->add_option("--digest-hour", serve->digest_hour, "UTC hour from which each rep's daily digest goes out")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 23));
   s->add_option("--public-url", serve->public_url,
                 "The server's public URL (https://HOST), which links in mail start with");
   s->callback([serve, exit_code] { *exit_code = run_serve(*serve); });

@@ -20,10 +20,13 @@ struct SendOutcome {
     kRetry,      // failed; try again on the schedule
     kGone,       // the destination is gone for good (410): disable it
     kThrottle,   // slow down (429, 502, 504): wait at least `after`
+    kDead,       // this delivery can never succeed (an e-mail address refused
+                 // with a 5xx): dead now; the destination's other deliveries
+                 // and any endpoint are left alone
   };
   Kind kind = Kind::kRetry;
   std::optional<TimePoint> after;  // the least wait before the next attempt (Retry-After), ms
-  int status = 0;                  // HTTP status, 0 when none
+  int status = 0;                  // HTTP status (SMTP reply code for e-mail), 0 when none
   std::string error;               // "" when delivered
   int64_t duration_ms = 0;
 };

@@ -21,6 +21,32 @@ void DeliveryEngine::add_channel(std::unique_ptr<Channel> channel) {
   channels_[name] = std::move(channel);
 }
 
+void DeliveryEngine::add_fan_out(std::unique_ptr<FanOutSource> source) {
+  extra_.push_back(std::move(source));
+}
+
+Result<int64_t> DeliveryEngine::fan_out_all() {
+  std::vector<FanOutSource*> extra;
+  for (auto& e : extra_) extra.push_back(e.get());
+  auto made = fan_out(store_, clock_.now(), config_.fan_out_batch, extra);
+  if (!made.ok()) return made;
+  int64_t n = *made;
+  // Deliveries made on the clock (the daily digest), under the same
+  // (message_key, destination) constraint; the cursor stays where it is.
+  for (FanOutSource* e : extra) {
+    auto due = e->scheduled(clock_.now());
+    if (!due.ok()) return due.status();
+    if (!due->empty()) {
+      auto cursor = store_.delivery_cursor();
+      if (!cursor.ok()) return cursor.status();
+      if (Status st = store_.add_deliveries(*cursor, *cursor, *due); !st.ok()) return st;
+      for (const Delivery& d : *due) n += d.id != 0 ? 1 : 0;
+    }
+    e->scheduled_done(clock_.now());
+  }
+  return n;
+}
+
 void DeliveryEngine::start() {
   if (worker_.joinable()) return;
   worker_ = std::thread([this] { loop(); });
@@ -56,6 +82,9 @@ Status DeliveryEngine::record(const Delivery& d, const SendOutcome& o) {
       r.disable_endpoint = true;
       r.disabled_reason =
           "the receiver answered 410 Gone at " + format_time(r.attempt.at) + "; disabled";
+      break;
+    case SendOutcome::Kind::kDead:
+      r.state = "dead";
       break;
     case SendOutcome::Kind::kRetry:
     case SendOutcome::Kind::kThrottle: {
@@ -109,7 +138,7 @@ Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& st
 Result<RunStats> DeliveryEngine::run_once() {
   std::lock_guard run(run_mu_);
   RunStats stats;
-  auto made = fan_out(store_, clock_.now(), config_.fan_out_batch);
+  auto made = fan_out_all();
   if (!made.ok()) return made.status();
   stats.fanned_out = *made;
   for (;;) {
@@ -118,7 +147,7 @@ Result<RunStats> DeliveryEngine::run_once() {
     if (due->empty()) break;
     if (Status st = send_round(*due, stats); !st.ok()) return st;
     // What arrived meanwhile goes out in the same run.
-    auto more = fan_out(store_, clock_.now(), config_.fan_out_batch);
+    auto more = fan_out_all();
     if (!more.ok()) return more.status();
     stats.fanned_out += *more;
   }

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "delivery/channel.h"
+#include "delivery/fan_out.h"
 #include "domain/clock.h"
 
 namespace leadloop::delivery {
@@ -43,6 +44,10 @@ class DeliveryEngine {
   // REQUIRES: before start(); one channel per name.
   void add_channel(std::unique_ptr<Channel> channel);
 
+  // Another channel's fan-out (e-mail: mail/mail_channel.h). REQUIRES:
+  // before start().
+  void add_fan_out(std::unique_ptr<FanOutSource> source);
+
   void start();
   // Stops the worker after the sends in flight; idempotent.
   void stop();
@@ -52,6 +57,7 @@ class DeliveryEngine {
   Result<RunStats> run_once();
 
  private:
+  Result<int64_t> fan_out_all();
   Status send_round(const std::vector<Delivery>& due, RunStats& stats);
   Status record(const Delivery& d, const SendOutcome& o);
   void loop();
@@ -60,6 +66,7 @@ class DeliveryEngine {
   const Clock& clock_;
   const EngineConfig config_;
   std::map<std::string, std::unique_ptr<Channel>, std::less<>> channels_;
+  std::vector<std::unique_ptr<FanOutSource>> extra_;
   std::mutex run_mu_;  // one run at a time (worker and clock route)
   std::mutex mu_;      // guards woken_, stopping_
   std::condition_variable cv_;

@@ -45,7 +45,8 @@ bool endpoint_wants(const WebhookEndpoint& e, std::string_view type) {
   return std::find(e.event_types.begin(), e.event_types.end(), type) != e.event_types.end();
 }
 
-Result<int64_t> fan_out(Store& store, TimePoint now, int batch) {
+Result<int64_t> fan_out(Store& store, TimePoint now, int batch,
+                        const std::vector<FanOutSource*>& extra) {
   int64_t made = 0;
   for (;;) {
     auto cursor = store.delivery_cursor();
@@ -60,6 +61,11 @@ Result<int64_t> fan_out(Store& store, TimePoint now, int batch) {
     for (const DeliverySource& s : *sources) {
       (s.outbox ? to.outbox_id : to.event_id) =
           std::max(s.outbox ? to.outbox_id : to.event_id, s.id);
+      for (FanOutSource* e : extra) {
+        auto more = e->deliveries_for(s, now);
+        if (!more.ok()) return more.status();
+        for (Delivery& d : *more) deliveries.push_back(std::move(d));
+      }
       const std::string_view type = webhook_event_type(s);
       if (type.empty()) continue;
       std::optional<Lead> lead;

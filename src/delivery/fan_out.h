@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/lead.h"
 #include "store/store.h"
@@ -32,8 +33,25 @@ std::string webhook_body(const DeliverySource& s, std::string_view type,
 // Whether the endpoint takes this type (an empty filter takes all).
 bool endpoint_wants(const WebhookEndpoint& e, std::string_view type);
 
+// Another channel's deliveries (e-mail: mail/mail_channel.h), made by the
+// engine's run (one at a time).
+class FanOutSource {
+ public:
+  virtual ~FanOutSource() = default;
+  // The deliveries a lead event or outbox message becomes, inserted in the
+  // transaction that moves the cursor past it; none when not its kind.
+  virtual Result<std::vector<Delivery>> deliveries_for(const DeliverySource& s, TimePoint now) = 0;
+  // Deliveries due on the clock rather than made from a source (the daily
+  // digest), keyed so that a second call makes no second record.
+  virtual Result<std::vector<Delivery>> scheduled(TimePoint now) = 0;
+  // What scheduled(now) returned (maybe nothing) is stored.
+  virtual void scheduled_done(TimePoint now) = 0;
+};
+
 // Fans out everything past the cursor, `batch` sources a transaction, the
-// first attempt due at `now`. Returns the deliveries made.
-Result<int64_t> fan_out(Store& store, TimePoint now, int batch = 1000);
+// first attempt due at `now`; `extra` adds other channels' deliveries in
+// the same transactions. Returns the deliveries made.
+Result<int64_t> fan_out(Store& store, TimePoint now, int batch = 1000,
+                        const std::vector<FanOutSource*>& extra = {});
 
 }  // namespace leadloop::delivery

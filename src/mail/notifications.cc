@@ -68,7 +68,7 @@ Result<std::vector<MailMessage>> mails_for(const NotificationContext& ctx, const
     if (p.email.empty() || std::find(seen.begin(), seen.end(), p.email) != seen.end()) continue;
     auto prefs = load_notification_prefs(ctx.store, p.key);
     if (!prefs.ok()) return prefs.status();
-    if (!(*prefs)[kind]) continue;
+    if (auto on = prefs->find(kind); on != prefs->end() && !on->second) continue;
     seen.push_back(p.email);
     vars["recipient.name"] = p.name;
     RenderedMail r = render_template(*tmpl, vars);
@@ -88,7 +88,10 @@ Result<std::vector<MailMessage>> mails_for(const NotificationContext& ctx, const
 
 NotificationPrefs default_notification_prefs() {
   NotificationPrefs p;
-  for (const std::string& kind : template_names()) p[kind] = kind != "daily_digest";
+  for (const std::string& kind : template_names()) {
+    if (kind == "double_opt_in") continue;  // asked by the lead itself: no preference
+    p[kind] = kind != "daily_digest";
+  }
   return p;
 }
 
@@ -222,6 +225,17 @@ Result<std::vector<MailMessage>> render(const OutboxMessage& m, const Notificati
     vars["expires_at"] = format_time_for_people(link->expires_at);
     vars["link"] = ctx.base_url + "/feedback/" + *token;
     LEADLOOP_RETURN_IF_ERROR(add_people(link->rep));
+  } else if (m.kind == "double_opt_in") {
+    // To the address the form was posted with, which the lead must still hold.
+    LEADLOOP_RETURN_IF_ERROR(with_lead(m.lead_id));
+    auto lead = ctx.store.get_lead(m.lead_id);
+    if (!lead.ok()) return lead.status();
+    if (email_key(lead->email) != email_key(m.recipient)) return std::vector<MailMessage>();
+    vars["form.title"] = payload.value("title", "");
+    vars["wording"] = payload.value("wording", "");
+    vars["expires_at"] = when(payload, "expires_at");
+    vars["link"] = ctx.base_url + payload.value("confirm_url", "");
+    people.push_back({"email:" + email_key(m.recipient), vars["lead.name"], std::string(trim(m.recipient))});
   } else {
     return std::vector<MailMessage>();  // not a kind that is mailed
   }

@@ -55,6 +55,16 @@ const std::vector<Builtin>& builtins() {
        "<p>Hello {{rep.name}},</p>\n<p>Please tell us whether lead {{lead.id}}, <b>{{lead.name}}</b> of "
        "{{lead.company}}, is one you accept. The link works once, until {{expires_at}}.</p>\n"
        "<p><a href=\"{{link}}\">Give your verdict</a></p>\n"},
+      {"double_opt_in",
+       {"recipient.name", "lead.id", "lead.name", "lead.company", "lead.grade", "form.title", "wording",
+        "expires_at", "link"},
+       "Please confirm your e-mail address",
+       "Hello {{lead.name}},\n\nYou asked us to write to you ({{form.title}}): \"{{wording}}\".\n"
+       "Please confirm by opening this link before {{expires_at}}:\n\n{{link}}\n\n"
+       "If this was not you, ignore this mail and we will not write again.\n",
+       "<p>Hello {{lead.name}},</p>\n<p>You asked us to write to you ({{form.title}}): "
+       "&ldquo;{{wording}}&rdquo;.</p>\n<p><a href=\"{{link}}\">Confirm my address</a> (before "
+       "{{expires_at}})</p>\n<p>If this was not you, ignore this mail and we will not write again.</p>\n"},
       {"daily_digest",
        {"recipient.name", "rep.name", "day", "due.count", "due.list", "link"},
        "{{due.count}} lead(s) due on {{day}}",

@@ -392,6 +392,7 @@ struct DeliverySource {
   int64_t lead_id = 0;
   TimePoint at = 0;
   std::string payload;  // JSON object text
+  std::string recipient;  // an outbox message's recipient ("" for events)
 };
 
 struct DeliveryFilter {

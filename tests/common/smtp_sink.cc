@@ -28,6 +28,7 @@ SmtpSink::SmtpSink(SinkOptions options) {
                                    "--port-file", port_file};
   for (const auto& a : options.fail4) args.insert(args.end(), {"--fail4", a});
   for (const auto& a : options.fail5) args.insert(args.end(), {"--fail5", a});
+  if (options.fail4_times > 0) args.insert(args.end(), {"--fail4-times", std::to_string(options.fail4_times)});
   if (!options.user.empty()) args.insert(args.end(), {"--user", options.user, "--password", options.password});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

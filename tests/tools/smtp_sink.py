@@ -4,7 +4,8 @@
 Keeps every message as one JSON line in --out: the envelope, the raw bytes
 (latin-1 text, so every byte survives) and the parsed headers and parts.
 Each new session's EHLO/HELO is logged as {"type": "ehlo"} so a test can
-count connections. Recipients named by --fail4 get 451, by --fail5 get 550.
+count connections. Recipients named by --fail4 get 451 (only their first
+N times with --fail4-times N), by --fail5 get 550.
 --user/--password require AUTH (PLAIN or LOGIN, allowed without TLS).
 Listens on 127.0.0.1 at a free port, written to --port-file when ready.
 Stops on SIGTERM or SIGINT.
@@ -32,9 +33,11 @@ except ImportError:
 
 
 class Sink:
-    def __init__(self, out, fail4, fail5):
+    def __init__(self, out, fail4, fail5, fail4_times=0):
         self.out = open(out, "a", encoding="utf-8")
         self.fail4 = {a.lower() for a in fail4}
+        self.fail4_times = fail4_times
+        self.fail4_count = {}
         self.fail5 = {a.lower() for a in fail5}
         self.lock = threading.Lock()
 
@@ -57,7 +60,10 @@ class Sink:
         if address.lower() in self.fail5:
             return "550 5.1.1 <{}>: no such mailbox".format(address)
         if address.lower() in self.fail4:
-            return "451 4.3.0 <{}>: try again later".format(address)
+            n = self.fail4_count.get(address.lower(), 0)
+            self.fail4_count[address.lower()] = n + 1
+            if self.fail4_times <= 0 or n < self.fail4_times:
+                return "451 4.3.0 <{}>: try again later".format(address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -104,11 +110,12 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--fail4", action="append", default=[])
     ap.add_argument("--fail5", action="append", default=[])
+    ap.add_argument("--fail4-times", type=int, default=0)
     ap.add_argument("--user")
     ap.add_argument("--password")
     args = ap.parse_args()
 
-    sink = Sink(args.out, args.fail4, args.fail5)
+    sink = Sink(args.out, args.fail4, args.fail5, args.fail4_times)
     kwargs = {}
     if args.user:
         def authenticator(server, session, envelope, mechanism, auth_data):

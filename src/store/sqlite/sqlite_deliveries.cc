@@ -232,16 +232,16 @@ Result<std::vector<DeliverySource>> SqliteStore::delivery_sources(const Delivery
   (*events)->bind(2, int64_t{limit});
   LEADLOOP_RETURN_IF_ERROR((*events)->each_row([&](const Stmt& s) {
     out.push_back({"event:" + std::to_string(s.int64(0)), s.int64(0), false, s.text(1), s.int64(2),
-                   s.int64(3), s.text(4)});
+                   s.int64(3), s.text(4), ""});
   }));
   auto outbox = (*r)->cached(
-      "SELECT id, kind, lead_id, at, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+      "SELECT id, kind, lead_id, at, payload, recipient FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
   if (!outbox.ok()) return outbox.status();
   (*outbox)->bind(1, after.outbox_id);
   (*outbox)->bind(2, int64_t{limit});
   LEADLOOP_RETURN_IF_ERROR((*outbox)->each_row([&](const Stmt& s) {
     out.push_back({"outbox:" + std::to_string(s.int64(0)), s.int64(0), true, s.text(1), s.int64(2),
-                   s.int64(3), s.text(4)});
+                   s.int64(3), s.text(4), s.text(5)});
   }));
   return out;
 }
