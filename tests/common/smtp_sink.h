@@ -16,10 +16,10 @@ namespace leadloop::testing {
 
 struct SinkOptions {
   std::vector<std::string> fail4;  // recipients answered 451
-  int fail4_times = 0;             // > 0: only their first n RCPTs get 451
   std::vector<std::string> fail5;  // recipients answered 550
   std::string user;                // with password: AUTH required
   std::string password;
+  int fail4_times = 0;             // > 0: the fail4 recipients' first n RCPTs only get 451
 };
 
 class SmtpSink {
