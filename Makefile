@@ -73,7 +73,7 @@ test-asan: build-asan
 test-tsan: build-tsan web
 	@echo "== unit and integration tests under ThreadSanitizer"
 	@rm -f $(TSAN_BUILD)/race.*
-	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=$(abspath $(TSAN_BUILD))/race \
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(abspath tests/tsan.supp):log_path=$(abspath $(TSAN_BUILD))/race \
 	  ctest --test-dir $(TSAN_BUILD) -L 'unit|integration' --output-on-failure -j$(JOBS); rc=$$?; \
 	  for f in $(TSAN_BUILD)/race.*; do [ -f "$$f" ] && { echo "== ThreadSanitizer: $$f"; cat "$$f"; rc=1; }; done; \
 	  exit $$rc

@@ -122,7 +122,8 @@ TEST(WebhookApi, EndpointsDeliveriesAndReplayForAdminsOnly) {
   ASSERT_NE(receiver.received().back().body.find("bo@example.com"), std::string::npos);
   post(server, admin, "/api/v1/privacy/erasures",
        {{"phone", "+44 20 7946 0321"}, {"reason", "subject request"}}, 200);
-  for (const json& each : get(server, admin, "/api/v1/deliveries")["deliveries"]) {
+  const json after_erasure = get(server, admin, "/api/v1/deliveries");
+  for (const json& each : after_erasure["deliveries"]) {
     json full = get(server, admin, "/api/v1/deliveries/" + std::to_string(each["id"].get<int64_t>()));
     EXPECT_EQ(full["payload"].dump().find("bo@example.com"), std::string::npos) << full.dump();
   }
