@@ -1,6 +1,6 @@
 #include "api/definition_page.h"
 
-#include "api/html.h"
+#include "domain/html.h"
 
 namespace leadloop::api {
 

@@ -1,6 +1,6 @@
 #include "api/feedback_page.h"
 
-#include "api/html.h"
+#include "domain/html.h"
 #include "domain/codec.h"
 
 namespace leadloop::api {

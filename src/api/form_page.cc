@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "api/html.h"
+#include "domain/html.h"
 
 namespace leadloop::api {
 

@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/html.h"
+#include "domain/html.h"
 #include "api/request.h"
 #include "api/routes.h"
 #include "engine/consent.h"

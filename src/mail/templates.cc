@@ -196,22 +196,6 @@ RenderedMail render_template(const MailTemplate& t, const TemplateVars& vars) {
   return {fill(t.subject, vars, as_subject), fill(t.text, vars, as_text), fill(t.html, vars, as_html)};
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 Result<MailTemplate> load_template(Store& store, std::string_view name) {
   auto builtin = builtin_template(name);
   if (!builtin) return Status(ErrorCode::kNotFound, "no mail template '" + std::string(name) + "'", "name");

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/html.h"  // html_escape
 #include "domain/status.h"
 #include "store/store.h"
 
@@ -51,9 +52,6 @@ struct RenderedMail {
 // REQUIRES: check_template(t) is ok. A variable missing from `vars` renders
 // as "".
 RenderedMail render_template(const MailTemplate& t, const TemplateVars& vars);
-
-// "&amp;", "&lt;", "&gt;", "&quot;", "&#39;".
-std::string html_escape(std::string_view text);
 
 // The stored template of that name, else the built-in one.
 Result<MailTemplate> load_template(Store& store, std::string_view name);

@@ -1,6 +1,6 @@
-#include "api/html.h"
+#include "domain/html.h"
 
-namespace leadloop::api {
+namespace leadloop {
 
 std::string html_escape(std::string_view s) {
   std::string out;
@@ -18,4 +18,4 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-}  // namespace leadloop::api
+}  // namespace leadloop
