@@ -17,16 +17,7 @@ constexpr std::string_view kStyle =
     ".hot{color:#b3261e}.warm{color:#b26a00}.cold{color:#1d5fa8}";
 
 std::string page(std::string_view title, const std::string& body) {
-  std::string h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                  "<meta name=\"referrer\" content=\"no-referrer\"><title>";
-  h += html_escape(title);
-  h += "</title><style>";
-  h += kStyle;
-  h += "</style></head><body>";
-  h += body;
-  h += "</body></html>";
-  return h;
+  return html_document(title, kStyle, body, "<meta name=\"referrer\" content=\"no-referrer\">");
 }
 
 std::string display_name(const Lead& l) {

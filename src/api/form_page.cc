@@ -32,16 +32,7 @@ constexpr InputKind kInputKinds[] = {
 };
 
 std::string page(std::string_view title, const std::string& body) {
-  std::string h =
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>";
-  h += html_escape(title);
-  h += "</title><style>";
-  h += kStyle;
-  h += "</style></head><body><main>";
-  h += body;
-  h += "</main></body></html>";
-  return h;
+  return html_document(title, kStyle, "<main>" + body + "</main>");
 }
 
 const FormFieldError* error_for(const FormView& v, const std::string& field) {

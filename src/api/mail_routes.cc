@@ -162,12 +162,10 @@ void send_page(Response& res, int status, const std::string& title, const std::s
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Cache-Control", "no-store");
-  res.set_content("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                  "<title>" + html_escape(title) + "</title>"
-                  "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
-                  "button{font-size:1rem;padding:.5rem 1rem}</style></head><body><main>\n<h1>" +
-                      html_escape(title) + "</h1>\n" + body_html + "</main></body></html>\n",
+  res.set_content(html_document(title,
+                                "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
+                                "button{font-size:1rem;padding:.5rem 1rem}",
+                                "<main>\n<h1>" + html_escape(title) + "</h1>\n" + body_html + "</main>"),
                   "text/html; charset=utf-8");
 }
 

@@ -11,4 +11,10 @@ namespace leadloop {
 // quoted attribute value.
 std::string html_escape(std::string_view s);
 
+// A whole page: doctype, UTF-8, a mobile viewport, `head` as given (HTML,
+// e.g. a referrer meta), the title escaped, `style` inline, and `body` as
+// given (HTML). For the server's small pages that load nothing else.
+std::string html_document(std::string_view title, std::string_view style, std::string_view body,
+                          std::string_view head = "");
+
 }  // namespace leadloop
