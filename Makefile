@@ -12,7 +12,7 @@ LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup web build build-asan build-tsan build-fuzz run test test-unit test-asan test-tsan test-integration test-web test-fuzz fuzz bench bench-load bench-soak bench-web format clean
+.PHONY: all setup web build build-asan build-tsan build-fuzz run test test-unit test-asan test-tsan test-integration test-web test-fuzz fuzz bench bench-load bench-soak bench-curve bench-web format clean
 
 all: build
 
@@ -99,6 +99,11 @@ bench-load: build
 # The soak: SOAK_SECONDS (600) of mixed load; samples and chart in bench/out/.
 bench-soak: build
 	@bash bench/load.sh soak
+
+# The curve of issue 20: reports, start-up, memory and ingest at 100k, 1M
+# and 10M leads (CURVE_SIZES); table and chart in bench/out/curve.*.
+bench-curve: build
+	@bash bench/curve.sh
 
 # The web app on the 1M-lead demo: overview paint, lead list paging (bench/web.mjs).
 bench-web: build

@@ -35,10 +35,13 @@
 //     the goal (--goal-ms, 10 by default) unless --no-goals.
 //
 //   leadloop_bench_reports [--leads N] [--db FILE] [--runs R] [--sql-runs R] [--duckdb-runs R]
-//                          [--reuse 1] [--twins 0] [--goal-ms MS] [--no-goals] [--only KEY]
+//                          [--reuse 1] [--twins 0] [--sqlite-twin 0] [--goal-ms MS] [--no-goals] [--only KEY]
+//                          [--json FILE]
 //   --only KEY: that report only (the keys are in report_rows()), for profiling.
 //   --reuse 1: keep a file generated before (same --leads) instead of
-//   generating again; --twins 0: time Leadloop only (for profiling).
+//   generating again; --twins 0: time Leadloop only (for profiling);
+//   --sqlite-twin 0: DuckDB's twins only (the SQLite twin takes minutes a
+//   report at 10M leads). --json FILE: the figures as JSON (bench/curve.sh).
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -1212,10 +1215,10 @@ std::string ratio(double twin_ms, double mine_ms) {
 // "yes" when every twin that ran gives Leadloop's figures, else which did not.
 // A timed run that answered otherwise than its warm-up counts as a
 // difference of that engine.
-std::string verdict(const Measured& mine, const Measured& sqlite, const Measured* duckdb, const Measured* derived) {
+std::string verdict(const Measured& mine, const Measured* sqlite, const Measured* duckdb, const Measured* derived) {
   std::string differ;
   if (mine.differing_runs) differ += " Leadloop(" + std::to_string(mine.differing_runs) + " runs)";
-  if (sqlite.figures != mine.figures || sqlite.differing_runs) differ += " SQLite";
+  if (sqlite && (sqlite->figures != mine.figures || sqlite->differing_runs)) differ += " SQLite";
   if (duckdb && (duckdb->figures != mine.figures || duckdb->differing_runs)) differ += " DuckDB";
   if (derived && (derived->figures != mine.figures || derived->differing_runs)) differ += " DuckDB-derived";
   return differ.empty() ? "yes" : "NO:" + differ;
@@ -1251,15 +1254,19 @@ std::string ms_or_dash(const std::optional<Measured>& m) {
 }
 
 // What the table found: whether all figures agree, and the reports over
-// the goal.
+// the goal; and each row's figures for --json.
 struct Verdict {
   bool agree = true;
   std::vector<std::string> over_goal;
+  Json rows = Json::array();
 };
 
+Json ms_or_null(const std::optional<Measured>& m) { return m ? Json(m->ms) : Json(); }
+
 // Prints the table.
+// A SQLite twin that did not run (--sqlite-twin 0) is nullopt.
 Verdict print_table(const std::vector<Row>& rows, const std::vector<Measured>& mine,
-                    const std::vector<Measured>& sqlite, const DuckdbRun& duckdb, double goal_ms) {
+                    const std::vector<std::optional<Measured>>& sqlite, const DuckdbRun& duckdb, double goal_ms) {
   std::printf("%-36s %12s %10s %10s %12s %9s %9s %9s  %s\n", "report", "Leadloop ms", "SQLite ms", "DuckDB ms",
               "DuckDB-dt ms", "SQLite/L", "DuckDB/L", "Duck-dt/L", "same figures");
   Verdict v;
@@ -1268,14 +1275,20 @@ Verdict print_table(const std::vector<Row>& rows, const std::vector<Measured>& m
   for (size_t i = 0; i < rows.size(); ++i) {
     const std::optional<Measured> duck = duckdb_measured(duckdb, rows[i], "raw");
     const std::optional<Measured> derived = duckdb_measured(duckdb, rows[i], "derived");
-    const std::string same = verdict(mine[i], sqlite[i], duck ? &*duck : nullptr, derived ? &*derived : nullptr);
+    const std::optional<Measured>& lite = sqlite[i];
+    const std::string same = verdict(mine[i], lite ? &*lite : nullptr, duck ? &*duck : nullptr,
+                                     derived ? &*derived : nullptr);
     v.agree = v.agree && same == "yes";
     if (mine[i].ms > goal_ms) v.over_goal.push_back(rows[i].name);
-    std::printf("%-36s %12.2f %10.1f %10s %12s %9s %9s %9s  %s%s\n", rows[i].name, mine[i].ms, sqlite[i].ms,
-                ms_or_dash(duck).c_str(), ms_or_dash(derived).c_str(), ratio(sqlite[i].ms, mine[i].ms).c_str(),
+    v.rows.push_back({{"report", rows[i].name}, {"key", rows[i].key}, {"leadloop_ms", mine[i].ms},
+                      {"cpu_ms", mine[i].cpu_ms}, {"sqlite_ms", ms_or_null(lite)}, {"duckdb_ms", ms_or_null(duck)},
+                      {"duckdb_derived_ms", ms_or_null(derived)}, {"same_figures", same == "yes"}});
+    std::printf("%-36s %12.2f %10s %10s %12s %9s %9s %9s  %s%s\n", rows[i].name, mine[i].ms,
+                ms_or_dash(lite).c_str(), ms_or_dash(duck).c_str(), ms_or_dash(derived).c_str(),
+                lite ? ratio(lite->ms, mine[i].ms).c_str() : "-",
                 duck ? ratio(duck->ms, mine[i].ms).c_str() : "-", derived ? ratio(derived->ms, mine[i].ms).c_str() : "-",
                 same.c_str(), mine[i].ms > goal_ms ? "  OVER GOAL" : "");
-    if (sqlite[i].figures != mine[i].figures) differences += difference(rows[i], "SQLite", mine[i], sqlite[i]);
+    if (lite && lite->figures != mine[i].figures) differences += difference(rows[i], "SQLite", mine[i], *lite);
     if (duck && duck->figures != mine[i].figures) differences += difference(rows[i], "DuckDB", mine[i], *duck);
     if (derived && derived->figures != mine[i].figures) {
       differences += difference(rows[i], "DuckDB (derived table)", mine[i], *derived);
@@ -1307,7 +1320,8 @@ int run(int argc, char** argv) {
   int64_t leads = 1000000;
   std::string db = "/tmp/leadloop-bench-reports.db";
   int runs = 5, sql_runs = 3, duckdb_runs = 5;
-  bool reuse = false, twins = true, goals = true;
+  bool reuse = false, twins = true, sqlite_twin = true, goals = true;
+  std::string json_out;  // --json FILE: the figures, for bench/curve.sh
   double goal_ms = 10;
   std::string only;  // a row's key: that report only (for profiling)
   for (int i = 1; i < argc; ++i) {
@@ -1325,6 +1339,8 @@ int run(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--duckdb-runs")) duckdb_runs = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--reuse")) reuse = std::atoi(argv[i + 1]) != 0;
     if (!std::strcmp(argv[i], "--twins")) twins = std::atoi(argv[i + 1]) != 0;
+    if (!std::strcmp(argv[i], "--sqlite-twin")) sqlite_twin = std::atoi(argv[i + 1]) != 0;
+    if (!std::strcmp(argv[i], "--json")) json_out = argv[i + 1];
     ++i;
   }
   reuse = reuse && std::filesystem::exists(db);
@@ -1367,9 +1383,14 @@ int run(int argc, char** argv) {
   t = std::chrono::steady_clock::now();
   check(projection.load());
   const double load_ms = ms_since(t);
+  Json summary = {{"leads", leads}, {"events", events}, {"load_ms", load_ms}};
   const size_t bytes = projection.memory_bytes();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
+  summary["bytes_per_lead"] = static_cast<double>(bytes) / static_cast<double>(leads);
+  summary["bytes_per_event"] = static_cast<double>(bytes) / static_cast<double>(events);
+  summary["projection_mb"] = static_cast<double>(bytes) / 1e6;
+  summary["peak_rss_mb"] = ru.ru_maxrss / 1024;
   std::printf("projection load %.0f ms; %.1f bytes per lead+exit columns (%.1f bytes per event); peak RSS %ld MB\n",
               load_ms, static_cast<double>(bytes) / static_cast<double>(leads),
               static_cast<double>(bytes) / static_cast<double>(events), ru.ru_maxrss / 1024);
@@ -1396,6 +1417,9 @@ int run(int argc, char** argv) {
         snapshot_agrees = false;
       }
     }
+    summary["snapshot_write_ms"] = save_ms;
+    summary["snapshot_load_ms"] = again_ms;
+    summary["snapshot_mb"] = snapshot_mb;
     std::printf("snapshot: written in %.0f ms (%.0f MB); projection loaded %s: %.0f ms against %.0f ms in full "
                 "(%.1fx); its answers %s\n",
                 save_ms, snapshot_mb, how.c_str(), again_ms, load_ms, load_ms / again_ms,
@@ -1413,7 +1437,8 @@ int run(int argc, char** argv) {
       return 1;
     }
   }
-  std::vector<Measured> mine, sqlite;
+  std::vector<Measured> mine;
+  std::vector<std::optional<Measured>> sqlite;
   std::vector<std::string> over_goal;
   for (const Row& r : rows) {
     mine.push_back(measure(runs, [&] { return ask(reports, r); }, [](const Answer& a) { return figures(a); }));
@@ -1424,7 +1449,11 @@ int run(int argc, char** argv) {
       if (mine.back().ms > goal_ms) over_goal.push_back(r.name);
       continue;
     }
-    sqlite.push_back(measure(sql_runs, [&] { return twin.ask(r); }, [](const Json& j) { return j; }));
+    if (sqlite_twin) {
+      sqlite.push_back(measure(sql_runs, [&] { return twin.ask(r); }, [](const Json& j) { return j; }));
+    } else {
+      sqlite.emplace_back();
+    }
   }
   bool all_agree = true;
   if (twins) {
@@ -1432,12 +1461,24 @@ int run(int argc, char** argv) {
     const Verdict v = print_table(rows, mine, sqlite, duckdb, goal_ms);
     all_agree = v.agree;
     over_goal = v.over_goal;
+    summary["reports"] = v.rows;
     std::printf("(warm, best of %d for Leadloop (scans of 200k rows or more in 2 threads), %d for SQLite, %d for "
                 "DuckDB (2 threads); every timed run's figures compared)\n",
                 runs, sql_runs, duckdb_runs);
     print_duckdb_note(duckdb);
   } else {
-    for (const Measured& m : mine) all_agree = all_agree && m.differing_runs == 0;
+    summary["reports"] = Json::array();
+    for (size_t i = 0; i < rows.size(); ++i) {
+      all_agree = all_agree && mine[i].differing_runs == 0;
+      summary["reports"].push_back({{"report", rows[i].name}, {"key", rows[i].key}, {"leadloop_ms", mine[i].ms},
+                                    {"cpu_ms", mine[i].cpu_ms}, {"same_figures", mine[i].differing_runs == 0}});
+    }
+  }
+  summary["goal_ms"] = goal_ms;
+  summary["over_goal"] = over_goal;
+  summary["figures_agree"] = all_agree && snapshot_agrees;
+  if (!json_out.empty()) {
+    std::ofstream(json_out) << summary.dump(2) << "\n";
   }
   std::printf("goal: every report <= %.1f ms: %s (%zu of %zu over)%s\n", goal_ms, over_goal.empty() ? "met" : "MISSED",
               over_goal.size(), rows.size(), goals ? "" : " (--no-goals: not failing the run)");
