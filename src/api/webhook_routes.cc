@@ -184,6 +184,10 @@ void get_deliveries(RouteContext& ctx, const Request& req, Response& res) {
     return send_error(res, Status(ErrorCode::kInvalidValue,
                                   "state is pending, delivered, dead or cancelled", "state"));
   }
+  f.channel = req.get_param_value("channel");
+  if (!f.channel.empty() && f.channel != "webhook" && f.channel != "email") {
+    return send_error(res, Status(ErrorCode::kInvalidValue, "channel is webhook or email", "channel"));
+  }
   auto list = ctx.services.store.list_deliveries(f);
   if (!list.ok()) return send_error(res, list.status());
   Json out = Json::array();

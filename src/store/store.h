@@ -398,6 +398,7 @@ struct DeliverySource {
 struct DeliveryFilter {
   int64_t endpoint_id = 0;  // 0: any
   std::string state;        // "": any
+  std::string channel;      // "": any; "webhook", "email"
   std::optional<TimePoint> from;  // created at or after
   std::optional<TimePoint> to;    // created before
   int64_t after_id = 0;     // cursor: ids > after_id

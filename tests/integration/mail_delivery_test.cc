@@ -212,6 +212,21 @@ TEST_F(MailDeliveryTest, A451IsRetriedOnTheScheduleAndA550IsDeadForThatAddressOn
   // The dead one stays dead; the manager's other mail is not held back by it.
   EXPECT_EQ(deliveries_to("mgr@corp.example")[0]["state"], "dead");
   EXPECT_TRUE(mail_to("mgr@corp.example").empty());
+
+  // The list by channel (the deliveries page's filter), and by channel and state.
+  Reply email = get("/api/v1/deliveries?channel=email");
+  ASSERT_EQ(email.status, 200) << email.text;
+  ASSERT_EQ(email.body["deliveries"].size(), 2u) << email.text;
+  for (const json& d : email.body["deliveries"]) EXPECT_EQ(d["channel"], "email") << d.dump();
+  Reply dead = get("/api/v1/deliveries?channel=email&state=dead");
+  ASSERT_EQ(dead.body["deliveries"].size(), 1u) << dead.text;
+  EXPECT_EQ(dead.body["deliveries"][0]["destination"], "email:mgr@corp.example");
+  Reply hooks = get("/api/v1/deliveries?channel=webhook");
+  ASSERT_EQ(hooks.status, 200) << hooks.text;
+  EXPECT_TRUE(hooks.body["deliveries"].empty()) << hooks.text;
+  Reply bad = get("/api/v1/deliveries?channel=sms");
+  EXPECT_EQ(bad.status, 422) << bad.text;
+  EXPECT_EQ(bad.body["error"]["field"], "channel") << bad.text;
 }
 
 TEST_F(MailDeliveryTest, TheDailyDigestGoesOutOnceAtItsHourToRepsWhoChoseIt) {

@@ -31,14 +31,16 @@ function scratchDir(): string {
   return mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'leadloop-web-'));
 }
 
-export async function startServer(): Promise<Started> {
+// args go to `leadloop serve` (e.g. --smtp for a spec's own server); its
+// log goes to `log` (default build/web-tests-server.log).
+export async function startServer({ args = [], log: logPath }: { args?: string[]; log?: string } = {}): Promise<Started> {
   const dir = scratchDir();
   const db = join(dir, 'web.db');
   cli(['demo', '--db', db, '--seed', '42', '--leads', '600']);
   const token = cli(['token', 'create', '--db', db, '--role', 'admin', '--label', 'web-tests']);
   const server = spawn(
     kBin,
-    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', kWebDir, '--threads', '16', '--max-streams', '8'],
+    ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web-dir', kWebDir, '--threads', '16', '--max-streams', '8', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: false },
   );
   let log = '';
@@ -64,7 +66,7 @@ export async function startServer(): Promise<Started> {
   server.stderr.removeAllListeners('data');
   // The server's log (every request, with its time) beside the test output.
   mkdirSync(join(kRoot, 'build'), { recursive: true });
-  const logFile = createWriteStream(resolve(kRoot, process.env.LEADLOOP_SERVER_LOG ?? 'build/web-tests-server.log'));
+  const logFile = createWriteStream(resolve(kRoot, logPath ?? process.env.LEADLOOP_SERVER_LOG ?? 'build/web-tests-server.log'));
   logFile.write(log);
   server.stderr.pipe(logFile);
   server.unref();

@@ -67,7 +67,7 @@ test('an endpoint added on the page receives a signed delivery the page shows, a
     const expected = createHmac('sha256', key).update(`${got.id}.${got.timestamp}.${got.body}`).digest('base64');
     expect(got.signature).toBe(`v1,${expected}`);
 
-    const deliveries = page.locator('section[aria-labelledby="wh-deliveries-h"]');
+    const deliveries = page.locator('section[aria-labelledby="deliveries-h"]');
     const row = deliveries.locator('tbody tr').first();
     await expect(row.locator('.state')).toHaveText('Delivered', { timeout: 10_000 });
     await row.getByRole('button', { name: /Attempts of delivery/ }).click();

@@ -17,6 +17,7 @@ import { DefinitionVersion } from './pages/definition_version';
 import { Accuracy } from './pages/accuracy';
 import { Goals } from './pages/goals';
 import { Webhooks } from './pages/webhooks';
+import { DeliveriesPage } from './pages/deliveries';
 import { Forms } from './pages/forms';
 import { Leaderboards } from './pages/leaderboards';
 import { Admin } from './pages/admin';
@@ -66,6 +67,7 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
   { route: 'webhooks', label: 'Webhooks', roles: ['admin'] },
+  { route: 'deliveries', label: 'Deliveries', roles: ['admin'] },
 ];
 
 // Where a user lands: a sales rep (bound to a rep) on their own leads, the
@@ -118,6 +120,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Admin session={session} />;
     case 'webhooks':
       return <Webhooks session={session} />;
+    case 'deliveries':
+      return <DeliveriesPage session={session} />;
     default:
       return <NotFound />;
   }

@@ -18,6 +18,7 @@ export const kRoutes = {
   leaderboards: '/leaderboards',
   admin: '/admin',
   webhooks: '/webhooks',
+  deliveries: '/deliveries',
 } as const;
 
 export type RouteName = keyof typeof kRoutes;

@@ -110,6 +110,7 @@ std::string filter_sql(const DeliveryFilter& f) {
   if (!f.state.empty()) where += " AND state = ?3";
   if (f.from) where += " AND created_at >= ?4";
   if (f.to) where += " AND created_at < ?5";
+  if (!f.channel.empty()) where += " AND channel = ?7";  // ?6: list_deliveries' limit
   return where;
 }
 
@@ -119,6 +120,7 @@ void bind_filter(Stmt& s, const DeliveryFilter& f) {
   if (!f.state.empty()) s.bind(3, f.state);
   if (f.from) s.bind(4, *f.from);
   if (f.to) s.bind(5, *f.to);
+  if (!f.channel.empty()) s.bind(7, f.channel);
 }
 
 }  // namespace

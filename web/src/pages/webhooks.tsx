@@ -1,13 +1,13 @@
 // Webhooks (docs/webhooks.md), admins only: the endpoints with their state,
 // a form that adds one and shows its secret once, and for the chosen
-// endpoint its deliveries, each with its attempts and a Replay button
-// (GET/POST /api/v1/webhooks, GET /api/v1/deliveries[/{id}],
-// POST /api/v1/deliveries/replay).
+// endpoint its deliveries (panels/deliveries.tsx)
+// (GET/POST /api/v1/webhooks).
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, post, Session } from '../api';
 import { FormAlert, TextField } from '../admin_fields';
 import { FormError, formError, when } from '../admin_types';
 import { ErrorAlert, Loading } from '../ui/states';
+import { Deliveries } from '../panels/deliveries';
 
 interface Endpoint {
   id: number;
@@ -20,33 +20,6 @@ interface Endpoint {
   created_at: string;
   secret?: string;
 }
-
-interface Attempt {
-  at: string;
-  status: number | null;
-  error: string | null;
-  duration_ms: number;
-}
-
-interface Delivery {
-  id: number;
-  webhook_id: string;
-  type: string;
-  state: 'pending' | 'delivered' | 'dead' | 'cancelled';
-  attempts: number;
-  next_attempt_at: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  attempt_log?: Attempt[];
-}
-
-const kStateText: Record<Delivery['state'], string> = {
-  pending: 'Waiting to retry',
-  delivered: 'Delivered',
-  dead: 'Dead letter',
-  cancelled: 'Cancelled',
-};
 
 export function Webhooks({ session }: { session: Session }) {
   const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
@@ -137,7 +110,7 @@ export function Webhooks({ session }: { session: Session }) {
           await load();
         }}
       />
-      {chosen !== null && <Deliveries endpoint={chosen} />}
+      {chosen !== null && <Deliveries query={`endpoint=${chosen}`} title={`Deliveries of endpoint ${chosen}`} />}
     </main>
   );
 }
@@ -183,115 +156,6 @@ function NewEndpoint({ onCreated }: { onCreated: (e: Endpoint) => Promise<void> 
         <TextField id="wh-types" field="event_types" label="Event types (comma-separated; empty: all)" value={types} onInput={setTypes} error={error} />
         <button type="submit">Add endpoint</button>
       </form>
-    </section>
-  );
-}
-
-function Deliveries({ endpoint }: { endpoint: number }) {
-  const [list, setList] = useState<Delivery[] | null>(null);
-  const [open, setOpen] = useState<Delivery | null>(null);
-  const [said, setSaid] = useState('');
-  const [error, setError] = useState<FormError | null>(null);
-  const load = useCallback(async () => {
-    try {
-      const r = await get<{ deliveries: Delivery[] }>(`/api/v1/deliveries?endpoint=${endpoint}&limit=1000`);
-      setList(r.deliveries.reverse());
-      setError(null);
-    } catch (e) {
-      setError(formError(e));
-    }
-  }, [endpoint]);
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), 2000);
-    return () => clearInterval(timer);
-  }, [load]);
-  const show = async (id: number) => {
-    try {
-      setOpen(await get<Delivery>(`/api/v1/deliveries/${id}`));
-    } catch (e) {
-      setError(formError(e));
-    }
-  };
-  const replay = async (id: number) => {
-    try {
-      const r = await post<{ replayed: number[] }>('/api/v1/deliveries/replay', { ids: [id] });
-      setSaid(r.replayed.length ? `Delivery ${id} will be sent again, with the same webhook-id.` : `Delivery ${id} is already on its way, or its endpoint is disabled.`);
-      await load();
-    } catch (e) {
-      setError(formError(e));
-    }
-  };
-  return (
-    <section class="panel" aria-labelledby="wh-deliveries-h">
-      <h2 id="wh-deliveries-h">Deliveries of endpoint {endpoint}</h2>
-      <p role="status" class="said">
-        {said}
-      </p>
-      <ErrorAlert error={error} />
-      {!list ? (
-        <Loading>Loading the deliveries…</Loading>
-      ) : list.length === 0 ? (
-        <p>No deliveries yet.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="deliveries">
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">Event</th>
-                <th scope="col">State</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last answer</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((d) => (
-                <tr key={d.id} data-id={d.id}>
-                  <th scope="row" class="num">
-                    {d.id}
-                  </th>
-                  <td>{d.type}</td>
-                  <td class="state">
-                    {kStateText[d.state]}
-                    {d.state === 'pending' && d.next_attempt_at ? ` (next ${when(d.next_attempt_at)})` : ''}
-                  </td>
-                  <td class="num">{d.attempts}</td>
-                  <td>{d.last_error ?? (d.last_status ? `HTTP ${d.last_status}` : '–')}</td>
-                  <td>{when(d.created_at)}</td>
-                  <td class="row-actions">
-                    <button type="button" class="secondary" aria-label={`Attempts of delivery ${d.id}`} onClick={() => void show(d.id)}>
-                      Attempts
-                    </button>
-                    <button type="button" class="secondary" aria-label={`Replay delivery ${d.id}`} onClick={() => void replay(d.id)}>
-                      Replay
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {open && (
-        <div class="attempts">
-          <h3>
-            Attempts of delivery {open.id} <code>{open.webhook_id}</code>
-          </h3>
-          <ol>
-            {(open.attempt_log ?? []).map((a, i) => (
-              <li key={i}>
-                {when(a.at)}: {a.status ? `HTTP ${a.status}` : 'no answer'}
-                {a.error ? ` (${a.error})` : ''}, {a.duration_ms} ms
-              </li>
-            ))}
-          </ol>
-        </div>
-      )}
     </section>
   );
 }
