@@ -4,6 +4,9 @@
 # New inputs go to $FUZZ_BUILD/corpus/<name>/ (the seeds stay as they are);
 # a crash, leak, timeout (> 1 s) or out-of-memory (> 2 GB) leaves its input
 # in $FUZZ_BUILD/artifacts/ and fails the run. docs/fuzzing.md.
+# FUZZ_TIMEOUT (seconds, default 1) is for long runs beside other work, where
+# a starved process can pass 1 s of wall time on a fast input: an input over
+# 1 s is still written as artifacts/<name>-slow-unit-*, to replay alone.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 build="${FUZZ_BUILD:-build/fuzz}"
@@ -26,7 +29,7 @@ run_one() {
   local work="$build/corpus/$name"
   local log="$build/$name.log"
   mkdir -p "$work" "$build/artifacts"
-  if "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=1 -max_len="$(max_len "$name")" \
+  if "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-1}" -report_slow_units=1 -max_len="$(max_len "$name")" \
        -print_final_stats=1 -artifact_prefix="$build/artifacts/$name-" \
        "$work" "$here/fuzz/corpus/$name" > "$log" 2>&1; then
     echo "== fuzz $name ${seconds}s: $(grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
