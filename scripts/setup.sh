@@ -11,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 packages=(
-  build-essential cmake make pkg-config git ca-certificates
+  build-essential cmake make pkg-config git ca-certificates openssl
   libsqlite3-dev sqlite3 python3 bc curl
   libboost1.81-dev libcpp-httplib-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libsimdjson-dev

@@ -78,6 +78,7 @@ struct ServeArgs {
   std::string smtp_from;
   std::string smtp_password_file;  // else LEADLOOP_SMTP_PASSWORD, else the URL's
   std::string smtp_tls = "try";
+  std::string smtp_ca_file;  // PEM CAs for the server's certificate; "": the system's
   double smtp_rate = 0;
   std::string public_url;
   int digest_hour = 7;  // UTC hour from which the daily digest goes out
@@ -93,6 +94,7 @@ Result<MailSettings> mail_settings_of(const ServeArgs& a) {
   auto tls = parse_smtp_tls(a.smtp_tls);
   if (!tls.ok()) return Status(ErrorCode::kInvalidValue, tls.status().message(), "--smtp-tls");
   s.smtp.tls = *tls;
+  s.smtp.ca_file = a.smtp_ca_file;
   s.smtp.rate = a.smtp_rate;
   s.smtp.from = a.smtp_from;
   if (!a.smtp_password_file.empty()) {
@@ -107,7 +109,11 @@ Result<MailSettings> mail_settings_of(const ServeArgs& a) {
   s.base_url = a.public_url;
   s.source = "command line";
   if (Status st = check_mail_settings(s); !st.ok()) {
-    return Status(st.code(), st.message(), st.field() == "from" ? "--smtp-from" : st.field() == "base_url" ? "--public-url" : st.field());
+    return Status(st.code(), st.message(),
+                  st.field() == "from"       ? "--smtp-from"
+                  : st.field() == "base_url" ? "--public-url"
+                  : st.field() == "ca_file"  ? "--smtp-ca-file"
+                                             : st.field());
   }
   return s;
 }
@@ -708,6 +714,10 @@ void add_commands(CLI::App& app, int* exit_code) {
   s->add_option("--smtp-tls", serve->smtp_tls, "STARTTLS on smtp://: none, try or require")
       ->capture_default_str()
       ->check(CLI::IsMember({"none", "try", "require"}));
+  s->add_option("--smtp-ca-file", serve->smtp_ca_file,
+                "PEM file of the CAs that sign the SMTP server's certificate (else the system's); the "
+                "certificate and host name are always verified")
+      ->check(CLI::ExistingFile);
   s->add_option("--smtp-rate", serve->smtp_rate, "Messages per second per sender; 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100000.0));

@@ -1,5 +1,7 @@
 #include "mail/settings.h"
 
+#include <fstream>
+
 #include "domain/normalize.h"
 
 namespace leadloop {
@@ -31,6 +33,15 @@ Status check_mail_settings(const MailSettings& s) {
   if (!s.mailto.empty() && !parse_mail_address(s.mailto).ok()) {
     return Status(ErrorCode::kInvalidValue, "mailto must be an e-mail address", "mailto");
   }
+  if (!s.smtp.ca_file.empty()) {
+    std::ifstream in(s.smtp.ca_file);
+    std::string first;
+    if (!in || !std::getline(in, first) || first.rfind("-----BEGIN ", 0) != 0) {
+      return Status(ErrorCode::kInvalidValue,
+                    "ca_file must name a readable PEM file of certificates on the server (" + s.smtp.ca_file + ")",
+                    "ca_file");
+    }
+  }
   return Status();
 }
 
@@ -55,6 +66,7 @@ Result<MailSettings> parse_mail_settings(const nlohmann::json& body, MailSetting
       parsed->from = s.smtp.from;
       parsed->tls = s.smtp.tls;
       parsed->rate = s.smtp.rate;
+      parsed->ca_file = s.smtp.ca_file;
       parsed->password = parsed->user.empty() ? "" : password;
       s.smtp = *parsed;
     } else if (key == "from") {
@@ -65,13 +77,16 @@ Result<MailSettings> parse_mail_settings(const nlohmann::json& body, MailSetting
       s.smtp.tls = *tls;
     } else if (key == "password") {
       s.smtp.password = v;
+    } else if (key == "ca_file") {
+      s.smtp.ca_file = v;
     } else if (key == "base_url") {
       s.base_url = v;
     } else if (key == "mailto") {
       s.mailto = v;
     } else {
       return Status(ErrorCode::kUnknownField,
-                    "unknown field '" + key + "'; mail settings have smtp, from, tls, rate, password, base_url, mailto",
+                    "unknown field '" + key +
+                        "'; mail settings have smtp, from, tls, ca_file, rate, password, base_url, mailto",
                     key);
     }
   }
@@ -83,6 +98,7 @@ nlohmann::json mail_settings_json(const MailSettings& s) {
   return {{"smtp", s.smtp.redacted_url()},
           {"from", s.smtp.from},
           {"tls", smtp_tls_name(s.smtp.tls)},
+          {"ca_file", s.smtp.ca_file},
           {"rate", s.smtp.rate},
           {"password_set", !s.smtp.password.empty()},
           {"base_url", s.base_url},
@@ -104,6 +120,7 @@ Result<MailSettings> load_mail_settings(Store& store) {
   s.smtp.from = j.value("from", "");
   auto tls = parse_smtp_tls(j.value("tls", "try"));
   s.smtp.tls = tls.ok() ? *tls : SmtpTls::kTry;
+  s.smtp.ca_file = j.value("ca_file", "");
   s.smtp.rate = j.value("rate", 0.0);
   s.base_url = j.value("base_url", "");
   s.mailto = j.value("mailto", "");
@@ -113,7 +130,8 @@ Result<MailSettings> load_mail_settings(Store& store) {
 
 Status save_mail_settings(Store& store, const MailSettings& s) {
   nlohmann::json j = {{"url", s.smtp.url},   {"user", s.smtp.user},   {"password", s.smtp.password},
-                      {"from", s.smtp.from}, {"tls", smtp_tls_name(s.smtp.tls)}, {"rate", s.smtp.rate},
+                      {"from", s.smtp.from}, {"tls", smtp_tls_name(s.smtp.tls)}, {"ca_file", s.smtp.ca_file},
+                      {"rate", s.smtp.rate},
                       {"base_url", s.base_url}, {"mailto", s.mailto}};
   return store.put_setting(kSetting, j.dump());
 }

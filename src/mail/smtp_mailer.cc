@@ -188,6 +188,7 @@ SendOutcome SmtpMailer::send(MailMessage m) {
                    config_.tls == SmtpTls::kRequire ? static_cast<long>(CURLUSESSL_ALL)
                    : config_.tls == SmtpTls::kTry   ? static_cast<long>(CURLUSESSL_TRY)
                                                     : static_cast<long>(CURLUSESSL_NONE));
+  if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
   if (!config_.user.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, config_.user.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.password.c_str());

@@ -28,6 +28,10 @@ struct SmtpConfig {
   std::string password;  // never logged or written back
   std::string from;      // the sender: "a@b" or "Name <a@b>"
   SmtpTls tls = SmtpTls::kTry;
+  // A PEM file of the certificate authorities that may sign the server's
+  // certificate (a relay with an in-house CA); "": the system's store.
+  // The certificate and its host name are always verified.
+  std::string ca_file;
   double rate = 0;       // messages per second per sender; 0: no limit
   long connect_timeout_ms = 10000;
   long timeout_ms = 30000;  // a whole send

@@ -30,6 +30,8 @@ SmtpSink::SmtpSink(SinkOptions options) {
   for (const auto& a : options.fail5) args.insert(args.end(), {"--fail5", a});
   if (options.fail4_times > 0) args.insert(args.end(), {"--fail4-times", std::to_string(options.fail4_times)});
   if (!options.user.empty()) args.insert(args.end(), {"--user", options.user, "--password", options.password});
+  if (!options.tls_cert.empty()) args.insert(args.end(), {"--tls-cert", options.tls_cert, "--tls-key", options.tls_key});
+  if (options.require_tls) args.push_back("--require-tls");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

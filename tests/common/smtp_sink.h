@@ -20,6 +20,11 @@ struct SinkOptions {
   std::string user;                // with password: AUTH required
   std::string password;
   int fail4_times = 0;             // > 0: the fail4 recipients' first n RCPTs only get 451
+  // PEM files: STARTTLS offered with this certificate (require_tls: and
+  // nothing accepted before it). Each message records "tls": true|false.
+  std::string tls_cert;
+  std::string tls_key;
+  bool require_tls = false;
 };
 
 class SmtpSink {

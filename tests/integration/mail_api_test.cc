@@ -213,6 +213,17 @@ TEST_F(MailApiTest, SettingsNeverShowThePasswordAndTheCommandLineWins) {
   EXPECT_EQ(put("/api/v1/settings/mail", R"({"tls":"maybe"})").status, 422);
   EXPECT_EQ(put("/api/v1/settings/mail", R"({"smtp":"http://x"})").body["error"]["field"], "smtp");
   EXPECT_EQ(get("/api/v1/settings/mail", marketing_).status, 403);
+
+  // A CA file for an in-house relay: it must be a readable PEM file.
+  Reply no_file = put("/api/v1/settings/mail", json{{"ca_file", dir_.file("missing.pem")}}.dump());
+  EXPECT_EQ(no_file.status, 422) << no_file.text;
+  EXPECT_EQ(no_file.body["error"]["field"], "ca_file") << no_file.text;
+  const std::string ca = dir_.file("ca.pem");
+  std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  Reply with_ca = put("/api/v1/settings/mail", json{{"ca_file", ca}}.dump());
+  ASSERT_EQ(with_ca.status, 200) << with_ca.text;
+  EXPECT_EQ(with_ca.body["ca_file"], ca);
+  EXPECT_EQ(get("/api/v1/settings/mail").body["stored"]["ca_file"], ca);
 }
 
 TEST_F(MailApiTest, ServeRefusesABadSmtpSetupAtStart) {

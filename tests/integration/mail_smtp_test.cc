@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 #include <thread>
 
 #include "mail/message.h"
 #include "mail/smtp_mailer.h"
 #include "smtp_sink.h"
+#include "test_files.h"
 
 namespace leadloop {
 namespace {
@@ -74,7 +76,10 @@ TEST(SmtpMailer, DeliversMultipartWithEncodedHeaders) {
 }
 
 TEST(SmtpMailer, AuthenticatesAndAFailedLoginIsTransient) {
-  SmtpSink sink(SinkOptions{{}, {}, "mailer", "s3cret pass"});
+  SinkOptions options;
+  options.user = "mailer";
+  options.password = "s3cret pass";
+  SmtpSink sink(options);
   ManualClock clock(0);
   SmtpConfig c = config_for(sink);
   c.user = "mailer";
@@ -102,7 +107,10 @@ TEST(SmtpMailer, AuthenticatesAndAFailedLoginIsTransient) {
 }
 
 TEST(SmtpMailer, ClassifiesRepliesPerRecipient) {
-  SmtpSink sink(SinkOptions{{"later@example.test"}, {"gone@example.test"}, "", ""});
+  SinkOptions options;
+  options.fail4 = {"later@example.test"};
+  options.fail5 = {"gone@example.test"};
+  SmtpSink sink(options);
   ManualClock clock(0);
   SmtpMailer mailer(config_for(sink), clock);
   SendOutcome later = mailer.send(sample("later@example.test"));
@@ -139,6 +147,53 @@ TEST(SmtpMailer, NoServerIsTransientAndRequiredTlsIsNotFaked) {
   out = SmtpMailer(tls, clock).send(sample());
   EXPECT_EQ(out.result, SendResult::kDelivered) << out.detail;
   EXPECT_EQ(plain.wait_for(1).size(), 1u);
+}
+
+// A certificate for 127.0.0.1, self-signed (its own CA), made with the
+// openssl command (Debian's openssl, a dependency of ca-certificates).
+struct Certificate {
+  testing::TempDir dir;
+  std::string cert = dir.file("cert.pem");
+  std::string key = dir.file("key.pem");
+  Certificate() {
+    const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                                "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
+                                " > " + dir.file("openssl.log") + " 2>&1";
+    if (std::system(command.c_str()) != 0) ADD_FAILURE() << testing::read_file(dir.file("openssl.log"));
+  }
+};
+
+TEST(SmtpMailer, StartTlsVerifiesTheServerAgainstTheGivenCaAndNeverFallsBackToPlainText) {
+  Certificate certificate;
+  SinkOptions options;
+  options.tls_cert = certificate.cert;
+  options.tls_key = certificate.key;
+  options.require_tls = true;  // nothing is accepted before STARTTLS
+  SmtpSink sink(options);
+  ManualClock clock(0);
+  SmtpConfig c = config_for(sink);
+  c.tls = SmtpTls::kRequire;
+  c.ca_file = certificate.cert;
+  SendOutcome out = SmtpMailer(c, clock).send(sample("tls@example.test"));
+  ASSERT_EQ(out.result, SendResult::kDelivered) << out.detail;
+  auto got = sink.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["tls"], true);
+  EXPECT_EQ(got[0]["rcpt_tos"], nlohmann::json::array({"tls@example.test"}));
+
+  // The same server with the system's CAs, which do not know it: refused
+  // (transient, so it is retried once the operator fixes the trust), for
+  // "require" and for "try" alike: a certificate that fails is never a
+  // reason to go on in plain text.
+  c.ca_file.clear();
+  for (SmtpTls tls : {SmtpTls::kRequire, SmtpTls::kTry}) {
+    c.tls = tls;
+    out = SmtpMailer(c, clock).send(sample("untrusted@example.test"));
+    EXPECT_EQ(out.result, SendResult::kTransient) << smtp_tls_name(tls) << ": " << out.detail;
+    EXPECT_NE(out.detail.find("certificate"), std::string::npos) << out.detail;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(sink.messages().size(), 1u);
 }
 
 TEST(SmtpMailer, RefusesHeaderInjection) {

@@ -7,6 +7,8 @@ Each new session's EHLO/HELO is logged as {"type": "ehlo"} so a test can
 count connections. Recipients named by --fail4 get 451 (only their first
 N times with --fail4-times N), by --fail5 get 550.
 --user/--password require AUTH (PLAIN or LOGIN, allowed without TLS).
+--tls-cert/--tls-key (PEM) offer STARTTLS, and with --require-tls refuse
+mail before it; each message records whether its session was encrypted.
 Listens on 127.0.0.1 at a free port, written to --port-file when ready.
 Stops on SIGTERM or SIGINT.
 """
@@ -81,6 +83,7 @@ class Sink:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "auth": session.authenticated,
+            "tls": session.ssl is not None,
             "login": (session.auth_data.login.decode() if getattr(session, "auth_data", None) and
                       hasattr(session.auth_data, "login") else ""),
             "raw": raw.decode("latin-1"),
@@ -113,6 +116,9 @@ def main():
     ap.add_argument("--fail4-times", type=int, default=0)
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--require-tls", action="store_true")
     args = ap.parse_args()
 
     sink = Sink(args.out, args.fail4, args.fail5, args.fail4_times)
@@ -122,6 +128,11 @@ def main():
             ok = (auth_data.login.decode() == args.user and auth_data.password.decode() == args.password)
             return AuthResult(success=ok, handled=False, auth_data=auth_data)
         kwargs = dict(auth_required=True, auth_require_tls=False, authenticator=authenticator)
+    if args.tls_cert:
+        import ssl
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        kwargs.update(tls_context=context, require_starttls=args.require_tls)
 
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, server_hostname="sink.test", **kwargs)
