@@ -95,10 +95,8 @@ std::string exit_reason(const Lead& lead, const Programme& p, TimePoint now) {
     case Stage::kRejected:
     case Stage::kLost:
       return "disqualified";
-    case Stage::kNurture:
-      break;
     default:
-      return "left_nurture";
+      break;
   }
   if (p.goal && p.goal->matches(LeadContext{&lead, nullptr, now})) return "goal";
   return "";
@@ -243,12 +241,15 @@ Status NurtureEngine::enrol_from_events(NurtureRun& run, bool& more) {
   // anything else happened to it.
   std::map<int64_t, std::vector<std::string>> enrol_in;
   std::set<int64_t> touched;
+  std::set<int64_t> moved_out;  // moved from stage nurture to another
   for (const LeadEvent& ev : *events) {
     if (ev.actor == kActor || ev.lead_id == 0) continue;  // our own
     touched.insert(ev.lead_id);
     if (ev.type != event_type::kStageChanged) continue;
     const Json p = Json::parse(ev.payload, nullptr, false);
-    if (!p.is_object() || p.value("to", "") != "nurture" || !p.contains("programme")) continue;
+    if (!p.is_object()) continue;
+    if (p.value("from", "") == "nurture") moved_out.insert(ev.lead_id);
+    if (p.value("to", "") != "nurture" || !p.contains("programme")) continue;
     enrol_in[ev.lead_id].push_back(p.value("programme", ""));
   }
   std::map<int64_t, size_t> change_of;  // lead -> index into b.mutation.leads
@@ -271,7 +272,8 @@ Status NurtureEngine::enrol_from_events(NurtureRun& run, bool& more) {
       in.insert(e.programme);
       auto p = programme(e.programme, e.version);
       if (!p.ok()) return p.status();
-      const std::string why = exit_reason(*lead, **p, now);
+      std::string why = exit_reason(*lead, **p, now);
+      if (why.empty() && moved_out.count(lead_id) && lead->stage != Stage::kNurture) why = "left_nurture";
       if (why.empty()) continue;
       EnrolmentMove m;
       m.enrolment_id = e.id;

@@ -101,8 +101,9 @@ class NurtureEngine {
 };
 
 // Why an enrolled lead leaves, as it now stands ("" : it stays): hot,
-// opted_out, accepted, disqualified, left_nurture; goal when the
-// programme's goal holds.
+// opted_out, accepted, disqualified; goal when the programme's goal holds.
+// (A lead moved out of stage nurture leaves as left_nurture when the
+// engine reads that move; a lead enrolled by hand from another stage stays.)
 std::string exit_reason(const Lead& lead, const Programme& p, TimePoint now);
 
 }  // namespace leadloop

@@ -17,6 +17,7 @@ import { DefinitionVersion } from './pages/definition_version';
 import { Accuracy } from './pages/accuracy';
 import { Goals } from './pages/goals';
 import { Webhooks } from './pages/webhooks';
+import { Programmes } from './pages/programmes';
 import { Forms } from './pages/forms';
 import { Leaderboards } from './pages/leaderboards';
 import { Admin } from './pages/admin';
@@ -63,6 +64,7 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'accuracy', label: 'Accuracy', roles: [...kSalesSide, 'viewer'] },
   { route: 'goals', label: 'Goals' },
   { route: 'forms', label: 'Forms', roles: ['admin', 'marketing'] },
+  { route: 'programmes', label: 'Nurture', roles: kSalesSide },
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
   { route: 'webhooks', label: 'Webhooks', roles: ['admin'] },
@@ -118,6 +120,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Admin session={session} />;
     case 'webhooks':
       return <Webhooks session={session} />;
+    case 'programmes':
+      return <Programmes session={session} />;
     default:
       return <NotFound />;
   }

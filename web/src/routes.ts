@@ -18,6 +18,7 @@ export const kRoutes = {
   leaderboards: '/leaderboards',
   admin: '/admin',
   webhooks: '/webhooks',
+  programmes: '/programmes',
 } as const;
 
 export type RouteName = keyof typeof kRoutes;
