@@ -267,5 +267,29 @@ TEST_F(NurtureEngineTest, AHoldoutIsCountedButNeverSent) {
   EXPECT_EQ(static_cast<int64_t>(mails().size()), 20 - report->holdout);
 }
 
+TEST_F(NurtureEngineTest, MeetingTheGoalExitsAndAHandEnrolmentFromAnotherStageStays) {
+  programme("warm-drip", kDrip);
+  Lead l = warm("goal@example.com");
+  run();
+  Lead booked = make_lead("goal@example.com");
+  booked.attributes["booked"] = "yes";
+  svc->capture(booked);
+  run();
+  EXPECT_EQ(svc->store->lead_enrolments(l.id)->front().exit_reason, "goal");
+  // A cold lead sits in the recycle pool; marketing enrols it by hand.
+  Lead cold = make_lead("cold@example.com");
+  cold.title = "Analyst";
+  cold = svc->capture(cold);
+  ASSERT_EQ(cold.stage, Stage::kRecycled);
+  auto e = engine->enrol(cold.id, "warm-drip", "marketing:mia");
+  ASSERT_TRUE(e.ok()) << e.status().to_string();
+  run();
+  auto after = svc->store->get_enrolment(e->id);
+  EXPECT_EQ(after->state, "active");
+  EXPECT_EQ(after->sends, 1);
+  EXPECT_EQ(engine->enrol(424242, "warm-drip", "x").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(engine->enrol(cold.id, "no-such", "x").status().code(), ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace leadloop::testing

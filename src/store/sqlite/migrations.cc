@@ -414,6 +414,7 @@ CREATE TABLE enrolments (
 CREATE UNIQUE INDEX enrolments_open ON enrolments(lead_id, programme) WHERE state <> 'exited';
 CREATE INDEX enrolments_due ON enrolments(next_at) WHERE state = 'active';
 CREATE INDEX enrolments_by_programme ON enrolments(programme, state);
+CREATE INDEX enrolments_by_lead ON enrolments(lead_id, id);
 CREATE TABLE nurture_links (
   enrolment_id INTEGER NOT NULL,
   step INTEGER NOT NULL,
