@@ -65,6 +65,7 @@ size_t sink_lines(const std::string& path) {
 }
 
 int run(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress as it comes, also into a file
   int64_t enrolments = 1000000, due = 100000;
   double goal = 5000;
   int in_flight = 16;
