@@ -726,6 +726,12 @@ class Store {
   virtual Result<int64_t> nurture_cursor() = 0;
   // Lead events after `after_id`, oldest first, at most `limit`.
   virtual Result<std::vector<LeadEvent>> lead_events_after(int64_t after_id, int limit) = 0;
+  // ---- Delivery, group commit (src/delivery/engine.cc) ----
+  // Several record_delivery_attempt in one transaction: one status per
+  // record (kNotFound for a delivery that is gone), the others kept. Fails
+  // as a whole only when the store does.
+  virtual Result<std::vector<Status>> record_delivery_attempts(
+      const std::vector<std::pair<int64_t, DeliveryOutcomeRecord>>& records) = 0;
 };
 
 }  // namespace leadloop

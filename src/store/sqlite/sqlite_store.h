@@ -148,6 +148,8 @@ class SqliteStore final : public Store {
   Result<ProgrammeReport> programme_report(const std::string& key) override;
   Result<int64_t> nurture_cursor() override;
   Result<std::vector<LeadEvent>> lead_events_after(int64_t after_id, int limit) override;
+  Result<std::vector<Status>> record_delivery_attempts(
+      const std::vector<std::pair<int64_t, DeliveryOutcomeRecord>>& records) override;
 
  private:
   // Store::commit's work inside its transaction, then `more` in the same
@@ -168,6 +170,9 @@ class SqliteStore final : public Store {
   // cancels those still pending (sqlite_deliveries.cc). REQUIRES: write_mu_
   // held, in a transaction.
   Status erase_delivery_bodies(const std::vector<std::string>& needles, int64_t& count);
+  // One attempt and its outcome (sqlite_deliveries.cc). REQUIRES: write_mu_
+  // held, in a transaction.
+  Status record_attempt_locked(int64_t delivery_id, const DeliveryOutcomeRecord& r);
 
   std::string path_;
   std::mutex write_mu_;  // guards writer_
