@@ -35,7 +35,7 @@ build: setup web
 build-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEADLOOP_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target leadloop_domain_tests leadloop_expr_tests leadloop_definition_tests leadloop_unit_tests \
-	  leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_http_tests leadloop_delivery_tests
+	  leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_http_tests leadloop_delivery_tests leadloop_nurture_tests
 
 # ThreadSanitizer: the unit tests and the integration tests, whose server is
 # the TSan-built binary. -O1 keeps the build and the run fast enough for CI.
@@ -44,7 +44,7 @@ build-tsan: setup
 	  -DLEADLOOP_TSAN=ON $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(TSAN_BUILD) -j$(JOBS) --target leadloop leadloop_domain_tests leadloop_expr_tests leadloop_definition_tests \
 	  leadloop_unit_tests leadloop_lifecycle_tests leadloop_simulation_tests leadloop_privacy_tests leadloop_http_tests leadloop_integration_tests \
-	  leadloop_delivery_tests leadloop_mail_tests leadloop_mail_notification_tests leadloop_mail_api_tests leadloop_mail_delivery_tests
+	  leadloop_delivery_tests leadloop_mail_tests leadloop_mail_notification_tests leadloop_mail_api_tests leadloop_mail_delivery_tests leadloop_nurture_tests leadloop_nurture_api_tests
 
 # The libFuzzer targets (fuzz/, docs/fuzzing.md), built by clang-14 with
 # ASan + UBSan in their own build dir; the GCC builds are not affected.

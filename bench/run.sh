@@ -22,6 +22,10 @@ echo "== definition: backtest of a draft against the active definition, vs its S
 echo
 "$BUILD/bench/leadloop_bench_follow_up" --leads "${FOLLOW_UP_LEADS:-100000}" --dir "$work/follow-up"
 echo
+# Nurture programmes: 1M enrolments, a send step due for 100,000 at once,
+# to the SMTP sink; exit 1: a mail missing or sent twice, 2: under 5,000/s.
+BUILD=$BUILD bash bench/nurture.sh || load_status=1
+echo
 # The DuckDB twin of the reports runs in Node on the npm package that
 # package-lock.json pins; installed once, here, since only this needs it.
 if [ ! -d node_modules/@duckdb/node-api ] && command -v npm > /dev/null; then

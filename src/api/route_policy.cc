@@ -135,6 +135,16 @@ constexpr std::array kTable = std::to_array<Entry>({
     {"PUT", "/api/v1/mail/templates/{name}", kMarketingSide},
     {"POST", "/api/v1/mail/events", kMarketingSide},
     {"GET", "/api/v1/me/notifications", kEveryone},
+    // Nurture programmes: marketing writes and enrols; those who work
+    // leads read them and a lead's enrolments (scoped like the lead).
+    {"GET", "/api/v1/programmes", kManagers},
+    {"POST", "/api/v1/programmes", kMarketingSide},
+    {"GET", "/api/v1/programmes/{key}", kManagers},
+    {"POST", "/api/v1/programmes/{key}/versions", kMarketingSide},
+    {"POST", "/api/v1/programmes/{key}/versions/{version}/activate", kMarketingSide},
+    {"POST", "/api/v1/programmes/{key}/enrolments", kMarketingSide},
+    {"GET", "/api/v1/programmes/{key}/report", {kAdmin, kMarketing, kSalesManager, kViewer}},
+    {"GET", "/api/v1/leads/{id}/enrolments", kLeadWorkers},
     {"PUT", "/api/v1/me/notifications", kEveryone},
 });
 

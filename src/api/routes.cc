@@ -513,6 +513,7 @@ const std::vector<Route>& route_table() {
     for (auto& r : webhook_routes()) routes.push_back(std::move(r));
     for (auto& r : form_routes()) routes.push_back(std::move(r));
     for (auto& r : mail_routes()) routes.push_back(std::move(r));
+    for (auto& r : nurture_routes()) routes.push_back(std::move(r));
     return routes;
   }();
   return kRoutes;

@@ -70,6 +70,9 @@ std::vector<Route> lifecycle_routes();
 std::vector<Route> desk_routes();
 // {"at", "breached", "reassigned", "requeued", "decayed"} of a timer run.
 Json follow_up_json(const FollowUpRun& r, TimePoint now);
+// Nurture programmes, a lead's enrolments and the tracking links
+// (nurture_routes.cc).
+std::vector<Route> nurture_routes();
 // Feedback links and the campaign feedback view (feedback_routes.cc).
 std::vector<Route> feedback_routes();
 // Subject access and erasure, admins only (privacy_routes.cc).

@@ -384,6 +384,15 @@ Result<FollowUpRun> ApiServer::run_timers() {
                  run->breached, run->reassigned, run->requeued, run->decayed);
     if (services_.deliveries) services_.deliveries->wake();
   }
+  if (services_.nurture) {
+    auto n = services_.nurture->run_once();
+    if (!n.ok()) {
+      spdlog::error("nurture: {}", n.status().to_string());
+    } else if (n->enrolled + n->exited + n->steps > 0) {
+      spdlog::info("nurture: {} enrolled, {} exited, {} steps, {} mails", n->enrolled, n->exited, n->steps, n->sent);
+      if (services_.deliveries) services_.deliveries->wake();
+    }
+  }
   const TimePoint now = services_.clock.now();
   if (last_goal_check_ == 0 || now - last_goal_check_ >= kMillisPerMinute) {
     last_goal_check_ = now;

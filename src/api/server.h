@@ -29,6 +29,7 @@
 #include "measure/reports.h"
 #include "mail/settings.h"
 #include "mail/unsubscribe.h"
+#include "nurture/nurture_engine.h"
 
 namespace leadloop::http {
 class HttpServer;
@@ -124,6 +125,9 @@ struct Services {
   // woken after every write. nullptr: the routes answer 404.
   delivery::WebhookEndpoints* webhooks = nullptr;
   delivery::DeliveryEngine* deliveries = nullptr;
+  // Nurture programmes (src/nurture/), run with the timers. nullptr: the
+  // programme routes that need it answer 404.
+  NurtureEngine* nurture = nullptr;
 };
 
 // One entry of the route table, as documented in openapi.json.

@@ -29,7 +29,7 @@ constexpr const char* kPagePolicy =
 constexpr std::array kPageRoutes = std::to_array<std::string_view>(
     {"/", "/sign-in", "/overview", "/campaigns", "/campaigns/{key}", "/my-leads", "/desk", "/leads",
      "/leads/{id}", "/definitions", "/definitions/{version}", "/accuracy", "/goals", "/forms",
-     "/leaderboards", "/admin", "/webhooks", "/deliveries"});
+     "/leaderboards", "/admin", "/webhooks", "/deliveries", "/programmes"});
 
 struct AssetType {
   std::string_view extension;

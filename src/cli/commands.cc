@@ -234,13 +234,22 @@ int run_serve(const ServeArgs& a) {
   } else {
     spdlog::info("mail: no SMTP server configured: notifications are not mailed (--smtp)");
   }
+  // Nurture programmes (docs/nurture.md): their mails are e-mail
+  // deliveries, sent once SMTP is configured; run with the timers.
+  MailAddress nurture_from{"Leadloop", "no-reply@localhost"};
+  if (mail_now.configured()) {
+    if (auto from = parse_mail_address(mail_now.smtp.from); from.ok()) nurture_from = *from;
+  }
+  NurtureEngine nurture(*r.store, clock, r.intake, r.campaigns, r.unsubscribe_links,
+                        NurtureConfig{mail_now.base_url, nurture_from});
+  if (Status st = nurture.open(); !st.ok()) return fail(st);
   if (a.allow_private_webhooks) {
     spdlog::warn("webhooks may reach private, loopback and link-local addresses (--allow-private-webhooks)");
   }
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
                                            r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
-                                           changes, r.forms, r.unsubscribe_links, &webhooks, &deliveries},
+                                           changes, r.forms, r.unsubscribe_links, &webhooks, &deliveries, &nurture},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());

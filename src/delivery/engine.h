@@ -20,6 +20,8 @@
 
 namespace leadloop::delivery {
 
+class GroupRecorder;
+
 struct EngineConfig {
   int in_flight = 8;         // sends at once
   int batch = 256;           // due deliveries claimed per round
@@ -73,6 +75,9 @@ class DeliveryEngine {
   bool woken_ = false;
   bool stopping_ = false;
   std::thread worker_;
+  // Records the attempts of the workers sending at once in shared
+  // transactions (group commit; engine.cc).
+  std::unique_ptr<GroupRecorder> recorder_;
 };
 
 }  // namespace leadloop::delivery

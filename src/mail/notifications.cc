@@ -89,7 +89,8 @@ Result<std::vector<MailMessage>> mails_for(const NotificationContext& ctx, const
 NotificationPrefs default_notification_prefs() {
   NotificationPrefs p;
   for (const std::string& kind : template_names()) {
-    if (kind == "double_opt_in") continue;  // asked by the lead itself: no preference
+    // Mail to the lead itself, not to people of the firm: no preference.
+    if (kind == "double_opt_in" || kind == "nurture") continue;
     p[kind] = kind != "daily_digest";
   }
   return p;

@@ -65,6 +65,14 @@ const std::vector<Builtin>& builtins() {
        "<p>Hello {{lead.name}},</p>\n<p>You asked us to write to you ({{form.title}}): "
        "&ldquo;{{wording}}&rdquo;.</p>\n<p><a href=\"{{link}}\">Confirm my address</a> (before "
        "{{expires_at}})</p>\n<p>If this was not you, ignore this mail and we will not write again.</p>\n"},
+      {"nurture",
+       {"lead.first_name", "lead.last_name", "lead.name", "lead.company", "lead.title", "programme.name",
+        "unsubscribe_url"},
+       "{{programme.name}}",
+       "Hello {{lead.first_name}},\n\nThank you for your interest. We will keep you posted.\n\n"
+       "Unsubscribe: {{unsubscribe_url}}\n",
+       "<p>Hello {{lead.first_name}},</p>\n<p>Thank you for your interest. We will keep you posted.</p>\n"
+       "<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>\n"},
       {"daily_digest",
        {"recipient.name", "rep.name", "day", "due.count", "due.list", "link"},
        "{{due.count}} lead(s) due on {{day}}",
@@ -76,6 +84,17 @@ const std::vector<Builtin>& builtins() {
 }
 
 const Builtin* find_builtin(std::string_view name) {
+  // A nurture programme's templates (docs/nurture.md) are a family:
+  // "nurture.<name>" has the variables of "nurture", and its text until one
+  // is stored.
+  if (name.starts_with("nurture.")) {
+    const std::string_view rest = name.substr(8);
+    const bool slug = !rest.empty() && rest.size() <= 64 && std::all_of(rest.begin(), rest.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!slug) return nullptr;
+    name = "nurture";
+  }
   for (const Builtin& b : builtins()) {
     if (b.name == name) return &b;
   }
@@ -170,7 +189,7 @@ std::optional<MailTemplate> builtin_template(std::string_view name) {
   const Builtin* b = find_builtin(name);
   if (!b) return std::nullopt;
   MailTemplate t;
-  t.name = b->name;
+  t.name = std::string(name);
   t.subject = b->subject;
   t.text = b->text;
   t.html = b->html;

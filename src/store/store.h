@@ -405,6 +405,75 @@ struct DeliveryFilter {
   int limit = 100;
 };
 
+// ---- Nurture programmes (src/nurture/, docs/nurture.md; schema v12) ---------
+
+// One version of a programme document. Versions of a key count from 1; at
+// most one is active; active and retired versions never change.
+struct ProgrammeRecord {
+  std::string key;
+  int64_t version = 0;  // 0 until stored: the store hands out max+1
+  std::string state = "draft";  // draft, active, retired
+  std::string name;
+  std::string source;  // the document as submitted (YAML or JSON)
+  TimePoint created_at = 0;
+  std::string created_by;
+  std::optional<TimePoint> activated_at;
+  std::string activated_by;
+};
+
+// A lead's place in a programme. state: active (steps run), holdout
+// (counted only, never sent) or exited (exit_reason says why).
+struct Enrolment {
+  int64_t id = 0;
+  int64_t lead_id = 0;
+  std::string programme;
+  int64_t version = 0;
+  std::string state = "active";
+  int step = 0;                      // the next step to run (index)
+  std::optional<TimePoint> next_at;  // when it runs; unset once exited
+  TimePoint enrolled_at = 0;
+  std::optional<TimePoint> exited_at;
+  std::string exit_reason;
+  int sends = 0;                     // mails handed to the delivery engine
+  std::optional<TimePoint> last_sent_at;
+  std::string grade_at_enrolment;    // for the report's warm -> hot
+  bool turned_hot = false;
+};
+
+// One enrolment's move, applied only when it still stands where the engine
+// read it (state active or holdout, at step `from_step`, due at `from_next_at`).
+struct EnrolmentMove {
+  int64_t enrolment_id = 0;
+  int from_step = 0;
+  std::optional<TimePoint> from_next_at;
+  Enrolment to;  // its new state (id, lead and programme as stored)
+  std::optional<Delivery> delivery;  // a mail: message_key "nurture:<enrolment>:<step>"
+  std::vector<std::string> links;    // tracked click targets of the mail, by index
+};
+
+// What one run of the nurture engine writes, in one transaction: the lead
+// changes and outbox messages (`mutation`, as Store::commit), new
+// enrolments, enrolment moves, and the event cursor.
+struct NurtureBatch {
+  Mutation mutation;
+  std::vector<Enrolment> enrol;      // ids filled; skipped (id 0) when the lead already is in that programme
+  std::vector<EnrolmentMove> moves;  // `applied` says which still stood
+  std::vector<bool> applied;
+  std::optional<std::pair<int64_t, int64_t>> cursor;  // from, to (kConflict when not at from)
+};
+
+struct ProgrammeReport {
+  int64_t enrolled = 0;
+  int64_t active = 0;
+  int64_t holdout = 0;
+  std::vector<std::pair<int, int64_t>> at_step;              // active ones per step index
+  std::vector<std::pair<std::string, int64_t>> exited;       // by reason
+  int64_t turned_hot = 0;           // enrolled (not holdout) that turned hot
+  int64_t holdout_turned_hot = 0;
+  int64_t opted_out = 0;
+  int64_t sends = 0;
+};
+
 // Told of every lead change a store has committed, in commit order, right
 // after the commit and before the next one (under the store's write lock:
 // keep it quick and never call back into the store). In-memory projections
@@ -629,6 +698,41 @@ class Store {
   virtual Status scan_touches_after(int64_t after_id,
                                     const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
                                                              int data_points, std::string_view outcome)>& fn) = 0;
+  // ---- Nurture programmes (src/nurture/, docs/nurture.md; schema v12) ----
+  // put_programme inserts a new version of the key (version 0 in: max + 1).
+  virtual Status put_programme(ProgrammeRecord& p) = 0;
+  // version 0: the active one (kNotFound when none).
+  virtual Result<ProgrammeRecord> get_programme(const std::string& key, int64_t version) = 0;
+  // Every version of every programme, by key and version.
+  virtual Result<std::vector<ProgrammeRecord>> list_programmes() = 0;
+  // Retires the key's active version and activates `version`.
+  virtual Status activate_programme(const std::string& key, int64_t version, const std::string& actor,
+                                    TimePoint at) = 0;
+  // In one transaction, as NurtureBatch says. Lead changes are told to the
+  // commit observer as Store::commit does.
+  virtual Status apply_nurture(NurtureBatch& b) = 0;
+  // The claim: active enrolments with next_at <= now, earliest first.
+  virtual Result<std::vector<Enrolment>> due_enrolments(TimePoint now, int limit) = 0;
+  // The earliest next_at of an active enrolment.
+  virtual Result<std::optional<TimePoint>> next_enrolment_due() = 0;
+  // A lead's enrolments, newest first.
+  virtual Result<std::vector<Enrolment>> lead_enrolments(int64_t lead_id) = 0;
+  virtual Result<Enrolment> get_enrolment(int64_t id) = 0;
+  // Programme mails handed to delivery for the lead at or after `since`.
+  virtual Result<int64_t> nurture_sends_since(int64_t lead_id, TimePoint since) = 0;
+  // A tracked link's target; kNotFound when none.
+  virtual Result<std::string> nurture_link(int64_t enrolment_id, int step, int index) = 0;
+  virtual Result<ProgrammeReport> programme_report(const std::string& key) = 0;
+  // The nurture engine's event cursor (a setting; 0 before the first run).
+  virtual Result<int64_t> nurture_cursor() = 0;
+  // Lead events after `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<LeadEvent>> lead_events_after(int64_t after_id, int limit) = 0;
+  // ---- Delivery, group commit (src/delivery/engine.cc) ----
+  // Several record_delivery_attempt in one transaction: one status per
+  // record (kNotFound for a delivery that is gone), the others kept. Fails
+  // as a whole only when the store does.
+  virtual Result<std::vector<Status>> record_delivery_attempts(
+      const std::vector<std::pair<int64_t, DeliveryOutcomeRecord>>& records) = 0;
 };
 
 }  // namespace leadloop

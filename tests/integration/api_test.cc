@@ -81,7 +81,7 @@ TEST_F(ApiTest, HealthNeedsNoToken) {
   Reply r = reply_of(server_->client()->Get("/api/v1/health"));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body["status"], "ok");
-  EXPECT_EQ(r.body["schema_version"], 11);
+  EXPECT_EQ(r.body["schema_version"], 12);
 }
 
 TEST_F(ApiTest, EveryOtherRouteRequiresAValidToken) {

@@ -139,6 +139,9 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
                          "DROP TABLE web_forms; "
                          // and of version 11 (e-mail)
                          "ALTER TABLE users DROP COLUMN email; DROP TABLE mail_events; "
+                         // and of version 12 (nurture programmes)
+                         "DROP TABLE programmes; DROP TABLE enrolments; DROP TABLE nurture_links; "
+                         "DROP TABLE nurture_sends; "
                          "PRAGMA user_version=7",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)

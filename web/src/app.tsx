@@ -18,6 +18,7 @@ import { Accuracy } from './pages/accuracy';
 import { Goals } from './pages/goals';
 import { Webhooks } from './pages/webhooks';
 import { DeliveriesPage } from './pages/deliveries';
+import { Programmes } from './pages/programmes';
 import { Forms } from './pages/forms';
 import { Leaderboards } from './pages/leaderboards';
 import { Admin } from './pages/admin';
@@ -64,6 +65,7 @@ const kNav: { route: RouteName; label: string; roles?: string[] }[] = [
   { route: 'accuracy', label: 'Accuracy', roles: [...kSalesSide, 'viewer'] },
   { route: 'goals', label: 'Goals' },
   { route: 'forms', label: 'Forms', roles: ['admin', 'marketing'] },
+  { route: 'programmes', label: 'Nurture', roles: kSalesSide },
   { route: 'leaderboards', label: 'Leaderboards' },
   { route: 'admin', label: 'Admin', roles: ['admin'] },
   { route: 'webhooks', label: 'Webhooks', roles: ['admin'] },
@@ -122,6 +124,8 @@ function page(m: Match | null, session: Session): ComponentChildren {
       return <Webhooks session={session} />;
     case 'deliveries':
       return <DeliveriesPage session={session} />;
+    case 'programmes':
+      return <Programmes session={session} />;
     default:
       return <NotFound />;
   }

@@ -223,6 +223,37 @@ export function tell(e: LeadEvent): Told {
       return { what: <>A follow-up timer was cleared: the lead had moved on</> };
     case 'erased':
       return { what: <>Personal data erased</>, more: <Pairs of={p} /> };
+    // Nurture programmes (docs/nurture.md).
+    case 'enrolled':
+      return {
+        what: (
+          <>
+            Enrolled in nurture programme {str(p, 'programme')} (version {text(p.version)})
+            {p.holdout === true && ', in the hold-out: counted, never mailed'}
+          </>
+        ),
+      };
+    case 'step_sent':
+      return {
+        what: (
+          <>
+            Programme {str(p, 'programme')} mailed step {str(p, 'key')} ({str(p, 'template')})
+            {p.tracked === true ? ', with open and click tracking' : ''}
+          </>
+        ),
+      };
+    case 'step_skipped':
+    case 'step_deferred':
+      return {
+        what: (
+          <>
+            Programme {str(p, 'programme')} {e.type === 'step_skipped' ? 'skipped' : 'put off'} step {str(p, 'key')}:{' '}
+            {label(str(p, 'reason'))}
+          </>
+        ),
+      };
+    case 'nurture_exited':
+      return { what: <>Left nurture programme {str(p, 'programme')}: {label(str(p, 'reason'))}</> };
     default:
       return { what: <>{title(e.type)}</>, more: <Pairs of={p} /> };
   }

@@ -19,6 +19,7 @@ export const kRoutes = {
   admin: '/admin',
   webhooks: '/webhooks',
   deliveries: '/deliveries',
+  programmes: '/programmes',
 } as const;
 
 export type RouteName = keyof typeof kRoutes;

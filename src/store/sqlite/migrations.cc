@@ -378,6 +378,56 @@ CREATE TABLE mail_events (
 );
 CREATE INDEX mail_events_by_email ON mail_events(email, id);
 )sql"},
+      {12, R"sql(
+-- Nurture programmes (docs/nurture.md): versioned documents, the leads
+-- enrolled in them with the step they are at and when it runs, the links
+-- of the mails sent (click tracking) and each lead's programme mails (the
+-- frequency cap across programmes).
+CREATE TABLE programmes (
+  key TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  activated_at INTEGER,
+  activated_by TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (key, version)
+);
+CREATE TABLE enrolments (
+  id INTEGER PRIMARY KEY,
+  lead_id INTEGER NOT NULL,
+  programme TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  next_at INTEGER,
+  enrolled_at INTEGER NOT NULL,
+  exited_at INTEGER,
+  exit_reason TEXT NOT NULL DEFAULT '',
+  sends INTEGER NOT NULL DEFAULT 0,
+  last_sent_at INTEGER,
+  grade_at_enrolment TEXT NOT NULL DEFAULT '',
+  turned_hot INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX enrolments_open ON enrolments(lead_id, programme) WHERE state <> 'exited';
+CREATE INDEX enrolments_due ON enrolments(next_at) WHERE state = 'active';
+CREATE INDEX enrolments_by_programme ON enrolments(programme, state);
+CREATE INDEX enrolments_by_lead ON enrolments(lead_id, id);
+CREATE TABLE nurture_links (
+  enrolment_id INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY (enrolment_id, step, idx)
+) WITHOUT ROWID;
+CREATE TABLE nurture_sends (
+  lead_id INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX nurture_sends_by_lead ON nurture_sends(lead_id, at);
+)sql"},
   };
   return kMigrations;
 }

@@ -312,7 +312,28 @@ Result<std::optional<TimePoint>> SqliteStore::next_delivery_due() {
 
 Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status {
+  return sqlite::in_transaction(*writer_, [&]() -> Status { return record_attempt_locked(delivery_id, r); });
+}
+
+Result<std::vector<Status>> SqliteStore::record_delivery_attempts(
+    const std::vector<std::pair<int64_t, DeliveryOutcomeRecord>>& records) {
+  std::lock_guard lock(write_mu_);
+  std::vector<Status> out;
+  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+    out.clear();
+    for (const auto& [id, r] : records) {
+      Status one = record_attempt_locked(id, r);
+      if (!one.ok() && one.code() != ErrorCode::kNotFound) return one;
+      out.push_back(std::move(one));
+    }
+    return Status();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status SqliteStore::record_attempt_locked(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
+  {
     const DeliveryAttempt& a = r.attempt;
     auto ins = writer_->cached(
         "INSERT INTO delivery_attempts (delivery_id, at, status, error, duration_ms) VALUES "
@@ -359,7 +380,7 @@ Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryO
     (*cancel)->bind(1, delivery_id);
     (*cancel)->bind(2, delivery_id);
     return (*cancel)->run();
-  });
+  }
 }
 
 Result<Delivery> SqliteStore::get_delivery(int64_t id) {

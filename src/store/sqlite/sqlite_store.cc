@@ -366,6 +366,10 @@ Status SqliteStore::insert_touch(Touch& t) {
 
 Status SqliteStore::commit(Mutation& m) {
   std::lock_guard lock(write_mu_);
+  return commit_locked(m, [] { return Status(); });
+}
+
+Status SqliteStore::commit_locked(Mutation& m, const std::function<Status()>& more) {
   // Ids handed out inside a transaction that rolls back must not leak out.
   std::vector<int64_t> original_ids;
   original_ids.reserve(m.leads.size());
@@ -399,7 +403,8 @@ Status SqliteStore::commit(Mutation& m) {
       LEADLOOP_RETURN_IF_ERROR(insert_outbox(*made));
       lm.written = std::move(made);
     }
-    return apply_extras(m);
+    LEADLOOP_RETURN_IF_ERROR(apply_extras(m));
+    return more();
   });
   if (!st.ok()) {
     for (size_t i = 0; i < m.leads.size(); ++i) m.leads[i].lead.id = original_ids[i];

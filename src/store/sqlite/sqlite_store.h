@@ -132,8 +132,29 @@ class SqliteStore final : public Store {
   Status scan_touches_after(int64_t after_id,
                             const std::function<void(int64_t lead_id, std::string_view campaign, TimePoint at,
                                                      int data_points, std::string_view outcome)>& fn) override;
+  // Nurture programmes (sqlite_nurture.cc).
+  Status put_programme(ProgrammeRecord& p) override;
+  Result<ProgrammeRecord> get_programme(const std::string& key, int64_t version) override;
+  Result<std::vector<ProgrammeRecord>> list_programmes() override;
+  Status activate_programme(const std::string& key, int64_t version, const std::string& actor,
+                            TimePoint at) override;
+  Status apply_nurture(NurtureBatch& b) override;
+  Result<std::vector<Enrolment>> due_enrolments(TimePoint now, int limit) override;
+  Result<std::optional<TimePoint>> next_enrolment_due() override;
+  Result<std::vector<Enrolment>> lead_enrolments(int64_t lead_id) override;
+  Result<Enrolment> get_enrolment(int64_t id) override;
+  Result<int64_t> nurture_sends_since(int64_t lead_id, TimePoint since) override;
+  Result<std::string> nurture_link(int64_t enrolment_id, int step, int index) override;
+  Result<ProgrammeReport> programme_report(const std::string& key) override;
+  Result<int64_t> nurture_cursor() override;
+  Result<std::vector<LeadEvent>> lead_events_after(int64_t after_id, int limit) override;
+  Result<std::vector<Status>> record_delivery_attempts(
+      const std::vector<std::pair<int64_t, DeliveryOutcomeRecord>>& records) override;
 
  private:
+  // Store::commit's work inside its transaction, then `more` in the same
+  // transaction; tells the observer after. REQUIRES: write_mu_ held.
+  Status commit_locked(Mutation& m, const std::function<Status()>& more);
   class Reader;  // a pooled read connection, returned on destruction
   SqliteStore(std::string path, std::unique_ptr<sqlite::SqliteDb> writer, int version)
       : path_(std::move(path)), writer_(std::move(writer)), schema_version_(version) {}
@@ -149,6 +170,9 @@ class SqliteStore final : public Store {
   // cancels those still pending (sqlite_deliveries.cc). REQUIRES: write_mu_
   // held, in a transaction.
   Status erase_delivery_bodies(const std::vector<std::string>& needles, int64_t& count);
+  // One attempt and its outcome (sqlite_deliveries.cc). REQUIRES: write_mu_
+  // held, in a transaction.
+  Status record_attempt_locked(int64_t delivery_id, const DeliveryOutcomeRecord& r);
 
   std::string path_;
   std::mutex write_mu_;  // guards writer_

@@ -9,6 +9,7 @@ import { pathOf } from '../routes';
 import { FeedbackThread, Timeline } from '../lead_timeline';
 import { age, kChannels, kMoves, Lead, leadName, moment, RepLoad, Timeline as TimelineData } from '../lead_types';
 import { TableBox } from '../ui/table';
+import { Enrolments } from '../nurture';
 import { ErrorAlert, Loading } from '../ui/states';
 
 interface RejectReason {
@@ -129,6 +130,7 @@ export function LeadPage({ session, id }: { session: Session; id: string }) {
         <FollowUp lead={lead} owner={ownerName} />
         {may(kSalesSide) && <Moves lead={lead} reasons={reasons} forOthers={may(kManagers)} onDone={changed} />}
         {may(kLeadWorkers) && <LogTouch lead={lead} onDone={changed} />}
+        {may(kLeadWorkers) && <Enrolments leadId={lead.id} />}
         <section class="panel" aria-labelledby="thread-h">
           <h2 id="thread-h">Feedback and notes</h2>
           <FeedbackThread events={timeline.events} />
