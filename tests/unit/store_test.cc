@@ -1,14 +1,21 @@
-// The SQLite store on a real file: schema migrations, atomic commits of lead
-// state plus events, filters and pagination, tokens and imports.
+// The store on a real database (SQLite, or PostgreSQL under
+// LEADLOOP_TEST_PG: test_store.h): schema migrations, atomic commits of lead
+// state plus events, filters and pagination, tokens and imports. The
+// SqliteStore and PgStore suites test what only that backend has.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "store/postgres/pg_db.h"
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store.h"
 #include "test_db.h"
 
 namespace leadloop {
 namespace {
 
+using testing::open_test_store;
 using testing::TempDir;
 
 LeadChange new_lead(const std::string& email, const std::string& campaign, TimePoint at) {
@@ -21,14 +28,14 @@ LeadChange new_lead(const std::string& email, const std::string& campaign, TimeP
   return c;
 }
 
-TEST(SqliteStore, CreatesSchemaAndReopens) {
+TEST(Store, CreatesSchemaAndReopens) {
   TempDir dir;
   {
-    auto s = SqliteStore::open(dir.file("a.db"));
+    auto s = open_test_store(dir.file("a.db"));
     ASSERT_TRUE(s.ok()) << s.status().to_string();
     EXPECT_GE((*s)->schema_version(), 1);
   }
-  auto again = SqliteStore::open(dir.file("a.db"));
+  auto again = open_test_store(dir.file("a.db"));
   ASSERT_TRUE(again.ok()) << again.status().to_string();
 }
 
@@ -46,9 +53,9 @@ TEST(SqliteStore, RefusesDatabaseFromNewerVersion) {
       << s.status().message();
 }
 
-TEST(SqliteStore, CommitRoundTripsEveryLeadField) {
+TEST(Store, CommitRoundTripsEveryLeadField) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   LeadChange c = new_lead("ann@x.com", "web", 1000);
   Lead& l = c.lead;
@@ -165,9 +172,9 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
   EXPECT_EQ(touches->front().caller, "");
 }
 
-TEST(SqliteStore, FailedCommitStoresNothingAndHandsOutNoIds) {
+TEST(Store, FailedCommitStoresNothingAndHandsOutNoIds) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   m.leads.push_back(new_lead("a@x.com", "web", 1));
   LeadChange broken = new_lead("b@x.com", "web", 1);
@@ -179,9 +186,9 @@ TEST(SqliteStore, FailedCommitStoresNothingAndHandsOutNoIds) {
   EXPECT_EQ(*s->count_leads(), 0);
 }
 
-TEST(SqliteStore, EventsAreKeptInOrderPerLead) {
+TEST(Store, EventsAreKeptInOrderPerLead) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   m.leads.push_back(new_lead("a@x.com", "web", 1));
   ASSERT_TRUE(s->commit(m).ok());
@@ -200,9 +207,9 @@ TEST(SqliteStore, EventsAreKeptInOrderPerLead) {
   EXPECT_EQ(*s->count_leads(), 1);
 }
 
-TEST(SqliteStore, FiltersAndCursorPagination) {
+TEST(Store, FiltersAndCursorPagination) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   for (int i = 0; i < 10; ++i) {
     LeadChange c = new_lead("p" + std::to_string(i) + "@x.com", i % 2 ? "odd" : "even", 1000 + i);
@@ -245,9 +252,9 @@ TEST(SqliteStore, FiltersAndCursorPagination) {
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_LT(seen[i - 1], seen[i]);
 }
 
-TEST(SqliteStore, CampaignKeysAreUnique) {
+TEST(Store, CampaignKeysAreUnique) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Campaign c;
   c.key = "web";
   c.name = "Web";
@@ -258,9 +265,9 @@ TEST(SqliteStore, CampaignKeysAreUnique) {
   EXPECT_EQ(s->list_campaigns()->size(), 1u);
 }
 
-TEST(SqliteStore, ImportsAndTheirErrors) {
+TEST(Store, ImportsAndTheirErrors) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   ImportRecord r;
   r.source = "a.csv";
   r.campaign = "web";
@@ -279,9 +286,9 @@ TEST(SqliteStore, ImportsAndTheirErrors) {
   EXPECT_EQ(s->get_import(999).status().code(), ErrorCode::kNotFound);
 }
 
-TEST(SqliteStore, KeepsMailSettingsNoticesAndUserEmails) {
+TEST(Store, KeepsMailSettingsNoticesAndUserEmails) {
   TempDir dir;
-  auto s = SqliteStore::open(dir.file("mail.db"));
+  auto s = open_test_store(dir.file("mail.db"));
   ASSERT_TRUE(s.ok());
   Store& store = **s;
   ASSERT_TRUE(store.put_setting("mail_settings", "{\"a\":1}").ok());
@@ -317,9 +324,9 @@ namespace {
 
 // Web forms: stored with their settings, found by id and by key; a key is
 // unique and an update keeps the row.
-TEST(SqliteStore, WebFormsRoundTripAndKeysAreUnique) {
+TEST(Store, WebFormsRoundTripAndKeysAreUnique) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("forms.db"))).value();
+  auto s = std::move(open_test_store(dir.file("forms.db"))).value();
   WebForm f;
   f.key = "k1";
   f.campaign = "web";
@@ -351,6 +358,70 @@ TEST(SqliteStore, WebFormsRoundTripAndKeysAreUnique) {
   EXPECT_FALSE(list->front().enabled);
   EXPECT_EQ(list->front().title, "Closed");
   EXPECT_EQ(s->find_web_form("nope").status().code(), ErrorCode::kNotFound);
+}
+
+TEST(PgStore, ParametersAreNumberedAsSQLiteNumbersThem) {
+  int n = 0;
+  EXPECT_EQ(pg::pg_parameters("SELECT ? , ?, ?", n), "SELECT $1 , $2, $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(pg::pg_parameters("WHERE a = ?2 OR b = ?1 OR c = ?", n), "WHERE a = $2 OR b = $1 OR c = $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(pg::pg_parameters("WHERE a = '?' AND \"b?\" = ?", n), "WHERE a = '?' AND \"b?\" = $1");
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(pg::pg_parameters("SELECT 1", n), "SELECT 1");
+  EXPECT_EQ(n, 0);
+}
+
+TEST(PgStore, UrlsInMessagesHideThePassword) {
+  EXPECT_EQ(pg::redact_url("postgresql://ann:secret@db:5432/leads"), "postgresql://ann:***@db:5432/leads");
+  EXPECT_EQ(pg::redact_url("postgresql://ann@db/leads"), "postgresql://ann@db/leads");
+  EXPECT_EQ(pg::redact_url("postgresql://db/leads"), "postgresql://db/leads");
+}
+
+TEST(PgStore, SchemaVersionsAgreeWithSqlite) {
+  EXPECT_EQ(pg::latest_schema_version(), sqlite::latest_schema_version());
+}
+
+TEST(PgStore, RefusesDatabaseFromNewerVersion) {
+  if (!testing::on_postgres()) GTEST_SKIP() << "needs LEADLOOP_TEST_PG";
+  TempDir dir;
+  const std::string url = testing::test_db(dir.file("new.db"));
+  { ASSERT_TRUE(PgStore::open(url).ok()); }
+  {
+    auto db = pg::PgDb::open(url);
+    ASSERT_TRUE(db.ok()) << db.status().to_string();
+    ASSERT_TRUE((*db)->exec("UPDATE leadloop_schema SET version = 999").ok());
+  }
+  auto s = PgStore::open(url);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kSchemaTooNew);
+  EXPECT_NE(s.status().message().find("newer Leadloop (schema version 999)"), std::string::npos)
+      << s.status().message();
+}
+
+TEST(PgStore, AuditLogRefusesChanges) {
+  if (!testing::on_postgres()) GTEST_SKIP() << "needs LEADLOOP_TEST_PG";
+  TempDir dir;
+  const std::string url = testing::test_db(dir.file("audit.db"));
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  AuditEntry e;
+  e.at = 5;
+  e.actor = "ann";
+  e.action = "POST /api/v1/leads";
+  ASSERT_TRUE((*s)->append_audit(e).ok());
+  EXPECT_GT(e.id, 0);
+  auto db = pg::PgDb::open(url);
+  ASSERT_TRUE(db.ok());
+  for (const char* sql : {"UPDATE audit_log SET actor = 'eve'", "DELETE FROM audit_log"}) {
+    Status st = (*db)->exec(sql);
+    ASSERT_FALSE(st.ok()) << sql;
+    EXPECT_NE(st.message().find("append-only"), std::string::npos) << st.message();
+  }
+  auto list = (*s)->list_audit({});
+  ASSERT_TRUE(list.ok()) << list.status().to_string();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().actor, "ann");
 }
 
 }  // namespace
