@@ -10,7 +10,7 @@ bool is_postgres_url(std::string_view spec) {
 
 Result<std::unique_ptr<Store>> open_store(const std::string& spec, Durability durability) {
   if (is_postgres_url(spec)) {
-    auto pg = PgStore::open(spec);
+    auto pg = PgStore::open(spec, durability);
     if (!pg.ok()) return pg.status();
     return std::unique_ptr<Store>(std::move(pg).value());
   }

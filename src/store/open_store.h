@@ -14,8 +14,7 @@ namespace leadloop {
 // True when `spec` is a PostgreSQL connection URL.
 bool is_postgres_url(std::string_view spec);
 
-// Opens and migrates the database. `durability` applies to SQLite files
-// only (PostgreSQL's is the server's configuration).
+// Opens and migrates the database, as durable as `durability` says.
 Result<std::unique_ptr<Store>> open_store(const std::string& spec, Durability durability = Durability::kFull);
 
 }  // namespace leadloop

@@ -5,9 +5,10 @@
 
 namespace leadloop {
 
-Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url) {
+Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, Durability durability) {
   auto db = pg::PgDb::open(url);
   if (!db.ok()) return db.status();
+  if (durability == Durability::kProcess) LEADLOOP_RETURN_IF_ERROR((*db)->exec("SET synchronous_commit = off"));
   auto version = pg::migrate(**db, url);
   if (!version.ok()) return version.status();
   OpenReader open_reader = [url]() -> Result<std::unique_ptr<sql::Db>> {

@@ -15,8 +15,9 @@ class PgStore final : public SqlStore {
  public:
   // Connects to `url` (postgresql://USER@HOST:PORT/DB) and migrates the
   // database, or the schema its search_path names first, to the latest
-  // schema.
-  static Result<std::unique_ptr<PgStore>> open(const std::string& url);
+  // schema. kProcess turns synchronous_commit off for the writer: a commit
+  // returns before its WAL is flushed, as SQLite's does.
+  static Result<std::unique_ptr<PgStore>> open(const std::string& url, Durability durability = Durability::kFull);
 
  private:
   using SqlStore::SqlStore;

@@ -18,6 +18,13 @@
 
 namespace leadloop {
 
+// How hard a commit works to outlive a crash.
+enum class Durability : uint8_t {
+  kFull,     // the log is flushed at every commit: a commit outlives a crash of the machine
+  kProcess,  // no fsync at commit: it outlives the process, not the machine; for scratch
+             // databases such as a simulation's, where an fsync per commit is most of the time
+};
+
 class SqlStore : public Store {
  public:
   int schema_version() const override { return schema_version_; }

@@ -13,13 +13,6 @@
 
 namespace leadloop {
 
-// How hard a commit works to outlive a crash.
-enum class Durability : uint8_t {
-  kFull,     // the WAL is fsynced at every commit: a commit outlives a crash of the machine
-  kProcess,  // no fsync at commit: it outlives the process, not the machine; for scratch
-             // databases such as a simulation's, where an fsync per commit is most of the time
-};
-
 class SqliteStore final : public SqlStore {
  public:
   // Opens or creates the file and migrates it to the latest schema.
