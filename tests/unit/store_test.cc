@@ -360,6 +360,87 @@ TEST(Store, WebFormsRoundTripAndKeysAreUnique) {
   EXPECT_EQ(s->find_web_form("nope").status().code(), ErrorCode::kNotFound);
 }
 
+// A large change (a CSV batch) goes in by COPY on PostgreSQL: the ids come
+// out in commit order and every row reads back as written.
+TEST(Store, ALargeChangeKeepsItsOrderAndEveryField) {
+  TempDir dir;
+  auto s = std::move(open_test_store(dir.file("bulk.db"))).value();
+  Mutation first;
+  first.leads.push_back(new_lead("old@x.com", "web", 1));
+  ASSERT_TRUE(s->commit(first).ok());
+  Mutation m;
+  m.leads.push_back(first.leads[0]);  // an update among the new leads
+  m.leads.back().lead.company = "Renamed \\ Co";
+  m.leads.back().events = {{0, 0, "updated", 5, "test", "{}"}};
+  for (int i = 0; i < 40; ++i) {
+    LeadChange c = new_lead("p" + std::to_string(i) + "@x.com", "web", 10 + i);
+    c.lead.company = i % 2 ? "Tab\tand\nnewline" : "";
+    c.lead.employees = i % 3 ? std::optional<int64_t>(i) : std::nullopt;
+    c.lead.attributes["k"] = "v" + std::to_string(i);
+    c.events.push_back({0, 0, "graded", 11 + i, "test", "{\"n\":" + std::to_string(i) + "}"});
+    Touch t;
+    t.campaign = "web";
+    t.at = 12 + i;
+    t.notes = "call " + std::to_string(i);
+    c.touches.push_back(t);
+    m.leads.push_back(std::move(c));
+  }
+  Touch loose;
+  loose.campaign = "web";
+  loose.at = 99;
+  m.touches.push_back(loose);
+  ASSERT_TRUE(s->commit(m).ok());
+  EXPECT_EQ(m.leads[0].lead.id, first.leads[0].lead.id);
+  int64_t last_lead = m.leads[0].lead.id, last_event = first.leads[0].events[0].id, last_touch = 0;
+  for (size_t i = 1; i < m.leads.size(); ++i) {
+    const LeadChange& c = m.leads[i];
+    EXPECT_GT(c.lead.id, last_lead);
+    last_lead = c.lead.id;
+    for (const LeadEvent& e : c.events) {
+      EXPECT_GT(e.id, last_event);
+      EXPECT_EQ(e.lead_id, c.lead.id);
+      last_event = e.id;
+    }
+    EXPECT_GT(c.touches[0].id, last_touch);
+    last_touch = c.touches[0].id;
+    auto read = s->get_lead(c.lead.id);
+    ASSERT_TRUE(read.ok()) << read.status().to_string();
+    EXPECT_EQ(read->email, c.lead.email);
+    EXPECT_EQ(read->company, c.lead.company);
+    EXPECT_EQ(read->employees, c.lead.employees);
+    EXPECT_EQ(read->attributes, c.lead.attributes);
+    auto events = s->lead_events(c.lead.id);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), 2u);
+    EXPECT_EQ((*events)[1].payload, c.events[1].payload);
+    auto touches = s->lead_touches(c.lead.id);
+    ASSERT_TRUE(touches.ok());
+    ASSERT_EQ(touches->size(), 1u);
+    EXPECT_EQ(touches->front().id, c.touches[0].id);
+    EXPECT_EQ(touches->front().notes, c.touches[0].notes);
+  }
+  EXPECT_GT(m.touches[0].id, last_touch);
+  EXPECT_EQ(s->get_lead(first.leads[0].lead.id)->company, "Renamed \\ Co");
+  EXPECT_EQ(*s->count_leads(), 41);
+  // Ids go on from where the batch left them.
+  Mutation after;
+  after.leads.push_back(new_lead("next@x.com", "web", 200));
+  ASSERT_TRUE(s->commit(after).ok());
+  EXPECT_GT(after.leads[0].lead.id, last_lead);
+  EXPECT_GT(after.leads[0].events[0].id, last_event);
+}
+
+TEST(PgStore, CopyRowsEscapeWhatTheTextFormatReserves) {
+  sql::CopyRow row;
+  row.bind(1, int64_t{42});
+  row.bind_null(2);
+  row.bind(3, std::string_view("a\tb\nc\rd\\e"));
+  row.bind(4, std::string_view(""));
+  std::string out;
+  pg::append_copy_row(out, row);
+  EXPECT_EQ(out, "42\t\\N\ta\\tb\\nc\\rd\\\\e\t\n");
+}
+
 TEST(PgStore, ParametersAreNumberedAsSQLiteNumbersThem) {
   int n = 0;
   EXPECT_EQ(pg::pg_parameters("SELECT ? , ?, ?", n), "SELECT $1 , $2, $3");

@@ -53,6 +53,28 @@ std::string pg_parameters(std::string_view sql, int& count, std::vector<bool>* u
   return out;
 }
 
+void append_copy_row(std::string& out, const sql::CopyRow& row) {
+  bool first = true;
+  for (const auto& value : row.values()) {
+    if (!first) out += '\t';
+    first = false;
+    if (!value) {
+      out += "\\N";
+      continue;
+    }
+    for (char c : *value) {
+      switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        default: out += c;
+      }
+    }
+  }
+  out += '\n';
+}
+
 std::string redact_url(std::string_view url) {
   size_t scheme = url.find("://");
   size_t at = url.find('@');
@@ -200,6 +222,46 @@ Result<std::unique_ptr<sql::Stmt>> PgDb::prepare(std::string_view sql) {
   std::vector<bool> used;
   std::string text = pg_parameters(sql, count, &used);
   return std::unique_ptr<sql::Stmt>(std::make_unique<PgStmt>(this, std::move(text), std::move(used)));
+}
+
+Result<std::vector<int64_t>> PgDb::reserve_ids(std::string_view table, size_t n) {
+  std::vector<int64_t> ids;
+  if (n == 0) return ids;
+  auto st = prepare("SELECT nextval(pg_get_serial_sequence(?1, 'id')) FROM generate_series(1, ?2) ORDER BY 1");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, table);
+  (*st)->bind(2, static_cast<int64_t>(n));
+  ids.reserve(n);
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const sql::Stmt& s) { ids.push_back(s.int64(0)); }));
+  if (ids.size() != n) return Status(ErrorCode::kInternal, "the sequence of " + std::string(table) + " gave too few ids");
+  return ids;
+}
+
+Status PgDb::copy_rows(std::string_view table, std::string_view columns, const std::vector<sql::CopyRow>& rows) {
+  if (rows.empty()) return Status();
+  const std::string sql = "COPY " + std::string(table) + " (" + std::string(columns) + ") FROM STDIN";
+  PGresult* start = PQexec(conn_, sql.c_str());
+  const bool copying = start && PQresultStatus(start) == PGRES_COPY_IN;
+  Status st = copying ? Status() : check(start);
+  PQclear(start);
+  if (!copying) return st.ok() ? Status(ErrorCode::kIoError, "database: COPY did not start") : st;
+  std::string chunk;
+  bool sent = true;
+  for (size_t i = 0; i < rows.size() && sent; ++i) {
+    append_copy_row(chunk, rows[i]);
+    if (chunk.size() >= (1 << 16) || i + 1 == rows.size()) {
+      sent = PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) == 1;
+      chunk.clear();
+    }
+  }
+  PQputCopyEnd(conn_, sent ? nullptr : "the client could not send the rows");
+  // The COPY's outcome, then nothing more.
+  while (PGresult* result = PQgetResult(conn_)) {
+    Status each = check(result);
+    if (st.ok()) st = each;
+    PQclear(result);
+  }
+  return st;
 }
 
 Result<int64_t> PgDb::last_insert_id() {

@@ -24,6 +24,10 @@ namespace leadloop::pg {
 // when given, says which of 1..count the text names (index n - 1).
 std::string pg_parameters(std::string_view sql, int& count, std::vector<bool>* used = nullptr);
 
+// One row of COPY's text format: tab-separated, \N for NULL, backslash,
+// tab, newline and carriage return escaped; ends with a newline.
+void append_copy_row(std::string& out, const sql::CopyRow& row);
+
 // The connection URL with its password, if any, masked: for messages.
 std::string redact_url(std::string_view url);
 
@@ -75,6 +79,10 @@ class PgDb final : public sql::Db {
   Result<int64_t> last_insert_id() override;
   int64_t changes() const override { return changes_; }
   Status begin() override { return exec("BEGIN"); }
+  // COPY ... FROM STDIN in text format, and ids from the table's sequence.
+  bool bulk() const override { return true; }
+  Result<std::vector<int64_t>> reserve_ids(std::string_view table, size_t n) override;
+  Status copy_rows(std::string_view table, std::string_view columns, const std::vector<sql::CopyRow>& rows) override;
 
  private:
   friend class PgStmt;

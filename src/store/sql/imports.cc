@@ -37,23 +37,36 @@ Status SqlStore::put_import(ImportRecord& r) {
   return Status();
 }
 
+namespace {
+
+constexpr const char* kImportErrorColumns = "import_id, line, col, field, code, reason";
+
+void bind_import_error(Binder& s, int64_t import_id, const ImportError& e) {
+  s.bind(1, import_id);
+  s.bind(2, e.line);
+  s.bind(3, int64_t{e.column});
+  s.bind(4, e.field);
+  s.bind(5, e.code);
+  s.bind(6, e.reason);
+}
+
+}  // namespace
+
 Status SqlStore::add_import_errors(int64_t import_id, const std::vector<ImportError>& errors) {
   if (errors.empty()) return Status();
   std::lock_guard lock(write_mu_);
   return sql::in_transaction(*writer_, [&]() -> Status {
-    auto st = writer_->cached(
-        "INSERT INTO import_errors (import_id, line, col, field, code, reason) VALUES (?,?,?,?,?,?)");
+    if (writer_->bulk()) {
+      std::vector<CopyRow> rows(errors.size());
+      for (size_t i = 0; i < errors.size(); ++i) bind_import_error(rows[i], import_id, errors[i]);
+      return writer_->copy_rows("import_errors", kImportErrorColumns, rows);
+    }
+    auto st = writer_->cached(std::string("INSERT INTO import_errors (") + kImportErrorColumns +
+                              ") VALUES (?,?,?,?,?,?)");
     if (!st.ok()) return st.status();
     for (const ImportError& e : errors) {
-      Stmt& s = **st;
-      s.reset();
-      s.bind(1, import_id);
-      s.bind(2, e.line);
-      s.bind(3, int64_t{e.column});
-      s.bind(4, e.field);
-      s.bind(5, e.code);
-      s.bind(6, e.reason);
-      LEADLOOP_RETURN_IF_ERROR(s.run());
+      bind_import_error(**st, import_id, e);
+      LEADLOOP_RETURN_IF_ERROR((*st)->run());
     }
     return Status();
   });

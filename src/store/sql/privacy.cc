@@ -107,8 +107,7 @@ Status rewrite_touches(sql::Db& db, Stmt& select, const std::function<void(Touch
 }  // namespace
 
 Result<ErasureCounts> SqlStore::erase_leads(Erasure& e) {
-  constexpr const char* kTouchColumns =
-      "SELECT id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points, caller FROM touches ";
+  const std::string select_touches = std::string("SELECT ") + kTouchColumns + " FROM touches ";
   std::lock_guard lock(write_mu_);
   ErasureCounts n;
   const std::vector<std::string> needles = usable(e.needles);
@@ -121,7 +120,7 @@ Result<ErasureCounts> SqlStore::erase_leads(Erasure& e) {
       LEADLOOP_RETURN_IF_ERROR(rewrite_rows(*writer_, **events, "UPDATE lead_events SET payload = ?1 WHERE id = ?2",
                                             [&](const Stmt& s) { return e.redact_event(s.text_view(1), s.text(2)); },
                                             n.events));
-      auto touches = writer_->cached(std::string(kTouchColumns) + "WHERE lead_id = ? ORDER BY id");
+      auto touches = writer_->cached(select_touches + "WHERE lead_id = ? ORDER BY id");
       if (!touches.ok()) return touches.status();
       (*touches)->bind(1, c.lead.id);
       LEADLOOP_RETURN_IF_ERROR(rewrite_touches(*writer_, **touches, e.redact_touch, n.touches));
@@ -144,7 +143,7 @@ Result<ErasureCounts> SqlStore::erase_leads(Erasure& e) {
       }
     }
     if (needles.empty()) return Status();
-    auto loose = writer_->prepare(std::string(kTouchColumns) + "WHERE lead_id IS NULL AND (" +
+    auto loose = writer_->prepare(select_touches + "WHERE lead_id IS NULL AND (" +
                                   mentions_any("notes", needles.size()) + " OR " +
                                   mentions_any("data_points", needles.size()) + ")");
     if (!loose.ok()) return loose.status();

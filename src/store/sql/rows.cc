@@ -20,7 +20,7 @@ Attributes decode_map(std::string_view text) {
   return a;
 }
 
-void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std::string& data_points,
+void bind_lead(Binder& s, const Lead& l, const std::string& attributes, const std::string& data_points,
                int first) {
   int i = first;
   for (const auto& f : lead_text_fields()) {
@@ -56,6 +56,31 @@ void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std:
   s.bind_static(i++, l.caller);
 }
 
+
+void bind_event(Binder& s, const LeadEvent& e, int first) {
+  s.bind(first, e.lead_id);
+  s.bind_static(first + 1, e.type);
+  s.bind(first + 2, e.at);
+  s.bind_static(first + 3, e.actor);
+  s.bind_static(first + 4, e.payload);
+}
+
+void bind_touch(Binder& s, const Touch& t, int first) {
+  if (t.lead_id) {
+    s.bind(first, t.lead_id);
+  } else {
+    s.bind_null(first);
+  }
+  s.bind(first + 1, t.campaign);
+  s.bind(first + 2, medium_name(t.channel));
+  s.bind(first + 3, direction_name(t.direction));
+  s.bind(first + 4, t.outcome);
+  s.bind(first + 5, t.actor);
+  s.bind(first + 6, t.at);
+  s.bind(first + 7, t.notes);
+  s.bind(first + 8, encode_map(t.data_points));
+  s.bind(first + 9, t.caller);
+}
 
 Lead read_lead(const Stmt& s) {
   Lead l;

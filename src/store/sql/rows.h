@@ -29,6 +29,9 @@ inline const std::string kLeadColumns = std::string("id, ") + kLeadDataColumns;
 inline constexpr const char* kEventColumns = "id, lead_id, type, at, actor, payload";
 inline constexpr const char* kTouchColumns =
     "id, lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points, caller";
+// kTouchColumns but id, in bind_touch's order.
+inline constexpr const char* kTouchDataColumns =
+    "lead_id, campaign, channel, direction, outcome, actor, at, notes, data_points, caller";
 inline constexpr const char* kDefinitionColumns =
     "version, state, name, source, content, hash, created_at, created_by, updated_at, updated_by, "
     "activated_at, activated_by, leads_regraded, grades_changed";
@@ -40,8 +43,13 @@ Attributes decode_map(std::string_view text);
 // Binds the 36 lead columns after id, starting at parameter `first`, without
 // copying: `attributes` and `data_points` are the encoded maps. REQUIRES: l
 // and the maps outlive the step.
-void bind_lead(Stmt& s, const Lead& l, const std::string& attributes, const std::string& data_points,
+void bind_lead(Binder& s, const Lead& l, const std::string& attributes, const std::string& data_points,
                int first);
+// The event columns after id (lead_id, type, at, actor, payload) from
+// parameter `first`, without copying. REQUIRES: e outlives the step.
+void bind_event(Binder& s, const LeadEvent& e, int first);
+// The touch columns after id from parameter `first`; lead_id 0 is NULL.
+void bind_touch(Binder& s, const Touch& t, int first);
 Lead read_lead(const Stmt& s);
 LeadEvent read_event(const Stmt& s);
 Touch read_touch(const Stmt& s);

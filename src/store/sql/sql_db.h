@@ -19,12 +19,14 @@
 
 namespace leadloop::sql {
 
-class Stmt {
+// Values for the numbered parameters of a statement, or the columns of a
+// row to copy (CopyRow): what the row mapping (rows.h) writes to.
+class Binder {
  public:
-  Stmt() = default;
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  virtual ~Stmt() = default;
+  Binder() = default;
+  Binder(const Binder&) = delete;
+  Binder& operator=(const Binder&) = delete;
+  virtual ~Binder() = default;
 
   // Binds are 1-based, as in SQLite.
   virtual void bind(int i, int64_t v) = 0;
@@ -34,7 +36,29 @@ class Stmt {
   virtual void bind_static(int i, std::string_view v) = 0;
   virtual void bind_null(int i) = 0;
   void bind(int i, const std::optional<int64_t>& v) { v ? bind(i, *v) : bind_null(i); }
+};
 
+// One row for Db::copy_rows: column i (1-based) is values[i - 1], as text;
+// nullopt is NULL.
+class CopyRow final : public Binder {
+ public:
+  using Binder::bind;
+  void bind(int i, int64_t v) override { at(i) = std::to_string(v); }
+  void bind(int i, std::string_view v) override { at(i) = std::string(v); }
+  void bind_static(int i, std::string_view v) override { bind(i, v); }
+  void bind_null(int i) override { at(i).reset(); }
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+
+ private:
+  std::optional<std::string>& at(int i) {
+    if (values_.size() < static_cast<size_t>(i)) values_.resize(i);
+    return values_[i - 1];
+  }
+  std::vector<std::optional<std::string>> values_;
+};
+
+class Stmt : public Binder {
+ public:
   // Steps once: true with a row, false when done; kIoError on failure.
   virtual Result<bool> step() = 0;
   // Steps to completion of a statement that returns no rows, then resets
@@ -75,6 +99,24 @@ class Db {
   virtual int64_t changes() const = 0;  // rows changed by the latest INSERT, UPDATE or DELETE
   // Starts a transaction that writes: BEGIN IMMEDIATE on SQLite.
   virtual Status begin() = 0;
+
+  // Bulk writes, where the backend has them (PostgreSQL's COPY); without
+  // them the store writes row by row, which is as fast on SQLite.
+  virtual bool bulk() const { return false; }
+  // `n` new values of `table`'s identity column `id`, ascending.
+  // REQUIRES: bulk().
+  virtual Result<std::vector<int64_t>> reserve_ids(std::string_view table, size_t n) {
+    (void)table;
+    (void)n;
+    return Status(ErrorCode::kInternal, "this database has no bulk writes");
+  }
+  // Writes `rows` into `columns` ("a, b, c") of `table`. REQUIRES: bulk().
+  virtual Status copy_rows(std::string_view table, std::string_view columns, const std::vector<CopyRow>& rows) {
+    (void)table;
+    (void)columns;
+    (void)rows;
+    return Status(ErrorCode::kInternal, "this database has no bulk writes");
+  }
 
  protected:
   // Drops the cached statements: a backend calls it before it closes the

@@ -156,6 +156,10 @@ class SqlStore : public Store {
   Result<Reader> reader();
   // The id the latest insert on the writer gave its row.
   Status inserted_id(int64_t& id);
+  // The leads, touches and events of a change: row by row, or in bulk
+  // (Db::copy_rows) for a large change on a backend that has it.
+  Status write_changes(Mutation& m);
+  Status copy_changes(Mutation& m);
   Status insert_lead(Lead& lead);
   Status update_lead(const Lead& lead);
   Status insert_event(LeadEvent& e);
