@@ -119,6 +119,12 @@ TEST(Cli, SecondServerOnATakenPortFailsToStart) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(Cli, SimulateWritesAFileNotAServerDatabase) {
+  CliResult r = run_cli({"simulate", "--months", "1", "--db", "postgresql://leadloop@127.0.0.1:1/none"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("simulate writes a new SQLite file"), std::string::npos) << r.err;
+}
+
 TEST(Cli, NewerDatabaseIsRefusedWithAClearMessage) {
   TempDir dir;
   const std::string db = dir.file("future.db");
