@@ -12,7 +12,7 @@ LISTEN     ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup web build build-asan build-tsan build-fuzz run test test-unit test-asan test-tsan test-integration test-web test-fuzz fuzz bench bench-load bench-soak bench-curve bench-web format clean
+.PHONY: all setup web build build-asan build-tsan build-fuzz run test test-unit test-asan test-tsan test-integration test-pg test-web test-fuzz fuzz bench bench-load bench-soak bench-curve bench-web format clean
 
 all: build
 
@@ -82,11 +82,19 @@ test-integration: build
 	@echo "== integration tests (real server on 127.0.0.1, real SQLite files)"
 	@ctest --test-dir $(BUILD) -L integration --output-on-failure -j$(JOBS)
 
+# The suites that use the store (label `store`: store, engine, import, API
+# over HTTP) again on PostgreSQL 15, in a throwaway cluster of
+# pg_virtualenv (postgresql-common), one schema per test (docs/deployment.md).
+test-pg: build
+	@echo "== store, engine and API tests on PostgreSQL (pg_virtualenv -v 15)"
+	@pg_virtualenv -v 15 sh -c 'LEADLOOP_TEST_PG="postgresql://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" \
+	  ctest --test-dir $(BUILD) -L store --output-on-failure -j$(JOBS)'
+
 test-web: build
 	@echo "== web tests (Playwright in Debian's chromium against the real server)"
 	@LEADLOOP_BIN=$(BUILD)/src/leadloop npx playwright test
 
-test: test-unit test-asan test-tsan test-integration test-web test-fuzz
+test: test-unit test-asan test-tsan test-integration test-pg test-web test-fuzz
 
 bench: build
 	@bash bench/run.sh

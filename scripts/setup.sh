@@ -18,6 +18,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libsodium-dev libyaml-cpp-dev libabsl-dev libre2-dev
   libcurl4-openssl-dev python3-aiosmtpd
+  libpq-dev postgresql postgresql-common
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium
   clang-14 libclang-rt-14-dev

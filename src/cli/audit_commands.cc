@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace leadloop::cli {
 
@@ -47,8 +47,8 @@ int run_audit(const AuditArgs& a) {
     if (!t.ok()) return fail(t.status().with_field("--since"));
     f.from = *t;
   }
-  if (!std::filesystem::exists(a.db)) return fail(Status(ErrorCode::kNotFound, "no database '" + a.db + "'", "--db"));
-  auto store = SqliteStore::open(a.db);
+  if (!is_postgres_url(a.db) && !std::filesystem::exists(a.db)) return fail(Status(ErrorCode::kNotFound, "no database '" + a.db + "'", "--db"));
+  auto store = open_store(a.db);
   if (!store.ok()) return fail(store.status());
   if (!a.json) std::cout << "id\tat\tactor\trole\taction\trecord\tstatus\tremote\n";
   // Pages through the log so that --limit 0 (everything) stays in bounded memory.
@@ -70,7 +70,7 @@ int run_audit(const AuditArgs& a) {
 void add_audit_commands(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<AuditArgs>();
   auto* c = app.add_subcommand("audit", "Show the audit log: who wrote, exported or read personal data, oldest first");
-  c->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  c->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   c->add_option("--actor", args->actor, "Only this actor (e.g. token:3:crm)");
   c->add_option("--record", args->record, "Only this record (e.g. lead:42, campaign:web-1)");
   c->add_option("--action", args->action, "Only actions starting with this (e.g. 'POST', 'GET /api/v1/exports')");

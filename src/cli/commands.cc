@@ -22,6 +22,7 @@
 #include "api/server.h"
 #include "cli/progress.h"
 #include "cli/runtime.h"
+#include "store/postgres/pg_db.h"
 #include "delivery/webhook_sender.h"
 #include "mail/mail_channel.h"
 #include "demo/demo_data.h"
@@ -117,8 +118,9 @@ Result<MailSettings> mail_settings_of(const ServeArgs& a) {
   }
   return s;
 }
-// The projection's snapshot lives next to the database.
-std::string projection_snapshot(const std::string& db) { return db + ".projection"; }
+// The projection's snapshot lives next to an SQLite file; a server on
+// PostgreSQL keeps none and loads the projection from the database at start.
+std::string projection_snapshot(const std::string& db) { return is_postgres_url(db) ? "" : db + ".projection"; }
 
 int run_serve(const ServeArgs& a) {
   size_t colon = a.listen.rfind(':');
@@ -270,7 +272,9 @@ int run_serve(const ServeArgs& a) {
   // A clean stop: the projection as it stands, for the next start.
   {
     const auto t0 = std::chrono::steady_clock::now();
-    if (Status st = r.projection.save_snapshot(projection_snapshot(a.db)); !st.ok()) {
+    if (projection_snapshot(a.db).empty()) {
+      spdlog::info("reports: no snapshot on PostgreSQL; the next start loads from the database");
+    } else if (Status st = r.projection.save_snapshot(projection_snapshot(a.db)); !st.ok()) {
       spdlog::warn("no snapshot of the reports' projection: {}", st.to_string());
     } else {
       spdlog::info("reports: snapshot {} written in {} ms", projection_snapshot(a.db),
@@ -522,9 +526,9 @@ int run_demo(const DemoArgs& a) {
 }
 
 int run_migrate(const std::string& db) {
-  auto store = SqliteStore::open(db);
+  auto store = open_store(db);
   if (!store.ok()) return fail(store.status());
-  std::cout << db << ": schema version " << (*store)->schema_version() << "\n";
+  std::cout << (is_postgres_url(db) ? pg::redact_url(db) : db) << ": schema version " << (*store)->schema_version() << "\n";
   return 0;
 }
 
@@ -598,8 +602,23 @@ Result<std::string> read_file(const std::string& path) {
 
 // The processes that capture (serve, import, demo) keep the dedup index and
 // campaigns in memory, so only one of them may write a database at a time.
-// Held until the process ends; the kernel releases it even on kill -9.
+// Held until the process ends; the kernel releases it even on kill -9. On
+// PostgreSQL it is an advisory lock of one connection, per schema, which the
+// server releases when the connection ends.
 Status lock_database(const std::string& db, const char* who, const char* instead) {
+  const std::string busy = std::string("cannot ") + who + ": another leadloop process (serve, import or demo) is writing '" +
+                           (is_postgres_url(db) ? pg::redact_url(db) : db) + "'. Stop it first, or " + instead + ".";
+  if (is_postgres_url(db)) {
+    auto conn = pg::PgDb::open(db);
+    if (!conn.ok()) return conn.status();
+    auto st = (*conn)->prepare("SELECT pg_try_advisory_lock(1818585441, hashtext(current_schema()))");
+    if (!st.ok()) return st.status();
+    auto row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row || (*st)->int64(0) == 0) return Status(ErrorCode::kConflict, busy);
+    (void)conn->release();  // the connection stays open, and the lock held, for the process's life
+    return Status();
+  }
   std::filesystem::path parent = std::filesystem::path(db).parent_path();
   if (!parent.empty()) {
     std::error_code ec;
@@ -610,21 +629,19 @@ Status lock_database(const std::string& db, const char* who, const char* instead
   if (fd < 0) return Status(ErrorCode::kIoError, "cannot open lock file '" + path + "'");
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     close(fd);
-    return Status(ErrorCode::kConflict,
-                  std::string("cannot ") + who + ": another leadloop process (serve, import or "
-                  "demo) is writing '" + db + "'. Stop it first, or " + instead + ".");
+    return Status(ErrorCode::kConflict, busy);
   }
   return Status();  // the descriptor stays open, and locked, for the process's life
 }
 
-Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock,
+Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db, const Clock& clock,
                                               Durability durability) {
-  std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
+  std::filesystem::path parent = is_postgres_url(db) ? std::filesystem::path() : std::filesystem::path(db).parent_path();
   if (!parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
   }
-  auto store = SqliteStore::open(db_path, durability);
+  auto store = open_store(db, durability);
   if (!store.ok()) return store.status();
   auto rt = std::make_unique<Runtime>(std::move(store).value(), clock);
   LEADLOOP_RETURN_IF_ERROR(rt->campaigns.load());
@@ -640,7 +657,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const 
 void add_commands(CLI::App& app, int* exit_code) {
   auto serve = std::make_shared<ServeArgs>();
   auto* s = app.add_subcommand("serve", "Serve the HTTP API (stops cleanly on SIGTERM/SIGINT)");
-  s->add_option("--db", serve->db, "SQLite database file (created if absent)")->capture_default_str();
+  s->add_option("--db", serve->db, "SQLite database file (created if absent) or postgresql:// URL")->capture_default_str();
   s->add_option("--listen", serve->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   s->add_option("--max-body", serve->max_body, "Largest request body in bytes (413 above)")->capture_default_str();
   s->add_option("--threads", serve->threads, "Request handler threads; 0: one per core, at least 2")
@@ -740,7 +757,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   auto imp = std::make_shared<ImportArgs>();
   auto* i = app.add_subcommand("import", "Import leads from a CSV file (any CRM's export)");
   i->add_option("file", imp->file, "CSV file")->required()->check(CLI::ExistingFile);
-  i->add_option("--db", imp->db, "SQLite database file")->capture_default_str();
+  i->add_option("--db", imp->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   i->add_option("--campaign", imp->campaign, "Campaign key for rows without one");
   i->add_option("--mapping", imp->mapping, "auto, salesforce, hubspot, mautic, or a YAML mapping file")->capture_default_str();
   i->add_option("--errors", imp->errors_out, "Where to write rejected rows (default FILE.errors.csv)");
@@ -750,7 +767,7 @@ void add_commands(CLI::App& app, int* exit_code) {
 
   auto exp = std::make_shared<ExportArgs>();
   auto* e = app.add_subcommand("export", "Export leads as CSV (or, with `events`, their events)");
-  e->add_option("--db", exp->db, "SQLite database file")->capture_default_str();
+  e->add_option("--db", exp->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   e->add_option("--format", exp->format, "Output format")->check(CLI::IsMember({"csv"}))->capture_default_str();
   e->add_option("--out", exp->out, "Output file (default: standard output)");
   e->add_option("--campaign", exp->campaign, "Only leads of this campaign");
@@ -763,7 +780,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   e->add_option("--q", exp->q, "Text in email, phone, name or company");
   auto evs = std::make_shared<ExportArgs>();
   auto* ev = e->add_subcommand("events", "Export the events of the leads as CSV: the raw history for any BI tool");
-  ev->add_option("--db", evs->db, "SQLite database file")->capture_default_str();
+  ev->add_option("--db", evs->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   ev->add_option("--format", evs->format, "Output format")->check(CLI::IsMember({"csv"}))->capture_default_str();
   ev->add_option("--out", evs->out, "Output file (default: standard output)");
   ev->add_option("--from", evs->from, "Events at or after (YYYY-MM-DD or ISO time)");
@@ -782,7 +799,7 @@ void add_commands(CLI::App& app, int* exit_code) {
 
   auto demo = std::make_shared<DemoArgs>();
   auto* d = app.add_subcommand("demo", "Generate a realistic, deterministic demo data set");
-  d->add_option("--db", demo->db, "SQLite database file")->capture_default_str();
+  d->add_option("--db", demo->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   d->add_option("--seed", demo->seed, "Random seed (same seed, same data)")->capture_default_str();
   d->add_option("--leads", demo->leads, "Number of leads to capture")->capture_default_str()->check(CLI::Range(0, 100000000));
   d->add_option("--start", demo->start, "First day of the nine-month programme")->capture_default_str();
@@ -790,14 +807,14 @@ void add_commands(CLI::App& app, int* exit_code) {
 
   auto mig_db = std::make_shared<std::string>(kDefaultDb);
   auto* m = app.add_subcommand("migrate", "Create or upgrade the database schema");
-  m->add_option("--db", *mig_db, "SQLite database file")->capture_default_str();
+  m->add_option("--db", *mig_db, "SQLite database file or postgresql:// URL")->capture_default_str();
   m->callback([mig_db, exit_code] { *exit_code = run_migrate(*mig_db); });
 
   auto tok = std::make_shared<TokenArgs>();
   auto* t = app.add_subcommand("token", "Manage API tokens");
   t->require_subcommand(1);
   auto* tc = t->add_subcommand("create", "Create a token and print it (only the token)");
-  tc->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
+  tc->add_option("--db", tok->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   tc->add_option("--role", tok->role, std::string("Role, or roles separated by commas: ") + std::string(role_names()))->capture_default_str();
   tc->add_option("--label", tok->label, "A name to recognise the token by");
   tc->add_option("--vendor", tok->binding.vendor, "The vendor a vendor token is bound to (required for vendor)");
@@ -806,11 +823,11 @@ void add_commands(CLI::App& app, int* exit_code) {
   tc->add_option("--expires-days", tok->expires_days, "Days until it expires (0: never)")->check(CLI::Range(0, 3650));
   tc->callback([tok, exit_code] { *exit_code = run_token_create(*tok); });
   auto* tl = t->add_subcommand("list", "List tokens (never their secrets)");
-  tl->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
+  tl->add_option("--db", tok->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   tl->callback([tok, exit_code] { *exit_code = run_token_list(*tok); });
   auto* tr = t->add_subcommand("revoke", "Revoke a token by id");
   tr->add_option("id", tok->id, "Token id (see token list)")->required();
-  tr->add_option("--db", tok->db, "SQLite database file")->capture_default_str();
+  tr->add_option("--db", tok->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   tr->callback([tok, exit_code] { *exit_code = run_token_revoke(*tok); });
 
   add_definition_commands(app, exit_code);

@@ -218,13 +218,13 @@ void add_definition_commands(CLI::App& app, int* exit_code) {
   check->callback([args, exit_code] { *exit_code = run_check(*args); });
 
   auto* show = def->add_subcommand("show", "Show the active definition, or --version V");
-  show->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  show->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   show->add_option("--version", args->version, "A stored version (default: the active one)");
   show->callback([args, exit_code] { *exit_code = run_show(*args); });
 
   auto* draft = def->add_subcommand("draft", "Save a file as a new draft version (or --edit V)");
   draft->add_option("file", args->file, "Definition file")->required()->check(CLI::ExistingFile);
-  draft->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  draft->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   draft->add_option("--edit", args->edit, "Replace this draft version instead (voids its approvals)");
   draft->add_option("--as", args->as, "Your name, recorded as the author")->capture_default_str();
   draft->callback([args, exit_code] { *exit_code = run_draft(*args); });
@@ -232,7 +232,7 @@ void add_definition_commands(CLI::App& app, int* exit_code) {
   auto* diff = def->add_subcommand("diff", "Rule-by-rule differences; each side a version number or a file");
   diff->add_option("from", args->from, "Version or file")->required();
   diff->add_option("to", args->to, "Version or file")->required();
-  diff->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  diff->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   diff->callback([args, exit_code] { *exit_code = run_diff(*args); });
 
   auto* approve = def->add_subcommand("approve", "Sign a draft's current content for one side");
@@ -240,20 +240,20 @@ void add_definition_commands(CLI::App& app, int* exit_code) {
   approve->add_option("--side", args->side, "marketing or sales")->required()->check(CLI::IsMember({"marketing", "sales"}));
   approve->add_option("--as", args->as, "Who signs")->required();
   approve->add_option("--hash", args->hash, "The content hash you reviewed (default: the current one)");
-  approve->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  approve->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   approve->callback([args, exit_code] { *exit_code = run_approve(*args); });
 
   auto* activate = def->add_subcommand("activate", "Activate a draft both sides signed; re-grades open leads");
   activate->add_option("version", args->version, "Draft version")->required();
   activate->add_option("--as", args->as, "Who activates")->capture_default_str();
-  activate->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  activate->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   activate->callback([args, exit_code] { *exit_code = run_activate(*args); });
 
   auto* backtest = def->add_subcommand("backtest", "What if we had used this definition? (a version or a file)");
   backtest->add_option("definition", args->file, "Version or file")->required();
   backtest->add_option("--from", args->period_from, "Leads captured from (YYYY-MM-DD)");
   backtest->add_option("--to", args->period_to, "Leads captured before (YYYY-MM-DD)");
-  backtest->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  backtest->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   backtest->callback([args, exit_code] { *exit_code = run_backtest(*args); });
 }
 

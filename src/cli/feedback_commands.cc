@@ -42,7 +42,7 @@ void add_feedback_commands(CLI::App& app, int* exit_code) {
   f->add_option("--rep", args->rep, "Who the link is for (a rep's name or key)")->required();
   f->add_option("--hours", args->hours, "Hours until the link expires")->capture_default_str()->check(
       CLI::Range(1, 2160));
-  f->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  f->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   f->callback([args, exit_code] { *exit_code = run_feedback_link(*args); });
 }
 

@@ -134,10 +134,10 @@ int approve_goal(const GoalArgs& a) {
 void add_goal_commands(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<GoalArgs>();
   auto* goals = app.add_subcommand("goals", "Goals: progress, pace, projection and status (docs/goals.md)");
-  goals->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  goals->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   goals->add_flag("--json", args->json, "One JSON document instead of a table");
   auto* add = goals->add_subcommand("add", "Set a goal (it counts once both sides approved it)");
-  add->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  add->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   add->add_option("--name", args->name, "What the goal is called")->required();
   add->add_option("--metric", args->metric, std::string("What it counts: ") + std::string(goal_metric_names()))
       ->capture_default_str();
@@ -152,7 +152,7 @@ void add_goal_commands(CLI::App& app, int* exit_code) {
   add->add_option("--rep", args->rep, "Only this rep's leads");
   add->add_option("--curve", args->curve, "Expected cumulative %, by equal slices (e.g. 10,30,60,100); default linear");
   auto* approve = goals->add_subcommand("approve", "Approve a goal for the client side or the vendor");
-  approve->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  approve->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   approve->add_option("id", args->id, "Goal id")->required();
   approve->add_option("--side", args->side, "client or vendor")
       ->check(CLI::IsMember({"client", "vendor"}))

@@ -173,7 +173,7 @@ int run_follow_up(const LifecycleArgs& a) {
 
 void add_lifecycle_commands(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<LifecycleArgs>();
-  auto db = [a](CLI::App* c) { c->add_option("--db", a->db, "SQLite database file")->capture_default_str(); };
+  auto db = [a](CLI::App* c) { c->add_option("--db", a->db, "SQLite database file or postgresql:// URL")->capture_default_str(); };
 
   auto* lead = app.add_subcommand("lead", "Work on one lead");
   lead->require_subcommand(1);

@@ -84,7 +84,7 @@ void add_privacy_commands(CLI::App& app, int* exit_code) {
   for (auto* c : {ex, er}) {
     c->add_option("--email", args->email, "The person's email");
     c->add_option("--phone", args->phone, "The person's phone, in international form");
-    c->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+    c->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   }
   er->add_option("--as", args->as, "Who asks (recorded in the erased event)")->required();
   er->add_option("--reason", args->reason, "Why (recorded in the erased event)")->capture_default_str();
@@ -96,7 +96,7 @@ void add_privacy_commands(CLI::App& app, int* exit_code) {
       ->required()
       ->check(CLI::Range(1, 36500));
   r->add_option("--as", args->as, "Who runs it (recorded in the erased events)")->capture_default_str();
-  r->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  r->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   r->callback([args, exit_code] { *exit_code = run_retention(*args); });
 }
 

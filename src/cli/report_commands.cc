@@ -266,7 +266,7 @@ void add_report_commands(CLI::App& app, int* exit_code) {
   auto* campaigns = rep->add_subcommand("campaigns", "Campaign evaluation: qualified, won, revenue, cost, ROI");
   auto* forecast = rep->add_subcommand("forecast", "Open opportunities weighted by the win rate, by week of close");
   for (auto* c : {funnel, times, leaks, speed, stalled, campaigns, forecast}) {
-    c->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+    c->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
     c->add_option("--from", args->from, "Captured at or after (date or ISO time)");
     c->add_option("--to", args->to, "Captured before (exclusive)");
     c->add_option("--campaign", args->campaigns, "Campaign keys");

@@ -22,12 +22,12 @@
 #include "io/csv_import.h"
 #include "measure/goals.h"
 #include "measure/reports.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace leadloop::cli {
 
 struct Runtime {
-  Runtime(std::unique_ptr<SqliteStore> s, const Clock& c)
+  Runtime(std::unique_ptr<Store> s, const Clock& c)
       : store(std::move(s)),
         clock(c),
         campaigns(*store, clock),
@@ -53,7 +53,7 @@ struct Runtime {
         }),
         goals(*store, clock, reports) {}
 
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   const Clock& clock;
   CampaignCatalog campaigns;
   ActiveDefinition active_definition;
@@ -77,12 +77,13 @@ struct Runtime {
   Goals goals;
 };
 
-// Opens (creating if needed, with its folder) and migrates the database, and
+// Opens (creating if needed, with its folder) and migrates the database (an
+// SQLite file or a postgresql:// URL: open_store), and
 // loads campaigns, the active definition, the routing roster, the dedup
 // index and the feedback link key.
-// `durability` as SqliteStore::open: kFull for everything people rely on;
+// `durability` as SqliteStore::open (files only): kFull for everything people rely on;
 // the demo generator takes kProcess (synced at checkpoints and at the end).
-Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db_path, const Clock& clock,
+Result<std::unique_ptr<Runtime>> open_runtime(const std::string& db, const Clock& clock,
                                               Durability durability = Durability::kFull);
 
 }  // namespace leadloop::cli

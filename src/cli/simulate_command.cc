@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "demo/simulation.h"
+#include "store/open_store.h"
 
 namespace leadloop::cli {
 
@@ -129,6 +130,11 @@ int run_simulate(const SimulateArgs& a) {
   if (!start.ok()) return fail(Status(start.status().code(), start.status().message(), "--start"));
   o.start = *start;
   o.db = a.db.empty() && a.keep_db ? temp_simulation_db(a.seed) : a.db;
+  if (is_postgres_url(o.db)) {
+    // A simulation writes a scratch file as fast as it can (Durability::kProcess).
+    fail(Status(ErrorCode::kInvalidValue, "simulate writes a new SQLite file; give a path, not a URL", "--db"));
+    return 2;
+  }
   if (Status st = check_simulation_options(o); !st.ok()) {
     fail(Status(st.code(), st.message(), flag_of(st.field())));
     return 2;

@@ -116,16 +116,16 @@ void add_user_commands(CLI::App& app, int* exit_code) {
   add->add_option("--vendor", args->binding.vendor, "The vendor a vendor user works for (required for vendor)");
   add->add_option("--rep", args->binding.rep, "The rep key of a sales_rep user (required for sales_rep)");
   add->add_option("--team", args->binding.team, "The team a sales_manager manages (default: every team)");
-  add->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  add->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   add->callback([args, exit_code] { *exit_code = run_user_add(*args); });
 
   auto* list = u->add_subcommand("list", "List users (never their passwords)");
-  list->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  list->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   list->callback([args, exit_code] { *exit_code = run_user_list(*args); });
 
   auto* disable = u->add_subcommand("disable", "Disable a user and end their sessions");
   disable->add_option("login", args->login, "Login")->required();
-  disable->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  disable->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   disable->callback([args, exit_code] {
     UserChange c;
     c.disabled = true;
@@ -134,7 +134,7 @@ void add_user_commands(CLI::App& app, int* exit_code) {
 
   auto* enable = u->add_subcommand("enable", "Enable a disabled user again");
   enable->add_option("login", args->login, "Login")->required();
-  enable->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  enable->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   enable->callback([args, exit_code] {
     UserChange c;
     c.disabled = false;
@@ -143,7 +143,7 @@ void add_user_commands(CLI::App& app, int* exit_code) {
 
   auto* password = u->add_subcommand("password", "Set a user's password (from stdin); ends their sessions and lock");
   password->add_option("login", args->login, "Login")->required();
-  password->add_option("--db", args->db, "SQLite database file")->capture_default_str();
+  password->add_option("--db", args->db, "SQLite database file or postgresql:// URL")->capture_default_str();
   password->callback([args, exit_code] {
     auto p = read_password();
     if (!p.ok()) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "server_process.h"
+#include "test_store.h"
 
 namespace leadloop {
 namespace {
@@ -42,7 +44,10 @@ class BudgetApiTest : public ::testing::Test {
   void start(std::vector<std::string> flags) {
     db_ = dir_->file(std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
                      ".db");
-    {
+    if (testing::on_postgres()) {
+      db_ = seeded_;  // a schema has no copy; these tests only read the leads
+      std::filesystem::remove(db_ + ".server.log");  // this test's server's log only
+    } else {
       std::ifstream in(seeded_, std::ios::binary);
       std::ofstream out(db_, std::ios::binary);
       out << in.rdbuf();

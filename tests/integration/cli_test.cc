@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "server_process.h"
+#include "store/postgres/pg_db.h"
+#include "test_store.h"
 
 namespace leadloop {
 namespace {
@@ -117,14 +119,26 @@ TEST(Cli, SecondServerOnATakenPortFailsToStart) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(Cli, SimulateWritesAFileNotAServerDatabase) {
+  CliResult r = run_cli({"simulate", "--months", "1", "--db", "postgresql://leadloop@127.0.0.1:1/none"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("simulate writes a new SQLite file"), std::string::npos) << r.err;
+}
+
 TEST(Cli, NewerDatabaseIsRefusedWithAClearMessage) {
   TempDir dir;
   const std::string db = dir.file("future.db");
   ASSERT_EQ(run_cli({"migrate", "--db", db}).exit_code, 0);
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA user_version=42", nullptr, nullptr, nullptr);
-  sqlite3_close(h);
+  if (testing::on_postgres()) {
+    auto h = pg::PgDb::open(testing::test_db(db));
+    ASSERT_TRUE(h.ok()) << h.status().to_string();
+    ASSERT_TRUE((*h)->exec("UPDATE leadloop_schema SET version = 42").ok());
+  } else {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    sqlite3_exec(h, "PRAGMA user_version=42", nullptr, nullptr, nullptr);
+    sqlite3_close(h);
+  }
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"migrate", "--db", db},
         std::vector<std::string>{"serve", "--db", db, "--listen", "127.0.0.1:0"}}) {

@@ -10,7 +10,7 @@
 
 #include "access/feedback_links.h"
 #include "server_process.h"
-#include "store/sqlite/sqlite_store.h"
+#include "test_store.h"
 
 namespace leadloop {
 namespace {
@@ -243,7 +243,7 @@ TEST_F(FeedbackApiTest, ForgedMalformedAndExpiredTokensAreRefused) {
 
   // An expired link: made through the library on the same database (which
   // holds the key) with a clock two days back; the server's clock is now.
-  auto store = SqliteStore::open(db_).value();
+  auto store = testing::open_test_store(db_).value();
   ManualClock past(SystemClock().now() - 2 * kMillisPerDay);
   CampaignCatalog campaigns(*store, past);
   ActiveDefinition active(campaigns);

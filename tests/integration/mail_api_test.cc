@@ -9,7 +9,7 @@
 
 #include "mail/unsubscribe.h"
 #include "server_process.h"
-#include "store/sqlite/sqlite_store.h"
+#include "test_store.h"
 
 namespace leadloop {
 namespace {
@@ -57,7 +57,7 @@ class MailApiTest : public ::testing::Test {
   // The lead's unsubscribe token, signed with the database's key as the
   // server signs it.
   std::string unsubscribe_token() {
-    auto store = SqliteStore::open(db_);
+    auto store = testing::open_test_store(db_);
     EXPECT_TRUE(store.ok());
     UnsubscribeLinks links(**store);
     EXPECT_TRUE(links.open().ok());

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "test_store.h"
+
 namespace leadloop::testing {
 
 namespace {
@@ -34,6 +36,11 @@ std::vector<char*> argv_of(std::vector<std::string>& args) {
 CliResult run_cli(const std::vector<std::string>& args) {
   std::vector<std::string> full = {LEADLOOP_BINARY};
   full.insert(full.end(), args.begin(), args.end());
+  // The test's database file stands for its PostgreSQL schema under
+  // LEADLOOP_TEST_PG (test_store.h).
+  for (size_t i = 1; i + 1 < full.size(); ++i) {
+    if (full[i] == "--db") full[i + 1] = test_db(full[i + 1]);
+  }
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe");
   pid_t pid = fork();
@@ -70,7 +77,7 @@ std::string create_token(const std::string& db, const std::string& role, const s
 }
 
 ServerProcess::ServerProcess(std::string db, std::vector<std::string> extra) : db_(std::move(db)) {
-  std::vector<std::string> args = {LEADLOOP_BINARY, "serve", "--db", db_, "--listen", "127.0.0.1:0"};
+  std::vector<std::string> args = {LEADLOOP_BINARY, "serve", "--db", test_db(db_), "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   int out_pipe[2];
   if (pipe(out_pipe) != 0) throw std::runtime_error("pipe");

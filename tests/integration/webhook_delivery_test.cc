@@ -13,7 +13,7 @@
 #include "delivery/fan_out.h"
 #include "delivery/signature.h"
 #include "delivery/webhook_sender.h"
-#include "store/sqlite/sqlite_store.h"
+#include "test_store.h"
 #include "test_files.h"
 #include "webhook_receiver.h"
 
@@ -33,7 +33,7 @@ constexpr TimePoint kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute
 class WebhookDelivery : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = SqliteStore::open(dir.file("hooks.db"));
+    auto s = testing::open_test_store(dir.file("hooks.db"));
     ASSERT_TRUE(s.ok()) << s.status().to_string();
     store = std::move(*s);
     endpoints = std::make_unique<delivery::WebhookEndpoints>(*store, clock);
@@ -83,7 +83,7 @@ class WebhookDelivery : public ::testing::Test {
   TempDir dir;
   ManualClock clock{kStart};
   WebhookReceiver receiver;
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   std::unique_ptr<delivery::WebhookEndpoints> endpoints;
   std::unique_ptr<DeliveryEngine> engine;
 };

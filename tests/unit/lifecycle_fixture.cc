@@ -62,7 +62,7 @@ void LifecycleServices::restart() {
   definition.reset();
   campaigns.reset();
   store.reset();
-  store = ok(SqliteStore::open(path));
+  store = ok(open_test_store(path));
   campaigns = std::make_unique<CampaignCatalog>(*store, clock);
   ok(campaigns->load());
   definition = std::make_unique<ActiveDefinition>(*campaigns);

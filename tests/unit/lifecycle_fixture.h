@@ -30,7 +30,7 @@ struct LifecycleServices {
 
   std::string path;
   ManualClock clock;
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   std::unique_ptr<CampaignCatalog> campaigns;
   std::unique_ptr<ActiveDefinition> definition;
   std::unique_ptr<Router> router;

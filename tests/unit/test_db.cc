@@ -8,7 +8,7 @@
 namespace leadloop::testing {
 
 TestServices::TestServices(const std::string& db_path) {
-  auto s = SqliteStore::open(db_path);
+  auto s = open_test_store(db_path);
   if (!s.ok()) throw std::runtime_error(s.status().to_string());
   store = std::move(s).value();
   campaigns = std::make_unique<CampaignCatalog>(*store, clock);

@@ -1,4 +1,5 @@
-// Test fixtures: a fresh temporary directory with a real SQLite database,
+// Test fixtures: a fresh temporary directory with a real database (SQLite,
+// or PostgreSQL under LEADLOOP_TEST_PG: test_store.h),
 // the services built on it, and a manual clock.
 #pragma once
 
@@ -12,8 +13,8 @@
 #include "engine/intake.h"
 #include "engine/lifecycle.h"
 #include "io/csv_import.h"
-#include "store/sqlite/sqlite_store.h"
 #include "test_files.h"
+#include "test_store.h"
 
 namespace leadloop::testing {
 
@@ -25,7 +26,7 @@ struct TestServices {
   Campaign add_campaign(const std::string& key, Channel channel = Channel::kWeb);
 
   ManualClock clock{kTestStart};
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   std::unique_ptr<CampaignCatalog> campaigns;
   std::unique_ptr<ActiveDefinition> active_definition;
   std::unique_ptr<Intake> intake;

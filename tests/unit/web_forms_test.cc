@@ -11,6 +11,7 @@
 #include "domain/codec.h"
 #include "domain/normalize.h"
 #include "lifecycle_fixture.h"
+#include "store/postgres/pg_db.h"
 
 namespace leadloop {
 namespace {
@@ -56,12 +57,35 @@ class WebFormsTest : public ::testing::Test {
     return n.ok() ? *n : -1;
   }
 
-  // Makes the database itself refuse a write, as a full disk would.
-  void fail_writes(const std::string& trigger) {
+  // Makes the database itself refuse inserts into `table` (those where
+  // `when` holds, if given), as a full disk would: a trigger named `name`.
+  void fail_writes(const std::string& name, const std::string& table, const std::string& when = "") {
+    if (testing::on_postgres()) {
+      database_exec("CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$; CREATE TRIGGER " + name +
+                    " BEFORE INSERT ON " + table + " FOR EACH ROW" + (when.empty() ? "" : " WHEN (" + when + ")") +
+                    " EXECUTE FUNCTION " + name + "()");
+    } else {
+      database_exec("CREATE TRIGGER " + name + " BEFORE INSERT ON " + table + (when.empty() ? "" : " WHEN " + when) +
+                    " BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    }
+  }
+  void allow_writes(const std::string& name, const std::string& table) {
+    database_exec("DROP TRIGGER " + name + (testing::on_postgres() ? " ON " + table : ""));
+  }
+  // Runs SQL on the test's database beside the store's connections.
+  void database_exec(const std::string& sql) {
+    if (testing::on_postgres()) {
+      auto db = pg::PgDb::open(testing::test_db(svc->path));
+      ASSERT_TRUE(db.ok()) << db.status().to_string();
+      Status st = (*db)->exec(sql);
+      ASSERT_TRUE(st.ok()) << st.to_string();
+      return;
+    }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(svc->path.c_str(), &db), SQLITE_OK);
     char* err = nullptr;
-    ASSERT_EQ(sqlite3_exec(db, trigger.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
     sqlite3_close(db);
   }
 
@@ -111,7 +135,7 @@ TEST_F(WebFormsTest, TheLeadItsConsentEventsAndTheConfirmMessageAreOneCommit) {
 }
 
 TEST_F(WebFormsTest, AStoreFailureAtTheMessageLeavesNoLeadAndNoEvent) {
-  fail_writes("CREATE TRIGGER no_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  fail_writes("no_outbox", "outbox");
   auto out = forms->submit(form, person("bob@example.com"));
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("disk full"), std::string::npos) << out.status().to_string();
@@ -121,23 +145,19 @@ TEST_F(WebFormsTest, AStoreFailureAtTheMessageLeavesNoLeadAndNoEvent) {
 }
 
 TEST_F(WebFormsTest, AStoreFailureAtAConsentEventLeavesNoLeadAndNoMessage) {
-  fail_writes(
-      "CREATE TRIGGER no_consent BEFORE INSERT ON lead_events WHEN NEW.type = 'consent_changed' "
-      "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  fail_writes("no_consent", "lead_events", "NEW.type = 'consent_changed'");
   auto out = forms->submit(form, person("cy@example.com"));
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(lead_count(), 0);
   EXPECT_TRUE(outbox().empty());
   // A known person's lead keeps its state too: the merge is rolled back.
-  fail_writes("DROP TRIGGER no_consent");
+  allow_writes("no_consent", "lead_events");
   FormSubmission plain = person("cy@example.com");
   plain.consents.clear();
   auto first = forms->submit(form, plain);
   ASSERT_TRUE(first.ok() && first->errors.empty());
   const int64_t touches_before = svc->get(first->lead_id).touch_count;
-  fail_writes(
-      "CREATE TRIGGER no_consent BEFORE INSERT ON lead_events WHEN NEW.type = 'consent_changed' "
-      "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  fail_writes("no_consent", "lead_events", "NEW.type = 'consent_changed'");
   svc->clock.advance(kMillisPerHour);
   ASSERT_FALSE(forms->submit(form, person("cy@example.com")).ok());
   EXPECT_EQ(svc->events(first->lead_id).size(), 1u);

@@ -4,25 +4,25 @@
 
 namespace leadloop::sqlite {
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+SqliteStmt::~SqliteStmt() { sqlite3_finalize(stmt_); }
 
-void Stmt::bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-void Stmt::bind(int i, std::string_view v) {
+void SqliteStmt::bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+void SqliteStmt::bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
 }
-void Stmt::bind_static(int i, std::string_view v) {
+void SqliteStmt::bind_static(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
-void Stmt::bind_null(int i) { sqlite3_bind_null(stmt_, i); }
+void SqliteStmt::bind_null(int i) { sqlite3_bind_null(stmt_, i); }
 
-Result<bool> Stmt::step() {
+Result<bool> SqliteStmt::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return Status(ErrorCode::kIoError, std::string("database: ") + sqlite3_errmsg(db_));
 }
 
-Status Stmt::run() {
+Status SqliteStmt::run() {
   auto r = step();
   // Ready to run again: SQLite ignores binds on a stepped statement, so a
   // caller re-binding in a loop would silently run the old values.
@@ -31,43 +31,24 @@ Status Stmt::run() {
   return Status();
 }
 
-Status Stmt::each_row(const std::function<void(const Stmt&)>& fn) {
-  while (true) {
-    auto row = step();
-    if (!row.ok()) {
-      reset();
-      return row.status();
-    }
-    if (!*row) break;
-    fn(*this);
-  }
-  reset();
-  return Status();
-}
 
-void Stmt::reset() {
+void SqliteStmt::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Stmt::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+int64_t SqliteStmt::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
 
-std::optional<int64_t> Stmt::optional_int64(int col) const {
-  if (is_null(col)) return std::nullopt;
-  return int64(col);
-}
 
-double Stmt::real(int col) const { return sqlite3_column_double(stmt_, col); }
+double SqliteStmt::real(int col) const { return sqlite3_column_double(stmt_, col); }
 
-std::string_view Stmt::text_view(int col) const {
+std::string_view SqliteStmt::text_view(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   if (!p) return {};
   return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
-std::string Stmt::text(int col) const { return std::string(text_view(col)); }
-
-bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+bool SqliteStmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, bool read_only) {
   sqlite3* raw = nullptr;
@@ -101,8 +82,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, bool r
 }
 
 SqliteDb::~SqliteDb() {
-  cache_.clear();
-  slots_.clear();
+  clear_statements();
   sqlite3_close(db_);
 }
 
@@ -121,50 +101,20 @@ Status SqliteDb::exec(std::string_view sql) {
   return Status();
 }
 
-Result<std::unique_ptr<Stmt>> SqliteDb::prepare(std::string_view sql) {
+Result<std::unique_ptr<sql::Stmt>> SqliteDb::prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt, nullptr) != SQLITE_OK) {
     return error("database: cannot prepare statement");
   }
-  return std::make_unique<Stmt>(db_, stmt);
+  return std::unique_ptr<sql::Stmt>(std::make_unique<SqliteStmt>(db_, stmt));
 }
 
-Result<Stmt*> SqliteDb::cached(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    auto st = prepare(sql);
-    if (!st.ok()) return st.status();
-    it = cache_.emplace(sql, std::move(st).value()).first;
-  }
-  it->second->reset();
-  return it->second.get();
-}
 
-Result<Stmt*> SqliteDb::slot(size_t index, const char* sql) {
-  if (index >= slots_.size()) slots_.resize(index + 1);
-  if (!slots_[index]) {
-    auto st = prepare(sql);
-    if (!st.ok()) return st.status();
-    slots_[index] = std::move(st).value();
-  }
-  slots_[index]->reset();
-  return slots_[index].get();
-}
 
-int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+Result<int64_t> SqliteDb::last_insert_id() { return int64_t{sqlite3_last_insert_rowid(db_)}; }
 
 int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
-Status in_transaction(SqliteDb& db, const std::function<Status()>& body) {
-  LEADLOOP_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
-  Status st = body();
-  if (st.ok()) st = db.exec("COMMIT");
-  // The first failure is the one to report. SQLite may already have rolled
-  // back by itself (a full disk, an interrupt), and then ROLLBACK fails with
-  // "no transaction is active", which says nothing new.
-  if (!st.ok()) (void)db.exec("ROLLBACK");
-  return st;
-}
 
 }  // namespace leadloop::sqlite

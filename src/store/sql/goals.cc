@@ -1,12 +1,13 @@
-// SqliteStore: goals (schema v6).
+// SqlStore: goals (schema v6).
 #include <sstream>
 
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using namespace sql;  // Stmt and the row mapping (rows.h)
 
 namespace {
 
@@ -54,7 +55,7 @@ Goal read_goal(const Stmt& s) {
 
 }  // namespace
 
-Status SqliteStore::put_goal(Goal& g) {
+Status SqlStore::put_goal(Goal& g) {
   std::lock_guard lock(write_mu_);
   auto st = g.id == 0 ? writer_->cached(
                             "INSERT INTO goals (name, metric, target, starts_at, ends_at, campaign, vendor, region, rep, "
@@ -88,14 +89,14 @@ Status SqliteStore::put_goal(Goal& g) {
   if (g.id != 0) s.bind(18, g.id);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   if (g.id == 0) {
-    g.id = writer_->last_insert_rowid();
+    LEADLOOP_RETURN_IF_ERROR(inserted_id(g.id));
   } else if (writer_->changes() == 0) {
     return Status(ErrorCode::kNotFound, "no goal with id " + std::to_string(g.id));
   }
   return Status();
 }
 
-Result<Goal> SqliteStore::get_goal(int64_t id) {
+Result<Goal> SqlStore::get_goal(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kGoalColumns + " FROM goals WHERE id = ?");
@@ -107,7 +108,7 @@ Result<Goal> SqliteStore::get_goal(int64_t id) {
   return *std::move(found);
 }
 
-Result<std::vector<Goal>> SqliteStore::list_goals() {
+Result<std::vector<Goal>> SqlStore::list_goals() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kGoalColumns + " FROM goals ORDER BY id");
@@ -117,10 +118,10 @@ Result<std::vector<Goal>> SqliteStore::list_goals() {
   return out;
 }
 
-Result<bool> SqliteStore::mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) {
+Result<bool> SqlStore::mark_goal_behind(int64_t goal_id, TimePoint at, OutboxMessage message) {
   std::lock_guard lock(write_mu_);
   bool marked = false;
-  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+  Status st = sql::in_transaction(*writer_, [&]() -> Status {
     auto mark = writer_->cached("UPDATE goals SET behind_at = ? WHERE id = ? AND behind_at IS NULL");
     if (!mark.ok()) return mark.status();
     (*mark)->bind(1, at);

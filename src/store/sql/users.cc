@@ -1,10 +1,11 @@
-// SqliteStore: users and their sessions (schema v5).
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: users and their sessions (schema v5).
+#include "store/sql/rows.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using namespace sql;  // Stmt and the row mapping (rows.h)
 
 namespace {
 
@@ -43,10 +44,10 @@ SessionRecord read_session(const Stmt& s) {
 
 }  // namespace
 
-Status SqliteStore::put_user(User& u) {
+Status SqlStore::put_user(User& u) {
   std::lock_guard lock(write_mu_);
   if (u.id == 0) {
-    auto taken = writer_->cached("SELECT 1 FROM users WHERE login = ?");
+    auto taken = writer_->cached("SELECT 1 FROM users WHERE lower(login) = lower(?)");
     if (!taken.ok()) return taken.status();
     (*taken)->bind(1, u.login);
     auto row = (*taken)->step();
@@ -81,17 +82,17 @@ Status SqliteStore::put_user(User& u) {
   s.bind(14, u.email);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   if (u.id == 0) {
-    u.id = writer_->last_insert_rowid();
+    LEADLOOP_RETURN_IF_ERROR(inserted_id(u.id));
   } else if (writer_->changes() == 0) {
     return Status(ErrorCode::kNotFound, "no user with id " + std::to_string(u.id));
   }
   return Status();
 }
 
-Result<User> SqliteStore::find_user(std::string_view login) {
+Result<User> SqlStore::find_user(std::string_view login) {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached(std::string("SELECT ") + kUserColumns + " FROM users WHERE login = ?");
+  auto st = (*r)->cached(std::string("SELECT ") + kUserColumns + " FROM users WHERE lower(login) = lower(?)");
   if (!st.ok()) return st.status();
   (*st)->bind(1, login);
   std::optional<User> found;
@@ -100,7 +101,7 @@ Result<User> SqliteStore::find_user(std::string_view login) {
   return *std::move(found);
 }
 
-Result<User> SqliteStore::get_user(int64_t id) {
+Result<User> SqlStore::get_user(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?");
@@ -112,17 +113,17 @@ Result<User> SqliteStore::get_user(int64_t id) {
   return *std::move(found);
 }
 
-Result<std::vector<User>> SqliteStore::list_users() {
+Result<std::vector<User>> SqlStore::list_users() {
   auto r = reader();
   if (!r.ok()) return r.status();
-  auto st = (*r)->cached(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY login");
+  auto st = (*r)->cached(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY lower(login)");
   if (!st.ok()) return st.status();
   std::vector<User> out;
   LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(read_user(s)); }));
   return out;
 }
 
-Result<User> SqliteStore::note_login(int64_t user_id, bool success, TimePoint now, int max_failures,
+Result<User> SqlStore::note_login(int64_t user_id, bool success, TimePoint now, int max_failures,
                                      TimePoint lock_millis) {
   {
     std::lock_guard lock(write_mu_);
@@ -145,7 +146,7 @@ Result<User> SqliteStore::note_login(int64_t user_id, bool success, TimePoint no
   return get_user(user_id);
 }
 
-Status SqliteStore::put_session(SessionRecord& r) {
+Status SqlStore::put_session(SessionRecord& r) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached(
       "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at, revoked_at) VALUES (?,?,?,?,?,?)");
@@ -158,11 +159,11 @@ Status SqliteStore::put_session(SessionRecord& r) {
   s.bind(5, r.expires_at);
   s.bind(6, r.revoked_at);
   LEADLOOP_RETURN_IF_ERROR(s.run());
-  r.id = writer_->last_insert_rowid();
+  LEADLOOP_RETURN_IF_ERROR(inserted_id(r.id));
   return Status();
 }
 
-Result<SessionRecord> SqliteStore::find_session(const std::string& hash) {
+Result<SessionRecord> SqlStore::find_session(const std::string& hash) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
@@ -175,7 +176,7 @@ Result<SessionRecord> SqliteStore::find_session(const std::string& hash) {
   return *std::move(found);
 }
 
-Status SqliteStore::revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) {
+Status SqlStore::revoke_sessions(int64_t user_id, int64_t session_id, TimePoint at) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached(
       "UPDATE sessions SET revoked_at = ?1 WHERE user_id = ?2 AND (?3 = 0 OR id = ?3) AND revoked_at IS NULL");

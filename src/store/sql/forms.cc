@@ -1,10 +1,11 @@
-// SqliteStore: web forms (schema v10).
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: web forms (schema v10).
+#include "store/sql/rows.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using namespace sql;  // Stmt and the row mapping (rows.h)
 
 namespace {
 
@@ -36,7 +37,7 @@ WebForm read_form(const Stmt& s) {
 
 }  // namespace
 
-Status SqliteStore::put_web_form(WebForm& f) {
+Status SqlStore::put_web_form(WebForm& f) {
   std::lock_guard lock(write_mu_);
   if (f.id == 0) {
     auto taken = writer_->cached("SELECT 1 FROM web_forms WHERE key = ?");
@@ -65,14 +66,14 @@ Status SqliteStore::put_web_form(WebForm& f) {
   if (f.id != 0) s.bind(8, f.id);
   LEADLOOP_RETURN_IF_ERROR(s.run());
   if (f.id == 0) {
-    f.id = writer_->last_insert_rowid();
+    LEADLOOP_RETURN_IF_ERROR(inserted_id(f.id));
   } else if (writer_->changes() == 0) {
     return Status(ErrorCode::kNotFound, "no form with id " + std::to_string(f.id));
   }
   return Status();
 }
 
-Result<WebForm> SqliteStore::get_web_form(int64_t id) {
+Result<WebForm> SqlStore::get_web_form(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kFormColumns + " FROM web_forms WHERE id = ?");
@@ -84,7 +85,7 @@ Result<WebForm> SqliteStore::get_web_form(int64_t id) {
   return *std::move(found);
 }
 
-Result<WebForm> SqliteStore::find_web_form(const std::string& key) {
+Result<WebForm> SqlStore::find_web_form(const std::string& key) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kFormColumns + " FROM web_forms WHERE key = ?");
@@ -96,7 +97,7 @@ Result<WebForm> SqliteStore::find_web_form(const std::string& key) {
   return *std::move(found);
 }
 
-Result<std::vector<WebForm>> SqliteStore::list_web_forms() {
+Result<std::vector<WebForm>> SqlStore::list_web_forms() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kFormColumns + " FROM web_forms ORDER BY id");

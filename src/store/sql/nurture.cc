@@ -1,12 +1,12 @@
-// SqliteStore: nurture programmes (schema v12; src/nurture/, docs/nurture.md):
+// SqlStore: nurture programmes (schema v12; src/nurture/, docs/nurture.md):
 // programme versions, enrolments and their moves, tracked links, each
 // lead's programme mails, and the engine's event cursor.
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using sql::Stmt;
 
 namespace {
 
@@ -50,7 +50,7 @@ Enrolment read_enrolment(const Stmt& s) {
   return e;
 }
 
-Result<std::optional<int64_t>> read_setting_int(sqlite::SqliteDb& db, const char* key) {
+Result<std::optional<int64_t>> read_setting_int(sql::Db& db, const char* key) {
   auto st = db.cached("SELECT value FROM settings WHERE key = ?");
   if (!st.ok()) return st.status();
   (*st)->bind(1, std::string_view(key));
@@ -59,7 +59,7 @@ Result<std::optional<int64_t>> read_setting_int(sqlite::SqliteDb& db, const char
   return value;
 }
 
-Status write_setting_int(sqlite::SqliteDb& db, const char* key, int64_t value) {
+Status write_setting_int(sql::Db& db, const char* key, int64_t value) {
   auto st = db.cached(
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!st.ok()) return st.status();
@@ -81,9 +81,9 @@ void bind_enrolment_state(Stmt& s, const Enrolment& e) {
 
 }  // namespace
 
-Status SqliteStore::put_programme(ProgrammeRecord& p) {
+Status SqlStore::put_programme(ProgrammeRecord& p) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status {
+  return sql::in_transaction(*writer_, [&]() -> Status {
     auto max = writer_->cached("SELECT coalesce(max(version), 0) FROM programmes WHERE key = ?");
     if (!max.ok()) return max.status();
     (*max)->bind(1, p.key);
@@ -110,7 +110,7 @@ Status SqliteStore::put_programme(ProgrammeRecord& p) {
   });
 }
 
-Result<ProgrammeRecord> SqliteStore::get_programme(const std::string& key, int64_t version) {
+Result<ProgrammeRecord> SqlStore::get_programme(const std::string& key, int64_t version) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kProgrammeColumns +
@@ -129,7 +129,7 @@ Result<ProgrammeRecord> SqliteStore::get_programme(const std::string& key, int64
   return *std::move(found);
 }
 
-Result<std::vector<ProgrammeRecord>> SqliteStore::list_programmes() {
+Result<std::vector<ProgrammeRecord>> SqlStore::list_programmes() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kProgrammeColumns + " FROM programmes ORDER BY key, version");
@@ -139,10 +139,10 @@ Result<std::vector<ProgrammeRecord>> SqliteStore::list_programmes() {
   return out;
 }
 
-Status SqliteStore::activate_programme(const std::string& key, int64_t version, const std::string& actor,
+Status SqlStore::activate_programme(const std::string& key, int64_t version, const std::string& actor,
                                        TimePoint at) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status {
+  return sql::in_transaction(*writer_, [&]() -> Status {
     auto check = writer_->cached("SELECT state FROM programmes WHERE key = ? AND version = ?");
     if (!check.ok()) return check.status();
     (*check)->bind(1, key);
@@ -170,7 +170,7 @@ Status SqliteStore::activate_programme(const std::string& key, int64_t version, 
   });
 }
 
-Status SqliteStore::apply_nurture(NurtureBatch& b) {
+Status SqlStore::apply_nurture(NurtureBatch& b) {
   std::lock_guard lock(write_mu_);
   std::vector<int64_t> original;
   for (const Enrolment& e : b.enrol) original.push_back(e.id);
@@ -199,12 +199,13 @@ Status SqliteStore::apply_nurture(NurtureBatch& b) {
       s.bind(7, e.enrolled_at);
       s.bind(8, e.grade_at_enrolment);
       LEADLOOP_RETURN_IF_ERROR(s.run());
-      e.id = writer_->changes() > 0 ? writer_->last_insert_rowid() : 0;
+      e.id = 0;
+      if (writer_->changes() > 0) LEADLOOP_RETURN_IF_ERROR(inserted_id(e.id));
     }
     auto upd = writer_->cached(
         "UPDATE enrolments SET state = ?1, step = ?2, next_at = ?3, exited_at = ?4, exit_reason = ?5, "
         "sends = ?6, last_sent_at = ?7, turned_hot = ?8 WHERE id = ?9 AND step = ?10 AND state <> 'exited' "
-        "AND next_at IS ?11");
+        "AND next_at IS NOT DISTINCT FROM ?11");
     if (!upd.ok()) return upd.status();
     auto del = writer_->cached(
         "INSERT INTO deliveries (webhook_id, message_key, destination, channel, endpoint_id, event_type, payload, "
@@ -238,7 +239,7 @@ Status SqliteStore::apply_nurture(NurtureBatch& b) {
       ds.bind(7, d.next_attempt_at);
       ds.bind(8, d.created_at);
       LEADLOOP_RETURN_IF_ERROR(ds.run());
-      if (writer_->changes() > 0) d.id = writer_->last_insert_rowid();
+      if (writer_->changes() > 0) LEADLOOP_RETURN_IF_ERROR(inserted_id(d.id));
       for (size_t k = 0; k < m.links.size(); ++k) {
         Stmt& ls = **link;
         ls.bind(1, m.enrolment_id);
@@ -261,7 +262,7 @@ Status SqliteStore::apply_nurture(NurtureBatch& b) {
   return st;
 }
 
-Result<std::vector<Enrolment>> SqliteStore::due_enrolments(TimePoint now, int limit) {
+Result<std::vector<Enrolment>> SqlStore::due_enrolments(TimePoint now, int limit) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kEnrolmentColumns +
@@ -274,7 +275,7 @@ Result<std::vector<Enrolment>> SqliteStore::due_enrolments(TimePoint now, int li
   return out;
 }
 
-Result<std::optional<TimePoint>> SqliteStore::next_enrolment_due() {
+Result<std::optional<TimePoint>> SqlStore::next_enrolment_due() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached("SELECT min(next_at) FROM enrolments WHERE state = 'active'");
@@ -284,7 +285,7 @@ Result<std::optional<TimePoint>> SqliteStore::next_enrolment_due() {
   return out;
 }
 
-Result<std::vector<Enrolment>> SqliteStore::lead_enrolments(int64_t lead_id) {
+Result<std::vector<Enrolment>> SqlStore::lead_enrolments(int64_t lead_id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kEnrolmentColumns +
@@ -296,7 +297,7 @@ Result<std::vector<Enrolment>> SqliteStore::lead_enrolments(int64_t lead_id) {
   return out;
 }
 
-Result<Enrolment> SqliteStore::get_enrolment(int64_t id) {
+Result<Enrolment> SqlStore::get_enrolment(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kEnrolmentColumns + " FROM enrolments WHERE id = ?");
@@ -308,7 +309,7 @@ Result<Enrolment> SqliteStore::get_enrolment(int64_t id) {
   return *std::move(found);
 }
 
-Result<int64_t> SqliteStore::nurture_sends_since(int64_t lead_id, TimePoint since) {
+Result<int64_t> SqlStore::nurture_sends_since(int64_t lead_id, TimePoint since) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached("SELECT count(*) FROM nurture_sends WHERE lead_id = ? AND at >= ?");
@@ -320,7 +321,7 @@ Result<int64_t> SqliteStore::nurture_sends_since(int64_t lead_id, TimePoint sinc
   return n;
 }
 
-Result<std::string> SqliteStore::nurture_link(int64_t enrolment_id, int step, int index) {
+Result<std::string> SqlStore::nurture_link(int64_t enrolment_id, int step, int index) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached("SELECT url FROM nurture_links WHERE enrolment_id = ? AND step = ? AND idx = ?");
@@ -334,7 +335,7 @@ Result<std::string> SqliteStore::nurture_link(int64_t enrolment_id, int step, in
   return *std::move(url);
 }
 
-Result<ProgrammeReport> SqliteStore::programme_report(const std::string& key) {
+Result<ProgrammeReport> SqlStore::programme_report(const std::string& key) {
   auto r = reader();
   if (!r.ok()) return r.status();
   ProgrammeReport out;
@@ -378,10 +379,10 @@ Result<ProgrammeReport> SqliteStore::programme_report(const std::string& key) {
   return out;
 }
 
-Result<int64_t> SqliteStore::nurture_cursor() {
+Result<int64_t> SqlStore::nurture_cursor() {
   std::lock_guard lock(write_mu_);
   int64_t value = 0;
-  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+  Status st = sql::in_transaction(*writer_, [&]() -> Status {
     auto at = read_setting_int(*writer_, kCursorKey);
     if (!at.ok()) return at.status();
     if (*at) {
@@ -399,7 +400,7 @@ Result<int64_t> SqliteStore::nurture_cursor() {
   return value;
 }
 
-Result<std::vector<LeadEvent>> SqliteStore::lead_events_after(int64_t after_id, int limit) {
+Result<std::vector<LeadEvent>> SqlStore::lead_events_after(int64_t after_id, int limit) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(

@@ -1,13 +1,14 @@
-// SqliteStore: webhook endpoints, deliveries and their attempts, and the
+// SqlStore: webhook endpoints, deliveries and their attempts, and the
 // fan-out cursor (schema v9; src/delivery/).
 #include <sstream>
 
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using namespace sql;  // Stmt and the row mapping (rows.h)
 
 namespace {
 
@@ -76,7 +77,7 @@ Delivery read_delivery(const Stmt& s) {
   return d;
 }
 
-Result<std::optional<int64_t>> read_cursor(sqlite::SqliteDb& db, const char* key) {
+Result<std::optional<int64_t>> read_cursor(sql::Db& db, const char* key) {
   auto st = db.cached("SELECT value FROM settings WHERE key = ?");
   if (!st.ok()) return st.status();
   (*st)->bind(1, std::string_view(key));
@@ -85,7 +86,7 @@ Result<std::optional<int64_t>> read_cursor(sqlite::SqliteDb& db, const char* key
   return value;
 }
 
-Status write_cursor(sqlite::SqliteDb& db, const char* key, int64_t value) {
+Status write_cursor(sql::Db& db, const char* key, int64_t value) {
   auto st = db.cached(
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
       "excluded.value");
@@ -95,7 +96,7 @@ Status write_cursor(sqlite::SqliteDb& db, const char* key, int64_t value) {
   return (*st)->run();
 }
 
-Result<int64_t> max_id(sqlite::SqliteDb& db, const char* table) {
+Result<int64_t> max_id(sql::Db& db, const char* table) {
   auto st = db.cached(std::string("SELECT coalesce(max(id), 0) FROM ") + table);
   if (!st.ok()) return st.status();
   int64_t value = 0;
@@ -125,9 +126,9 @@ void bind_filter(Stmt& s, const DeliveryFilter& f) {
 
 }  // namespace
 
-Status SqliteStore::put_webhook_endpoint(WebhookEndpoint& e) {
+Status SqlStore::put_webhook_endpoint(WebhookEndpoint& e) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status {
+  return sql::in_transaction(*writer_, [&]() -> Status {
     auto st =
         e.id == 0
             ? writer_->cached(
@@ -157,7 +158,7 @@ Status SqliteStore::put_webhook_endpoint(WebhookEndpoint& e) {
     if (e.id != 0) s.bind(12, e.id);
     LEADLOOP_RETURN_IF_ERROR(s.run());
     if (e.id == 0) {
-      e.id = writer_->last_insert_rowid();
+      LEADLOOP_RETURN_IF_ERROR(inserted_id(e.id));
       return Status();
     }
     if (writer_->changes() == 0)
@@ -172,7 +173,7 @@ Status SqliteStore::put_webhook_endpoint(WebhookEndpoint& e) {
   });
 }
 
-Result<WebhookEndpoint> SqliteStore::get_webhook_endpoint(int64_t id) {
+Result<WebhookEndpoint> SqlStore::get_webhook_endpoint(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kEndpointColumns +
@@ -186,7 +187,7 @@ Result<WebhookEndpoint> SqliteStore::get_webhook_endpoint(int64_t id) {
   return *std::move(found);
 }
 
-Result<std::vector<WebhookEndpoint>> SqliteStore::list_webhook_endpoints() {
+Result<std::vector<WebhookEndpoint>> SqlStore::list_webhook_endpoints() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kEndpointColumns +
@@ -198,10 +199,10 @@ Result<std::vector<WebhookEndpoint>> SqliteStore::list_webhook_endpoints() {
   return out;
 }
 
-Result<DeliveryCursor> SqliteStore::delivery_cursor() {
+Result<DeliveryCursor> SqlStore::delivery_cursor() {
   std::lock_guard lock(write_mu_);
   DeliveryCursor c;
-  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+  Status st = sql::in_transaction(*writer_, [&]() -> Status {
     auto events = read_cursor(*writer_, kEventCursorKey);
     if (!events.ok()) return events.status();
     auto outbox = read_cursor(*writer_, kOutboxCursorKey);
@@ -222,7 +223,7 @@ Result<DeliveryCursor> SqliteStore::delivery_cursor() {
   return c;
 }
 
-Result<std::vector<DeliverySource>> SqliteStore::delivery_sources(const DeliveryCursor& after,
+Result<std::vector<DeliverySource>> SqlStore::delivery_sources(const DeliveryCursor& after,
                                                                   int limit) {
   auto r = reader();
   if (!r.ok()) return r.status();
@@ -248,10 +249,10 @@ Result<std::vector<DeliverySource>> SqliteStore::delivery_sources(const Delivery
   return out;
 }
 
-Status SqliteStore::add_deliveries(const DeliveryCursor& from, const DeliveryCursor& to,
+Status SqlStore::add_deliveries(const DeliveryCursor& from, const DeliveryCursor& to,
                                    std::vector<Delivery>& deliveries) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status {
+  return sql::in_transaction(*writer_, [&]() -> Status {
     auto events = read_cursor(*writer_, kEventCursorKey);
     if (!events.ok()) return events.status();
     auto outbox = read_cursor(*writer_, kOutboxCursorKey);
@@ -278,14 +279,14 @@ Status SqliteStore::add_deliveries(const DeliveryCursor& from, const DeliveryCur
       s.bind(9, d.next_attempt_at);
       s.bind(10, d.created_at);
       LEADLOOP_RETURN_IF_ERROR(s.run());
-      if (writer_->changes() > 0) d.id = writer_->last_insert_rowid();
+      if (writer_->changes() > 0) LEADLOOP_RETURN_IF_ERROR(inserted_id(d.id));
     }
     LEADLOOP_RETURN_IF_ERROR(write_cursor(*writer_, kEventCursorKey, to.event_id));
     return write_cursor(*writer_, kOutboxCursorKey, to.outbox_id);
   });
 }
 
-Result<std::vector<Delivery>> SqliteStore::due_deliveries(TimePoint now, int limit) {
+Result<std::vector<Delivery>> SqlStore::due_deliveries(TimePoint now, int limit) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(std::string("SELECT ") + kDeliveryColumns +
@@ -300,7 +301,7 @@ Result<std::vector<Delivery>> SqliteStore::due_deliveries(TimePoint now, int lim
   return out;
 }
 
-Result<std::optional<TimePoint>> SqliteStore::next_delivery_due() {
+Result<std::optional<TimePoint>> SqlStore::next_delivery_due() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'");
@@ -310,16 +311,16 @@ Result<std::optional<TimePoint>> SqliteStore::next_delivery_due() {
   return next;
 }
 
-Status SqliteStore::record_delivery_attempt(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
+Status SqlStore::record_delivery_attempt(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
   std::lock_guard lock(write_mu_);
-  return sqlite::in_transaction(*writer_, [&]() -> Status { return record_attempt_locked(delivery_id, r); });
+  return sql::in_transaction(*writer_, [&]() -> Status { return record_attempt_locked(delivery_id, r); });
 }
 
-Result<std::vector<Status>> SqliteStore::record_delivery_attempts(
+Result<std::vector<Status>> SqlStore::record_delivery_attempts(
     const std::vector<std::pair<int64_t, DeliveryOutcomeRecord>>& records) {
   std::lock_guard lock(write_mu_);
   std::vector<Status> out;
-  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+  Status st = sql::in_transaction(*writer_, [&]() -> Status {
     out.clear();
     for (const auto& [id, r] : records) {
       Status one = record_attempt_locked(id, r);
@@ -332,7 +333,7 @@ Result<std::vector<Status>> SqliteStore::record_delivery_attempts(
   return out;
 }
 
-Status SqliteStore::record_attempt_locked(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
+Status SqlStore::record_attempt_locked(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
   {
     const DeliveryAttempt& a = r.attempt;
     auto ins = writer_->cached(
@@ -383,7 +384,7 @@ Status SqliteStore::record_attempt_locked(int64_t delivery_id, const DeliveryOut
   }
 }
 
-Result<Delivery> SqliteStore::get_delivery(int64_t id) {
+Result<Delivery> SqlStore::get_delivery(int64_t id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st =
@@ -396,21 +397,21 @@ Result<Delivery> SqliteStore::get_delivery(int64_t id) {
   return *std::move(found);
 }
 
-Result<std::vector<Delivery>> SqliteStore::list_deliveries(const DeliveryFilter& f) {
+Result<std::vector<Delivery>> SqlStore::list_deliveries(const DeliveryFilter& f) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->prepare(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries " +
                           filter_sql(f) + " ORDER BY id LIMIT ?6");
   if (!st.ok()) return st.status();
   bind_filter(**st, f);
-  (*st)->bind(6, int64_t{f.limit > 0 ? f.limit : -1});
+  (*st)->bind(6, limit_param(f.limit));
   std::vector<Delivery> out;
   LEADLOOP_RETURN_IF_ERROR(
       (*st)->each_row([&](const Stmt& s) { out.push_back(read_delivery(s)); }));
   return out;
 }
 
-Result<std::vector<DeliveryAttempt>> SqliteStore::delivery_attempts(int64_t delivery_id) {
+Result<std::vector<DeliveryAttempt>> SqlStore::delivery_attempts(int64_t delivery_id) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
@@ -425,12 +426,12 @@ Result<std::vector<DeliveryAttempt>> SqliteStore::delivery_attempts(int64_t deli
   return out;
 }
 
-Result<std::vector<int64_t>> SqliteStore::replay_deliveries(const std::vector<int64_t>& ids,
+Result<std::vector<int64_t>> SqlStore::replay_deliveries(const std::vector<int64_t>& ids,
                                                             const DeliveryFilter& f,
                                                             TimePoint now) {
   std::lock_guard lock(write_mu_);
   std::vector<int64_t> replayed;
-  Status st = sqlite::in_transaction(*writer_, [&]() -> Status {
+  Status st = sql::in_transaction(*writer_, [&]() -> Status {
     std::vector<int64_t> candidates = ids;
     if (ids.empty()) {
       auto sel = writer_->prepare("SELECT id FROM deliveries " + filter_sql(f) + " ORDER BY id");
@@ -457,7 +458,7 @@ Result<std::vector<int64_t>> SqliteStore::replay_deliveries(const std::vector<in
   return replayed;
 }
 
-Status SqliteStore::erase_delivery_bodies(const std::vector<std::string>& needles, int64_t& count) {
+Status SqlStore::erase_delivery_bodies(const std::vector<std::string>& needles, int64_t& count) {
   if (needles.empty()) return Status();
   std::string sql =
       "UPDATE deliveries SET payload = '{\"erased\":true}', "

@@ -1,13 +1,14 @@
-// SqliteStore: what a snapshot of the report projection is checked against,
+// SqlStore: what a snapshot of the report projection is checked against,
 // and the log after it (measure/snapshot.h).
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using namespace sql;  // Stmt and the row mapping (rows.h)
 
-Result<LogMarks> SqliteStore::log_marks() {
+Result<LogMarks> SqlStore::log_marks() {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->prepare(
@@ -27,7 +28,7 @@ Result<LogMarks> SqliteStore::log_marks() {
   return m;
 }
 
-Status SqliteStore::scan_events_after(int64_t after_id, const std::function<void(const LeadEvent&)>& fn) {
+Status SqlStore::scan_events_after(int64_t after_id, const std::function<void(const LeadEvent&)>& fn) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->prepare("SELECT id, lead_id, type, at, actor, payload FROM lead_events WHERE id > ? ORDER BY id");
@@ -38,7 +39,7 @@ Status SqliteStore::scan_events_after(int64_t after_id, const std::function<void
   });
 }
 
-Status SqliteStore::scan_touches_after(int64_t after_id,
+Status SqlStore::scan_touches_after(int64_t after_id,
                                        const std::function<void(int64_t lead_id, std::string_view campaign,
                                                                 TimePoint at, int data_points,
                                                                 std::string_view outcome)>& fn) {

@@ -1,14 +1,21 @@
-// The SQLite store on a real file: schema migrations, atomic commits of lead
-// state plus events, filters and pagination, tokens and imports.
+// The store on a real database (SQLite, or PostgreSQL under
+// LEADLOOP_TEST_PG: test_store.h): schema migrations, atomic commits of lead
+// state plus events, filters and pagination, tokens and imports. The
+// SqliteStore and PgStore suites test what only that backend has.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "store/postgres/pg_db.h"
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store.h"
 #include "test_db.h"
 
 namespace leadloop {
 namespace {
 
+using testing::open_test_store;
 using testing::TempDir;
 
 LeadChange new_lead(const std::string& email, const std::string& campaign, TimePoint at) {
@@ -21,14 +28,14 @@ LeadChange new_lead(const std::string& email, const std::string& campaign, TimeP
   return c;
 }
 
-TEST(SqliteStore, CreatesSchemaAndReopens) {
+TEST(Store, CreatesSchemaAndReopens) {
   TempDir dir;
   {
-    auto s = SqliteStore::open(dir.file("a.db"));
+    auto s = open_test_store(dir.file("a.db"));
     ASSERT_TRUE(s.ok()) << s.status().to_string();
     EXPECT_GE((*s)->schema_version(), 1);
   }
-  auto again = SqliteStore::open(dir.file("a.db"));
+  auto again = open_test_store(dir.file("a.db"));
   ASSERT_TRUE(again.ok()) << again.status().to_string();
 }
 
@@ -46,9 +53,9 @@ TEST(SqliteStore, RefusesDatabaseFromNewerVersion) {
       << s.status().message();
 }
 
-TEST(SqliteStore, CommitRoundTripsEveryLeadField) {
+TEST(Store, CommitRoundTripsEveryLeadField) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   LeadChange c = new_lead("ann@x.com", "web", 1000);
   Lead& l = c.lead;
@@ -168,9 +175,9 @@ TEST(SqliteStore, ASchema7DatabaseIsMigratedToExternalIdsAndCallers) {
   EXPECT_EQ(touches->front().caller, "");
 }
 
-TEST(SqliteStore, FailedCommitStoresNothingAndHandsOutNoIds) {
+TEST(Store, FailedCommitStoresNothingAndHandsOutNoIds) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   m.leads.push_back(new_lead("a@x.com", "web", 1));
   LeadChange broken = new_lead("b@x.com", "web", 1);
@@ -182,9 +189,9 @@ TEST(SqliteStore, FailedCommitStoresNothingAndHandsOutNoIds) {
   EXPECT_EQ(*s->count_leads(), 0);
 }
 
-TEST(SqliteStore, EventsAreKeptInOrderPerLead) {
+TEST(Store, EventsAreKeptInOrderPerLead) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   m.leads.push_back(new_lead("a@x.com", "web", 1));
   ASSERT_TRUE(s->commit(m).ok());
@@ -203,9 +210,9 @@ TEST(SqliteStore, EventsAreKeptInOrderPerLead) {
   EXPECT_EQ(*s->count_leads(), 1);
 }
 
-TEST(SqliteStore, FiltersAndCursorPagination) {
+TEST(Store, FiltersAndCursorPagination) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Mutation m;
   for (int i = 0; i < 10; ++i) {
     LeadChange c = new_lead("p" + std::to_string(i) + "@x.com", i % 2 ? "odd" : "even", 1000 + i);
@@ -248,9 +255,9 @@ TEST(SqliteStore, FiltersAndCursorPagination) {
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_LT(seen[i - 1], seen[i]);
 }
 
-TEST(SqliteStore, CampaignKeysAreUnique) {
+TEST(Store, CampaignKeysAreUnique) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   Campaign c;
   c.key = "web";
   c.name = "Web";
@@ -261,9 +268,9 @@ TEST(SqliteStore, CampaignKeysAreUnique) {
   EXPECT_EQ(s->list_campaigns()->size(), 1u);
 }
 
-TEST(SqliteStore, ImportsAndTheirErrors) {
+TEST(Store, ImportsAndTheirErrors) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("s.db"))).value();
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
   ImportRecord r;
   r.source = "a.csv";
   r.campaign = "web";
@@ -282,9 +289,9 @@ TEST(SqliteStore, ImportsAndTheirErrors) {
   EXPECT_EQ(s->get_import(999).status().code(), ErrorCode::kNotFound);
 }
 
-TEST(SqliteStore, KeepsMailSettingsNoticesAndUserEmails) {
+TEST(Store, KeepsMailSettingsNoticesAndUserEmails) {
   TempDir dir;
-  auto s = SqliteStore::open(dir.file("mail.db"));
+  auto s = open_test_store(dir.file("mail.db"));
   ASSERT_TRUE(s.ok());
   Store& store = **s;
   ASSERT_TRUE(store.put_setting("mail_settings", "{\"a\":1}").ok());
@@ -320,9 +327,9 @@ namespace {
 
 // Web forms: stored with their settings, found by id and by key; a key is
 // unique and an update keeps the row.
-TEST(SqliteStore, WebFormsRoundTripAndKeysAreUnique) {
+TEST(Store, WebFormsRoundTripAndKeysAreUnique) {
   TempDir dir;
-  auto s = std::move(SqliteStore::open(dir.file("forms.db"))).value();
+  auto s = std::move(open_test_store(dir.file("forms.db"))).value();
   WebForm f;
   f.key = "k1";
   f.campaign = "web";
@@ -354,6 +361,151 @@ TEST(SqliteStore, WebFormsRoundTripAndKeysAreUnique) {
   EXPECT_FALSE(list->front().enabled);
   EXPECT_EQ(list->front().title, "Closed");
   EXPECT_EQ(s->find_web_form("nope").status().code(), ErrorCode::kNotFound);
+}
+
+// A large change (a CSV batch) goes in by COPY on PostgreSQL: the ids come
+// out in commit order and every row reads back as written.
+TEST(Store, ALargeChangeKeepsItsOrderAndEveryField) {
+  TempDir dir;
+  auto s = std::move(open_test_store(dir.file("bulk.db"))).value();
+  Mutation first;
+  first.leads.push_back(new_lead("old@x.com", "web", 1));
+  ASSERT_TRUE(s->commit(first).ok());
+  Mutation m;
+  m.leads.push_back(first.leads[0]);  // an update among the new leads
+  m.leads.back().lead.company = "Renamed \\ Co";
+  m.leads.back().events = {{0, 0, "updated", 5, "test", "{}"}};
+  for (int i = 0; i < 40; ++i) {
+    LeadChange c = new_lead("p" + std::to_string(i) + "@x.com", "web", 10 + i);
+    c.lead.company = i % 2 ? "Tab\tand\nnewline" : "";
+    c.lead.employees = i % 3 ? std::optional<int64_t>(i) : std::nullopt;
+    c.lead.attributes["k"] = "v" + std::to_string(i);
+    c.events.push_back({0, 0, "graded", 11 + i, "test", "{\"n\":" + std::to_string(i) + "}"});
+    Touch t;
+    t.campaign = "web";
+    t.at = 12 + i;
+    t.notes = "call " + std::to_string(i);
+    c.touches.push_back(t);
+    m.leads.push_back(std::move(c));
+  }
+  Touch loose;
+  loose.campaign = "web";
+  loose.at = 99;
+  m.touches.push_back(loose);
+  ASSERT_TRUE(s->commit(m).ok());
+  EXPECT_EQ(m.leads[0].lead.id, first.leads[0].lead.id);
+  int64_t last_lead = m.leads[0].lead.id, last_event = first.leads[0].events[0].id, last_touch = 0;
+  for (size_t i = 1; i < m.leads.size(); ++i) {
+    const LeadChange& c = m.leads[i];
+    EXPECT_GT(c.lead.id, last_lead);
+    last_lead = c.lead.id;
+    for (const LeadEvent& e : c.events) {
+      EXPECT_GT(e.id, last_event);
+      EXPECT_EQ(e.lead_id, c.lead.id);
+      last_event = e.id;
+    }
+    EXPECT_GT(c.touches[0].id, last_touch);
+    last_touch = c.touches[0].id;
+    auto read = s->get_lead(c.lead.id);
+    ASSERT_TRUE(read.ok()) << read.status().to_string();
+    EXPECT_EQ(read->email, c.lead.email);
+    EXPECT_EQ(read->company, c.lead.company);
+    EXPECT_EQ(read->employees, c.lead.employees);
+    EXPECT_EQ(read->attributes, c.lead.attributes);
+    auto events = s->lead_events(c.lead.id);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), 2u);
+    EXPECT_EQ((*events)[1].payload, c.events[1].payload);
+    auto touches = s->lead_touches(c.lead.id);
+    ASSERT_TRUE(touches.ok());
+    ASSERT_EQ(touches->size(), 1u);
+    EXPECT_EQ(touches->front().id, c.touches[0].id);
+    EXPECT_EQ(touches->front().notes, c.touches[0].notes);
+  }
+  EXPECT_GT(m.touches[0].id, last_touch);
+  EXPECT_EQ(s->get_lead(first.leads[0].lead.id)->company, "Renamed \\ Co");
+  EXPECT_EQ(*s->count_leads(), 41);
+  // Ids go on from where the batch left them.
+  Mutation after;
+  after.leads.push_back(new_lead("next@x.com", "web", 200));
+  ASSERT_TRUE(s->commit(after).ok());
+  EXPECT_GT(after.leads[0].lead.id, last_lead);
+  EXPECT_GT(after.leads[0].events[0].id, last_event);
+}
+
+TEST(PgStore, CopyRowsEscapeWhatTheTextFormatReserves) {
+  sql::CopyRow row;
+  row.bind(1, int64_t{42});
+  row.bind_null(2);
+  row.bind(3, std::string_view("a\tb\nc\rd\\e"));
+  row.bind(4, std::string_view(""));
+  std::string out;
+  pg::append_copy_row(out, row);
+  EXPECT_EQ(out, "42\t\\N\ta\\tb\\nc\\rd\\\\e\t\n");
+}
+
+TEST(PgStore, ParametersAreNumberedAsSQLiteNumbersThem) {
+  int n = 0;
+  EXPECT_EQ(pg::pg_parameters("SELECT ? , ?, ?", n), "SELECT $1 , $2, $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(pg::pg_parameters("WHERE a = ?2 OR b = ?1 OR c = ?", n), "WHERE a = $2 OR b = $1 OR c = $3");
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(pg::pg_parameters("WHERE a = '?' AND \"b?\" = ?", n), "WHERE a = '?' AND \"b?\" = $1");
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(pg::pg_parameters("SELECT 1", n), "SELECT 1");
+  EXPECT_EQ(n, 0);
+}
+
+TEST(PgStore, UrlsInMessagesHideThePassword) {
+  EXPECT_EQ(pg::redact_url("postgresql://ann:secret@db:5432/leads"), "postgresql://ann:***@db:5432/leads");
+  EXPECT_EQ(pg::redact_url("postgresql://ann@db/leads"), "postgresql://ann@db/leads");
+  EXPECT_EQ(pg::redact_url("postgresql://db/leads"), "postgresql://db/leads");
+}
+
+TEST(PgStore, SchemaVersionsAgreeWithSqlite) {
+  EXPECT_EQ(pg::latest_schema_version(), sqlite::latest_schema_version());
+}
+
+TEST(PgStore, RefusesDatabaseFromNewerVersion) {
+  if (!testing::on_postgres()) GTEST_SKIP() << "needs LEADLOOP_TEST_PG";
+  TempDir dir;
+  const std::string url = testing::test_db(dir.file("new.db"));
+  { ASSERT_TRUE(PgStore::open(url).ok()); }
+  {
+    auto db = pg::PgDb::open(url);
+    ASSERT_TRUE(db.ok()) << db.status().to_string();
+    ASSERT_TRUE((*db)->exec("UPDATE leadloop_schema SET version = 999").ok());
+  }
+  auto s = PgStore::open(url);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kSchemaTooNew);
+  EXPECT_NE(s.status().message().find("newer Leadloop (schema version 999)"), std::string::npos)
+      << s.status().message();
+}
+
+TEST(PgStore, AuditLogRefusesChanges) {
+  if (!testing::on_postgres()) GTEST_SKIP() << "needs LEADLOOP_TEST_PG";
+  TempDir dir;
+  const std::string url = testing::test_db(dir.file("audit.db"));
+  auto s = PgStore::open(url);
+  ASSERT_TRUE(s.ok()) << s.status().to_string();
+  AuditEntry e;
+  e.at = 5;
+  e.actor = "ann";
+  e.action = "POST /api/v1/leads";
+  ASSERT_TRUE((*s)->append_audit(e).ok());
+  EXPECT_GT(e.id, 0);
+  auto db = pg::PgDb::open(url);
+  ASSERT_TRUE(db.ok());
+  for (const char* sql : {"UPDATE audit_log SET actor = 'eve'", "DELETE FROM audit_log"}) {
+    Status st = (*db)->exec(sql);
+    ASSERT_FALSE(st.ok()) << sql;
+    EXPECT_NE(st.message().find("append-only"), std::string::npos) << st.message();
+  }
+  auto list = (*s)->list_audit({});
+  ASSERT_TRUE(list.ok()) << list.status().to_string();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().actor, "ann");
 }
 
 }  // namespace

@@ -1,13 +1,14 @@
-// SqliteStore: e-mail (schema v11): settings written over, bounce and
+// SqlStore: e-mail (schema v11): settings written over, bounce and
 // complaint notices.
-#include "store/sqlite/sqlite_reader.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_reader.h"
+#include "store/sql/sql_store.h"
 
 namespace leadloop {
 
-using sqlite::Stmt;
+using namespace sql;  // Stmt and the row mapping (rows.h)
 
-Status SqliteStore::put_setting(const std::string& key, const std::string& value) {
+Status SqlStore::put_setting(const std::string& key, const std::string& value) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached("INSERT INTO settings (key, value) VALUES (?, ?) "
                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
@@ -17,7 +18,7 @@ Status SqliteStore::put_setting(const std::string& key, const std::string& value
   return (*st)->run();
 }
 
-Status SqliteStore::add_mail_event(MailEvent& e) {
+Status SqlStore::add_mail_event(MailEvent& e) {
   std::lock_guard lock(write_mu_);
   auto st = writer_->cached(
       "INSERT INTO mail_events (at, email, kind, permanent, detail, actor, leads) VALUES (?,?,?,?,?,?,?)");
@@ -31,11 +32,11 @@ Status SqliteStore::add_mail_event(MailEvent& e) {
   s.bind(6, e.actor);
   s.bind(7, e.leads);
   LEADLOOP_RETURN_IF_ERROR(s.run());
-  e.id = writer_->last_insert_rowid();
+  LEADLOOP_RETURN_IF_ERROR(inserted_id(e.id));
   return Status();
 }
 
-Result<std::vector<MailEvent>> SqliteStore::list_mail_events(const std::string& email, int limit) {
+Result<std::vector<MailEvent>> SqlStore::list_mail_events(const std::string& email, int limit) {
   auto r = reader();
   if (!r.ok()) return r.status();
   auto st = (*r)->cached(
@@ -43,7 +44,7 @@ Result<std::vector<MailEvent>> SqliteStore::list_mail_events(const std::string& 
       "WHERE (?1 = '' OR email = ?1) ORDER BY id DESC LIMIT ?2");
   if (!st.ok()) return st.status();
   (*st)->bind(1, email);
-  (*st)->bind(2, static_cast<int64_t>(limit <= 0 ? -1 : limit));
+  (*st)->bind(2, limit_param(limit));
   std::vector<MailEvent> out;
   LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) {
     MailEvent e;
