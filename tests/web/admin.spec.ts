@@ -84,6 +84,7 @@ test('the users table is GET /api/v1/users; a user made on the page signs in wit
     'Definition',
     'Accuracy',
     'Goals',
+    'Nurture',
     'Leaderboards',
   ]);
   await expect(theirs.locator('.who')).toContainText(`${login} (sales_manager)`);
