@@ -7,7 +7,7 @@
 #include <set>
 
 #include "definition/spelling.h"
-#include "definition/yaml_limits.h"
+#include "definition/yaml_load.h"
 #include "domain/codec.h"
 #include "domain/normalize.h"
 
@@ -590,25 +590,9 @@ Json routing_json(const Routing& r) {
 ParsedDefinition parse_definition(std::string_view text) {
   ParsedDefinition out;
   Checker c(text);
-  // reset() rebinds the node; assigning would write into the document.
-  if (auto refused = check_yaml_limits(text, definition_yaml_limits())) {
-    out.issues.push_back({refused->line, refused->column, "", refused->message});
-    return out;
-  }
-  YAML::Node root;
-  try {
-    root.reset(YAML::Load(std::string(text)));
-  } catch (const YAML::ParserException& e) {
-    out.issues.push_back({e.mark.line + 1, e.mark.column + 1, "", "the file is not valid YAML or JSON: " + e.msg});
-    return out;
-  } catch (const YAML::Exception& e) {
-    out.issues.push_back({0, 0, "", std::string("the file could not be read: ") + e.what()});
-    return out;
-  }
-  if (!root.IsMap()) {
-    out.issues.push_back({1, 1, "", "expected a document with name:, grades: and the other sections"});
-    return out;
-  }
+  auto loaded = load_yaml_map(text, "expected a document with name:, grades: and the other sections", out.issues);
+  if (!loaded) return out;
+  const YAML::Node& root = *loaded;
   auto d = std::make_shared<Definition>();
   try {
     check_keys(c, root, "", kSections);

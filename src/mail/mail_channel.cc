@@ -69,7 +69,7 @@ Result<MailMessage> parse_mail_payload(const std::string& text) {
 
 bool mailed_outbox_kind(std::string_view kind) {
   return kind == "sla_breach" || kind == "reassigned" || kind == "goal_behind" || kind == "feedback_link" ||
-         kind == "double_opt_in";
+         kind == "double_opt_in" || kind == "nurture_notify";
 }
 
 std::string digest_key(const std::string& rep, Days day) { return "digest:" + rep + ":" + format_date(day); }

@@ -1,5 +1,5 @@
 // E-mail through the delivery engine (src/delivery): MailFanOut renders
-// outbox messages (sla_breach, reassigned, goal_behind, feedback_link,
+// outbox messages (sla_breach, reassigned, goal_behind, feedback_link, nurture_notify,
 // double_opt_in) into one "email" delivery per recipient address when the
 // engine fans out, in the transaction that moves the cursor, and makes each
 // rep's daily digest once a day at the configured hour (the engine's clock);

@@ -226,6 +226,14 @@ Result<std::vector<MailMessage>> render(const OutboxMessage& m, const Notificati
     vars["expires_at"] = format_time_for_people(link->expires_at);
     vars["link"] = ctx.base_url + "/feedback/" + *token;
     LEADLOOP_RETURN_IF_ERROR(add_people(link->rep));
+  } else if (m.kind == "nurture_notify") {
+    // A programme's "notify the owner" step: to the lead's owner, else its
+    // campaign's owner (nurture/nurture_engine.cc).
+    LEADLOOP_RETURN_IF_ERROR(with_lead(m.lead_id));
+    vars["programme"] = payload.value("programme", "");
+    vars["step"] = payload.value("step", "");
+    vars["text"] = payload.value("text", "");
+    LEADLOOP_RETURN_IF_ERROR(add_people(m.recipient));
   } else if (m.kind == "double_opt_in") {
     // To the address the form was posted with, which the lead must still hold.
     LEADLOOP_RETURN_IF_ERROR(with_lead(m.lead_id));

@@ -65,6 +65,15 @@ const std::vector<Builtin>& builtins() {
        "<p>Hello {{lead.name}},</p>\n<p>You asked us to write to you ({{form.title}}): "
        "&ldquo;{{wording}}&rdquo;.</p>\n<p><a href=\"{{link}}\">Confirm my address</a> (before "
        "{{expires_at}})</p>\n<p>If this was not you, ignore this mail and we will not write again.</p>\n"},
+      {"nurture_notify",
+       {"recipient.name", "lead.id", "lead.name", "lead.company", "lead.grade", "programme", "step", "text",
+        "link"},
+       "Nurture: {{lead.name}} ({{lead.company}}) needs you",
+       "Hello {{recipient.name}},\n\nThe programme {{programme}} asks you to look at lead {{lead.id}}, "
+       "{{lead.name}} of {{lead.company}} (grade {{lead.grade}}), at its step {{step}}:\n\n{{text}}\n\n{{link}}\n",
+       "<p>Hello {{recipient.name}},</p>\n<p>The programme {{programme}} asks you to look at lead {{lead.id}}, "
+       "<b>{{lead.name}}</b> of {{lead.company}} (grade {{lead.grade}}), at its step {{step}}:</p>\n"
+       "<blockquote>{{text}}</blockquote>\n<p><a href=\"{{link}}\">Open the lead</a></p>\n"},
       {"nurture",
        {"lead.first_name", "lead.last_name", "lead.name", "lead.company", "lead.title", "programme.name",
         "unsubscribe_url"},

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <set>
 
-#include "definition/yaml_limits.h"
+#include "definition/yaml_load.h"
 
 namespace leadloop {
 
@@ -261,24 +261,9 @@ int step_index(const Programme& p, std::string_view key) {
 
 ParsedProgramme parse_programme(std::string_view text_in) {
   ParsedProgramme out;
-  if (auto refused = check_yaml_limits(text_in, definition_yaml_limits())) {
-    out.issues.push_back({refused->line, refused->column, "", refused->message});
-    return out;
-  }
-  YAML::Node root;
-  try {
-    root.reset(YAML::Load(std::string(text_in)));
-  } catch (const YAML::ParserException& e) {
-    out.issues.push_back({e.mark.line + 1, e.mark.column + 1, "", "the file is not valid YAML or JSON: " + e.msg});
-    return out;
-  } catch (const YAML::Exception& e) {
-    out.issues.push_back({0, 0, "", std::string("the file could not be read: ") + e.what()});
-    return out;
-  }
-  if (!root.IsMap()) {
-    out.issues.push_back({1, 1, "", "expected a programme with name: and steps:"});
-    return out;
-  }
+  auto loaded = load_yaml_map(text_in, "expected a programme with name: and steps:", out.issues);
+  if (!loaded) return out;
+  const YAML::Node& root = *loaded;
   Checker c;
   auto p = std::make_shared<Programme>();
   try {

@@ -151,7 +151,7 @@ TEST_F(MailApiTest, EachPersonChoosesNotificationsAndTemplatesAreCheckedOnSave) 
   Reply mine = get("/api/v1/me/notifications", viewer_);
   ASSERT_EQ(mine.status, 200) << mine.text;
   EXPECT_EQ(mine.body["notifications"],
-            json::parse(R"({"daily_digest":false,"feedback_link":true,"goal_behind":true,"reassigned":true,"sla_breach":true})"));
+            json::parse(R"({"daily_digest":false,"feedback_link":true,"goal_behind":true,"nurture_notify":true,"reassigned":true,"sla_breach":true})"));
   Reply changed = put("/api/v1/me/notifications", R"({"daily_digest":true,"sla_breach":false})", viewer_);
   ASSERT_EQ(changed.status, 200) << changed.text;
   EXPECT_EQ(get("/api/v1/me/notifications", viewer_).body["notifications"]["daily_digest"], true);

@@ -7,6 +7,7 @@
 
 #include "access/feedback_links.h"
 #include "lifecycle_fixture.h"
+#include "mail/mail_channel.h"
 #include "mail/notifications.h"
 #include "mail/smtp_mailer.h"
 #include "mail/templates.h"
@@ -130,6 +131,30 @@ TEST_F(NotificationMail, AReassignmentTellsTheNewOwnerUnlessTheyOptedOut) {
   EXPECT_FALSE(prefs["reassigned"]);
   EXPECT_TRUE(prefs["sla_breach"]);
   EXPECT_FALSE(prefs["daily_digest"]);  // off unless chosen
+}
+
+// A nurture programme's "notify the owner" step (the outbox message the
+// nurture engine writes) mails the owner, escaped, unless they turned it off.
+TEST_F(NotificationMail, ANurtureNotifyStepMailsTheOwnerUnlessTheyOptedOut) {
+  Lead l = tricky_lead();
+  ASSERT_EQ(l.owner, "e1");
+  const OutboxMessage m{0, "nurture_notify", "e1", l.id, svc->clock.now(),
+                        R"({"programme":"spring","step":"call","text":"Opened 3 mails: <call> today"})"};
+  EXPECT_TRUE(mailed_outbox_kind(m.kind));
+  auto mails = ok(render(m, context()));
+  ASSERT_EQ(mails.size(), 1u);
+  auto got = send_all(mails);
+  EXPECT_EQ(got[0]["rcpt_tos"], nlohmann::json::array({"e1@sales.example.test"}));
+  EXPECT_EQ(got[0]["subject"], "Nurture: <b>Zoë</b> O'Brien (Müller & <Söhne>) needs you");
+  const std::string text = got[0]["text"], html = got[0]["html"];
+  EXPECT_NE(text.find("The programme spring asks you to look at lead " + std::to_string(l.id)), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Opened 3 mails: <call> today"), std::string::npos) << text;
+  EXPECT_NE(html.find("Opened 3 mails: &lt;call&gt; today"), std::string::npos) << html;
+  EXPECT_NE(text.find("https://leads.example.test/leads/" + std::to_string(l.id)), std::string::npos);
+
+  ok(save_notification_prefs(*svc->store, "rep:e1", {{"nurture_notify", false}}));
+  EXPECT_TRUE(ok(render(m, context())).empty());
 }
 
 TEST_F(NotificationMail, TheDailyDigestListsWhatIsDueForThoseWhoChoseIt) {
