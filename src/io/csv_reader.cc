@@ -64,9 +64,15 @@ bool CsvReader::next(CsvRecord& record, Status& error) {
     bool unterminated = false;
     read_field(field, unterminated);
     if (unterminated) {
-      error = Status(ErrorCode::kInvalidCsv,
-                     "a quoted field opened on line " + std::to_string(field_line) + " is never closed");
-      record.fields.push_back(std::move(field));
+      // Kept only within the limits, like any field; a limit broken before
+      // stays the record's error.
+      if (error.ok() && column <= limits::kMaxCsvColumns && field.size() <= limits::kMaxCsvFieldBytes) {
+        record.fields.push_back(std::move(field));
+      }
+      if (error.ok()) {
+        error = Status(ErrorCode::kInvalidCsv,
+                       "a quoted field opened on line " + std::to_string(field_line) + " is never closed");
+      }
       return true;
     }
     if (error.ok()) {
