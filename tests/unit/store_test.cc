@@ -189,6 +189,47 @@ TEST(Store, FailedCommitStoresNothingAndHandsOutNoIds) {
   EXPECT_EQ(*s->count_leads(), 0);
 }
 
+// The delivery engine's group commit (record_delivery_attempts): one
+// transaction for the batch; a delivery that is not there is reported on its
+// own and leaves no attempt row, the others are recorded.
+TEST(Store, AttemptsRecordedTogetherAndAMissingDeliveryLeavesNoTrace) {
+  TempDir dir;
+  auto s = std::move(open_test_store(dir.file("s.db"))).value();
+  auto cursor = s->delivery_cursor();
+  ASSERT_TRUE(cursor.ok()) << cursor.status().to_string();
+  std::vector<Delivery> made(2);
+  for (size_t i = 0; i < made.size(); ++i) {
+    made[i].webhook_id = "msg_" + std::to_string(i);
+    made[i].message_key = "outbox:" + std::to_string(i + 1);
+    made[i].destination = "email:a" + std::to_string(i) + "@x.com";
+    made[i].channel = "email";
+    made[i].event_type = "reassigned";
+    made[i].payload = "{}";
+    made[i].next_attempt_at = 1;
+    made[i].created_at = 1;
+  }
+  ASSERT_TRUE(s->add_deliveries(*cursor, *cursor, made).ok());
+  const int64_t missing = made[1].id + 1000;
+  std::vector<std::pair<int64_t, DeliveryOutcomeRecord>> batch;
+  for (int64_t id : {made[0].id, missing, made[1].id}) {
+    DeliveryOutcomeRecord r;
+    r.state = "delivered";
+    r.attempt = {id, 5, 250, "", 2};
+    batch.emplace_back(id, r);
+  }
+  auto written = s->record_delivery_attempts(batch);
+  ASSERT_TRUE(written.ok()) << written.status().to_string();
+  ASSERT_EQ(written->size(), 3u);
+  EXPECT_TRUE((*written)[0].ok());
+  EXPECT_EQ((*written)[1].code(), ErrorCode::kNotFound);
+  EXPECT_TRUE((*written)[2].ok());
+  for (const Delivery& d : made) {
+    EXPECT_EQ(s->get_delivery(d.id)->state, "delivered");
+    EXPECT_EQ(s->delivery_attempts(d.id)->size(), 1u);
+  }
+  EXPECT_TRUE(s->delivery_attempts(missing)->empty());
+}
+
 TEST(Store, EventsAreKeptInOrderPerLead) {
   TempDir dir;
   auto s = std::move(open_test_store(dir.file("s.db"))).value();

@@ -77,25 +77,6 @@ Delivery read_delivery(const Stmt& s) {
   return d;
 }
 
-Result<std::optional<int64_t>> read_cursor(sql::Db& db, const char* key) {
-  auto st = db.cached("SELECT value FROM settings WHERE key = ?");
-  if (!st.ok()) return st.status();
-  (*st)->bind(1, std::string_view(key));
-  std::optional<int64_t> value;
-  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { value = std::stoll(s.text(0)); }));
-  return value;
-}
-
-Status write_cursor(sql::Db& db, const char* key, int64_t value) {
-  auto st = db.cached(
-      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-      "excluded.value");
-  if (!st.ok()) return st.status();
-  (*st)->bind(1, std::string_view(key));
-  (*st)->bind(2, std::to_string(value));
-  return (*st)->run();
-}
-
 Result<int64_t> max_id(sql::Db& db, const char* table) {
   auto st = db.cached(std::string("SELECT coalesce(max(id), 0) FROM ") + table);
   if (!st.ok()) return st.status();
@@ -203,9 +184,9 @@ Result<DeliveryCursor> SqlStore::delivery_cursor() {
   std::lock_guard lock(write_mu_);
   DeliveryCursor c;
   Status st = sql::in_transaction(*writer_, [&]() -> Status {
-    auto events = read_cursor(*writer_, kEventCursorKey);
+    auto events = read_setting_int(*writer_, kEventCursorKey);
     if (!events.ok()) return events.status();
-    auto outbox = read_cursor(*writer_, kOutboxCursorKey);
+    auto outbox = read_setting_int(*writer_, kOutboxCursorKey);
     if (!outbox.ok()) return outbox.status();
     if (*events && *outbox) {
       c = {**events, **outbox};
@@ -216,8 +197,8 @@ Result<DeliveryCursor> SqlStore::delivery_cursor() {
     auto max_outbox = max_id(*writer_, "outbox");
     if (!max_outbox.ok()) return max_outbox.status();
     c = {events->value_or(*max_event), outbox->value_or(*max_outbox)};
-    LEADLOOP_RETURN_IF_ERROR(write_cursor(*writer_, kEventCursorKey, c.event_id));
-    return write_cursor(*writer_, kOutboxCursorKey, c.outbox_id);
+    LEADLOOP_RETURN_IF_ERROR(write_setting_int(*writer_, kEventCursorKey, c.event_id));
+    return write_setting_int(*writer_, kOutboxCursorKey, c.outbox_id);
   });
   if (!st.ok()) return st;
   return c;
@@ -253,9 +234,9 @@ Status SqlStore::add_deliveries(const DeliveryCursor& from, const DeliveryCursor
                                    std::vector<Delivery>& deliveries) {
   std::lock_guard lock(write_mu_);
   return sql::in_transaction(*writer_, [&]() -> Status {
-    auto events = read_cursor(*writer_, kEventCursorKey);
+    auto events = read_setting_int(*writer_, kEventCursorKey);
     if (!events.ok()) return events.status();
-    auto outbox = read_cursor(*writer_, kOutboxCursorKey);
+    auto outbox = read_setting_int(*writer_, kOutboxCursorKey);
     if (!outbox.ok()) return outbox.status();
     if (events->value_or(-1) != from.event_id || outbox->value_or(-1) != from.outbox_id) {
       return Status(ErrorCode::kConflict, "the delivery cursor has moved");
@@ -281,8 +262,8 @@ Status SqlStore::add_deliveries(const DeliveryCursor& from, const DeliveryCursor
       LEADLOOP_RETURN_IF_ERROR(s.run());
       if (writer_->changes() > 0) LEADLOOP_RETURN_IF_ERROR(inserted_id(d.id));
     }
-    LEADLOOP_RETURN_IF_ERROR(write_cursor(*writer_, kEventCursorKey, to.event_id));
-    return write_cursor(*writer_, kOutboxCursorKey, to.outbox_id);
+    LEADLOOP_RETURN_IF_ERROR(write_setting_int(*writer_, kEventCursorKey, to.event_id));
+    return write_setting_int(*writer_, kOutboxCursorKey, to.outbox_id);
   });
 }
 
@@ -334,54 +315,54 @@ Result<std::vector<Status>> SqlStore::record_delivery_attempts(
 }
 
 Status SqlStore::record_attempt_locked(int64_t delivery_id, const DeliveryOutcomeRecord& r) {
-  {
-    const DeliveryAttempt& a = r.attempt;
-    auto ins = writer_->cached(
-        "INSERT INTO delivery_attempts (delivery_id, at, status, error, duration_ms) VALUES "
-        "(?,?,?,?,?)");
-    if (!ins.ok()) return ins.status();
-    (*ins)->bind(1, delivery_id);
-    (*ins)->bind(2, a.at);
-    (*ins)->bind(3, int64_t{a.status});
-    (*ins)->bind(4, a.error);
-    (*ins)->bind(5, a.duration_ms);
-    LEADLOOP_RETURN_IF_ERROR((*ins)->run());
-    auto upd = writer_->cached(
-        "UPDATE deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ?, "
-        "last_status = ?, "
-        "last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END "
-        "WHERE id = ?");
-    if (!upd.ok()) return upd.status();
-    (*upd)->bind(1, r.state);
-    (*upd)->bind(2, r.next_attempt_at);
-    (*upd)->bind(3, int64_t{a.status});
-    (*upd)->bind(4, a.error);
-    (*upd)->bind(5, r.state);
-    (*upd)->bind(6, a.at);
-    (*upd)->bind(7, delivery_id);
-    LEADLOOP_RETURN_IF_ERROR((*upd)->run());
-    if (writer_->changes() == 0) {
-      return Status(ErrorCode::kNotFound, "no delivery with id " + std::to_string(delivery_id));
-    }
-    if (!r.disable_endpoint) return Status();
-    auto off = writer_->cached(
-        "UPDATE webhook_endpoints SET disabled_reason = CASE WHEN enabled = 1 THEN ? ELSE "
-        "disabled_reason END, "
-        "enabled = 0 "
-        "WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)");
-    if (!off.ok()) return off.status();
-    (*off)->bind(1, r.disabled_reason);
-    (*off)->bind(2, delivery_id);
-    LEADLOOP_RETURN_IF_ERROR((*off)->run());
-    auto cancel = writer_->cached(
-        "UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL "
-        "WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = ?) AND (state = "
-        "'pending' OR id = ?)");
-    if (!cancel.ok()) return cancel.status();
-    (*cancel)->bind(1, delivery_id);
-    (*cancel)->bind(2, delivery_id);
-    return (*cancel)->run();
+  // The delivery first: a missing one leaves no attempt row behind, also
+  // inside record_delivery_attempts' shared transaction.
+  const DeliveryAttempt& a = r.attempt;
+  auto upd = writer_->cached(
+      "UPDATE deliveries SET attempts = attempts + 1, state = ?, next_attempt_at = ?, "
+      "last_status = ?, "
+      "last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END "
+      "WHERE id = ?");
+  if (!upd.ok()) return upd.status();
+  (*upd)->bind(1, r.state);
+  (*upd)->bind(2, r.next_attempt_at);
+  (*upd)->bind(3, int64_t{a.status});
+  (*upd)->bind(4, a.error);
+  (*upd)->bind(5, r.state);
+  (*upd)->bind(6, a.at);
+  (*upd)->bind(7, delivery_id);
+  LEADLOOP_RETURN_IF_ERROR((*upd)->run());
+  if (writer_->changes() == 0) {
+    return Status(ErrorCode::kNotFound, "no delivery with id " + std::to_string(delivery_id));
   }
+  auto ins = writer_->cached(
+      "INSERT INTO delivery_attempts (delivery_id, at, status, error, duration_ms) VALUES "
+      "(?,?,?,?,?)");
+  if (!ins.ok()) return ins.status();
+  (*ins)->bind(1, delivery_id);
+  (*ins)->bind(2, a.at);
+  (*ins)->bind(3, int64_t{a.status});
+  (*ins)->bind(4, a.error);
+  (*ins)->bind(5, a.duration_ms);
+  LEADLOOP_RETURN_IF_ERROR((*ins)->run());
+  if (!r.disable_endpoint) return Status();
+  auto off = writer_->cached(
+      "UPDATE webhook_endpoints SET disabled_reason = CASE WHEN enabled = 1 THEN ? ELSE "
+      "disabled_reason END, "
+      "enabled = 0 "
+      "WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = ?)");
+  if (!off.ok()) return off.status();
+  (*off)->bind(1, r.disabled_reason);
+  (*off)->bind(2, delivery_id);
+  LEADLOOP_RETURN_IF_ERROR((*off)->run());
+  auto cancel = writer_->cached(
+      "UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL "
+      "WHERE endpoint_id = (SELECT endpoint_id FROM deliveries WHERE id = ?) AND (state = "
+      "'pending' OR id = ?)");
+  if (!cancel.ok()) return cancel.status();
+  (*cancel)->bind(1, delivery_id);
+  (*cancel)->bind(2, delivery_id);
+  return (*cancel)->run();
 }
 
 Result<Delivery> SqlStore::get_delivery(int64_t id) {

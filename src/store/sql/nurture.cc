@@ -1,12 +1,15 @@
 // SqlStore: nurture programmes (schema v12; src/nurture/, docs/nurture.md):
 // programme versions, enrolments and their moves, tracked links, each
 // lead's programme mails, and the engine's event cursor.
+#include "store/sql/rows.h"
 #include "store/sql/sql_reader.h"
 #include "store/sql/sql_store.h"
 
 namespace leadloop {
 
+using sql::read_setting_int;
 using sql::Stmt;
+using sql::write_setting_int;
 
 namespace {
 
@@ -48,24 +51,6 @@ Enrolment read_enrolment(const Stmt& s) {
   e.grade_at_enrolment = s.text(12);
   e.turned_hot = s.int64(13) != 0;
   return e;
-}
-
-Result<std::optional<int64_t>> read_setting_int(sql::Db& db, const char* key) {
-  auto st = db.cached("SELECT value FROM settings WHERE key = ?");
-  if (!st.ok()) return st.status();
-  (*st)->bind(1, std::string_view(key));
-  std::optional<int64_t> value;
-  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { value = std::stoll(s.text(0)); }));
-  return value;
-}
-
-Status write_setting_int(sql::Db& db, const char* key, int64_t value) {
-  auto st = db.cached(
-      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  if (!st.ok()) return st.status();
-  (*st)->bind(1, std::string_view(key));
-  (*st)->bind(2, std::to_string(value));
-  return (*st)->run();
 }
 
 void bind_enrolment_state(Stmt& s, const Enrolment& e) {

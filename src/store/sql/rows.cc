@@ -193,4 +193,22 @@ DefinitionRecord read_definition(const Stmt& s) {
 }
 
 
+Result<std::optional<int64_t>> read_setting_int(Db& db, const char* key) {
+  auto st = db.cached("SELECT value FROM settings WHERE key = ?");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, std::string_view(key));
+  std::optional<int64_t> value;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { value = std::stoll(s.text(0)); }));
+  return value;
+}
+
+Status write_setting_int(Db& db, const char* key, int64_t value) {
+  auto st = db.cached(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!st.ok()) return st.status();
+  (*st)->bind(1, std::string_view(key));
+  (*st)->bind(2, std::to_string(value));
+  return (*st)->run();
+}
+
 }  // namespace leadloop::sql

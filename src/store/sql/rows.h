@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -56,6 +57,12 @@ Touch read_touch(const Stmt& s);
 Campaign read_campaign(const Stmt& s);
 ApiToken read_token(const Stmt& s);
 DefinitionRecord read_definition(const Stmt& s);
+
+// A number kept in the settings table under `key` (a fan-out or nurture
+// cursor): nullopt when none is stored. write_setting_int stores or replaces
+// it, in the caller's transaction.
+Result<std::optional<int64_t>> read_setting_int(Db& db, const char* key);
+Status write_setting_int(Db& db, const char* key, int64_t value);
 
 // A LIMIT parameter: `limit` when positive, else one no table reaches
 // (SQLite reads -1 as no limit, PostgreSQL refuses a negative one).
