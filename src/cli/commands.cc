@@ -525,13 +525,6 @@ int run_demo(const DemoArgs& a) {
   return 0;
 }
 
-int run_migrate(const std::string& db) {
-  auto store = open_store(db);
-  if (!store.ok()) return fail(store.status());
-  std::cout << (is_postgres_url(db) ? pg::redact_url(db) : db) << ": schema version " << (*store)->schema_version() << "\n";
-  return 0;
-}
-
 struct TokenArgs {
   std::string db = kDefaultDb;
   std::string role = "admin";
@@ -805,10 +798,7 @@ void add_commands(CLI::App& app, int* exit_code) {
   d->add_option("--start", demo->start, "First day of the nine-month programme")->capture_default_str();
   d->callback([demo, exit_code] { *exit_code = run_demo(*demo); });
 
-  auto mig_db = std::make_shared<std::string>(kDefaultDb);
-  auto* m = app.add_subcommand("migrate", "Create or upgrade the database schema");
-  m->add_option("--db", *mig_db, "SQLite database file or postgresql:// URL")->capture_default_str();
-  m->callback([mig_db, exit_code] { *exit_code = run_migrate(*mig_db); });
+  add_migrate_command(app, exit_code);
 
   auto tok = std::make_shared<TokenArgs>();
   auto* t = app.add_subcommand("token", "Manage API tokens");

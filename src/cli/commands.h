@@ -34,6 +34,8 @@ void add_user_commands(CLI::App& app, int* exit_code);
 // `leadloop report funnel|leaks|campaigns` (report_commands.cc).
 void add_report_commands(CLI::App& app, int* exit_code);
 void add_goal_commands(CLI::App& app, int* exit_code);
+// `leadloop migrate [--db | --from --to]` (migrate_command.cc).
+void add_migrate_command(CLI::App& app, int* exit_code);
 
 // Takes the database's writer lock for this process's life, or fails
 // naming `who` could not run because another process holds it.

@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Help and version print and end well; every other parse error is bad
+    // usage, exit code 2 (CLI11's own codes run from 100 up).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return exit_code;
 }

@@ -97,23 +97,27 @@ void set_parallel_scan_threshold(size_t rows);
 struct FunnelStepCount {
   Stage stage;
   int64_t reached = 0;
+  friend bool operator==(const FunnelStepCount&, const FunnelStepCount&) = default;
 };
 
 struct Funnel {
   std::string group;  // "" without grouping
   int64_t leads = 0;
   std::vector<FunnelStepCount> steps;  // kFunnelSteps order
+  friend bool operator==(const Funnel&, const Funnel&) = default;
 };
 
 struct Leak {
   Stage from;
   std::string reason;
   int64_t count = 0;
+  friend bool operator==(const Leak&, const Leak&) = default;
 };
 
 struct Leaks {
   int64_t exits = 0;
   std::vector<Leak> rows;  // most first, then by stage and reason
+  friend bool operator==(const Leaks&, const Leaks&) = default;
 };
 
 // The time from reaching one funnel step to reaching the next, per step
@@ -121,6 +125,7 @@ struct Leaks {
 struct StageTimes {
   std::string group;
   std::vector<std::pair<Stage, Durations>> steps;  // qualified .. won
+  friend bool operator==(const StageTimes&, const StageTimes&) = default;
 };
 
 // Speed to lead: the leads that went to a rep (reached `assigned`), how
@@ -133,6 +138,7 @@ struct SpeedToLead {
   int64_t responded = 0;
   int64_t breached = 0;  // leads with at least one sla_breached event
   Durations response;
+  friend bool operator==(const SpeedToLead&, const SpeedToLead&) = default;
 };
 
 // Leads in an open funnel stage (captured .. opportunity) whose stage has
@@ -142,17 +148,20 @@ struct StalledGroup {
   Stage stage;
   int64_t count = 0;
   TimePoint oldest_since = 0;
+  friend bool operator==(const StalledGroup&, const StalledGroup&) = default;
 };
 struct StalledLead {
   int64_t id = 0;
   Stage stage;
   std::string owner, region, campaign;
   TimePoint since = 0;
+  friend bool operator==(const StalledLead&, const StalledLead&) = default;
 };
 struct Stalled {
   int64_t total = 0;
   std::vector<StalledGroup> groups;  // by group, then stage in funnel order
   std::vector<StalledLead> oldest;   // the longest stalled first
+  friend bool operator==(const Stalled&, const Stalled&) = default;
 };
 
 // Forecast: the open opportunities (stage opportunity now) with their
@@ -163,6 +172,7 @@ struct ForecastWeek {
   std::string week;  // the Monday of the expected close ("" without a date)
   int64_t opportunities = 0;
   int64_t amount_cents = 0;
+  friend bool operator==(const ForecastWeek&, const ForecastWeek&) = default;
 };
 struct ForecastGroup {
   std::string group;
@@ -170,6 +180,7 @@ struct ForecastGroup {
   int64_t amount_cents = 0;
   int64_t won = 0, lost = 0;  // closed opportunities, for the win rate
   std::vector<ForecastWeek> weeks;  // by week
+  friend bool operator==(const ForecastGroup&, const ForecastGroup&) = default;
 };
 
 // Attribution of the revenue of won leads across the campaigns that touched
@@ -182,6 +193,7 @@ struct Attribution {
   int64_t first_cents = 0;
   int64_t last_cents = 0;
   double linear_cents = 0;
+  friend bool operator==(const Attribution&, const Attribution&) = default;
 };
 
 // One campaign's evaluation: what its leads became, and what it cost.
@@ -198,6 +210,7 @@ struct CampaignResult {
   // produced no lead, the call-guide answers, and the attendances (touches
   // with outcome `attended`: people at an event or webinar).
   int64_t touches = 0, touches_without_lead = 0, data_points = 0, attended = 0;
+  friend bool operator==(const CampaignResult&, const CampaignResult&) = default;
 };
 
 class Reports {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -28,6 +29,41 @@ TEST(Cli, EveryCommandHasHelp) {
   CliResult v = run_cli({"version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("leadloop ", 0), 0u);
+}
+
+TEST(Cli, MigrateCopiesADatabaseIntoANewOneAndChecksEveryTableAndReport) {
+  TempDir dir;
+  const std::string db = dir.file("m.db");
+  ASSERT_EQ(run_cli({"demo", "--db", db, "--seed", "5", "--leads", "300"}).exit_code, 0);
+  // From the test database (an SQLite file, or PostgreSQL) into an SQLite
+  // file, and from there into a new test database, whose reports are then
+  // those of the first. (`--from` and `--to` are not rewritten by run_cli.)
+  const std::string source = testing::test_db(db), file = dir.file("copy.db");
+  const std::string target = testing::test_db(dir.file("back.db"));
+  CliResult r = run_cli({"migrate", "--from", source, "--to", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("lead_events"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("DIFFERS"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("every table's rows agree; "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" reports agree"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(testing::on_postgres() ? "password" : "\x01"), std::string::npos) << "no secret shown";
+  CliResult back = run_cli({"migrate", "--from", file, "--to", target});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  for (const char* report : {"funnel", "leaks", "campaigns", "forecast"}) {
+    CliResult a = run_cli({"report", report, "--db", db, "--json"});
+    CliResult b = run_cli({"report", report, "--db", dir.file("back.db"), "--json"});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_GT(a.out.size(), 10u);
+    EXPECT_EQ(b.out, a.out) << report;
+  }
+  CliResult again = run_cli({"migrate", "--from", source, "--to", target});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already holds"), std::string::npos) << again.err;
+  CliResult missing = run_cli({"migrate", "--from", dir.file("none.db"), "--to", dir.file("x.db")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no database file"), std::string::npos) << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("none.db")));
+  EXPECT_EQ(run_cli({"migrate", "--from", source}).exit_code, 2) << "--from needs --to";
 }
 
 TEST(Cli, TokenCreatePrintsOnlyTheToken) {

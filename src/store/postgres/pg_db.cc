@@ -264,6 +264,77 @@ Status PgDb::copy_rows(std::string_view table, std::string_view columns, const s
   return st;
 }
 
+namespace {
+
+std::string quoted(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> PgDb::table_names() {
+  // leadloop_schema is the migrations' own (pg_migrations.cc).
+  return sql::first_column(
+      *this,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+      "AND table_type = 'BASE TABLE' AND table_name <> 'leadloop_schema' ORDER BY table_name");
+}
+
+Result<std::vector<std::string>> PgDb::table_columns(std::string_view table) {
+  return sql::first_column(
+      *this,
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+      "AND table_name = ?1 ORDER BY ordinal_position",
+      table);
+}
+
+Status PgDb::scan(std::string_view sql, const std::function<Status(const sql::Stmt&)>& fn) {
+  LEADLOOP_RETURN_IF_ERROR(exec("DECLARE leadloop_scan NO SCROLL CURSOR FOR " + std::string(sql)));
+  auto fetch = prepare("FETCH FORWARD 5000 FROM leadloop_scan");
+  Status st = fetch.status();
+  while (st.ok()) {
+    int rows = 0;
+    while (st.ok()) {
+      auto row = (*fetch)->step();
+      if (!row.ok()) {
+        st = row.status();
+      } else if (!*row) {
+        break;
+      } else {
+        ++rows;
+        st = fn(**fetch);
+      }
+    }
+    if (fetch.ok()) (*fetch)->reset();
+    if (rows == 0) break;
+  }
+  Status closed = exec("CLOSE leadloop_scan");
+  return st.ok() ? closed : st;
+}
+
+Status PgDb::after_copy(std::string_view table) {
+  auto identity = sql::first_column(
+      *this,
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+      "AND table_name = ?1 AND is_identity = 'YES'",
+      table);
+  if (!identity.ok()) return identity.status();
+  for (const std::string& column : *identity) {
+    auto st = prepare("SELECT setval(pg_get_serial_sequence(?1, ?2), coalesce(max(" +
+                      quoted(column) + "), 0) + 1, false) FROM " + quoted(table));
+    if (!st.ok()) return st.status();
+    (*st)->bind(1, quoted(table));
+    (*st)->bind(2, column);
+    LEADLOOP_RETURN_IF_ERROR((*st)->run());
+  }
+  return Status();
+}
+
 Result<int64_t> PgDb::last_insert_id() {
   PGresult* result = PQexec(conn_, "SELECT lastval()");
   Status st = check(result);

@@ -79,6 +79,13 @@ class PgDb final : public sql::Db {
   Result<int64_t> last_insert_id() override;
   int64_t changes() const override { return changes_; }
   Status begin() override { return exec("BEGIN"); }
+  Result<std::vector<std::string>> table_names() override;
+  Result<std::vector<std::string>> table_columns(std::string_view table) override;
+  Status begin_snapshot() override { return exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  // Through a cursor, a batch of rows at a time.
+  Status scan(std::string_view sql, const std::function<Status(const sql::Stmt&)>& fn) override;
+  // Moves each identity column's sequence past the table's largest value.
+  Status after_copy(std::string_view table) override;
   // COPY ... FROM STDIN in text format, and ids from the table's sequence.
   bool bulk() const override { return true; }
   Result<std::vector<int64_t>> reserve_ids(std::string_view table, size_t n) override;

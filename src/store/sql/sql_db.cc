@@ -38,6 +38,27 @@ Result<Stmt*> Db::slot(size_t index, const char* sql) {
   return slots_[index].get();
 }
 
+Status Db::scan(std::string_view sql, const std::function<Status(const Stmt&)>& fn) {
+  auto st = prepare(sql);
+  if (!st.ok()) return st.status();
+  Stmt& stmt = **st;
+  while (true) {
+    auto row = stmt.step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status();
+    LEADLOOP_RETURN_IF_ERROR(fn(stmt));
+  }
+}
+
+Result<std::vector<std::string>> first_column(Db& db, std::string_view sql, std::string_view arg) {
+  auto st = db.prepare(sql);
+  if (!st.ok()) return st.status();
+  if (!arg.empty()) (*st)->bind(1, arg);
+  std::vector<std::string> out;
+  LEADLOOP_RETURN_IF_ERROR((*st)->each_row([&](const Stmt& s) { out.push_back(s.text(0)); }));
+  return out;
+}
+
 Status in_transaction(Db& db, const std::function<Status()>& body) {
   LEADLOOP_RETURN_IF_ERROR(db.begin());
   Status st = body();

@@ -42,6 +42,8 @@ class Binder {
 // nullopt is NULL.
 class CopyRow final : public Binder {
  public:
+  CopyRow() = default;
+  CopyRow(CopyRow&& o) noexcept : values_(std::move(o.values_)) {}
   using Binder::bind;
   void bind(int i, int64_t v) override { at(i) = std::to_string(v); }
   void bind(int i, std::string_view v) override { at(i) = std::string(v); }
@@ -100,6 +102,29 @@ class Db {
   // Starts a transaction that writes: BEGIN IMMEDIATE on SQLite.
   virtual Status begin() = 0;
 
+  // Whole tables, for copying a database (`leadloop migrate --from --to`,
+  // store/sql/copy.cc).
+  // The store's tables: every table but the backend's own bookkeeping.
+  virtual Result<std::vector<std::string>> table_names() = 0;
+  // A table's columns, in their order.
+  virtual Result<std::vector<std::string>> table_columns(std::string_view table) = 0;
+  // True when every table also has a column "rowid" that table_columns does
+  // not list (SQLite's implicit key, which the shared SQL of import_errors
+  // names, and which PostgreSQL's schema declares).
+  virtual bool implicit_rowid() const { return false; }
+  // Starts a transaction that reads one consistent state of every table
+  // until COMMIT, whatever other connections write meanwhile.
+  virtual Status begin_snapshot() { return exec("BEGIN"); }
+  // Runs a query that may return more rows than fit in memory, calling fn
+  // on each row; a failure from fn stops it. REQUIRES: inside a transaction.
+  virtual Status scan(std::string_view sql, const std::function<Status(const Stmt&)>& fn);
+  // After rows were copied into `table` with their ids: the next id the
+  // table gives is past them (PostgreSQL's identity sequences).
+  virtual Status after_copy(std::string_view table) {
+    (void)table;
+    return Status();
+  }
+
   // Bulk writes, where the backend has them (PostgreSQL's COPY); without
   // them the store writes row by row, which is as fast on SQLite.
   virtual bool bulk() const { return false; }
@@ -130,6 +155,10 @@ class Db {
   std::map<std::string, std::unique_ptr<Stmt>> cache_;
   std::vector<std::unique_ptr<Stmt>> slots_;
 };
+
+// The first column of every row of a query with at most one parameter
+// (bound to `arg` unless empty), as text: lists of names.
+Result<std::vector<std::string>> first_column(Db& db, std::string_view sql, std::string_view arg = {});
 
 // Runs body inside a write transaction (Db::begin ... COMMIT), rolling back
 // on failure.

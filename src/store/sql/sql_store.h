@@ -25,8 +25,28 @@ enum class Durability : uint8_t {
              // databases such as a simulation's, where an fsync per commit is most of the time
 };
 
+// One table of a database copy (SqlStore::copy_to): the columns copied, the
+// rows, and a digest of their values that does not depend on row order.
+struct TableCopy {
+  std::string table;
+  std::vector<std::string> columns;
+  int64_t rows = 0;
+  uint64_t digest = 0;
+};
+// Called as a table's copy goes on: rows done of the table's total.
+using CopyProgress = std::function<void(const std::string& table, int64_t done, int64_t total)>;
+
 class SqlStore : public Store {
  public:
+  // Copies every table of this database, read in one snapshot, into
+  // `target` (of either backend) in one transaction: ids, the event log,
+  // settings and secrets as they are. kConflict when the target holds any
+  // row or its schema differs (copy.cc).
+  Result<std::vector<TableCopy>> copy_to(SqlStore& target, const CopyProgress& progress);
+  // The same tables and columns as `like` (a copy's), counted and digested
+  // as they are now: after a copy, equal to what the copy read.
+  Result<std::vector<TableCopy>> digest_tables(const std::vector<TableCopy>& like);
+
   int schema_version() const override { return schema_version_; }
 
   Status commit(Mutation& m) override;

@@ -117,4 +117,14 @@ Result<int64_t> SqliteDb::last_insert_id() { return int64_t{sqlite3_last_insert_
 int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
 
+Result<std::vector<std::string>> SqliteDb::table_names() {
+  return sql::first_column(*this,
+                           "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE "
+                           "'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
+}
+
+Result<std::vector<std::string>> SqliteDb::table_columns(std::string_view table) {
+  return sql::first_column(*this, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", table);
+}
+
 }  // namespace leadloop::sqlite

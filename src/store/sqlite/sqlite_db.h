@@ -52,6 +52,9 @@ class SqliteDb final : public sql::Db {
   Result<int64_t> last_insert_id() override;
   int64_t changes() const override;
   Status begin() override { return exec("BEGIN IMMEDIATE"); }
+  Result<std::vector<std::string>> table_names() override;
+  Result<std::vector<std::string>> table_columns(std::string_view table) override;
+  bool implicit_rowid() const override { return true; }
   Status error(std::string_view what) const;
 
  private:
