@@ -41,10 +41,14 @@ void put_mail_settings(RouteContext& ctx, const Request& req, Response& res) {
   if (!next.ok()) return send_error(res, next.status());
   next->source = next->configured() ? "settings" : "";
   if (Status st = save_mail_settings(ctx.services.store, *next); !st.ok()) return send_error(res, st);
-  spdlog::info("mail: settings changed by {}: {}", ctx.principal.actor(), next->smtp.redacted_url());
+  // In force at once, unless serve --smtp wins over the stored setting.
+  const bool in_force = ctx.services.mail && ctx.services.mail->replace(*next);
+  spdlog::info("mail: settings changed by {}: {}{}", ctx.principal.actor(), next->smtp.redacted_url(),
+               in_force ? ", in force now" : "");
+  if (in_force && ctx.services.deliveries) ctx.services.deliveries->wake();
   Json out = mail_settings_json(*next);
-  // serve --smtp wins over the stored setting while it is given.
   out["overridden_by_command_line"] = ctx.config.mail.configured();
+  out["in_force"] = in_force;
   send_json(res, 200, out);
 }
 

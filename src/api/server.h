@@ -128,6 +128,9 @@ struct Services {
   // Nurture programmes (src/nurture/), run with the timers. nullptr: the
   // programme routes that need it answer 404.
   NurtureEngine* nurture = nullptr;
+  // The mail settings in force (mail/settings.h), which a change of the
+  // admin setting replaces at once. nullptr: a change waits for a restart.
+  LiveMailSettings* mail = nullptr;
 };
 
 // One entry of the route table, as documented in openapi.json.

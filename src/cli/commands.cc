@@ -215,9 +215,10 @@ int run_serve(const ServeArgs& a) {
   delivery::DeliveryEngine deliveries(*r.store, clock);
   deliveries.add_channel(std::make_unique<delivery::WebhookSender>(
       *r.store, clock, delivery::WebhookConfig{a.allow_private_webhooks, a.webhook_timeout_ms}));
-  // E-mail: a second channel of the same engine, when SMTP is configured
-  // (the command line, else the admin setting as it stands at start).
-  // Without it no e-mail delivery is made (docs/email.md).
+  // E-mail: a second channel of the same engine. The settings in force are
+  // the command line's, else the admin setting, which PUT
+  // /api/v1/settings/mail replaces while the server runs; while neither
+  // names an SMTP server no notification is mailed (docs/email.md).
   MailSettings mail_now = config.mail;
   if (!mail_now.configured()) {
     auto stored = load_mail_settings(*r.store);
@@ -225,25 +226,27 @@ int run_serve(const ServeArgs& a) {
     if (stored->configured()) mail_now = *stored;
   }
   if (mail_now.configured()) {
-    auto from = parse_mail_address(mail_now.smtp.from);
-    if (!from.ok()) return fail(from.status().with_field("--smtp-from"));
-    NotificationContext ctx{*r.store, mail_now.base_url, *from,
-                            [&r](int64_t link) { return r.feedback_links.token_for(link); }};
-    deliveries.add_fan_out(std::make_unique<MailFanOut>(std::move(ctx), a.digest_hour));
-    deliveries.add_channel(std::make_unique<MailChannel>(mail_now.smtp, clock));
+    if (auto from = parse_mail_address(mail_now.smtp.from); !from.ok()) {
+      return fail(from.status().with_field("--smtp-from"));
+    }
+  }
+  auto live_mail = std::make_shared<LiveMailSettings>(mail_now, config.mail.configured());
+  const MailAddress fallback_from{"Leadloop", "no-reply@localhost"};
+  NotificationContext mail_ctx{*r.store, mail_now.base_url, sender_of(mail_now, fallback_from),
+                               [&r](int64_t link) { return r.feedback_links.token_for(link); }};
+  deliveries.add_fan_out(std::make_unique<MailFanOut>(std::move(mail_ctx), a.digest_hour, live_mail));
+  deliveries.add_channel(std::make_unique<MailChannel>(live_mail, clock));
+  if (mail_now.configured()) {
     spdlog::info("mail: notifications go out through the delivery engine; daily digests from {:02}:00 UTC",
                  a.digest_hour);
   } else {
-    spdlog::info("mail: no SMTP server configured: notifications are not mailed (--smtp)");
+    spdlog::info("mail: no SMTP server configured: notifications are not mailed until one is "
+                 "(--smtp, or PUT /api/v1/settings/mail)");
   }
   // Nurture programmes (docs/nurture.md): their mails are e-mail
-  // deliveries, sent once SMTP is configured; run with the timers.
-  MailAddress nurture_from{"Leadloop", "no-reply@localhost"};
-  if (mail_now.configured()) {
-    if (auto from = parse_mail_address(mail_now.smtp.from); from.ok()) nurture_from = *from;
-  }
+  // deliveries, sent while SMTP is configured; run with the timers.
   NurtureEngine nurture(*r.store, clock, r.intake, r.campaigns, r.unsubscribe_links,
-                        NurtureConfig{mail_now.base_url, nurture_from});
+                        NurtureConfig{mail_now.base_url, fallback_from, live_mail});
   if (Status st = nurture.open(); !st.ok()) return fail(st);
   if (a.allow_private_webhooks) {
     spdlog::warn("webhooks may reach private, loopback and link-local addresses (--allow-private-webhooks)");
@@ -251,7 +254,8 @@ int run_serve(const ServeArgs& a) {
   api::ApiServer server(api::Services{*r.store, clock, r.campaigns, r.intake, r.tokens, r.importer,
                                            r.definitions, r.review, r.lifecycle, r.feedback_links, r.router,
                                            r.dispatch, r.follow_up, r.users, r.policy, r.reports, r.goals,
-                                           changes, r.forms, r.unsubscribe_links, &webhooks, &deliveries, &nurture},
+                                           changes, r.forms, r.unsubscribe_links, &webhooks, &deliveries, &nurture,
+                                           live_mail.get()},
                         config);
   auto port = server.bind();
   if (!port.ok()) return fail(port.status());

@@ -74,12 +74,21 @@ bool mailed_outbox_kind(std::string_view kind) {
 
 std::string digest_key(const std::string& rep, Days day) { return "digest:" + rep + ":" + format_date(day); }
 
-MailFanOut::MailFanOut(NotificationContext ctx, int digest_hour)
-    : ctx_(std::move(ctx)), digest_hour_(std::clamp(digest_hour, 0, 23)) {}
+MailFanOut::MailFanOut(NotificationContext ctx, int digest_hour, std::shared_ptr<const LiveMailSettings> live)
+    : ctx_(std::move(ctx)), digest_hour_(std::clamp(digest_hour, 0, 23)), live_(std::move(live)) {}
+
+bool MailFanOut::refresh() {
+  if (!live_) return true;
+  const MailSettings s = live_->get();
+  if (!s.configured()) return false;
+  ctx_.base_url = s.base_url;
+  ctx_.from = sender_of(s, ctx_.from);
+  return true;
+}
 
 Result<std::vector<Delivery>> MailFanOut::deliveries_for(const DeliverySource& s, TimePoint now) {
   std::vector<Delivery> out;
-  if (!s.outbox || !mailed_outbox_kind(s.type)) return out;
+  if (!s.outbox || !mailed_outbox_kind(s.type) || !refresh()) return out;
   const OutboxMessage m{s.id, s.type, s.recipient, s.lead_id, s.at, s.payload};
   auto mails = render(m, ctx_);
   if (!mails.ok()) {
@@ -99,6 +108,7 @@ Result<std::vector<Delivery>> MailFanOut::scheduled(TimePoint now) {
   // unique (message_key, destination) constraint keeps what exists.
   if (digest_done_ == day) return out;
   if (now < static_cast<TimePoint>(day) * kMillisPerDay + digest_hour_ * kMillisPerHour) return out;
+  if (!refresh()) return out;
   auto reps = ctx_.store.list_reps();
   if (!reps.ok()) return reps.status();
   for (const Rep& rep : *reps) {
@@ -119,9 +129,21 @@ void MailFanOut::scheduled_done(TimePoint now) {
 }
 
 MailChannel::MailChannel(SmtpConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock) {
+    : MailChannel(std::make_shared<const LiveMailSettings>(MailSettings{std::move(config), "", "", "command line"},
+                                                           true),
+                  clock) {}
+
+MailChannel::MailChannel(std::shared_ptr<const LiveMailSettings> live, const Clock& clock)
+    : live_(std::move(live)), clock_(clock) {}
+
+void MailChannel::sync_locked() {
+  const uint64_t v = live_->version();
+  if (v == version_) return;
+  config_ = live_->get().smtp;
   auto from = parse_mail_address(config_.from);
   bucket_ = sender_bucket(from.ok() ? from->email : config_.from, config_.rate);
+  idle_.clear();  // connections to the former server
+  version_ = v;
 }
 
 delivery::SendOutcome MailChannel::send(const Delivery& d) {
@@ -134,21 +156,30 @@ delivery::SendOutcome MailChannel::send(const Delivery& d) {
     return out;
   }
   std::unique_ptr<SmtpMailer> mailer;
+  uint64_t version = 0;
   {
     std::lock_guard lock(mu_);
+    sync_locked();
+    if (config_.url.empty()) {
+      out.kind = Kind::kRetry;
+      out.error = "no SMTP server is configured (serve --smtp, or PUT /api/v1/settings/mail)";
+      return out;
+    }
     if (!idle_.empty()) {
       mailer = std::move(idle_.back());
       idle_.pop_back();
+    } else {
+      mailer = std::make_unique<SmtpMailer>(config_, clock_, bucket_);
     }
+    version = version_;
   }
-  if (!mailer) mailer = std::make_unique<SmtpMailer>(config_, clock_, bucket_);
   const auto t0 = std::chrono::steady_clock::now();
   const SendOutcome sent = mailer->send(*std::move(m));
   out.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   {
     std::lock_guard lock(mu_);
-    idle_.push_back(std::move(mailer));
+    if (version == version_) idle_.push_back(std::move(mailer));  // else it is closed here
   }
   out.status = sent.smtp_code;
   switch (sent.result) {

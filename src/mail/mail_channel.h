@@ -18,6 +18,7 @@
 #include "delivery/fan_out.h"
 #include "mail/message.h"
 #include "mail/notifications.h"
+#include "mail/settings.h"
 #include "mail/smtp_mailer.h"
 
 namespace leadloop {
@@ -37,32 +38,48 @@ std::string digest_key(const std::string& rep, Days day);
 class MailFanOut : public delivery::FanOutSource {
  public:
   // digest_hour: 0..23, UTC, the hour from which the day's digest goes out.
-  MailFanOut(NotificationContext ctx, int digest_hour = 7);
+  // With `live`, mail is made only while it names an SMTP server, with its
+  // base URL and sender at that moment (ctx's are replaced); an outbox
+  // message passed meanwhile is not mailed later.
+  MailFanOut(NotificationContext ctx, int digest_hour = 7, std::shared_ptr<const LiveMailSettings> live = nullptr);
   Result<std::vector<Delivery>> deliveries_for(const DeliverySource& s, TimePoint now) override;
   Result<std::vector<Delivery>> scheduled(TimePoint now) override;
   void scheduled_done(TimePoint now) override;
 
  private:
+  // False while `live` names no SMTP server; else ctx_ is brought up to it.
+  bool refresh();
+
   NotificationContext ctx_;
   int digest_hour_;
+  std::shared_ptr<const LiveMailSettings> live_;
   std::optional<Days> digest_done_;  // the last day whose digests are stored
 };
 
 // The "email" channel: one SmtpMailer per concurrent send, kept in a pool
 // so connections are reused across rounds; all share the sender's
 // TokenBucket. 2xx: delivered; 4xx or no connection: retry on the
-// schedule; 5xx for the address: dead (only this delivery).
+// schedule; 5xx for the address: dead (only this delivery). With no SMTP
+// server in the live settings: retry on the schedule, so that a delivery
+// made before the server was taken away goes out once one is back.
 class MailChannel : public delivery::Channel {
  public:
   MailChannel(SmtpConfig config, const Clock& clock);
+  // Follows the settings: a change closes the pooled connections and takes
+  // the new server, sender and rate from the next send on.
+  MailChannel(std::shared_ptr<const LiveMailSettings> live, const Clock& clock);
   std::string_view name() const override { return "email"; }
   delivery::SendOutcome send(const Delivery& d) override;
 
  private:
-  SmtpConfig config_;
+  void sync_locked();  // REQUIRES: mu_ held
+
+  std::shared_ptr<const LiveMailSettings> live_;
   const Clock& clock_;
-  std::shared_ptr<TokenBucket> bucket_;
   std::mutex mu_;
+  uint64_t version_ = 0;  // of live_, that config_, bucket_ and idle_ belong to
+  SmtpConfig config_;
+  std::shared_ptr<TokenBucket> bucket_;
   std::vector<std::unique_ptr<SmtpMailer>> idle_;
 };
 

@@ -136,4 +136,9 @@ Status save_mail_settings(Store& store, const MailSettings& s) {
   return store.put_setting(kSetting, j.dump());
 }
 
+MailAddress sender_of(const MailSettings& s, const MailAddress& fallback) {
+  auto from = parse_mail_address(s.smtp.from);
+  return from.ok() && !from->email.empty() ? *from : fallback;
+}
+
 }  // namespace leadloop

@@ -77,6 +77,8 @@ std::vector<std::string> track_html(std::string& html, const std::string& base,
 
 struct NurtureEngine::Work {
   TimePoint now = 0;
+  std::string base_url;  // of the mail settings in force for this run
+  MailAddress from;
   std::map<std::string, MailTemplate, std::less<>> templates;
   std::unordered_map<int64_t, int64_t> sends_in_batch;  // lead -> mails made in this batch
   std::vector<OutboxMessage> outbox;                    // notify steps
@@ -352,6 +354,13 @@ Status NurtureEngine::run_due(NurtureRun& run, bool& more) {
   more = false;
   Work w;
   w.now = clock_.now();
+  w.base_url = config_.base_url;
+  w.from = config_.from;
+  if (config_.mail) {
+    const MailSettings now = config_.mail->get();
+    w.base_url = now.base_url;
+    w.from = sender_of(now, config_.from);
+  }
   auto lock = intake_.lock_writes();
   auto due = store_.due_enrolments(w.now, config_.batch);
   if (!due.ok()) return due.status();
@@ -455,23 +464,23 @@ void NurtureEngine::advance(Work& w, const Enrolment& e, Lead& lead, const Progr
                              {"lead.company", lead.company},
                              {"lead.title", lead.title},
                              {"programme.name", p.name},
-                             {"unsubscribe_url", config_.base_url + "/u/" + unsub}};
+                             {"unsubscribe_url", w.base_url + "/u/" + unsub}};
         RenderedMail r = render_template(t->second, vars);
         MailMessage mail;
-        mail.from = config_.from;
+        mail.from = w.from;
         mail.to = {full_name, lead.email};
         mail.subject = r.subject;
         mail.text = r.text;
         mail.html = r.html;
         mail.kind = "nurture";
-        mail.headers = unsubscribe_.headers(lead.id, config_.base_url);
+        mail.headers = unsubscribe_.headers(lead.id, w.base_url);
         const bool tracked = lead.consent.email == Consent::kGranted && !mail.html.empty();
         if (tracked) {
           const int step = to.step;
           move.links = track_html(
-              mail.html, config_.base_url,
-              [&](int i) { return config_.base_url + "/t/c/" + click_token(e.id, step, i); },
-              config_.base_url + "/t/o/" + open_token(e.id, step));
+              mail.html, w.base_url,
+              [&](int i) { return w.base_url + "/t/c/" + click_token(e.id, step, i); },
+              w.base_url + "/t/o/" + open_token(e.id, step));
         }
         Delivery d;
         d.webhook_id = delivery::new_webhook_id();

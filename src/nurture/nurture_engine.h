@@ -24,6 +24,7 @@
 #include "engine/campaign_catalog.h"
 #include "engine/intake.h"
 #include "mail/message.h"
+#include "mail/settings.h"
 #include "mail/unsubscribe.h"
 #include "nurture/programme.h"
 #include "store/store.h"
@@ -33,6 +34,9 @@ namespace leadloop {
 struct NurtureConfig {
   std::string base_url;  // links in the mails: <base>/u/..., <base>/t/...
   MailAddress from;
+  // When set, the base URL and the sender come from it at each run (those
+  // above are the fallback for a sender it lacks).
+  std::shared_ptr<const LiveMailSettings> mail = nullptr;
   int batch = 1000;      // enrolments (and events) per transaction
 };
 

@@ -205,6 +205,7 @@ TEST_F(MailApiTest, SettingsNeverShowThePasswordAndTheCommandLineWins) {
                     R"({"smtp":"smtps://ops@mail.example.test","password":"db-secret","from":"ll@example.test","base_url":"https://leads.example.test"})");
   ASSERT_EQ(put_s.status, 200) << put_s.text;
   EXPECT_EQ(put_s.body["overridden_by_command_line"], true);
+  EXPECT_EQ(put_s.body["in_force"], false);
   EXPECT_EQ(put_s.body["smtp"], "smtps://ops@mail.example.test:465");
   EXPECT_EQ(put_s.text.find("db-secret"), std::string::npos);
   Reply again = get("/api/v1/settings/mail");

@@ -66,10 +66,14 @@ class MailDeliveryTest : public ::testing::Test {
 
   // The server on the sink at 2026-03-02T09:00Z, a team "emea" managed by
   // mgr-emea, reps e1 and e2 with addresses, and the definition active.
-  void start(testing::SinkOptions sink = {}, std::vector<std::string> extra = {}) {
+  // Without `smtp` the server has no SMTP server on its command line.
+  void start(testing::SinkOptions sink = {}, std::vector<std::string> extra = {}, bool smtp = true) {
     sink_ = std::make_unique<SmtpSink>(std::move(sink));
-    std::vector<std::string> args = {"--manual-clock", "2026-03-02T09:00:00Z", "--smtp", sink_->url(),
-                                     "--smtp-from", "Leadloop <leads@corp.example>", "--public-url", kPublicUrl};
+    std::vector<std::string> args = {"--manual-clock", "2026-03-02T09:00:00Z"};
+    if (smtp) {
+      args.insert(args.end(), {"--smtp", sink_->url(), "--smtp-from", "Leadloop <leads@corp.example>", "--public-url",
+                               kPublicUrl});
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     server_ = std::make_unique<ServerProcess>(db_, args);
     ASSERT_EQ(post("admin", "/api/v1/campaigns", R"({"key":"web-1","channel":"web","owner":"olivia"})").status, 201);
@@ -175,6 +179,42 @@ TEST_F(MailDeliveryTest, AnSlaBreachMailsTheManagerExactlyOnceAndIsListed) {
       db_, std::vector<std::string>{"--manual-clock", "2026-03-02T14:00:00Z", "--smtp", sink_->url(), "--smtp-from",
                                     "leads@corp.example", "--public-url", kPublicUrl});
   set_clock("2026-03-02T14:10:00Z");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(mail_to("mgr@corp.example").size(), 1u);
+  EXPECT_EQ(deliveries_to("mgr@corp.example").size(), 1u);
+}
+
+TEST_F(MailDeliveryTest, AnAdminsSmtpSettingIsInForceAtOnceAndTurnsMailOffAgain) {
+  start({}, {}, /*smtp=*/false);
+  auto put_settings = [&](const json& body) {
+    Reply r = reply_of(server_->client(tokens_["admin"])->Put("/api/v1/settings/mail", body.dump(), "application/json"));
+    EXPECT_EQ(r.status, 200) << r.text;
+    EXPECT_EQ(r.body["in_force"], true) << r.text;
+    EXPECT_EQ(r.body["overridden_by_command_line"], false) << r.text;
+  };
+  capture("first@example.de");
+  set_clock("2026-03-02T13:00:00Z");  // breached, with no SMTP server: no mail is made
+  EXPECT_TRUE(deliveries_to("mgr@corp.example").empty());
+
+  // The admin names the sink: the next breach is mailed, without a restart,
+  // from the sender and with the links the setting gives.
+  put_settings({{"smtp", sink_->url()}, {"from", "Ops <ops@corp.example>"}, {"base_url", "https://ops.example"}});
+  const int64_t second = capture("second@example.de");
+  set_clock("2026-03-02T17:00:00Z");
+  sink_->wait_for(1);
+  std::vector<json> mails = mail_to("mgr@corp.example");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0]["from"].get<std::string>().find("ops@corp.example"), std::string::npos) << mails[0]["from"];
+  EXPECT_NE(mails[0]["text"].get<std::string>().find("https://ops.example/leads/" + std::to_string(second)),
+            std::string::npos)
+      << mails[0]["text"];
+  ASSERT_EQ(deliveries_to("mgr@corp.example").size(), 1u);
+  EXPECT_EQ(deliveries_to("mgr@corp.example")[0]["state"], "delivered");
+
+  // Mail turned off again: the next breach makes no mail.
+  put_settings({{"smtp", ""}});
+  capture("third@example.de");
+  set_clock("2026-03-02T21:00:00Z");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(mail_to("mgr@corp.example").size(), 1u);
   EXPECT_EQ(deliveries_to("mgr@corp.example").size(), 1u);

@@ -279,5 +279,51 @@ TEST_F(NotificationMail, MailToALeadCarriesOneClickUnsubscribeHeaders) {
   EXPECT_EQ(links.verify(altered).status().code(), ErrorCode::kNotFound);
 }
 
+// The mail channel follows the live settings (PUT /api/v1/settings/mail):
+// no server, then one, then another, from the next send on; the command
+// line's settings are fixed.
+TEST(MailChannelLive, FollowsTheSettingsFromTheNextSendOn) {
+  SmtpSink first, second;
+  SystemClock clock;
+  auto live = std::make_shared<LiveMailSettings>(MailSettings{}, /*fixed=*/false);
+  MailChannel channel(live, clock);
+  MailMessage m;
+  m.from = {"Ops", "ops@example.test"};
+  m.to = {"Ann", "ann@example.test"};
+  m.subject = "Hello";
+  m.text = "Hello Ann";
+  Delivery d;
+  d.channel = "email";
+  d.destination = "email:ann@example.test";
+  d.payload = mail_payload(m);
+
+  delivery::SendOutcome none = channel.send(d);
+  EXPECT_EQ(none.kind, delivery::SendOutcome::Kind::kRetry);
+  EXPECT_NE(none.error.find("no SMTP server is configured"), std::string::npos) << none.error;
+
+  auto settings_for = [](const SmtpSink& sink) {
+    MailSettings s;
+    s.smtp = ok(parse_smtp_url(sink.url()));
+    s.smtp.tls = SmtpTls::kNone;
+    s.smtp.from = "ops@example.test";
+    return s;
+  };
+  const uint64_t before = live->version();
+  ASSERT_TRUE(live->replace(settings_for(first)));
+  EXPECT_NE(live->version(), before);
+  EXPECT_EQ(channel.send(d).kind, delivery::SendOutcome::Kind::kDelivered);
+  EXPECT_EQ(channel.send(d).kind, delivery::SendOutcome::Kind::kDelivered);
+  ASSERT_EQ(first.wait_for(2).size(), 2u);
+  ASSERT_TRUE(live->replace(settings_for(second)));
+  EXPECT_EQ(channel.send(d).kind, delivery::SendOutcome::Kind::kDelivered);
+  ASSERT_EQ(second.wait_for(1).size(), 1u);
+  EXPECT_EQ(first.messages().size(), 2u);
+  EXPECT_EQ(second.messages()[0]["rcpt_tos"], nlohmann::json::array({"ann@example.test"}));
+
+  LiveMailSettings fixed(settings_for(first), /*fixed=*/true);
+  EXPECT_FALSE(fixed.replace(MailSettings{}));
+  EXPECT_TRUE(fixed.get().configured());
+}
+
 }  // namespace
 }  // namespace leadloop
