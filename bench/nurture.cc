@@ -2,8 +2,8 @@
 // enrolments on a real SQLite file, a send step due for 100,000 of them at
 // once; the engine makes the mails (one delivery record per (enrolment,
 // step), in its batched transactions) and the delivery engine hands them to
-// a real SMTP server (tests/tools/smtp_sink.py --light, started by
-// bench/nurture.sh). The goal: at least 5,000 sends/s from the step falling
+// a real SMTP server (Postfix's smtp-sink, or tests/tools/smtp_sink.py
+// --light, started by bench/nurture.sh). The goal: at least 5,000 sends/s from the step falling
 // due to the last mail accepted, none sent twice. Checks its own result:
 // the sink's messages are read back, their recipients must be distinct and
 // as many as the sends, and a second run must send nothing; exits 1 when a
@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "delivery/engine.h"
 #include "engine/campaign_catalog.h"
@@ -57,11 +58,32 @@ void check(const Status& st, const char* what) {
   }
 }
 
-size_t sink_lines(const std::string& path) {
+// What the SMTP server kept: the messages and each one's recipients. Reads
+// Postfix's smtp-sink dump (-D FILE: each message's envelope as
+// X-Client-Addr, then one X-Rcpt-Args line per recipient) or the JSON lines
+// of tests/tools/smtp_sink.py --light.
+struct SinkKept {
+  size_t messages = 0;
+  std::vector<std::string> recipients;
+};
+
+SinkKept sink_kept(const std::string& path) {
+  SinkKept out;
   std::ifstream in(path);
-  size_t n = 0;
-  for (std::string line; std::getline(in, line);) n += line.find("\"message\"") != std::string::npos;
-  return n;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("X-Client-Addr: ")) {
+      ++out.messages;
+    } else if (line.starts_with("X-Rcpt-Args: <")) {
+      const size_t end = line.find('>');
+      out.recipients.push_back(line.substr(14, end == std::string::npos ? std::string::npos : end - 14));
+    } else if (line.starts_with("{")) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_object() || j.value("type", "") != "message") continue;
+      ++out.messages;
+      for (const auto& r : j["rcpt_tos"]) out.recipients.push_back(r.get<std::string>());
+    }
+  }
+  return out;
 }
 
 int run(int argc, char** argv) {
@@ -213,22 +235,16 @@ int run(int argc, char** argv) {
   check(again.status(), "second run");
   auto resend = deliveries.run_once();
   check(resend.status(), "second delivery run");
-  // The sink flushes every 0.2 s.
-  for (int i = 0; i < 50 && sink_lines(sink_out) < static_cast<size_t>(delivered); ++i) {
+  // The Python sink flushes every 0.2 s; smtp-sink writes as it goes.
+  for (int i = 0; i < 50 && sink_kept(sink_out).messages < static_cast<size_t>(delivered); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   std::set<std::string> rcpts;
-  size_t messages = 0, twice = 0;
-  {
-    std::ifstream in(sink_out);
-    for (std::string line; std::getline(in, line);) {
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_object() || j.value("type", "") != "message") continue;
-      ++messages;
-      for (const auto& r : j["rcpt_tos"]) twice += !rcpts.insert(r.get<std::string>()).second;
-    }
-  }
+  size_t twice = 0;
+  const SinkKept kept = sink_kept(sink_out);
+  const size_t messages = kept.messages;
+  for (const std::string& r : kept.recipients) twice += !rcpts.insert(r).second;
   std::printf("sink: %zu messages, %zu distinct recipients, %zu sent twice; second run: %lld mails, %lld attempts\n",
               messages, rcpts.size(), twice, static_cast<long long>(again->sent),
               static_cast<long long>(resend->attempts));
