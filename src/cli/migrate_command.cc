@@ -48,6 +48,9 @@ int run_copy(const MigrateArgs& a) {
   if (!is_postgres_url(a.from) && !std::filesystem::exists(a.from)) {
     return fail(Status(ErrorCode::kNotFound, "no database file '" + a.from + "'", "--from"));
   }
+  // Nobody writes either side meanwhile: what a server wrote to the source
+  // after the snapshot would be left behind without a word.
+  if (Status st = lock_database(a.from, "copy it", "stop the server first"); !st.ok()) return fail(st);
   if (Status st = lock_database(a.to, "migrate into it", "copy into another database"); !st.ok())
     return fail(st);
   SystemClock clock;

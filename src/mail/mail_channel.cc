@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "delivery/signature.h"
 #include "domain/normalize.h"
@@ -108,7 +109,8 @@ Result<std::vector<Delivery>> MailFanOut::scheduled(TimePoint now) {
   // unique (message_key, destination) constraint keeps what exists.
   if (digest_done_ == day) return out;
   if (now < static_cast<TimePoint>(day) * kMillisPerDay + digest_hour_ * kMillisPerHour) return out;
-  if (!refresh()) return out;
+  digest_mailed_ = refresh();
+  if (!digest_mailed_) return out;
   auto reps = ctx_.store.list_reps();
   if (!reps.ok()) return reps.status();
   for (const Rep& rep : *reps) {
@@ -124,6 +126,9 @@ Result<std::vector<Delivery>> MailFanOut::scheduled(TimePoint now) {
 }
 
 void MailFanOut::scheduled_done(TimePoint now) {
+  // Without a server the day's digests were not made: they are, once one
+  // is configured (later that day).
+  if (!digest_mailed_) return;
   const Days day = day_of(now);
   if (now >= static_cast<TimePoint>(day) * kMillisPerDay + digest_hour_ * kMillisPerHour) digest_done_ = day;
 }
@@ -136,14 +141,14 @@ MailChannel::MailChannel(SmtpConfig config, const Clock& clock)
 MailChannel::MailChannel(std::shared_ptr<const LiveMailSettings> live, const Clock& clock)
     : live_(std::move(live)), clock_(clock) {}
 
-void MailChannel::sync_locked() {
+std::vector<std::unique_ptr<SmtpMailer>> MailChannel::sync_locked() {
   const uint64_t v = live_->version();
-  if (v == version_) return;
+  if (v == version_) return {};
   config_ = live_->get().smtp;
   auto from = parse_mail_address(config_.from);
   bucket_ = sender_bucket(from.ok() ? from->email : config_.from, config_.rate);
-  idle_.clear();  // connections to the former server
   version_ = v;
+  return std::exchange(idle_, {});  // connections to the former server
 }
 
 delivery::SendOutcome MailChannel::send(const Delivery& d) {
@@ -157,9 +162,10 @@ delivery::SendOutcome MailChannel::send(const Delivery& d) {
   }
   std::unique_ptr<SmtpMailer> mailer;
   uint64_t version = 0;
+  std::vector<std::unique_ptr<SmtpMailer>> former;  // closed (QUIT) after the lock
   {
     std::lock_guard lock(mu_);
-    sync_locked();
+    former = sync_locked();
     if (config_.url.empty()) {
       out.kind = Kind::kRetry;
       out.error = "no SMTP server is configured (serve --smtp, or PUT /api/v1/settings/mail)";

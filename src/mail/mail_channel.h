@@ -54,6 +54,7 @@ class MailFanOut : public delivery::FanOutSource {
   int digest_hour_;
   std::shared_ptr<const LiveMailSettings> live_;
   std::optional<Days> digest_done_;  // the last day whose digests are stored
+  bool digest_mailed_ = false;       // the latest scheduled() had a server to mail through
 };
 
 // The "email" channel: one SmtpMailer per concurrent send, kept in a pool
@@ -72,7 +73,9 @@ class MailChannel : public delivery::Channel {
   delivery::SendOutcome send(const Delivery& d) override;
 
  private:
-  void sync_locked();  // REQUIRES: mu_ held
+  // Brings config_, bucket_ and idle_ up to the live settings; returns the
+  // former pool, to be closed once mu_ is released. REQUIRES: mu_ held.
+  std::vector<std::unique_ptr<SmtpMailer>> sync_locked();
 
   std::shared_ptr<const LiveMailSettings> live_;
   const Clock& clock_;

@@ -357,9 +357,11 @@ Status NurtureEngine::run_due(NurtureRun& run, bool& more) {
   w.base_url = config_.base_url;
   w.from = config_.from;
   if (config_.mail) {
+    // Without a server the mail is kept without a sender: the one of the
+    // server configured later signs it (SmtpMailer fills an empty From).
     const MailSettings now = config_.mail->get();
     w.base_url = now.base_url;
-    w.from = sender_of(now, config_.from);
+    w.from = now.configured() ? sender_of(now, config_.from) : MailAddress{};
   }
   auto lock = intake_.lock_writes();
   auto due = store_.due_enrolments(w.now, config_.batch);

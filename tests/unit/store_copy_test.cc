@@ -84,6 +84,14 @@ TEST(StoreCopy, EveryTableTravelsWithItsIdsAndNewIdsFollowThem) {
                                       {3, 0, "", "invalid_csv", "back\\slash"}})
           .ok());
   ASSERT_TRUE(src->put_setting("copy.test", "value with ümlaut").ok());
+  // A table of more than two batches (5,000 rows: a PostgreSQL cursor's
+  // fetch and a COPY's).
+  ImportRecord big;
+  big.source = "big.csv";
+  ASSERT_TRUE(src->put_import(big).ok());
+  std::vector<ImportError> many;
+  for (int i = 0; i < 12001; ++i) many.push_back({i + 2, 1, "email", "invalid_value", "row " + std::to_string(i)});
+  ASSERT_TRUE(src->add_import_errors(big.id, many).ok());
 
   // Through an SQLite file, then into the test database's own kind.
   auto mid = std::move(open_store(dir.file("mid.db"))).value();
@@ -91,7 +99,7 @@ TEST(StoreCopy, EveryTableTravelsWithItsIdsAndNewIdsFollowThem) {
   EXPECT_EQ(rows_of(first, "leads"), 4);
   EXPECT_EQ(rows_of(first, "lead_events"), 8);
   EXPECT_EQ(rows_of(first, "touches"), 4);
-  EXPECT_EQ(rows_of(first, "import_errors"), 2);
+  EXPECT_EQ(rows_of(first, "import_errors"), 12003);
   auto dst = std::move(open_test_store(dir.file("dst.db"))).value();
   const std::vector<TableCopy> second = copy_checked(*mid, *dst);
   ASSERT_EQ(first.size(), second.size());
@@ -119,6 +127,10 @@ TEST(StoreCopy, EveryTableTravelsWithItsIdsAndNewIdsFollowThem) {
   EXPECT_EQ((*errors)[0].reason, "back\\slash");
   EXPECT_EQ((*errors)[1].reason, "bad \"quoted\"\ttab\nline");
   EXPECT_EQ(dst->get_setting("copy.test")->value_or(""), "value with ümlaut");
+  auto tail = dst->import_errors(big.id, 12000, 10);
+  ASSERT_TRUE(tail.ok());
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ(tail->back().reason, "row 12000");
 
   // New records follow the copied ids on the target.
   Mutation next;

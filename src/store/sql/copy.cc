@@ -108,11 +108,19 @@ Result<std::vector<TableCopy>> SqlStore::copy_to(SqlStore& target, const CopyPro
     if (!tables.ok()) return tables.status();
     auto target_tables = dst.table_names();
     if (!target_tables.ok()) return target_tables.status();
-    const std::unordered_set<std::string> there(target_tables->begin(), target_tables->end());
+    const std::unordered_set<std::string> here(tables->begin(), tables->end()),
+        there(target_tables->begin(), target_tables->end());
     for (const std::string& table : *tables) {
       if (!there.count(table)) {
         return Status(ErrorCode::kConflict,
                       "the target has no table " + table + " (schemas differ)");
+      }
+    }
+    for (const std::string& table : *target_tables) {
+      if (!here.count(table)) {
+        return Status(ErrorCode::kConflict,
+                      "the source has no table " + table +
+                          " (schemas differ, or the source's role cannot see it)");
       }
     }
     // Counted first, for the progress and the check; all in the snapshot.
