@@ -3,6 +3,7 @@
 // in one snapshot; the target is written in one transaction, so a failed
 // copy leaves it as empty as it was. Each table's rows are counted and
 // digested as they are read, and the target's again after the commit.
+#include <functional>
 #include <unordered_set>
 
 #include "store/sql/sql_reader.h"
@@ -85,6 +86,29 @@ Result<int64_t> count_rows(sql::Db& db, const std::string& table) {
   return (*st)->int64(0);
 }
 
+// Binds the row's first n columns to parameters 1..n, as text or NULL.
+// bind_static: the row stays as it is until the statement runs (a CopyRow
+// copies).
+void bind_row(sql::Binder& to, const sql::Stmt& row, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const int col = static_cast<int>(i);
+    if (row.is_null(col)) {
+      to.bind_null(col + 1);
+    } else {
+      to.bind_static(col + 1, row.text_view(col));
+    }
+  }
+}
+
+// Runs body in a read snapshot of db (Db::begin_snapshot ... COMMIT);
+// the first failure is the one returned.
+Status in_snapshot(sql::Db& db, const std::function<Status()>& body) {
+  LEADLOOP_RETURN_IF_ERROR(db.begin_snapshot());
+  Status st = body();
+  Status closed = db.exec("COMMIT");
+  return st.ok() ? closed : st;
+}
+
 // Adds the table's name to a failure's message.
 Status in_table(const Status& st, const std::string& table) {
   if (st.ok()) return st;
@@ -99,113 +123,98 @@ Result<std::vector<TableCopy>> SqlStore::copy_to(SqlStore& target, const CopyPro
   auto from = reader();
   if (!from.ok()) return from.status();
   sql::Db& src = **from;
-  LEADLOOP_RETURN_IF_ERROR(src.begin_snapshot());
   std::vector<TableCopy> copied;
   std::lock_guard lock(target.write_mu_);
   sql::Db& dst = target.writer();
-  Status st = sql::in_transaction(dst, [&]() -> Status {
-    auto tables = src.table_names();
-    if (!tables.ok()) return tables.status();
-    auto target_tables = dst.table_names();
-    if (!target_tables.ok()) return target_tables.status();
-    const std::unordered_set<std::string> here(tables->begin(), tables->end()),
-        there(target_tables->begin(), target_tables->end());
-    for (const std::string& table : *tables) {
-      if (!there.count(table)) {
-        return Status(ErrorCode::kConflict,
-                      "the target has no table " + table + " (schemas differ)");
+  Status st = in_snapshot(src, [&] {
+    return sql::in_transaction(dst, [&]() -> Status {
+      auto tables = src.table_names();
+      if (!tables.ok()) return tables.status();
+      auto target_tables = dst.table_names();
+      if (!target_tables.ok()) return target_tables.status();
+      const std::unordered_set<std::string> here(tables->begin(), tables->end()),
+          there(target_tables->begin(), target_tables->end());
+      for (const std::string& table : *tables) {
+        if (!there.count(table)) {
+          return Status(ErrorCode::kConflict,
+                        "the target has no table " + table + " (schemas differ)");
+        }
       }
-    }
-    for (const std::string& table : *target_tables) {
-      if (!here.count(table)) {
-        return Status(ErrorCode::kConflict,
-                      "the source has no table " + table +
-                          " (schemas differ, or the source's role cannot see it)");
+      for (const std::string& table : *target_tables) {
+        if (!here.count(table)) {
+          return Status(ErrorCode::kConflict,
+                        "the source has no table " + table +
+                            " (schemas differ, or the source's role cannot see it)");
+        }
       }
-    }
-    // Counted first, for the progress and the check; all in the snapshot.
-    std::vector<int64_t> totals;
-    for (const std::string& table : *tables) {
-      auto n = count_rows(src, table);
-      if (!n.ok()) return in_table(n.status(), table);
-      totals.push_back(*n);
-      auto held = count_rows(dst, table);
-      if (!held.ok()) return in_table(held.status(), table);
-      if (*held > 0) {
-        return Status(ErrorCode::kConflict, "the target already holds " + std::to_string(*held) +
-                                                " rows in " + table +
-                                                ": copy into a new, empty database");
+      // Counted first, for the progress and the check; all in the snapshot.
+      std::vector<int64_t> totals;
+      for (const std::string& table : *tables) {
+        auto n = count_rows(src, table);
+        if (!n.ok()) return in_table(n.status(), table);
+        totals.push_back(*n);
+        auto held = count_rows(dst, table);
+        if (!held.ok()) return in_table(held.status(), table);
+        if (*held > 0) {
+          return Status(ErrorCode::kConflict, "the target already holds " + std::to_string(*held) +
+                                                  " rows in " + table +
+                                                  ": copy into a new, empty database");
+        }
       }
-    }
-    for (size_t t = 0; t < tables->size(); ++t) {
-      const std::string& table = (*tables)[t];
-      auto columns = shared_columns(src, dst, table);
-      if (!columns.ok()) return columns.status();
-      const std::string list = joined(*columns);
-      TableCopy c{table, *columns, 0, 0};
-      std::vector<sql::CopyRow> batch;
-      std::unique_ptr<sql::Stmt> insert;
-      if (!dst.bulk()) {
-        std::string marks;
-        for (size_t i = 1; i <= columns->size(); ++i)
-          marks += (i > 1 ? ", ?" : "?") + std::to_string(i);
-        auto prepared =
-            dst.prepare("INSERT INTO " + table + " (" + list + ") VALUES (" + marks + ")");
-        if (!prepared.ok()) return in_table(prepared.status(), table);
-        insert = std::move(prepared).value();
-      }
-      auto flush = [&]() -> Status {
-        if (batch.empty()) return Status();
-        Status written = dst.copy_rows(table, list, batch);
-        batch.clear();
-        return written;
-      };
-      Status scanned =
-          src.scan("SELECT " + list + " FROM " + table, [&](const sql::Stmt& row) -> Status {
-            c.digest += row_hash(row, columns->size());
-            ++c.rows;
-            if (insert) {
-              for (size_t i = 0; i < columns->size(); ++i) {
-                const int col = static_cast<int>(i);
-                if (row.is_null(col)) {
-                  insert->bind_null(col + 1);
-                } else {
-                  insert->bind_static(col + 1, row.text_view(col));
-                }
+      for (size_t t = 0; t < tables->size(); ++t) {
+        const std::string& table = (*tables)[t];
+        auto columns = shared_columns(src, dst, table);
+        if (!columns.ok()) return columns.status();
+        const std::string list = joined(*columns);
+        TableCopy c{table, *columns, 0, 0};
+        std::vector<sql::CopyRow> batch;
+        std::unique_ptr<sql::Stmt> insert;
+        if (!dst.bulk()) {
+          std::string marks;
+          for (size_t i = 1; i <= columns->size(); ++i)
+            marks += (i > 1 ? ", ?" : "?") + std::to_string(i);
+          auto prepared =
+              dst.prepare("INSERT INTO " + table + " (" + list + ") VALUES (" + marks + ")");
+          if (!prepared.ok()) return in_table(prepared.status(), table);
+          insert = std::move(prepared).value();
+        }
+        auto flush = [&]() -> Status {
+          if (batch.empty()) return Status();
+          Status written = dst.copy_rows(table, list, batch);
+          batch.clear();
+          return written;
+        };
+        Status scanned =
+            src.scan("SELECT " + list + " FROM " + table, [&](const sql::Stmt& row) -> Status {
+              c.digest += row_hash(row, columns->size());
+              ++c.rows;
+              if (insert) {
+                bind_row(*insert, row, columns->size());
+                LEADLOOP_RETURN_IF_ERROR(insert->run());
+              } else {
+                sql::CopyRow r;
+                bind_row(r, row, columns->size());
+                batch.push_back(std::move(r));
+                if (batch.size() >= kBatch) LEADLOOP_RETURN_IF_ERROR(flush());
               }
-              LEADLOOP_RETURN_IF_ERROR(insert->run());
-            } else {
-              sql::CopyRow r;
-              for (size_t i = 0; i < columns->size(); ++i) {
-                const int col = static_cast<int>(i);
-                if (row.is_null(col)) {
-                  r.bind_null(col + 1);
-                } else {
-                  r.bind(col + 1, row.text_view(col));
-                }
-              }
-              batch.push_back(std::move(r));
-              if (batch.size() >= kBatch) LEADLOOP_RETURN_IF_ERROR(flush());
-            }
-            if (progress && c.rows % kBatch == 0) progress(table, c.rows, totals[t]);
-            return Status();
-          });
-      if (scanned.ok()) scanned = flush();
-      if (scanned.ok()) scanned = dst.after_copy(table);
-      if (!scanned.ok()) return in_table(scanned, table);
-      if (c.rows != totals[t]) {
-        return Status(ErrorCode::kInternal, "table " + table + ": counted " +
-                                                std::to_string(totals[t]) + " rows, read " +
-                                                std::to_string(c.rows));
+              if (progress && c.rows % kBatch == 0) progress(table, c.rows, totals[t]);
+              return Status();
+            });
+        if (scanned.ok()) scanned = flush();
+        if (scanned.ok()) scanned = dst.after_copy(table);
+        if (!scanned.ok()) return in_table(scanned, table);
+        if (c.rows != totals[t]) {
+          return Status(ErrorCode::kInternal, "table " + table + ": counted " +
+                                                  std::to_string(totals[t]) + " rows, read " +
+                                                  std::to_string(c.rows));
+        }
+        if (progress) progress(table, c.rows, totals[t]);
+        copied.push_back(std::move(c));
       }
-      if (progress) progress(table, c.rows, totals[t]);
-      copied.push_back(std::move(c));
-    }
-    return Status();
+      return Status();
+    });
   });
-  Status closed = src.exec("COMMIT");
   if (!st.ok()) return st;
-  if (!closed.ok()) return closed;
   return copied;
 }
 
@@ -213,9 +222,8 @@ Result<std::vector<TableCopy>> SqlStore::digest_tables(const std::vector<TableCo
   auto from = reader();
   if (!from.ok()) return from.status();
   sql::Db& db = **from;
-  LEADLOOP_RETURN_IF_ERROR(db.begin_snapshot());
   std::vector<TableCopy> out;
-  Status st = [&]() -> Status {
+  Status st = in_snapshot(db, [&]() -> Status {
     for (const TableCopy& t : like) {
       TableCopy c{t.table, t.columns, 0, 0};
       const size_t n = c.columns.size();
@@ -229,10 +237,8 @@ Result<std::vector<TableCopy>> SqlStore::digest_tables(const std::vector<TableCo
       out.push_back(std::move(c));
     }
     return Status();
-  }();
-  Status closed = db.exec("COMMIT");
+  });
   if (!st.ok()) return st;
-  if (!closed.ok()) return closed;
   return out;
 }
 
