@@ -11,60 +11,117 @@
 
 namespace leadloop::delivery {
 
-// Group commit of the attempts of one send round: a worker hands its
-// outcome in and waits until it is durable before it sends anything else,
-// as with one transaction per attempt; the outcomes that arrive while one
-// transaction is being written go together in the next, so the workers
-// share fsyncs. What a kill -9 can leave sent but unrecorded stays the
-// sends in flight.
-class GroupRecorder {
+// The window of unrecorded sends. At most `size` deliveries are at once
+// being sent or sent and not yet durable, so what a kill -9 can leave sent
+// but unrecorded (and sends again after the restart) is at most that many.
+// A sender does not wait for its own attempt to become durable: the
+// outcomes go to the store together (group commit), written by the sender
+// that finds half the window waiting, or finds the window full, or has run
+// out of work; the others keep sending meanwhile.
+class AttemptWindow {
  public:
-  explicit GroupRecorder(Store& store) : store_(store) {}
+  AttemptWindow(Store& store, size_t size) : store_(store), size_(std::max<size_t>(1, size)) {}
 
-  Status record(int64_t id, DeliveryOutcomeRecord r) {
+  // Blocks until one more send may start; false once an outcome could not
+  // be recorded (the store fails): sending more would leave more sent and
+  // unrecorded than the window.
+  bool acquire() {
     std::unique_lock lock(mu_);
-    const uint64_t mine = ++issued_;
-    pending_.emplace_back(id, std::move(r));
-    while (done_ < mine) {
-      if (writing_) {
-        cv_.wait(lock);
+    for (;;) {
+      if (store_failed_) return false;
+      if (used_ < size_) break;
+      if (!writing_ && !pending_.empty()) {
+        write_locked(lock);
         continue;
       }
-      writing_ = true;
-      std::vector<std::pair<int64_t, DeliveryOutcomeRecord>> batch;
-      batch.swap(pending_);
-      const uint64_t first = done_ + 1, last = issued_;
-      lock.unlock();
-      auto written = store_.record_delivery_attempts(batch);
-      lock.lock();
-      for (uint64_t t = first; t <= last; ++t) {
-        const Status& st = written.ok() ? (*written)[t - first] : written.status();
-        if (!st.ok()) failures_[t] = st;
-      }
-      done_ = last;
-      writing_ = false;
-      cv_.notify_all();
+      cv_.wait(lock);
     }
-    auto failed = failures_.find(mine);
-    if (failed == failures_.end()) return Status();
-    Status st = failed->second;
-    failures_.erase(failed);
-    return st;
+    ++used_;
+    return true;
+  }
+
+  // The place acquire() took, when there was nothing left to send.
+  void release() {
+    std::lock_guard lock(mu_);
+    --used_;
+    cv_.notify_all();
+  }
+
+  // One send's outcome; its place in the window frees when it is durable.
+  // An endpoint that answered 410 is disabled at once: the senders read
+  // that from the store before each send.
+  void submit(int64_t id, DeliveryOutcomeRecord r) {
+    std::unique_lock lock(mu_);
+    const bool now = r.disable_endpoint;
+    pending_.emplace_back(id, std::move(r));
+    if (now) {
+      flush_locked(lock);
+    } else if (!writing_ && pending_.size() * 2 >= size_) {
+      write_locked(lock);
+    }
+  }
+
+  // Returns when every outcome submitted is durable (or failed to be).
+  void flush() {
+    std::unique_lock lock(mu_);
+    flush_locked(lock);
+  }
+
+  // The first attempt that could not be recorded, if any.
+  Status first_error() {
+    std::lock_guard lock(mu_);
+    return first_error_;
   }
 
  private:
+  void flush_locked(std::unique_lock<std::mutex>& lock) {
+    while (writing_ || !pending_.empty()) {
+      if (!writing_) {
+        write_locked(lock);
+        continue;
+      }
+      cv_.wait(lock);
+    }
+  }
+
+  void write_locked(std::unique_lock<std::mutex>& lock) {
+    writing_ = true;
+    std::vector<std::pair<int64_t, DeliveryOutcomeRecord>> batch;
+    batch.swap(pending_);
+    lock.unlock();
+    auto written = store_.record_delivery_attempts(batch);
+    lock.lock();
+    store_failed_ = store_failed_ || !written.ok();
+    if (first_error_.ok()) {
+      if (!written.ok()) {
+        first_error_ = written.status();
+      } else {  // one delivery's own trouble (gone meanwhile): the others are recorded
+        for (const Status& st : *written) {
+          if (!st.ok()) {
+            first_error_ = st;
+            break;
+          }
+        }
+      }
+    }
+    used_ -= batch.size();
+    writing_ = false;
+    cv_.notify_all();
+  }
+
   Store& store_;
+  const size_t size_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::pair<int64_t, DeliveryOutcomeRecord>> pending_;  // tickets done_+1 .. issued_
-  uint64_t issued_ = 0;
-  uint64_t done_ = 0;
+  std::vector<std::pair<int64_t, DeliveryOutcomeRecord>> pending_;
+  size_t used_ = 0;  // sending, pending or being written
   bool writing_ = false;
-  std::map<uint64_t, Status> failures_;
+  Status first_error_;
+  bool store_failed_ = false;  // a transaction failed: its outcomes are not recorded
 };
 
 DeliveryEngine::DeliveryEngine(Store& store, const Clock& clock, EngineConfig config)
-    : store_(store), clock_(clock), config_(config), recorder_(std::make_unique<GroupRecorder>(store)) {}
+    : store_(store), clock_(clock), config_(config) {}
 
 DeliveryEngine::~DeliveryEngine() { stop(); }
 
@@ -121,7 +178,7 @@ void DeliveryEngine::wake() {
   cv_.notify_all();
 }
 
-Status DeliveryEngine::record(const Delivery& d, const SendOutcome& o) {
+DeliveryOutcomeRecord DeliveryEngine::outcome_record(const Delivery& d, const SendOutcome& o) const {
   DeliveryOutcomeRecord r;
   r.attempt = {d.id, clock_.now(), o.status, o.error, o.duration_ms};
   const int attempts = d.attempts + 1;
@@ -150,16 +207,21 @@ Status DeliveryEngine::record(const Delivery& d, const SendOutcome& o) {
       break;
     }
   }
-  return recorder_->record(d.id, std::move(r));
+  return r;
 }
 
 Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& stats) {
+  AttemptWindow window(store_, static_cast<size_t>(std::max(1, config_.in_flight)));
   std::atomic<size_t> next{0};
   std::atomic<int64_t> delivered{0}, failed{0};
-  std::mutex error_mu;
-  Status first_error;
   auto work = [&] {
-    for (size_t i = next++; i < due.size(); i = next++) {
+    for (;;) {
+      if (!window.acquire()) break;
+      const size_t i = next++;
+      if (i >= due.size()) {
+        window.release();
+        break;
+      }
       const Delivery& d = due[i];
       auto channel = channels_.find(d.channel);
       SendOutcome o;
@@ -169,14 +231,12 @@ Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& st
         o = channel->second->send(d);
       }
       (o.kind == SendOutcome::Kind::kDelivered ? delivered : failed)++;
-      if (Status st = record(d, o); !st.ok()) {
-        std::lock_guard lock(error_mu);
-        if (first_error.ok()) first_error = st;
-      }
+      window.submit(d.id, outcome_record(d, o));
     }
+    window.flush();
   };
-  const size_t threads =
-      std::min<size_t>(static_cast<size_t>(std::max(1, config_.in_flight)), due.size());
+  const int senders = std::min(std::max(1, config_.senders), std::max(1, config_.in_flight));
+  const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, senders)), due.size());
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -184,7 +244,7 @@ Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& st
   stats.attempts += static_cast<int64_t>(due.size());
   stats.delivered += delivered;
   stats.failed += failed;
-  return first_error;
+  return window.first_error();
 }
 
 Result<RunStats> DeliveryEngine::run_once() {

@@ -20,13 +20,14 @@
 
 namespace leadloop::delivery {
 
-class GroupRecorder;
-
 struct EngineConfig {
-  int in_flight = 8;         // sends at once
+  // Deliveries being sent or sent and not yet recorded, at most: what a
+  // kill -9 can make go twice.
+  int in_flight = 32;
   int batch = 256;           // due deliveries claimed per round
   int fan_out_batch = 1000;  // sources per fan-out transaction
   int idle_wait_ms = 5000;   // longest sleep without a wake (the system clock may jump)
+  int senders = 8;           // threads sending (at most in_flight)
 };
 
 struct RunStats {
@@ -61,7 +62,7 @@ class DeliveryEngine {
  private:
   Result<int64_t> fan_out_all();
   Status send_round(const std::vector<Delivery>& due, RunStats& stats);
-  Status record(const Delivery& d, const SendOutcome& o);
+  DeliveryOutcomeRecord outcome_record(const Delivery& d, const SendOutcome& o) const;
   void loop();
 
   Store& store_;
@@ -75,9 +76,6 @@ class DeliveryEngine {
   bool woken_ = false;
   bool stopping_ = false;
   std::thread worker_;
-  // Records the attempts of the workers sending at once in shared
-  // transactions (group commit; engine.cc).
-  std::unique_ptr<GroupRecorder> recorder_;
 };
 
 }  // namespace leadloop::delivery

@@ -40,9 +40,9 @@ class WebhookDelivery : public ::testing::Test {
     make_engine(true, 1);
   }
 
-  void make_engine(bool allow_private, int in_flight, long timeout_ms = 500) {
+  void make_engine(bool allow_private, int in_flight, long timeout_ms = 500, int senders = 8) {
     engine = std::make_unique<DeliveryEngine>(*store, clock,
-                                              delivery::EngineConfig{in_flight, 256, 1000, 5000});
+                                              delivery::EngineConfig{in_flight, 256, 1000, 5000, senders});
     engine->add_channel(std::make_unique<delivery::WebhookSender>(
         *store, clock, delivery::WebhookConfig{allow_private, timeout_ms}));
   }
@@ -220,6 +220,20 @@ TEST_F(WebhookDelivery, GoneDisablesTheEndpointAndCancelsItsPendingDeliveries) {
   capture("three@example.com");
   EXPECT_EQ(run().fanned_out, 0);
   EXPECT_TRUE(store->replay_deliveries({deliveries()[0].id}, {}, clock.now())->empty());
+}
+
+// In the engine's window (32 sent and not yet recorded) a 410 is recorded
+// at once: the next send to that endpoint sees it disabled and sends nothing.
+TEST_F(WebhookDelivery, GoneIsRecordedAtOnceInAWideWindow) {
+  make_engine(true, 32, 500, 1);
+  const WebhookEndpoint e = endpoint("/gone");
+  ASSERT_TRUE(store->delivery_cursor().ok());
+  for (int i = 0; i < 10; ++i) capture("gone" + std::to_string(i) + "@example.com");
+  run();
+  EXPECT_EQ(receiver.count(), 1u);
+  EXPECT_EQ(deliveries().size(), 10u);
+  for (const Delivery& d : deliveries()) EXPECT_EQ(d.state, "cancelled") << d.id;
+  EXPECT_FALSE(store->get_webhook_endpoint(e.id)->enabled);
 }
 
 TEST_F(WebhookDelivery, ThrottleWaitsForRetryAfter) {
