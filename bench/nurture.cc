@@ -10,7 +10,8 @@
 // check fails, 2 when the rate misses the goal.
 //
 //   leadloop_bench_nurture --smtp smtp://127.0.0.1:PORT --sink-out FILE
-//       [--enrolments 1000000] [--due 100000] [--dir DIR] [--goal 5000] [--in-flight 16]
+//       [--enrolments 1000000] [--due 100000] [--dir DIR] [--goal 5000]
+//       [--in-flight 32] [--senders 8]   (the engine's defaults, as `serve` runs it)
 #include <sodium.h>
 
 #include <chrono>
@@ -90,7 +91,7 @@ int run(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress as it comes, also into a file
   int64_t enrolments = 1000000, due = 100000;
   double goal = 5000;
-  int in_flight = 16;
+  int in_flight = delivery::EngineConfig{}.in_flight, senders = delivery::EngineConfig{}.senders;
   std::string dir = "/tmp/leadloop-bench-nurture", smtp, sink_out;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
@@ -101,6 +102,7 @@ int run(int argc, char** argv) {
     else if (a == "--sink-out") sink_out = v;
     else if (a == "--goal") goal = std::stod(v);
     else if (a == "--in-flight") in_flight = std::stoi(v);
+    else if (a == "--senders") senders = std::stoi(v);
   }
   if (smtp.empty() || sink_out.empty() || due > enrolments) {
     std::fprintf(stderr, "usage: leadloop_bench_nurture --smtp URL --sink-out FILE [--enrolments N] [--due N]\n");
@@ -192,6 +194,7 @@ int run(int argc, char** argv) {
   config->from = "Acme <news@acme.example>";
   delivery::EngineConfig ec;
   ec.in_flight = in_flight;
+  ec.senders = senders;
   ec.batch = 2048;
   delivery::DeliveryEngine deliveries(store, clock, ec);
   deliveries.add_channel(std::make_unique<MailChannel>(*config, clock));

@@ -1,8 +1,10 @@
 #include "mail/smtp_mailer.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -30,19 +32,6 @@ std::string url_part(CURLU* u, CURLUPart part, unsigned flags = 0) {
   std::string out(value);
   curl_free(value);
   return out;
-}
-
-struct Upload {
-  const std::string* data;
-  size_t at = 0;
-};
-
-size_t read_upload(char* buffer, size_t size, size_t count, void* user) {
-  auto* up = static_cast<Upload*>(user);
-  const size_t n = std::min(size * count, up->data->size() - up->at);
-  std::memcpy(buffer, up->data->data() + up->at, n);
-  up->at += n;
-  return n;
 }
 
 }  // namespace
@@ -156,11 +145,184 @@ SmtpMailer::SmtpMailer(SmtpConfig config, const Clock& clock, std::shared_ptr<To
     if (from.ok()) from_ = *from;
   }
   if (!bucket_) bucket_ = sender_bucket(email_key(from_.email), config_.rate);
-  curl_ = curl_easy_init();
-  if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
 }
 
-SmtpMailer::~SmtpMailer() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+SmtpMailer::~SmtpMailer() { disconnect(true); }
+
+void SmtpMailer::disconnect(bool quit) {
+  // libcurl says no QUIT on a connection it only set up: a live connection
+  // (always in step between transactions) gets ours, briefly.
+  if (quit && curl_ != nullptr && in_.empty()) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    if (write_all("QUIT\r\n", deadline)) (void)read_reply(deadline);
+  }
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  curl_ = nullptr;
+  socket_ = -1;
+  in_.clear();
+}
+
+namespace {
+
+// What the server said during the set-up (the debug callback sees each
+// line curl writes and reads, after TLS): whether the reply to the last
+// EHLO (after STARTTLS, the only one that counts: RFC 3207 4.2) offered
+// PIPELINING.
+int setup_reply(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  bool& pipelining = *static_cast<bool*>(user);
+  std::string_view line(data, size);
+  if (type == CURLINFO_HEADER_OUT && (line.starts_with("EHLO") || line.starts_with("ehlo"))) pipelining = false;
+  if (type != CURLINFO_HEADER_IN || !(line.starts_with("250-") || line.starts_with("250 "))) return 0;
+  line.remove_prefix(4);
+  line = line.substr(0, line.find_first_of(" \r\n"));
+  std::string word(line);
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (word == "PIPELINING") pipelining = true;
+  return 0;
+}
+
+}  // namespace
+
+SendOutcome SmtpMailer::connect(std::chrono::steady_clock::time_point deadline) {
+  SendOutcome out;
+  disconnect();
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
+  curl_ = curl;
+  pipelining_ = false;
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, config_.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, config_.connect_timeout_ms);
+  // What is left of the send's time.
+  const long left = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, std::max(1L, std::min(left, config_.timeout_ms)));
+  curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                   config_.tls == SmtpTls::kRequire ? static_cast<long>(CURLUSESSL_ALL)
+                   : config_.tls == SmtpTls::kTry   ? static_cast<long>(CURLUSESSL_TRY)
+                                                    : static_cast<long>(CURLUSESSL_NONE));
+  if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
+  if (!config_.user.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, config_.user.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.password.c_str());
+  }
+  // The connection, TLS or STARTTLS, EHLO and AUTH: curl's; the mail
+  // transactions over it: ours (send()).
+  curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+  curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, setup_reply);
+  curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &pipelining_);
+  const CURLcode rc = curl_easy_perform(curl);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_VERBOSE, 0L);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  out.smtp_code = static_cast<int>(code);
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  if (rc == CURLE_OK && curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK &&
+      sock != CURL_SOCKET_BAD) {
+    socket_ = static_cast<int>(sock);
+    out.result = SendResult::kDelivered;  // connected
+    return out;
+  }
+  // No connection, no TLS where it is required, a refused login: the
+  // setup's fault, never the recipient's.
+  out.result = SendResult::kTransient;
+  out.detail = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(rc));
+  disconnect();
+  return out;
+}
+
+bool SmtpMailer::wait_socket(bool for_write, std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd p{socket_, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
+  return ::poll(&p, 1, static_cast<int>(left.count())) > 0;
+}
+
+bool SmtpMailer::write_all(std::string_view data, std::chrono::steady_clock::time_point deadline) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  while (!data.empty()) {
+    size_t sent = 0;
+    const CURLcode rc = curl_easy_send(curl, data.data(), data.size(), &sent);
+    if (rc == CURLE_AGAIN) {
+      if (!wait_socket(true, deadline)) return false;
+      continue;
+    }
+    if (rc != CURLE_OK) {
+      dead_ = true;
+      return false;
+    }
+    data.remove_prefix(sent);
+  }
+  return true;
+}
+
+SmtpMailer::Reply SmtpMailer::read_reply(std::chrono::steady_clock::time_point deadline) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  Reply reply;
+  size_t from = 0;  // where the next line starts in in_
+  for (;;) {
+    const size_t eol = in_.find("\r\n", from);
+    if (eol != std::string::npos) {
+      const std::string_view line(in_.data() + from, eol - from);
+      if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0])) ||
+          !std::isdigit(static_cast<unsigned char>(line[1])) || !std::isdigit(static_cast<unsigned char>(line[2]))) {
+        reply.code = 0;
+        reply.text = "the server's reply is not SMTP: " + std::string(line.substr(0, 80));
+        in_.clear();
+        return reply;
+      }
+      if (!reply.text.empty()) reply.text += ' ';
+      reply.text += std::string(line.substr(0, 200));
+      from = eol + 2;
+      if (line.size() == 3 || line[3] != '-') {  // the last line of the reply
+        reply.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+        in_.erase(0, from);
+        return reply;
+      }
+      continue;
+    }
+    if (in_.size() - from > 64 * 1024) {
+      reply.text = "the server's reply is too long";
+      in_.clear();
+      return reply;
+    }
+    char buffer[4096];
+    size_t n = 0;
+    const CURLcode rc = curl_easy_recv(curl, buffer, sizeof buffer, &n);
+    if (rc == CURLE_AGAIN) {
+      if (!wait_socket(false, deadline)) {
+        reply.text = "no reply from the server in time";
+        return reply;
+      }
+      continue;
+    }
+    if (rc != CURLE_OK || n == 0) {
+      dead_ = true;
+      reply.text = rc != CURLE_OK ? std::string("reading the reply: ") + curl_easy_strerror(rc)
+                                  : std::string("the server closed the connection");
+      return reply;
+    }
+    in_.append(buffer, n);
+  }
+}
+
+std::string dot_stuffed(std::string_view message) {
+  std::string out;
+  out.reserve(message.size() + 64);
+  bool line_start = true;
+  for (char c : message) {
+    if (line_start && c == '.') out += '.';
+    out += c;
+    line_start = c == '\n';
+  }
+  if (!out.ends_with("\r\n")) out += "\r\n";
+  out += ".\r\n";
+  return out;
+}
 
 SendOutcome SmtpMailer::send(MailMessage m) {
   SendOutcome out;
@@ -173,50 +335,118 @@ SendOutcome SmtpMailer::send(MailMessage m) {
     return out;
   }
   bucket_->take();
-
-  CURL* curl = static_cast<CURL*>(curl_);
-  char error[CURL_ERROR_SIZE] = {0};
-  Upload upload{&*bytes};
-  curl_slist* rcpt = curl_slist_append(nullptr, ("<" + m.to.email + ">").c_str());
-  const std::string mail_from = "<" + m.from.email + ">";
-  curl_easy_setopt(curl, CURLOPT_URL, config_.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, config_.connect_timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, config_.timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_USE_SSL,
-                   config_.tls == SmtpTls::kRequire ? static_cast<long>(CURLUSESSL_ALL)
-                   : config_.tls == SmtpTls::kTry   ? static_cast<long>(CURLUSESSL_TRY)
-                                                    : static_cast<long>(CURLUSESSL_NONE));
-  if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
-  if (!config_.user.empty()) {
-    curl_easy_setopt(curl, CURLOPT_USERNAME, config_.user.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.password.c_str());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.timeout_ms);
+  const std::string envelope = "MAIL FROM:<" + m.from.email + ">\r\nRCPT TO:<" + m.to.email + ">\r\nDATA\r\n";
+  const std::string data = dot_stuffed(*bytes);
+  // A reused connection the server has closed meanwhile (an idle timeout,
+  // a 421 before our commands): connect again once, before anything of
+  // this message is sent.
+  for (int round = 0; round < 2; ++round) {
+    if (curl_ != nullptr) {
+      // Between transactions the server has nothing to say: what can be
+      // read is a 421 or the end of the connection (or, under TLS, a
+      // record that carries no data).
+      pollfd p{socket_, POLLIN, 0};
+      if (!in_.empty()) {
+        disconnect();
+      } else if (::poll(&p, 1, 0) > 0) {
+        char stray[512];
+        size_t n = 0;
+        if (curl_easy_recv(static_cast<CURL*>(curl_), stray, sizeof stray, &n) != CURLE_AGAIN) disconnect();
+      }
+    }
+    const bool reused = curl_ != nullptr;
+    if (!reused) {
+      SendOutcome setup = connect(deadline);
+      if (setup.result != SendResult::kDelivered) {
+        setup.message_id = out.message_id;
+        return setup;
+      }
+    }
+    bool stale = false;
+    out = transaction(envelope, data, deadline, std::move(out.message_id), stale);
+    // A reused connection that broke (or said 421) before the message
+    // itself went: it had died meanwhile. Once more on a new one, in time.
+    if (!reused || !stale || round == 1 || std::chrono::steady_clock::now() >= deadline) return out;
   }
-  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, mail_from.c_str());
-  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-  curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_upload);
-  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-  const CURLcode rc = curl_easy_perform(curl);
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  // The handle keeps pointers to these; clear them before they go.
-  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, nullptr);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(curl, CURLOPT_READDATA, nullptr);
-  curl_slist_free_all(rcpt);
-
-  out.smtp_code = static_cast<int>(code);
-  if (rc == CURLE_OK) {
-    out.result = SendResult::kDelivered;
-    out.detail = "accepted";
-    return out;
-  }
-  out.detail = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(rc));
-  const bool sender_fault = rc == CURLE_LOGIN_DENIED || out.detail.rfind("MAIL failed", 0) == 0;
-  out.result = code >= 500 && code < 600 && !sender_fault ? SendResult::kPermanent : SendResult::kTransient;
   return out;
+}
+
+SendOutcome SmtpMailer::transaction(const std::string& envelope, const std::string& data,
+                                   std::chrono::steady_clock::time_point deadline, std::string message_id,
+                                   bool& stale) {
+  SendOutcome out;
+  dead_ = false;
+  out.message_id = std::move(message_id);
+  auto fail = [&](SendResult r, int code, std::string detail) {
+    out.result = r;
+    out.smtp_code = code;
+    out.detail = std::move(detail);
+    return out;
+  };
+  auto broken = [&](int code, const std::string& detail) {
+    stale = dead_ && code == 0;  // nothing of the message was sent
+    disconnect();  // the conversation is out of step: a new connection for the next message
+    return fail(SendResult::kTransient, code, detail);
+  };
+  // MAIL, RCPT and DATA in one write when the server pipelines (RFC 2920),
+  // else one at a time.
+  const size_t mail_end = envelope.find("\r\n") + 2;
+  const size_t rcpt_end = envelope.find("\r\n", mail_end) + 2;
+  const std::string_view commands[3] = {std::string_view(envelope).substr(0, mail_end),
+                                        std::string_view(envelope).substr(mail_end, rcpt_end - mail_end),
+                                        std::string_view(envelope).substr(rcpt_end)};
+  Reply replies[3];
+  int answered = 0;
+  if (pipelining_) {
+    if (!write_all(envelope, deadline)) return broken(0, "could not send the envelope");
+    for (; answered < 3; ++answered) {
+      replies[answered] = read_reply(deadline);
+      if (replies[answered].code == 0) return broken(0, replies[answered].text);
+    }
+  } else {
+    for (; answered < 3; ++answered) {
+      if (!write_all(commands[answered], deadline)) return broken(0, "could not send the envelope");
+      replies[answered] = read_reply(deadline);
+      if (replies[answered].code == 0) return broken(0, replies[answered].text);
+      if (replies[answered].code / 100 != (answered == 2 ? 3 : 2)) {
+        ++answered;
+        break;
+      }
+    }
+  }
+  const Reply& mail = replies[0];
+  const Reply& rcpt = replies[1];
+  const Reply& go = replies[2];
+  const bool accepted = mail.code / 100 == 2 && rcpt.code / 100 == 2 && answered == 3 && go.code == 354;
+  if (!accepted) {
+    // End the transaction: a DATA the server took despite the failures
+    // gets an empty message that it must refuse, then RSET.
+    if (answered == 3 && go.code == 354) {
+      if (!write_all(".\r\n", deadline) || read_reply(deadline).code == 0) return broken(0, "ending the transaction");
+    }
+    if (!write_all("RSET\r\n", deadline) || read_reply(deadline).code == 0) disconnect();
+    if (mail.code == 421 || rcpt.code == 421 || go.code == 421) disconnect();
+    if (mail.code / 100 != 2) {
+      // The sender or the setup (no AUTH): transient whatever the class.
+      stale = mail.code == 421;
+      return fail(SendResult::kTransient, mail.code, "MAIL failed: " + mail.text);
+    }
+    if (rcpt.code / 100 != 2) {
+      return fail(rcpt.code / 100 == 5 ? SendResult::kPermanent : SendResult::kTransient, rcpt.code,
+                  "RCPT failed: " + rcpt.text);
+    }
+    // Refused before the message, with the recipient accepted: not the
+    // address's fault (a policy, the server's state): transient.
+    return fail(SendResult::kTransient, go.code, "DATA failed: " + go.text);
+  }
+  if (!write_all(data, deadline)) return broken(354, "could not send the message");
+  const Reply done = read_reply(deadline);
+  if (done.code == 0) return broken(354, done.text);  // sent, perhaps taken: a retry may repeat it
+  if (done.code == 421) disconnect();
+  if (done.code / 100 == 2) return fail(SendResult::kDelivered, done.code, "accepted");
+  return fail(done.code / 100 == 5 ? SendResult::kPermanent : SendResult::kTransient, done.code,
+              "the message was refused: " + done.text);
 }
 
 }  // namespace leadloop

@@ -1,8 +1,13 @@
-// SmtpMailer sends MailMessages to one SMTP server through libcurl and says
-// what became of each: delivered, transient (try again later) or permanent
-// (the server refused this address for good). One mailer owns one curl easy
-// handle, so its connection is reused from one send to the next: keep one
-// mailer per worker thread. A SmtpMailer is NOT thread-safe; the
+// SmtpMailer sends MailMessages to one SMTP server and says what became of
+// each: delivered, transient (try again later) or permanent (the server
+// refused this address for good). libcurl sets up the connection (TCP, TLS
+// or STARTTLS with the certificate verified, EHLO, AUTH:
+// CURLOPT_CONNECT_ONLY); the mailer speaks each mail transaction over it
+// itself (curl_easy_send/recv), pipelined (RFC 2920: MAIL, RCPT and DATA
+// in one write) when the server offers PIPELINING, which libcurl's own
+// SMTP transfer does not do (four round trips per message). One mailer
+// owns one connection, reused from one send to the next: keep one mailer
+// per worker thread. A SmtpMailer is NOT thread-safe; the
 // TokenBucket that paces a sender may be shared by many mailers.
 #pragma once
 
@@ -10,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "domain/clock.h"
 #include "domain/status.h"
@@ -93,19 +99,40 @@ class SmtpMailer {
   // Sends one message (from: the message's, or the config's when empty).
   // A message that cannot be built (header injection, bad address) is
   // permanent with smtp_code 0 and is never sent. 2xx: delivered; 4xx, no
-  // connection, a timeout, a refused login or a 5xx before RCPT (the
-  // sender's or the setup's fault): transient; 5xx at RCPT or after the
-  // data: permanent.
+  // connection, a timeout, a refused login, a 5xx before RCPT or to the
+  // DATA command (the sender's, the setup's or the server's fault):
+  // transient; 5xx at RCPT or after the data: permanent.
   SendOutcome send(MailMessage m);
 
   const SmtpConfig& config() const { return config_; }
 
  private:
+  struct Reply {
+    int code = 0;  // 0: none (the connection broke, a timeout, not SMTP)
+    std::string text;
+  };
+  SendOutcome connect(std::chrono::steady_clock::time_point deadline);  // kDelivered: connected
+  void disconnect(bool quit = false);  // quit: say QUIT first (the conversation is in step)
+  // `stale`: the connection had died before any of the message was sent.
+  SendOutcome transaction(const std::string& envelope, const std::string& data,
+                          std::chrono::steady_clock::time_point deadline, std::string message_id, bool& stale);
+  bool wait_socket(bool for_write, std::chrono::steady_clock::time_point deadline);
+  bool write_all(std::string_view data, std::chrono::steady_clock::time_point deadline);
+  Reply read_reply(std::chrono::steady_clock::time_point deadline);
+
   SmtpConfig config_;
   MailAddress from_;
   const Clock& clock_;
   std::shared_ptr<TokenBucket> bucket_;
-  void* curl_ = nullptr;  // CURL*
+  void* curl_ = nullptr;  // CURL*, connected; null: not connected
+  int socket_ = -1;       // its socket
+  bool pipelining_ = false;  // the server's EHLO offered PIPELINING
+  bool dead_ = false;        // this transaction found the connection broken (not a timeout)
+  std::string in_;           // reply bytes read and not yet used
 };
+
+// The message as DATA carries it: a dot doubled at the start of a line,
+// CRLF at the end, then the lone dot (RFC 5321 4.5.2).
+std::string dot_stuffed(std::string_view message);
 
 }  // namespace leadloop

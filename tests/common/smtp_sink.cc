@@ -32,6 +32,8 @@ SmtpSink::SmtpSink(SinkOptions options) {
   if (!options.user.empty()) args.insert(args.end(), {"--user", options.user, "--password", options.password});
   if (!options.tls_cert.empty()) args.insert(args.end(), {"--tls-cert", options.tls_cert, "--tls-key", options.tls_key});
   if (options.require_tls) args.push_back("--require-tls");
+  if (options.pipelining) args.push_back("--pipelining");
+  if (options.idle_timeout_s > 0) args.insert(args.end(), {"--idle-timeout", std::to_string(options.idle_timeout_s)});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

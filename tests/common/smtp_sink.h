@@ -25,6 +25,8 @@ struct SinkOptions {
   std::string tls_cert;
   std::string tls_key;
   bool require_tls = false;
+  bool pipelining = false;    // PIPELINING offered in the EHLO reply (RFC 2920)
+  double idle_timeout_s = 0;  // > 0: a connection idle this long is closed
 };
 
 class SmtpSink {

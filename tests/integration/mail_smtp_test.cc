@@ -126,6 +126,71 @@ TEST(SmtpMailer, ClassifiesRepliesPerRecipient) {
   EXPECT_EQ(got[0]["rcpt_tos"], nlohmann::json::array({"fine@example.test"}));
 }
 
+// With PIPELINING offered, MAIL, RCPT and DATA go in one write; a refused
+// recipient (RCPT 451 or 550, so DATA is refused too) is ended with RSET
+// and the next message goes out over the same connection.
+TEST(SmtpMailer, PipelinesTheEnvelopeAndStaysInStepAfterARefusal) {
+  for (const bool pipelining : {true, false}) {
+    SCOPED_TRACE(pipelining ? "server offers PIPELINING" : "server does not pipeline");
+    SinkOptions options;
+    options.pipelining = pipelining;
+    options.fail4 = {"later@example.test"};
+    options.fail5 = {"gone@example.test"};
+    SmtpSink sink(options);
+    ManualClock clock(0);
+    SmtpMailer mailer(config_for(sink), clock);
+    EXPECT_EQ(mailer.send(sample("first@example.test")).result, SendResult::kDelivered);
+    SendOutcome later = mailer.send(sample("later@example.test"));
+    EXPECT_EQ(later.result, SendResult::kTransient) << later.detail;
+    EXPECT_EQ(later.smtp_code, 451);
+    EXPECT_NE(later.detail.find("try again later"), std::string::npos) << later.detail;
+    SendOutcome gone = mailer.send(sample("gone@example.test"));
+    EXPECT_EQ(gone.result, SendResult::kPermanent) << gone.detail;
+    EXPECT_EQ(gone.smtp_code, 550);
+    // Lines that start with a dot arrive as they were written (bodies go in
+    // base64; DotStuffing covers the dots of the data itself).
+    MailMessage dots = sample("dots@example.test");
+    dots.text = ".hidden\n..two\n.\nend\n";
+    dots.html.clear();
+    const SendOutcome sent = mailer.send(dots);
+    EXPECT_EQ(sent.result, SendResult::kDelivered) << sent.detail;
+    EXPECT_EQ(sent.smtp_code, 250);
+    auto got = sink.wait_for(2);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0]["rcpt_tos"], nlohmann::json::array({"first@example.test"}));
+    EXPECT_EQ(got[1]["rcpt_tos"], nlohmann::json::array({"dots@example.test"}));
+    EXPECT_EQ(got[1]["text"], ".hidden\r\n..two\r\n.\r\nend\r\n");
+    EXPECT_EQ(sink.sessions(), 1);  // one connection for the four messages
+  }
+}
+
+// A connection the server closed while idle is noticed before the next
+// message and made again; the message goes out once.
+TEST(SmtpMailer, ConnectsAgainWhenTheServerClosedAnIdleConnection) {
+  SinkOptions options;
+  options.pipelining = true;
+  options.idle_timeout_s = 0.5;
+  SmtpSink sink(options);
+  ManualClock clock(0);
+  SmtpMailer mailer(config_for(sink), clock);
+  ASSERT_EQ(mailer.send(sample("one@example.test")).result, SendResult::kDelivered);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const SendOutcome out = mailer.send(sample("two@example.test"));
+  EXPECT_EQ(out.result, SendResult::kDelivered) << out.detail;
+  auto got = sink.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1]["rcpt_tos"], nlohmann::json::array({"two@example.test"}));
+  EXPECT_EQ(sink.sessions(), 2);
+}
+
+TEST(DotStuffing, DoublesALeadingDotAndEndsWithTheLoneDot) {
+  EXPECT_EQ(dot_stuffed("a\r\n.b\r\n"), "a\r\n..b\r\n.\r\n");
+  EXPECT_EQ(dot_stuffed(".\r\n"), "..\r\n.\r\n");
+  EXPECT_EQ(dot_stuffed("no end"), "no end\r\n.\r\n");
+  EXPECT_EQ(dot_stuffed(""), "\r\n.\r\n");
+  EXPECT_EQ(dot_stuffed("x.y\r\n"), "x.y\r\n.\r\n");
+}
+
 TEST(SmtpMailer, NoServerIsTransientAndRequiredTlsIsNotFaked) {
   ManualClock clock(0);
   SmtpConfig c;

@@ -37,8 +37,9 @@ except ImportError:
 
 
 class Sink:
-    def __init__(self, out, fail4, fail5, fail4_times=0, light=False):
+    def __init__(self, out, fail4, fail5, fail4_times=0, light=False, pipelining=False):
         self.out = open(out, "a", encoding="utf-8")
+        self.pipelining = pipelining
         self.light = light
         self.fail4 = {a.lower() for a in fail4}
         self.fail4_times = fail4_times
@@ -54,6 +55,8 @@ class Sink:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         self.write({"type": "ehlo", "hostname": hostname})
+        if self.pipelining:  # aiosmtpd reads commands in order from the stream: it can
+            responses.insert(1, "250-PIPELINING")
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):
@@ -131,9 +134,12 @@ def main():
     ap.add_argument("--tls-key")
     ap.add_argument("--require-tls", action="store_true")
     ap.add_argument("--light", action="store_true")
+    ap.add_argument("--pipelining", action="store_true", help="offer PIPELINING (RFC 2920) in the EHLO reply")
+    ap.add_argument("--idle-timeout", type=float, default=0,
+                    help="close a connection idle this many seconds (0: aiosmtpd's 300)")
     args = ap.parse_args()
 
-    sink = Sink(args.out, args.fail4, args.fail5, args.fail4_times, args.light)
+    sink = Sink(args.out, args.fail4, args.fail5, args.fail4_times, args.light, args.pipelining)
     kwargs = {}
     if args.user:
         def authenticator(server, session, envelope, mechanism, auth_data):
@@ -146,6 +152,8 @@ def main():
         context.load_cert_chain(args.tls_cert, args.tls_key)
         kwargs.update(tls_context=context, require_starttls=args.require_tls)
 
+    if args.idle_timeout > 0:
+        kwargs["timeout"] = args.idle_timeout
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, server_hostname="sink.test", **kwargs)
     controller.start()
