@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 # `make test` runs each fuzz target this long (the 10-million-input runs are
 # long runs of `make fuzz`, docs/fuzzing.md).
-TEST_FUZZ_SECONDS ?= 30
+TEST_FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= lead_codec csv_import definition expression http_request web_form webhook_url
 JOBS       ?= $(shell nproc)
 DB         ?= data/leadloop.db
