@@ -261,6 +261,43 @@ TEST(SmtpMailer, StartTlsVerifiesTheServerAgainstTheGivenCaAndNeverFallsBackToPl
   EXPECT_EQ(sink.messages().size(), 1u);
 }
 
+// The pipelined transaction through libcurl's TLS, after STARTTLS and AUTH:
+// the commands go encrypted, a refusal keeps the connection in step.
+TEST(SmtpMailer, PipelinesOverStartTlsAfterAuth) {
+  Certificate certificate;
+  SinkOptions options;
+  options.tls_cert = certificate.cert;
+  options.tls_key = certificate.key;
+  options.require_tls = true;
+  options.pipelining = true;
+  options.user = "relay";
+  options.password = "s3cret";
+  options.fail5 = {"gone@example.test"};
+  SmtpSink sink(options);
+  ManualClock clock(0);
+  SmtpConfig c = config_for(sink);
+  c.tls = SmtpTls::kRequire;
+  c.ca_file = certificate.cert;
+  c.user = "relay";
+  c.password = "s3cret";
+  SmtpMailer mailer(c, clock);
+  EXPECT_EQ(mailer.send(sample("one@example.test")).result, SendResult::kDelivered);
+  const SendOutcome gone = mailer.send(sample("gone@example.test"));
+  EXPECT_EQ(gone.result, SendResult::kPermanent) << gone.detail;
+  EXPECT_EQ(gone.smtp_code, 550);
+  const SendOutcome two = mailer.send(sample("two@example.test"));
+  EXPECT_EQ(two.result, SendResult::kDelivered) << two.detail;
+  auto got = sink.wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& m : got) {
+    EXPECT_EQ(m["tls"], true);
+    EXPECT_EQ(m["auth"], true);
+    EXPECT_EQ(m["login"], "relay");
+  }
+  EXPECT_EQ(got[1]["rcpt_tos"], nlohmann::json::array({"two@example.test"}));
+  EXPECT_EQ(sink.sessions(), 2);  // EHLO before and after STARTTLS, on one connection
+}
+
 TEST(SmtpMailer, RefusesHeaderInjection) {
   SmtpSink sink;
   ManualClock clock(0);
