@@ -290,7 +290,9 @@ SmtpMailer::Reply SmtpMailer::read_reply(std::chrono::steady_clock::time_point d
       in_.clear();
       return reply;
     }
-    char buffer[4096];
+    // Room for a whole TLS record (16 KB): what OpenSSL has decrypted is
+    // read at once, never left behind a socket that poll() sees as idle.
+    char buffer[16384];
     size_t n = 0;
     const CURLcode rc = curl_easy_recv(curl, buffer, sizeof buffer, &n);
     if (rc == CURLE_AGAIN) {
