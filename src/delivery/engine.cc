@@ -20,7 +20,7 @@ namespace leadloop::delivery {
 // out of work; the others keep sending meanwhile.
 class AttemptWindow {
  public:
-  AttemptWindow(Store& store, size_t size) : store_(store), size_(std::max<size_t>(1, size)) {}
+  AttemptWindow(Store& store, size_t size) : store_(store), size_(size) {}  // REQUIRES: size >= 1
 
   // Blocks until one more send may start; false once an outcome could not
   // be recorded (the store fails): sending more would leave more sent and
@@ -211,7 +211,8 @@ DeliveryOutcomeRecord DeliveryEngine::outcome_record(const Delivery& d, const Se
 }
 
 Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& stats) {
-  AttemptWindow window(store_, static_cast<size_t>(std::max(1, config_.in_flight)));
+  const int in_flight = std::max(1, config_.in_flight);
+  AttemptWindow window(store_, static_cast<size_t>(in_flight));
   std::atomic<size_t> next{0};
   std::atomic<int64_t> delivered{0}, failed{0};
   auto work = [&] {
@@ -235,8 +236,8 @@ Status DeliveryEngine::send_round(const std::vector<Delivery>& due, RunStats& st
     }
     window.flush();
   };
-  const int senders = std::min(std::max(1, config_.senders), std::max(1, config_.in_flight));
-  const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, senders)), due.size());
+  const int senders = std::min(std::max(1, config_.senders), in_flight);
+  const size_t threads = std::min<size_t>(static_cast<size_t>(senders), due.size());
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();

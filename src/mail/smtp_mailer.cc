@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <map>
@@ -183,8 +184,7 @@ int setup_reply(CURL*, curl_infotype type, char* data, size_t size, void* user) 
 
 }  // namespace
 
-SendOutcome SmtpMailer::connect(std::chrono::steady_clock::time_point deadline) {
-  SendOutcome out;
+std::optional<SendOutcome> SmtpMailer::connect(std::chrono::steady_clock::time_point deadline) {
   disconnect();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
@@ -217,18 +217,18 @@ SendOutcome SmtpMailer::connect(std::chrono::steady_clock::time_point deadline) 
   const CURLcode rc = curl_easy_perform(curl);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_VERBOSE, 0L);
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  out.smtp_code = static_cast<int>(code);
   curl_socket_t sock = CURL_SOCKET_BAD;
   if (rc == CURLE_OK && curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) == CURLE_OK &&
       sock != CURL_SOCKET_BAD) {
     socket_ = static_cast<int>(sock);
-    out.result = SendResult::kDelivered;  // connected
-    return out;
+    return std::nullopt;
   }
   // No connection, no TLS where it is required, a refused login: the
   // setup's fault, never the recipient's.
+  SendOutcome out;
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  out.smtp_code = static_cast<int>(code);
   out.result = SendResult::kTransient;
   out.detail = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(rc));
   disconnect();
@@ -338,7 +338,8 @@ SendOutcome SmtpMailer::send(MailMessage m) {
   }
   bucket_->take();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.timeout_ms);
-  const std::string envelope = "MAIL FROM:<" + m.from.email + ">\r\nRCPT TO:<" + m.to.email + ">\r\nDATA\r\n";
+  const std::array<std::string, 3> envelope = {"MAIL FROM:<" + m.from.email + ">\r\n",
+                                               "RCPT TO:<" + m.to.email + ">\r\n", "DATA\r\n"};
   const std::string data = dot_stuffed(*bytes);
   // A reused connection the server has closed meanwhile (an idle timeout,
   // a 421 before our commands): connect again once, before anything of
@@ -359,10 +360,9 @@ SendOutcome SmtpMailer::send(MailMessage m) {
     }
     const bool reused = curl_ != nullptr;
     if (!reused) {
-      SendOutcome setup = connect(deadline);
-      if (setup.result != SendResult::kDelivered) {
-        setup.message_id = out.message_id;
-        return setup;
+      if (std::optional<SendOutcome> failed = connect(deadline)) {
+        failed->message_id = out.message_id;
+        return *failed;
       }
     }
     bool stale = false;
@@ -374,7 +374,7 @@ SendOutcome SmtpMailer::send(MailMessage m) {
   return out;
 }
 
-SendOutcome SmtpMailer::transaction(const std::string& envelope, const std::string& data,
+SendOutcome SmtpMailer::transaction(const std::array<std::string, 3>& envelope, const std::string& data,
                                    std::chrono::steady_clock::time_point deadline, std::string message_id,
                                    bool& stale) {
   SendOutcome out;
@@ -393,22 +393,17 @@ SendOutcome SmtpMailer::transaction(const std::string& envelope, const std::stri
   };
   // MAIL, RCPT and DATA in one write when the server pipelines (RFC 2920),
   // else one at a time.
-  const size_t mail_end = envelope.find("\r\n") + 2;
-  const size_t rcpt_end = envelope.find("\r\n", mail_end) + 2;
-  const std::string_view commands[3] = {std::string_view(envelope).substr(0, mail_end),
-                                        std::string_view(envelope).substr(mail_end, rcpt_end - mail_end),
-                                        std::string_view(envelope).substr(rcpt_end)};
   Reply replies[3];
   int answered = 0;
   if (pipelining_) {
-    if (!write_all(envelope, deadline)) return broken(0, "could not send the envelope");
+    if (!write_all(envelope[0] + envelope[1] + envelope[2], deadline)) return broken(0, "could not send the envelope");
     for (; answered < 3; ++answered) {
       replies[answered] = read_reply(deadline);
       if (replies[answered].code == 0) return broken(0, replies[answered].text);
     }
   } else {
     for (; answered < 3; ++answered) {
-      if (!write_all(commands[answered], deadline)) return broken(0, "could not send the envelope");
+      if (!write_all(envelope[answered], deadline)) return broken(0, "could not send the envelope");
       replies[answered] = read_reply(deadline);
       if (replies[answered].code == 0) return broken(0, replies[answered].text);
       if (replies[answered].code / 100 != (answered == 2 ? 3 : 2)) {

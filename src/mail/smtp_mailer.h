@@ -11,9 +11,11 @@
 // TokenBucket that paces a sender may be shared by many mailers.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -111,10 +113,12 @@ class SmtpMailer {
     int code = 0;  // 0: none (the connection broke, a timeout, not SMTP)
     std::string text;
   };
-  SendOutcome connect(std::chrono::steady_clock::time_point deadline);  // kDelivered: connected
+  // Connects; the failure (transient), or nothing when connected.
+  std::optional<SendOutcome> connect(std::chrono::steady_clock::time_point deadline);
   void disconnect(bool quit = false);  // quit: say QUIT first (the conversation is in step)
   // `stale`: the connection had died before any of the message was sent.
-  SendOutcome transaction(const std::string& envelope, const std::string& data,
+  // `envelope`: the MAIL, RCPT and DATA commands, each with its CRLF.
+  SendOutcome transaction(const std::array<std::string, 3>& envelope, const std::string& data,
                           std::chrono::steady_clock::time_point deadline, std::string message_id, bool& stale);
   bool wait_socket(bool for_write, std::chrono::steady_clock::time_point deadline);
   bool write_all(std::string_view data, std::chrono::steady_clock::time_point deadline);
